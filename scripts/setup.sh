@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Idempotent setup for a fresh Debian 12 machine with Node 20.
+#   scripts/setup.sh          what `npm start` needs: pcscd + vpcd, Chromium, npm packages, the UI build
+#   scripts/setup.sh --test   what `npm test` needs: the above, socat, PostgreSQL (started, test role made)
+# Every step checks first and does nothing when the thing is already there.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+mode=start
+[ "${1:-}" = "--test" ] && mode=test
+
+log() { printf '[setup] %s\n' "$*" >&2; }
+
+as_root() {
+  if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else
+    log "need root for: $*  (run as root or install sudo)"; return 1; fi
+}
+
+# ---- apt packages -----------------------------------------------------------------
+apt_packages=(pcscd vsmartcard-vpcd libpcsclite-dev socat chromium fonts-noto-cjk unifont python3 make g++)
+[ "$mode" = test ] && apt_packages+=(postgresql)
+missing=()
+for p in "${apt_packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  log "installing apt packages: ${missing[*]}"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+# ---- npm packages -----------------------------------------------------------------
+stamp=node_modules/.setup-stamp
+if [ ! -f "$stamp" ] || [ package-lock.json -nt "$stamp" ] || [ package.json -nt "$stamp" ]; then
+  log "installing npm packages"
+  if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; else npm install --no-audit --no-fund; fi
+  touch "$stamp"
+fi
+
+# ---- pcscd ------------------------------------------------------------------------
+bash scripts/pcscd.sh ensure
+
+# ---- PostgreSQL (tests of the fleet engine) ---------------------------------------
+if [ "$mode" = test ]; then
+  bash scripts/postgres.sh ensure
+fi
+
+# ---- UI build -----------------------------------------------------------------------
+if [ -f kiosk/ui/vite.config.ts ]; then
+  newest_src=$(find kiosk/ui shared -type f -newer dist/ui/index.html 2>/dev/null | head -1 || true)
+  if [ ! -f dist/ui/index.html ] || [ -n "$newest_src" ]; then
+    log "building the kiosk UI"
+    npx vite build --config kiosk/ui/vite.config.ts --logLevel warn
+  fi
+fi
+log "ready"

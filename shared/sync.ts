@@ -1,0 +1,109 @@
+/**
+ * The sync protocol between a kiosk and central (`/v1`). The OpenAPI document that central
+ * serves describes the same shapes; the contract tests check both agree.
+ *
+ * Up: the kiosk's outbox items, in batches. Each item has a kiosk-made id (UUIDv7) and a
+ * per-kiosk sequence number; central stores each (kioskId, seq) and each id once, and answers
+ * a repeated batch with the same acknowledgements.
+ *
+ * Down: changes since a cursor: ticket statuses, FAQ articles, configuration, the card blocklist.
+ *
+ * Auth: `Authorization: Bearer <token>`, one token per kiosk; a kiosk may only write as itself.
+ */
+import type { Rating, Ticket, TicketStatusUpdate } from './ticket.js';
+
+export const OUTBOX_KINDS = ['ticket', 'rating', 'device-event', 'audit', 'telemetry', 'call-record'] as const;
+export type OutboxKind = (typeof OUTBOX_KINDS)[number];
+
+export interface DeviceEvent {
+  readonly device: string;
+  readonly event: string;
+  readonly severity: 'info' | 'warning' | 'fault' | 'cleared';
+  readonly detail: string | null;
+}
+
+export interface AuditEntry {
+  readonly actor: string;
+  readonly action: string;
+  readonly detail: string | null;
+}
+
+export type OutboxPayload =
+  | { readonly kind: 'ticket'; readonly ticket: Ticket }
+  | { readonly kind: 'rating'; readonly rating: Rating }
+  | { readonly kind: 'device-event'; readonly event: DeviceEvent }
+  | { readonly kind: 'audit'; readonly entry: AuditEntry }
+  | { readonly kind: 'telemetry'; readonly metrics: Readonly<Record<string, number | string | boolean | null>> }
+  | { readonly kind: 'call-record'; readonly record: Readonly<Record<string, unknown>> };
+
+/** One item as sent up. */
+export interface SyncItem {
+  /** UUIDv7, made by the kiosk. */
+  readonly id: string;
+  /** Per-kiosk sequence number, 1, 2, 3, … without gaps. */
+  readonly seq: number;
+  /** Kiosk clock at creation, ISO 8601. */
+  readonly createdAt: string;
+  readonly payload: OutboxPayload;
+}
+
+export interface IngestRequest {
+  readonly items: readonly SyncItem[];
+}
+
+export interface IngestAck {
+  readonly id: string;
+  readonly seq: number;
+  /** `stored` the first time, `duplicate` when central already had it (same id and seq). */
+  readonly status: 'stored' | 'duplicate';
+  /** Central's order of arrival across all kiosks. */
+  readonly serverSeq: number;
+  readonly receivedAt: string;
+}
+
+export interface IngestReject {
+  readonly id: string | null;
+  readonly seq: number | null;
+  /** Machine-readable reason, e.g. `invalid-item`, `seq-conflict`. */
+  readonly code: string;
+  readonly reason: string;
+}
+
+export interface IngestResponse {
+  readonly acks: readonly IngestAck[];
+  readonly rejects: readonly IngestReject[];
+  /** Central's clock when it answered; the kiosk records its offset. */
+  readonly serverTime: string;
+}
+
+export interface FaqArticle {
+  readonly id: string;
+  readonly category: string;
+  readonly title: { readonly zh: string; readonly en: string };
+  readonly body: { readonly zh: string; readonly en: string };
+  readonly updatedAt: string;
+}
+
+export interface BlocklistEntry {
+  /** Card number as the family prints it. */
+  readonly cardNumber: string;
+  readonly reason: string;
+}
+
+export type DownChange =
+  | { readonly type: 'ticket-status'; readonly cursor: number; readonly update: TicketStatusUpdate }
+  | { readonly type: 'faq'; readonly cursor: number; readonly article: FaqArticle; readonly deleted: boolean }
+  | { readonly type: 'config'; readonly cursor: number; readonly config: Readonly<Record<string, unknown>> }
+  | { readonly type: 'blocklist'; readonly cursor: number; readonly entry: BlocklistEntry; readonly deleted: boolean };
+
+export interface ChangesResponse {
+  readonly changes: readonly DownChange[];
+  /** Pass back as `?cursor=` next time. */
+  readonly cursor: number;
+  readonly more: boolean;
+  readonly serverTime: string;
+}
+
+export interface ApiError {
+  readonly error: { readonly code: string; readonly message: string };
+}
