@@ -1,0 +1,39 @@
+/**
+ * The kiosk's command line. Each command lives in `kiosk/cli/<name>.ts` and exports
+ * `run(args): Promise<number>` (the exit code). Nothing here prints a stack trace: an
+ * unexpected error is one line on stderr and exit code 1.
+ *
+ *   kiosk start [--config FILE] [--no-browser]      start the terminal (runtime + UI)
+ *   kiosk card read [--reader NAME] [--timeout S] [--json]
+ */
+type Command = { readonly load: () => Promise<{ run(args: string[]): Promise<number> }>; readonly usage: string };
+
+const commands: Record<string, Command> = {
+  start: { load: () => import('./cli/start.js'), usage: 'start [--config FILE] [--no-browser]' },
+  card: { load: () => import('./cli/card.js'), usage: 'card read [--reader NAME] [--timeout SECONDS] [--json]' },
+};
+
+function usage(): string {
+  return ['usage: kiosk <command>', ...Object.values(commands).map((c) => `  kiosk ${c.usage}`)].join('\n');
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  const command = name === undefined ? undefined : commands[name];
+  if (!command) {
+    process.stderr.write(usage() + '\n');
+    return name === undefined || name === '--help' ? 0 : 2;
+  }
+  const mod = await command.load();
+  return mod.run(rest);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    process.stderr.write(`kiosk: ${e instanceof Error ? e.message : String(e)}\n`);
+    process.exitCode = 1;
+  },
+);

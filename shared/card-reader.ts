@@ -1,0 +1,37 @@
+/**
+ * The card-reader contract: what the kiosk sees of its PC/SC readers. The real binding is
+ * `driver/pcsc` (nfc-pcsc over pcscd); in simulation the same binding talks to pcscd's vpcd
+ * virtual reader, so this contract has one implementation and no fake.
+ *
+ * Event order for one tap: `card-present` → `card-summary` (fast path: family, number,
+ * validity, balance) → `card-read` (the whole snapshot with logs) or `card-error`, then
+ * `card-removed` when the card leaves. A `card-error` may come instead of `card-summary`
+ * (unsupported or unreadable card) or after it (card removed while the logs were read: the
+ * summary stays true, the snapshot never arrives).
+ */
+import type { CardReadError, CardSnapshot, CardSummary } from './card.js';
+
+export type CardReaderEvent =
+  | { readonly type: 'reader-added'; readonly reader: string }
+  | { readonly type: 'reader-removed'; readonly reader: string; readonly reason: string }
+  | { readonly type: 'card-present'; readonly reader: string; readonly atr: string }
+  | { readonly type: 'card-summary'; readonly reader: string; readonly summary: CardSummary }
+  | { readonly type: 'card-read'; readonly reader: string; readonly snapshot: CardSnapshot }
+  | { readonly type: 'card-error'; readonly reader: string; readonly error: CardReadError }
+  | { readonly type: 'card-removed'; readonly reader: string };
+
+export type CardReaderHealth =
+  | { readonly state: 'ok'; readonly readers: readonly string[] }
+  | { readonly state: 'no-reader'; readonly since: string }
+  | { readonly state: 'pcscd-down'; readonly since: string; readonly detail: string };
+
+export interface CardReaderService {
+  /** Starts watching readers; resolves once the PC/SC stack answered (or is known to be down). */
+  start(): Promise<void>;
+  /** Stops, releases every reader; idempotent. */
+  stop(): Promise<void>;
+  /** Returns an unsubscribe function. Listeners must not throw; one that does is logged and kept. */
+  subscribe(listener: (event: CardReaderEvent) => void): () => void;
+  readers(): readonly string[];
+  health(): CardReaderHealth;
+}
