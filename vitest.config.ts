@@ -13,6 +13,7 @@ export default defineConfig({
     teardownTimeout: 20_000,
     pool: 'forks',
     maxWorkers: 2,
+    reporters: ['default', './test/support/summary-reporter.ts'],
     projects: [
       {
         extends: true,
