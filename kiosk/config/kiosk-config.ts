@@ -1,0 +1,59 @@
+/**
+ * The kiosk's configuration: one JSON file per terminal (`config/*.json`). Everything the
+ * runtime needs to know about where it stands and what it talks to. Loaded once at start;
+ * central may later push changes through the sync API (those are the flows' business, not
+ * this file's).
+ */
+export type Language = 'zh' | 'en';
+export const LANGUAGES: readonly Language[] = ['zh', 'en'];
+
+export interface KioskConfig {
+  /** Station id as central knows it, e.g. `GZ-L1-TYXL`. */
+  readonly stationId: string;
+  readonly stationName: { readonly zh: string; readonly en: string };
+  /** Kiosk id as central knows it (also the sync API identity). */
+  readonly kioskId: string;
+  /** Short code that starts every ticket id this kiosk makes (2–8 of A–Z0–9), e.g. `GZ0102`. */
+  readonly kioskCode: string;
+  /** City code of the station (4 digits, GB/T 13497 style), e.g. `5810` Guangzhou. */
+  readonly cityCode: string;
+  /** Languages offered on screen, in switch order. */
+  readonly languages: readonly Language[];
+  readonly defaultLanguage: Language;
+  /** No touch and no card for this long: the screen goes back to the start and forgets the passenger. */
+  readonly idleTimeoutSeconds: number;
+  /** How long the "are you still there?" countdown shows before the reset. */
+  readonly idleWarningSeconds: number;
+  /** Below this balance (fen) the kiosk says the card needs a top-up. */
+  readonly lowBalanceThreshold: number;
+  readonly central: {
+    /** Base URL of the central service (its sync API is under `/v1`). */
+    readonly url: string;
+    /** Bearer token of this kiosk. */
+    readonly token: string;
+  };
+  readonly ui: {
+    /** Loopback port of the kiosk UI (HTTP + WebSocket). 0 picks a free one (tests). */
+    readonly port: number;
+  };
+  /** Which PC/SC reader to use: one by name, or every reader present (`null`). */
+  readonly readerName: string | null;
+  /** Serial device of the receipt printer (`/dev/ttyUSB0`, `/dev/serial/by-id/…`); null: no printer. */
+  readonly printerPath: string | null;
+  /** Serial device of the cabinet controller; null: none. */
+  readonly cabinetPath: string | null;
+  /** Folder for the SQLite store and the persisted session; a relative path is taken from the working directory. */
+  readonly dataDir: string;
+}
+
+/** A config file that cannot be used; `problems` lists every field that is wrong. */
+export class ConfigError extends Error {
+  readonly code = 'invalid-config';
+  constructor(
+    readonly source: string,
+    readonly problems: readonly string[],
+  ) {
+    super(problems.map((p) => `${source}: ${p}`).join('\n'));
+    this.name = 'ConfigError';
+  }
+}

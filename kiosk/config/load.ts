@@ -1,0 +1,189 @@
+import { readFile } from 'node:fs/promises';
+import { ConfigError, LANGUAGES, type KioskConfig, type Language } from './kiosk-config.js';
+
+type Raw = Readonly<Record<string, unknown>>;
+
+function show(v: unknown): string {
+  if (v === undefined) return 'nothing';
+  const s = JSON.stringify(v);
+  return s.length > 60 ? s.slice(0, 57) + '...' : s;
+}
+
+/** Reads fields one by one and collects every problem, so that one run shows them all. */
+class FieldReader {
+  readonly problems: string[] = [];
+  constructor(
+    private readonly raw: Raw,
+    private readonly prefix = '',
+  ) {}
+
+  private get(key: string): unknown {
+    return this.raw[key];
+  }
+
+  private fail(key: string, want: string, got: unknown): void {
+    this.problems.push(`${this.prefix}${key} must be ${want}, got ${show(got)}`);
+  }
+
+  text(key: string, pattern?: RegExp, want = 'a non-empty string'): string {
+    const v = this.get(key);
+    if (typeof v !== 'string' || v.trim() === '' || (pattern && !pattern.test(v))) {
+      this.fail(key, want, v);
+      return '';
+    }
+    return v;
+  }
+
+  optionalText(key: string, fallback: string | null): string | null {
+    const v = this.get(key);
+    if (v === undefined || v === null) return fallback;
+    if (typeof v !== 'string' || v.trim() === '') {
+      this.fail(key, 'a non-empty string or null', v);
+      return fallback;
+    }
+    return v;
+  }
+
+  integer(key: string, min: number, max: number, fallback?: number): number {
+    const v = this.get(key);
+    if (v === undefined && fallback !== undefined) return fallback;
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
+      this.fail(key, `a whole number between ${min} and ${max}`, v);
+      return fallback ?? min;
+    }
+    return v;
+  }
+
+  language(key: string, fallback?: Language): Language {
+    const v = this.get(key);
+    if (v === undefined && fallback !== undefined) return fallback;
+    if (v !== 'zh' && v !== 'en') {
+      this.fail(key, `one of ${LANGUAGES.map((l) => `"${l}"`).join(', ')}`, v);
+      return fallback ?? 'zh';
+    }
+    return v;
+  }
+
+  languages(key: string): Language[] {
+    const v = this.get(key);
+    if (v === undefined) return [...LANGUAGES];
+    if (!Array.isArray(v) || v.length === 0 || v.some((l) => l !== 'zh' && l !== 'en') || new Set(v).size !== v.length) {
+      this.fail(key, 'a list of distinct languages from "zh", "en"', v);
+      return [...LANGUAGES];
+    }
+    return v as Language[];
+  }
+
+  url(key: string): string {
+    const v = this.get(key);
+    if (typeof v === 'string') {
+      try {
+        const u = new URL(v);
+        if (u.protocol === 'http:' || u.protocol === 'https:') return v.replace(/\/+$/, '');
+      } catch {
+        // reported below
+      }
+    }
+    this.fail(key, 'an http:// or https:// URL', v);
+    return '';
+  }
+
+  object(key: string, optional = false): FieldReader {
+    const v = this.get(key);
+    if (v === undefined && optional) return new FieldReader({}, `${this.prefix}${key}.`);
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) {
+      this.fail(key, 'an object', v);
+      return new FieldReader({}, `${this.prefix}${key}.`);
+    }
+    return new FieldReader(v as Raw, `${this.prefix}${key}.`);
+  }
+
+  unknownKeys(known: readonly string[]): void {
+    for (const k of Object.keys(this.raw)) {
+      if (!known.includes(k)) this.problems.push(`${this.prefix}${k} is not a known setting (known: ${known.join(', ')})`);
+    }
+  }
+}
+
+const KNOWN = [
+  '$comment',
+  'stationId',
+  'stationName',
+  'kioskId',
+  'kioskCode',
+  'cityCode',
+  'languages',
+  'defaultLanguage',
+  'idleTimeoutSeconds',
+  'idleWarningSeconds',
+  'lowBalanceThreshold',
+  'central',
+  'ui',
+  'readerName',
+  'printerPath',
+  'cabinetPath',
+  'dataDir',
+] as const;
+
+/**
+ * Checks a parsed JSON value against the config rules. `source` names the file in messages.
+ * Throws `ConfigError` listing every problem found.
+ */
+export function parseKioskConfig(value: unknown, source: string): KioskConfig {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new ConfigError(source, [`must hold a JSON object, got ${show(value)}`]);
+  }
+  const r = new FieldReader(value as Raw);
+  const name = r.object('stationName');
+  const central = r.object('central');
+  const ui = r.object('ui', true);
+  const languages = r.languages('languages');
+  const config: KioskConfig = {
+    stationId: r.text('stationId'),
+    stationName: { zh: name.text('zh'), en: name.text('en') },
+    kioskId: r.text('kioskId', /^[A-Za-z0-9._-]{1,64}$/, 'letters, digits, ".", "_" or "-" (1 to 64)'),
+    kioskCode: r.text('kioskCode', /^[A-Z0-9]{2,8}$/, '2 to 8 capital letters or digits'),
+    cityCode: r.text('cityCode', /^\d{4}$/, 'four digits'),
+    languages,
+    defaultLanguage: r.language('defaultLanguage', languages[0]),
+    idleTimeoutSeconds: r.integer('idleTimeoutSeconds', 10, 600, 60),
+    idleWarningSeconds: r.integer('idleWarningSeconds', 3, 60, 10),
+    lowBalanceThreshold: r.integer('lowBalanceThreshold', 0, 100_000, 500),
+    central: { url: central.url('url'), token: central.text('token') },
+    ui: { port: ui.integer('port', 0, 65535, 8080) },
+    readerName: r.optionalText('readerName', null),
+    printerPath: r.optionalText('printerPath', null),
+    cabinetPath: r.optionalText('cabinetPath', null),
+    dataDir: r.text('dataDir'),
+  };
+  r.unknownKeys(KNOWN);
+  name.unknownKeys(['zh', 'en']);
+  central.unknownKeys(['url', 'token']);
+  ui.unknownKeys(['port']);
+  const problems = [...r.problems, ...name.problems, ...central.problems, ...ui.problems];
+  if (!config.languages.includes(config.defaultLanguage)) {
+    problems.push(`defaultLanguage must be one of languages (${config.languages.join(', ')}), got ${show(config.defaultLanguage)}`);
+  }
+  if (config.idleWarningSeconds >= config.idleTimeoutSeconds) {
+    problems.push(`idleWarningSeconds must be less than idleTimeoutSeconds (${config.idleTimeoutSeconds}), got ${config.idleWarningSeconds}`);
+  }
+  if (problems.length > 0) throw new ConfigError(source, problems);
+  return config;
+}
+
+/** Reads and checks a config file. Throws `ConfigError` (unreadable file, bad JSON, bad fields). */
+export async function loadKioskConfig(path: string): Promise<KioskConfig> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (e) {
+    throw new ConfigError(path, [`cannot be read (${(e as NodeJS.ErrnoException).code ?? String(e)})`]);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new ConfigError(path, [`is not valid JSON (${(e as Error).message})`]);
+  }
+  return parseKioskConfig(json, path);
+}
