@@ -1,0 +1,235 @@
+import { createHmac } from 'node:crypto';
+import { SW, parseCommandApdu, withSw, type CommandApdu } from './apdu.js';
+import { hexToBytes, sameBytes } from './hex.js';
+import type { CardApplicationImage, CardFileImage, CardImage } from './image.js';
+
+interface LoadedFile {
+  readonly sfi: number | null;
+  readonly fid: Uint8Array | null;
+  readonly binary: Uint8Array | null;
+  readonly records: readonly Uint8Array[] | null;
+}
+
+interface LoadedApplication {
+  readonly image: CardApplicationImage;
+  readonly aid: Uint8Array;
+  readonly fid: Uint8Array | null;
+  readonly fci: Uint8Array;
+  readonly selectAnswer: Uint8Array | null;
+  readonly files: readonly LoadedFile[];
+}
+
+const MF = Uint8Array.of(0x3f, 0x00);
+
+function loadFile(f: CardFileImage): LoadedFile {
+  return {
+    sfi: f.sfi ?? null,
+    fid: f.fid !== undefined ? hexToBytes(f.fid) : null,
+    binary: f.binary !== undefined ? hexToBytes(f.binary) : null,
+    records: f.records !== undefined ? f.records.map(hexToBytes) : null,
+  };
+}
+
+/**
+ * The card's answers: APDU in, response (data + SW1SW2) out, no I/O. Stricter than a real card:
+ * anything it does not know gets `6E 00` (class) or `6D 00` (instruction), a malformed length
+ * `67 00`. See docs/hardware-sim.md for every command.
+ */
+export class CardEngine {
+  private readonly apps: readonly LoadedApplication[];
+  private readonly uid: Uint8Array;
+  private readonly swUnknownIns: number;
+  private readonly swUnknownCla: number;
+  private selected: LoadedApplication | null = null;
+  private currentEf: LoadedFile | null = null;
+  private pending: Uint8Array | null = null;
+
+  constructor(readonly image: CardImage) {
+    this.uid = hexToBytes(image.uid);
+    this.swUnknownIns = parseInt(image.unknownInstruction?.replace(/\s+/g, '') ?? '6D00', 16);
+    this.swUnknownCla = parseInt(image.unknownClass?.replace(/\s+/g, '') ?? '6E00', 16);
+    this.apps = image.applications.map((a) => ({
+      image: a,
+      aid: hexToBytes(a.aid),
+      fid: a.fid !== undefined ? hexToBytes(a.fid) : null,
+      fci: hexToBytes(a.fci),
+      selectAnswer: a.selectAnswer !== undefined ? hexToBytes(a.selectAnswer) : null,
+      files: (a.files ?? []).map(loadFile),
+    }));
+  }
+
+  /** Power on, power off and warm reset all forget the selected application and pending data. */
+  reset(): void {
+    this.selected = null;
+    this.currentEf = null;
+    this.pending = null;
+  }
+
+  transmit(command: Uint8Array): Uint8Array {
+    const apdu = parseCommandApdu(command);
+    if (!apdu) return withSw(new Uint8Array(0), SW.wrongLength);
+    if (apdu.cla === 0xff) return this.readerPseudoApdu(apdu);
+    if (apdu.cla !== 0x00 && apdu.cla !== 0x80) return this.sw(this.swUnknownCla);
+    if (apdu.ins === 0xc0) return this.getResponse(apdu);
+    this.pending = null;
+    const t0 = this.image.t0;
+    const answer = this.dispatch(apdu);
+    const data = answer.subarray(0, answer.length - 2);
+    const sw = (answer[answer.length - 2]! << 8) | answer[answer.length - 1]!;
+    if (t0?.getResponse && data.length > 0 && sw === SW.ok && !(t0.exactLe && apdu.data.length === 0 && apdu.le === data.length)) {
+      this.pending = data.slice();
+      return this.sw(0x6100 | (data.length & 0xff));
+    }
+    return answer;
+  }
+
+  private sw(sw: number): Uint8Array {
+    return withSw(new Uint8Array(0), sw);
+  }
+
+  private readerPseudoApdu(apdu: CommandApdu): Uint8Array {
+    if (apdu.ins !== 0xca) return this.sw(this.swUnknownCla);
+    if (apdu.p1 === 0x00 && apdu.p2 === 0x00) return withSw(this.uid, SW.ok);
+    return this.sw(SW.functionNotSupported);
+  }
+
+  private dispatch(apdu: CommandApdu): Uint8Array {
+    switch (apdu.ins) {
+      case 0xa4:
+        return apdu.cla === 0x00 ? this.select(apdu) : this.sw(this.swUnknownCla);
+      case 0xb0:
+        return apdu.cla === 0x00 ? this.readBinary(apdu) : this.sw(this.swUnknownCla);
+      case 0xb2:
+        return apdu.cla === 0x00 ? this.readRecord(apdu) : this.sw(this.swUnknownCla);
+      case 0x5c:
+        return apdu.cla === 0x80 ? this.getBalance(apdu) : this.sw(this.swUnknownCla);
+      case 0xca:
+        return apdu.cla === 0x80 ? this.getData(apdu) : this.sw(this.swUnknownCla);
+      case 0x88:
+        return apdu.cla === 0x00 ? this.internalAuthenticate(apdu) : this.sw(this.swUnknownCla);
+      default:
+        return this.sw(this.swUnknownIns);
+    }
+  }
+
+  private select(apdu: CommandApdu): Uint8Array {
+    const noFci = (apdu.p2 & 0x0c) === 0x0c;
+    if (apdu.p1 === 0x04) {
+      const app = this.apps.find((a) => sameBytes(a.aid, apdu.data));
+      if (!app) return this.sw(SW.fileNotFound);
+      return this.enter(app, noFci);
+    }
+    if (apdu.p1 === 0x00) {
+      if (apdu.data.length !== 2) return this.sw(SW.wrongLength);
+      if (sameBytes(apdu.data, MF)) {
+        this.reset();
+        return this.sw(SW.ok);
+      }
+      const app = this.apps.find((a) => a.fid !== null && sameBytes(a.fid, apdu.data));
+      if (app) return this.enter(app, noFci);
+      const ef = this.selected?.files.find((f) => f.fid !== null && sameBytes(f.fid, apdu.data));
+      if (!ef) return this.sw(SW.fileNotFound);
+      this.currentEf = ef;
+      return this.sw(SW.ok);
+    }
+    return this.sw(SW.wrongP1P2);
+  }
+
+  private enter(app: LoadedApplication, noFci: boolean): Uint8Array {
+    if (app.selectAnswer) return app.selectAnswer.slice();
+    this.selected = app;
+    this.currentEf = null;
+    return noFci ? this.sw(SW.ok) : withSw(app.fci, SW.ok);
+  }
+
+  private fileBySfi(sfi: number): LoadedFile | null | undefined {
+    if (!this.selected) return undefined;
+    return this.selected.files.find((f) => f.sfi === sfi) ?? null;
+  }
+
+  /** Applies Le to the data: `6C xx` in exact-Le mode, the first Le bytes, or `62 82` when shorter. */
+  private answerWithLe(data: Uint8Array, le: number | null): Uint8Array {
+    if (le === null) return this.sw(SW.wrongLength);
+    if (this.image.t0?.exactLe && le !== (data.length & 0xff)) return this.sw(0x6c00 | (data.length & 0xff));
+    const max = le === 0 ? 256 : le;
+    if (data.length > max) return withSw(data.subarray(0, max), SW.ok);
+    if (le !== 0 && data.length < le) return withSw(data, SW.endOfFile);
+    return withSw(data, SW.ok);
+  }
+
+  private readBinary(apdu: CommandApdu): Uint8Array {
+    let file: LoadedFile | null | undefined;
+    let offset: number;
+    if (apdu.p1 & 0x80) {
+      if (apdu.p1 & 0x60) return this.sw(SW.wrongP1P2);
+      file = this.fileBySfi(apdu.p1 & 0x1f);
+      offset = apdu.p2;
+    } else {
+      file = this.currentEf;
+      offset = (apdu.p1 << 8) | apdu.p2;
+    }
+    if (!file) return this.sw(SW.fileNotFound);
+    if (!file.binary) return this.sw(SW.incompatibleFile);
+    if (offset > file.binary.length) return this.sw(SW.wrongOffset);
+    if (apdu.p1 & 0x80) this.currentEf = file;
+    return this.answerWithLe(file.binary.subarray(offset), apdu.le);
+  }
+
+  private readRecord(apdu: CommandApdu): Uint8Array {
+    if ((apdu.p2 & 0x07) !== 0x04 || apdu.p1 === 0) return this.sw(SW.wrongP1P2);
+    const sfi = apdu.p2 >> 3;
+    const file = sfi === 0 ? this.currentEf : this.fileBySfi(sfi);
+    if (!file) return this.sw(SW.fileNotFound);
+    if (!file.records) return this.sw(SW.incompatibleFile);
+    if (sfi !== 0) this.currentEf = file;
+    const record = file.records[apdu.p1 - 1];
+    if (!record) return this.sw(SW.recordNotFound);
+    return this.answerWithLe(record, apdu.le);
+  }
+
+  private getBalance(apdu: CommandApdu): Uint8Array {
+    if ((apdu.p1 !== 0x00 && apdu.p1 !== 0x01) || apdu.p2 !== 0x02) return this.sw(SW.wrongP1P2);
+    const balance = this.selected?.image.balance;
+    if (!balance) return this.sw(SW.conditionsNotSatisfied);
+    const slot = apdu.p1 === 0x00 ? balance.slot0 : balance.slot1;
+    if (slot === undefined) return this.sw(SW.wrongP1P2);
+    const data = new Uint8Array(4);
+    new DataView(data.buffer).setUint32(0, slot >>> 0, false);
+    if (apdu.le !== 0 && apdu.le !== 4 && !this.image.t0?.exactLe) return this.sw(SW.wrongLength);
+    return this.answerWithLe(data, apdu.le);
+  }
+
+  private getData(apdu: CommandApdu): Uint8Array {
+    const tech = this.selected?.image.technician;
+    if (!tech || apdu.p1 !== 0x01 || apdu.p2 !== 0x01) return this.sw(SW.dataNotFound);
+    return this.answerWithLe(new TextEncoder().encode(tech.technicianId), apdu.le ?? 0);
+  }
+
+  private internalAuthenticate(apdu: CommandApdu): Uint8Array {
+    const tech = this.selected?.image.technician;
+    if (!tech) return this.sw(SW.conditionsNotSatisfied);
+    if (apdu.p1 !== 0 || apdu.p2 !== 0) return this.sw(SW.wrongP1P2);
+    if (apdu.data.length !== 16) return this.sw(SW.wrongLength);
+    const mac = createHmac('sha256', Buffer.from(hexToBytes(tech.secretKeyHex)))
+      .update(apdu.data)
+      .update(tech.technicianId, 'ascii')
+      .digest();
+    return withSw(Uint8Array.from(mac.subarray(0, 16)), SW.ok);
+  }
+
+  private getResponse(apdu: CommandApdu): Uint8Array {
+    const pending = this.pending;
+    if (!pending || apdu.p1 !== 0 || apdu.p2 !== 0) {
+      this.pending = null;
+      return this.sw(pending ? SW.wrongP1P2 : SW.conditionsNotSatisfied);
+    }
+    const le = apdu.le ?? 0;
+    const max = le === 0 ? 256 : le;
+    if (pending.length <= max) {
+      this.pending = null;
+      return withSw(pending, SW.ok);
+    }
+    this.pending = pending.slice(max);
+    return withSw(pending.subarray(0, max), 0x6100 | (this.pending.length & 0xff));
+  }
+}
