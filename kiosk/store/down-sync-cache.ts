@@ -1,0 +1,116 @@
+import type { BlocklistEntry, ChangesResponse, DownChange, FaqArticle } from '../../shared/sync.js';
+import type { TicketStatus, TicketStatusUpdate, TicketId } from '../../shared/ticket.js';
+import { assertNever } from '../../shared/result.js';
+import type { SqliteDriver, SqliteTx } from './sqlite-port.js';
+
+interface FaqRow {
+  id: string;
+  category: string;
+  title_zh: string;
+  title_en: string;
+  body_zh: string;
+  body_en: string;
+  updated_at: string;
+}
+
+/**
+ * What central sent down, kept so the kiosk works offline: ticket statuses, FAQ articles,
+ * configuration (each change's keys merged over the cached ones) and the card blocklist,
+ * with the cursor to ask from next time.
+ */
+export class DownSyncCache {
+  constructor(
+    private readonly db: SqliteDriver,
+    private readonly now: () => number,
+  ) {}
+
+  async cursor(): Promise<number> {
+    const row = await this.db.get<{ value: string }>(`SELECT value FROM kiosk_meta WHERE key = 'down-cursor'`);
+    return row ? Number(row.value) : 0;
+  }
+
+  /** Applies one page of changes and moves the cursor, in one transaction: all of it or none. */
+  apply(page: ChangesResponse): Promise<number> {
+    const at = new Date(this.now()).toISOString();
+    return this.db.transaction(async (tx) => {
+      for (const change of page.changes) await applyChange(tx, change);
+      await tx.run(`INSERT INTO kiosk_meta (key, value) VALUES ('down-cursor', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`, [String(page.cursor)]);
+      await tx.run(`INSERT INTO kiosk_meta (key, value) VALUES ('last-down-sync-at', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`, [at]);
+      return page.changes.length;
+    });
+  }
+
+  async ticketStatus(ticketId: string): Promise<TicketStatusUpdate | null> {
+    const row = await this.db.get<{ ticket_id: string; status: string; note: string | null; updated_at: string }>(
+      'SELECT ticket_id, status, note, updated_at FROM ticket_status_cache WHERE ticket_id = ?',
+      [ticketId],
+    );
+    return row ? { ticketId: row.ticket_id as TicketId, status: row.status as TicketStatus, note: row.note, updatedAt: row.updated_at } : null;
+  }
+
+  async faqArticles(): Promise<FaqArticle[]> {
+    const rows = await this.db.all<FaqRow>('SELECT * FROM faq_cache ORDER BY category, id');
+    return rows.map((r) => ({
+      id: r.id,
+      category: r.category,
+      title: { zh: r.title_zh, en: r.title_en },
+      body: { zh: r.body_zh, en: r.body_en },
+      updatedAt: r.updated_at,
+    }));
+  }
+
+  async config(): Promise<Record<string, unknown>> {
+    const rows = await this.db.all<{ key: string; value: string }>('SELECT key, value FROM config_cache ORDER BY key');
+    return Object.fromEntries(rows.map((r) => [r.key, JSON.parse(r.value) as unknown]));
+  }
+
+  /** The blocklist entry for a card number (as the family prints it), or null. */
+  async blocked(cardNumber: string): Promise<BlocklistEntry | null> {
+    const row = await this.db.get<{ card_number: string; reason: string }>('SELECT card_number, reason FROM blocklist_cache WHERE card_number = ?', [cardNumber]);
+    return row ? { cardNumber: row.card_number, reason: row.reason } : null;
+  }
+}
+
+async function applyChange(tx: SqliteTx, change: DownChange): Promise<void> {
+  switch (change.type) {
+    case 'ticket-status': {
+      const u = change.update;
+      await tx.run(
+        `INSERT INTO ticket_status_cache (ticket_id, status, note, updated_at, cursor) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (ticket_id) DO UPDATE SET status = excluded.status, note = excluded.note, updated_at = excluded.updated_at, cursor = excluded.cursor
+         WHERE excluded.cursor >= ticket_status_cache.cursor`,
+        [u.ticketId, u.status, u.note, u.updatedAt, change.cursor],
+      );
+      return;
+    }
+    case 'faq': {
+      const a = change.article;
+      if (change.deleted) {
+        await tx.run('DELETE FROM faq_cache WHERE id = ?', [a.id]);
+        return;
+      }
+      await tx.run(
+        `INSERT INTO faq_cache (id, category, title_zh, title_en, body_zh, body_en, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET category = excluded.category, title_zh = excluded.title_zh, title_en = excluded.title_en,
+           body_zh = excluded.body_zh, body_en = excluded.body_en, updated_at = excluded.updated_at`,
+        [a.id, a.category, a.title.zh, a.title.en, a.body.zh, a.body.en, a.updatedAt],
+      );
+      return;
+    }
+    case 'config':
+      for (const [key, value] of Object.entries(change.config)) {
+        await tx.run('INSERT INTO config_cache (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value', [key, JSON.stringify(value ?? null)]);
+      }
+      return;
+    case 'blocklist':
+      if (change.deleted) await tx.run('DELETE FROM blocklist_cache WHERE card_number = ?', [change.entry.cardNumber]);
+      else
+        await tx.run('INSERT INTO blocklist_cache (card_number, reason) VALUES (?, ?) ON CONFLICT (card_number) DO UPDATE SET reason = excluded.reason', [
+          change.entry.cardNumber,
+          change.entry.reason,
+        ]);
+      return;
+    default:
+      assertNever(change, 'down-sync change');
+  }
+}
