@@ -67,7 +67,7 @@ export class EscPosEncoder {
 
   /** Text encoded as GB18030. Control characters other than newline become `?` so text cannot smuggle commands. */
   text(text: string): this {
-    const safe = text.replace(/\r\n?/g, '\n').replace(/[\u0000-\u0009\u000b-\u001f\u007f]/g, '?');
+    const safe = [...text.replace(/\r\n?/g, '\n')].map((ch) => (isControl(ch) ? '?' : ch)).join('');
     this.chunks.push(iconv.encode(safe, 'gb18030'));
     return this;
   }
@@ -122,6 +122,11 @@ export function statusRequest(n: typeof STATUS_PRINTER | typeof STATUS_OFFLINE_C
 /** A real-time status byte has bit 1 and bit 4 set and bits 0 and 7 clear (`0xx1xx10`). */
 export function isStatusByte(b: number): boolean {
   return (b & 0x93) === 0x12;
+}
+
+function isControl(ch: string): boolean {
+  const c = ch.codePointAt(0)!;
+  return (c < 0x20 && c !== 0x0a) || c === 0x7f;
 }
 
 function clampInt(n: number, min: number, max: number): number {
