@@ -1,10 +1,81 @@
-// Placeholder until call signalling lands (issue 5): registers the call routes on central's app.
+/**
+ * Video-call escalation on central: signalling endpoints, the call queue, its SQLite store,
+ * and the agent console page (`/console/`). Central's composition root calls
+ * {@link registerCallRoutes} once. See docs/calls.md.
+ */
+import { readFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import websocket from '@fastify/websocket';
 import type { FastifyInstance } from 'fastify';
+import { registerConsole } from '../console/index.js';
+import { DEFAULT_QUEUE_SETTINGS, type QueueSettings } from './queue.js';
+import { CallStore } from './queue-store.js';
+import { systemScheduler, type Scheduler } from './scheduler.js';
+import { CallSignalling, type AgentAccount, type KioskAuthenticator } from './signalling.js';
+import { NO_ICE, type IceConfig } from './turn.js';
+
+export type { AgentAccount, KioskAuthenticator } from './signalling.js';
+export type { IceConfig } from './turn.js';
+export type { QueueSettings } from './queue.js';
 
 export interface CallRoutesOptions {
+  /** Folder of `calls.sqlite` (and of `calls.json` when the options below are not given). */
   readonly dataDir: string;
+  /** Agent accounts; default: `agents` of `<dataDir>/calls.json`. */
+  readonly agents?: readonly AgentAccount[];
+  /** Kiosk credential check; default: `kiosks` (`[{ id, token }]`) of `<dataDir>/calls.json`. */
+  readonly authenticateKiosk?: KioskAuthenticator;
+  /** Default: `ice` of `<dataDir>/calls.json`, else none (host candidates only). */
+  readonly ice?: IceConfig;
+  readonly queue?: Partial<QueueSettings>;
+  readonly scheduler?: Scheduler;
+  /** How long a kiosk page may take to join the media channel after the agent answers. */
+  readonly mediaTokenTtlSeconds?: number;
+  readonly log?: (line: string) => void;
 }
 
-export function registerCallRoutes(_app: FastifyInstance, _options: CallRoutesOptions): Promise<void> {
-  return Promise.resolve();
+export interface CallService {
+  readonly signalling: CallSignalling;
+  readonly store: CallStore;
+}
+
+interface CallsFile {
+  readonly agents?: AgentAccount[];
+  readonly kiosks?: { id: string; token: string }[];
+  readonly ice?: IceConfig;
+  readonly queue?: Partial<QueueSettings>;
+}
+
+function readCallsFile(dataDir: string): CallsFile {
+  const file = join(dataDir, 'calls.json');
+  if (!existsSync(file)) return {};
+  return JSON.parse(readFileSync(file, 'utf8')) as CallsFile;
+}
+
+/** Registers `/calls/kiosk`, `/calls/agent`, `/calls/media` and `/console/`. Restores waiting entries from the store. */
+export async function registerCallRoutes(app: FastifyInstance, options: CallRoutesOptions): Promise<CallService> {
+  const file = options.agents && options.authenticateKiosk && options.ice ? {} : readCallsFile(options.dataDir);
+  const log = options.log ?? ((line: string) => app.log.warn(line));
+  const scheduler = options.scheduler ?? systemScheduler;
+  const store = await CallStore.open(options.dataDir, () => scheduler.now(), (e) => log(`calls store: ${e.message}`));
+  const kiosks = file.kiosks ?? [];
+  const signalling = new CallSignalling({
+    scheduler,
+    settings: { ...DEFAULT_QUEUE_SETTINGS, ...file.queue, ...options.queue },
+    store,
+    agents: options.agents ?? file.agents ?? [],
+    authenticateKiosk: options.authenticateKiosk ?? ((id, token) => Promise.resolve(kiosks.some((k) => k.id === id && k.token === token))),
+    ice: options.ice ?? file.ice ?? NO_ICE,
+    mediaTokenTtlSeconds: options.mediaTokenTtlSeconds ?? 900,
+    log,
+  });
+  if (!app.hasDecorator('websocketServer')) await app.register(websocket, { options: { maxPayload: 256 * 1024 } });
+  signalling.register(app);
+  registerConsole(app);
+  signalling.queue.restore(await store.loadWaiting());
+  app.addHook('onClose', async () => {
+    signalling.close();
+    await store.close();
+  });
+  return { signalling, store };
 }

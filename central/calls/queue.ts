@@ -1,0 +1,572 @@
+/**
+ * The call queue: who waits, who is rung, who talks. Pure state plus injected time, ids and
+ * outputs, so that every rule is tested by stepping a {@link ManualScheduler}; the WebSocket
+ * layer (`signalling.ts`) only translates frames to these calls.
+ *
+ * Rules (contact-centre style, see docs/calls.md):
+ * - Order: emergency lane first, then by time of joining.
+ * - Information calls ring the available agent idle the longest; emergency calls ring every
+ *   available agent at once and take agents away from ringing information calls.
+ * - An agent who lets a call ring out is set on break; the call rings the next agent.
+ * - Nobody on duty (available, ringing, busy or in wrap-up): the call falls back at once
+ *   (`no-agent`, or `ring-timeout` if it was already rung). Waiting past the maximum: `max-wait`.
+ * - After a call the agent is in wrap-up for a while, then available (idle from that moment).
+ * - A kiosk that drops keeps its place for a grace period; it resumes with the call id.
+ */
+import type {
+  ActionResultStatus,
+  AgentChosenStatus,
+  AgentPresence,
+  AgentView,
+  CallContext,
+  CallEndReason,
+  CallLane,
+  CentralToAgent,
+  CentralToKiosk,
+  FallbackReason,
+  IceServer,
+  MediaGrant,
+  QueueView,
+} from '../../shared/call-protocol.js';
+import { err, ok, type Result } from '../../shared/result.js';
+import type { Scheduler } from './scheduler.js';
+
+export interface QueueSettings {
+  readonly ringTimeoutSeconds: number;
+  readonly maxWaitSeconds: number;
+  readonly wrapUpSeconds: number;
+  readonly kioskReconnectGraceSeconds: number;
+  /** Starting value of the handle-time average used for wait estimates. */
+  readonly averageHandleSeconds: number;
+}
+
+export const DEFAULT_QUEUE_SETTINGS: QueueSettings = {
+  ringTimeoutSeconds: 20,
+  maxWaitSeconds: 300,
+  wrapUpSeconds: 30,
+  kioskReconnectGraceSeconds: 30,
+  averageHandleSeconds: 180,
+};
+
+/** A waiting entry as it is persisted (only entries not yet connected are kept). */
+export interface StoredQueueEntry {
+  readonly callId: string;
+  readonly requestId: string;
+  readonly kioskId: string;
+  readonly lane: CallLane;
+  readonly context: CallContext;
+  readonly enqueuedAt: number;
+}
+
+/** Persistence of waiting entries and of the audit trail. Calls are fire-and-forget. */
+export interface QueuePersistence {
+  saveWaiting(entry: StoredQueueEntry): void;
+  removeWaiting(callId: string): void;
+  recordMissed(entry: StoredQueueEntry, reason: FallbackReason): void;
+  audit(callId: string, actor: string, action: string, detail: string | null): void;
+}
+
+export interface QueueOutputs {
+  toKiosk(kioskId: string, message: CentralToKiosk): void;
+  toAgent(agentId: string, message: CentralToAgent): void;
+  /** Something agents see in the queue panel changed. */
+  queueChanged(): void;
+  grantMedia(callId: string, kioskId: string): MediaGrant;
+  revokeMedia(callId: string): void;
+  iceServers(user: string): IceServer[];
+}
+
+export type QueueErrorCode = 'unknown-agent' | 'unknown-call' | 'not-offered' | 'not-your-call' | 'busy' | 'duplicate-request';
+export interface QueueError {
+  readonly code: QueueErrorCode;
+  readonly message: string;
+}
+
+type EntryState = 'waiting' | 'ringing' | 'connected';
+
+interface Entry extends StoredQueueEntry {
+  state: EntryState;
+  detached: boolean;
+  rung: boolean;
+  readonly ringing: Map<string, unknown>;
+  agentId: string | null;
+  connectedAt: number | null;
+  maxWaitTimer: unknown;
+  graceTimer: unknown;
+  lastPosition: number;
+  lastEstimate: number;
+}
+
+interface Agent {
+  readonly id: string;
+  readonly name: string;
+  presence: AgentPresence;
+  idleSince: number;
+  callId: string | null;
+  wrapUpTimer: unknown;
+}
+
+const ON_DUTY: readonly AgentPresence[] = ['available', 'ringing', 'busy', 'wrap-up'];
+
+export interface CallQueueDeps {
+  readonly scheduler: Scheduler;
+  readonly settings: QueueSettings;
+  readonly outputs: QueueOutputs;
+  readonly persistence: QueuePersistence;
+  readonly newId: () => string;
+}
+
+export class CallQueue {
+  private readonly entries = new Map<string, Entry>();
+  private readonly agents = new Map<string, Agent>();
+  private averageHandleSeconds: number;
+
+  constructor(private readonly deps: CallQueueDeps) {
+    this.averageHandleSeconds = deps.settings.averageHandleSeconds;
+  }
+
+  // ---- agents ------------------------------------------------------------------------
+
+  /** An agent's console connected and logged in; starts on break until they choose. */
+  agentLoggedIn(agentId: string, name: string): AgentPresence {
+    const existing = this.agents.get(agentId);
+    if (existing) return existing.presence === 'logged-out' ? this.setPresence(existing, 'on-break', 'logged-in') : existing.presence;
+    const agent: Agent = { id: agentId, name, presence: 'on-break', idleSince: this.now(), callId: null, wrapUpTimer: null };
+    this.agents.set(agentId, agent);
+    this.deps.persistence.audit('-', `agent:${agentId}`, 'login', null);
+    this.deps.outputs.queueChanged();
+    return agent.presence;
+  }
+
+  setAgentStatus(agentId: string, status: AgentChosenStatus): Result<AgentPresence, QueueError> {
+    const agent = this.agents.get(agentId);
+    if (!agent) return err({ code: 'unknown-agent', message: 'log in first' });
+    if (agent.presence === 'busy') return err({ code: 'busy', message: 'hang up first' });
+    if (agent.presence === 'ringing') this.withdrawAgentOffers(agent, 'left');
+    this.clearTimer(agent.wrapUpTimer);
+    agent.wrapUpTimer = null;
+    if (status === 'available' && agent.presence !== 'available') agent.idleSince = this.now();
+    this.setPresence(agent, status, 'chosen');
+    this.deps.persistence.audit('-', `agent:${agentId}`, `status:${status}`, null);
+    this.afterChange();
+    return ok(agent.presence);
+  }
+
+  /** The console's socket closed. A call in progress ends; a ringing offer goes to someone else. */
+  agentDisconnected(agentId: string): void {
+    const agent = this.agents.get(agentId);
+    if (!agent) return;
+    if (agent.presence === 'ringing') this.withdrawAgentOffers(agent, 'left');
+    if (agent.callId) {
+      const entry = this.entries.get(agent.callId);
+      if (entry) this.endCall(entry, 'agent-lost', `agent:${agentId}`);
+    }
+    this.clearTimer(agent.wrapUpTimer);
+    agent.presence = 'logged-out';
+    agent.callId = null;
+    this.afterChange();
+  }
+
+  answer(agentId: string, callId: string): Result<null, QueueError> {
+    const agent = this.agents.get(agentId);
+    const entry = this.entries.get(callId);
+    if (!agent) return err({ code: 'unknown-agent', message: 'log in first' });
+    if (!entry) return err({ code: 'unknown-call', message: 'that call is gone' });
+    if (entry.state !== 'ringing' || !entry.ringing.has(agentId)) return err({ code: 'not-offered', message: 'that call is not ringing for you' });
+    for (const [otherId, timer] of entry.ringing) {
+      this.clearTimer(timer);
+      if (otherId === agentId) continue;
+      const other = this.agents.get(otherId);
+      if (other && other.presence === 'ringing') {
+        this.setPresence(other, 'available', 'answered-elsewhere');
+        this.deps.outputs.toAgent(otherId, { type: 'offer-withdrawn', callId, reason: 'answered-elsewhere' });
+      }
+    }
+    entry.ringing.clear();
+    this.clearTimer(entry.maxWaitTimer);
+    entry.state = 'connected';
+    entry.agentId = agentId;
+    entry.connectedAt = this.now();
+    agent.callId = callId;
+    this.setPresence(agent, 'busy', 'answered');
+    this.deps.persistence.removeWaiting(callId);
+    this.deps.persistence.audit(callId, `agent:${agentId}`, 'answer', null);
+    const media = this.deps.outputs.grantMedia(callId, entry.kioskId);
+    this.deps.outputs.toKiosk(entry.kioskId, {
+      type: 'connected',
+      callId,
+      agentName: agent.name,
+      media,
+      iceServers: this.deps.outputs.iceServers(entry.kioskId),
+    });
+    this.deps.outputs.toAgent(agentId, { type: 'connected', callId, context: entry.context, iceServers: this.deps.outputs.iceServers(`agent-${agentId}`) });
+    this.afterChange();
+    return ok(null);
+  }
+
+  hangUp(agentId: string, callId: string): Result<null, QueueError> {
+    const entry = this.entries.get(callId);
+    if (!entry || entry.state !== 'connected') return err({ code: 'unknown-call', message: 'no such call in progress' });
+    if (entry.agentId !== agentId) return err({ code: 'not-your-call', message: 'not your call' });
+    this.endCall(entry, 'hung-up', `agent:${agentId}`);
+    this.afterChange();
+    return ok(null);
+  }
+
+  /** Which call an agent is talking on, if any. */
+  callOfAgent(agentId: string): string | null {
+    return this.agents.get(agentId)?.callId ?? null;
+  }
+
+  /** The agent of a connected call, if any. */
+  agentOfCall(callId: string): string | null {
+    const entry = this.entries.get(callId);
+    return entry?.state === 'connected' ? entry.agentId : null;
+  }
+
+  kioskOfCall(callId: string): string | null {
+    return this.entries.get(callId)?.kioskId ?? null;
+  }
+
+  // ---- kiosks ------------------------------------------------------------------------
+
+  request(kioskId: string, requestId: string, lane: CallLane, context: CallContext): Result<string, QueueError> {
+    for (const e of this.entries.values()) {
+      if (e.kioskId === kioskId && e.requestId === requestId) return err({ code: 'duplicate-request', message: 'already queued' });
+    }
+    const callId = this.deps.newId();
+    const stored: StoredQueueEntry = { callId, requestId, kioskId, lane, context, enqueuedAt: this.now() };
+    if (!this.anyOnDuty()) {
+      this.deps.persistence.audit(callId, `kiosk:${kioskId}`, 'fallback:no-agent', lane);
+      this.deps.outputs.toKiosk(kioskId, { type: 'fallback', requestId, callId: null, reason: 'no-agent' });
+      return ok(callId);
+    }
+    this.track(stored, false);
+    this.deps.persistence.saveWaiting(stored);
+    this.deps.persistence.audit(callId, `kiosk:${kioskId}`, 'request', lane);
+    this.afterChange();
+    return ok(callId);
+  }
+
+  /** After a reconnect (or a central restart). False: central does not hold that call. */
+  resume(kioskId: string, callId: string): boolean {
+    const entry = this.entries.get(callId);
+    if (!entry || entry.kioskId !== kioskId) {
+      this.deps.outputs.toKiosk(kioskId, { type: 'fallback', requestId: null, callId, reason: 'expired' });
+      return false;
+    }
+    entry.detached = false;
+    this.clearTimer(entry.graceTimer);
+    entry.graceTimer = null;
+    entry.lastPosition = 0;
+    this.deps.persistence.audit(callId, `kiosk:${kioskId}`, 'resume', null);
+    if (entry.state === 'connected') {
+      const agent = entry.agentId ? this.agents.get(entry.agentId) : undefined;
+      this.deps.outputs.toKiosk(kioskId, {
+        type: 'connected',
+        callId,
+        agentName: agent?.name ?? '',
+        media: this.deps.outputs.grantMedia(callId, kioskId),
+        iceServers: this.deps.outputs.iceServers(kioskId),
+      });
+    }
+    this.afterChange();
+    return true;
+  }
+
+  leave(kioskId: string, callId: string, reason: CallEndReason): Result<null, QueueError> {
+    const entry = this.entries.get(callId);
+    if (!entry || entry.kioskId !== kioskId) return err({ code: 'unknown-call', message: 'no such call' });
+    if (entry.state === 'connected') this.endCall(entry, reason, `kiosk:${kioskId}`);
+    else this.dropWaiting(entry, reason);
+    this.afterChange();
+    return ok(null);
+  }
+
+  /** The kiosk's control socket closed: its entries keep their place for the grace period. */
+  kioskDetached(kioskId: string): void {
+    for (const entry of this.entries.values()) {
+      if (entry.kioskId !== kioskId || entry.detached) continue;
+      this.detach(entry);
+    }
+    this.afterChange();
+  }
+
+  /** Entries read back from the store after a restart: they wait, detached, for their kiosk. */
+  restore(stored: readonly StoredQueueEntry[]): void {
+    for (const s of stored) {
+      if (this.entries.has(s.callId)) continue;
+      this.detach(this.track(s, true));
+    }
+    this.afterChange();
+  }
+
+  // ---- actions -------------------------------------------------------------------------
+
+  /** Relays an agent action to the kiosk and records it. The kiosk decides whether it is allowed. */
+  agentAction(agentId: string, callId: string, action: unknown): Result<string, QueueError> {
+    const entry = this.entries.get(callId);
+    if (!entry || entry.state !== 'connected' || entry.agentId !== agentId) return err({ code: 'not-your-call', message: 'no call of yours with that id' });
+    const actionId = this.deps.newId();
+    this.deps.persistence.audit(callId, `agent:${agentId}`, 'action', JSON.stringify({ actionId, action }).slice(0, 4096));
+    this.deps.outputs.toKiosk(entry.kioskId, { type: 'action', callId, actionId, action });
+    return ok(actionId);
+  }
+
+  actionResult(kioskId: string, callId: string, actionId: string, status: ActionResultStatus, code: string | null): void {
+    const entry = this.entries.get(callId);
+    if (!entry || entry.kioskId !== kioskId) return;
+    this.deps.persistence.audit(callId, `kiosk:${kioskId}`, `action-${status}`, JSON.stringify({ actionId, code }));
+    if (entry.agentId) this.deps.outputs.toAgent(entry.agentId, { type: 'action-result', callId, actionId, status, code });
+  }
+
+  // ---- views ---------------------------------------------------------------------------
+
+  view(): { entries: QueueView[]; agents: AgentView[] } {
+    return {
+      entries: this.ordered().map((e) => ({
+        callId: e.callId,
+        lane: e.lane,
+        kioskId: e.kioskId,
+        stationName: e.context.stationName,
+        queuedAt: new Date(e.enqueuedAt).toISOString(),
+        state: e.detached ? 'detached' : e.state,
+        agentName: e.agentId ? (this.agents.get(e.agentId)?.name ?? null) : null,
+      })),
+      agents: [...this.agents.values()].map((a) => ({ id: a.id, name: a.name, presence: a.presence })),
+    };
+  }
+
+  presenceOf(agentId: string): AgentPresence | null {
+    return this.agents.get(agentId)?.presence ?? null;
+  }
+
+  /** Stops every timer (central shutting down). Waiting entries stay in the store. */
+  close(): void {
+    for (const e of this.entries.values()) {
+      this.clearTimer(e.maxWaitTimer);
+      this.clearTimer(e.graceTimer);
+      for (const t of e.ringing.values()) this.clearTimer(t);
+    }
+    for (const a of this.agents.values()) this.clearTimer(a.wrapUpTimer);
+  }
+
+  // ---- internals ---------------------------------------------------------------------
+
+  private now(): number {
+    return this.deps.scheduler.now();
+  }
+
+  private clearTimer(handle: unknown): void {
+    if (handle !== null && handle !== undefined) this.deps.scheduler.clearTimeout(handle);
+  }
+
+  private track(stored: StoredQueueEntry, detached: boolean): Entry {
+    const entry: Entry = {
+      ...stored,
+      state: 'waiting',
+      detached,
+      rung: false,
+      ringing: new Map(),
+      agentId: null,
+      connectedAt: null,
+      maxWaitTimer: null,
+      graceTimer: null,
+      lastPosition: 0,
+      lastEstimate: -1,
+    };
+    const remaining = stored.enqueuedAt + this.deps.settings.maxWaitSeconds * 1000 - this.now();
+    entry.maxWaitTimer = this.deps.scheduler.setTimeout(() => {
+      entry.maxWaitTimer = null;
+      if (this.entries.get(entry.callId) === entry && entry.state !== 'connected') {
+        this.fallback(entry, 'max-wait');
+        this.afterChange();
+      }
+    }, Math.max(0, remaining));
+    this.entries.set(entry.callId, entry);
+    return entry;
+  }
+
+  private detach(entry: Entry): void {
+    entry.detached = true;
+    if (entry.state === 'ringing') this.withdrawEntryOffers(entry, 'left');
+    this.clearTimer(entry.graceTimer);
+    entry.graceTimer = this.deps.scheduler.setTimeout(() => {
+      entry.graceTimer = null;
+      if (this.entries.get(entry.callId) !== entry || !entry.detached) return;
+      if (entry.state === 'connected') this.endCall(entry, 'kiosk-lost', 'central');
+      else {
+        this.deps.persistence.recordMissed(entry, 'expired');
+        this.dropWaiting(entry, 'kiosk-lost');
+      }
+      this.afterChange();
+    }, this.deps.settings.kioskReconnectGraceSeconds * 1000);
+  }
+
+  private ordered(): Entry[] {
+    return [...this.entries.values()].sort((a, b) => (a.lane === b.lane ? a.enqueuedAt - b.enqueuedAt : a.lane === 'emergency' ? -1 : 1));
+  }
+
+  private anyOnDuty(): boolean {
+    for (const a of this.agents.values()) if (ON_DUTY.includes(a.presence)) return true;
+    return false;
+  }
+
+  private available(): Agent[] {
+    return [...this.agents.values()].filter((a) => a.presence === 'available').sort((a, b) => a.idleSince - b.idleSince);
+  }
+
+  private setPresence(agent: Agent, presence: AgentPresence, reason: string | null): AgentPresence {
+    agent.presence = presence;
+    this.deps.outputs.toAgent(agent.id, { type: 'presence', presence, reason });
+    return presence;
+  }
+
+  private ring(entry: Entry, agent: Agent): void {
+    entry.state = 'ringing';
+    entry.rung = true;
+    agent.presence = 'ringing';
+    this.deps.outputs.toAgent(agent.id, { type: 'presence', presence: 'ringing', reason: null });
+    this.deps.outputs.toAgent(agent.id, { type: 'offer', callId: entry.callId, lane: entry.lane, context: entry.context });
+    const timer = this.deps.scheduler.setTimeout(() => this.ringTimedOut(entry, agent), this.deps.settings.ringTimeoutSeconds * 1000);
+    entry.ringing.set(agent.id, timer);
+  }
+
+  private ringTimedOut(entry: Entry, agent: Agent): void {
+    if (!entry.ringing.has(agent.id)) return;
+    entry.ringing.delete(agent.id);
+    this.deps.outputs.toAgent(agent.id, { type: 'offer-withdrawn', callId: entry.callId, reason: 'ring-timeout' });
+    this.setPresence(agent, 'on-break', 'no-answer');
+    this.deps.persistence.audit(entry.callId, `agent:${agent.id}`, 'ring-timeout', 'set on break');
+    if (entry.ringing.size === 0) entry.state = 'waiting';
+    this.afterChange();
+  }
+
+  /** Takes every offer of this agent back (no penalty) and returns the entries to waiting. */
+  private withdrawAgentOffers(agent: Agent, reason: 'left' | 'answered-elsewhere'): void {
+    for (const entry of this.entries.values()) {
+      const timer = entry.ringing.get(agent.id);
+      if (timer === undefined) continue;
+      this.clearTimer(timer);
+      entry.ringing.delete(agent.id);
+      if (entry.ringing.size === 0) entry.state = 'waiting';
+      this.deps.outputs.toAgent(agent.id, { type: 'offer-withdrawn', callId: entry.callId, reason });
+    }
+  }
+
+  private withdrawEntryOffers(entry: Entry, reason: 'left' | 'answered-elsewhere'): void {
+    for (const [agentId, timer] of entry.ringing) {
+      this.clearTimer(timer);
+      const agent = this.agents.get(agentId);
+      this.deps.outputs.toAgent(agentId, { type: 'offer-withdrawn', callId: entry.callId, reason });
+      if (agent && agent.presence === 'ringing') this.setPresence(agent, 'available', 'withdrawn');
+    }
+    entry.ringing.clear();
+    if (entry.state === 'ringing') entry.state = 'waiting';
+  }
+
+  private fallback(entry: Entry, reason: FallbackReason): void {
+    this.withdrawEntryOffers(entry, 'left');
+    this.clearTimer(entry.maxWaitTimer);
+    this.clearTimer(entry.graceTimer);
+    this.entries.delete(entry.callId);
+    this.deps.persistence.removeWaiting(entry.callId);
+    this.deps.persistence.audit(entry.callId, 'central', `fallback:${reason}`, null);
+    if (entry.detached) this.deps.persistence.recordMissed(entry, reason);
+    else this.deps.outputs.toKiosk(entry.kioskId, { type: 'fallback', requestId: entry.requestId, callId: entry.callId, reason });
+  }
+
+  private dropWaiting(entry: Entry, reason: CallEndReason): void {
+    this.withdrawEntryOffers(entry, 'left');
+    this.clearTimer(entry.maxWaitTimer);
+    this.clearTimer(entry.graceTimer);
+    this.entries.delete(entry.callId);
+    this.deps.persistence.removeWaiting(entry.callId);
+    this.deps.persistence.audit(entry.callId, `kiosk:${entry.kioskId}`, `left:${reason}`, null);
+  }
+
+  private endCall(entry: Entry, reason: CallEndReason, by: string): void {
+    this.entries.delete(entry.callId);
+    this.clearTimer(entry.graceTimer);
+    this.deps.outputs.revokeMedia(entry.callId);
+    this.deps.persistence.audit(entry.callId, by, `end:${reason}`, null);
+    if (entry.connectedAt !== null) {
+      const seconds = (this.now() - entry.connectedAt) / 1000;
+      this.averageHandleSeconds = 0.8 * this.averageHandleSeconds + 0.2 * Math.max(30, seconds);
+    }
+    if (!entry.detached) this.deps.outputs.toKiosk(entry.kioskId, { type: 'ended', callId: entry.callId, reason });
+    const agent = entry.agentId ? this.agents.get(entry.agentId) : undefined;
+    if (!agent || agent.callId !== entry.callId) return;
+    agent.callId = null;
+    this.deps.outputs.toAgent(agent.id, { type: 'ended', callId: entry.callId, reason });
+    if (agent.presence !== 'busy') return;
+    this.setPresence(agent, 'wrap-up', reason);
+    agent.wrapUpTimer = this.deps.scheduler.setTimeout(() => {
+      agent.wrapUpTimer = null;
+      if (agent.presence !== 'wrap-up') return;
+      agent.idleSince = this.now();
+      this.setPresence(agent, 'available', 'wrap-up-over');
+      this.afterChange();
+    }, this.deps.settings.wrapUpSeconds * 1000);
+  }
+
+  /** Rings who can be rung, falls back who cannot be served, tells kiosks their place. */
+  private afterChange(): void {
+    this.dispatch();
+    if (!this.anyOnDuty()) {
+      for (const entry of this.ordered()) {
+        if (entry.state === 'connected') continue;
+        this.fallback(entry, entry.rung ? 'ring-timeout' : 'no-agent');
+      }
+    }
+    this.announcePositions();
+    this.deps.outputs.queueChanged();
+  }
+
+  private dispatch(): void {
+    const order = this.ordered().filter((e) => !e.detached && e.state !== 'connected');
+    const emergencies = order.filter((e) => e.lane === 'emergency');
+    if (emergencies.length > 0) {
+      // Agents ringing for an information call are taken for the emergency.
+      for (const e of order) if (e.lane === 'information' && e.state === 'ringing') this.withdrawEntryOffers(e, 'left');
+    }
+    for (const entry of order) {
+      const free = this.available();
+      if (free.length === 0) return;
+      if (entry.lane === 'emergency') {
+        for (const agent of free) this.ring(entry, agent);
+        continue;
+      }
+      if (entry.state === 'ringing') continue;
+      this.ring(entry, free[0]!);
+    }
+  }
+
+  private announcePositions(): void {
+    const waiting = this.ordered().filter((e) => e.state !== 'connected');
+    const onDuty = Math.max(1, [...this.agents.values()].filter((a) => ON_DUTY.includes(a.presence)).length);
+    waiting.forEach((entry, index) => {
+      const position = index + 1;
+      const estimate = Math.ceil((position * this.averageHandleSeconds) / onDuty);
+      if (entry.detached) return;
+      if (entry.state === 'ringing' && entry.lastPosition !== -1) {
+        entry.lastPosition = -1;
+        this.deps.outputs.toKiosk(entry.kioskId, { type: 'ringing', callId: entry.callId, agents: entry.ringing.size });
+        return;
+      }
+      if (entry.state === 'ringing') return;
+      if (position === entry.lastPosition && estimate === entry.lastEstimate) return;
+      entry.lastPosition = position;
+      entry.lastEstimate = estimate;
+      this.deps.outputs.toKiosk(entry.kioskId, {
+        type: 'queued',
+        requestId: entry.requestId,
+        callId: entry.callId,
+        lane: entry.lane,
+        position,
+        estimatedWaitSeconds: estimate,
+        queuedAt: new Date(entry.enqueuedAt).toISOString(),
+      });
+    });
+  }
+}

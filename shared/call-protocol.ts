@@ -1,0 +1,354 @@
+/**
+ * Video-call escalation: the messages between the kiosk runtime, the kiosk page, central and
+ * the agent console, the context an agent sees, and the small audited set of agent actions.
+ *
+ * Three WebSocket endpoints on central (all JSON text frames, one message per frame):
+ * - `/calls/kiosk` — the kiosk **runtime** (control plane: queue, ringing, actions).
+ *   Auth: `Authorization: Bearer <kiosk token>` and `?kioskId=`.
+ * - `/calls/media?token=` — the kiosk **page** (media plane: SDP and ICE only), with the
+ *   short-lived media token central hands out in {@link CentralToKiosk} `connected`.
+ * - `/calls/agent` — the agent console; first message {@link AgentToCentral} `login`.
+ *
+ * Every message from the network is untrusted: parse it with the `parse…` functions here, which
+ * return a typed value or a {@link ProtocolError} with a machine-readable `code`.
+ */
+import type { CardFamily, DiagnosisCode, TripKind, TripMode } from './card.js';
+import type { TicketCategory } from './ticket.js';
+import { TICKET_CATEGORIES } from './ticket.js';
+import { err, ok, type Result } from './result.js';
+
+export const CALL_LANES = ['information', 'emergency'] as const;
+/** `emergency` is always served first and offered to every available agent at once. */
+export type CallLane = (typeof CALL_LANES)[number];
+
+/** One recent trip as the agent sees it (no terminal ids, no card number). */
+export interface CallTrip {
+  readonly kind: TripKind;
+  readonly mode: TripMode;
+  readonly time: string | null;
+  /** Fen. */
+  readonly amount: number;
+  readonly station: string;
+}
+
+export interface CallDeviceHealth {
+  readonly device: string;
+  readonly state: 'ok' | 'degraded' | 'fault' | 'absent';
+  readonly code: string | null;
+}
+
+/** What the agent sees about the passenger and the kiosk. The card number is masked. */
+export interface CallContext {
+  readonly stationId: string;
+  readonly stationName: string;
+  readonly kioskId: string;
+  readonly language: 'zh' | 'en';
+  readonly card: {
+    readonly family: CardFamily;
+    readonly maskedNumber: string;
+    /** Fen. */
+    readonly balance: number;
+    readonly validUntil: string | null;
+  } | null;
+  readonly diagnosis: readonly DiagnosisCode[];
+  /** Newest first, at most {@link MAX_CONTEXT_TRIPS}. */
+  readonly recentTrips: readonly CallTrip[];
+  readonly openTicketIds: readonly string[];
+  readonly health: readonly CallDeviceHealth[];
+}
+
+export const MAX_CONTEXT_TRIPS = 5;
+
+export const AGENT_ACTION_TYPES = ['show-faq', 'open-fault-report', 'end-call'] as const;
+export type AgentActionType = (typeof AGENT_ACTION_TYPES)[number];
+
+/** The only things an agent may make the kiosk do. Anything else is refused and recorded. */
+export type AgentAction =
+  | { readonly type: 'show-faq'; readonly articleId: string }
+  | { readonly type: 'open-fault-report'; readonly category: TicketCategory; readonly description: string }
+  | { readonly type: 'end-call' };
+
+export type ActionResultStatus = 'performed' | 'refused';
+
+export interface IceServer {
+  readonly urls: readonly string[];
+  readonly username?: string;
+  readonly credential?: string;
+}
+
+export const FALLBACK_REASONS = ['offline', 'no-agent', 'max-wait', 'ring-timeout', 'connection-failed', 'expired'] as const;
+/**
+ * Why no agent can take the call; the kiosk then offers a callback ticket.
+ * `expired`: the kiosk asked to resume a call central no longer holds.
+ */
+export type FallbackReason = (typeof FALLBACK_REASONS)[number];
+
+export const CALL_END_REASONS = ['hung-up', 'cancelled', 'agent-lost', 'kiosk-lost', 'media-failed', 'end-call-action'] as const;
+export type CallEndReason = (typeof CALL_END_REASONS)[number];
+
+/** SDP and ICE between the kiosk page and the agent console, relayed by central as is. */
+export type MediaSignal =
+  | { readonly type: 'sdp'; readonly description: { readonly type: 'offer' | 'answer'; readonly sdp: string } }
+  | {
+      readonly type: 'ice';
+      readonly candidate: { readonly candidate: string; readonly sdpMid: string | null; readonly sdpMLineIndex: number | null } | null;
+    }
+  /** The kiosk page joined (or rejoined after a reload): the agent makes a fresh offer. */
+  | { readonly type: 'peer-ready' }
+  | { readonly type: 'media-state'; readonly state: 'connected' | 'failed' };
+
+// ---- kiosk runtime ↔ central (/calls/kiosk) -------------------------------------------
+
+export type KioskToCentral =
+  | { readonly type: 'request'; readonly requestId: string; readonly lane: CallLane; readonly context: CallContext }
+  /** After a reconnect: continue the call central still holds. */
+  | { readonly type: 'resume'; readonly callId: string }
+  | { readonly type: 'leave'; readonly callId: string; readonly reason: CallEndReason }
+  | {
+      readonly type: 'action-result';
+      readonly callId: string;
+      readonly actionId: string;
+      readonly status: ActionResultStatus;
+      readonly code: string | null;
+    };
+
+export interface MediaGrant {
+  /** Path of the media endpoint on central, e.g. `/calls/media`. */
+  readonly path: string;
+  readonly token: string;
+  /** ISO 8601. */
+  readonly expiresAt: string;
+}
+
+export type CentralToKiosk =
+  | {
+      readonly type: 'queued';
+      readonly requestId: string;
+      readonly callId: string;
+      readonly lane: CallLane;
+      /** 1 is next. */
+      readonly position: number;
+      readonly estimatedWaitSeconds: number;
+      /** Central's clock when the passenger joined, ISO 8601. */
+      readonly queuedAt: string;
+    }
+  | { readonly type: 'ringing'; readonly callId: string; readonly agents: number }
+  | {
+      readonly type: 'connected';
+      readonly callId: string;
+      readonly agentName: string;
+      readonly media: MediaGrant;
+      readonly iceServers: readonly IceServer[];
+    }
+  | { readonly type: 'ended'; readonly callId: string; readonly reason: CallEndReason }
+  | { readonly type: 'fallback'; readonly requestId: string | null; readonly callId: string | null; readonly reason: FallbackReason }
+  /** `action` is passed on unvalidated: the kiosk decides what it accepts. */
+  | { readonly type: 'action'; readonly callId: string; readonly actionId: string; readonly action: unknown }
+  | { readonly type: 'error'; readonly code: string; readonly message: string };
+
+// ---- agent console ↔ central (/calls/agent) --------------------------------------------
+
+export const AGENT_STATUSES = ['available', 'on-break', 'logged-out'] as const;
+/** What an agent may choose. */
+export type AgentChosenStatus = (typeof AGENT_STATUSES)[number];
+/** What central says an agent is doing. */
+export type AgentPresence = AgentChosenStatus | 'ringing' | 'busy' | 'wrap-up';
+
+export type AgentToCentral =
+  | { readonly type: 'login'; readonly token: string }
+  | { readonly type: 'set-status'; readonly status: AgentChosenStatus }
+  | { readonly type: 'answer'; readonly callId: string }
+  | { readonly type: 'hang-up'; readonly callId: string }
+  | { readonly type: 'signal'; readonly callId: string; readonly signal: MediaSignal }
+  /** `action` is checked by the kiosk, not here; central records it either way. */
+  | { readonly type: 'action'; readonly callId: string; readonly action: unknown };
+
+export interface QueueView {
+  readonly callId: string;
+  readonly lane: CallLane;
+  readonly kioskId: string;
+  readonly stationName: string;
+  readonly queuedAt: string;
+  readonly state: 'waiting' | 'ringing' | 'connected' | 'detached';
+  readonly agentName: string | null;
+}
+
+export interface AgentView {
+  readonly id: string;
+  readonly name: string;
+  readonly presence: AgentPresence;
+}
+
+export type CentralToAgent =
+  | { readonly type: 'welcome'; readonly agentId: string; readonly name: string; readonly presence: AgentPresence }
+  | { readonly type: 'presence'; readonly presence: AgentPresence; readonly reason: string | null }
+  | { readonly type: 'queue'; readonly serverTime: string; readonly entries: readonly QueueView[]; readonly agents: readonly AgentView[] }
+  | { readonly type: 'offer'; readonly callId: string; readonly lane: CallLane; readonly context: CallContext }
+  | { readonly type: 'offer-withdrawn'; readonly callId: string; readonly reason: 'answered-elsewhere' | 'ring-timeout' | 'left' }
+  | { readonly type: 'connected'; readonly callId: string; readonly context: CallContext; readonly iceServers: readonly IceServer[] }
+  | { readonly type: 'signal'; readonly callId: string; readonly signal: MediaSignal }
+  | { readonly type: 'action-result'; readonly callId: string; readonly actionId: string; readonly status: ActionResultStatus; readonly code: string | null }
+  | { readonly type: 'ended'; readonly callId: string; readonly reason: CallEndReason }
+  | { readonly type: 'error'; readonly code: string; readonly message: string };
+
+// ---- parsing ---------------------------------------------------------------------------
+
+export interface ProtocolError {
+  /** `bad-json`, `bad-message`, `too-large`, `unknown-action`, `bad-action`. */
+  readonly code: 'bad-json' | 'bad-message' | 'too-large' | 'unknown-action' | 'bad-action';
+  readonly message: string;
+}
+
+/** Largest frame any endpoint accepts (an SDP with many candidates fits easily). */
+export const MAX_FRAME_BYTES = 64 * 1024;
+
+type Obj = Readonly<Record<string, unknown>>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isStr = (v: unknown, max = 200): v is string => typeof v === 'string' && v.length > 0 && v.length <= max;
+const isOneOf = <T extends string>(v: unknown, all: readonly T[]): v is T => typeof v === 'string' && (all as readonly string[]).includes(v);
+const bad = (message: string): Result<never, ProtocolError> => err({ code: 'bad-message', message });
+
+function decode(frame: string): Result<Obj, ProtocolError> {
+  if (frame.length > MAX_FRAME_BYTES) return err({ code: 'too-large', message: `frame over ${MAX_FRAME_BYTES} bytes` });
+  let value: unknown;
+  try {
+    value = JSON.parse(frame);
+  } catch {
+    return err({ code: 'bad-json', message: 'not JSON' });
+  }
+  if (!isObj(value) || typeof value['type'] !== 'string') return bad('expected an object with a string "type"');
+  return ok(value);
+}
+
+export function parseMediaSignal(v: unknown): Result<MediaSignal, ProtocolError> {
+  if (!isObj(v)) return bad('signal must be an object');
+  switch (v['type']) {
+    case 'sdp': {
+      const d = v['description'];
+      if (!isObj(d) || !isOneOf(d['type'], ['offer', 'answer'] as const) || !isStr(d['sdp'], MAX_FRAME_BYTES)) return bad('bad sdp');
+      return ok({ type: 'sdp', description: { type: d['type'], sdp: d['sdp'] } });
+    }
+    case 'ice': {
+      const c = v['candidate'];
+      if (c === null) return ok({ type: 'ice', candidate: null });
+      if (!isObj(c) || typeof c['candidate'] !== 'string' || c['candidate'].length > 2000) return bad('bad ice candidate');
+      const mid = c['sdpMid'];
+      const index = c['sdpMLineIndex'];
+      return ok({
+        type: 'ice',
+        candidate: {
+          candidate: c['candidate'],
+          sdpMid: typeof mid === 'string' ? mid : null,
+          sdpMLineIndex: typeof index === 'number' && Number.isInteger(index) ? index : null,
+        },
+      });
+    }
+    case 'peer-ready':
+      return ok({ type: 'peer-ready' });
+    case 'media-state':
+      return isOneOf(v['state'], ['connected', 'failed'] as const) ? ok({ type: 'media-state', state: v['state'] }) : bad('bad media state');
+    default:
+      return bad('unknown signal type');
+  }
+}
+
+export function parseMediaFrame(frame: string): Result<MediaSignal, ProtocolError> {
+  const d = decode(frame);
+  return d.ok ? parseMediaSignal(d.value) : d;
+}
+
+function parseContext(v: unknown): Result<CallContext, ProtocolError> {
+  if (!isObj(v)) return bad('context must be an object');
+  if (!isStr(v['stationId']) || !isStr(v['kioskId']) || typeof v['stationName'] !== 'string') return bad('context needs stationId, stationName, kioskId');
+  if (!isOneOf(v['language'], ['zh', 'en'] as const)) return bad('context language');
+  for (const k of ['diagnosis', 'recentTrips', 'openTicketIds', 'health'] as const) {
+    const list = v[k];
+    if (!Array.isArray(list) || list.length > 50) return bad(`context ${k} must be a short list`);
+  }
+  if (v['card'] !== null && !isObj(v['card'])) return bad('context card');
+  if (JSON.stringify(v).length > 16 * 1024) return err({ code: 'too-large', message: 'context too large' });
+  // Shape checked; the console renders every field as text, never as markup.
+  return ok(v as unknown as CallContext);
+}
+
+export function parseKioskMessage(frame: string): Result<KioskToCentral, ProtocolError> {
+  const d = decode(frame);
+  if (!d.ok) return d;
+  const m = d.value;
+  switch (m['type']) {
+    case 'request': {
+      if (!isStr(m['requestId'], 64) || !isOneOf(m['lane'], CALL_LANES)) return bad('request needs requestId and lane');
+      const context = parseContext(m['context']);
+      return context.ok ? ok({ type: 'request', requestId: m['requestId'], lane: m['lane'], context: context.value }) : context;
+    }
+    case 'resume':
+      return isStr(m['callId'], 64) ? ok({ type: 'resume', callId: m['callId'] }) : bad('resume needs callId');
+    case 'leave':
+      return isStr(m['callId'], 64) && isOneOf(m['reason'], CALL_END_REASONS)
+        ? ok({ type: 'leave', callId: m['callId'], reason: m['reason'] })
+        : bad('leave needs callId and reason');
+    case 'action-result':
+      return isStr(m['callId'], 64) && isStr(m['actionId'], 64) && isOneOf(m['status'], ['performed', 'refused'] as const)
+        ? ok({
+            type: 'action-result',
+            callId: m['callId'],
+            actionId: m['actionId'],
+            status: m['status'],
+            code: typeof m['code'] === 'string' ? m['code'].slice(0, 64) : null,
+          })
+        : bad('action-result needs callId, actionId, status');
+    default:
+      return bad('unknown message type');
+  }
+}
+
+export function parseAgentMessage(frame: string): Result<AgentToCentral, ProtocolError> {
+  const d = decode(frame);
+  if (!d.ok) return d;
+  const m = d.value;
+  switch (m['type']) {
+    case 'login':
+      return isStr(m['token'], 256) ? ok({ type: 'login', token: m['token'] }) : bad('login needs token');
+    case 'set-status':
+      return isOneOf(m['status'], AGENT_STATUSES) ? ok({ type: 'set-status', status: m['status'] }) : bad('unknown status');
+    case 'answer':
+    case 'hang-up':
+      return isStr(m['callId'], 64) ? ok({ type: m['type'], callId: m['callId'] }) : bad(`${m['type']} needs callId`);
+    case 'signal': {
+      if (!isStr(m['callId'], 64)) return bad('signal needs callId');
+      const s = parseMediaSignal(m['signal']);
+      return s.ok ? ok({ type: 'signal', callId: m['callId'], signal: s.value }) : s;
+    }
+    case 'action':
+      if (!isStr(m['callId'], 64) || !isObj(m['action'])) return bad('action needs callId and an object');
+      if (JSON.stringify(m['action']).length > 4096) return err({ code: 'too-large', message: 'action too large' });
+      return ok({ type: 'action', callId: m['callId'], action: m['action'] });
+    default:
+      return bad('unknown message type');
+  }
+}
+
+/** What the kiosk accepts from an agent. `unknown-action` for anything outside the set. */
+export function parseAgentAction(v: unknown): Result<AgentAction, ProtocolError> {
+  if (!isObj(v)) return err({ code: 'bad-action', message: 'action must be an object' });
+  const type = v['type'];
+  if (!isOneOf(type, AGENT_ACTION_TYPES)) return err({ code: 'unknown-action', message: `not an allowed action: ${String(type).slice(0, 40)}` });
+  switch (type) {
+    case 'show-faq':
+      return isStr(v['articleId'], 64) && /^[A-Za-z0-9._-]+$/.test(v['articleId'])
+        ? ok({ type, articleId: v['articleId'] })
+        : err({ code: 'bad-action', message: 'show-faq needs an article id' });
+    case 'open-fault-report':
+      return isOneOf(v['category'], TICKET_CATEGORIES) && typeof v['description'] === 'string' && v['description'].length <= 2000
+        ? ok({ type, category: v['category'], description: v['description'] })
+        : err({ code: 'bad-action', message: 'open-fault-report needs a category and a description' });
+    case 'end-call':
+      return ok({ type });
+  }
+}
+
+/** For clients: messages from central, checked only for their `type` (central is trusted once authenticated). */
+export function parseCentralFrame<T extends { readonly type: string }>(frame: string): Result<T, ProtocolError> {
+  const d = decode(frame);
+  return d.ok ? ok(d.value as unknown as T) : d;
+}
