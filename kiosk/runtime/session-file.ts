@@ -1,0 +1,77 @@
+import { mkdir, readFile, rename, writeFile, rm } from 'node:fs/promises';
+import { dirname } from 'node:path';
+
+/** Version of the file layout; a file of another version is ignored (the session starts fresh). */
+const FORMAT = 1;
+
+export interface SavedSession {
+  /** The flows' persisted snapshot (XState `getPersistedSnapshot()`), opaque here. */
+  readonly snapshot: unknown;
+  /** Half-typed text by field, so that a runtime restart keeps it too. */
+  readonly drafts: Readonly<Record<string, string>>;
+  /** Epoch ms when it was saved. */
+  readonly savedAt: number;
+}
+
+/**
+ * The session's persisted state in one JSON file, replaced atomically (write, fsync by rename):
+ * a crash mid-write leaves the previous version, never half a file. Writes are serialised and
+ * coalesced, so only the newest state is written when several arrive during one write.
+ */
+export class SessionFile {
+  private pending: SavedSession | null = null;
+  private writing: Promise<void> | null = null;
+
+  constructor(private readonly path: string) {}
+
+  /** The saved session, or null when there is none or it cannot be read (then it is also logged by the caller). */
+  async load(): Promise<{ ok: true; value: SavedSession | null } | { ok: false; reason: string }> {
+    let text: string;
+    try {
+      text = await readFile(this.path, 'utf8');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { ok: true, value: null };
+      return { ok: false, reason: String(e) };
+    }
+    try {
+      const v = JSON.parse(text) as { format?: unknown; snapshot?: unknown; drafts?: unknown; savedAt?: unknown };
+      if (v.format !== FORMAT || typeof v.savedAt !== 'number' || typeof v.drafts !== 'object' || v.drafts === null) {
+        return { ok: false, reason: 'unknown session file format' };
+      }
+      const drafts = Object.fromEntries(Object.entries(v.drafts).filter((e): e is [string, string] => typeof e[1] === 'string'));
+      return { ok: true, value: { snapshot: v.snapshot, drafts, savedAt: v.savedAt } };
+    } catch (e) {
+      return { ok: false, reason: `session file is not JSON (${(e as Error).message})` };
+    }
+  }
+
+  save(session: SavedSession): void {
+    this.pending = session;
+    this.writing ??= this.drain();
+  }
+
+  /** Resolves when everything saved so far is on disk. */
+  async flush(): Promise<void> {
+    while (this.writing) await this.writing;
+  }
+
+  async clear(): Promise<void> {
+    await this.flush();
+    await rm(this.path, { force: true });
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      await mkdir(dirname(this.path), { recursive: true });
+      while (this.pending) {
+        const s = this.pending;
+        this.pending = null;
+        const tmp = `${this.path}.tmp`;
+        await writeFile(tmp, JSON.stringify({ format: FORMAT, ...s }), { flush: true });
+        await rename(tmp, this.path);
+      }
+    } finally {
+      this.writing = null;
+    }
+  }
+}

@@ -1,0 +1,157 @@
+import type { DiagnosisLine } from '../../../shared/ui-protocol.js';
+import { label } from '../labels.js';
+import type { ScreenProps, Send } from './types.js';
+import type { Language } from '../../../shared/ui-protocol.js';
+
+export function AttractScreen({ send, lang }: ScreenProps<'attract'>) {
+  return (
+    <button type="button" class="action primary" style={{ flex: 1, fontSize: '2.5rem' }} data-testid="start" onClick={() => send({ type: 'START' })}>
+      <div>{label(lang, 'welcome')}</div>
+      <div style={{ fontSize: '1.75rem', fontWeight: 400, marginTop: '1rem' }}>{label(lang, 'touchToStart')}</div>
+    </button>
+  );
+}
+
+export function MenuScreen({ model, send, lang }: ScreenProps<'menu'>) {
+  return (
+    <>
+      <h1>{label(lang, 'menuTitle')}</h1>
+      <div class="actions">
+        <button type="button" class="action primary" data-testid="menu-balance" onClick={() => send({ type: 'MENU.BALANCE' })}>
+          {label(lang, 'menuBalance')}
+        </button>
+        <button type="button" class="action" data-testid="menu-report" onClick={() => send({ type: 'MENU.REPORT' })}>
+          {label(lang, 'menuReport')}
+        </button>
+        <button type="button" class="action" data-testid="menu-status" onClick={() => send({ type: 'MENU.STATUS' })}>
+          {label(lang, 'menuStatus')}
+        </button>
+        <button type="button" class="action" data-testid="menu-faq" onClick={() => send({ type: 'MENU.FAQ' })}>
+          {label(lang, 'menuFaq')}
+        </button>
+        {model.chrome.agentAvailable && (
+          <button type="button" class="action danger" data-testid="menu-call" onClick={() => send({ type: 'MENU.CALL' })}>
+            {label(lang, 'callAgent')}
+          </button>
+        )}
+      </div>
+      <p class="tap-hint">{label(lang, 'cardWait')}</p>
+    </>
+  );
+}
+
+export function CardWaitScreen({ lang }: ScreenProps<'card-wait'>) {
+  return <p class="tap-hint" data-testid="card-wait">{label(lang, 'cardWait')}</p>;
+}
+
+export function CardReadingScreen({ lang }: ScreenProps<'card-reading'>) {
+  return (
+    <div class="tap-hint" data-testid="card-reading">
+      <div class="spinner" style={{ borderColor: 'rgba(0,87,184,0.2)', borderTopColor: 'var(--accent)' }} />
+      {label(lang, 'cardReading')}
+    </div>
+  );
+}
+
+function Diagnoses({ lines, send, lang }: { lines: readonly DiagnosisLine[]; send: Send; lang: Language }) {
+  if (lines.length === 0) return <p class="notice ok" data-testid="diagnosis-ok">{label(lang, 'cardOk')}</p>;
+  return (
+    <>
+      {lines.map((d) => (
+        <div class={d.severity === 'problem' ? 'notice error' : d.severity === 'warning' ? 'notice' : 'notice ok'} key={d.code} data-testid="diagnosis" data-code={d.code}>
+          <strong>{d.title}</strong>
+          <div>{d.advice}</div>
+          <div class="nav" style={{ marginTop: '0.5rem' }}>
+            {d.offerReport && (
+              <button type="button" onClick={() => send({ type: 'MENU.REPORT' })}>
+                {label(lang, 'report')}
+              </button>
+            )}
+            {d.offerAgent && (
+              <button type="button" onClick={() => send({ type: 'MENU.CALL' })}>
+                {label(lang, 'callAgent')}
+              </button>
+            )}
+          </div>
+        </div>
+      ))}
+    </>
+  );
+}
+
+export function BalanceScreen({ model, send, lang }: ScreenProps<'balance'>) {
+  const { card } = model;
+  return (
+    <>
+      <section class="balance-card" data-testid="balance-card">
+        <div class="muted">
+          {card.familyLabel}
+          {card.cityLabel !== null && ` · ${card.cityLabel}`}
+          {card.holderLabel !== null && ` · ${card.holderLabel}`}
+        </div>
+        <div class="card-number" data-testid="card-number">
+          {card.maskedNumber}
+        </div>
+        <div class="muted">{label(lang, 'balance')}</div>
+        <div class={model.balance < 0 ? 'balance negative' : 'balance'} data-testid="balance">
+          {model.balanceText}
+        </div>
+        {card.validUntil !== null && (
+          <div class="muted">
+            {label(lang, 'validUntil')} {card.validUntil}
+          </div>
+        )}
+      </section>
+      {!model.complete ? (
+        <p class="muted" data-testid="still-reading">{label(lang, 'stillReading')}</p>
+      ) : (
+        <>
+          {model.diagnoses === null ? <p class="muted">{label(lang, 'checking')}</p> : <Diagnoses lines={model.diagnoses} send={send} lang={lang} />}
+          <h2>{label(lang, 'recentTrips')}</h2>
+          {model.trips.length === 0 ? (
+            <p class="muted">{label(lang, 'noTrips')}</p>
+          ) : (
+            <ul class="trips" data-testid="trips">
+              {model.trips.map((t, i) => (
+                <li key={i} class={t.open ? 'notice' : ''} data-testid="trip">
+                  {t.text}
+                </li>
+              ))}
+            </ul>
+          )}
+          {model.transactions.length > 0 && (
+            <>
+              <h2>{label(lang, 'recentTransactions')}</h2>
+              <ul class="trips" data-testid="transactions">
+                {model.transactions.map((t, i) => (
+                  <li key={i}>{t.text}</li>
+                ))}
+              </ul>
+            </>
+          )}
+        </>
+      )}
+      <div class="nav">
+        <button type="button" class="primary" onClick={() => send({ type: 'EXIT' })}>
+          {label(lang, 'exit')}
+        </button>
+      </div>
+    </>
+  );
+}
+
+export function CardErrorScreen({ model, send, lang }: ScreenProps<'card-error'>) {
+  return (
+    <>
+      <div class="notice error" data-testid="card-error" data-code={model.code}>
+        <h1>{model.title}</h1>
+        <p>{model.advice}</p>
+      </div>
+      <div class="nav">
+        <button type="button" class="primary" onClick={() => send({ type: 'EXIT' })}>
+          {label(lang, 'exit')}
+        </button>
+      </div>
+    </>
+  );
+}

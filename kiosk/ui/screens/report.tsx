@@ -1,0 +1,142 @@
+import type { Language } from '../../../shared/ui-protocol.js';
+import { label } from '../labels.js';
+import { OnScreenKeyboard, type KeyboardActions } from '../widgets/keyboard.js';
+import { NumericKeypad } from '../widgets/keypad.js';
+import { QrCode } from '../widgets/qr-code.js';
+import type { ScreenProps, Send } from './types.js';
+
+export function keyActions(send: Send): KeyboardActions {
+  return {
+    key: (key) => send({ type: 'KEY.PRESS', key }),
+    backspace: () => send({ type: 'KEY.BACKSPACE' }),
+    clear: () => send({ type: 'KEY.CLEAR' }),
+  };
+}
+
+export function keyLabels(lang: Language) {
+  return {
+    space: label(lang, 'space'),
+    backspace: label(lang, 'backspace'),
+    shift: label(lang, 'shift'),
+    clear: label(lang, 'clear'),
+    phrases: label(lang, 'phrases'),
+  };
+}
+
+export function TextField({ text, short = false, testId }: { text: string; short?: boolean; testId: string }) {
+  return (
+    <div class={short ? 'text-field short' : 'text-field'} data-testid={testId}>
+      {text}
+      <span class="caret">&nbsp;</span>
+    </div>
+  );
+}
+
+export function ReportCategoryScreen({ model, send, lang }: ScreenProps<'report-category'>) {
+  return (
+    <>
+      <h1>{label(lang, 'reportCategory')}</h1>
+      <div class="actions">
+        {model.categories.map((c) => (
+          <button type="button" class="action" key={c.id} data-category={c.id} onClick={() => send({ type: 'REPORT.CATEGORY', category: c.id })}>
+            {c.label}
+          </button>
+        ))}
+      </div>
+    </>
+  );
+}
+
+export function ReportDescribeScreen({ model, send, lang }: ScreenProps<'report-describe'>) {
+  return (
+    <>
+      <h1>
+        {label(lang, 'reportDescribe')} · {model.category.label}
+      </h1>
+      <TextField text={model.text} testId="description" />
+      <div class="muted">
+        {[...model.text].length} / {model.maxLength}
+      </div>
+      <OnScreenKeyboard actions={keyActions(send)} phrases={model.phrases} onPhrase={(phraseId) => send({ type: 'PHRASE.ADD', phraseId })} labels={keyLabels(lang)} />
+      <div class="nav">
+        <button type="button" class="primary" data-testid="next" disabled={!model.canContinue} onClick={() => send({ type: 'NEXT' })}>
+          {label(lang, 'next')}
+        </button>
+      </div>
+    </>
+  );
+}
+
+export function ReportPhoneScreen({ model, send, lang }: ScreenProps<'report-phone'>) {
+  return (
+    <>
+      <h1>{label(lang, 'reportPhone')}</h1>
+      <TextField text={model.phone} short testId="phone" />
+      {model.error !== null && <p class="notice error">{label(lang, 'phoneInvalid')}</p>}
+      <NumericKeypad actions={keyActions(send)} labels={keyLabels(lang)} />
+      <div class="nav">
+        <button type="button" data-testid="skip" onClick={() => send({ type: 'SKIP' })}>
+          {label(lang, 'skip')}
+        </button>
+        <button type="button" class="primary" data-testid="next" onClick={() => send({ type: 'NEXT' })}>
+          {label(lang, 'next')}
+        </button>
+      </div>
+    </>
+  );
+}
+
+export function ReportReviewScreen({ model, send, lang }: ScreenProps<'report-review'>) {
+  return (
+    <>
+      <h1>{label(lang, 'reportReview')}</h1>
+      <dl>
+        <dt class="muted">{label(lang, 'category')}</dt>
+        <dd>{model.category.label}</dd>
+        <dt class="muted">{label(lang, 'description')}</dt>
+        <dd data-testid="review-description">{model.description}</dd>
+        <dt class="muted">{label(lang, 'phone')}</dt>
+        <dd>{model.phone ?? label(lang, 'none')}</dd>
+        <dt class="muted">{label(lang, 'card')}</dt>
+        <dd>{model.card?.maskedNumber ?? label(lang, 'none')}</dd>
+      </dl>
+      {model.error !== null && <p class="notice error">{label(lang, 'submitFailed')}</p>}
+      <div class="nav">
+        <button type="button" class="primary" data-testid="submit" disabled={model.submitting} onClick={() => send({ type: 'SUBMIT' })}>
+          {model.submitting ? label(lang, 'submitting') : label(lang, 'submit')}
+        </button>
+      </div>
+    </>
+  );
+}
+
+export function ReportDoneScreen({ model, send, lang }: ScreenProps<'report-done'>) {
+  const receipt =
+    model.receipt === 'printing'
+      ? label(lang, 'receiptPrinting')
+      : model.receipt === 'printed'
+        ? label(lang, 'receiptPrinted')
+        : model.receipt === 'failed'
+          ? label(lang, 'receiptFailed')
+          : null;
+  return (
+    <>
+      <h1>{label(lang, 'reportDone')}</h1>
+      <div class="ticket-id" data-testid="ticket-id">
+        {model.ticketId}
+      </div>
+      <QrCode data={model.statusUrl} label={label(lang, 'scanToFollow')} />
+      {receipt !== null && <p class={model.receipt === 'failed' ? 'notice error' : 'notice ok'}>{receipt}</p>}
+      <div class="nav">
+        {model.receipt === 'failed' && (
+          <button type="button" onClick={() => send({ type: 'RECEIPT.RETRY' })}>
+            {label(lang, 'retryPrint')}
+          </button>
+        )}
+        <button type="button" class="primary" data-testid="done" onClick={() => send({ type: 'NEXT' })}>
+          {label(lang, 'done')}
+        </button>
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,47 @@
+import { label } from '../labels.js';
+import type { ScreenProps } from './types.js';
+
+const SCORES = [1, 2, 3, 4, 5] as const;
+
+export function SurveyScreen({ model, send, lang }: ScreenProps<'survey'>) {
+  switch (model.step) {
+    case 'score':
+      return (
+        <>
+          <h1>{label(lang, 'surveyScore')}</h1>
+          <div class="stars" data-testid="stars">
+            {SCORES.map((s) => (
+              <button type="button" key={s} aria-label={String(s)} aria-pressed={model.score !== null && s <= model.score} onClick={() => send({ type: 'RATE', score: s })}>
+                ★
+              </button>
+            ))}
+          </div>
+          <div class="nav">
+            <button type="button" onClick={() => send({ type: 'SKIP' })}>
+              {label(lang, 'skip')}
+            </button>
+          </div>
+        </>
+      );
+    case 'reason':
+      return (
+        <>
+          <h1>{label(lang, 'surveyReason')}</h1>
+          <div class="actions">
+            {model.reasons.map((r) => (
+              <button type="button" class="action" key={r.id} onClick={() => send({ type: 'SURVEY.REASON', reasonId: r.id })}>
+                {r.label}
+              </button>
+            ))}
+          </div>
+          <div class="nav">
+            <button type="button" onClick={() => send({ type: 'SKIP' })}>
+              {label(lang, 'skip')}
+            </button>
+          </div>
+        </>
+      );
+    case 'thanks':
+      return <h1 data-testid="survey-thanks">{label(lang, 'surveyThanks')}</h1>;
+  }
+}
