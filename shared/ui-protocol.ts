@@ -54,6 +54,8 @@ export interface Choice<Id extends string = string> {
 /** One journey or trip step in plain words, e.g. "08:12 体育西路 进站（1号线），08:40 出站，4.00 元". */
 export interface TripLine {
   readonly text: string;
+  /** The day of the journey in plain words (`23 Nov 2026` / `2026年11月23日`), for grouping. */
+  readonly dateText: string;
   /** An entry with no exit yet: the UI highlights it. */
   readonly open: boolean;
   /** Fen charged for the journey (0 when none yet). */
@@ -64,6 +66,7 @@ export interface TripLine {
 
 export interface TransactionLine {
   readonly text: string;
+  readonly dateText: string;
   /** Signed fen: positive for money in (top-up), negative for money out. */
   readonly amount: number;
   readonly time: string | null;

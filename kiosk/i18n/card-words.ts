@@ -1,0 +1,186 @@
+/** Plain words for card facts: transactions, diagnoses, read errors, family, city, holder type. */
+import type { CardFamily, CardHolderType, CardReadErrorCode, CardTransaction, Diagnosis } from '../../shared/card.js';
+import type { DiagnosisLine, Language, TransactionLine } from '../../shared/ui-protocol.js';
+import { formatClock, formatDate, formatYuan } from './format.js';
+import { stationLabel } from './stations.js';
+
+type Bi = { readonly zh: string; readonly en: string };
+const pick = (lang: Language, b: Bi) => (lang === 'zh' ? b.zh : b.en);
+
+const CITIES: Readonly<Record<string, Bi>> = {
+  '1000': { zh: '北京', en: 'Beijing' },
+  '2900': { zh: '上海', en: 'Shanghai' },
+  '3000': { zh: '天津', en: 'Tianjin' },
+  '4520': { zh: '青岛', en: 'Qingdao' },
+  '5810': { zh: '广州', en: 'Guangzhou' },
+  '5840': { zh: '深圳', en: 'Shenzhen' },
+  '5210': { zh: '武汉', en: 'Wuhan' },
+};
+
+/** City name for a GB/T 13497-style code, or `city 1234` / `城市代码 1234`. */
+export function cityLabel(lang: Language, cityCode: string): string {
+  const c = CITIES[cityCode];
+  return c ? pick(lang, c) : lang === 'zh' ? `城市代码 ${cityCode}` : `city ${cityCode}`;
+}
+
+const FAMILIES: Readonly<Record<CardFamily, Bi>> = {
+  't-union': { zh: '交通联合卡', en: 'T-Union card' },
+  'city-union': { zh: '城市一卡通', en: 'City Union card' },
+  'shenzhen-tong': { zh: '深圳通', en: 'Shenzhen Tong' },
+  beijing: { zh: '北京一卡通', en: 'Beijing Yikatong' },
+  'wuhan-tong': { zh: '武汉通', en: 'Wuhan Tong' },
+  'lingnan-pass': { zh: '岭南通·羊城通', en: 'Lingnan Pass' },
+};
+
+export function familyLabel(lang: Language, family: CardFamily): string {
+  return pick(lang, FAMILIES[family]);
+}
+
+const HOLDERS: Readonly<Record<Exclude<CardHolderType, 'normal' | 'unknown'>, Bi>> = {
+  student: { zh: '学生卡', en: 'Student card' },
+  elderly: { zh: '长者卡', en: 'Senior card' },
+  test: { zh: '测试卡', en: 'Test card' },
+  military: { zh: '军人卡', en: 'Military card' },
+};
+
+/** Plain words for a special holder type; null for normal/unknown cards. */
+export function holderLabel(lang: Language, holder: CardHolderType): string | null {
+  return holder === 'normal' || holder === 'unknown' ? null : pick(lang, HOLDERS[holder]);
+}
+
+export function transactionLine(lang: Language, t: CardTransaction): TransactionLine {
+  const at = formatClock(t.time);
+  const money = formatYuan(lang, t.amount);
+  let text: string;
+  switch (t.kind) {
+    case 'top-up':
+      text = lang === 'zh' ? `${at} 充值 ${money}` : `${at} top-up, ${money}`;
+      break;
+    case 'trip':
+      text = lang === 'zh' ? `${at} 乘车扣款 ${money}` : `${at} fare paid, ${money}`;
+      break;
+    case 'purchase':
+      text = lang === 'zh' ? `${at} 消费 ${money}` : `${at} purchase, ${money}`;
+      break;
+    case 'other':
+      text = lang === 'zh' ? `${at} 其他交易（类型 ${t.typeCode}）${money}` : `${at} other transaction (type ${t.typeCode}), ${money}`;
+      break;
+  }
+  return { text, dateText: formatDate(lang, t.time), amount: t.kind === 'top-up' ? t.amount : -t.amount, time: t.time };
+}
+
+/** Diagnosis → title and advice in plain words, with what the screen should offer. */
+export function diagnosisLine(lang: Language, d: Diagnosis): DiagnosisLine {
+  switch (d.code) {
+    case 'expired':
+      return {
+        code: d.code,
+        severity: 'problem',
+        title: lang === 'zh' ? `卡片已于 ${formatDate(lang, d.validUntil)} 过期` : `This card expired on ${formatDate(lang, d.validUntil)}`,
+        advice:
+          lang === 'zh'
+            ? '请到车站客服中心办理换卡或延期，卡内余额会保留。'
+            : 'Renew it at a station customer service centre; the balance on it is kept.',
+        offerAgent: false,
+        offerReport: false,
+      };
+    case 'not-yet-valid':
+      return {
+        code: d.code,
+        severity: 'problem',
+        title: lang === 'zh' ? `卡片自 ${formatDate(lang, d.validFrom)} 起才能使用` : `This card can be used from ${formatDate(lang, d.validFrom)}`,
+        advice: lang === 'zh' ? '如果日期不对，请到客服中心查询。' : 'If that date is wrong, ask at the customer service centre.',
+        offerAgent: false,
+        offerReport: true,
+      };
+    case 'blocked':
+      return {
+        code: d.code,
+        severity: 'problem',
+        title: lang === 'zh' ? '此卡已被停用' : 'This card is blocked',
+        advice: lang === 'zh' ? '请联系人工客服，他们会说明原因和处理办法。' : 'Talk to an agent: they can tell you why and what to do next.',
+        offerAgent: true,
+        offerReport: false,
+      };
+    case 'open-trip': {
+      const s = stationLabel(lang, d.entry.cityCode, d.entry.station).name;
+      const when = `${formatDate(lang, d.entry.time)} ${formatClock(d.entry.time)}`;
+      return {
+        code: d.code,
+        severity: 'warning',
+        title: lang === 'zh' ? `有一次未完成的行程：${when} 在 ${s} 进站，没有出站记录` : `Unfinished trip: entered ${s} on ${when} with no exit`,
+        advice:
+          lang === 'zh'
+            ? '下次过闸时可能按最高票价扣费，或闸机拒绝通行。如果您已经出站，可以提交工单或联系人工客服更正。'
+            : 'The next gate will charge the maximum fare or refuse the card. If you did leave the station, file a ticket or talk to an agent to have it corrected.',
+        offerAgent: true,
+        offerReport: true,
+      };
+    }
+    case 'low-balance':
+      return {
+        code: d.code,
+        severity: 'warning',
+        title: lang === 'zh' ? `余额不足：${formatYuan(lang, d.balance)}` : `Low balance: ${formatYuan(lang, d.balance)}`,
+        advice:
+          lang === 'zh'
+            ? '请在车站自动售票机、客服中心或手机应用充值。'
+            : "Top up at a ticket machine or the customer service centre in the station, or in your card's mobile app.",
+        offerAgent: false,
+        offerReport: false,
+      };
+    case 'negative-balance':
+      return {
+        code: d.code,
+        severity: 'problem',
+        title: lang === 'zh' ? `余额为负：${formatYuan(lang, d.balance)}` : `Negative balance: ${formatYuan(lang, d.balance)}`,
+        advice:
+          lang === 'zh'
+            ? `卡片欠费 ${formatYuan(lang, -d.balance)}，请先充值，否则闸机不会放行。`
+            : `The card owes ${formatYuan(lang, -d.balance)}; top it up first or the gates will not let it through.`,
+        offerAgent: false,
+        offerReport: false,
+      };
+    case 'other-city': {
+      const home = cityLabel(lang, d.cardCity);
+      return {
+        code: d.code,
+        severity: 'info',
+        title: lang === 'zh' ? `这是${home}发行的卡` : `This card was issued in ${home}`,
+        advice:
+          lang === 'zh'
+            ? `${home}的交通联合卡可以在这里乘车；有关余额或扣费的问题由${home}的发卡机构处理，您提交的工单会转给它。`
+            : `A ${home} card works here through T-Union. Questions about its balance or charges go to its home operator in ${home}; a ticket you file here is passed on to them.`,
+        offerAgent: false,
+        offerReport: true,
+      };
+    }
+  }
+}
+
+/** What a passenger is told when a read fails. */
+export function cardErrorText(lang: Language, code: CardReadErrorCode): { title: string; advice: string } {
+  const zh = lang === 'zh';
+  switch (code) {
+    case 'unsupported-card':
+      return zh
+        ? { title: '无法识别此卡', advice: '这不是本终端支持的交通卡。请使用交通联合卡或城市一卡通。' }
+        : { title: 'This card is not supported', advice: 'This is not a transit card this kiosk can read. Please use a T-Union or city transit card.' };
+    case 'unreadable-card':
+    case 'timeout':
+      return zh
+        ? { title: '读卡没有成功', advice: '请把卡平放在读卡区，保持不动，再试一次。' }
+        : { title: 'The card could not be read', advice: 'Hold the card flat and still on the reader and try again.' };
+    case 'card-removed':
+      return zh
+        ? { title: '读卡时卡片被拿开了', advice: '请重新放卡，并保持不动直到显示完成。' }
+        : { title: 'The card was removed before the read finished', advice: 'Tap it again and keep it still until the screen says it is done.' };
+    case 'reader-gone':
+    case 'no-reader':
+      return zh
+        ? { title: '读卡器暂时不可用', advice: '请联系人工客服或车站工作人员。' }
+        : { title: 'The card reader is not available', advice: 'Please talk to an agent or ask station staff.' };
+    case 'no-card':
+      return zh ? { title: '没有检测到卡片', advice: '请把卡放在读卡区。' } : { title: 'No card found', advice: 'Place your card on the reader.' };
+  }
+}
