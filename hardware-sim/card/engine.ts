@@ -136,9 +136,9 @@ export class CardEngine {
   }
 
   private enter(app: LoadedApplication, noFci: boolean): Uint8Array {
-    if (app.selectAnswer) return app.selectAnswer.slice();
     this.selected = app;
     this.currentEf = null;
+    if (app.selectAnswer) return app.selectAnswer.slice();
     return noFci ? this.sw(SW.ok) : withSw(app.fci, SW.ok);
   }
 
