@@ -1,0 +1,40 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { FastifyRequest } from 'fastify';
+import type { CentralStorage, KioskRecord } from '../storage/types.js';
+import { ApiFailure } from './errors.js';
+
+/** SHA-256 of a bearer token, hex: what central stores instead of the token. */
+export const hashToken = (token: string): string => createHash('sha256').update(token, 'utf8').digest('hex');
+
+export function sameHash(aHex: string, bHex: string): boolean {
+  const a = Buffer.from(aHex, 'hex');
+  const b = Buffer.from(bHex, 'hex');
+  return a.length === b.length && a.length > 0 && timingSafeEqual(a, b);
+}
+
+export function bearerToken(request: FastifyRequest): string {
+  const header = request.headers.authorization;
+  const m = typeof header === 'string' ? /^Bearer ([\x21-\x7E]{1,512})$/.exec(header) : null;
+  if (!m?.[1]) throw new ApiFailure(401, 'missing-token', 'send Authorization: Bearer <token>');
+  return m[1];
+}
+
+/**
+ * The kiosk a request may act as: the token must be the one of the kiosk named in the path.
+ * A token of another kiosk gets 403, an unknown token 401, a valid token for a kiosk id that
+ * does not exist can only be another kiosk's, so it gets 403 too.
+ */
+export async function authenticateKiosk(storage: CentralStorage, request: FastifyRequest, kioskId: string): Promise<KioskRecord> {
+  const hash = hashToken(bearerToken(request));
+  const kiosk = await storage.getKiosk(kioskId);
+  if (kiosk && sameHash(hash, kiosk.tokenHash)) return kiosk;
+  const holder = await storage.findKioskByTokenHash(hash);
+  if (holder) throw new ApiFailure(403, 'wrong-kiosk', `this token belongs to another kiosk and may not act as ${kioskId}`);
+  if (!kiosk) throw new ApiFailure(401, 'unknown-kiosk', 'unknown kiosk or token');
+  throw new ApiFailure(401, 'invalid-token', 'unknown kiosk or token');
+}
+
+export function authenticateStaff(staffTokenHash: string | null, request: FastifyRequest): void {
+  const hash = hashToken(bearerToken(request));
+  if (staffTokenHash === null || !sameHash(hash, staffTokenHash)) throw new ApiFailure(401, 'invalid-staff-token', 'a staff token is required');
+}

@@ -1,0 +1,33 @@
+import type { IngestReject, IngestResponse, ChangesResponse } from '../../shared/sync.js';
+import type { ValidItem } from '../storage/types.js';
+import type { ApiContext, Handlers } from './context.js';
+import { ItemValidator } from './validation.js';
+
+/** The kiosk side: ingest and changes. Authentication has already run (see `app.ts`). */
+export function kioskHandlers(ctx: ApiContext): Handlers<'health' | 'ingestBatch' | 'getChanges'> {
+  const validator = new ItemValidator();
+  return {
+    health: () => Promise.resolve({ status: 'ok', serverTime: ctx.now().toISOString(), engine: ctx.storage.engine }),
+
+    ingestBatch: async (request): Promise<IngestResponse> => {
+      const { kioskId } = request.params as { kioskId: string };
+      const { items } = request.body as { items: unknown[] };
+      const valid: ValidItem[] = [];
+      const rejects: IngestReject[] = [];
+      for (const raw of items) {
+        const checked = validator.check(raw, kioskId);
+        if (checked.ok) valid.push(checked.item);
+        else rejects.push(checked.reject);
+      }
+      const outcome = await ctx.storage.ingestBatch(kioskId, valid, ctx.now().toISOString());
+      return { acks: outcome.acks, rejects: [...rejects, ...outcome.rejects], serverTime: ctx.now().toISOString() };
+    },
+
+    getChanges: async (request): Promise<ChangesResponse> => {
+      const { kioskId } = request.params as { kioskId: string };
+      const { cursor, limit } = request.query as { cursor: number; limit: number };
+      const page = await ctx.storage.changesSince(kioskId, cursor, limit);
+      return { ...page, serverTime: ctx.now().toISOString() };
+    },
+  };
+}

@@ -1,0 +1,187 @@
+/**
+ * Every `/v1` operation in one table: the routes are registered from it and the OpenAPI
+ * document is built from it, so the two cannot drift apart.
+ */
+import * as S from './schemas.js';
+import type { JsonSchema } from './schemas.js';
+
+export type ComponentName = keyof typeof S.COMPONENT_SCHEMAS;
+
+export interface Operation {
+  readonly operationId: string;
+  readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  /** Fastify form: `/v1/kiosks/:kioskId/batches`. */
+  readonly url: string;
+  readonly summary: string;
+  readonly tag: 'kiosk' | 'staff' | 'meta';
+  readonly auth: 'none' | 'kiosk' | 'staff';
+  readonly params?: JsonSchema;
+  readonly query?: JsonSchema;
+  /** What the body is documented as. */
+  readonly requestBody?: ComponentName;
+  /** What Fastify checks the body with, when it is not the documented schema itself. */
+  readonly bodyValidation?: JsonSchema;
+  /** Status → schema of the answer, or null for an empty answer. */
+  readonly responses: Readonly<Record<number, ComponentName | null>>;
+}
+
+const errors = (...codes: number[]): Record<number, ComponentName> => Object.fromEntries(codes.map((c) => [c, 'ApiError' as const]));
+const staffErrors = errors(400, 401);
+
+export const OPERATIONS = [
+  { operationId: 'health', method: 'GET', url: '/v1/health', summary: 'Liveness and server time', tag: 'meta', auth: 'none', responses: { 200: 'Health' } },
+  {
+    operationId: 'ingestBatch',
+    method: 'POST',
+    url: '/v1/kiosks/:kioskId/batches',
+    summary: 'Store a batch of outbox items (idempotent)',
+    tag: 'kiosk',
+    auth: 'kiosk',
+    params: S.KioskParams,
+    requestBody: 'IngestRequest',
+    bodyValidation: S.IngestRequestEnvelope,
+    responses: { 200: 'IngestResponse', ...errors(400, 401, 403, 413, 415) },
+  },
+  {
+    operationId: 'getChanges',
+    method: 'GET',
+    url: '/v1/kiosks/:kioskId/changes',
+    summary: 'Down-sync: changes after a cursor',
+    tag: 'kiosk',
+    auth: 'kiosk',
+    params: S.KioskParams,
+    query: S.ChangesQuery,
+    responses: { 200: 'ChangesResponse', ...errors(400, 401, 403) },
+  },
+  {
+    operationId: 'listTickets',
+    method: 'GET',
+    url: '/v1/staff/tickets',
+    summary: 'Tickets, newest first, with filters',
+    tag: 'staff',
+    auth: 'staff',
+    query: S.TicketListQuery,
+    responses: { 200: 'TicketList', ...staffErrors },
+  },
+  {
+    operationId: 'getTicket',
+    method: 'GET',
+    url: '/v1/staff/tickets/:ticketId',
+    summary: 'One ticket with its status history',
+    tag: 'staff',
+    auth: 'staff',
+    params: S.TicketParams,
+    responses: { 200: 'TicketDetail', ...staffErrors, 404: 'ApiError' },
+  },
+  {
+    operationId: 'changeTicketStatus',
+    method: 'POST',
+    url: '/v1/staff/tickets/:ticketId/status',
+    summary: "Change a ticket's status with a note; the kiosk gets it through its changes",
+    tag: 'staff',
+    auth: 'staff',
+    params: S.TicketParams,
+    requestBody: 'StatusChangeRequest',
+    responses: { 200: 'TicketDetail', ...staffErrors, 404: 'ApiError' },
+  },
+  { operationId: 'listRatings', method: 'GET', url: '/v1/staff/ratings', summary: 'Ratings, newest first', tag: 'staff', auth: 'staff', query: S.PageQuery, responses: { 200: 'RatingList', ...staffErrors } },
+  {
+    operationId: 'listDeviceEvents',
+    method: 'GET',
+    url: '/v1/staff/device-events',
+    summary: 'Device events, newest first',
+    tag: 'staff',
+    auth: 'staff',
+    query: S.PageQuery,
+    responses: { 200: 'DeviceEventList', ...staffErrors },
+  },
+  { operationId: 'listFaq', method: 'GET', url: '/v1/staff/faq', summary: 'FAQ articles', tag: 'staff', auth: 'staff', responses: { 200: 'FaqList', ...staffErrors } },
+  {
+    operationId: 'putFaq',
+    method: 'PUT',
+    url: '/v1/staff/faq/:faqId',
+    summary: 'Create or replace a FAQ article',
+    tag: 'staff',
+    auth: 'staff',
+    params: S.FaqParams,
+    requestBody: 'FaqArticleInput',
+    responses: { 200: 'FaqArticle', ...staffErrors },
+  },
+  {
+    operationId: 'deleteFaq',
+    method: 'DELETE',
+    url: '/v1/staff/faq/:faqId',
+    summary: 'Delete a FAQ article',
+    tag: 'staff',
+    auth: 'staff',
+    params: S.FaqParams,
+    responses: { 204: null, ...staffErrors, 404: 'ApiError' },
+  },
+  { operationId: 'listBlocklist', method: 'GET', url: '/v1/staff/blocklist', summary: 'Blocked cards', tag: 'staff', auth: 'staff', responses: { 200: 'BlocklistList', ...staffErrors } },
+  {
+    operationId: 'putBlocklist',
+    method: 'PUT',
+    url: '/v1/staff/blocklist/:cardNumber',
+    summary: 'Block a card',
+    tag: 'staff',
+    auth: 'staff',
+    params: S.BlocklistParams,
+    requestBody: 'BlocklistInput',
+    responses: { 200: 'BlocklistEntry', ...staffErrors },
+  },
+  {
+    operationId: 'deleteBlocklist',
+    method: 'DELETE',
+    url: '/v1/staff/blocklist/:cardNumber',
+    summary: 'Unblock a card',
+    tag: 'staff',
+    auth: 'staff',
+    params: S.BlocklistParams,
+    responses: { 204: null, ...staffErrors, 404: 'ApiError' },
+  },
+  { operationId: 'listKiosks', method: 'GET', url: '/v1/staff/kiosks', summary: 'Kiosks', tag: 'staff', auth: 'staff', responses: { 200: 'KioskList', ...staffErrors } },
+  {
+    operationId: 'putKiosk',
+    method: 'POST',
+    url: '/v1/staff/kiosks',
+    summary: "Add a kiosk, or replace its token and station",
+    tag: 'staff',
+    auth: 'staff',
+    requestBody: 'KioskInput',
+    responses: { 200: 'KioskInfo', ...staffErrors },
+  },
+  {
+    operationId: 'getKioskConfig',
+    method: 'GET',
+    url: '/v1/staff/kiosks/:kioskId/config',
+    summary: "A kiosk's own configuration",
+    tag: 'staff',
+    auth: 'staff',
+    params: S.KioskParams,
+    responses: { 200: 'ConfigView', ...staffErrors, 404: 'ApiError' },
+  },
+  {
+    operationId: 'putKioskConfig',
+    method: 'PUT',
+    url: '/v1/staff/kiosks/:kioskId/config',
+    summary: "Replace a kiosk's own configuration",
+    tag: 'staff',
+    auth: 'staff',
+    params: S.KioskParams,
+    requestBody: 'ConfigInput',
+    responses: { 200: 'ConfigView', ...staffErrors, 404: 'ApiError' },
+  },
+  { operationId: 'getGlobalConfig', method: 'GET', url: '/v1/staff/config', summary: 'Configuration for every kiosk', tag: 'staff', auth: 'staff', responses: { 200: 'ConfigView', ...staffErrors } },
+  {
+    operationId: 'putGlobalConfig',
+    method: 'PUT',
+    url: '/v1/staff/config',
+    summary: 'Replace the configuration for every kiosk',
+    tag: 'staff',
+    auth: 'staff',
+    requestBody: 'ConfigInput',
+    responses: { 200: 'ConfigView', ...staffErrors },
+  },
+] as const satisfies readonly Operation[];
+
+export type OperationId = (typeof OPERATIONS)[number]['operationId'];

@@ -1,0 +1,367 @@
+/**
+ * The JSON Schemas of the `/v1` API, defined once. Fastify validates requests with them and the
+ * OpenAPI document (`openapi.ts`) publishes them under `components.schemas`. They are JSON
+ * Schema 2020-12 (what OpenAPI 3.1 uses) and self-contained: no `$ref` between them, so each
+ * one compiles on its own.
+ */
+import { CARD_FAMILIES, DIAGNOSIS_CODES } from '../../shared/card.js';
+import { MAX_DESCRIPTION_LENGTH, PHONE_PATTERN, TICKET_CATEGORIES, TICKET_ID_PATTERN, TICKET_STATUSES } from '../../shared/ticket.js';
+import { OUTBOX_KINDS } from '../../shared/sync.js';
+import { UUID_PATTERN } from '../../shared/ids.js';
+
+export type JsonSchema = { readonly [key: string]: unknown };
+
+/** Most items one batch may carry. */
+export const MAX_BATCH_ITEMS = 500;
+/** Request body limit in bytes (1 MiB). Larger bodies get 413. */
+export const BODY_LIMIT_BYTES = 1024 * 1024;
+export const MAX_CHANGES_LIMIT = 500;
+export const DEFAULT_CHANGES_LIMIT = 100;
+export const MAX_PAGE_LIMIT = 200;
+
+/** Text without control characters other than tab and newline. */
+const TEXT_PATTERN = '^[^\\u0000-\\u0008\\u000B-\\u001F\\u007F]*$';
+/** One line: no control characters at all. */
+const LINE_PATTERN = '^[^\\u0000-\\u001F\\u007F]*$';
+
+const text = (maxLength: number, minLength = 0): JsonSchema => ({ type: 'string', minLength, maxLength, pattern: TEXT_PATTERN });
+const line = (maxLength: number, minLength = 1): JsonSchema => ({ type: 'string', minLength, maxLength, pattern: LINE_PATTERN });
+const nullable = (schema: JsonSchema): JsonSchema => ({ anyOf: [schema, { type: 'null' }] });
+const object = (properties: Record<string, JsonSchema>, optional: readonly string[] = []): JsonSchema => ({
+  type: 'object',
+  additionalProperties: false,
+  required: Object.keys(properties).filter((k) => !optional.includes(k)),
+  properties,
+});
+
+export const KIOSK_ID_PATTERN = '^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$';
+export const CARD_NUMBER_PATTERN = '^[0-9A-Fa-f]{4,32}$';
+
+const kioskId: JsonSchema = { type: 'string', pattern: KIOSK_ID_PATTERN };
+const stationId = line(64);
+const timestamp: JsonSchema = { type: 'string', format: 'date-time', maxLength: 40 };
+const uuid: JsonSchema = { type: 'string', pattern: UUID_PATTERN.source };
+const ticketId: JsonSchema = { type: 'string', pattern: TICKET_ID_PATTERN.source };
+const ticketStatus: JsonSchema = { type: 'string', enum: [...TICKET_STATUSES] };
+const ticketCategory: JsonSchema = { type: 'string', enum: [...TICKET_CATEGORIES] };
+const cardNumber: JsonSchema = { type: 'string', pattern: CARD_NUMBER_PATTERN };
+
+export const TicketCardContext = object({
+  family: { type: 'string', enum: [...CARD_FAMILIES] },
+  cardNumber,
+  masked: line(40),
+  cityCode: nullable({ type: 'string', pattern: '^[0-9]{4}$' }),
+  balance: { type: 'number', minimum: -1e7, maximum: 1e7 },
+  diagnosis: { type: 'array', maxItems: DIAGNOSIS_CODES.length, items: { type: 'string', enum: [...DIAGNOSIS_CODES] } },
+});
+
+export const Ticket = object(
+  {
+    id: ticketId,
+    category: ticketCategory,
+    description: text(MAX_DESCRIPTION_LENGTH, 1),
+    phone: nullable({ type: 'string', pattern: PHONE_PATTERN.source }),
+    card: nullable(TicketCardContext),
+    stationId,
+    kioskId,
+    createdAt: timestamp,
+    language: { type: 'string', enum: ['zh', 'en'] },
+    faultKey: line(128),
+  },
+  ['faultKey'],
+);
+
+export const Rating = object({
+  id: uuid,
+  score: { type: 'integer', minimum: 1, maximum: 5 },
+  reason: nullable(text(500)),
+  service: { type: 'string', enum: ['balance', 'report', 'status', 'faq', 'call'] },
+  ticketId: nullable(ticketId),
+  kioskId,
+  createdAt: timestamp,
+});
+
+export const DeviceEvent = object({
+  device: line(64),
+  event: line(64),
+  severity: { type: 'string', enum: ['info', 'warning', 'fault', 'cleared'] },
+  detail: nullable(text(2000)),
+});
+
+export const AuditEntry = object({
+  actor: line(128),
+  action: line(128),
+  detail: nullable(text(2000)),
+});
+
+const PAYLOADS: Record<(typeof OUTBOX_KINDS)[number], JsonSchema> = {
+  ticket: object({ kind: { const: 'ticket' }, ticket: Ticket }),
+  rating: object({ kind: { const: 'rating' }, rating: Rating }),
+  'device-event': object({ kind: { const: 'device-event' }, event: DeviceEvent }),
+  audit: object({ kind: { const: 'audit' }, entry: AuditEntry }),
+  telemetry: object({
+    kind: { const: 'telemetry' },
+    metrics: {
+      type: 'object',
+      maxProperties: 200,
+      propertyNames: { pattern: '^[A-Za-z0-9_.:-]{1,64}$' },
+      additionalProperties: { anyOf: [{ type: 'number' }, line(500, 0), { type: 'boolean' }, { type: 'null' }] },
+    },
+  }),
+  'call-record': object({ kind: { const: 'call-record' }, record: { type: 'object', maxProperties: 100 } }),
+};
+
+const itemEnvelope = (payload: JsonSchema): JsonSchema =>
+  object({ id: uuid, seq: { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER }, createdAt: timestamp, payload });
+
+/** One item of a batch, per payload kind: what the ingest validates each item with. */
+export const SyncItemByKind: Readonly<Record<(typeof OUTBOX_KINDS)[number], JsonSchema>> = Object.fromEntries(
+  OUTBOX_KINDS.map((kind) => [kind, itemEnvelope(PAYLOADS[kind])]),
+) as Record<(typeof OUTBOX_KINDS)[number], JsonSchema>;
+
+export const SyncItem: JsonSchema = { oneOf: OUTBOX_KINDS.map((kind) => SyncItemByKind[kind]) };
+
+/**
+ * The batch as Fastify checks it: the envelope only. Items are checked one by one against
+ * `SyncItemByKind`, so that one bad item is rejected while the good ones are stored.
+ */
+export const IngestRequestEnvelope = object({
+  items: { type: 'array', minItems: 1, maxItems: MAX_BATCH_ITEMS, items: { type: 'object' } },
+});
+
+/** The batch as documented: each item is a `SyncItem`. */
+export const IngestRequest = object({
+  items: { type: 'array', minItems: 1, maxItems: MAX_BATCH_ITEMS, items: SyncItem },
+});
+
+export const IngestAck = object({
+  id: uuid,
+  seq: { type: 'integer', minimum: 1 },
+  status: { type: 'string', enum: ['stored', 'duplicate'] },
+  serverSeq: { type: 'integer', minimum: 1 },
+  receivedAt: timestamp,
+});
+
+export const IngestReject = object({
+  id: nullable({ type: 'string' }),
+  seq: nullable({ type: 'integer' }),
+  code: { type: 'string', enum: ['invalid-item', 'unknown-kind', 'kiosk-mismatch', 'seq-conflict', 'id-conflict', 'ticket-conflict'] },
+  reason: { type: 'string' },
+});
+
+export const IngestResponse = object({
+  acks: { type: 'array', items: IngestAck },
+  rejects: { type: 'array', items: IngestReject },
+  serverTime: timestamp,
+});
+
+const bilingual = (maxLength: number): JsonSchema => object({ zh: text(maxLength, 1), en: text(maxLength, 1) });
+
+export const FaqArticle = object({
+  id: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]{0,63}$' },
+  category: line(64),
+  title: bilingual(200),
+  body: bilingual(10_000),
+  updatedAt: timestamp,
+});
+
+export const BlocklistEntry = object({ cardNumber, reason: line(200) });
+
+export const TicketStatusUpdate = object({
+  ticketId,
+  status: ticketStatus,
+  note: nullable(text(2000)),
+  updatedAt: timestamp,
+});
+
+export const DownChange: JsonSchema = {
+  oneOf: [
+    object({ type: { const: 'ticket-status' }, cursor: { type: 'integer', minimum: 1 }, update: TicketStatusUpdate }),
+    object({ type: { const: 'faq' }, cursor: { type: 'integer', minimum: 1 }, article: FaqArticle, deleted: { type: 'boolean' } }),
+    object({ type: { const: 'config' }, cursor: { type: 'integer', minimum: 1 }, config: { type: 'object' } }),
+    object({ type: { const: 'blocklist' }, cursor: { type: 'integer', minimum: 1 }, entry: BlocklistEntry, deleted: { type: 'boolean' } }),
+  ],
+};
+
+export const ChangesResponse = object({
+  changes: { type: 'array', items: DownChange },
+  cursor: { type: 'integer', minimum: 0 },
+  more: { type: 'boolean' },
+  serverTime: timestamp,
+});
+
+export const ChangesQuery = object(
+  {
+    cursor: { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER, default: 0 },
+    limit: { type: 'integer', minimum: 1, maximum: MAX_CHANGES_LIMIT, default: DEFAULT_CHANGES_LIMIT },
+  },
+  ['cursor', 'limit'],
+);
+
+export const KioskParams = object({ kioskId });
+
+export const ApiError = object({
+  error: object({ code: { type: 'string' }, message: { type: 'string' } }),
+});
+
+export const Health = object({
+  status: { const: 'ok' },
+  serverTime: timestamp,
+  engine: { type: 'string', enum: ['sqlite', 'postgres'] },
+});
+
+// Staff side.
+
+export const StaffTicket = object(
+  {
+    ...(Ticket['properties'] as Record<string, JsonSchema>),
+    status: ticketStatus,
+    statusNote: nullable({ type: 'string' }),
+    updatedAt: timestamp,
+    receivedAt: timestamp,
+    serverSeq: { type: 'integer', minimum: 1 },
+  },
+  ['faultKey'],
+);
+
+export const TicketHistoryEntry = object({
+  status: ticketStatus,
+  note: nullable({ type: 'string' }),
+  actor: { type: 'string' },
+  at: timestamp,
+});
+
+export const TicketListQuery = object(
+  {
+    status: ticketStatus,
+    category: ticketCategory,
+    stationId,
+    kioskId,
+    q: line(200),
+    from: timestamp,
+    to: timestamp,
+    limit: { type: 'integer', minimum: 1, maximum: MAX_PAGE_LIMIT, default: 50 },
+    offset: { type: 'integer', minimum: 0, maximum: 1_000_000_000, default: 0 },
+  },
+  ['status', 'category', 'stationId', 'kioskId', 'q', 'from', 'to', 'limit', 'offset'],
+);
+
+export const TicketList = object({
+  tickets: { type: 'array', items: StaffTicket },
+  total: { type: 'integer', minimum: 0 },
+  limit: { type: 'integer' },
+  offset: { type: 'integer' },
+});
+
+export const TicketDetail = object({
+  ticket: StaffTicket,
+  history: { type: 'array', items: TicketHistoryEntry },
+});
+
+export const TicketParams = object({ ticketId });
+
+export const StatusChangeRequest = object(
+  {
+    status: ticketStatus,
+    note: nullable(text(2000)),
+    actor: line(64),
+  },
+  ['note', 'actor'],
+);
+
+export const PageQuery = object(
+  {
+    kioskId,
+    limit: { type: 'integer', minimum: 1, maximum: MAX_PAGE_LIMIT, default: 50 },
+    offset: { type: 'integer', minimum: 0, maximum: 1_000_000_000, default: 0 },
+  },
+  ['kioskId', 'limit', 'offset'],
+);
+
+export const StoredRating = object({
+  ...(Rating['properties'] as Record<string, JsonSchema>),
+  receivedAt: timestamp,
+  serverSeq: { type: 'integer', minimum: 1 },
+});
+
+export const StoredDeviceEvent = object({
+  ...(DeviceEvent['properties'] as Record<string, JsonSchema>),
+  itemId: uuid,
+  kioskId,
+  createdAt: timestamp,
+  receivedAt: timestamp,
+  serverSeq: { type: 'integer', minimum: 1 },
+});
+
+export const RatingList = object({ ratings: { type: 'array', items: StoredRating } });
+export const DeviceEventList = object({ events: { type: 'array', items: StoredDeviceEvent } });
+
+export const FaqParams = object({ faqId: (FaqArticle['properties'] as Record<string, JsonSchema>)['id']! });
+export const FaqArticleInput = object({
+  category: line(64),
+  title: bilingual(200),
+  body: bilingual(10_000),
+});
+export const FaqList = object({ articles: { type: 'array', items: FaqArticle } });
+
+export const BlocklistParams = object({ cardNumber });
+export const BlocklistInput = object({ reason: line(200) });
+export const BlocklistList = object({ entries: { type: 'array', items: BlocklistEntry } });
+
+export const KioskConfig: JsonSchema = { type: 'object', maxProperties: 200 };
+export const ConfigInput = object({ config: KioskConfig });
+export const ConfigView = object({ config: KioskConfig });
+
+export const KioskInfo = object({
+  id: kioskId,
+  stationId: nullable(stationId),
+  createdAt: timestamp,
+});
+export const KioskList = object({ kiosks: { type: 'array', items: KioskInfo } });
+export const KioskInput = object(
+  {
+    id: kioskId,
+    token: { type: 'string', minLength: 16, maxLength: 200, pattern: '^[\\x21-\\x7E]+$' },
+    stationId: nullable(stationId),
+  },
+  ['stationId'],
+);
+
+/** Every named schema, as published in the OpenAPI document. */
+export const COMPONENT_SCHEMAS = {
+  Ticket,
+  TicketCardContext,
+  Rating,
+  DeviceEvent,
+  AuditEntry,
+  SyncItem,
+  IngestRequest,
+  IngestAck,
+  IngestReject,
+  IngestResponse,
+  FaqArticle,
+  BlocklistEntry,
+  TicketStatusUpdate,
+  DownChange,
+  ChangesResponse,
+  ApiError,
+  Health,
+  StaffTicket,
+  TicketHistoryEntry,
+  TicketList,
+  TicketDetail,
+  StatusChangeRequest,
+  StoredRating,
+  StoredDeviceEvent,
+  RatingList,
+  DeviceEventList,
+  FaqArticleInput,
+  FaqList,
+  BlocklistInput,
+  BlocklistList,
+  ConfigInput,
+  ConfigView,
+  KioskInfo,
+  KioskList,
+  KioskInput,
+} as const satisfies Record<string, JsonSchema>;

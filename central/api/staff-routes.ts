@@ -1,0 +1,109 @@
+import type { BlocklistEntry, FaqArticle } from '../../shared/sync.js';
+import type { TicketId, TicketStatus } from '../../shared/ticket.js';
+import type { Page, TicketFilter } from '../storage/types.js';
+import { hashToken } from './auth.js';
+import type { ApiContext, Handlers } from './context.js';
+import { ApiFailure } from './errors.js';
+import type { OperationId } from './operations.js';
+
+type Config = Record<string, unknown>;
+type StaffOperation = Exclude<OperationId, 'health' | 'ingestBatch' | 'getChanges'>;
+
+function notFound(what: string): ApiFailure {
+  return new ApiFailure(404, 'not-found', `${what} not found`);
+}
+
+/** The staff side: tickets, ratings, device events, FAQ, blocklist, kiosks and configuration. */
+export function staffHandlers(ctx: ApiContext): Handlers<StaffOperation> {
+  const { storage } = ctx;
+  const at = (): string => ctx.now().toISOString();
+
+  const detail = async (ticketId: string) => {
+    const found = await storage.getTicket(ticketId);
+    if (!found) throw notFound(`ticket ${ticketId}`);
+    return found;
+  };
+
+  return {
+    listTickets: async (request) => {
+      const filter = request.query as TicketFilter;
+      if (filter.from !== undefined && filter.to !== undefined && Date.parse(filter.from) > Date.parse(filter.to)) {
+        throw new ApiFailure(400, 'invalid-request', 'from must not be after to');
+      }
+      const { tickets, total } = await storage.listTickets(filter);
+      return { tickets, total, limit: filter.limit, offset: filter.offset };
+    },
+
+    getTicket: (request) => detail((request.params as { ticketId: string }).ticketId),
+
+    changeTicketStatus: async (request) => {
+      const { ticketId } = request.params as { ticketId: string };
+      const body = request.body as { status: TicketStatus; note?: string | null; actor?: string };
+      const updated = await storage.changeTicketStatus({
+        ticketId: ticketId as TicketId,
+        status: body.status,
+        note: body.note ?? null,
+        actor: body.actor ?? 'staff',
+        at: at(),
+      });
+      if (!updated) throw notFound(`ticket ${ticketId}`);
+      return detail(ticketId);
+    },
+
+    listRatings: async (request) => ({ ratings: await storage.listRatings(request.query as Page) }),
+    listDeviceEvents: async (request) => ({ events: await storage.listDeviceEvents(request.query as Page) }),
+
+    listFaq: async () => ({ articles: await storage.listFaq() }),
+    putFaq: async (request) => {
+      const article: FaqArticle = { ...(request.body as Omit<FaqArticle, 'id' | 'updatedAt'>), id: (request.params as { faqId: string }).faqId, updatedAt: at() };
+      await storage.putFaq(article);
+      return article;
+    },
+    deleteFaq: async (request, reply) => {
+      const { faqId } = request.params as { faqId: string };
+      if (!(await storage.deleteFaq(faqId, at()))) throw notFound(`FAQ article ${faqId}`);
+      return reply.code(204).send();
+    },
+
+    listBlocklist: async () => ({ entries: await storage.listBlocklist() }),
+    putBlocklist: async (request) => {
+      const entry: BlocklistEntry = { cardNumber: (request.params as { cardNumber: string }).cardNumber, reason: (request.body as { reason: string }).reason };
+      await storage.putBlocklist(entry, at());
+      return entry;
+    },
+    deleteBlocklist: async (request, reply) => {
+      const { cardNumber } = request.params as { cardNumber: string };
+      if (!(await storage.deleteBlocklist(cardNumber, at()))) throw notFound(`blocklist entry ${cardNumber}`);
+      return reply.code(204).send();
+    },
+
+    listKiosks: async () => ({ kiosks: (await storage.listKiosks()).map(({ id, stationId, createdAt }) => ({ id, stationId, createdAt })) }),
+    putKiosk: async (request) => {
+      const body = request.body as { id: string; token: string; stationId?: string | null };
+      const existing = await storage.getKiosk(body.id);
+      const other = await storage.findKioskByTokenHash(hashToken(body.token));
+      if (other && other.id !== body.id) throw new ApiFailure(400, 'token-in-use', 'choose another token');
+      const kiosk = { id: body.id, stationId: body.stationId ?? null, tokenHash: hashToken(body.token), createdAt: existing?.createdAt ?? at() };
+      await storage.upsertKiosk(kiosk);
+      return { id: kiosk.id, stationId: kiosk.stationId, createdAt: kiosk.createdAt };
+    },
+    getKioskConfig: async (request) => {
+      const { kioskId } = request.params as { kioskId: string };
+      const config = await storage.getKioskConfig(kioskId);
+      if (!config) throw notFound(`kiosk ${kioskId}`);
+      return { config };
+    },
+    putKioskConfig: async (request) => {
+      const { kioskId } = request.params as { kioskId: string };
+      const { config } = request.body as { config: Config };
+      if (!(await storage.putKioskConfig(kioskId, config, at()))) throw notFound(`kiosk ${kioskId}`);
+      return { config };
+    },
+    getGlobalConfig: async () => ({ config: await storage.getGlobalConfig() }),
+    putGlobalConfig: async (request) => {
+      const { config } = request.body as { config: Config };
+      await storage.putGlobalConfig(config, at());
+      return { config };
+    },
+  };
+}

@@ -1,0 +1,78 @@
+import { mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { hashToken } from './api/auth.js';
+import { buildCentralApp } from './app.js';
+import { openCentralStorage } from './storage/open.js';
+import type { CentralStorage, StorageConfig } from './storage/types.js';
+
+export interface CentralKioskSeed {
+  readonly id: string;
+  readonly token: string;
+  readonly stationId?: string;
+}
+
+export interface StartCentralOptions {
+  /** Default 127.0.0.1. */
+  readonly host?: string;
+  /** 0 (the default) picks a free port. */
+  readonly port?: number;
+  readonly storage: StorageConfig;
+  /** Kiosks to add (or whose token and station to replace) before listening. */
+  readonly kiosks?: readonly CentralKioskSeed[];
+  readonly staffToken?: string;
+  /** Default: a directory under the OS temp dir. */
+  readonly dataDir?: string;
+  readonly now?: () => Date;
+  readonly logger?: boolean;
+}
+
+export interface RunningCentral {
+  /** Base URL, e.g. `http://127.0.0.1:41234` (no trailing slash). */
+  readonly url: string;
+  readonly app: FastifyInstance;
+  readonly storage: CentralStorage;
+  /** Stops listening, then closes the storage. */
+  close(): Promise<void>;
+}
+
+export async function seedKiosks(storage: CentralStorage, kiosks: readonly CentralKioskSeed[], now: Date): Promise<void> {
+  for (const k of kiosks) {
+    const existing = await storage.getKiosk(k.id);
+    await storage.upsertKiosk({ id: k.id, stationId: k.stationId ?? existing?.stationId ?? null, tokenHash: hashToken(k.token), createdAt: existing?.createdAt ?? now.toISOString() });
+  }
+}
+
+/** Opens the storage, builds the app and listens. */
+export async function startCentral(options: StartCentralOptions): Promise<RunningCentral> {
+  const now = options.now ?? (() => new Date());
+  const dataDir = options.dataDir ?? join(tmpdir(), 'station-kiosk-central');
+  mkdirSync(dataDir, { recursive: true });
+  const storage = await openCentralStorage(options.storage);
+  try {
+    await seedKiosks(storage, options.kiosks ?? [], now());
+    const app = await buildCentralApp({ storage, staffToken: options.staffToken ?? null, dataDir, now, logger: options.logger ?? false });
+    const host = options.host ?? '127.0.0.1';
+    await app.listen({ host, port: options.port ?? 0 });
+    const address = app.server.address();
+    const port = typeof address === 'object' && address !== null ? address.port : options.port ?? 0;
+    let closing: Promise<void> | null = null;
+    return {
+      url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+      app,
+      storage,
+      close: () =>
+        (closing ??= (async () => {
+          try {
+            await app.close();
+          } finally {
+            await storage.close();
+          }
+        })()),
+    };
+  } catch (e) {
+    await storage.close();
+    throw e;
+  }
+}

@@ -1,0 +1,370 @@
+import type { BlocklistEntry, DownChange, FaqArticle, IngestAck, IngestReject } from '../../shared/sync.js';
+import type { Rating, Ticket, TicketStatus } from '../../shared/ticket.js';
+import type { Row, SqlDatabase, SqlExecutor, SqlParam } from './sql-database.js';
+import type {
+  CentralStorage,
+  ChangesPage,
+  IngestOutcome,
+  KioskRecord,
+  Page,
+  StatusChange,
+  StoredDeviceEvent,
+  StoredRating,
+  StoredTicket,
+  TicketFilter,
+  TicketHistoryEntry,
+  ValidItem,
+} from './types.js';
+
+type ChangeBody = DownChange extends infer C ? (C extends DownChange ? Omit<C, 'cursor'> : never) : never;
+type Config = Record<string, unknown>;
+
+const GLOBAL_CONFIG_KEY = 'global-config';
+
+const str = (v: unknown): string => (typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'bigint' ? v.toString() : JSON.stringify(v));
+const strOrNull = (v: unknown): string | null => (v === null || v === undefined ? null : str(v));
+const num = (v: unknown): number => Number(v);
+
+function parseJson<T>(v: unknown): T {
+  return JSON.parse(str(v)) as T;
+}
+
+function toKiosk(r: Row): KioskRecord {
+  return { id: str(r['id']), stationId: strOrNull(r['station_id']), tokenHash: str(r['token_hash']), createdAt: str(r['created_at']) };
+}
+
+function toTicket(r: Row): StoredTicket {
+  return {
+    ...parseJson<Ticket>(r['body']),
+    status: str(r['status']) as TicketStatus,
+    statusNote: strOrNull(r['status_note']),
+    updatedAt: str(r['updated_at']),
+    receivedAt: str(r['received_at']),
+    serverSeq: num(r['server_seq']),
+  };
+}
+
+const escapeLike = (s: string): string => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/** Central's storage logic, written once over the `SqlDatabase` port; the engines differ only in their driver. */
+export class SqlCentralStorage implements CentralStorage {
+  constructor(private readonly db: SqlDatabase) {}
+
+  get engine(): 'sqlite' | 'postgres' {
+    return this.db.dialect;
+  }
+
+  ingestBatch(kioskId: string, items: readonly ValidItem[], receivedAt: string): Promise<IngestOutcome> {
+    if (items.length === 0) return Promise.resolve({ acks: [], rejects: [] });
+    return this.db.transaction(async (q) => {
+      const acks: IngestAck[] = [];
+      const rejects: IngestReject[] = [];
+      for (const valid of items) {
+        const outcome = await this.ingestItem(q, kioskId, valid, receivedAt);
+        if ('status' in outcome) acks.push(outcome);
+        else rejects.push(outcome);
+      }
+      return { acks, rejects };
+    });
+  }
+
+  private async ingestItem(q: SqlExecutor, kioskId: string, { item, payload }: ValidItem, receivedAt: string): Promise<IngestAck | IngestReject> {
+    const isTicket = payload.kind === 'ticket';
+    if (isTicket) await q.run('SAVEPOINT ingest_item');
+    const inserted = await q.all(
+      `INSERT INTO items (id, kiosk_id, seq, kind, created_at, received_at, payload)
+       VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING RETURNING server_seq`,
+      [item.id, kioskId, item.seq, payload.kind, item.createdAt, receivedAt, JSON.stringify(payload)],
+    );
+    const first = inserted[0];
+    if (first) {
+      const serverSeq = num(first['server_seq']);
+      if (payload.kind === 'ticket') {
+        const t = payload.ticket;
+        const created = await q.all(
+          `INSERT INTO tickets (id, item_id, server_seq, kiosk_id, station_id, category, description, phone, created_utc, received_at, status, status_note, updated_at, body)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'open', NULL, $10, $11) ON CONFLICT DO NOTHING RETURNING id`,
+          [t.id, item.id, serverSeq, t.kioskId, t.stationId, t.category, t.description, t.phone, new Date(t.createdAt).toISOString(), receivedAt, JSON.stringify(t)],
+        );
+        if (created.length === 0) {
+          await q.run('ROLLBACK TO SAVEPOINT ingest_item');
+          await q.run('RELEASE SAVEPOINT ingest_item');
+          return { id: item.id, seq: item.seq, code: 'ticket-conflict', reason: `ticket ${t.id} was already stored from another item` };
+        }
+        await q.run('INSERT INTO ticket_history (ticket_id, status, note, actor, at) VALUES ($1, $2, NULL, $3, $4)', [t.id, 'open', `kiosk:${kioskId}`, receivedAt]);
+        await q.run('RELEASE SAVEPOINT ingest_item');
+      }
+      return { id: item.id, seq: item.seq, status: 'stored', serverSeq, receivedAt };
+    }
+    if (isTicket) await q.run('RELEASE SAVEPOINT ingest_item');
+    const existing = await q.all('SELECT id, kiosk_id, seq, server_seq, received_at FROM items WHERE id = $1 OR (kiosk_id = $2 AND seq = $3)', [
+      item.id,
+      kioskId,
+      item.seq,
+    ]);
+    const same = existing.find((r) => str(r['id']) === item.id && str(r['kiosk_id']) === kioskId && num(r['seq']) === item.seq);
+    if (same) return { id: item.id, seq: item.seq, status: 'duplicate', serverSeq: num(same['server_seq']), receivedAt: str(same['received_at']) };
+    if (existing.some((r) => str(r['id']) === item.id)) {
+      return { id: item.id, seq: item.seq, code: 'id-conflict', reason: 'this item id was already stored with another seq or kiosk' };
+    }
+    return { id: item.id, seq: item.seq, code: 'seq-conflict', reason: `seq ${item.seq} was already stored with another item id` };
+  }
+
+  private async addChange(q: SqlExecutor, body: ChangeBody, at: string, scope: { kioskId: string | null; stationId: string | null }): Promise<void> {
+    await this.db.lockChanges(q);
+    await q.run('INSERT INTO changes (type, kiosk_id, station_id, body, at) VALUES ($1, $2, $3, $4, $5)', [
+      body.type,
+      scope.kioskId,
+      scope.stationId,
+      JSON.stringify(body),
+      at,
+    ]);
+  }
+
+  async changesSince(kioskId: string, cursor: number, limit: number): Promise<ChangesPage> {
+    return this.db.read(async (q) => {
+      const kiosk = await q.all('SELECT station_id FROM kiosks WHERE id = $1', [kioskId]);
+      const stationId = kiosk[0] ? strOrNull(kiosk[0]['station_id']) : null;
+      const rows = await q.all(
+        `SELECT id, body FROM changes
+         WHERE id > $1 AND ((kiosk_id IS NULL AND station_id IS NULL) OR kiosk_id = $2 OR station_id = $3)
+         ORDER BY id LIMIT $4`,
+        [cursor, kioskId, stationId, limit + 1],
+      );
+      const page = rows.slice(0, limit);
+      const changes = page.map((r) => ({ ...parseJson<ChangeBody>(r['body']), cursor: num(r['id']) }));
+      const last = changes[changes.length - 1];
+      return { changes, cursor: last ? last.cursor : cursor, more: rows.length > limit };
+    });
+  }
+
+  async listTickets(filter: TicketFilter): Promise<{ tickets: StoredTicket[]; total: number }> {
+    const where: string[] = [];
+    const params: SqlParam[] = [];
+    const add = (clause: (p: string) => string, value: SqlParam): void => {
+      params.push(value);
+      where.push(clause(`$${params.length}`));
+    };
+    if (filter.status !== undefined) add((p) => `status = ${p}`, filter.status);
+    if (filter.category !== undefined) add((p) => `category = ${p}`, filter.category);
+    if (filter.stationId !== undefined) add((p) => `station_id = ${p}`, filter.stationId);
+    if (filter.kioskId !== undefined) add((p) => `kiosk_id = ${p}`, filter.kioskId);
+    if (filter.from !== undefined) add((p) => `created_utc >= ${p}`, new Date(filter.from).toISOString());
+    if (filter.to !== undefined) add((p) => `created_utc <= ${p}`, new Date(filter.to).toISOString());
+    if (filter.q !== undefined && filter.q !== '') {
+      const like = this.db.ilike;
+      add((p) => `(description ${like} ${p} ESCAPE '\\' OR id ${like} ${p} ESCAPE '\\' OR phone ${like} ${p} ESCAPE '\\')`, `%${escapeLike(filter.q)}%`);
+    }
+    const clause = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
+    return this.db.read(async (q) => {
+      const count = await q.all(`SELECT COUNT(*) AS n FROM tickets ${clause}`, params);
+      const rows = await q.all(`SELECT * FROM tickets ${clause} ORDER BY created_utc DESC, id DESC LIMIT $${params.length + 1} OFFSET $${params.length + 2}`, [
+        ...params,
+        filter.limit,
+        filter.offset,
+      ]);
+      return { tickets: rows.map(toTicket), total: num(count[0]?.['n'] ?? 0) };
+    });
+  }
+
+  getTicket(id: string): Promise<{ ticket: StoredTicket; history: TicketHistoryEntry[] } | null> {
+    return this.db.read(async (q) => {
+      const row = (await q.all('SELECT * FROM tickets WHERE id = $1', [id]))[0];
+      if (!row) return null;
+      const history = await q.all('SELECT status, note, actor, at FROM ticket_history WHERE ticket_id = $1 ORDER BY id', [id]);
+      return {
+        ticket: toTicket(row),
+        history: history.map((h) => ({ status: str(h['status']) as TicketStatus, note: strOrNull(h['note']), actor: str(h['actor']), at: str(h['at']) })),
+      };
+    });
+  }
+
+  changeTicketStatus(change: StatusChange): Promise<StoredTicket | null> {
+    return this.db.transaction(async (q) => {
+      const updated = await q.all('UPDATE tickets SET status = $1, status_note = $2, updated_at = $3 WHERE id = $4 RETURNING *', [
+        change.status,
+        change.note,
+        change.at,
+        change.ticketId,
+      ]);
+      const row = updated[0];
+      if (!row) return null;
+      await q.run('INSERT INTO ticket_history (ticket_id, status, note, actor, at) VALUES ($1, $2, $3, $4, $5)', [
+        change.ticketId,
+        change.status,
+        change.note,
+        change.actor,
+        change.at,
+      ]);
+      const ticket = toTicket(row);
+      await this.addChange(
+        q,
+        { type: 'ticket-status', update: { ticketId: change.ticketId, status: change.status, note: change.note, updatedAt: change.at } },
+        change.at,
+        { kioskId: ticket.kioskId, stationId: ticket.stationId },
+      );
+      return ticket;
+    });
+  }
+
+  private listItems(kind: 'rating' | 'device-event', page: Page): Promise<Row[]> {
+    const byKiosk = page.kioskId !== undefined;
+    return this.db.read((q) =>
+      q.all(
+        `SELECT id, kiosk_id, created_at, received_at, server_seq, payload FROM items WHERE kind = $1 ${byKiosk ? 'AND kiosk_id = $4' : ''}
+         ORDER BY server_seq DESC LIMIT $2 OFFSET $3`,
+        byKiosk ? [kind, page.limit, page.offset, page.kioskId ?? null] : [kind, page.limit, page.offset],
+      ),
+    );
+  }
+
+  async listRatings(page: Page): Promise<StoredRating[]> {
+    const rows = await this.listItems('rating', page);
+    return rows.map((r) => ({
+      ...parseJson<{ rating: Rating }>(r['payload']).rating,
+      receivedAt: str(r['received_at']),
+      serverSeq: num(r['server_seq']),
+    }));
+  }
+
+  async listDeviceEvents(page: Page): Promise<StoredDeviceEvent[]> {
+    const rows = await this.listItems('device-event', page);
+    return rows.map((r) => ({
+      ...parseJson<{ event: StoredDeviceEvent }>(r['payload']).event,
+      itemId: str(r['id']),
+      kioskId: str(r['kiosk_id']),
+      createdAt: str(r['created_at']),
+      receivedAt: str(r['received_at']),
+      serverSeq: num(r['server_seq']),
+    }));
+  }
+
+  countItems(kioskId?: string): Promise<number> {
+    return this.db.read(async (q) => {
+      const rows =
+        kioskId === undefined
+          ? await q.all('SELECT COUNT(*) AS n FROM items')
+          : await q.all('SELECT COUNT(*) AS n FROM items WHERE kiosk_id = $1', [kioskId]);
+      return num(rows[0]?.['n'] ?? 0);
+    });
+  }
+
+  listFaq(): Promise<FaqArticle[]> {
+    return this.db.read(async (q) => (await q.all('SELECT body FROM faq ORDER BY id')).map((r) => parseJson<FaqArticle>(r['body'])));
+  }
+
+  putFaq(article: FaqArticle): Promise<void> {
+    return this.db.transaction(async (q) => {
+      await q.run(
+        'INSERT INTO faq (id, body, updated_at) VALUES ($1, $2, $3) ON CONFLICT (id) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at',
+        [article.id, JSON.stringify(article), article.updatedAt],
+      );
+      await this.addChange(q, { type: 'faq', article, deleted: false }, article.updatedAt, { kioskId: null, stationId: null });
+    });
+  }
+
+  deleteFaq(id: string, at: string): Promise<boolean> {
+    return this.db.transaction(async (q) => {
+      const row = (await q.all('DELETE FROM faq WHERE id = $1 RETURNING body', [id]))[0];
+      if (!row) return false;
+      const article = { ...parseJson<FaqArticle>(row['body']), updatedAt: at };
+      await this.addChange(q, { type: 'faq', article, deleted: true }, at, { kioskId: null, stationId: null });
+      return true;
+    });
+  }
+
+  listBlocklist(): Promise<BlocklistEntry[]> {
+    return this.db.read(async (q) =>
+      (await q.all('SELECT card_number, reason FROM blocklist ORDER BY card_number')).map((r) => ({ cardNumber: str(r['card_number']), reason: str(r['reason']) })),
+    );
+  }
+
+  putBlocklist(entry: BlocklistEntry, at: string): Promise<void> {
+    return this.db.transaction(async (q) => {
+      await q.run(
+        'INSERT INTO blocklist (card_number, reason, updated_at) VALUES ($1, $2, $3) ON CONFLICT (card_number) DO UPDATE SET reason = excluded.reason, updated_at = excluded.updated_at',
+        [entry.cardNumber, entry.reason, at],
+      );
+      await this.addChange(q, { type: 'blocklist', entry, deleted: false }, at, { kioskId: null, stationId: null });
+    });
+  }
+
+  deleteBlocklist(cardNumber: string, at: string): Promise<boolean> {
+    return this.db.transaction(async (q) => {
+      const row = (await q.all('DELETE FROM blocklist WHERE card_number = $1 RETURNING reason', [cardNumber]))[0];
+      if (!row) return false;
+      await this.addChange(q, { type: 'blocklist', entry: { cardNumber, reason: str(row['reason']) }, deleted: true }, at, { kioskId: null, stationId: null });
+      return true;
+    });
+  }
+
+  private async globalConfig(q: SqlExecutor): Promise<Config> {
+    const row = (await q.all('SELECT value FROM settings WHERE key = $1', [GLOBAL_CONFIG_KEY]))[0];
+    return row ? parseJson<Config>(row['value']) : {};
+  }
+
+  getGlobalConfig(): Promise<Config> {
+    return this.db.read((q) => this.globalConfig(q));
+  }
+
+  putGlobalConfig(config: Config, at: string): Promise<void> {
+    return this.db.transaction(async (q) => {
+      await q.run('INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value', [GLOBAL_CONFIG_KEY, JSON.stringify(config)]);
+      for (const k of await q.all('SELECT id, config FROM kiosks ORDER BY id')) {
+        await this.addChange(q, { type: 'config', config: { ...config, ...parseJson<Config>(k['config']) } }, at, { kioskId: str(k['id']), stationId: null });
+      }
+    });
+  }
+
+  getKioskConfig(kioskId: string): Promise<Config | null> {
+    return this.db.read(async (q) => {
+      const row = (await q.all('SELECT config FROM kiosks WHERE id = $1', [kioskId]))[0];
+      return row ? parseJson<Config>(row['config']) : null;
+    });
+  }
+
+  putKioskConfig(kioskId: string, config: Config, at: string): Promise<boolean> {
+    return this.db.transaction(async (q) => {
+      const changed = await q.run('UPDATE kiosks SET config = $1 WHERE id = $2', [JSON.stringify(config), kioskId]);
+      if (changed === 0) return false;
+      await this.addChange(q, { type: 'config', config: { ...(await this.globalConfig(q)), ...config } }, at, { kioskId, stationId: null });
+      return true;
+    });
+  }
+
+  getKiosk(id: string): Promise<KioskRecord | null> {
+    return this.db.read(async (q) => {
+      const row = (await q.all('SELECT * FROM kiosks WHERE id = $1', [id]))[0];
+      return row ? toKiosk(row) : null;
+    });
+  }
+
+  findKioskByTokenHash(tokenHash: string): Promise<KioskRecord | null> {
+    return this.db.read(async (q) => {
+      const row = (await q.all('SELECT * FROM kiosks WHERE token_hash = $1', [tokenHash]))[0];
+      return row ? toKiosk(row) : null;
+    });
+  }
+
+  upsertKiosk(kiosk: KioskRecord): Promise<void> {
+    return this.db.transaction(async (q) => {
+      const inserted = await q.all(
+        'INSERT INTO kiosks (id, station_id, token_hash, config, created_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO NOTHING RETURNING id',
+        [kiosk.id, kiosk.stationId, kiosk.tokenHash, '{}', kiosk.createdAt],
+      );
+      if (inserted.length > 0) {
+        await this.addChange(q, { type: 'config', config: await this.globalConfig(q) }, kiosk.createdAt, { kioskId: kiosk.id, stationId: null });
+      } else {
+        await q.run('UPDATE kiosks SET token_hash = $1, station_id = $2 WHERE id = $3', [kiosk.tokenHash, kiosk.stationId, kiosk.id]);
+      }
+    });
+  }
+
+  listKiosks(): Promise<KioskRecord[]> {
+    return this.db.read(async (q) => (await q.all('SELECT * FROM kiosks ORDER BY id')).map(toKiosk));
+  }
+
+  close(): Promise<void> {
+    return this.db.close();
+  }
+}

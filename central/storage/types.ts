@@ -1,0 +1,156 @@
+/**
+ * Central's storage: one interface, two engines (SQLite embedded, PostgreSQL for a fleet of
+ * stateless central instances). Every guarantee the sync protocol gives comes from here:
+ * - an item is stored once per id and once per (kioskId, seq); a repeat returns the first
+ *   copy's `serverSeq` and `receivedAt`;
+ * - a batch is stored in one transaction;
+ * - the change cursor only grows, and a reader never sees cursor N+1 before N is committed
+ *   (so a kiosk that saw cursor N cannot miss a change numbered below it).
+ * Idempotency and order come from the database (unique keys, sequences, locks), never from
+ * the memory of one process.
+ */
+import type { BlocklistEntry, DeviceEvent, DownChange, FaqArticle, IngestAck, IngestReject, OutboxPayload, SyncItem } from '../../shared/sync.js';
+import type { Rating, Ticket, TicketCategory, TicketId, TicketStatus } from '../../shared/ticket.js';
+
+export type EngineName = 'sqlite' | 'postgres';
+
+export type StorageConfig =
+  | { readonly engine: 'sqlite'; readonly file: string }
+  | { readonly engine: 'postgres'; readonly url: string; readonly schema?: string };
+
+export interface KioskRecord {
+  readonly id: string;
+  readonly stationId: string | null;
+  /** SHA-256 of the kiosk's bearer token, hex. The token itself is never stored. */
+  readonly tokenHash: string;
+  readonly createdAt: string;
+}
+
+/** An item that passed validation, ready to store. */
+export interface ValidItem {
+  readonly item: SyncItem;
+  readonly payload: OutboxPayload;
+}
+
+export interface IngestOutcome {
+  readonly acks: readonly IngestAck[];
+  readonly rejects: readonly IngestReject[];
+}
+
+/** A ticket as central keeps it: what the kiosk sent plus its current status and central's stamps. */
+export interface StoredTicket extends Ticket {
+  readonly status: TicketStatus;
+  readonly statusNote: string | null;
+  readonly updatedAt: string;
+  readonly receivedAt: string;
+  readonly serverSeq: number;
+}
+
+export interface TicketHistoryEntry {
+  readonly status: TicketStatus;
+  readonly note: string | null;
+  /** `kiosk:<id>` for the report itself, otherwise the staff member's name. */
+  readonly actor: string;
+  readonly at: string;
+}
+
+export interface TicketFilter {
+  readonly status?: TicketStatus;
+  readonly category?: TicketCategory;
+  readonly stationId?: string;
+  readonly kioskId?: string;
+  /** Substring of the description, ticket id or phone, case-insensitive. */
+  readonly q?: string;
+  /** Kiosk creation time bounds, inclusive, ISO 8601. */
+  readonly from?: string;
+  readonly to?: string;
+  readonly limit: number;
+  readonly offset: number;
+}
+
+export interface Page {
+  readonly kioskId?: string;
+  readonly limit: number;
+  readonly offset: number;
+}
+
+export interface StoredRating extends Rating {
+  readonly receivedAt: string;
+  readonly serverSeq: number;
+}
+
+export interface StoredDeviceEvent extends DeviceEvent {
+  readonly itemId: string;
+  readonly kioskId: string;
+  readonly createdAt: string;
+  readonly receivedAt: string;
+  readonly serverSeq: number;
+}
+
+export interface StatusChange {
+  readonly ticketId: TicketId;
+  readonly status: TicketStatus;
+  readonly note: string | null;
+  readonly actor: string;
+  readonly at: string;
+}
+
+export interface ChangesPage {
+  readonly changes: readonly DownChange[];
+  /** The cursor to pass next time: the last change's, or the one given when there is none. */
+  readonly cursor: number;
+  readonly more: boolean;
+}
+
+export interface CentralStorage {
+  readonly engine: EngineName;
+
+  /**
+   * Stores a kiosk's validated items in one transaction. Items already stored with the same
+   * id and seq are acknowledged as `duplicate` with their first `serverSeq`/`receivedAt`;
+   * an id stored under another seq, or a seq stored under another id, is rejected.
+   */
+  ingestBatch(kioskId: string, items: readonly ValidItem[], receivedAt: string): Promise<IngestOutcome>;
+
+  /**
+   * Changes after `cursor` that concern this kiosk: its own tickets' statuses and those of
+   * tickets made at its station, its configuration, every FAQ and blocklist change.
+   */
+  changesSince(kioskId: string, cursor: number, limit: number): Promise<ChangesPage>;
+
+  listTickets(filter: TicketFilter): Promise<{ tickets: StoredTicket[]; total: number }>;
+  getTicket(id: string): Promise<{ ticket: StoredTicket; history: TicketHistoryEntry[] } | null>;
+  /** Writes a history row and a `ticket-status` change. Returns null when the ticket does not exist. */
+  changeTicketStatus(change: StatusChange): Promise<StoredTicket | null>;
+
+  listRatings(page: Page): Promise<StoredRating[]>;
+  listDeviceEvents(page: Page): Promise<StoredDeviceEvent[]>;
+  /** Counts stored items of every kind, for checks that nothing was stored. */
+  countItems(kioskId?: string): Promise<number>;
+
+  listFaq(): Promise<FaqArticle[]>;
+  /** Inserts or replaces an article and writes a `faq` change. */
+  putFaq(article: FaqArticle): Promise<void>;
+  /** Returns false when there was no such article. */
+  deleteFaq(id: string, at: string): Promise<boolean>;
+
+  listBlocklist(): Promise<BlocklistEntry[]>;
+  putBlocklist(entry: BlocklistEntry, at: string): Promise<void>;
+  deleteBlocklist(cardNumber: string, at: string): Promise<boolean>;
+
+  /** The configuration every kiosk gets, under its own. */
+  getGlobalConfig(): Promise<Record<string, unknown>>;
+  /** Replaces the global configuration and writes each kiosk's effective configuration as a change. */
+  putGlobalConfig(config: Record<string, unknown>, at: string): Promise<void>;
+  getKioskConfig(kioskId: string): Promise<Record<string, unknown> | null>;
+  /** Replaces a kiosk's own configuration; returns false for an unknown kiosk. */
+  putKioskConfig(kioskId: string, config: Record<string, unknown>, at: string): Promise<boolean>;
+
+  getKiosk(id: string): Promise<KioskRecord | null>;
+  findKioskByTokenHash(tokenHash: string): Promise<KioskRecord | null>;
+  /** Adds a kiosk or replaces its token and station. */
+  upsertKiosk(kiosk: KioskRecord): Promise<void>;
+  listKiosks(): Promise<KioskRecord[]>;
+
+  close(): Promise<void>;
+}
