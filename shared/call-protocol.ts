@@ -352,3 +352,46 @@ export function parseCentralFrame<T extends { readonly type: string }>(frame: st
   const d = decode(frame);
   return d.ok ? ok(d.value as unknown as T) : d;
 }
+
+// ---- what the kiosk page shows (the `call` screen's `view`) ----------------------------
+
+/** The media plane for the kiosk page: where to signal and which ICE servers to use. */
+export interface CallMedia {
+  /** `ws://…/calls/media?token=…` on central; valid for this call only. */
+  readonly signallingUrl: string;
+  readonly iceServers: readonly IceServer[];
+}
+
+/**
+ * The call screen as the escalation flow projects it. Times are epoch milliseconds of the
+ * kiosk clock, so the page can count the waiting time itself between updates.
+ */
+export type CallView =
+  | { readonly phase: 'connecting'; readonly lane: CallLane }
+  | {
+      readonly phase: 'queued';
+      readonly lane: CallLane;
+      readonly position: number;
+      readonly estimatedWaitSeconds: number;
+      readonly queuedAtMs: number;
+    }
+  | { readonly phase: 'ringing'; readonly lane: CallLane }
+  | {
+      readonly phase: 'in-call';
+      readonly lane: CallLane;
+      readonly agentName: string;
+      readonly muted: boolean;
+      readonly media: CallMedia;
+      /** FAQ article the agent put on screen, if any. */
+      readonly articleId: string | null;
+      /** Ticket the agent filed for the passenger during the call, if any. */
+      readonly reportTicketId: string | null;
+    }
+  | { readonly phase: 'leaving'; readonly lane: CallLane }
+  | { readonly phase: 'callback-offer'; readonly reason: FallbackReason; readonly phone: string; readonly phoneValid: boolean }
+  | { readonly phase: 'callback-creating'; readonly reason: FallbackReason }
+  | { readonly phase: 'callback-failed'; readonly reason: FallbackReason }
+  | { readonly phase: 'callback-done'; readonly ticketId: string; readonly statusUrl: string }
+  | { readonly phase: 'ended'; readonly reason: CallEndReason; readonly reportTicketId: string | null };
+
+export type CallPhase = CallView['phase'];

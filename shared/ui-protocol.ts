@@ -16,6 +16,7 @@
  * `kiosk/i18n` keyed by the UI itself.
  */
 import { err, ok, type Result } from './result.js';
+import type { CallView } from './call-protocol.js';
 
 export const LANGUAGES = ['zh', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];
@@ -213,6 +214,8 @@ export interface CallScreen {
   readonly phase: 'connecting' | 'queued' | 'in-call' | 'ended' | 'unavailable';
   readonly queuePosition: number | null;
   readonly detail: string | null;
+  /** The full call state (shared/call-protocol.ts); `phase`/`queuePosition` above are its summary. */
+  readonly view: CallView;
 }
 
 /** Maintenance mode (D). Reserved. */
@@ -288,7 +291,12 @@ export type PassengerEvent =
   | { readonly type: 'RECEIPT.RETRY' }
   /** Reserved for the call (G). */
   | { readonly type: 'CALL.HANGUP' }
-  | { readonly type: 'CALL.CANCEL' };
+  | { readonly type: 'CALL.CANCEL' }
+  /** The separate emergency button: a call in the emergency lane. */
+  | { readonly type: 'CALL.EMERGENCY' }
+  | { readonly type: 'CALL.MUTE'; readonly muted: boolean }
+  /** The page's WebRTC connection came up or failed. */
+  | { readonly type: 'CALL.MEDIA'; readonly state: 'connected' | 'failed' };
 
 export type PassengerEventType = PassengerEvent['type'];
 
@@ -325,6 +333,7 @@ const NO_FIELDS = [
   'RECEIPT.RETRY',
   'CALL.HANGUP',
   'CALL.CANCEL',
+  'CALL.EMERGENCY',
 ] as const satisfies readonly PassengerEventType[];
 
 /** Every event type the runtime accepts from the UI. */
@@ -342,6 +351,8 @@ export const PASSENGER_EVENT_TYPES: readonly PassengerEventType[] = [
   'FAQ.OPEN',
   'RATE',
   'SURVEY.REASON',
+  'CALL.MUTE',
+  'CALL.MEDIA',
 ];
 
 type Rec = Readonly<Record<string, unknown>>;
@@ -415,6 +426,10 @@ export function parsePassengerEvent(input: unknown): Result<PassengerEvent, UiPr
     }
     case 'SURVEY.REASON':
       return map(text(o, 'reasonId', MAX_EVENT_SHORT_TEXT), (reasonId) => ({ type, reasonId }));
+    case 'CALL.MUTE':
+      return typeof o['muted'] === 'boolean' ? ok({ type, muted: o['muted'] }) : fail('bad-field', 'muted must be a boolean');
+    case 'CALL.MEDIA':
+      return map(oneOf(o, 'state', ['connected', 'failed'] as const), (state) => ({ type, state }));
     default:
       return fail('unknown-type', `unknown event type ${JSON.stringify(type.slice(0, 40))}`);
   }
