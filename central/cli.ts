@@ -1,0 +1,187 @@
+/**
+ * Central's command line. Nothing here prints a stack trace: an error is one line on stderr.
+ *
+ *   central serve [--port 8081] [--host 127.0.0.1] [--data DIR] [--engine sqlite|postgres]
+ *                 [--pg-url URL] [--pg-schema NAME] [--kiosk-id ID] [--kiosk-token T]
+ *                 [--station ID] [--staff-token T]
+ *   central kiosk add <id> [--token T] [--station ID]
+ *   central faq import <file.json>
+ *   central blocklist add <cardNumber> --reason TEXT
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { hashToken } from './api/auth.js';
+import { FaqArticleInput, FaqParams, BlocklistEntry as BlocklistEntrySchema, KIOSK_ID_PATTERN } from './api/schemas.js';
+import { createAjv } from './api/validation.js';
+import { seedDemoFaq } from './seed/demo-faq.js';
+import { seedKiosks, startCentral } from './server.js';
+import { openCentralStorage } from './storage/open.js';
+import type { CentralStorage, StorageConfig } from './storage/types.js';
+import type { FaqArticle } from '../shared/sync.js';
+
+const STORAGE_OPTIONS = {
+  data: { type: 'string' },
+  engine: { type: 'string' },
+  'pg-url': { type: 'string' },
+  'pg-schema': { type: 'string' },
+} as const;
+
+const USAGE = `usage:
+  central serve [--port 8081] [--host 127.0.0.1] [--data DIR] [--engine sqlite|postgres] [--pg-url URL] [--pg-schema NAME]
+                [--kiosk-id ID] [--kiosk-token T] [--station ID] [--staff-token T]
+  central kiosk add <id> [--token T] [--station ID]
+  central faq import <file.json>
+  central blocklist add <cardNumber> --reason TEXT
+(every command takes the storage flags; env: CENTRAL_DATA, CENTRAL_ENGINE, CENTRAL_PG_URL,
+ CENTRAL_KIOSK_ID, CENTRAL_KIOSK_TOKEN, CENTRAL_STATION, CENTRAL_STAFF_TOKEN, CENTRAL_PORT)`;
+
+class UsageError extends Error {}
+
+type Flags = Partial<Record<keyof typeof STORAGE_OPTIONS, string>>;
+
+function storageConfig(flags: Flags): { config: StorageConfig; dataDir: string } {
+  const dataDir = resolve(flags.data ?? process.env['CENTRAL_DATA'] ?? 'var/central');
+  const engine = flags.engine ?? process.env['CENTRAL_ENGINE'] ?? 'sqlite';
+  if (engine === 'sqlite') {
+    mkdirSync(dataDir, { recursive: true });
+    return { config: { engine: 'sqlite', file: resolve(dataDir, 'central.sqlite') }, dataDir };
+  }
+  if (engine !== 'postgres') throw new UsageError(`unknown engine ${engine} (sqlite or postgres)`);
+  const url = flags['pg-url'] ?? process.env['CENTRAL_PG_URL'];
+  if (!url) throw new UsageError('--engine postgres needs --pg-url URL (or CENTRAL_PG_URL)');
+  const schema = flags['pg-schema'];
+  return { config: schema ? { engine: 'postgres', url, schema } : { engine: 'postgres', url }, dataDir };
+}
+
+async function withStorage<T>(flags: Flags, fn: (storage: CentralStorage) => Promise<T>): Promise<T> {
+  const storage = await openCentralStorage(storageConfig(flags).config);
+  try {
+    return await fn(storage);
+  } finally {
+    await storage.close();
+  }
+}
+
+async function serve(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      ...STORAGE_OPTIONS,
+      port: { type: 'string' },
+      host: { type: 'string' },
+      'kiosk-id': { type: 'string' },
+      'kiosk-token': { type: 'string' },
+      station: { type: 'string' },
+      'staff-token': { type: 'string' },
+    },
+  });
+  const { config, dataDir } = storageConfig(values);
+  const port = Number(values.port ?? process.env['CENTRAL_PORT'] ?? 8081);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`invalid port ${values.port}`);
+  const kioskId = values['kiosk-id'] ?? process.env['CENTRAL_KIOSK_ID'] ?? 'DEMO01';
+  const kioskToken = values['kiosk-token'] ?? process.env['CENTRAL_KIOSK_TOKEN'] ?? 'demo-kiosk-token-DEMO01';
+  const stationId = values.station ?? process.env['CENTRAL_STATION'] ?? 'DEMO-STATION';
+  const staffToken = values['staff-token'] ?? process.env['CENTRAL_STAFF_TOKEN'] ?? 'demo-staff-token';
+  const central = await startCentral({
+    host: values.host ?? '127.0.0.1',
+    port,
+    storage: config,
+    dataDir,
+    kiosks: [{ id: kioskId, token: kioskToken, stationId }],
+    staffToken,
+  });
+  const seeded = await seedDemoFaq(central.storage, new Date());
+  process.stdout.write(
+    `central listening on ${central.url} (${config.engine}${config.engine === 'sqlite' ? ` ${config.file}` : ''})\n` +
+      `  kiosk ${kioskId} at ${stationId}; staff page ${central.url}/staff/${seeded > 0 ? `; seeded ${seeded} FAQ articles` : ''}\n`,
+  );
+  await new Promise<void>((resolveStop) => {
+    process.once('SIGINT', resolveStop);
+    process.once('SIGTERM', resolveStop);
+  });
+  await central.close();
+  return 0;
+}
+
+async function kiosk(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { ...STORAGE_OPTIONS, token: { type: 'string' }, station: { type: 'string' } } });
+  const [sub, id] = positionals;
+  if (sub !== 'add' || id === undefined) throw new UsageError(USAGE);
+  if (!new RegExp(KIOSK_ID_PATTERN).test(id)) throw new UsageError(`invalid kiosk id ${id}`);
+  const token = values.token ?? randomBytes(24).toString('base64url');
+  if (token.length < 16) throw new UsageError('a kiosk token must be at least 16 characters');
+  await withStorage(values, async (storage) => {
+    const other = await storage.findKioskByTokenHash(hashToken(token));
+    if (other && other.id !== id) throw new UsageError('this token is already used by another kiosk');
+    await seedKiosks(storage, [{ id, token, ...(values.station ? { stationId: values.station } : {}) }], new Date());
+  });
+  process.stdout.write(values.token ? `kiosk ${id} saved\n` : `kiosk ${id} saved; its token (shown once): ${token}\n`);
+  return 0;
+}
+
+async function faq(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: STORAGE_OPTIONS });
+  const [sub, file] = positionals;
+  if (sub !== 'import' || file === undefined) throw new UsageError(USAGE);
+  const parsed: unknown = JSON.parse(readFileSync(file, 'utf8'));
+  const list: unknown[] = Array.isArray(parsed) ? parsed : [parsed];
+  const ajv = createAjv({ coerce: false });
+  const checkInput = ajv.compile(FaqArticleInput);
+  const checkId = ajv.compile(FaqParams);
+  const articles = list.map((raw, i): Omit<FaqArticle, 'updatedAt'> => {
+    const { id, ...rest } = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
+    if (!checkId({ faqId: id }) || !checkInput(rest)) {
+      throw new UsageError(`article ${i + 1}: ${ajv.errorsText(checkId.errors ?? checkInput.errors)}`);
+    }
+    return { ...(rest as Omit<FaqArticle, 'id' | 'updatedAt'>), id: id as string };
+  });
+  await withStorage(values, async (storage) => {
+    for (const a of articles) await storage.putFaq({ ...a, updatedAt: new Date().toISOString() });
+  });
+  process.stdout.write(`imported ${articles.length} FAQ articles\n`);
+  return 0;
+}
+
+async function blocklist(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { ...STORAGE_OPTIONS, reason: { type: 'string' } } });
+  const [sub, cardNumber] = positionals;
+  if (sub !== 'add' || cardNumber === undefined || values.reason === undefined) throw new UsageError(USAGE);
+  const entry = { cardNumber, reason: values.reason };
+  const check = createAjv({ coerce: false }).compile(BlocklistEntrySchema);
+  if (!check(entry)) throw new UsageError(`invalid entry: card number of 4–32 hex digits and a one-line reason`);
+  await withStorage(values, (storage) => storage.putBlocklist(entry, new Date().toISOString()));
+  process.stdout.write(`card ${cardNumber} blocked\n`);
+  return 0;
+}
+
+const COMMANDS: Readonly<Record<string, (args: string[]) => Promise<number>>> = { serve, kiosk, faq, blocklist };
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  const command = name === undefined ? undefined : COMMANDS[name];
+  if (!command) {
+    process.stderr.write(USAGE + '\n');
+    return name === undefined || name === '--help' ? 0 : 2;
+  }
+  try {
+    return await command(rest);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      process.stderr.write(`central: ${e.message}\n`);
+      return 2;
+    }
+    throw e;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    process.stderr.write(`central: ${e instanceof Error ? e.message : String(e)}\n`);
+    process.exitCode = 1;
+  },
+);
