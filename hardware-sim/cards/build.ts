@@ -24,7 +24,7 @@ const COMMUTE: readonly CardEvent[] = [
   { kind: 'exit', at: '2026-05-01 09:26:03', station: GZ.zhujiangNewTown, fare: 300 },
   { kind: 'top-up', at: '2026-05-02 12:00:00', amount: 2000 },
   { kind: 'entry', at: '2026-05-03 07:50:00', station: GZ.zhujiangNewTown },
-  { kind: 'exit', at: '2026-05-03 08:45:31', station: GZ.airportSouth, fare: 700 },
+  { kind: 'exit', at: '2026-05-03 08:45:31', station: GZ.cantonTower, fare: 700 },
 ];
 
 const GZ_BASE = {
@@ -48,7 +48,7 @@ const T_UNION_SPECS: readonly TUnionCardSpec[] = [
     balance: 8650,
     events: COMMUTE,
     diagnosis: [],
-    notes: { newestTripExitStation: GZ.airportSouth.en },
+    notes: { newestTripExitStation: GZ.cantonTower.en },
   },
   {
     ...GZ_BASE,
@@ -127,8 +127,8 @@ const T_UNION_SPECS: readonly TUnionCardSpec[] = [
     balance: -250,
     events: [
       { kind: 'top-up', at: '2026-04-30 09:00:00', amount: 450 },
-      { kind: 'entry', at: '2026-05-01 10:00:00', station: GZ.guangzhouSouth },
-      { kind: 'exit', at: '2026-05-01 10:52:00', station: GZ.airportSouth, fare: 700 },
+      { kind: 'entry', at: '2026-05-01 10:00:00', station: GZ.guangzhouRailwayStation },
+      { kind: 'exit', at: '2026-05-01 10:52:00', station: GZ.cantonTower, fare: 700 },
     ],
     diagnosis: ['negative-balance'],
   },
@@ -145,7 +145,7 @@ const T_UNION_SPECS: readonly TUnionCardSpec[] = [
     balance: 6100,
     events: [
       { kind: 'top-up', at: '2026-04-10 09:00:00', amount: 7000 },
-      { kind: 'entry', at: '2026-05-02 14:00:00', station: GZ.guangzhouSouth },
+      { kind: 'entry', at: '2026-05-02 14:00:00', station: GZ.guangzhouRailwayStation },
       { kind: 'exit', at: '2026-05-02 14:40:00', station: GZ.tiyuXilu, fare: 500 },
       { kind: 'entry', at: '2026-05-02 19:00:00', station: GZ.tiyuXilu },
       { kind: 'exit', at: '2026-05-02 19:20:00', station: GZ.gongyuanqian, fare: 400 },

@@ -1,11 +1,11 @@
 /**
  * Metro stations used in the images' trip records (0x1E bytes 0x0A..0x10). The 7 bytes are
- * city-specific and not published; the simulator's encoding is: byte 0 line number, byte 1
- * station number on that line, bytes 2..3 gate number (BE), bytes 4..6 zero. The numbers below
- * are plausible, not Guangzhou Metro's own codes.
+ * city-specific and not published; the simulator uses the kiosk's demo encoding
+ * (kiosk/i18n/stations.ts): byte 0 the line as BCD, byte 1 the station's number on that line
+ * as BCD (`01 14` = Line 1, station 14, Tiyu Xilu), bytes 2..3 the gate number (BE), bytes 4..6 zero.
  */
 import { concatBytes } from '../card/hex.js';
-import { uintBE } from './encode.js';
+import { bcd, uintBE } from './encode.js';
 
 export interface MetroStation {
   readonly line: number;
@@ -15,14 +15,17 @@ export interface MetroStation {
 }
 
 export const GUANGZHOU_STATIONS = {
-  gongyuanqian: { line: 0x01, station: 0x05, zh: '公园前', en: 'Gongyuanqian' },
-  tiyuXilu: { line: 0x01, station: 0x0a, zh: '体育西路', en: 'Tiyu Xilu' },
-  zhujiangNewTown: { line: 0x03, station: 0x08, zh: '珠江新城', en: 'Zhujiang New Town' },
-  guangzhouSouth: { line: 0x02, station: 0x01, zh: '广州南站', en: 'Guangzhou South Railway Station' },
-  kecun: { line: 0x08, station: 0x0c, zh: '客村', en: 'Kecun' },
-  airportSouth: { line: 0x03, station: 0x1e, zh: '机场南', en: 'Airport South' },
+  gongyuanqian: { line: 1, station: 9, zh: '公园前', en: 'Gongyuanqian' },
+  yangji: { line: 1, station: 13, zh: '杨箕', en: 'Yangji' },
+  tiyuXilu: { line: 1, station: 14, zh: '体育西路', en: 'Tiyu Xilu' },
+  guangzhouRailwayStation: { line: 2, station: 6, zh: '广州火车站', en: 'Guangzhou Railway Station' },
+  zhujiangNewTown: { line: 3, station: 7, zh: '珠江新城', en: 'Zhujiang New Town' },
+  cantonTower: { line: 3, station: 8, zh: '广州塔', en: 'Canton Tower' },
+  kecun: { line: 3, station: 9, zh: '客村', en: 'Kecun' },
 } as const satisfies Record<string, MetroStation>;
 
+const two = (n: number): string => String(n).padStart(2, '0');
+
 export function stationBytes(s: MetroStation, gate = 1): Uint8Array {
-  return concatBytes(Uint8Array.of(s.line, s.station), uintBE(gate, 2), new Uint8Array(3));
+  return concatBytes(bcd(two(s.line) + two(s.station)), uintBE(gate, 2), new Uint8Array(3));
 }
