@@ -7,8 +7,6 @@ const FORMAT = 1;
 export interface SavedSession {
   /** The flows' persisted snapshot (XState `getPersistedSnapshot()`), opaque here. */
   readonly snapshot: unknown;
-  /** Half-typed text by field, so that a runtime restart keeps it too. */
-  readonly drafts: Readonly<Record<string, string>>;
   /** Epoch ms when it was saved. */
   readonly savedAt: number;
 }
@@ -34,12 +32,9 @@ export class SessionFile {
       return { ok: false, reason: String(e) };
     }
     try {
-      const v = JSON.parse(text) as { format?: unknown; snapshot?: unknown; drafts?: unknown; savedAt?: unknown };
-      if (v.format !== FORMAT || typeof v.savedAt !== 'number' || typeof v.drafts !== 'object' || v.drafts === null) {
-        return { ok: false, reason: 'unknown session file format' };
-      }
-      const drafts = Object.fromEntries(Object.entries(v.drafts).filter((e): e is [string, string] => typeof e[1] === 'string'));
-      return { ok: true, value: { snapshot: v.snapshot, drafts, savedAt: v.savedAt } };
+      const v = JSON.parse(text) as { format?: unknown; snapshot?: unknown; savedAt?: unknown };
+      if (v.format !== FORMAT || typeof v.savedAt !== 'number') return { ok: false, reason: 'unknown session file format' };
+      return { ok: true, value: { snapshot: v.snapshot, savedAt: v.savedAt } };
     } catch (e) {
       return { ok: false, reason: `session file is not JSON (${(e as Error).message})` };
     }

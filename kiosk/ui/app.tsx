@@ -74,24 +74,24 @@ function Header({ model, send, info }: { model: ScreenModel; send: Send; info: K
       </div>
       {chrome.canGoBack && (
         <button type="button" data-testid="back" onClick={() => send({ type: 'BACK' })}>
-          {label(lang, 'back')}
+          {label(lang, 'button.back')}
         </button>
       )}
       {chrome.canGoHome && (
         <button type="button" data-testid="home" onClick={() => send({ type: 'HOME' })}>
-          {label(lang, 'home')}
+          {label(lang, 'button.home')}
         </button>
       )}
       {chrome.agentAvailable && model.screen !== 'menu' && model.screen !== 'call' && (
         <button type="button" data-testid="call" onClick={() => send({ type: 'MENU.CALL' })}>
-          {label(lang, 'callAgent')}
+          {label(lang, 'menu.call')}
         </button>
       )}
       <button type="button" data-testid="large-text" aria-pressed={chrome.largeText} onClick={() => send({ type: 'TEXT.LARGE', on: !chrome.largeText })}>
-        {label(lang, 'largeText')}
+        {label(lang, 'button.large-text')}
       </button>
       <button type="button" data-testid="language" lang={lang === 'zh' ? 'en' : 'zh'} onClick={() => send({ type: 'LANG.SET', language: lang === 'zh' ? 'en' : 'zh' })}>
-        {label(lang, 'switchLanguage')}
+        {label(lang, 'button.language')}
       </button>
     </header>
   );
@@ -136,7 +136,7 @@ export function App({ wsUrl, info }: { wsUrl: string; info: KioskInfo | null }) 
       </main>
       {model && model.chrome.idleSecondsLeft !== null && (
         <footer class={model.chrome.idleSecondsLeft <= 10 ? 'idle warning' : 'idle'} data-testid="idle-countdown">
-          <span>{label(lang, 'idleLeft', model.chrome.idleSecondsLeft)}</span>
+          <span>{label(lang, 'idle.countdown', model.chrome.idleSecondsLeft)}</span>
         </footer>
       )}
       {state !== 'open' && (

@@ -1,80 +1,36 @@
 import type { Language } from '../../shared/ui-protocol.js';
+import { uiLabel, UI_LABELS, type UiLabelKey } from '../i18n/labels.js';
 
-/** Fixed words of the kiosk UI's own frame and widgets (screen texts about the card come from the runtime). */
-const LABELS = {
-  switchLanguage: { zh: 'English', en: '中文' },
-  largeText: { zh: '大字', en: 'Large text' },
-  home: { zh: '首页', en: 'Home' },
-  back: { zh: '返回', en: 'Back' },
-  callAgent: { zh: '人工服务', en: 'Talk to an agent' },
-  idleLeft: { zh: '{n} 秒后返回首页', en: 'Back to start in {n} s' },
+/**
+ * Words of the UI's own frame and widgets that `kiosk/i18n` does not carry. Screen texts about
+ * the card come from the runtime; shared button and title labels from `kiosk/i18n`.
+ */
+const OWN = {
   reconnecting: { zh: '正在重新连接…', en: 'Reconnecting…' },
   connecting: { zh: '正在启动…', en: 'Starting…' },
-  touchToStart: { zh: '请触摸屏幕开始，或将交通卡放在读卡区', en: 'Touch the screen to start, or place your transit card on the reader' },
-  welcome: { zh: '智能客服', en: 'Customer service' },
   menuTitle: { zh: '请选择服务', en: 'How can we help?' },
-  menuBalance: { zh: '查询余额与行程', en: 'Check balance and trips' },
-  menuReport: { zh: '报告故障 / 投诉', en: 'Report a fault or complaint' },
-  menuStatus: { zh: '查询工单进度', en: 'Follow a ticket' },
-  menuFaq: { zh: '常见问题', en: 'Questions and answers' },
-  cardWait: { zh: '请将交通卡放在读卡区', en: 'Place your transit card on the reader' },
-  cardReading: { zh: '正在读卡，请勿移开卡片', en: 'Reading the card. Please hold it still' },
-  balance: { zh: '余额', en: 'Balance' },
-  stillReading: { zh: '正在读取行程记录…', en: 'Reading recent trips…' },
-  recentTrips: { zh: '最近行程', en: 'Recent trips' },
   noTrips: { zh: '卡内没有行程记录', en: 'No trips on this card' },
-  recentTransactions: { zh: '最近交易', en: 'Recent transactions' },
   checking: { zh: '正在检查卡片状态…', en: 'Checking the card…' },
   cardOk: { zh: '卡片状态正常', en: 'The card is in good order' },
   validUntil: { zh: '有效期至', en: 'Valid until' },
   report: { zh: '报告问题', en: 'Report a problem' },
-  reportCategory: { zh: '请选择问题类型', en: 'What is it about?' },
-  reportDescribe: { zh: '请描述问题', en: 'Describe the problem' },
-  reportPhone: { zh: '联系电话（可选）', en: 'Phone number (optional)' },
-  phoneInvalid: { zh: '请输入11位手机号码', en: 'Please enter an 11-digit mainland mobile number' },
-  reportReview: { zh: '请确认', en: 'Please check' },
   category: { zh: '类型', en: 'Category' },
   description: { zh: '描述', en: 'Description' },
   phone: { zh: '电话', en: 'Phone' },
   card: { zh: '交通卡', en: 'Card' },
   none: { zh: '无', en: 'None' },
-  submit: { zh: '提交', en: 'Submit' },
   submitting: { zh: '正在提交…', en: 'Submitting…' },
-  submitFailed: { zh: '提交失败，请再试一次', en: 'Could not save the report. Please try again' },
-  next: { zh: '下一步', en: 'Next' },
-  skip: { zh: '跳过', en: 'Skip' },
-  reportDone: { zh: '已受理，您的工单号', en: 'Thank you. Your ticket number' },
-  scanToFollow: { zh: '扫码查看处理进度', en: 'Scan to follow your ticket' },
-  receiptPrinting: { zh: '正在打印凭条…', en: 'Printing your receipt…' },
   receiptPrinted: { zh: '请取走凭条', en: 'Please take your receipt' },
-  receiptFailed: { zh: '凭条未能打印，请拍下二维码或记下工单号', en: 'The receipt did not print: photograph the QR code or write down the number' },
-  retryPrint: { zh: '重新打印', en: 'Print again' },
-  done: { zh: '完成', en: 'Done' },
   statusEntry: { zh: '请输入工单号', en: 'Enter your ticket number' },
   looking: { zh: '正在查询…', en: 'Looking it up…' },
-  'invalid-ticket-id': { zh: '工单号不正确，请核对', en: 'That ticket number is not valid. Please check it' },
-  'not-found': { zh: '未找到该工单', en: 'No ticket with that number' },
-  'lookup-failed': { zh: '暂时无法查询，请稍后再试', en: 'The lookup failed. Please try again later' },
-  'no-tickets-for-card': { zh: '这张卡没有工单', en: 'No tickets for this card' },
   statusList: { zh: '您的工单', en: 'Your tickets' },
-  faq: { zh: '常见问题', en: 'Questions and answers' },
-  faqUnavailable: { zh: '常见问题暂时无法显示', en: 'Questions and answers are not available right now' },
   loading: { zh: '加载中…', en: 'Loading…' },
-  search: { zh: '搜索', en: 'Search' },
   noArticles: { zh: '没有找到相关内容', en: 'Nothing found' },
-  surveyScore: { zh: '请为本次服务评分', en: 'How was this service?' },
-  surveyReason: { zh: '主要原因是？', en: 'What was the main reason?' },
-  surveyThanks: { zh: '感谢您的评价', en: 'Thank you for your rating' },
-  idleWarning: { zh: '您还在吗？', en: 'Are you still there?' },
-  idleDiscard: { zh: '{n} 秒后将清除未提交的报告', en: 'Your unsent report will be cleared in {n} s' },
-  continue: { zh: '继续', en: 'Continue' },
-  discard: { zh: '清除并退出', en: 'Clear and leave' },
   exit: { zh: '结束', en: 'Finish' },
   space: { zh: '空格', en: 'Space' },
   backspace: { zh: '删除', en: 'Delete' },
   shift: { zh: '大写', en: 'Shift' },
   clear: { zh: '清空', en: 'Clear' },
-  phrases: { zh: '常用语', en: 'Common phrases' },
   callTitle: { zh: '视频客服', en: 'Video help' },
   callConnecting: { zh: '正在连接客服…', en: 'Connecting to an agent…' },
   callQueued: { zh: '排队中，前面还有 {n} 人', en: 'In the queue: {n} ahead of you' },
@@ -86,13 +42,11 @@ const LABELS = {
   maintenance: { zh: '设备维护中', en: 'Under maintenance' },
 } as const satisfies Record<string, Record<Language, string>>;
 
-export type LabelKey = keyof typeof LABELS;
+export type LabelKey = UiLabelKey | keyof typeof OWN;
 
+/** A fixed label; `{n}` / `{s}` are filled with `n`. */
 export function label(language: Language, key: LabelKey, n?: number): string {
-  const text: string = LABELS[key][language];
+  if (key in UI_LABELS) return uiLabel(language, key as UiLabelKey, n === undefined ? {} : { s: n, n });
+  const text: string = OWN[key as keyof typeof OWN][language];
   return n === undefined ? text : text.replace('{n}', String(n));
-}
-
-export function hasLabel(key: string): key is LabelKey {
-  return key in LABELS;
 }

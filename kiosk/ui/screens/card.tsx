@@ -6,8 +6,8 @@ import type { Language } from '../../../shared/ui-protocol.js';
 export function AttractScreen({ send, lang }: ScreenProps<'attract'>) {
   return (
     <button type="button" class="action primary" style={{ flex: 1, fontSize: '2.5rem' }} data-testid="start" onClick={() => send({ type: 'START' })}>
-      <div>{label(lang, 'welcome')}</div>
-      <div style={{ fontSize: '1.75rem', fontWeight: 400, marginTop: '1rem' }}>{label(lang, 'touchToStart')}</div>
+      <div>{label(lang, 'attract.title')}</div>
+      <div style={{ fontSize: '1.75rem', fontWeight: 400, marginTop: '1rem' }}>{label(lang, 'attract.hint')}</div>
     </button>
   );
 }
@@ -18,37 +18,37 @@ export function MenuScreen({ model, send, lang }: ScreenProps<'menu'>) {
       <h1>{label(lang, 'menuTitle')}</h1>
       <div class="actions">
         <button type="button" class="action primary" data-testid="menu-balance" onClick={() => send({ type: 'MENU.BALANCE' })}>
-          {label(lang, 'menuBalance')}
+          {label(lang, 'menu.balance')}
         </button>
         <button type="button" class="action" data-testid="menu-report" onClick={() => send({ type: 'MENU.REPORT' })}>
-          {label(lang, 'menuReport')}
+          {label(lang, 'menu.report')}
         </button>
         <button type="button" class="action" data-testid="menu-status" onClick={() => send({ type: 'MENU.STATUS' })}>
-          {label(lang, 'menuStatus')}
+          {label(lang, 'menu.status')}
         </button>
         <button type="button" class="action" data-testid="menu-faq" onClick={() => send({ type: 'MENU.FAQ' })}>
-          {label(lang, 'menuFaq')}
+          {label(lang, 'menu.faq')}
         </button>
         {model.chrome.agentAvailable && (
           <button type="button" class="action danger" data-testid="menu-call" onClick={() => send({ type: 'MENU.CALL' })}>
-            {label(lang, 'callAgent')}
+            {label(lang, 'menu.call')}
           </button>
         )}
       </div>
-      <p class="tap-hint">{label(lang, 'cardWait')}</p>
+      <p class="tap-hint">{label(lang, 'card.wait')}</p>
     </>
   );
 }
 
 export function CardWaitScreen({ lang }: ScreenProps<'card-wait'>) {
-  return <p class="tap-hint" data-testid="card-wait">{label(lang, 'cardWait')}</p>;
+  return <p class="tap-hint" data-testid="card-wait">{label(lang, 'card.wait')}</p>;
 }
 
 export function CardReadingScreen({ lang }: ScreenProps<'card-reading'>) {
   return (
     <div class="tap-hint" data-testid="card-reading">
       <div class="spinner" style={{ borderColor: 'rgba(0,87,184,0.2)', borderTopColor: 'var(--accent)' }} />
-      {label(lang, 'cardReading')}
+      {label(lang, 'card.reading')}
     </div>
   );
 }
@@ -69,7 +69,7 @@ function Diagnoses({ lines, send, lang }: { lines: readonly DiagnosisLine[]; sen
             )}
             {d.offerAgent && (
               <button type="button" onClick={() => send({ type: 'MENU.CALL' })}>
-                {label(lang, 'callAgent')}
+                {label(lang, 'menu.call')}
               </button>
             )}
           </div>
@@ -92,7 +92,7 @@ export function BalanceScreen({ model, send, lang }: ScreenProps<'balance'>) {
         <div class="card-number" data-testid="card-number">
           {card.maskedNumber}
         </div>
-        <div class="muted">{label(lang, 'balance')}</div>
+        <div class="muted">{label(lang, 'balance.title')}</div>
         <div class={model.balance < 0 ? 'balance negative' : 'balance'} data-testid="balance">
           {model.balanceText}
         </div>
@@ -103,11 +103,11 @@ export function BalanceScreen({ model, send, lang }: ScreenProps<'balance'>) {
         )}
       </section>
       {!model.complete ? (
-        <p class="muted" data-testid="still-reading">{label(lang, 'stillReading')}</p>
+        <p class="muted" data-testid="still-reading">{label(lang, 'balance.loading')}</p>
       ) : (
         <>
           {model.diagnoses === null ? <p class="muted">{label(lang, 'checking')}</p> : <Diagnoses lines={model.diagnoses} send={send} lang={lang} />}
-          <h2>{label(lang, 'recentTrips')}</h2>
+          <h2>{label(lang, 'balance.trips')}</h2>
           {model.trips.length === 0 ? (
             <p class="muted">{label(lang, 'noTrips')}</p>
           ) : (
@@ -121,7 +121,7 @@ export function BalanceScreen({ model, send, lang }: ScreenProps<'balance'>) {
           )}
           {model.transactions.length > 0 && (
             <>
-              <h2>{label(lang, 'recentTransactions')}</h2>
+              <h2>{label(lang, 'balance.transactions')}</h2>
               <ul class="trips" data-testid="transactions">
                 {model.transactions.map((t, i) => (
                   <li key={i}>{t.text}</li>

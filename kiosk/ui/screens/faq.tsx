@@ -4,8 +4,8 @@ import type { ScreenProps } from './types.js';
 export function FaqCategoriesScreen({ model, send, lang }: ScreenProps<'faq-categories'>) {
   return (
     <>
-      <h1>{label(lang, 'faq')}</h1>
-      {model.error !== null && <p class="notice error">{label(lang, 'faqUnavailable')}</p>}
+      <h1>{label(lang, 'faq.title')}</h1>
+      {model.error !== null && <p class="notice error">{label(lang, 'faq.unavailable')}</p>}
       {model.categories === null && model.error === null && <p class="muted">{label(lang, 'loading')}</p>}
       <div class="actions">
         {model.categories?.map((c) => (
@@ -21,8 +21,8 @@ export function FaqCategoriesScreen({ model, send, lang }: ScreenProps<'faq-cate
 export function FaqListScreen({ model, send, lang }: ScreenProps<'faq-list'>) {
   return (
     <>
-      <h1>{model.category?.label ?? model.query ?? label(lang, 'faq')}</h1>
-      {model.error !== null && <p class="notice error">{label(lang, 'faqUnavailable')}</p>}
+      <h1>{model.category?.label ?? model.query ?? label(lang, 'faq.title')}</h1>
+      {model.error !== null && <p class="notice error">{label(lang, 'faq.unavailable')}</p>}
       {model.articles === null && model.error === null && <p class="muted">{label(lang, 'loading')}</p>}
       {model.articles?.length === 0 && <p class="muted">{label(lang, 'noArticles')}</p>}
       <div class="actions" style={{ gridTemplateColumns: '1fr' }}>

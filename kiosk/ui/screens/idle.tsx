@@ -4,16 +4,16 @@ import type { ScreenProps } from './types.js';
 export function IdleWarningScreen({ model, send, lang }: ScreenProps<'idle-warning'>) {
   return (
     <>
-      <h1>{label(lang, 'idleWarning')}</h1>
+      <h1>{label(lang, 'idle.warning')}</h1>
       <p class="notice" data-testid="idle-warning">
-        {label(lang, 'idleDiscard', model.secondsLeft)}
+        {label(lang, 'idle.discarding-report', model.secondsLeft)}
       </p>
       <div class="actions">
         <button type="button" class="action primary" data-testid="idle-continue" onClick={() => send({ type: 'IDLE.CONTINUE' })}>
-          {label(lang, 'continue')}
+          {label(lang, 'idle.continue')}
         </button>
         <button type="button" class="action" onClick={() => send({ type: 'IDLE.DISCARD' })}>
-          {label(lang, 'discard')}
+          {label(lang, 'idle.discard')}
         </button>
       </div>
     </>

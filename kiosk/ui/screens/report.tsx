@@ -19,7 +19,7 @@ export function keyLabels(lang: Language) {
     backspace: label(lang, 'backspace'),
     shift: label(lang, 'shift'),
     clear: label(lang, 'clear'),
-    phrases: label(lang, 'phrases'),
+    phrases: label(lang, 'report.phrases'),
   };
 }
 
@@ -35,7 +35,7 @@ export function TextField({ text, short = false, testId }: { text: string; short
 export function ReportCategoryScreen({ model, send, lang }: ScreenProps<'report-category'>) {
   return (
     <>
-      <h1>{label(lang, 'reportCategory')}</h1>
+      <h1>{label(lang, 'report.category')}</h1>
       <div class="actions">
         {model.categories.map((c) => (
           <button type="button" class="action" key={c.id} data-category={c.id} onClick={() => send({ type: 'REPORT.CATEGORY', category: c.id })}>
@@ -51,7 +51,7 @@ export function ReportDescribeScreen({ model, send, lang }: ScreenProps<'report-
   return (
     <>
       <h1>
-        {label(lang, 'reportDescribe')} · {model.category.label}
+        {label(lang, 'report.describe')} · {model.category.label}
       </h1>
       <TextField text={model.text} testId="description" />
       <div class="muted">
@@ -60,7 +60,7 @@ export function ReportDescribeScreen({ model, send, lang }: ScreenProps<'report-
       <OnScreenKeyboard actions={keyActions(send)} phrases={model.phrases} onPhrase={(phraseId) => send({ type: 'PHRASE.ADD', phraseId })} labels={keyLabels(lang)} />
       <div class="nav">
         <button type="button" class="primary" data-testid="next" disabled={!model.canContinue} onClick={() => send({ type: 'NEXT' })}>
-          {label(lang, 'next')}
+          {label(lang, 'button.next')}
         </button>
       </div>
     </>
@@ -70,16 +70,16 @@ export function ReportDescribeScreen({ model, send, lang }: ScreenProps<'report-
 export function ReportPhoneScreen({ model, send, lang }: ScreenProps<'report-phone'>) {
   return (
     <>
-      <h1>{label(lang, 'reportPhone')}</h1>
+      <h1>{label(lang, 'report.phone')}</h1>
       <TextField text={model.phone} short testId="phone" />
-      {model.error !== null && <p class="notice error">{label(lang, 'phoneInvalid')}</p>}
+      {model.error !== null && <p class="notice error">{label(lang, 'report.phone-invalid')}</p>}
       <NumericKeypad actions={keyActions(send)} labels={keyLabels(lang)} />
       <div class="nav">
         <button type="button" data-testid="skip" onClick={() => send({ type: 'SKIP' })}>
-          {label(lang, 'skip')}
+          {label(lang, 'button.skip')}
         </button>
         <button type="button" class="primary" data-testid="next" onClick={() => send({ type: 'NEXT' })}>
-          {label(lang, 'next')}
+          {label(lang, 'button.next')}
         </button>
       </div>
     </>
@@ -89,7 +89,7 @@ export function ReportPhoneScreen({ model, send, lang }: ScreenProps<'report-pho
 export function ReportReviewScreen({ model, send, lang }: ScreenProps<'report-review'>) {
   return (
     <>
-      <h1>{label(lang, 'reportReview')}</h1>
+      <h1>{label(lang, 'report.review')}</h1>
       <dl>
         <dt class="muted">{label(lang, 'category')}</dt>
         <dd>{model.category.label}</dd>
@@ -100,10 +100,10 @@ export function ReportReviewScreen({ model, send, lang }: ScreenProps<'report-re
         <dt class="muted">{label(lang, 'card')}</dt>
         <dd>{model.card?.maskedNumber ?? label(lang, 'none')}</dd>
       </dl>
-      {model.error !== null && <p class="notice error">{label(lang, 'submitFailed')}</p>}
+      {model.error !== null && <p class="notice error">{label(lang, 'report.submit-failed')}</p>}
       <div class="nav">
         <button type="button" class="primary" data-testid="submit" disabled={model.submitting} onClick={() => send({ type: 'SUBMIT' })}>
-          {model.submitting ? label(lang, 'submitting') : label(lang, 'submit')}
+          {model.submitting ? label(lang, 'submitting') : label(lang, 'button.submit')}
         </button>
       </div>
     </>
@@ -113,28 +113,28 @@ export function ReportReviewScreen({ model, send, lang }: ScreenProps<'report-re
 export function ReportDoneScreen({ model, send, lang }: ScreenProps<'report-done'>) {
   const receipt =
     model.receipt === 'printing'
-      ? label(lang, 'receiptPrinting')
+      ? label(lang, 'report.printing')
       : model.receipt === 'printed'
         ? label(lang, 'receiptPrinted')
         : model.receipt === 'failed'
-          ? label(lang, 'receiptFailed')
+          ? label(lang, 'report.print-failed')
           : null;
   return (
     <>
-      <h1>{label(lang, 'reportDone')}</h1>
+      <h1>{label(lang, 'report.done')}</h1>
       <div class="ticket-id" data-testid="ticket-id">
         {model.ticketId}
       </div>
-      <QrCode data={model.statusUrl} label={label(lang, 'scanToFollow')} />
+      <QrCode data={model.statusUrl} label={label(lang, 'report.qr')} />
       {receipt !== null && <p class={model.receipt === 'failed' ? 'notice error' : 'notice ok'}>{receipt}</p>}
       <div class="nav">
         {model.receipt === 'failed' && (
           <button type="button" onClick={() => send({ type: 'RECEIPT.RETRY' })}>
-            {label(lang, 'retryPrint')}
+            {label(lang, 'button.retry-print')}
           </button>
         )}
         <button type="button" class="primary" data-testid="done" onClick={() => send({ type: 'NEXT' })}>
-          {label(lang, 'done')}
+          {label(lang, 'button.done')}
         </button>
       </div>
     </>

@@ -12,11 +12,11 @@ export function StatusEntryScreen({ model, send, lang }: ScreenProps<'status-ent
       <h1>{label(lang, 'statusEntry')}</h1>
       <TextField text={model.text} short testId="ticket-entry" />
       {model.looking && <p class="muted">{label(lang, 'looking')}</p>}
-      {model.error !== null && <p class="notice error">{label(lang, model.error)}</p>}
+      {model.error !== null && <p class="notice error">{label(lang, `status.${model.error}`)}</p>}
       <NumericKeypad actions={keyActions(send)} extraKeys={TICKET_KEYS} labels={keyLabels(lang)} />
       <div class="nav">
         <button type="button" class="primary" data-testid="next" disabled={model.looking} onClick={() => send({ type: 'NEXT' })}>
-          {label(lang, 'search')}
+          {label(lang, 'faq.search')}
         </button>
       </div>
     </>

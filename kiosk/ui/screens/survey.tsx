@@ -8,7 +8,7 @@ export function SurveyScreen({ model, send, lang }: ScreenProps<'survey'>) {
     case 'score':
       return (
         <>
-          <h1>{label(lang, 'surveyScore')}</h1>
+          <h1>{label(lang, 'survey.question')}</h1>
           <div class="stars" data-testid="stars">
             {SCORES.map((s) => (
               <button type="button" key={s} aria-label={String(s)} aria-pressed={model.score !== null && s <= model.score} onClick={() => send({ type: 'RATE', score: s })}>
@@ -18,7 +18,7 @@ export function SurveyScreen({ model, send, lang }: ScreenProps<'survey'>) {
           </div>
           <div class="nav">
             <button type="button" onClick={() => send({ type: 'SKIP' })}>
-              {label(lang, 'skip')}
+              {label(lang, 'button.skip')}
             </button>
           </div>
         </>
@@ -26,7 +26,7 @@ export function SurveyScreen({ model, send, lang }: ScreenProps<'survey'>) {
     case 'reason':
       return (
         <>
-          <h1>{label(lang, 'surveyReason')}</h1>
+          <h1>{label(lang, 'survey.reason')}</h1>
           <div class="actions">
             {model.reasons.map((r) => (
               <button type="button" class="action" key={r.id} onClick={() => send({ type: 'SURVEY.REASON', reasonId: r.id })}>
@@ -36,12 +36,12 @@ export function SurveyScreen({ model, send, lang }: ScreenProps<'survey'>) {
           </div>
           <div class="nav">
             <button type="button" onClick={() => send({ type: 'SKIP' })}>
-              {label(lang, 'skip')}
+              {label(lang, 'button.skip')}
             </button>
           </div>
         </>
       );
     case 'thanks':
-      return <h1 data-testid="survey-thanks">{label(lang, 'surveyThanks')}</h1>;
+      return <h1 data-testid="survey-thanks">{label(lang, 'survey.thanks')}</h1>;
   }
 }

@@ -1,0 +1,86 @@
+import type { Diagnosis, CardSnapshot } from '../../shared/card.js';
+import type { ReceiptPrinter } from '../../shared/devices.js';
+import type { FlowPorts, TicketStatusRecord } from '../flows/ports.js';
+import type { TicketService, TicketStatusView } from '../tickets/index.js';
+import type { DraftLedger } from './draft-ledger.js';
+
+/** A port failure the flows see as a rejection; `code` is for the log. */
+export class PortFailure extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'PortFailure';
+  }
+}
+
+export interface FlowPortDeps {
+  readonly tickets: TicketService;
+  readonly ledger: DraftLedger;
+  /** Base of the ticket status URL put in QR codes; the id is appended after `/t/`. */
+  readonly statusBaseUrl: string;
+  readonly printReceipt: FlowPorts['printReceipt'];
+  readonly diagnose: (snapshot: CardSnapshot) => Promise<readonly Diagnosis[]>;
+}
+
+function record(v: TicketStatusView): TicketStatusRecord {
+  return { ticketId: v.ticketId, status: v.status, category: v.local?.category ?? null, note: v.note, updatedAt: v.updatedAt };
+}
+
+/** The flows' effects, made of the store's ticket service, the printer and the card diagnosis. */
+export function createFlowPorts(deps: FlowPortDeps): FlowPorts {
+  const { tickets } = deps;
+  return {
+    async createTicket(input) {
+      const earlier = deps.ledger.get(input.draftId);
+      if (earlier) return earlier;
+      const r = await tickets.createTicket({ category: input.category, description: input.description, phone: input.phone, card: input.card, language: input.language });
+      if (!r.ok) throw new PortFailure(r.error.code, r.error.message);
+      const out = { ticketId: r.value.id, statusUrl: `${deps.statusBaseUrl}/t/${r.value.id}`, createdAt: r.value.ticket.createdAt };
+      await deps.ledger.put(input.draftId, out);
+      return out;
+    },
+    printReceipt: deps.printReceipt,
+    async lookupTicketStatus({ ticketId }) {
+      const r = await tickets.ticketStatus(ticketId);
+      if (r.ok) return record(r.value);
+      if (r.error.code === 'ticket-not-found' || r.error.code === 'invalid-ticket-id') return null;
+      throw new PortFailure(r.error.code, r.error.message);
+    },
+    async lookupTicketsByCard({ cardNumber }) {
+      const r = await tickets.ticketsForCard(cardNumber, 5);
+      if (!r.ok) throw new PortFailure(r.error.code, r.error.message);
+      return r.value.map(record);
+    },
+    async listFaqCategories() {
+      const ids = await tickets.faqCategories();
+      return ids.map((id) => ({ id, title: { zh: id, en: id } }));
+    },
+    async searchFaq({ categoryId, query, language }) {
+      const hits = await tickets.searchFaq({ text: query ?? '', language, ...(categoryId !== null ? { category: categoryId } : {}) });
+      return hits.map((h) => h.article);
+    },
+    async saveRating(input) {
+      const r = await tickets.recordRating({ score: input.score, service: input.service, reason: input.reason, ticketId: input.ticketId });
+      if (!r.ok) throw new PortFailure(r.error.code, r.error.message);
+    },
+    async diagnoseCard({ snapshot }) {
+      return deps.diagnose(snapshot);
+    },
+  };
+}
+
+/** For a kiosk without a receipt printer: the flows show the QR code instead. */
+export function noPrinter(): FlowPorts['printReceipt'] {
+  return () => Promise.reject(new PortFailure('no-printer', 'this kiosk has no receipt printer'));
+}
+
+/** Receipt printing through the printer driver. */
+export function printerPort(printer: ReceiptPrinter, layout: (input: Parameters<FlowPorts['printReceipt']>[0]) => Parameters<ReceiptPrinter['print']>[0]): FlowPorts['printReceipt'] {
+  return async (input) => {
+    const r = await printer.print(layout(input));
+    if (!r.ok) throw new PortFailure(r.error.code, r.error.message);
+    return { printed: true };
+  };
+}
