@@ -1,0 +1,50 @@
+/**
+ * What is wrong with a card, in domain terms (shared/card.ts `Diagnosis`): the business rules
+ * the kiosk explains to a passenger. Pure: the caller passes today's date and the station.
+ */
+import type { CardSnapshot, CardSummary, Diagnosis } from '../../shared/card.js';
+
+/** Card numbers the operator has blocked, with the reason (central sends it down). A `Map` fits. */
+export interface Blocklist {
+  get(cardNumber: string): string | undefined;
+}
+
+export interface DiagnoseContext {
+  /** Today in Asia/Shanghai, `YYYY-MM-DD` (see `shanghaiDate`). */
+  readonly today: string;
+  /** City code of this station, 4 digits, e.g. `5810`; null when unknown (no `other-city` finding). */
+  readonly stationCityCode: string | null;
+  /** Fen; a balance from 0 up to below this is low. */
+  readonly lowBalanceThreshold: number;
+  readonly blocklist: Blocklist;
+}
+
+const SHANGHAI_OFFSET_MS = 8 * 3600 * 1000;
+
+/** The calendar date in Asia/Shanghai (UTC+8, no daylight saving) at `instant`. */
+export function shanghaiDate(instant: Date): string {
+  return new Date(instant.getTime() + SHANGHAI_OFFSET_MS).toISOString().slice(0, 10);
+}
+
+const isSnapshot = (card: CardSummary | CardSnapshot): card is CardSnapshot => 'trips' in card;
+
+/**
+ * Every finding about the card, most serious first: blocked, expired, not-yet-valid,
+ * negative-balance, open-trip, low-balance, other-city. A summary (no logs read yet) cannot show
+ * an open trip.
+ */
+export function diagnose(card: CardSummary | CardSnapshot, ctx: DiagnoseContext): Diagnosis[] {
+  const out: Diagnosis[] = [];
+  const reason = ctx.blocklist.get(card.cardNumber);
+  if (reason !== undefined) out.push({ code: 'blocked', reason });
+  if (card.validUntil !== null && card.validUntil < ctx.today) out.push({ code: 'expired', validUntil: card.validUntil });
+  if (card.validFrom !== null && card.validFrom > ctx.today) out.push({ code: 'not-yet-valid', validFrom: card.validFrom });
+  if (card.balance < 0) out.push({ code: 'negative-balance', balance: card.balance });
+  if (isSnapshot(card)) {
+    const newest = card.trips[0];
+    if (newest?.kind === 'entry') out.push({ code: 'open-trip', entry: newest });
+  }
+  if (card.balance >= 0 && card.balance < ctx.lowBalanceThreshold) out.push({ code: 'low-balance', balance: card.balance, threshold: ctx.lowBalanceThreshold });
+  if (card.cityCode !== null && ctx.stationCityCode !== null && card.cityCode !== ctx.stationCityCode) out.push({ code: 'other-city', cardCity: card.cityCode, stationCity: ctx.stationCityCode });
+  return out;
+}
