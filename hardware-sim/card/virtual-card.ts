@@ -85,6 +85,7 @@ export class VirtualCard {
   private muted = false;
   private removing = false;
   private removedByFault = false;
+  private seenByPcscd = false;
   private readonly log_: ApduExchange[] = [];
   private closedWaiters: ((reason: CardRemovalReason) => void)[] = [];
   private atrAsked: (() => void) | null = null;
@@ -135,6 +136,7 @@ export class VirtualCard {
     this.muted = false;
     this.removing = false;
     this.removedByFault = false;
+    this.seenByPcscd = false;
     this.received = Buffer.alloc(0);
     this.work = Promise.resolve();
 
@@ -155,6 +157,8 @@ export class VirtualCard {
         this.atrAsked = null;
         if (error) {
           socket.destroy();
+          if (this.socket === socket) this.socket = null;
+          if (occupied.get(key) === this) occupied.delete(key);
           reject(error);
         } else resolve();
       };
@@ -187,10 +191,12 @@ export class VirtualCard {
         t.resolve();
       }
       this.pendingTimers.clear();
-      this.log(`${this.image.name}: left the reader (${reason})`);
       const waiters = this.closedWaiters;
       this.closedWaiters = [];
       for (const w of waiters) w(reason);
+      if (!this.seenByPcscd) return;
+      this.seenByPcscd = false;
+      this.log(`${this.image.name}: left the reader (${reason})`);
       this.onRemoved?.(reason);
     });
   }
@@ -227,6 +233,7 @@ export class VirtualCard {
           return;
         case 0x04:
           this.send(socket, this.atr);
+          this.seenByPcscd = true;
           this.atrAsked?.();
           return;
         default:
