@@ -1,0 +1,369 @@
+/**
+ * The session: one per terminal, from the attract screen to the end of a passenger's visit.
+ *
+ * `attract` → (START | card tap | menu shortcut) → `active`, a parallel state:
+ *  - `flow`: `menu` and one state per child flow (`balance`, `report`, `status`, `faq`, `survey`,
+ *    `call`), each invoking its machine and forwarding it the events it takes;
+ *  - `idle`: `counting` (deadline in context, visible countdown) → at the deadline either
+ *    `warning` (a half-written report: "discarded in N s", continue or discard) or back to
+ *    `attract`; `paused` while a call runs (no idle reset during a call).
+ * `attract`'s entry clears every personal detail; so does `CARD.REMOVED` for the card.
+ * `maintenance` (D's slot) is entered by the runtime's `MAINTENANCE.ENTER`.
+ *
+ * Deadlines live in context (epoch ms of the injected clock), not only in `after` timers: the
+ * timers re-check the deadline when they fire, and `SESSION.RESTORED` re-arms them after a
+ * restore (persisted `after` timers do not survive one).
+ */
+import { and, assign, forwardTo, not, setup, stateIn, type AnyStateMachine, type SnapshotFrom } from 'xstate';
+import type { CardSnapshot, CardSummary, DiagnosisCode } from '../../shared/card.js';
+import type { TicketId } from '../../shared/ticket.js';
+import type { Language, RatedService } from '../../shared/ui-protocol.js';
+import type { CallLane } from '../../shared/call-protocol.js';
+import { createBalanceCheckMachine, type BalanceCheckInput } from './balance-check.js';
+import type { FlowExit, SessionEvent } from './events.js';
+import { createFaqMachine } from './faq.js';
+import { createFaultReportMachine, ticketCardContext } from './fault-report.js';
+import type { MachineDeps } from './ports.js';
+import { placeholderMaintenance, unavailableVideoEscalation, type VideoEscalationInput, type VideoEscalationOutput } from './slots.js';
+import { createSurveyMachine } from './survey.js';
+import { createTicketStatusMachine } from './ticket-status.js';
+
+export const IDLE_TIMEOUT_MS = 90_000;
+export const IDLE_WARNING_MS = 30_000;
+export const DEFAULT_LANGUAGE: Language = 'zh';
+
+export interface SessionOptions extends MachineDeps {
+  /** G's flow (kiosk/flows/escalation.ts); until then a placeholder that says "unavailable". */
+  readonly videoEscalation?: AnyStateMachine;
+  /** D's flow; until then a placeholder page. */
+  readonly maintenance?: AnyStateMachine;
+  readonly idleTimeoutMs?: number;
+  readonly idleWarningMs?: number;
+}
+
+export interface SessionContext {
+  readonly language: Language;
+  readonly largeText: boolean;
+  /** The card on the reader (personal data): cleared on removal and at the end of a session. */
+  readonly card: CardSummary | CardSnapshot | null;
+  readonly diagnosisCodes: readonly DiagnosisCode[];
+  /** Epoch ms when the session resets for inactivity; null outside `idle.counting`. */
+  readonly idleDeadline: number | null;
+  /** Epoch ms when a half-written report is discarded; set in `idle.warning`. */
+  readonly warningDeadline: number | null;
+  /** The report flow has something the passenger would lose. */
+  readonly reportDirty: boolean;
+  readonly callLane: CallLane;
+  readonly survey: { readonly service: RatedService; readonly ticketId: TicketId | null };
+}
+
+const CARD_EVENTS = ['CARD.PRESENT', 'CARD.SUMMARY', 'CARD.READ', 'CARD.ERROR', 'CARD.REMOVED'] as const;
+const TEXT_EDITS = ['TEXT.SET', 'KEY.PRESS', 'KEY.BACKSPACE', 'KEY.CLEAR'] as const;
+
+/** Which events each flow state hands to its child (besides what the session does with them). */
+export const FORWARDED: Readonly<Record<'balance' | 'report' | 'status' | 'faq' | 'survey' | 'call', readonly SessionEvent['type'][]>> = {
+  balance: [...CARD_EVENTS, 'BACK', 'NEXT'],
+  report: [...CARD_EVENTS, ...TEXT_EDITS, 'REPORT.CATEGORY', 'PHRASE.ADD', 'NEXT', 'SKIP', 'SUBMIT', 'BACK', 'RECEIPT.RETRY', 'LANG.SET'],
+  status: [...CARD_EVENTS, ...TEXT_EDITS, 'NEXT', 'SUBMIT', 'BACK', 'STATUS.SELECT', 'SCAN.CODE'],
+  faq: ['FAQ.CATEGORY', 'FAQ.SEARCH', 'FAQ.OPEN', 'BACK', 'NEXT', 'LANG.SET'],
+  survey: ['RATE', 'SURVEY.REASON', 'SUBMIT', 'NEXT', 'SKIP', 'BACK'],
+  call: [
+    ...CARD_EVENTS,
+    ...TEXT_EDITS,
+    'CALL.HANGUP',
+    'CALL.CANCEL',
+    'CALL.MUTE',
+    'CALL.MEDIA',
+    'CALL.EMERGENCY',
+    'BACK',
+    'NEXT',
+    'SKIP',
+    'SUBMIT',
+    'LANG.SET',
+    'MENU.CALL',
+  ],
+};
+
+/** Events that count as the passenger being there: they restart the idle countdown. */
+export const ACTIVITY_EVENTS: readonly SessionEvent['type'][] = [
+  'TOUCH',
+  'START',
+  'HOME',
+  'BACK',
+  'NEXT',
+  'SKIP',
+  'SUBMIT',
+  'LANG.SET',
+  'TEXT.LARGE',
+  'MENU.BALANCE',
+  'MENU.REPORT',
+  'MENU.STATUS',
+  'MENU.FAQ',
+  'MENU.CALL',
+  'REPORT.CATEGORY',
+  ...TEXT_EDITS,
+  'PHRASE.ADD',
+  'STATUS.SELECT',
+  'FAQ.CATEGORY',
+  'FAQ.SEARCH',
+  'FAQ.OPEN',
+  'RATE',
+  'SURVEY.REASON',
+  'RECEIPT.RETRY',
+  'SCAN.CODE',
+  ...CARD_EVENTS,
+];
+
+const cleared = {
+  card: null,
+  diagnosisCodes: [],
+  idleDeadline: null,
+  warningDeadline: null,
+  reportDirty: false,
+  callLane: 'information',
+  survey: { service: 'balance', ticketId: null },
+} as const satisfies Partial<SessionContext>;
+
+/** The output of a child flow's done event (the session's event type does not name done events). */
+function outputOf(event: { type: string }): FlowExit | null {
+  const out = (event as { output?: unknown }).output;
+  return typeof out === 'object' && out !== null && 'next' in out ? (out as FlowExit) : null;
+}
+
+type Transition = { readonly target?: string; readonly actions: readonly unknown[] };
+
+function forwarding(childId: string, types: readonly string[]): Record<string, Transition> {
+  return Object.fromEntries(types.map((t) => [t, { actions: ['rememberCard', forwardTo(childId)] }]));
+}
+
+function onEach(types: readonly string[], transition: Transition): Record<string, Transition> {
+  return Object.fromEntries(types.map((t) => [t, transition]));
+}
+
+export function createSessionMachine(options: SessionOptions) {
+  const { clock } = options;
+  const idleMs = options.idleTimeoutMs ?? IDLE_TIMEOUT_MS;
+  const warningMs = options.idleWarningMs ?? IDLE_WARNING_MS;
+  const exitTargets = [
+    { guard: 'exitToSurvey', target: 'survey', actions: 'rememberSurvey' },
+    { guard: 'exitToAttract', target: '#session.attract' },
+    { target: 'menu' },
+  ] as const;
+
+  return setup({
+    types: {
+      context: {} as SessionContext,
+      events: {} as SessionEvent,
+    },
+    actors: {
+      balanceCheck: createBalanceCheckMachine(options),
+      faultReport: createFaultReportMachine(options),
+      ticketStatus: createTicketStatusMachine(options),
+      faq: createFaqMachine(options),
+      survey: createSurveyMachine(options),
+      videoEscalation: options.videoEscalation ?? unavailableVideoEscalation,
+      maintenance: options.maintenance ?? placeholderMaintenance,
+    },
+    guards: {
+      idleDeadlinePassed: ({ context }) => context.idleDeadline !== null && clock.now() >= context.idleDeadline,
+      warningDeadlinePassed: ({ context }) => context.warningDeadline !== null && clock.now() >= context.warningDeadline,
+      reportDirty: ({ context }) => context.reportDirty,
+      inCall: stateIn('#session.active.flow.call'),
+      exitToSurvey: ({ event }) => outputOf(event)?.next === 'survey',
+      exitToAttract: ({ event }) => outputOf(event)?.next === 'attract',
+    },
+    delays: {
+      untilIdleDeadline: ({ context }) => Math.max(0, (context.idleDeadline ?? clock.now() + idleMs) - clock.now()),
+      untilWarningDeadline: ({ context }) => Math.max(0, (context.warningDeadline ?? clock.now() + warningMs) - clock.now()),
+    },
+    actions: {
+      clearSession: assign({ ...cleared, language: DEFAULT_LANGUAGE, largeText: false }),
+      /** Restarts the countdown; applies language and text size. */
+      activity: assign(({ event }) => ({
+        idleDeadline: clock.now() + idleMs,
+        warningDeadline: null,
+        ...(event.type === 'LANG.SET' ? { language: event.language } : {}),
+        ...(event.type === 'TEXT.LARGE' ? { largeText: event.on } : {}),
+      })),
+      startWarning: assign({ warningDeadline: () => clock.now() + warningMs, idleDeadline: null }),
+      pauseIdle: assign({ idleDeadline: null, warningDeadline: null }),
+      rememberCallSurvey: assign(({ event }) => {
+        const out = (event as { output?: Partial<VideoEscalationOutput> }).output;
+        return { survey: { service: 'call' as const, ticketId: out?.ticketId ?? null } };
+      }),
+      rememberSurvey: assign(({ event }) => {
+        const out = outputOf(event);
+        return out?.next === 'survey' ? { survey: { service: out.service, ticketId: out.ticketId } } : {};
+      }),
+      rememberCard: assign(({ event, context }) => {
+        switch (event.type) {
+          case 'CARD.PRESENT':
+          case 'CARD.ERROR':
+          case 'CARD.REMOVED':
+            return { card: null, diagnosisCodes: [] };
+          case 'CARD.SUMMARY':
+            return { card: event.summary, diagnosisCodes: [] };
+          case 'CARD.READ':
+            return { card: event.snapshot, diagnosisCodes: context.card?.cardNumber === event.snapshot.cardNumber ? context.diagnosisCodes : [] };
+          default:
+            return {};
+        }
+      }),
+    },
+  }).createMachine({
+    id: 'session',
+    context: { ...cleared, language: DEFAULT_LANGUAGE, largeText: false },
+    initial: 'attract',
+    states: {
+      attract: {
+        entry: 'clearSession',
+        on: {
+          START: '#session.active.flow.menu',
+          'CARD.PRESENT': { target: '#session.active.flow.balance', actions: 'rememberCard' },
+          'CARD.SUMMARY': { target: '#session.active.flow.balance', actions: 'rememberCard' },
+          'CARD.READ': { target: '#session.active.flow.balance', actions: 'rememberCard' },
+          'MENU.BALANCE': '#session.active.flow.balance',
+          'MENU.REPORT': '#session.active.flow.report',
+          'MENU.STATUS': '#session.active.flow.status',
+          'MENU.FAQ': '#session.active.flow.faq',
+          'MENU.CALL': { target: '#session.active.flow.call', actions: assign({ callLane: 'information' }) },
+          'CALL.EMERGENCY': { target: '#session.active.flow.call', actions: assign({ callLane: 'emergency' }) },
+          'LANG.SET': { actions: assign({ language: ({ event }) => event.language }) },
+          'TEXT.LARGE': { actions: assign({ largeText: ({ event }) => event.on }) },
+          'MAINTENANCE.ENTER': 'maintenance',
+        },
+      },
+      active: {
+        type: 'parallel',
+        entry: 'activity',
+        states: {
+          flow: {
+            initial: 'menu',
+            on: {
+              HOME: '.menu',
+              EXIT: '#session.attract',
+              'MENU.BALANCE': '.balance',
+              'MENU.REPORT': '.report',
+              'MENU.STATUS': '.status',
+              'MENU.FAQ': '.faq',
+              'MENU.CALL': { target: '.call', actions: assign({ callLane: 'information' }) },
+              'CALL.EMERGENCY': { target: '.call', actions: assign({ callLane: 'emergency' }) },
+              'CARD.PRESENT': { target: '.balance', actions: 'rememberCard' },
+              'CARD.SUMMARY': { actions: 'rememberCard' },
+              'CARD.READ': { actions: 'rememberCard' },
+              'CARD.ERROR': { actions: 'rememberCard' },
+              'CARD.REMOVED': { actions: 'rememberCard' },
+              'REPORT.DRAFT': { actions: assign({ reportDirty: ({ event }) => event.dirty }) },
+              'CARD.DIAGNOSED': { actions: assign({ diagnosisCodes: ({ event }) => event.codes }) },
+              'MAINTENANCE.ENTER': '#session.maintenance',
+            },
+            states: {
+              menu: {
+                on: { BACK: '#session.attract' },
+              },
+              balance: {
+                invoke: {
+                  id: 'balanceCheck',
+                  src: 'balanceCheck',
+                  input: ({ context, event }): BalanceCheckInput =>
+                    event.type === 'CARD.PRESENT'
+                      ? { start: 'reading' }
+                      : context.card === null
+                        ? { start: 'wait' }
+                        : 'trips' in context.card
+                          ? { start: 'reading', snapshot: context.card }
+                          : { start: 'reading', summary: context.card },
+                  onDone: exitTargets,
+                },
+                on: forwarding('balanceCheck', FORWARDED.balance),
+              },
+              report: {
+                exit: assign({ reportDirty: false }),
+                invoke: {
+                  id: 'faultReport',
+                  src: 'faultReport',
+                  input: ({ context }) => ({
+                    language: context.language,
+                    card: context.card === null ? null : ticketCardContext(context.card, context.diagnosisCodes),
+                  }),
+                  onDone: exitTargets,
+                },
+                on: forwarding('faultReport', FORWARDED.report),
+              },
+              status: {
+                invoke: { id: 'ticketStatus', src: 'ticketStatus', onDone: exitTargets },
+                on: forwarding('ticketStatus', FORWARDED.status),
+              },
+              faq: {
+                invoke: { id: 'faq', src: 'faq', input: ({ context }) => ({ language: context.language }), onDone: exitTargets },
+                on: forwarding('faq', FORWARDED.faq),
+              },
+              survey: {
+                invoke: { id: 'survey', src: 'survey', input: ({ context }) => context.survey, onDone: '#session.attract' },
+                on: forwarding('survey', FORWARDED.survey),
+              },
+              call: {
+                invoke: {
+                  id: 'videoEscalation',
+                  src: 'videoEscalation',
+                  input: ({ context }: { context: SessionContext }): VideoEscalationInput => ({
+                    language: context.language,
+                    lane: context.callLane,
+                    card: context.card === null ? null : ticketCardContext(context.card, context.diagnosisCodes),
+                  }),
+                  onDone: { target: 'survey', actions: 'rememberCallSurvey' },
+                },
+                on: forwarding('videoEscalation', FORWARDED.call),
+              },
+            },
+          },
+          idle: {
+            initial: 'counting',
+            on: onEach(ACTIVITY_EVENTS, { actions: ['activity'] }),
+            states: {
+              counting: {
+                always: { guard: 'inCall', target: 'paused' },
+                after: {
+                  untilIdleDeadline: [{ guard: 'idleDeadlinePassed', target: 'expired' }, { target: 'counting', reenter: true }],
+                },
+                on: { 'SESSION.RESTORED': { target: 'counting', reenter: true } },
+              },
+              expired: {
+                always: [
+                  { guard: and(['reportDirty', stateIn('#session.active.flow.report')]), target: 'warning', actions: 'startWarning' },
+                  { target: '#session.attract' },
+                ],
+              },
+              warning: {
+                after: {
+                  untilWarningDeadline: [{ guard: 'warningDeadlinePassed', target: '#session.attract' }, { target: 'warning', reenter: true }],
+                },
+                on: {
+                  ...onEach(ACTIVITY_EVENTS, { target: 'counting', actions: ['activity'] }),
+                  'IDLE.CONTINUE': { target: 'counting', actions: 'activity' },
+                  'IDLE.DISCARD': '#session.attract',
+                  'SESSION.RESTORED': { target: 'warning', reenter: true },
+                },
+              },
+              paused: {
+                entry: 'pauseIdle',
+                always: { guard: not('inCall'), target: 'counting', actions: 'activity' },
+              },
+            },
+          },
+        },
+      },
+      maintenance: {
+        entry: 'clearSession',
+        invoke: { id: 'maintenance', src: 'maintenance', onDone: 'attract' },
+        on: {
+          'MAINTENANCE.EXIT': 'attract',
+          '*': { actions: forwardTo('maintenance') },
+        },
+      },
+    },
+  });
+}
+
+export type SessionMachine = ReturnType<typeof createSessionMachine>;
+export type SessionSnapshot = SnapshotFrom<SessionMachine>;
