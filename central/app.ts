@@ -28,6 +28,7 @@ export interface CentralAppOptions {
 export async function buildCentralApp(options: CentralAppOptions): Promise<FastifyInstance> {
   const app = Fastify({ logger: options.logger ?? false, bodyLimit: BODY_LIMIT_BYTES, return503OnClosing: true });
   app.setValidatorCompiler(schemaCompiler());
+  app.removeContentTypeParser('text/plain');
   installErrorHandlers(app);
   app.addHook('onSend', (_request, reply, payload, done) => {
     reply.header('x-content-type-options', 'nosniff');

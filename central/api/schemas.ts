@@ -126,7 +126,7 @@ export const SyncItem: JsonSchema = { oneOf: OUTBOX_KINDS.map((kind) => SyncItem
  * `SyncItemByKind`, so that one bad item is rejected while the good ones are stored.
  */
 export const IngestRequestEnvelope = object({
-  items: { type: 'array', minItems: 1, maxItems: MAX_BATCH_ITEMS, items: { type: 'object' } },
+  items: { type: 'array', minItems: 1, maxItems: MAX_BATCH_ITEMS },
 });
 
 /** The batch as documented: each item is a `SyncItem`. */
