@@ -7,11 +7,12 @@ import { drained, kioskIdentity, openKiosk, startSqliteCentral, tempDir, waitFor
 const dir = tempDir('sync-central-');
 const k1 = kioskIdentity(1);
 const k2 = kioskIdentity(2);
+const k3 = kioskIdentity(3);
 let central: RunningCentral;
 const kiosks: KioskUnderTest[] = [];
 
 beforeAll(async () => {
-  central = await startSqliteCentral(dir.path, [k1, k2]);
+  central = await startSqliteCentral(dir.path, [k1, k2, k3]);
 });
 afterAll(async () => {
   for (const k of kiosks) await k.close().catch(() => undefined);
@@ -76,7 +77,7 @@ describe('sync worker against the real central (SQLite, loopback)', () => {
     expect(await kiosk.store.caches.cursor()).toBeGreaterThan(0);
   });
 
-  it('keeps items central rejects as rejected, with the reason, and delivers the rest', async () => {
+  it('treats a whole-batch refusal (403) as a configuration fault: rows stay pending, nothing is stored', async () => {
     // The ticket service files tickets as k2 but the client speaks as k1: central refuses them item by item.
     const liar = await openKiosk(join(dir.path, 'liar.db'), k2, central.url, { clientKioskId: k1.kioskId });
     kiosks.push(liar);
@@ -95,8 +96,8 @@ describe('sync worker against the real central (SQLite, loopback)', () => {
   it('marks the items central refuses one by one as rejected and keeps them for a technician', async () => {
     const dir2 = tempDir('sync-reject-');
     try {
-      // Same token and id as k1, but the store files tickets for another kiosk id: central answers 200 with rejects.
-      const odd = await openKiosk(join(dir2.path, 'odd.db'), { ...k1, kioskId: 'kiosk-elsewhere' }, central.url, { clientKioskId: k1.kioskId });
+      // k3's token and id, but the store files tickets for another kiosk id: central answers 200 with a reject for the ticket.
+      const odd = await openKiosk(join(dir2.path, 'odd.db'), { ...k3, kioskId: 'kiosk-elsewhere' }, central.url, { clientKioskId: k3.kioskId });
       kiosks.push(odd);
       const bad = await odd.tickets.createTicket({ category: 'gate', description: 'wrong kiosk in the ticket', language: 'en' });
       const good = await odd.tickets.recordTelemetry({ uptime: 5 });
