@@ -86,7 +86,7 @@ describe('sync worker against the real central (SQLite, loopback)', () => {
     const before = await central.storage.countItems(k2.kioskId);
     // k2's token speaking for k1 is refused as a whole (403): a configuration fault, rows stay pending.
     liar.worker.start();
-    await waitFor(liar.worker, async () => liar.worker.status().state === 'config-fault', 'the config fault');
+    await waitFor(liar.worker, () => Promise.resolve(liar.worker.status().state === 'config-fault'), 'the config fault');
     expect(liar.worker.status().lastFault?.code).toBe('forbidden');
     const stats = await liar.store.outbox.stats();
     expect(stats.depth).toBe(2);
