@@ -190,7 +190,7 @@ export function toScreenModel(snapshot: SessionSnapshot, now: number, options: {
     canGoBack: inFlow && body.screen !== 'call' && body.screen !== 'report-done',
     canGoHome: inFlow && body.screen !== 'menu' && body.screen !== 'call',
   };
-  return { ...body, chrome } as ScreenModel;
+  return { ...body, chrome };
 }
 
 /**
