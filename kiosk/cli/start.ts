@@ -1,5 +1,111 @@
-// Placeholder until the runtime lands (issue 3): `kiosk start` composes drivers, flows, store and UI.
-export function run(_args: string[]): Promise<number> {
-  process.stderr.write('kiosk start: the runtime is not built yet\n');
-  return Promise.resolve(1);
+/**
+ * `kiosk start [--config FILE] [--no-browser] [--no-sim] [--no-central]`
+ *
+ * Brings up the whole demo terminal in one go: the simulated hardware (the sim daemon, a child
+ * process), a local central service (a child process), the kiosk runtime (this process) with
+ * its UI, and Chromium in kiosk mode when a display exists. Ctrl-C stops everything.
+ */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { ConfigError, loadKioskConfig, type KioskConfig } from '../config/index.js';
+import { hasDisplay, openKioskWindow } from '../runtime/chromium.js';
+import { ChildService, waitForHttp } from '../runtime/child-service.js';
+import { createKioskRuntime } from '../runtime/create-runtime.js';
+import type { KioskRuntime } from '../runtime/kiosk-runtime.js';
+import { createJsonLogger } from '../runtime/logger.js';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const SIM_PORT = 8090;
+const SERVICE_START_TIMEOUT_MS = 60_000;
+
+const say = (line: string) => process.stdout.write(line + '\n');
+
+function isLoopback(url: string): boolean {
+  const host = new URL(url).hostname;
+  return host === '127.0.0.1' || host === 'localhost' || host === '[::1]';
+}
+
+function centralArgs(config: KioskConfig): string[] {
+  const port = new URL(config.central.url).port || '80';
+  return ['serve', '--data', 'var/central', '--port', port, '--kiosk-id', config.kioskId, '--kiosk-token', config.central.token, '--station', config.stationId];
+}
+
+export async function run(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      config: { type: 'string', default: 'config/demo.json' },
+      'no-browser': { type: 'boolean', default: false },
+      'no-sim': { type: 'boolean', default: false },
+      'no-central': { type: 'boolean', default: false },
+    },
+  });
+  let config: KioskConfig;
+  try {
+    config = await loadKioskConfig(values.config);
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      process.stderr.write(e.message + '\n');
+      return 2;
+    }
+    throw e;
+  }
+
+  const children: ChildService[] = [];
+  let runtime: KioskRuntime | null = null;
+  let stopping = false;
+  const stopAll = async () => {
+    stopping = true;
+    await runtime?.stop();
+    await Promise.all(children.map((c) => c.stop()));
+  };
+
+  try {
+    if (!values['no-sim'] && existsSync(`${ROOT}/hardware-sim/cli.ts`)) {
+      const sim = new ChildService({ name: 'sim', script: 'hardware-sim/cli.ts', args: ['serve'], cwd: ROOT, output: say });
+      children.push(sim);
+      sim.start();
+      if (!(await waitForHttp(`http://127.0.0.1:${SIM_PORT}/`, SERVICE_START_TIMEOUT_MS, () => !sim.running))) {
+        throw new Error(`the hardware simulator did not come up on port ${SIM_PORT} (see [sim] lines above)`);
+      }
+    }
+    if (!values['no-central'] && isLoopback(config.central.url)) {
+      const central = new ChildService({ name: 'central', script: 'central/cli.ts', args: centralArgs(config), cwd: ROOT, output: say });
+      children.push(central);
+      central.start();
+      if (!(await waitForHttp(`${config.central.url}/v1/health`, SERVICE_START_TIMEOUT_MS, () => !central.running))) {
+        throw new Error(`the local central service did not come up at ${config.central.url} (see [central] lines above)`);
+      }
+    }
+
+    runtime = await createKioskRuntime(config, { logger: createJsonLogger('kiosk') });
+    await runtime.start();
+  } catch (e) {
+    process.stderr.write(`kiosk start: ${e instanceof Error ? e.message : String(e)}\n`);
+    await stopAll();
+    return 1;
+  }
+
+  say('');
+  say(`  Kiosk:               ${runtime.url}`);
+  if (children.some((c) => c.running) && !values['no-sim']) say(`  Sim control panel:   http://127.0.0.1:${SIM_PORT}/  (tap a card on "${config.readerName ?? 'any reader'}")`);
+  say(`  Central staff page:  ${config.central.url}/staff/`);
+  say(`  Agent console:       ${config.central.url}/console/`);
+  say('  Ctrl-C stops everything.');
+  say('');
+
+  const browser = !values['no-browser'] && hasDisplay() ? await openKioskWindow(runtime.url) : null;
+  if (!browser) say(values['no-browser'] || hasDisplay() ? `Open ${runtime.url} in Chromium.` : `No display ($DISPLAY / $WAYLAND_DISPLAY): open ${runtime.url} in a browser.`);
+
+  const reason = await new Promise<string>((resolve) => {
+    process.once('SIGINT', () => resolve('SIGINT'));
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+    for (const c of children) void c.whenExited().then((code) => !stopping && resolve(`a helper service exited (code ${code})`));
+  });
+  say(`stopping (${reason})…`);
+  browser?.kill('SIGTERM');
+  await stopAll();
+  say('stopped.');
+  return reason.startsWith('SIG') ? 0 : 1;
 }
