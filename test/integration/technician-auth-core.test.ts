@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CardEngine, loadCardImage, type CardImage } from '../../hardware-sim/card/index.js';
-import { FileLockoutStore, MemoryLockoutStore } from '../../kiosk/maintenance/auth/lockout-store.js';
+import { FileLockoutStore, MemoryLockoutStore, type LockoutStore } from '../../kiosk/maintenance/auth/lockout-store.js';
 import { hashPin, verifyPin } from '../../kiosk/maintenance/auth/pin-hash.js';
 import { TechnicianAuthenticator, type TechnicianRecord, type TechnicianRegistry } from '../../kiosk/maintenance/auth/technician-auth.js';
 import type { ApduTransmit } from '../../kiosk/maintenance/auth/technician-card.js';
@@ -34,7 +34,7 @@ describe('technician authentication (B card engine in-process)', () => {
   let nowMs: number;
   let registry: TechnicianRegistry;
 
-  const make = (lockouts = new MemoryLockoutStore()): TechnicianAuthenticator =>
+  const make = (lockouts: LockoutStore = new MemoryLockoutStore()): TechnicianAuthenticator =>
     new TechnicianAuthenticator({ registry, lockouts, recordAudit: (e) => Promise.resolve(audit.push(e)), now: () => new Date(nowMs) }, { maxPinAttempts: 5, lockoutMs: 15 * 60_000 });
 
   beforeAll(async () => {
