@@ -1,0 +1,391 @@
+/**
+ * The `videoEscalation` child flow: "Talk to an agent" → queued (place and wait shown live) →
+ * ringing → in call (video both ways, mute, hang up) → ended (then the session's survey rates
+ * the call). When no agent can take the call — kiosk offline, nobody on duty, waited too long,
+ * every agent let it ring out, the connection failed — the passenger is offered a callback and
+ * always leaves with a ticket id (category `callback`, phone optional, filed through the outbox).
+ *
+ * Effects are named actors supplied by the runtime:
+ * - `callSession` (callback actor, kiosk/calls/call-session.ts): the control connection to
+ *   central. Sends `CENTRAL.*` events here; receives `LEAVE` and `ACTION_RESULT`.
+ * - `createTicket`: the ticket service (C1), also used for reports an agent files in a call.
+ * - `deps.recordAudit`: every agent action, performed or refused, goes to the outbox as an audit entry.
+ *
+ * Agent actions are checked with `parseAgentAction`: only `show-faq`, `open-fault-report` and
+ * `end-call` are performed; anything else is refused, answered `refused` and recorded.
+ */
+import { assign, enqueueActions, fromCallback, fromPromise, setup, type ActorRefFrom } from 'xstate';
+import {
+  parseAgentAction,
+  type CallContext,
+  type CallEndReason,
+  type CallLane,
+  type CallMedia,
+  type CallView,
+  type FallbackReason,
+} from '../../shared/call-protocol.js';
+import type { AuditEntry } from '../../shared/sync.js';
+import { PHONE_PATTERN, type TicketCardContext } from '../../shared/ticket.js';
+import type { Language } from '../../shared/ui-protocol.js';
+import type { FlowExit } from './events.js';
+import type { CreateTicketInput, CreateTicketOutput, FlowClock } from './ports.js';
+
+export interface EscalationInput {
+  readonly lane: CallLane;
+  /** What the agent will see (kiosk/calls/call-context.ts builds it). */
+  readonly callContext: CallContext;
+  /** The card read in this session, for the callback ticket (whole number goes to central only). */
+  readonly card: TicketCardContext | null;
+  readonly language: Language;
+}
+
+/** Events the call session actor sends to the flow. */
+export type CentralEvent =
+  | { readonly type: 'CENTRAL.QUEUED'; readonly callId: string; readonly position: number; readonly estimatedWaitSeconds: number }
+  | { readonly type: 'CENTRAL.RINGING'; readonly callId: string }
+  | { readonly type: 'CENTRAL.CONNECTED'; readonly callId: string; readonly agentName: string; readonly media: CallMedia }
+  | { readonly type: 'CENTRAL.ENDED'; readonly reason: CallEndReason }
+  | { readonly type: 'CENTRAL.FALLBACK'; readonly reason: FallbackReason }
+  | { readonly type: 'CENTRAL.ACTION'; readonly actionId: string; readonly action: unknown }
+  /** Central unreachable (never connected, or lost longer than the reconnect grace). */
+  | { readonly type: 'CENTRAL.OFFLINE' };
+
+/** What the flow tells the call session actor. */
+export type CallSessionCommand =
+  | { readonly type: 'LEAVE'; readonly reason: CallEndReason }
+  | { readonly type: 'ACTION_RESULT'; readonly actionId: string; readonly status: 'performed' | 'refused'; readonly code: string | null };
+
+export interface CallSessionInput {
+  readonly requestId: string;
+  readonly lane: CallLane;
+  readonly context: CallContext;
+}
+
+export type EscalationPassengerEvent =
+  | { readonly type: 'CALL.CANCEL' }
+  | { readonly type: 'CALL.HANGUP' }
+  | { readonly type: 'CALL.MUTE'; readonly muted: boolean }
+  | { readonly type: 'CALL.MEDIA'; readonly state: 'connected' | 'failed' }
+  | { readonly type: 'TEXT.SET'; readonly text: string }
+  | { readonly type: 'KEY.PRESS'; readonly key: string }
+  | { readonly type: 'KEY.BACKSPACE' }
+  | { readonly type: 'SUBMIT' }
+  | { readonly type: 'SKIP' }
+  | { readonly type: 'NEXT' };
+
+type LeftEvent = { readonly type: 'LEFT'; readonly reason: CallEndReason };
+
+export type EscalationEvent = CentralEvent | EscalationPassengerEvent | LeftEvent;
+
+export interface EscalationContext {
+  readonly lane: CallLane;
+  readonly callContext: CallContext;
+  readonly card: TicketCardContext | null;
+  readonly language: Language;
+  readonly requestId: string;
+  /** Made once per flow: a restored flow asks `createTicket` again with the same id. */
+  readonly callbackDraftId: string;
+  readonly callId: string | null;
+  readonly position: number;
+  readonly estimatedWaitSeconds: number;
+  readonly queuedAtMs: number | null;
+  readonly agentName: string;
+  readonly media: CallMedia | null;
+  readonly mediaUp: boolean;
+  readonly muted: boolean;
+  readonly articleId: string | null;
+  readonly reportActionId: string | null;
+  readonly reportTicketId: string | null;
+  readonly fallbackReason: FallbackReason | null;
+  readonly endReason: CallEndReason | null;
+  readonly phone: string;
+  readonly ticket: CreateTicketOutput | null;
+}
+
+export interface EscalationSettings {
+  /** In a call, the page must report its WebRTC connection up within this time, else `connection-failed`. */
+  readonly mediaTimeoutMs: number;
+}
+
+export const DEFAULT_ESCALATION_SETTINGS: EscalationSettings = { mediaTimeoutMs: 30_000 };
+
+export interface EscalationDeps {
+  readonly clock: FlowClock;
+  readonly newId: () => string;
+  readonly settings?: EscalationSettings;
+  /**
+   * Records an agent action (performed or refused) in the outbox as an `audit` item. Called as
+   * an action, not an invoked actor: an `end-call` action ends the flow in the same step, and
+   * a child actor spawned then would never run. Must not throw; a rejection is the port's to log.
+   */
+  readonly recordAudit: (entry: AuditEntry) => Promise<void>;
+}
+
+const PHONE_MAX = 11;
+
+const callbackDescription = (reason: FallbackReason, lane: CallLane): string =>
+  `Callback requested at the kiosk: no video call possible (${reason})${lane === 'emergency' ? ' — EMERGENCY lane' : ''}.`;
+
+/** The machine; `.provide({ actors })` supplies `callSession` and `createTicket`. */
+export function createEscalationMachine(deps: EscalationDeps) {
+  const settings = deps.settings ?? DEFAULT_ESCALATION_SETTINGS;
+  const record = (entry: AuditEntry): void => {
+    deps.recordAudit(entry).catch(() => undefined);
+  };
+  const actionOf = (event: EscalationEvent) => (event.type === 'CENTRAL.ACTION' ? parseAgentAction(event.action) : null);
+
+  return setup({
+    types: {
+      input: {} as EscalationInput,
+      context: {} as EscalationContext,
+      events: {} as EscalationEvent,
+      output: {} as FlowExit,
+    },
+    actors: {
+      callSession: fromCallback<CallSessionCommand, CallSessionInput>(() => () => undefined),
+      createTicket: fromPromise<CreateTicketOutput, CreateTicketInput>(() => Promise.reject(new Error('createTicket not provided'))),
+    },
+    delays: { mediaTimeout: settings.mediaTimeoutMs },
+    actions: {
+      leave: enqueueActions(({ enqueue }, params: { reason: CallEndReason }) => {
+        enqueue.sendTo('callSession', { type: 'LEAVE', reason: params.reason } satisfies CallSessionCommand);
+        enqueue.raise({ type: 'LEFT', reason: params.reason } satisfies LeftEvent);
+      }),
+      /** Answers the agent's action and records it (performed or refused) through `recordAudit`. */
+      settleAction: enqueueActions(({ enqueue, context, event }, params: { status: 'performed' | 'refused'; code: string | null; note: string }) => {
+        if (event.type !== 'CENTRAL.ACTION') return;
+        const parsed = parseAgentAction(event.action);
+        const code = params.status === 'refused' && params.code === null ? (parsed.ok ? 'busy' : parsed.error.code) : params.code;
+        enqueue.sendTo('callSession', { type: 'ACTION_RESULT', actionId: event.actionId, status: params.status, code } satisfies CallSessionCommand);
+        record({
+          actor: 'agent',
+          action: `call-action:${params.status}`,
+          detail: JSON.stringify({ callId: context.callId, actionId: event.actionId, note: params.note, code, action: event.action }).slice(0, 2000),
+        });
+      }),
+      showFaq: assign({
+        articleId: ({ event, context }) => {
+          if (event.type !== 'CENTRAL.ACTION') return context.articleId;
+          const a = parseAgentAction(event.action);
+          return a.ok && a.value.type === 'show-faq' ? a.value.articleId : context.articleId;
+        },
+      }),
+      fileAgentReport: enqueueActions(({ enqueue, context, event }) => {
+        if (event.type !== 'CENTRAL.ACTION') return;
+        const a = parseAgentAction(event.action);
+        if (!a.ok || a.value.type !== 'open-fault-report') return;
+        enqueue.assign({ reportActionId: event.actionId });
+        enqueue.spawnChild('createTicket', {
+          id: 'agentReport',
+          input: { draftId: event.actionId, category: a.value.category, description: a.value.description, phone: null, card: context.card, language: context.language },
+        });
+        record({ actor: 'agent', action: 'call-action:accepted', detail: JSON.stringify({ callId: context.callId, actionId: event.actionId, action: a.value }).slice(0, 2000) });
+      }),
+      agentReportDone: enqueueActions(({ enqueue, context, event }) => {
+        const ticketId = (event as unknown as { output?: CreateTicketOutput }).output?.ticketId ?? null;
+        const actionId = context.reportActionId ?? '';
+        enqueue.sendTo('callSession', { type: 'ACTION_RESULT', actionId, status: ticketId ? 'performed' : 'refused', code: ticketId ? `ticket:${ticketId}` : 'ticket-failed' } satisfies CallSessionCommand);
+        record({ actor: 'kiosk', action: `call-action:${ticketId ? 'performed' : 'refused'}`, detail: JSON.stringify({ callId: context.callId, actionId, ticketId }) });
+        enqueue.assign({ reportTicketId: ticketId ?? context.reportTicketId, reportActionId: null });
+      }),
+      takeQueued: assign(({ context, event }) =>
+        event.type === 'CENTRAL.QUEUED'
+          ? { callId: event.callId, position: event.position, estimatedWaitSeconds: event.estimatedWaitSeconds, queuedAtMs: context.queuedAtMs ?? deps.clock.now() }
+          : {},
+      ),
+      takeConnected: assign(({ event }) => (event.type === 'CENTRAL.CONNECTED' ? { callId: event.callId, agentName: event.agentName, media: event.media } : {})),
+    },
+    guards: {
+      phoneOk: ({ context }) => context.phone === '' || PHONE_PATTERN.test(context.phone),
+      isShowFaq: ({ event }) => actionOf(event)?.ok === true && (actionOf(event) as { value: { type: string } }).value.type === 'show-faq',
+      isReport: ({ event, context }) =>
+        context.reportActionId === null && actionOf(event)?.ok === true && (actionOf(event) as { value: { type: string } }).value.type === 'open-fault-report',
+      isEndCall: ({ event }) => actionOf(event)?.ok === true && (actionOf(event) as { value: { type: string } }).value.type === 'end-call',
+      lostPeer: ({ event }) => event.type === 'CENTRAL.ENDED' && (event.reason === 'agent-lost' || event.reason === 'kiosk-lost' || event.reason === 'media-failed'),
+      leftCancelled: ({ event }) => event.type === 'LEFT' && event.reason === 'cancelled',
+      leftFailed: ({ event }) => event.type === 'LEFT' && event.reason === 'media-failed',
+    },
+  }).createMachine({
+    id: 'escalation',
+    context: ({ input }) => ({
+      lane: input.lane,
+      callContext: input.callContext,
+      card: input.card,
+      language: input.language,
+      requestId: deps.newId(),
+      callbackDraftId: deps.newId(),
+      callId: null,
+      position: 0,
+      estimatedWaitSeconds: 0,
+      queuedAtMs: null,
+      agentName: '',
+      media: null,
+      mediaUp: false,
+      muted: false,
+      articleId: null,
+      reportActionId: null,
+      reportTicketId: null,
+      fallbackReason: null,
+      endReason: null,
+      phone: '',
+      ticket: null,
+    }),
+    initial: 'call',
+    states: {
+      call: {
+        invoke: {
+          id: 'callSession',
+          src: 'callSession',
+          input: ({ context }) => ({ requestId: context.requestId, lane: context.lane, context: context.callContext }),
+        },
+        on: {
+          'CENTRAL.FALLBACK': { target: 'fallback', actions: assign({ fallbackReason: ({ event }) => event.reason }) },
+          'CENTRAL.OFFLINE': { target: 'fallback', actions: assign({ fallbackReason: 'offline' }) },
+          'CENTRAL.ENDED': [
+            { guard: 'lostPeer', target: 'fallback', actions: assign({ fallbackReason: 'connection-failed' }) },
+            { target: 'ended', actions: assign({ endReason: ({ event }) => event.reason }) },
+          ],
+          'CENTRAL.ACTION': { actions: { type: 'settleAction', params: { status: 'refused', code: 'not-in-call', note: 'not in a call' } } },
+          LEFT: [
+            { guard: 'leftCancelled', target: 'cancelled' },
+            { guard: 'leftFailed', target: 'fallback', actions: assign({ fallbackReason: 'connection-failed' }) },
+            { target: 'ended', actions: assign({ endReason: ({ event }) => event.reason }) },
+          ],
+        },
+        initial: 'connecting',
+        states: {
+          connecting: {
+            on: {
+              'CENTRAL.QUEUED': { target: 'queued', actions: 'takeQueued' },
+              'CENTRAL.RINGING': { target: 'ringing', actions: assign({ callId: ({ event }) => event.callId }) },
+              'CALL.CANCEL': { actions: { type: 'leave', params: { reason: 'cancelled' } } },
+            },
+          },
+          queued: {
+            on: {
+              'CENTRAL.QUEUED': { actions: 'takeQueued' },
+              'CENTRAL.RINGING': { target: 'ringing' },
+              'CALL.CANCEL': { actions: { type: 'leave', params: { reason: 'cancelled' } } },
+            },
+          },
+          ringing: {
+            on: {
+              'CENTRAL.CONNECTED': { target: 'connected', actions: 'takeConnected' },
+              'CENTRAL.QUEUED': { target: 'queued', actions: 'takeQueued' },
+              'CALL.CANCEL': { actions: { type: 'leave', params: { reason: 'cancelled' } } },
+            },
+          },
+          connected: {
+            after: {
+              mediaTimeout: { guard: ({ context }) => !context.mediaUp, actions: { type: 'leave', params: { reason: 'media-failed' } } },
+            },
+            on: {
+              'CENTRAL.CONNECTED': { actions: 'takeConnected' },
+              'CALL.MEDIA': [
+                { guard: ({ event }) => event.state === 'connected', actions: assign({ mediaUp: true }) },
+                { actions: { type: 'leave', params: { reason: 'media-failed' } } },
+              ],
+              'CALL.MUTE': { actions: assign({ muted: ({ event }) => event.muted }) },
+              'CALL.HANGUP': { actions: { type: 'leave', params: { reason: 'hung-up' } } },
+              'CENTRAL.ACTION': [
+                {
+                  guard: 'isShowFaq',
+                  actions: ['showFaq', { type: 'settleAction', params: { status: 'performed', code: null, note: 'article shown' } }],
+                },
+                { guard: 'isReport', actions: 'fileAgentReport' },
+                {
+                  guard: 'isEndCall',
+                  actions: [
+                    { type: 'settleAction', params: { status: 'performed', code: null, note: 'call ended by agent' } },
+                    { type: 'leave', params: { reason: 'end-call-action' } },
+                  ],
+                },
+                { actions: { type: 'settleAction', params: { status: 'refused', code: null, note: 'not allowed' } } },
+              ],
+              'xstate.done.actor.agentReport': { actions: 'agentReportDone' },
+              'xstate.error.actor.agentReport': { actions: 'agentReportDone' },
+            },
+          },
+        },
+      },
+      fallback: {
+        initial: 'offer',
+        states: {
+          offer: {
+            on: {
+              'TEXT.SET': { actions: assign({ phone: ({ event }) => event.text.replace(/\D/g, '').slice(0, PHONE_MAX) }) },
+              'KEY.PRESS': { guard: ({ event, context }) => /^\d$/.test(event.key) && context.phone.length < PHONE_MAX, actions: assign({ phone: ({ context, event }) => context.phone + event.key }) },
+              'KEY.BACKSPACE': { actions: assign({ phone: ({ context }) => context.phone.slice(0, -1) }) },
+              SUBMIT: { guard: 'phoneOk', target: 'creating' },
+              SKIP: { target: 'creating', actions: assign({ phone: '' }) },
+            },
+          },
+          creating: {
+            invoke: {
+              id: 'callbackTicket',
+              src: 'createTicket',
+              input: ({ context }) => ({
+                draftId: context.callbackDraftId,
+                category: 'callback',
+                description: callbackDescription(context.fallbackReason ?? 'offline', context.lane),
+                phone: context.phone === '' ? null : context.phone,
+                card: context.card,
+                language: context.language,
+              }),
+              onDone: { target: 'done', actions: assign({ ticket: ({ event }) => event.output }) },
+              onError: { target: 'failed' },
+            },
+          },
+          failed: { on: { SUBMIT: { target: 'creating' }, SKIP: { target: 'creating' } } },
+          done: { on: { NEXT: { target: '#escalation.leftWithTicket' } } },
+        },
+      },
+      ended: {
+        type: 'final',
+      },
+      cancelled: { type: 'final' },
+      leftWithTicket: { type: 'final' },
+    },
+    output: ({ context }): FlowExit =>
+      context.endReason !== null ? { next: 'survey', service: 'call', ticketId: (context.reportTicketId as FlowExitTicket) ?? null } : { next: 'menu' },
+  });
+}
+
+type FlowExitTicket = Extract<FlowExit, { next: 'survey' }>['ticketId'];
+
+export type EscalationMachine = ReturnType<typeof createEscalationMachine>;
+export type EscalationActor = ActorRefFrom<EscalationMachine>;
+
+/** The call screen for the UI (`view` of the `call` screen model), from a snapshot of this flow. */
+export function callViewOf(snapshot: { value: unknown; context: EscalationContext }): CallView {
+  const c = snapshot.context;
+  const v = snapshot.value;
+  const inner = typeof v === 'object' && v !== null ? Object.values(v as Record<string, unknown>)[0] : null;
+  if (v === 'ended' || v === 'cancelled') return { phase: 'ended', reason: c.endReason ?? 'cancelled', reportTicketId: c.reportTicketId };
+  if (v === 'leftWithTicket' && c.ticket) return { phase: 'callback-done', ticketId: c.ticket.ticketId, statusUrl: c.ticket.statusUrl };
+  const reason = c.fallbackReason ?? 'offline';
+  if (typeof v === 'object' && v !== null && 'fallback' in v) {
+    switch (inner) {
+      case 'creating':
+        return { phase: 'callback-creating', reason };
+      case 'failed':
+        return { phase: 'callback-failed', reason };
+      case 'done':
+        return c.ticket ? { phase: 'callback-done', ticketId: c.ticket.ticketId, statusUrl: c.ticket.statusUrl } : { phase: 'callback-creating', reason };
+      default:
+        return { phase: 'callback-offer', reason, phone: c.phone, phoneValid: c.phone === '' || PHONE_PATTERN.test(c.phone) };
+    }
+  }
+  switch (inner) {
+    case 'queued':
+      return { phase: 'queued', lane: c.lane, position: c.position, estimatedWaitSeconds: c.estimatedWaitSeconds, queuedAtMs: c.queuedAtMs ?? 0 };
+    case 'ringing':
+      return { phase: 'ringing', lane: c.lane };
+    case 'connected':
+      return c.media
+        ? { phase: 'in-call', lane: c.lane, agentName: c.agentName, muted: c.muted, media: c.media, articleId: c.articleId, reportTicketId: c.reportTicketId }
+        : { phase: 'ringing', lane: c.lane };
+    default:
+      return { phase: 'connecting', lane: c.lane };
+  }
+}
