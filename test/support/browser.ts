@@ -1,47 +1,45 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
 
 export const CHROMIUM = '/usr/bin/chromium';
 
-const ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 export interface KioskBrowser {
-  readonly browser: Browser;
   readonly context: BrowserContext;
   readonly page: Page;
   close(): Promise<void>;
 }
 
-/** Real Chromium (the system's, never downloaded), one page at the kiosk's screen size. */
+/** Real Chromium (the system's, never downloaded) with a fresh profile, one page at a kiosk screen's size. */
 export async function openKioskBrowser(options: { media?: boolean; width?: number; height?: number } = {}): Promise<KioskBrowser> {
   const userDataDir = await mkdtemp(join(tmpdir(), 'kiosk-e2e-chromium-'));
-  const args = [...ARGS, `--user-data-dir=${userDataDir}`];
+  const args = [...ARGS];
   if (options.media) args.push('--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream');
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args, headless: true });
+  let context: BrowserContext | null = null;
   try {
-    const context = await browser.newContext({ viewport: { width: options.width ?? 1280, height: options.height ?? 1024 }, hasTouch: true, locale: 'zh-CN' });
-    const page = await context.newPage();
+    context = await chromium.launchPersistentContext(userDataDir, {
+      executablePath: CHROMIUM,
+      args,
+      headless: true,
+      viewport: { width: options.width ?? 1280, height: options.height ?? 1024 },
+      hasTouch: true,
+      locale: 'zh-CN',
+    });
+    const page = context.pages()[0] ?? (await context.newPage());
+    const ctx = context;
     return {
-      browser,
-      context,
+      context: ctx,
       page,
       async close() {
-        await browser.close().catch(() => undefined);
+        await ctx.close().catch(() => undefined);
         await rm(userDataDir, { recursive: true, force: true });
       },
     };
   } catch (e) {
-    await browser.close().catch(() => undefined);
+    await context?.close().catch(() => undefined);
     await rm(userDataDir, { recursive: true, force: true });
     throw e;
   }
