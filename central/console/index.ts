@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 
 const FILES: Readonly<Record<string, string>> = {
   'index.html': 'text/html; charset=utf-8',
@@ -20,10 +20,12 @@ export function registerConsole(app: FastifyInstance): void {
     'x-content-type-options': 'nosniff',
   };
   app.get('/console', (_req, reply) => reply.redirect('/console/'));
-  app.get<{ Params: { file?: string } }>('/console/:file?', (req, reply) => {
-    const name = req.params.file === undefined || req.params.file === '' ? 'index.html' : req.params.file;
-    const type = FILES[name];
+  const serve = (name: string, reply: FastifyReply): FastifyReply => {
+    const type = Object.hasOwn(FILES, name) ? FILES[name] : undefined;
     if (!type) return reply.code(404).send({ error: { code: 'not-found', message: 'no such console file' } });
     return reply.headers({ ...headers, 'content-type': type }).send(readFileSync(dir + name));
-  });
+  };
+  // `/console/:file?` would also claim `/console`, which the redirect above owns (FST_ERR_DUPLICATED_ROUTE).
+  app.get('/console/', (_req, reply) => serve('index.html', reply));
+  app.get<{ Params: { file: string } }>('/console/:file', (req, reply) => serve(req.params.file, reply));
 }
