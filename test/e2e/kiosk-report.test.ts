@@ -1,0 +1,100 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TICKET_ID_PATTERN } from '../../shared/ticket.js';
+import { startKioskUnderTest, type KioskUnderTest } from '../support/e2e-kiosk.js';
+import { eventually } from '../support/e2e-wait.js';
+
+let kiosk: KioskUnderTest;
+
+beforeAll(async () => {
+  kiosk = await startKioskUnderTest();
+});
+afterAll(async () => {
+  await kiosk?.close();
+});
+
+async function typeOnScreen(text: string): Promise<void> {
+  for (const ch of text) await kiosk.page.locator(`.keyboard [data-key="${ch === ' ' ? 'space' : ch}"]`).click();
+}
+
+describe('report a fault at the kiosk (real runtime, store and central; real Chromium)', () => {
+  it('keeps the half-written text over a UI reload and a runtime restart, then gives a ticket id that is stored and synced', async () => {
+    const { page } = kiosk;
+    await page.getByTestId('start').click();
+    await page.getByTestId('menu-report').click();
+    await page.locator('main[data-screen="report-category"]').waitFor();
+    await kiosk.screenshot('report-category');
+    await page.locator('[data-category="gate"]').click();
+    await page.locator('main[data-screen="report-describe"]').waitFor();
+
+    await typeOnScreen('gate 3 ');
+    const description = page.getByTestId('description');
+    await page.waitForFunction(() => document.querySelector('[data-testid="description"]')?.textContent?.startsWith('gate 3 '));
+    await page.locator('.phrase').first().click();
+    const withPhrase = (await description.textContent())!.replace(/\u00a0$/, '');
+    expect(withPhrase.length).toBeGreaterThan('gate 3 '.length);
+    await kiosk.screenshot('report-describe');
+
+    await page.reload();
+    await page.locator('main[data-screen="report-describe"]').waitFor();
+    expect((await description.textContent())!.replace(/\u00a0$/, '')).toBe(withPhrase);
+
+    await kiosk.restartRuntime();
+    await page.getByTestId('reconnecting').waitFor({ state: 'detached', timeout: 30_000 });
+    await page.locator('main[data-screen="report-describe"]').waitFor();
+    expect((await description.textContent())!.replace(/\u00a0$/, '')).toBe(withPhrase);
+
+    await page.getByTestId('next').click();
+    await page.locator('main[data-screen="report-phone"]').waitFor();
+    for (const d of '13800138000') await page.locator(`.keypad [data-key="${d}"]`).click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="phone"]')?.textContent?.startsWith('13800138000'));
+    await page.getByTestId('next').click();
+    await page.locator('main[data-screen="report-review"]').waitFor();
+    expect(await page.getByTestId('review-description').textContent()).toBe(withPhrase);
+    await kiosk.screenshot('report-review');
+    await page.getByTestId('submit').click();
+
+    const idText = page.getByTestId('ticket-id');
+    await idText.waitFor({ timeout: 20_000 });
+    const ticketId = (await idText.textContent())!;
+    expect(ticketId).toMatch(TICKET_ID_PATTERN);
+    expect(ticketId.startsWith('GZ0102-')).toBe(true);
+    expect(await page.getByTestId('qr').getAttribute('data-qr')).toContain(`/t/${ticketId}`);
+    await page.locator('[data-testid="qr"] svg').waitFor();
+    await kiosk.screenshot('report-done');
+
+    const { store } = kiosk.runtime.parts;
+    const rows = await store.outbox.list({});
+    const row = rows.find((r) => r.payload.kind === 'ticket' && r.payload.ticket.id === ticketId);
+    expect(row?.payload).toMatchObject({ kind: 'ticket', ticket: { category: 'gate', description: withPhrase, phone: '13800138000', kioskId: kiosk.config.kioskId } });
+    expect(rows.filter((r) => r.payload.kind === 'ticket')).toHaveLength(1);
+
+    const atCentral = await eventually('the ticket at central', () => kiosk.central.storage.getTicket(ticketId));
+    expect(atCentral.ticket).toMatchObject({ id: ticketId });
+  });
+
+  it('refuses a malformed event from the page without changing the screen', async () => {
+    const { page } = kiosk;
+    const before = await page.locator('main').getAttribute('data-screen');
+    const reply = await page.evaluate(async (url) => {
+      const ws = new WebSocket(url);
+      await new Promise((r) => (ws.onopen = r));
+      const rejected: unknown[] = [];
+      const two = new Promise((r) => {
+        ws.onmessage = (e: MessageEvent<string>) => {
+          const m = JSON.parse(e.data) as { type: string };
+          if (m.type === 'rejected' && rejected.push(m) === 2) r(null);
+        };
+      });
+      ws.send('{"type":"event","event":{"type":"TEXT.SET","text":"\\u202e evil"}}');
+      ws.send('not json');
+      await two;
+      ws.close();
+      return rejected;
+    }, kiosk.runtime.url.replace('http', 'ws') + 'ws');
+    expect(reply).toEqual([
+      { type: 'rejected', code: 'bad-field', message: 'text contains control characters' },
+      { type: 'rejected', code: 'not-json', message: 'message is not JSON' },
+    ]);
+    expect(await page.locator('main').getAttribute('data-screen')).toBe(before);
+  });
+});
