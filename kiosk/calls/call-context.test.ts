@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import type { CardSnapshot, CardTrip } from '../../shared/card.js';
+import { parseKioskMessage } from '../../shared/call-protocol.js';
+import { buildCallContext } from './call-context.js';
+
+const trip = (i: number): CardTrip => ({
+  kind: 'entry',
+  mode: 'metro',
+  amount: 0,
+  balanceAfter: 1000,
+  time: `2026-11-23T08:0${i}:00+08:00`,
+  cityCode: '5810',
+  station: `01${i}`,
+  terminal: 'AABBCCDDEEFF',
+  institution: '01',
+});
+
+const snapshot: CardSnapshot = {
+  family: 't-union',
+  cardNumber: '3105123456789017984',
+  cityCode: '5810',
+  validFrom: '2020-01-01',
+  validUntil: '2030-12-31',
+  balance: 1234,
+  currency: 'CNY',
+  balanceSlots: { slot0: 1234, slot1: null },
+  holderType: 'normal',
+  uidHash: 'ab'.repeat(32),
+  aid: 'A000000632010105',
+  transactions: [],
+  trips: [1, 2, 3, 4, 5, 6, 7].map(trip),
+  readAt: '2026-11-23T09:00:00+08:00',
+  apduCount: 12,
+};
+
+describe('buildCallContext', () => {
+  const context = buildCallContext({
+    stationId: 'GZ-L1-TYXL',
+    stationName: '体育西路',
+    kioskId: 'GZ0102',
+    language: 'zh',
+    card: snapshot,
+    diagnosis: ['low-balance'],
+    openTicketIds: ['GZ0102-261123-0001-4'],
+    health: { printer: { state: 'fault', code: 'paper-out', detail: 'x', since: '2026-11-23T08:00:00+08:00' } },
+  });
+
+  it('masks the card number and never carries the whole number, UID hash or terminal ids', () => {
+    expect(context.card).toEqual({ family: 't-union', maskedNumber: '3105 **** **** 7984', balance: 1234, validUntil: '2030-12-31' });
+    const text = JSON.stringify(context);
+    expect(text).not.toContain('3105123456789017984');
+    expect(text).not.toContain('abab');
+    expect(text).not.toContain('AABBCCDDEEFF');
+  });
+
+  it('keeps the newest five trips, the diagnosis, open tickets and device health', () => {
+    expect(context.recentTrips.map((t) => t.station)).toEqual(['011', '012', '013', '014', '015']);
+    expect(context.diagnosis).toEqual(['low-balance']);
+    expect(context.openTicketIds).toEqual(['GZ0102-261123-0001-4']);
+    expect(context.health).toEqual([{ device: 'printer', state: 'fault', code: 'paper-out' }]);
+  });
+
+  it('is accepted by central as a call request', () => {
+    const r = parseKioskMessage(JSON.stringify({ type: 'request', requestId: 'r1', lane: 'emergency', context }));
+    expect(r.ok).toBe(true);
+  });
+});
