@@ -30,7 +30,7 @@ function faultsFromForm() {
   const removeAfter = $('removeAfter').value;
   if (removeAfter !== '') faults.removeAfterApdus = Number(removeAfter);
   const delay = $('delayMs').value;
-  if (delay !== '' && Number(delay) > 0) faults.delayMs = Number(delay);
+  if (delay !== '') faults.delayMs = Number(delay);
   if ($('garbage').checked) faults.garbage = [{ fromApdu: Number($('garbageFrom').value || 1) }];
   if ($('mute').checked) faults.mute = [{ fromApdu: Number($('muteFrom').value || 1) }];
   return Object.keys(faults).length > 0 ? faults : undefined;

@@ -1,0 +1,60 @@
+/**
+ * The sim control panel in real Chromium: a developer taps a card on reader 1 with a fault,
+ * sees it on the page, reads its APDU log, and removes it.
+ */
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSimDaemon, type ReaderState, type SimServer } from '../../hardware-sim/daemon/index.js';
+
+let server: SimServer;
+let browser: Browser;
+let page: Page;
+
+const readers = async (): Promise<ReaderState[]> => (await (await fetch(`${server.url}/api/readers`)).json()) as ReaderState[];
+
+beforeAll(async () => {
+  server = await startSimDaemon({ port: 0 });
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    // launch() gives the browser a fresh temporary profile of its own
+  });
+  page = await browser.newPage();
+  page.setDefaultTimeout(10_000);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+describe('sim control panel', () => {
+  it('taps a card with a fault, shows it and its APDU log, and removes it', async () => {
+    await page.goto(server.url);
+    const row = page.getByRole('row', { name: /city-union/ });
+    await row.getByRole('button', { name: 'Tap on reader 1' }).waitFor();
+    await page.locator('#removeAfter').fill('3');
+    await row.getByRole('button', { name: 'Tap on reader 1' }).click();
+    await page.getByRole('status').filter({ hasText: 'city-union is on reader 1' }).waitFor();
+    const reader1 = page.locator('.reader').nth(1);
+    await reader1.getByText('city-union').waitFor();
+    await reader1.getByText('faults: {"removeAfterApdus":3}').waitFor();
+    expect((await readers())[1]?.card).toMatchObject({ image: 'city-union', faults: { removeAfterApdus: 3 } });
+
+    await reader1.getByRole('button', { name: 'APDU log' }).click();
+    await reader1.locator('pre').getByText(/no APDUs yet|FFCA000000/).waitFor();
+
+    await reader1.getByRole('button', { name: 'Remove card' }).click();
+    await page.getByRole('status').filter({ hasText: 'Reader 1 is empty' }).waitFor();
+    await reader1.getByText('empty (last: city-union, removed)').waitFor();
+    expect((await readers())[1]?.card).toBeNull();
+  });
+
+  it('shows the daemon’s message when a tap fails', async () => {
+    await page.goto(server.url);
+    await page.locator('#delayMs').fill('-5');
+    await page.getByRole('row', { name: /beijing/ }).getByRole('button', { name: 'Tap on reader 1' }).click();
+    await page.getByRole('status').filter({ hasText: 'Tap failed: invalid faults: faults.delayMs' }).waitFor();
+    expect((await readers())[1]?.card).toBeNull();
+  });
+});
