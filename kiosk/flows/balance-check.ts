@@ -49,6 +49,8 @@ export function createBalanceCheckMachine(deps: MachineDeps) {
       keepSnapshot: assign(({ event }) => (event.type === 'CARD.READ' ? { ...cleared, summary: event.snapshot, snapshot: event.snapshot } : {})),
       keepError: assign(({ event }) => ({ ...cleared, error: event.type === 'CARD.ERROR' ? event.error : removedError })),
       exitTo: assign((_, exit: FlowExit) => ({ exit })),
+      /** Gives the session the diagnosis codes (attached to a ticket about this card). */
+      tellSession: sendParent(({ context }): ChildToSessionEvent => ({ type: 'CARD.DIAGNOSED', codes: (context.diagnoses ?? []).map((d) => d.code) })),
     },
   }).createMachine({
     id: 'balanceCheck',
@@ -101,13 +103,14 @@ export function createBalanceCheckMachine(deps: MachineDeps) {
         states: {
           diagnosing: {
             invoke: {
+              id: 'diagnoseCard',
               src: 'diagnoseCard',
               input: ({ context }) => ({ snapshot: context.snapshot! }),
               onDone: {
                 target: 'diagnosed',
                 actions: [
                   assign({ diagnoses: ({ event }) => event.output }),
-                  sendParent(({ event }): ChildToSessionEvent => ({ type: 'CARD.DIAGNOSED', codes: event.output.map((d) => d.code) })),
+                  'tellSession',
                 ],
               },
               onError: { target: 'diagnosed', actions: assign({ diagnoses: [] }) },

@@ -60,6 +60,7 @@ export function createFaqMachine(deps: MachineDeps) {
         states: {
           loading: {
             invoke: {
+              id: 'listFaqCategories',
               src: 'listFaqCategories',
               onDone: { target: 'ready', actions: assign({ categories: ({ event }) => event.output, error: null }) },
               onError: { target: 'ready', actions: assign({ categories: [], error: 'faq-unavailable' }) },
@@ -82,6 +83,7 @@ export function createFaqMachine(deps: MachineDeps) {
         states: {
           searching: {
             invoke: {
+              id: 'searchFaq',
               src: 'searchFaq',
               input: ({ context }) => ({ categoryId: context.categoryId, query: context.query, language: context.language }),
               onDone: { target: 'ready', actions: assign({ articles: ({ event }) => event.output }) },

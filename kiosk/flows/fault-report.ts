@@ -165,6 +165,7 @@ export function createFaultReportMachine(deps: MachineDeps) {
       },
       submitting: {
         invoke: {
+          id: 'createTicket',
           src: 'createTicket',
           input: ({ context }) => ({
             draftId: context.draftId,
@@ -184,6 +185,7 @@ export function createFaultReportMachine(deps: MachineDeps) {
           printing: {
             entry: assign({ receipt: 'printing' }),
             invoke: {
+              id: 'printReceipt',
               src: 'printReceipt',
               input: ({ context }) => {
                 const t = context.ticket!;

@@ -62,6 +62,7 @@ export function createSurveyMachine(deps: MachineDeps) {
       },
       saving: {
         invoke: {
+          id: 'saveRating',
           src: 'saveRating',
           input: ({ context }) => ({
             ratingId: context.ratingId,

@@ -77,6 +77,7 @@ export function createTicketStatusMachine(deps: MachineDeps) {
       },
       lookingUp: {
         invoke: {
+          id: 'lookupTicketStatus',
           src: 'lookupTicketStatus',
           input: ({ context }) => ({ ticketId: context.pendingId! }),
           onDone: [
@@ -88,6 +89,7 @@ export function createTicketStatusMachine(deps: MachineDeps) {
       },
       lookingByCard: {
         invoke: {
+          id: 'lookupTicketsByCard',
           src: 'lookupTicketsByCard',
           input: ({ event }) => ({
             cardNumber: event.type === 'CARD.SUMMARY' ? event.summary.cardNumber : event.type === 'CARD.READ' ? event.snapshot.cardNumber : '',

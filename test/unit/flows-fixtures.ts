@@ -1,0 +1,137 @@
+/** Shared by the flows tests: card fixtures, controllable effect ports, a session harness. */
+import { createActor, SimulatedClock, type Actor } from 'xstate';
+import type { CardSnapshot, CardSummary, CardTrip } from '../../shared/card.js';
+import type { TicketId } from '../../shared/ticket.js';
+import { makeTicketId } from '../../shared/ticket.js';
+import type { FlowPorts } from '../../kiosk/flows/ports.js';
+import { createSessionMachine, type SessionMachine, type SessionOptions } from '../../kiosk/flows/session.js';
+import type { SessionEvent } from '../../kiosk/flows/events.js';
+import { toScreenModel } from '../../kiosk/flows/screen-model.js';
+import type { ScreenModel } from '../../shared/ui-protocol.js';
+
+export const T0 = Date.parse('2026-11-23T08:50:00+08:00');
+
+export const CARD_NUMBER = '3105810012345677984';
+
+export const summary: CardSummary = {
+  family: 't-union',
+  cardNumber: CARD_NUMBER,
+  cityCode: '5810',
+  validFrom: '2020-01-01',
+  validUntil: '2030-12-31',
+  balance: 1250,
+  currency: 'CNY',
+  balanceSlots: { slot0: 1250, slot1: null },
+  holderType: 'normal',
+  uidHash: 'ab'.repeat(32),
+  aid: 'A000000632010105',
+};
+
+export function trip(kind: CardTrip['kind'], station: string, time: string, amount = 0): CardTrip {
+  return { kind, mode: 'metro', amount, balanceAfter: 1250, time, cityCode: '5810', station, terminal: '000000000001', institution: '0000000000000000' };
+}
+
+export const snapshot: CardSnapshot = {
+  ...summary,
+  transactions: [{ counter: 7, amount: 400, overdraft: 0, kind: 'trip', typeCode: 9, terminal: '000000000001', time: '2026-11-23T08:40:00+08:00' }],
+  trips: [trip('exit', '03090000000000', '2026-11-23T08:40:00+08:00', 400), trip('entry', '01140000000000', '2026-11-23T08:12:00+08:00')],
+  readAt: '2026-11-23T08:50:00+08:00',
+  apduCount: 12,
+};
+
+export const TICKET_ID: TicketId = makeTicketId('GZ0102', '2026-11-23', 42);
+
+type PortName = keyof FlowPorts;
+interface Pending {
+  readonly resolve: (v: unknown) => void;
+  readonly reject: (e: unknown) => void;
+}
+
+/** Effect ports whose answers the test gives: each call waits until `resolve`/`reject` (or answers at once from `auto`). */
+export class ScriptedPorts {
+  readonly calls: { port: PortName; input: unknown }[] = [];
+  private readonly pending = new Map<PortName, Pending[]>();
+
+  constructor(private readonly auto: Partial<FlowPorts> = {}) {}
+
+  asPorts(): FlowPorts {
+    const make =
+      (port: PortName) =>
+      (input?: unknown): Promise<never> => {
+        this.calls.push({ port, input });
+        const a = this.auto[port] as ((i: unknown) => Promise<never>) | undefined;
+        if (a) return a(input);
+        return new Promise((resolve, reject) => {
+          const list = this.pending.get(port) ?? [];
+          list.push({ resolve: resolve as (v: unknown) => void, reject });
+          this.pending.set(port, list);
+        });
+      };
+    return {
+      createTicket: make('createTicket'),
+      printReceipt: make('printReceipt'),
+      lookupTicketStatus: make('lookupTicketStatus'),
+      lookupTicketsByCard: make('lookupTicketsByCard'),
+      listFaqCategories: make('listFaqCategories'),
+      searchFaq: make('searchFaq'),
+      saveRating: make('saveRating'),
+      diagnoseCard: make('diagnoseCard'),
+    };
+  }
+
+  waiting(port: PortName): number {
+    return this.pending.get(port)?.length ?? 0;
+  }
+
+  /** Answers the newest waiting call of `port` (older ones belong to states already left); fails the test when none waits. */
+  resolve(port: PortName, output: unknown): void {
+    const p = this.pending.get(port)?.pop();
+    if (!p) throw new Error(`no call of ${port} is waiting`);
+    p.resolve(output);
+  }
+
+  reject(port: PortName, error: unknown = new Error(`${port} failed`)): void {
+    const p = this.pending.get(port)?.pop();
+    if (!p) throw new Error(`no call of ${port} is waiting`);
+    p.reject(error);
+  }
+}
+
+/** Lets promise callbacks run (the ports answer through promises). */
+export const settle = () => new Promise<void>((r) => setImmediate(r));
+
+export interface Harness {
+  readonly clock: SimulatedClock;
+  readonly ports: ScriptedPorts;
+  readonly actor: Actor<SessionMachine>;
+  readonly errors: unknown[];
+  send(event: SessionEvent): void;
+  screen(): ScreenModel;
+  stop(): void;
+}
+
+export function sessionHarness(auto: Partial<FlowPorts> = {}, options: Partial<SessionOptions> = {}): Harness {
+  const clock = new SimulatedClock();
+  clock.set(T0);
+  const ports = new ScriptedPorts(auto);
+  let n = 0;
+  const machine = createSessionMachine({
+    clock: { now: () => clock.now() },
+    ports: ports.asPorts(),
+    newId: () => `id-${++n}`,
+    ...options,
+  });
+  const actor = createActor(machine, { clock });
+  const errors: unknown[] = [];
+  actor.subscribe({ error: (e) => errors.push(e) });
+  actor.start();
+  return {
+    clock,
+    ports,
+    actor,
+    errors,
+    send: (e) => actor.send(e),
+    screen: () => toScreenModel(actor.getSnapshot(), clock.now()),
+    stop: () => actor.stop(),
+  };
+}
