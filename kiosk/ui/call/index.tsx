@@ -1,0 +1,218 @@
+/**
+ * The call screens of the kiosk page: queued (place, estimate, time waited), ringing, in call
+ * (agent video large, own video small, mute, hang up), the callback offer and its ticket id.
+ * `CallScreen` renders the `call` screen model (F's call slot picks it up); `CallView` renders
+ * just the view and takes the event sink, for pages that mount it on their own.
+ */
+import { useEffect, useRef, useState } from 'preact/hooks';
+import type { CallMedia, CallView as CallViewModel } from '../../../shared/call-protocol.js';
+import type { Language, PassengerEvent } from '../../../shared/ui-protocol.js';
+import type { ScreenProps } from '../screens/types.js';
+import { KioskCallMedia, type MediaState } from './media.js';
+import { callText, endedText, fallbackText } from './texts.js';
+
+export { KioskCallMedia } from './media.js';
+
+type Send = (event: PassengerEvent) => void;
+
+interface Props {
+  readonly view: CallViewModel;
+  readonly send: Send;
+  readonly lang: Language;
+  /** Kiosk clock offset (ms) to count the time waited; 0 when page and runtime share a clock. */
+  readonly nowMs?: () => number;
+}
+
+function mmss(ms: number): string {
+  const s = Math.max(0, Math.floor(ms / 1000));
+  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
+}
+
+function Queued({ view, lang, nowMs }: { view: Extract<CallViewModel, { phase: 'queued' }>; lang: Language; nowMs: () => number }) {
+  const [now, setNow] = useState(nowMs());
+  useEffect(() => {
+    const t = setInterval(() => setNow(nowMs()), 1000);
+    return () => clearInterval(t);
+  }, [nowMs]);
+  return (
+    <div class="call-queued">
+      <p class="big" data-testid="call-position" data-position={view.position}>
+        {callText(lang, 'queued', view.position)}
+      </p>
+      <p data-testid="call-estimate">{callText(lang, 'estimate', Math.max(1, Math.ceil(view.estimatedWaitSeconds / 60)))}</p>
+      <p data-testid="call-waited">{callText(lang, 'waited', mmss(now - view.queuedAtMs))}</p>
+    </div>
+  );
+}
+
+function InCall({ media, muted, send, lang, agentName }: { media: CallMedia; muted: boolean; send: Send; lang: Language; agentName: string }) {
+  const remote = useRef<HTMLVideoElement>(null);
+  const local = useRef<HTMLVideoElement>(null);
+  const call = useRef<KioskCallMedia | null>(null);
+  const [state, setState] = useState<MediaState>('starting');
+
+  useEffect(() => {
+    const m = new KioskCallMedia(media, {
+      onState: (s) => {
+        setState(s);
+        if (s === 'connected' || s === 'failed') send({ type: 'CALL.MEDIA', state: s });
+      },
+      onRemoteStream: (stream) => {
+        if (remote.current) remote.current.srcObject = stream;
+      },
+      onLocalStream: (stream) => {
+        if (local.current) local.current.srcObject = stream;
+      },
+    });
+    call.current = m;
+    (globalThis as { kioskCall?: KioskCallMedia }).kioskCall = m;
+    void m.start();
+    return () => {
+      m.close();
+      call.current = null;
+    };
+    // One media session per signalling URL (a new token means a new call or a resumed one).
+  }, [media.signallingUrl]);
+
+  useEffect(() => call.current?.setMuted(muted), [muted]);
+
+  return (
+    <div class="call-live">
+      <p data-testid="call-agent">{callText(lang, 'inCall', agentName)}</p>
+      <div class="call-videos">
+        <video ref={remote} data-testid="call-remote-video" autoPlay playsInline />
+        <video ref={local} data-testid="call-local-video" autoPlay playsInline muted />
+      </div>
+      {state !== 'connected' && <p data-testid="call-media-state">{callText(lang, 'mediaConnecting')}</p>}
+      <div class="nav">
+        <button type="button" data-testid="call-mute" aria-pressed={muted} onClick={() => send({ type: 'CALL.MUTE', muted: !muted })}>
+          {muted ? callText(lang, 'unmute') : callText(lang, 'mute')}
+        </button>
+        <button type="button" class="primary danger" data-testid="call-hangup" onClick={() => send({ type: 'CALL.HANGUP' })}>
+          {callText(lang, 'hangUp')}
+        </button>
+      </div>
+    </div>
+  );
+}
+
+/** Renders one call view. */
+export function CallView({ view, send, lang, nowMs = () => Date.now() }: Props) {
+  const cancel = (
+    <div class="nav">
+      <button type="button" data-testid="call-cancel" onClick={() => send({ type: 'CALL.CANCEL' })}>
+        {callText(lang, 'cancel')}
+      </button>
+    </div>
+  );
+  const body = (() => {
+    switch (view.phase) {
+      case 'connecting':
+        return (
+          <>
+            <p>{callText(lang, 'connecting')}</p>
+            {cancel}
+          </>
+        );
+      case 'queued':
+        return (
+          <>
+            <Queued view={view} lang={lang} nowMs={nowMs} />
+            {cancel}
+          </>
+        );
+      case 'ringing':
+        return (
+          <>
+            <p class="big">{callText(lang, 'ringing')}</p>
+            {cancel}
+          </>
+        );
+      case 'in-call':
+        return (
+          <>
+            <InCall media={view.media} muted={view.muted} send={send} lang={lang} agentName={view.agentName} />
+            {view.articleId !== null && <p data-testid="call-article">{callText(lang, 'article', view.articleId)}</p>}
+            {view.reportTicketId !== null && <p data-testid="call-report">{callText(lang, 'report', view.reportTicketId)}</p>}
+          </>
+        );
+      case 'leaving':
+        return <p>{callText(lang, 'leaving')}</p>;
+      case 'callback-offer':
+        return (
+          <form
+            class="call-callback"
+            onSubmit={(e) => {
+              e.preventDefault();
+              send({ type: 'SUBMIT' });
+            }}
+          >
+            <p data-testid="call-fallback-reason" data-reason={view.reason}>
+              {fallbackText(lang, view.reason)}
+            </p>
+            <p>{callText(lang, 'callbackOffer')}</p>
+            <label>
+              {callText(lang, 'phone')}
+              <input
+                data-testid="call-phone"
+                inputMode="numeric"
+                maxLength={11}
+                value={view.phone}
+                onInput={(e) => send({ type: 'TEXT.SET', text: (e.target as HTMLInputElement).value })}
+              />
+            </label>
+            {!view.phoneValid && view.phone.length === 11 && <p class="error">{callText(lang, 'phoneInvalid')}</p>}
+            <div class="nav">
+              <button type="button" data-testid="call-no-phone" onClick={() => send({ type: 'SKIP' })}>
+                {callText(lang, 'noPhone')}
+              </button>
+              <button type="submit" class="primary" data-testid="call-callback-submit" disabled={!view.phoneValid}>
+                {callText(lang, 'submit')}
+              </button>
+            </div>
+          </form>
+        );
+      case 'callback-creating':
+        return <p>{callText(lang, 'creating')}</p>;
+      case 'callback-failed':
+        return (
+          <>
+            <p class="error">{callText(lang, 'failed')}</p>
+            <div class="nav">
+              <button type="button" class="primary" onClick={() => send({ type: 'SUBMIT' })}>
+                {callText(lang, 'retry')}
+              </button>
+            </div>
+          </>
+        );
+      case 'callback-done':
+        return (
+          <>
+            <p>{callText(lang, 'ticketDone')}</p>
+            <p class="ticket-id big" data-testid="call-ticket-id">
+              {view.ticketId}
+            </p>
+            <div class="nav">
+              <button type="button" class="primary" data-testid="call-done" onClick={() => send({ type: 'NEXT' })}>
+                {callText(lang, 'done')}
+              </button>
+            </div>
+          </>
+        );
+      case 'ended':
+        return <p data-testid="call-ended">{endedText(lang, view.reason)}</p>;
+    }
+  })();
+  const emergency = 'lane' in view && view.lane === 'emergency';
+  return (
+    <section class={`call ${emergency ? 'emergency' : ''}`} data-testid="call-screen" data-phase={view.phase}>
+      <h1>{callText(lang, emergency ? 'emergencyTitle' : 'title')}</h1>
+      {body}
+    </section>
+  );
+}
+
+/** The `call` screen for F's call slot. */
+export function CallScreen({ model, send, lang }: ScreenProps<'call'>) {
+  return <CallView view={model.view} send={send} lang={lang} />;
+}

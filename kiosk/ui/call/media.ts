@@ -1,0 +1,143 @@
+/**
+ * Browser side of the call on the kiosk page: camera and microphone, one RTCPeerConnection
+ * with the ICE servers central handed out, and the media signalling socket to central
+ * (`/calls/media?token=…`). The agent console makes the offer whenever this page joins
+ * (`peer-ready`), so a page reload simply joins again and gets a fresh offer.
+ *
+ * In kiosk mode Chromium grants camera and microphone without a prompt through the managed
+ * policies `VideoCaptureAllowedUrls` / `AudioCaptureAllowedUrls` for the UI's origin
+ * (docs/calls.md); the page is served from http://127.0.0.1, a secure context.
+ */
+import type { CallMedia, MediaSignal } from '../../../shared/call-protocol.js';
+
+export type MediaState = 'starting' | 'waiting-agent' | 'connecting' | 'connected' | 'failed';
+
+export interface CallMediaEvents {
+  onState(state: MediaState): void;
+  onRemoteStream(stream: MediaStream): void;
+  onLocalStream(stream: MediaStream): void;
+}
+
+export class KioskCallMedia {
+  private socket: WebSocket | null = null;
+  private pc: RTCPeerConnection | null = null;
+  private local: MediaStream | null = null;
+  private closed = false;
+  private state: MediaState = 'starting';
+
+  constructor(
+    private readonly media: CallMedia,
+    private readonly events: CallMediaEvents,
+  ) {}
+
+  async start(): Promise<void> {
+    try {
+      this.local = await navigator.mediaDevices.getUserMedia({ video: { width: 640, height: 480 }, audio: true });
+    } catch {
+      this.setState('failed');
+      return;
+    }
+    if (this.closed) {
+      this.stopLocal();
+      return;
+    }
+    this.events.onLocalStream(this.local);
+    const socket = new WebSocket(this.media.signallingUrl);
+    this.socket = socket;
+    socket.onopen = () => this.setState('waiting-agent');
+    socket.onmessage = (ev: MessageEvent<string>) => {
+      let signal: MediaSignal;
+      try {
+        signal = JSON.parse(ev.data) as MediaSignal;
+      } catch {
+        return;
+      }
+      this.onSignal(signal).catch(() => this.setState('failed'));
+    };
+    socket.onclose = (ev) => {
+      if (!this.closed && ev.code !== 1000) this.setState('failed');
+    };
+  }
+
+  setMuted(muted: boolean): void {
+    for (const t of this.local?.getAudioTracks() ?? []) t.enabled = !muted;
+  }
+
+  /** Frames of the agent's video decoded so far (for health checks and tests). */
+  async framesDecoded(): Promise<number> {
+    if (!this.pc) return 0;
+    let frames = 0;
+    (await this.pc.getStats()).forEach((s: { type: string; kind?: string; framesDecoded?: number }) => {
+      if (s.type === 'inbound-rtp' && s.kind === 'video') frames += s.framesDecoded ?? 0;
+    });
+    return frames;
+  }
+
+  close(): void {
+    this.closed = true;
+    this.pc?.close();
+    this.pc = null;
+    this.socket?.close(1000);
+    this.socket = null;
+    this.stopLocal();
+  }
+
+  private stopLocal(): void {
+    for (const t of this.local?.getTracks() ?? []) t.stop();
+    this.local = null;
+  }
+
+  private setState(state: MediaState): void {
+    if (this.state === state || this.closed) return;
+    this.state = state;
+    this.events.onState(state);
+  }
+
+  private send(signal: MediaSignal): void {
+    if (this.socket?.readyState === WebSocket.OPEN) this.socket.send(JSON.stringify(signal));
+  }
+
+  private newPeer(): RTCPeerConnection {
+    this.pc?.close();
+    const pc = new RTCPeerConnection({ iceServers: this.media.iceServers.map((s) => ({ ...s, urls: [...s.urls] })) });
+    this.pc = pc;
+    for (const track of this.local?.getTracks() ?? []) pc.addTrack(track, this.local!);
+    pc.ontrack = (ev) => {
+      const stream = ev.streams[0];
+      if (stream) this.events.onRemoteStream(stream);
+    };
+    pc.onicecandidate = (ev) => this.send({ type: 'ice', candidate: ev.candidate ? { candidate: ev.candidate.candidate, sdpMid: ev.candidate.sdpMid, sdpMLineIndex: ev.candidate.sdpMLineIndex } : null });
+    pc.onconnectionstatechange = () => {
+      if (this.pc !== pc) return;
+      if (pc.connectionState === 'connected') {
+        this.setState('connected');
+        this.send({ type: 'media-state', state: 'connected' });
+      } else if (pc.connectionState === 'failed') {
+        this.setState('failed');
+        this.send({ type: 'media-state', state: 'failed' });
+      }
+    };
+    return pc;
+  }
+
+  private async onSignal(signal: MediaSignal): Promise<void> {
+    switch (signal.type) {
+      case 'sdp': {
+        if (signal.description.type !== 'offer') return;
+        this.setState('connecting');
+        const pc = this.newPeer();
+        await pc.setRemoteDescription({ type: 'offer', sdp: signal.description.sdp });
+        const answer = await pc.createAnswer();
+        await pc.setLocalDescription(answer);
+        this.send({ type: 'sdp', description: { type: 'answer', sdp: answer.sdp ?? '' } });
+        return;
+      }
+      case 'ice':
+        if (this.pc && signal.candidate) await this.pc.addIceCandidate(signal.candidate).catch(() => undefined);
+        return;
+      case 'peer-ready':
+      case 'media-state':
+        return;
+    }
+  }
+}

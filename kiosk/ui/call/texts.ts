@@ -1,0 +1,58 @@
+import type { CallEndReason, FallbackReason } from '../../../shared/call-protocol.js';
+import type { Language } from '../../../shared/ui-protocol.js';
+
+const fallback: Record<FallbackReason, { zh: string; en: string }> = {
+  offline: { zh: '暂时无法连接客服中心。', en: 'The service centre cannot be reached right now.' },
+  'no-agent': { zh: '现在没有客服人员值班。', en: 'No agent is on duty right now.' },
+  'max-wait': { zh: '很抱歉，等待时间太长。', en: 'Sorry, the wait is too long.' },
+  'ring-timeout': { zh: '客服人员暂时无法接听。', en: 'No agent could answer.' },
+  'connection-failed': { zh: '视频连接失败。', en: 'The video connection failed.' },
+  expired: { zh: '通话已中断。', en: 'The call was interrupted.' },
+};
+
+const ended: Record<CallEndReason, { zh: string; en: string }> = {
+  'hung-up': { zh: '通话已结束。', en: 'The call has ended.' },
+  cancelled: { zh: '已取消。', en: 'Cancelled.' },
+  'agent-lost': { zh: '通话已中断。', en: 'The call was interrupted.' },
+  'kiosk-lost': { zh: '通话已中断。', en: 'The call was interrupted.' },
+  'media-failed': { zh: '视频连接失败。', en: 'The video connection failed.' },
+  'end-call-action': { zh: '客服人员已结束通话。', en: 'The agent ended the call.' },
+};
+
+const TEXT = {
+  title: { zh: '视频客服', en: 'Video help' },
+  emergencyTitle: { zh: '紧急求助', en: 'Emergency help' },
+  connecting: { zh: '正在连接客服中心…', en: 'Connecting to the service centre…' },
+  queued: { zh: '您前面还有 {0} 位', en: 'You are number {0} in the queue' },
+  estimate: { zh: '预计等待约 {0} 分钟', en: 'Estimated wait about {0} min' },
+  waited: { zh: '已等待 {0}', en: 'Waiting {0}' },
+  ringing: { zh: '正在呼叫客服人员…', en: 'Calling an agent…' },
+  inCall: { zh: '客服 {0} 正在为您服务', en: 'Agent {0} is with you' },
+  mediaConnecting: { zh: '正在接通视频…', en: 'Connecting video…' },
+  mute: { zh: '静音', en: 'Mute' },
+  unmute: { zh: '取消静音', en: 'Unmute' },
+  hangUp: { zh: '挂断', en: 'Hang up' },
+  cancel: { zh: '取消', en: 'Cancel' },
+  leaving: { zh: '正在挂断…', en: 'Hanging up…' },
+  callbackOffer: { zh: '我们可以给您回电。留下手机号（可不填），我们会为您登记一张回访工单。', en: 'We can call you back. Leave a mobile number (optional) and we will file a callback ticket for you.' },
+  phone: { zh: '手机号', en: 'Mobile number' },
+  phoneInvalid: { zh: '请输入11位手机号，或留空。', en: 'Enter an 11-digit mobile number, or leave it empty.' },
+  submit: { zh: '登记回访', en: 'File callback' },
+  noPhone: { zh: '不留号码', en: 'No number' },
+  creating: { zh: '正在登记…', en: 'Filing…' },
+  failed: { zh: '登记未成功，请重试。', en: 'Filing did not work. Please try again.' },
+  retry: { zh: '重试', en: 'Try again' },
+  ticketDone: { zh: '回访工单号', en: 'Callback ticket' },
+  done: { zh: '完成', en: 'Done' },
+  article: { zh: '客服为您打开了帮助文章：{0}', en: 'Your agent opened a help article: {0}' },
+  report: { zh: '客服已为您登记工单：{0}', en: 'Your agent filed ticket {0} for you' },
+} as const;
+
+export type CallTextKey = keyof typeof TEXT;
+
+export function callText(lang: Language, key: CallTextKey, ...args: (string | number)[]): string {
+  return args.reduce<string>((s, a, i) => s.replace(`{${i}}`, String(a)), TEXT[key][lang]);
+}
+
+export const fallbackText = (lang: Language, reason: FallbackReason): string => fallback[reason][lang];
+export const endedText = (lang: Language, reason: CallEndReason): string => ended[reason][lang];
