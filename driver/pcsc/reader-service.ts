@@ -46,6 +46,8 @@ export class PcscCardReaderService implements CardReaderService {
   readonly #listeners = new Set<(event: CardReaderEvent) => void>();
   readonly #slots = new Map<string, ReaderSlot>();
   #nfc: NFC | null = null;
+  /** Every reader of the current instance, served or not: each holds a native thread until closed. */
+  #allReaders = new Set<Reader>();
   #generation = 0;
   #running = false;
   #pcscdDown: { since: string; detail: string } | null = null;
@@ -161,10 +163,14 @@ export class PcscCardReaderService implements CardReaderService {
     const nfc = this.#nfc;
     this.#nfc = null;
     for (const slot of [...this.#slots.values()]) this.#readerGone(slot, reason);
-    try {
-      nfc?.close();
-    } catch (e) {
-      this.#log('warn', `closing the PC/SC context failed: ${e instanceof Error ? e.message : String(e)}`);
+    const readers = [...this.#allReaders];
+    this.#allReaders.clear();
+    for (const closable of [...readers, nfc]) {
+      try {
+        closable?.close();
+      } catch (e) {
+        this.#log('warn', `closing the PC/SC context failed: ${e instanceof Error ? e.message : String(e)}`);
+      }
     }
   }
 
@@ -176,8 +182,15 @@ export class PcscCardReaderService implements CardReaderService {
   #onReader(reader: Reader, generation: number): void {
     // Listeners first, synchronously: an unhandled reader `error` would crash the process.
     reader.on('error', (e) => this.#onReaderError(reader.name, generation, e));
-    reader.on('end', () => this.#onReaderEnd(reader.name, generation));
-    if (generation !== this.#generation) return;
+    reader.on('end', () => {
+      this.#allReaders.delete(reader);
+      this.#onReaderEnd(reader.name, generation);
+    });
+    if (generation !== this.#generation) {
+      reader.close();
+      return;
+    }
+    this.#allReaders.add(reader);
     if (!this.#served(reader.name)) {
       this.#log('info', `reader ${reader.name} present, not served (serving ${this.#opts.readerName ?? 'all'})`);
       return;
