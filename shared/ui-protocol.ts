@@ -17,6 +17,7 @@
  */
 import { err, ok, type Result } from './result.js';
 import type { CallView } from './call-protocol.js';
+import { MAINTENANCE_PAGES, SELF_TESTS, type MaintenancePage, type MaintenanceView, type SelfTestName } from './maintenance-protocol.js';
 
 export const LANGUAGES = ['zh', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];
@@ -218,10 +219,15 @@ export interface CallScreen {
   readonly view: CallView;
 }
 
-/** Maintenance mode (D). Reserved. */
+/**
+ * Maintenance mode (kiosk/flows/maintenance.ts), and the out-of-service screen passengers see
+ * (`page: 'out-of-service'`). `page` names the phase; `view` carries what it shows (absent on
+ * placeholders).
+ */
 export interface MaintenanceScreen {
   readonly screen: 'maintenance';
   readonly page: string;
+  readonly view?: MaintenanceView;
 }
 
 export interface TicketStatusView {
@@ -296,7 +302,13 @@ export type PassengerEvent =
   | { readonly type: 'CALL.EMERGENCY' }
   | { readonly type: 'CALL.MUTE'; readonly muted: boolean }
   /** The page's WebRTC connection came up or failed. */
-  | { readonly type: 'CALL.MEDIA'; readonly state: 'connected' | 'failed' };
+  | { readonly type: 'CALL.MEDIA'; readonly state: 'connected' | 'failed' }
+  /** Maintenance mode (technician only; ignored outside it). */
+  | { readonly type: 'MAINT.PAGE'; readonly page: MaintenancePage }
+  | { readonly type: 'MAINT.TEST'; readonly test: SelfTestName }
+  | { readonly type: 'MAINT.OUTBOX'; readonly action: 'retry' | 'discard'; readonly seq: number }
+  | { readonly type: 'MAINT.SERVICE'; readonly inService: boolean }
+  | { readonly type: 'MAINT.REFRESH' };
 
 export type PassengerEventType = PassengerEvent['type'];
 
@@ -334,6 +346,7 @@ const NO_FIELDS = [
   'CALL.HANGUP',
   'CALL.CANCEL',
   'CALL.EMERGENCY',
+  'MAINT.REFRESH',
 ] as const satisfies readonly PassengerEventType[];
 
 /** Every event type the runtime accepts from the UI. */
@@ -353,6 +366,10 @@ export const PASSENGER_EVENT_TYPES: readonly PassengerEventType[] = [
   'SURVEY.REASON',
   'CALL.MUTE',
   'CALL.MEDIA',
+  'MAINT.PAGE',
+  'MAINT.TEST',
+  'MAINT.OUTBOX',
+  'MAINT.SERVICE',
 ];
 
 type Rec = Readonly<Record<string, unknown>>;
@@ -430,6 +447,17 @@ export function parsePassengerEvent(input: unknown): Result<PassengerEvent, UiPr
       return typeof o['muted'] === 'boolean' ? ok({ type, muted: o['muted'] }) : fail('bad-field', 'muted must be a boolean');
     case 'CALL.MEDIA':
       return map(oneOf(o, 'state', ['connected', 'failed'] as const), (state) => ({ type, state }));
+    case 'MAINT.PAGE':
+      return map(oneOf(o, 'page', MAINTENANCE_PAGES), (page) => ({ type, page }));
+    case 'MAINT.TEST':
+      return map(oneOf(o, 'test', SELF_TESTS), (test) => ({ type, test }));
+    case 'MAINT.OUTBOX': {
+      const seq = o['seq'];
+      if (typeof seq !== 'number' || !Number.isSafeInteger(seq) || seq < 1) return fail('bad-field', 'seq must be a positive integer');
+      return map(oneOf(o, 'action', ['retry', 'discard'] as const), (action) => ({ type, action, seq }));
+    }
+    case 'MAINT.SERVICE':
+      return typeof o['inService'] === 'boolean' ? ok({ type, inService: o['inService'] }) : fail('bad-field', 'inService must be a boolean');
     default:
       return fail('unknown-type', `unknown event type ${JSON.stringify(type.slice(0, 40))}`);
   }
