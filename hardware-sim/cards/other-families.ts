@@ -34,8 +34,10 @@ const SHOPPING: readonly PurseEvent[] = [
   { at: '2026-05-02 07:55:10', kind: 'purchase', amount: 200 },
 ];
 
-function pbocExpected(e: Omit<ExpectedCardValues, 'holderType' | 'trips' | 'diagnosis'> & { diagnosis?: readonly string[] }): ExpectedCardValues {
-  return { holderType: 'unknown', trips: 0, diagnosis: [], ...e };
+/** Diagnoses are those at a Guangzhou (5810) station: a card of another city is `other-city`. */
+function pbocExpected(e: Omit<ExpectedCardValues, 'holderType' | 'trips' | 'diagnosis'>): ExpectedCardValues {
+  const otherCity = e.cityCode !== undefined && e.cityCode !== null && e.cityCode !== '5810';
+  return { holderType: 'unknown', trips: 0, diagnosis: otherCity ? ['other-city'] : [], ...e };
 }
 
 export function cityUnionCard(): CardImage {
@@ -219,7 +221,7 @@ export function garbageCard(): CardImage {
   const aid = hex('A000000632010105');
   return {
     name: 'garbage',
-    description: 'Claims T-Union but answers SELECT with a truncated FCI and file 0x15 with 7 bytes: unreadable',
+    description: 'Claims T-Union but answers SELECT with a truncated FCI and file 0x15 with 8 bytes: unreadable',
     uid: '04DEAD01',
     historicalBytes: '',
     applications: [
