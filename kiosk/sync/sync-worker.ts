@@ -61,6 +61,8 @@ export class SyncWorker {
   private health: SyncHealth;
   private readonly listeners = new Set<(h: SyncHealth) => void>();
   private latestSample: ClockSample | null = null;
+  private inCycle = false;
+  private idleWaiters: (() => void)[] = [];
 
   constructor(private readonly options: SyncWorkerOptions) {
     this.batchLimit = Math.min(500, Math.max(1, options.batchSize ?? 100));
@@ -98,6 +100,12 @@ export class SyncWorker {
     this.wakeUp?.();
   }
 
+  /** Resolves when no sync cycle is running (the worker is waiting, or stopped). */
+  whenIdle(): Promise<void> {
+    if (!this.inCycle) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
   status(): SyncHealth {
     return this.health;
   }
@@ -117,10 +125,13 @@ export class SyncWorker {
     const signal = this.stopper.signal;
     while (!signal.aborted) {
       this.dirty = false;
+      this.inCycle = true;
       const outcome = await this.cycle(signal).catch((error: unknown): CycleOutcome => ({
         ok: false,
         fault: { kind: 'retryable', code: 'bad-response', message: `sync cycle failed: ${error instanceof Error ? error.message : String(error)}` },
       }));
+      this.inCycle = false;
+      for (const w of this.idleWaiters.splice(0)) w();
       if (signal.aborted) break;
       if (outcome.ok) {
         this.setHealth({ state: 'online', lastFault: null, consecutiveFailures: 0, nextAttemptAt: null });

@@ -44,6 +44,8 @@ export async function openKiosk(
     tickets: new TicketService(store, identity),
     worker,
     close: async () => {
+      // Let a running exchange finish: a request aborted mid-flight keeps central's close waiting for its keep-alive timeout.
+      await Promise.race([worker.whenIdle(), new Promise((resolve) => setTimeout(resolve, 10_000).unref())]);
       await worker.stop();
       await store.close();
     },
