@@ -160,6 +160,26 @@ describe('virtual card on pcscd', () => {
     expect(card.apduLog.map((x) => x.outcome)).toEqual(['garbage', 'short']);
   });
 
+  it('a mute card leaves the transmit hanging until it is removed', async () => {
+    const card = await tap('t-union-guangzhou-ok', { mute: [{ fromApdu: 2 }] });
+    expect(await reader.transmit('FFCA000000')).toMatch(/9000$/);
+    let settled = false;
+    const hanging = reader.transmit('00A4040008A00000063201010500').then(
+      (r) => ((settled = true), { answered: r }),
+      (e: Error) => ((settled = true), { failed: e.message }),
+    );
+    await new Promise<void>((resolve) => {
+      card.onApdu = (x) => x.index === 2 && resolve();
+      if (card.apduLog.length >= 2) resolve();
+    });
+    expect(settled).toBe(false);
+    expect(card.apduLog[1]).toMatchObject({ index: 2, outcome: 'mute', response: '' });
+    await card.remove();
+    const outcome = await hanging;
+    expect(outcome).not.toMatchObject({ answered: expect.stringMatching(/9000$/) as unknown });
+    await reader.until(() => reader.empty, 'removal seen by pcscd');
+  });
+
   it('a second card on the same slot replaces the first', async () => {
     const first = await tap('beijing');
     await reader.disconnect();
