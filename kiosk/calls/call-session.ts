@@ -34,7 +34,7 @@ export function createCallSessionActor(options: CallSessionOptions) {
   const reconnectGraceMs = options.reconnectGraceMs ?? 20_000;
   const log = options.log ?? (() => undefined);
 
-  return fromCallback<CallSessionCommand, CallSessionInput, CentralEvent>(({ input, sendBack, receive }) => {
+  return fromCallback<CallSessionCommand, CallSessionInput>(({ input, sendBack, receive }) => {
     let socket: WebSocket | null = null;
     let callId: string | null = null;
     let connectedOnce = false;

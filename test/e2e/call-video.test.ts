@@ -1,0 +1,101 @@
+// A passenger talks to an agent: real central, real Chromium with fake camera/microphone on
+// both the kiosk page and the agent console, video decoded both ways, audited agent actions,
+// hang up, rating stored in the kiosk's outbox.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { openKioskBrowser, type KioskBrowser } from '../support/browser.js';
+import { AGENTS, KIOSKS, startCallCentral, startKioskHarness, type CallCentral, type KioskCallHarness } from '../support/call-harness.js';
+
+let central: CallCentral;
+let kiosk: KioskCallHarness;
+let browser: KioskBrowser;
+let kioskPage: Page;
+let agentPage: Page;
+
+async function loginAgent(page: Page, token: string): Promise<void> {
+  await page.goto(`${central.central.url}/console/`);
+  await page.fill('#token', token);
+  await page.click('[data-testid=login]');
+  await page.waitForSelector('[data-testid=set-available]:visible');
+  await page.click('[data-testid=set-available]');
+  await page.waitForSelector('[data-testid=presence][data-presence=available]');
+}
+
+beforeAll(async () => {
+  central = await startCallCentral({ ringTimeoutSeconds: 60, wrapUpSeconds: 1 });
+  kiosk = await startKioskHarness({ centralUrl: central.central.url, kiosk: KIOSKS[0] });
+  browser = await openKioskBrowser({ media: true });
+  kioskPage = browser.page;
+  agentPage = await browser.context.newPage();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await kiosk?.close();
+  await central?.close();
+});
+
+describe('video call to an agent', () => {
+  it('connects kiosk and agent with video both ways, runs audited actions, hangs up and stores the rating', async () => {
+    await loginAgent(agentPage, AGENTS[0]!.token);
+    await kioskPage.goto(kiosk.url);
+    await kioskPage.waitForSelector('[data-testid=idle]');
+
+    kiosk.startCall('information');
+    // The agent sees the offer with the passenger's context, and answers.
+    await agentPage.waitForSelector('[data-testid=offer]:visible');
+    await expect(agentPage.textContent('#offer-context')).resolves.toContain('GZ0102');
+    await kioskPage.waitForSelector('[data-testid=call-screen][data-phase=ringing]');
+    await agentPage.click('[data-testid=answer]');
+
+    // Video frames decoded on both sides.
+    await kioskPage.waitForSelector('[data-testid=call-screen][data-phase=in-call]');
+    await kioskPage.waitForFunction(async () => ((await (globalThis as unknown as { kioskCall?: { framesDecoded(): Promise<number> } }).kioskCall?.framesDecoded()) ?? 0) > 0, null, { timeout: 30_000 });
+    await agentPage.waitForFunction(async () => (await (globalThis as unknown as { agentConsole: { framesDecoded(): Promise<number> } }).agentConsole.framesDecoded()) > 0, null, { timeout: 30_000 });
+    await kioskPage.waitForFunction(() => (document.querySelector<HTMLVideoElement>('[data-testid=call-remote-video]')?.videoWidth ?? 0) > 0);
+    await agentPage.waitForFunction(() => (document.querySelector<HTMLVideoElement>('#remote-video')?.videoWidth ?? 0) > 0);
+    await kioskPage.waitForSelector('[data-testid=call-media-state]', { state: 'detached' });
+
+    // Mute reaches the flow.
+    await kioskPage.click('[data-testid=call-mute]');
+    await kioskPage.waitForSelector('[data-testid=call-mute][aria-pressed=true]');
+
+    // An allowed action arrives at the kiosk as a flow event and is shown; an unknown one is refused.
+    await agentPage.fill('#faq-id', 'card-expired');
+    await agentPage.click('[data-testid=act-faq]');
+    await kioskPage.waitForSelector('[data-testid=call-article]');
+    await expect(kioskPage.textContent('[data-testid=call-article]')).resolves.toContain('card-expired');
+    await agentPage.waitForFunction(() => document.querySelector('[data-testid=action-log]')?.textContent?.includes('performed'));
+    const callId = kiosk.snapshot()!.context.callId!;
+    await agentPage.evaluate((id) => (globalThis as unknown as { agentConsole: { send(m: unknown): void } }).agentConsole.send({ type: 'action', callId: id, action: { type: 'format-disk' } }), callId);
+    await agentPage.waitForFunction(() => document.querySelector('[data-testid=action-log]')?.textContent?.includes('refused (unknown-action)'));
+
+    // The agent files a report for the passenger from the call: the kiosk makes the ticket.
+    await agentPage.selectOption('#report-category', 'gate');
+    await agentPage.fill('#report-description', 'Gate 3 rejects the card');
+    await agentPage.click('[data-testid=act-report]');
+    await kioskPage.waitForSelector('[data-testid=call-report]');
+    const reportText = (await kioskPage.textContent('[data-testid=call-report]')) ?? '';
+    const reportId = /GZ0102-\d{6}-\d{4}-\d/.exec(reportText)?.[0];
+    expect(reportId).toBeDefined();
+
+    // Hang up on the kiosk: the agent's console shows the end, the flow hands over to the survey.
+    await kioskPage.click('[data-testid=call-hangup]');
+    await agentPage.waitForSelector('[data-testid=call]', { state: 'hidden' });
+    await expect(agentPage.textContent('[data-testid=last-call]')).resolves.toContain('hung-up');
+    await expect(kiosk.finished()).resolves.toEqual({ next: 'survey', service: 'call', ticketId: reportId });
+    await kioskPage.click('[data-testid=rate-5]');
+    await kioskPage.waitForSelector('[data-testid=rated]');
+
+    // What the kiosk stored: the report ticket, audit entries for every action, the rating.
+    const outbox = await kiosk.store.outbox.list();
+    const payloads = outbox.map((e) => e.payload);
+    const report = payloads.flatMap((p) => (p.kind === 'ticket' && p.ticket.id === reportId ? [p.ticket] : []));
+    expect(report).toMatchObject([{ category: 'gate', description: 'Gate 3 rejects the card' }]);
+    const ratings = payloads.flatMap((p) => (p.kind === 'rating' ? [p.rating] : []));
+    expect(ratings).toMatchObject([{ score: 5, service: 'call' }]);
+    const audits = payloads.flatMap((p) => (p.kind === 'audit' ? [p.entry] : []));
+    expect(audits.map((a) => a.action)).toEqual(expect.arrayContaining(['call-action:performed', 'call-action:refused']));
+    expect(audits.some((a) => a.action === 'call-action:refused' && (a.detail ?? '').includes('format-disk'))).toBe(true);
+  });
+});
