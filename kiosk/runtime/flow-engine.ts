@@ -47,8 +47,13 @@ export function createFlowEngine(options: FlowEngineOptions): SessionEngine {
   if (options.restored !== null && options.restored !== undefined) {
     try {
       boot(options.restored);
+      const check = () => {
+        const status = actor!.getSnapshot().status;
+        if (status !== 'active') throw new Error(`restored session is ${status}`);
+      };
+      check();
       actor!.send({ type: 'SESSION.RESTORED' });
-      if (actor!.getSnapshot().status !== 'active') throw new Error(`restored session is ${actor!.getSnapshot().status}`);
+      check();
       options.toScreen(actor!.getSnapshot());
       options.logger.info('session restored');
     } catch (e) {
