@@ -229,11 +229,12 @@ export function createMaintenanceMachine(deps: MaintenanceFlowDeps) {
         entry: set(() => ({ phase: 'session', page: 'devices', tests: [], notice: null, status: null })),
         on: {
           EXIT: { target: 'leaving', actions: set(() => ({ exitReason: 'logout' })) },
-          'MAINT.PAGE': { actions: set(({ event }) => (event.type === 'MAINT.PAGE' ? { page: event.page } : {})) },
         },
         states: {
           work: {
             initial: 'loading',
+            // Here, not on `session`: a parallel node's own handler is skipped when a region (the timer) takes the event.
+            on: { 'MAINT.PAGE': { actions: set(({ event }) => (event.type === 'MAINT.PAGE' ? { page: event.page } : {})) } },
             states: {
               loading: {
                 entry: set(() => ({ busy: 'refresh' })),
@@ -298,9 +299,11 @@ export function createMaintenanceMachine(deps: MaintenanceFlowDeps) {
           },
           timer: {
             initial: 'running',
-            on: Object.fromEntries(ACTIVITY.map((t) => [t, { target: '.running', reenter: true }])),
             states: {
-              running: { after: { idle: { target: '#maintenance.leaving', actions: set(() => ({ exitReason: 'idle-timeout' })) } } },
+              running: {
+                after: { idle: { target: '#maintenance.leaving', actions: set(() => ({ exitReason: 'idle-timeout' })) } },
+                on: Object.fromEntries(ACTIVITY.map((t) => [t, { target: 'running', reenter: true }])),
+              },
             },
           },
         },
