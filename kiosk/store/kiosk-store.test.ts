@@ -169,6 +169,19 @@ describe('KioskStore on a real SQLite file', () => {
     expect(stats.lastSuccessfulSyncAt).not.toBeNull();
   });
 
+  it('a throwing outbox listener does not make a committed write look failed', async () => {
+    const s = await openStore();
+    let told = 0;
+    s.onOutboxAppended(() => {
+      throw new Error('listener bug');
+    });
+    s.onOutboxAppended(() => told++);
+    const r = await new TicketService(s, kiosk).createTicket({ category: 'gate', description: 'x', language: 'en' });
+    expect(r.ok).toBe(true);
+    expect(told).toBe(1);
+    expect((await s.outbox.stats()).depth).toBe(1);
+  });
+
   it('a closed store refuses work with a typed error', async () => {
     const s = await KioskStore.open({ path, driver: sqlite3Driver });
     await s.close();

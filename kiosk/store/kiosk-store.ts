@@ -105,7 +105,15 @@ export class KioskStore {
         nextCounter: (name) => nextCounter(tx, name),
       }),
     );
-    if (appended > 0) for (const l of [...this.listeners]) l();
+    if (appended > 0) {
+      for (const l of [...this.listeners]) {
+        try {
+          l();
+        } catch {
+          // The write is committed; a listener's failure must not make it look failed.
+        }
+      }
+    }
     return value;
   }
 
