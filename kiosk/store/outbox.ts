@@ -110,20 +110,23 @@ export class Outbox {
     const bySeq = new Map(claimed.map((e) => [e.seq, e]));
     return this.deps.db.transaction(async (tx) => {
       const done = new Set<number>();
-      let acked = 0;
       let rejected = 0;
+      const acked: { seq: number; serverSeq: number; receivedAt: string }[] = [];
       for (const a of acks) {
         const e = byId.get(a.id);
         if (!e || e.seq !== a.seq || done.has(e.seq)) continue;
+        done.add(e.seq);
+        acked.push({ seq: e.seq, serverSeq: a.serverSeq, receivedAt: a.receivedAt });
+      }
+      if (acked.length > 0) {
         await tx.run(
-          `UPDATE outbox SET state = 'acked', acked_at = ?, server_seq = ?, server_received_at = ?, last_error = NULL,
+          `UPDATE outbox SET state = 'acked', acked_at = ?, server_seq = a.server_seq, server_received_at = a.received_at, last_error = NULL,
              payload = CASE WHEN kind = 'ticket' AND json_type(payload, '$.ticket.card') = 'object'
                THEN json_set(payload, '$.ticket.card.cardNumber', json_extract(payload, '$.ticket.card.masked')) ELSE payload END
-           WHERE seq = ? AND state IN ('in-flight', 'pending')`,
-          [at, a.serverSeq, a.receivedAt, e.seq],
+           FROM (SELECT value ->> '$.seq' AS seq, value ->> '$.serverSeq' AS server_seq, value ->> '$.receivedAt' AS received_at FROM json_each(?)) AS a
+           WHERE outbox.seq = a.seq AND outbox.state IN ('in-flight', 'pending')`,
+          [at, JSON.stringify(acked)],
         );
-        done.add(e.seq);
-        acked++;
       }
       for (const r of rejects) {
         const e = (r.id !== null ? byId.get(r.id) : undefined) ?? (r.seq !== null ? bySeq.get(r.seq) : undefined);
@@ -141,8 +144,8 @@ export class Outbox {
       if (rest.length > 0) {
         await tx.run(`UPDATE outbox SET state = 'pending', last_error = 'central did not acknowledge this item' WHERE state = 'in-flight' AND seq IN (${placeholders(rest.length)})`, rest);
       }
-      if (acked > 0) await tx.run(`INSERT INTO kiosk_meta (key, value) VALUES ('last-sync-ok-at', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`, [at]);
-      return { acked, rejected, released: rest.length };
+      if (acked.length > 0) await tx.run(`INSERT INTO kiosk_meta (key, value) VALUES ('last-sync-ok-at', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`, [at]);
+      return { acked: acked.length, rejected, released: rest.length };
     });
   }
 
