@@ -8,6 +8,7 @@ import { OPERATIONS } from './api/operations.js';
 import type { Operation } from './api/operations.js';
 import { BODY_LIMIT_BYTES, COMPONENT_SCHEMAS } from './api/schemas.js';
 import { staffHandlers } from './api/staff-routes.js';
+import { technicianHandlers } from './technicians/routes.js';
 import { schemaCompiler } from './api/validation.js';
 import { registerCallRoutes } from './calls/index.js';
 import { registerStaffPage } from './staff/page.js';
@@ -37,7 +38,7 @@ export async function buildCentralApp(options: CentralAppOptions): Promise<Fasti
   });
 
   const ctx = { storage: options.storage, now: options.now ?? (() => new Date()) };
-  const handlers = { ...kioskHandlers(ctx), ...staffHandlers(ctx) };
+  const handlers = { ...kioskHandlers(ctx), ...staffHandlers(ctx), ...technicianHandlers(ctx) };
   const staffTokenHash = options.staffToken ? hashToken(options.staffToken) : null;
 
   for (const op of OPERATIONS as readonly Operation[]) {

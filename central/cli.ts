@@ -7,6 +7,7 @@
  *   central kiosk add <id> [--token T] [--station ID]
  *   central faq import <file.json>
  *   central blocklist add <cardNumber> --reason TEXT
+ *   central technician add <id> --name NAME --key HEX64 [--inactive]   (PIN from CENTRAL_TECHNICIAN_PIN)
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
@@ -20,6 +21,8 @@ import { seedKiosks, startCentral } from './server.js';
 import { openCentralStorage } from './storage/open.js';
 import type { CentralStorage, StorageConfig } from './storage/types.js';
 import type { FaqArticle } from '../shared/sync.js';
+import { TechnicianInput, TechnicianParams } from './api/schemas.js';
+import { technicianCredential } from './technicians/routes.js';
 
 const STORAGE_OPTIONS = {
   data: { type: 'string' },
@@ -34,6 +37,7 @@ const USAGE = `usage:
   central kiosk add <id> [--token T] [--station ID]
   central faq import <file.json>
   central blocklist add <cardNumber> --reason TEXT
+  central technician add <id> --name NAME --key HEX64 [--inactive]   (PIN from env CENTRAL_TECHNICIAN_PIN, never argv)
 (every command takes the storage flags; env: CENTRAL_DATA, CENTRAL_ENGINE, CENTRAL_PG_URL,
  CENTRAL_KIOSK_ID, CENTRAL_KIOSK_TOKEN, CENTRAL_STATION, CENTRAL_STAFF_TOKEN, CENTRAL_PORT)`;
 
@@ -156,7 +160,25 @@ async function blocklist(args: string[]): Promise<number> {
   return 0;
 }
 
-const COMMANDS: Readonly<Record<string, (args: string[]) => Promise<number>>> = { serve, kiosk, faq, blocklist };
+async function technician(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { ...STORAGE_OPTIONS, name: { type: 'string' }, key: { type: 'string' }, inactive: { type: 'boolean' } },
+  });
+  const [sub, id] = positionals;
+  if (sub !== 'add' || id === undefined || values.name === undefined || values.key === undefined) throw new UsageError(USAGE);
+  const input = { name: values.name, active: values.inactive !== true, keyHex: values.key, pin: process.env['CENTRAL_TECHNICIAN_PIN'] ?? '' };
+  const ajv = createAjv({ coerce: false });
+  if (!ajv.compile(TechnicianParams)({ technicianId: id })) throw new UsageError(`invalid technician id ${id} (1–32 letters, digits, -)`);
+  if (!ajv.compile(TechnicianInput)(input)) throw new UsageError('need --name, --key of 64 hex digits and CENTRAL_TECHNICIAN_PIN of 4–12 digits');
+  const credential = await technicianCredential(id, input, new Date().toISOString());
+  await withStorage(values, (storage) => storage.putTechnician(credential));
+  process.stdout.write(`technician ${id} saved (${input.active ? 'active' : 'inactive'}); kiosks receive it at their next sync\n`);
+  return 0;
+}
+
+const COMMANDS: Readonly<Record<string, (args: string[]) => Promise<number>>> = { serve, kiosk, faq, blocklist, technician };
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;

@@ -96,6 +96,34 @@ export type DownChange =
   | { readonly type: 'config'; readonly cursor: number; readonly config: Readonly<Record<string, unknown>> }
   | { readonly type: 'blocklist'; readonly cursor: number; readonly entry: BlocklistEntry; readonly deleted: boolean };
 
+/** A technician as central provisions them to kiosks, so a kiosk verifies the card and PIN offline. */
+export interface TechnicianCredential {
+  readonly technicianId: string;
+  readonly name: string;
+  readonly active: boolean;
+  /** The 32-byte HMAC key the technician card holds, hex. */
+  readonly keyHex: string;
+  /** `scrypt$N$r$p$<salt b64>$<hash b64>`; never the PIN itself. */
+  readonly pinHash: string;
+  readonly updatedAt: string;
+}
+
+/**
+ * Technician credentials travel in the same change feed, but only to a kiosk that asks for them
+ * with `?types=technician` (a kiosk that does not know the type never receives one).
+ */
+export interface TechnicianChange {
+  readonly type: 'technician';
+  readonly cursor: number;
+  readonly technician: TechnicianCredential;
+}
+
+/** Every change central can send. */
+export type AnyDownChange = DownChange | TechnicianChange;
+export const DOWN_CHANGE_TYPES = ['ticket-status', 'faq', 'config', 'blocklist', 'technician'] as const;
+/** What the feed sends when the kiosk names no `types`. */
+export const DEFAULT_DOWN_CHANGE_TYPES = ['ticket-status', 'faq', 'config', 'blocklist'] as const;
+
 export interface ChangesResponse {
   readonly changes: readonly DownChange[];
   /** Pass back as `?cursor=` next time. */

@@ -1,4 +1,4 @@
-import type { IngestReject, IngestResponse, ChangesResponse } from '../../shared/sync.js';
+import type { AnyDownChange, IngestReject, IngestResponse, ChangesResponse } from '../../shared/sync.js';
 import type { ValidItem } from '../storage/types.js';
 import type { ApiContext, Handlers } from './context.js';
 import { ItemValidator } from './validation.js';
@@ -23,10 +23,10 @@ export function kioskHandlers(ctx: ApiContext): Handlers<'health' | 'ingestBatch
       return { acks: outcome.acks, rejects: [...rejects, ...outcome.rejects], serverTime: ctx.now().toISOString() };
     },
 
-    getChanges: async (request): Promise<ChangesResponse> => {
+    getChanges: async (request): Promise<Omit<ChangesResponse, 'changes'> & { changes: readonly AnyDownChange[] }> => {
       const { kioskId } = request.params as { kioskId: string };
-      const { cursor, limit } = request.query as { cursor: number; limit: number };
-      const page = await ctx.storage.changesSince(kioskId, cursor, limit);
+      const { cursor, limit, types } = request.query as { cursor: number; limit: number; types?: string };
+      const page = await ctx.storage.changesSince(kioskId, cursor, limit, types === undefined ? undefined : [...new Set(types.split(','))] as AnyDownChange['type'][]);
       return { ...page, serverTime: ctx.now().toISOString() };
     },
   };

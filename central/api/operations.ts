@@ -182,6 +182,26 @@ export const OPERATIONS = [
     requestBody: 'ConfigInput',
     responses: { 200: 'ConfigView', ...staffErrors },
   },
+  {
+    operationId: 'listTechnicians',
+    method: 'GET',
+    url: '/v1/staff/technicians',
+    summary: 'Technicians (without card keys or PIN hashes)',
+    tag: 'staff',
+    auth: 'staff',
+    responses: { 200: 'TechnicianList', ...staffErrors },
+  },
+  {
+    operationId: 'putTechnician',
+    method: 'PUT',
+    url: '/v1/staff/technicians/:technicianId',
+    summary: 'Add or replace a technician (card key, PIN hashed with scrypt); kiosks get it through their changes',
+    tag: 'staff',
+    auth: 'staff',
+    params: S.TechnicianParams,
+    requestBody: 'TechnicianInput',
+    responses: { 200: 'TechnicianInfo', ...staffErrors },
+  },
 ] as const satisfies readonly Operation[];
 
 export type OperationId = (typeof OPERATIONS)[number]['operationId'];

@@ -174,8 +174,21 @@ export const TicketStatusUpdate = object({
   updatedAt: timestamp,
 });
 
+export const TECHNICIAN_ID_PATTERN = '^[A-Za-z0-9-]{1,32}$';
+const technicianId: JsonSchema = { type: 'string', pattern: TECHNICIAN_ID_PATTERN };
+
+export const TechnicianCredential = object({
+  technicianId,
+  name: line(100),
+  active: { type: 'boolean' },
+  keyHex: { type: 'string', pattern: '^[0-9A-Fa-f]{64}$' },
+  pinHash: { type: 'string', pattern: '^scrypt\\$[0-9]+\\$[0-9]+\\$[0-9]+\\$[A-Za-z0-9+/=]+\\$[A-Za-z0-9+/=]+$' },
+  updatedAt: timestamp,
+});
+
 export const DownChange: JsonSchema = {
   oneOf: [
+    object({ type: { const: 'technician' }, cursor: { type: 'integer', minimum: 1 }, technician: TechnicianCredential }),
     object({ type: { const: 'ticket-status' }, cursor: { type: 'integer', minimum: 1 }, update: TicketStatusUpdate }),
     object({ type: { const: 'faq' }, cursor: { type: 'integer', minimum: 1 }, article: FaqArticle, deleted: { type: 'boolean' } }),
     object({ type: { const: 'config' }, cursor: { type: 'integer', minimum: 1 }, config: { type: 'object' } }),
@@ -194,8 +207,10 @@ export const ChangesQuery = object(
   {
     cursor: { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER, default: 0 },
     limit: { type: 'integer', minimum: 1, maximum: MAX_CHANGES_LIMIT, default: DEFAULT_CHANGES_LIMIT },
+    /** Comma-separated change types; without it, every type but `technician`. */
+    types: { type: 'string', pattern: '^(ticket-status|faq|config|blocklist|technician)(,(ticket-status|faq|config|blocklist|technician)){0,4}$' },
   },
-  ['cursor', 'limit'],
+  ['cursor', 'limit', 'types'],
 );
 
 export const KioskParams = object({ kioskId });
@@ -327,6 +342,16 @@ export const KioskInput = object(
   ['stationId'],
 );
 
+export const TechnicianParams = object({ technicianId });
+export const TechnicianInput = object({
+  name: line(100),
+  active: { type: 'boolean' },
+  keyHex: { type: 'string', pattern: '^[0-9A-Fa-f]{64}$' },
+  pin: { type: 'string', pattern: '^[0-9]{4,12}$' },
+});
+export const TechnicianInfo = object({ technicianId, name: line(100), active: { type: 'boolean' }, updatedAt: timestamp });
+export const TechnicianList = object({ technicians: { type: 'array', items: TechnicianInfo } });
+
 /** Every named schema, as published in the OpenAPI document. */
 export const COMPONENT_SCHEMAS = {
   Ticket,
@@ -364,4 +389,8 @@ export const COMPONENT_SCHEMAS = {
   KioskInfo,
   KioskList,
   KioskInput,
+  TechnicianCredential,
+  TechnicianInput,
+  TechnicianInfo,
+  TechnicianList,
 } as const satisfies Record<string, JsonSchema>;

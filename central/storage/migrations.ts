@@ -88,6 +88,21 @@ CREATE TABLE settings (
 `;
 }
 
+/** Technicians provisioned to kiosks (central/technicians): the card key and a scrypt PIN hash, never the PIN. */
+const technicians = `
+CREATE TABLE technicians (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  active INTEGER NOT NULL,
+  key_hex TEXT NOT NULL,
+  pin_hash TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+`;
+
 export function migrationsFor(dialect: 'sqlite' | 'postgres'): readonly Migration[] {
-  return [{ version: 1, name: 'initial', sql: initial(dialect) }];
+  return [
+    { version: 1, name: 'initial', sql: initial(dialect) },
+    { version: 2, name: 'technicians', sql: technicians },
+  ];
 }

@@ -1,4 +1,4 @@
-import type { BlocklistEntry, DownChange, FaqArticle, IngestAck, IngestReject } from '../../shared/sync.js';
+import { DEFAULT_DOWN_CHANGE_TYPES, type AnyDownChange, type BlocklistEntry, type FaqArticle, type IngestAck, type IngestReject, type TechnicianCredential } from '../../shared/sync.js';
 import type { Rating, Ticket, TicketStatus } from '../../shared/ticket.js';
 import type { Row, SqlDatabase, SqlExecutor, SqlParam } from './sql-database.js';
 import type {
@@ -12,11 +12,12 @@ import type {
   StoredRating,
   StoredTicket,
   TicketFilter,
+  TechnicianInfo,
   TicketHistoryEntry,
   ValidItem,
 } from './types.js';
 
-type ChangeBody = DownChange extends infer C ? (C extends DownChange ? Omit<C, 'cursor'> : never) : never;
+type ChangeBody = AnyDownChange extends infer C ? (C extends AnyDownChange ? Omit<C, 'cursor'> : never) : never;
 type Config = Record<string, unknown>;
 
 const GLOBAL_CONFIG_KEY = 'global-config';
@@ -121,15 +122,16 @@ export class SqlCentralStorage implements CentralStorage {
     ]);
   }
 
-  async changesSince(kioskId: string, cursor: number, limit: number): Promise<ChangesPage> {
+  async changesSince(kioskId: string, cursor: number, limit: number, types: readonly AnyDownChange['type'][] = DEFAULT_DOWN_CHANGE_TYPES): Promise<ChangesPage> {
     return this.db.read(async (q) => {
       const kiosk = await q.all('SELECT station_id FROM kiosks WHERE id = $1', [kioskId]);
       const stationId = kiosk[0] ? strOrNull(kiosk[0]['station_id']) : null;
+      const typeList = types.map((_, i) => `$${i + 5}`).join(', ');
       const rows = await q.all(
         `SELECT id, body FROM changes
-         WHERE id > $1 AND ((kiosk_id IS NULL AND station_id IS NULL) OR kiosk_id = $2 OR station_id = $3)
+         WHERE id > $1 AND ((kiosk_id IS NULL AND station_id IS NULL) OR kiosk_id = $2 OR station_id = $3) AND type IN (${typeList || 'NULL'})
          ORDER BY id LIMIT $4`,
-        [cursor, kioskId, stationId, limit + 1],
+        [cursor, kioskId, stationId, limit + 1, ...types],
       );
       const page = rows.slice(0, limit);
       const changes = page.map((r) => ({ ...parseJson<ChangeBody>(r['body']), cursor: num(r['id']) }));
@@ -270,6 +272,28 @@ export class SqlCentralStorage implements CentralStorage {
       const article = { ...parseJson<FaqArticle>(row['body']), updatedAt: at };
       await this.addChange(q, { type: 'faq', article, deleted: true }, at, { kioskId: null, stationId: null });
       return true;
+    });
+  }
+
+  listTechnicians(): Promise<TechnicianInfo[]> {
+    return this.db.read(async (q) =>
+      (await q.all('SELECT id, name, active, updated_at FROM technicians ORDER BY id')).map((r) => ({
+        technicianId: str(r['id']),
+        name: str(r['name']),
+        active: num(r['active']) === 1,
+        updatedAt: str(r['updated_at']),
+      })),
+    );
+  }
+
+  putTechnician(t: TechnicianCredential): Promise<void> {
+    return this.db.transaction(async (q) => {
+      await q.run(
+        `INSERT INTO technicians (id, name, active, key_hex, pin_hash, updated_at) VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (id) DO UPDATE SET name = excluded.name, active = excluded.active, key_hex = excluded.key_hex, pin_hash = excluded.pin_hash, updated_at = excluded.updated_at`,
+        [t.technicianId, t.name, t.active ? 1 : 0, t.keyHex, t.pinHash, t.updatedAt],
+      );
+      await this.addChange(q, { type: 'technician', technician: t }, t.updatedAt, { kioskId: null, stationId: null });
     });
   }
 

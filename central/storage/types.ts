@@ -9,7 +9,7 @@
  * Idempotency and order come from the database (unique keys, sequences, locks), never from
  * the memory of one process.
  */
-import type { BlocklistEntry, DeviceEvent, DownChange, FaqArticle, IngestAck, IngestReject, OutboxPayload, SyncItem } from '../../shared/sync.js';
+import type { AnyDownChange, BlocklistEntry, DeviceEvent, FaqArticle, IngestAck, IngestReject, OutboxPayload, SyncItem, TechnicianCredential } from '../../shared/sync.js';
 import type { Rating, Ticket, TicketCategory, TicketId, TicketStatus } from '../../shared/ticket.js';
 
 export type EngineName = 'sqlite' | 'postgres';
@@ -95,8 +95,16 @@ export interface StatusChange {
   readonly at: string;
 }
 
+/** A technician as staff see them: no key, no PIN hash. */
+export interface TechnicianInfo {
+  readonly technicianId: string;
+  readonly name: string;
+  readonly active: boolean;
+  readonly updatedAt: string;
+}
+
 export interface ChangesPage {
-  readonly changes: readonly DownChange[];
+  readonly changes: readonly AnyDownChange[];
   /** The cursor to pass next time: the last change's, or the one given when there is none. */
   readonly cursor: number;
   readonly more: boolean;
@@ -116,7 +124,12 @@ export interface CentralStorage {
    * Changes after `cursor` that concern this kiosk: its own tickets' statuses and those of
    * tickets made at its station, its configuration, every FAQ and blocklist change.
    */
-  changesSince(kioskId: string, cursor: number, limit: number): Promise<ChangesPage>;
+  changesSince(kioskId: string, cursor: number, limit: number, types?: readonly AnyDownChange['type'][]): Promise<ChangesPage>;
+
+  /** Technicians without their key or PIN hash, by id. */
+  listTechnicians(): Promise<TechnicianInfo[]>;
+  /** Inserts or replaces a technician and writes a `technician` change for every kiosk. */
+  putTechnician(technician: TechnicianCredential): Promise<void>;
 
   listTickets(filter: TicketFilter): Promise<{ tickets: StoredTicket[]; total: number }>;
   getTicket(id: string): Promise<{ ticket: StoredTicket; history: TicketHistoryEntry[] } | null>;
