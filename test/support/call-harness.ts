@@ -210,7 +210,9 @@ export async function startKioskHarness(options: {
       actor?.stop();
       for (const s of sockets) s.terminate();
       wss.close();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await closed;
       await store.close();
       rmSync(dir, { recursive: true, force: true });
     },
