@@ -124,7 +124,7 @@ export class Outbox {
              payload = CASE WHEN kind = 'ticket' AND json_type(payload, '$.ticket.card') = 'object'
                THEN json_set(payload, '$.ticket.card.cardNumber', json_extract(payload, '$.ticket.card.masked')) ELSE payload END
            FROM (SELECT value ->> '$.seq' AS seq, value ->> '$.serverSeq' AS server_seq, value ->> '$.receivedAt' AS received_at FROM json_each(?)) AS a
-           WHERE outbox.seq = a.seq AND outbox.state IN ('in-flight', 'pending')`,
+           WHERE outbox.seq = a.seq AND +outbox.state IN ('in-flight', 'pending')`,
           [at, JSON.stringify(acked)],
         );
       }
