@@ -69,12 +69,17 @@ export async function registerCallRoutes(app: FastifyInstance, options: CallRout
     mediaTokenTtlSeconds: options.mediaTokenTtlSeconds ?? 900,
     log,
   });
+  // Before the WebSocket plugin's own preClose (which drops every socket): a shutdown must not
+  // read as "every agent left" and turn the waiting queue into fallbacks.
+  app.addHook('preClose', (done) => {
+    signalling.close();
+    done();
+  });
   if (!app.hasDecorator('websocketServer')) await app.register(websocket, { options: { maxPayload: 256 * 1024 } });
   signalling.register(app);
   registerConsole(app);
   signalling.queue.restore(await store.loadWaiting());
   app.addHook('onClose', async () => {
-    signalling.close();
     await store.close();
   });
   return { signalling, store };

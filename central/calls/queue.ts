@@ -515,7 +515,8 @@ export class CallQueue {
     this.dispatch();
     if (!this.anyOnDuty()) {
       for (const entry of this.ordered()) {
-        if (entry.state === 'connected') continue;
+        // A detached entry waits for its kiosk (or its grace period) first.
+        if (entry.state === 'connected' || entry.detached) continue;
         this.fallback(entry, entry.rung ? 'ring-timeout' : 'no-agent');
       }
     }

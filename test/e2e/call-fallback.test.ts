@@ -132,7 +132,7 @@ describe('queue rules seen by passengers and agents', () => {
     sos.harness.startCall('emergency');
     await a.waitForSelector('[data-testid=offer][data-lane=emergency]');
     await info.page.waitForSelector('[data-testid=call-position][data-position="2"]');
-    await expect(a.$$eval('#queue tbody tr', (rows) => rows.map((r) => r.className))).resolves.toEqual(['emergency', 'information']);
+    await expect(a.$$eval('#queue tbody tr', (rows): string[] => rows.map((r: Element) => r.className))).resolves.toEqual(['emergency', 'information']);
     await a.click('[data-testid=answer]');
     await sos.page.waitForSelector('[data-testid=call-screen][data-phase=in-call]');
     await info.page.waitForSelector('[data-testid=call-position][data-position="1"]');
