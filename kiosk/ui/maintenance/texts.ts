@@ -1,0 +1,61 @@
+import type { Language } from '../../../shared/ui-protocol.js';
+
+const TEXTS = {
+  'out-of-service': { zh: '本机暂停服务', en: 'Out of service' },
+  'out-of-service.hint': { zh: '请使用其他客服终端或联系车站工作人员', en: 'Please use another help point or ask station staff' },
+  'tap-card': { zh: '请刷维护卡', en: 'Tap the technician card' },
+  verifying: { zh: '正在验证维护卡…', en: 'Checking the technician card…' },
+  'pin.title': { zh: '请输入维护密码', en: 'Enter your PIN' },
+  'pin.checking': { zh: '正在核对…', en: 'Checking…' },
+  'pin.wrong': { zh: '密码错误，还可尝试 {n} 次', en: 'Wrong PIN; {n} attempts left' },
+  'pin.invalid': { zh: '密码为 4–12 位数字，还可尝试 {n} 次', en: 'A PIN is 4–12 digits; {n} attempts left' },
+  refused: { zh: '无法进入维护模式', en: 'Maintenance mode refused' },
+  'refused.not-technician-card': { zh: '这不是维护卡', en: 'This is not a technician card' },
+  'refused.card-auth-failed': { zh: '维护卡验证失败（复制卡或错误卡）', en: 'The card failed its check (copied or wrong card)' },
+  'refused.unknown-technician': { zh: '此维护卡未在本机登记', en: 'This technician is not provisioned on this kiosk' },
+  'refused.inactive': { zh: '此维护卡已停用', en: 'This technician card has been withdrawn' },
+  'refused.locked-out': { zh: '密码错误次数过多，请 {n} 分钟后再试', en: 'Too many wrong PINs; try again in {n} min' },
+  'refused.other': { zh: '请重新刷卡', en: 'Please tap the card again' },
+  leaving: { zh: '正在退出维护模式…', en: 'Leaving maintenance mode…' },
+  ok: { zh: '确定', en: 'OK' },
+  submit: { zh: '确认', en: 'Enter' },
+  cancel: { zh: '取消', en: 'Cancel' },
+  backspace: { zh: '退格', en: '⌫' },
+  clear: { zh: '清除', en: 'Clear' },
+  exit: { zh: '退出维护', en: 'Leave maintenance' },
+  refresh: { zh: '刷新', en: 'Refresh' },
+  'page.devices': { zh: '设备', en: 'Devices' },
+  'page.outbox': { zh: '上传队列', en: 'Outbox' },
+  'page.network': { zh: '网络', en: 'Network' },
+  'page.log': { zh: '日志', en: 'Log' },
+  'page.config': { zh: '配置', en: 'Config' },
+  'test.card-reader': { zh: '读卡测试', en: 'Read a test card' },
+  'test.printer': { zh: '打印测试', en: 'Print a test receipt' },
+  'test.scanner': { zh: '扫码测试', en: 'Scan a test code' },
+  'test.help-buttons': { zh: '按钮测试', en: 'Press each help button' },
+  'service.in': { zh: '在服务中', en: 'In service' },
+  'service.out': { zh: '暂停服务中', en: 'Out of service' },
+  'service.take-out': { zh: '暂停服务', en: 'Take out of service' },
+  'service.put-back': { zh: '恢复服务', en: 'Put back in service' },
+  'outbox.depth': { zh: '待上传', en: 'To send' },
+  'outbox.oldest': { zh: '最早待上传', en: 'Oldest waiting' },
+  'outbox.last-sync': { zh: '上次同步', en: 'Last sync' },
+  'outbox.rejected': { zh: '被拒绝', en: 'Rejected' },
+  'outbox.retry': { zh: '重试', en: 'Retry' },
+  'outbox.discard': { zh: '丢弃', en: 'Discard' },
+  'network.sync': { zh: '同步状态', en: 'Sync' },
+  'network.central': { zh: '中心可达', en: 'Central reachable' },
+  'network.clock': { zh: '时钟偏差', en: 'Clock offset' },
+  'network.fault': { zh: '最近故障', en: 'Last fault' },
+  yes: { zh: '是', en: 'yes' },
+  no: { zh: '否', en: 'no' },
+  unknown: { zh: '未知', en: 'unknown' },
+  busy: { zh: '进行中…', en: 'Working…' },
+} as const;
+
+export type MaintenanceTextKey = keyof typeof TEXTS;
+
+export function mt(lang: Language, key: MaintenanceTextKey, n?: number): string {
+  const text: string = TEXTS[key][lang];
+  return n === undefined ? text : text.replace('{n}', String(n));
+}
