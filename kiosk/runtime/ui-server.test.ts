@@ -49,7 +49,7 @@ function connect(): Promise<{ ws: WebSocket; next: () => Promise<Record<string, 
   const queue: Record<string, unknown>[] = [];
   const waiting: ((m: Record<string, unknown>) => void)[] = [];
   ws.on('message', (data) => {
-    const m = JSON.parse(String(data)) as Record<string, unknown>;
+    const m = JSON.parse((data as Buffer).toString('utf8')) as Record<string, unknown>;
     const w = waiting.shift();
     if (w) w(m);
     else queue.push(m);
