@@ -1,0 +1,157 @@
+// npm run bench:call — video-call figures on loopback, printed; exits by itself.
+//  1. "Talk to an agent" → the agent's console rings; answer → first video frame decoded on
+//     the kiosk page (real Chromium, fake camera, real central).
+//  2. Central's signalling with 200 kiosks queued at once (WebSocket clients): how long until
+//     every waiting kiosk has its new place after the head of the queue is served, and memory.
+import WebSocket from 'ws';
+import { openKioskBrowser } from '../support/browser.js';
+import { AGENTS, KIOSKS, startCallCentral, startKioskHarness } from '../support/call-harness.js';
+import { startCentral } from '../../central/server.js';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const ROUNDS = Number(process.env['CALL_BENCH_ROUNDS'] ?? 8);
+const QUEUED = Number(process.env['CALL_BENCH_KIOSKS'] ?? 200);
+
+function stats(xs: number[]): string {
+  const s = [...xs].sort((a, b) => a - b);
+  const at = (q: number) => s[Math.min(s.length - 1, Math.floor(q * s.length))]!;
+  return `median ${at(0.5).toFixed(0)} ms, p95 ${at(0.95).toFixed(0)} ms (n=${s.length})`;
+}
+
+async function callLatency(): Promise<void> {
+  const central = await startCallCentral({ wrapUpSeconds: 0, ringTimeoutSeconds: 120 });
+  const kiosk = await startKioskHarness({ centralUrl: central.central.url, kiosk: KIOSKS[0] });
+  const browser = await openKioskBrowser({ media: true });
+  try {
+    const agent = await browser.context.newPage();
+    await agent.goto(`${central.central.url}/console/`);
+    await agent.fill('#token', AGENTS[0]!.token);
+    await agent.click('[data-testid=login]');
+    await agent.click('[data-testid=set-available]');
+    await agent.waitForSelector('[data-testid=presence][data-presence=available]');
+    await browser.page.goto(kiosk.url);
+    const toRing: number[] = [];
+    const toFrame: number[] = [];
+    for (let i = 0; i < ROUNDS; i++) {
+      const t0 = performance.now();
+      kiosk.startCall('information');
+      await agent.waitForSelector('[data-testid=offer]:visible');
+      toRing.push(performance.now() - t0);
+      const t1 = performance.now();
+      await agent.click('[data-testid=answer]');
+      await browser.page.waitForFunction(async () => ((await (globalThis as unknown as { kioskCall?: { framesDecoded(): Promise<number> } }).kioskCall?.framesDecoded()) ?? 0) > 0, null, {
+        timeout: 30_000,
+        polling: 10,
+      });
+      toFrame.push(performance.now() - t1);
+      await browser.page.click('[data-testid=call-hangup]');
+      await kiosk.finished();
+      await agent.waitForSelector('[data-testid=presence][data-presence=available]');
+    }
+    console.log(`talk to an agent → agent rung:      ${stats(toRing)}`);
+    console.log(`answer → first frame on the kiosk:  ${stats(toFrame)}`);
+  } finally {
+    await browser.close();
+    await kiosk.close();
+    await central.close();
+  }
+}
+
+async function queueAtScale(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'call-bench-'));
+  const kiosks = Array.from({ length: QUEUED }, (_, i) => ({ id: `BK${String(i).padStart(4, '0')}`, token: `bench-kiosk-token-${i}-xxxxxxxx`, stationId: 'S1' }));
+  writeFileSync(join(dir, 'calls.json'), JSON.stringify({ agents: AGENTS, queue: { wrapUpSeconds: 0, ringTimeoutSeconds: 600, maxWaitSeconds: 3600 } }));
+  const central = await startCentral({ storage: { engine: 'sqlite', file: join(dir, 'central.sqlite') }, kiosks, dataDir: dir });
+  const ws = central.url.replace('http', 'ws');
+  const sockets: WebSocket[] = [];
+  try {
+    const agent = new WebSocket(`${ws}/calls/agent`);
+    sockets.push(agent);
+    const agentMessages: Record<string, unknown>[] = [];
+    const agentWaiters: ((m: Record<string, unknown>) => void)[] = [];
+    agent.on('message', (d: Buffer) => {
+      const m = JSON.parse(d.toString()) as Record<string, unknown>;
+      agentMessages.push(m);
+      for (const w of agentWaiters.splice(0)) w(m);
+    });
+    const agentNext = (type: string) =>
+      new Promise<Record<string, unknown>>((resolve) => {
+        const found = agentMessages.find((m) => m['type'] === type);
+        if (found) {
+          agentMessages.splice(agentMessages.indexOf(found), 1);
+          resolve(found);
+          return;
+        }
+        const wait = (m: Record<string, unknown>) => {
+          if (m['type'] === type) {
+            agentMessages.splice(agentMessages.indexOf(m), 1);
+            resolve(m);
+          } else agentWaiters.push(wait);
+        };
+        agentWaiters.push(wait);
+      });
+    await new Promise((r) => agent.once('open', r));
+    agent.send(JSON.stringify({ type: 'login', token: AGENTS[0]!.token }));
+    await agentNext('welcome');
+    agent.send(JSON.stringify({ type: 'set-status', status: 'available' }));
+
+    const heapBefore = process.memoryUsage().heapUsed;
+    const positions = new Map<string, number>();
+    let pending: { expect: number; seen: Set<string>; done: () => void } | null = null;
+    const context = (kioskId: string) => ({ stationId: 'S1', stationName: 'S', kioskId, language: 'en', card: null, diagnosis: [], recentTrips: [], openTicketIds: [], health: [] });
+    await Promise.all(
+      kiosks.map(
+        (k) =>
+          new Promise<void>((resolve) => {
+            const s = new WebSocket(`${ws}/calls/kiosk?kioskId=${k.id}`, { headers: { authorization: `Bearer ${k.token}` } });
+            sockets.push(s);
+            s.on('message', (d: Buffer) => {
+              const m = JSON.parse(d.toString()) as { type: string; position?: number };
+              if (m.type === 'queued' && m.position !== undefined) {
+                const before = positions.get(k.id);
+                positions.set(k.id, m.position);
+                if (before === undefined) resolve();
+                if (pending && before !== undefined && m.position < before) {
+                  pending.seen.add(k.id);
+                  if (pending.seen.size >= pending.expect) pending.done();
+                }
+              }
+              if (m.type === 'ringing' && !positions.has(k.id)) {
+                positions.set(k.id, 0);
+                resolve();
+              }
+            });
+            s.once('open', () => s.send(JSON.stringify({ type: 'request', requestId: `r-${k.id}`, lane: 'information', context: context(k.id) })));
+          }),
+      ),
+    );
+    const heapQueued = process.memoryUsage().heapUsed;
+    const offer = await agentNext('offer');
+    const rounds: number[] = [];
+    let callId = offer['callId'] as string;
+    for (let i = 0; i < 5; i++) {
+      agent.send(JSON.stringify({ type: 'answer', callId }));
+      await agentNext('connected');
+      const waiting = [...positions.values()].filter((p) => p > 1).length;
+      const t0 = performance.now();
+      const done = new Promise<void>((resolve) => (pending = { expect: waiting, seen: new Set(), done: resolve }));
+      agent.send(JSON.stringify({ type: 'hang-up', callId }));
+      await done;
+      rounds.push(performance.now() - t0);
+      pending = null;
+      callId = (await agentNext('offer'))['callId'] as string;
+    }
+    console.log(`${QUEUED} kiosks queued: every waiting kiosk told its new place in ${stats(rounds)}`);
+    console.log(`heap (central + ${QUEUED} client sockets in this process): +${((heapQueued - heapBefore) / 1024 / 1024).toFixed(1)} MiB for the queue`);
+  } finally {
+    for (const s of sockets) s.terminate();
+    await central.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+await callLatency();
+await queueAtScale();
+process.exit(0);
