@@ -6,7 +6,8 @@ import { recordPaint } from './paint-probe.js';
 import { AttractScreen, BalanceScreen, CardErrorScreen, CardReadingScreen, CardWaitScreen, MenuScreen } from './screens/card.js';
 import { CallSlot } from './screens/call-slot.js';
 import { FaqArticleScreen, FaqCategoriesScreen, FaqListScreen } from './screens/faq.js';
-import { IdleWarningScreen, MaintenanceScreen } from './screens/idle.js';
+import { MaintenanceView } from './maintenance/index.js';
+import { IdleWarningScreen } from './screens/idle.js';
 import { ReportCategoryScreen, ReportDescribeScreen, ReportDoneScreen, ReportPhoneScreen, ReportReviewScreen } from './screens/report.js';
 import { StatusEntryScreen, StatusListScreen, StatusResultScreen } from './screens/status.js';
 import { SurveyScreen } from './screens/survey.js';
@@ -60,7 +61,7 @@ function Screen({ model, send }: { model: ScreenModel; send: Send }) {
     case 'call':
       return <CallSlot model={model} send={send} lang={lang} />;
     case 'maintenance':
-      return <MaintenanceScreen model={model} send={send} lang={lang} />;
+      return <MaintenanceView model={model} send={send} lang={lang} />;
   }
 }
 

@@ -1,3 +1,4 @@
+import './maintenance/maintenance.css';
 import { render } from 'preact';
 import { App, type KioskInfo } from './app.js';
 

@@ -19,7 +19,3 @@ export function IdleWarningScreen({ model, send, lang }: ScreenProps<'idle-warni
     </>
   );
 }
-
-export function MaintenanceScreen({ lang }: ScreenProps<'maintenance'>) {
-  return <h1 data-testid="maintenance">{label(lang, 'maintenance')}</h1>;
-}
