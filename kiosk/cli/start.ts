@@ -98,6 +98,13 @@ export async function run(args: string[]): Promise<number> {
   const browser = !values['no-browser'] && hasDisplay() ? await openKioskWindow(runtime.url) : null;
   if (!browser) say(values['no-browser'] || hasDisplay() ? `Open ${runtime.url} in Chromium.` : `No display ($DISPLAY / $WAYLAND_DISPLAY): open ${runtime.url} in a browser.`);
 
+  // In a terminal, Ctrl-C reaches the helpers too: one of them ending then is part of the stop.
+  let signalled = false;
+  const markSignal = () => {
+    signalled = true;
+  };
+  process.once('SIGINT', markSignal);
+  process.once('SIGTERM', markSignal);
   const reason = await new Promise<string>((resolve) => {
     process.once('SIGINT', () => resolve('SIGINT'));
     process.once('SIGTERM', () => resolve('SIGTERM'));
@@ -107,5 +114,5 @@ export async function run(args: string[]): Promise<number> {
   browser?.kill('SIGTERM');
   await stopAll();
   say('stopped.');
-  return reason.startsWith('SIG') ? 0 : 1;
+  return signalled ? 0 : 1;
 }
