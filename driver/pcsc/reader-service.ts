@@ -27,6 +27,11 @@ export interface PcscReaderServiceOptions {
   readonly log?: CardDriverLog;
   /** The binding; nfc-pcsc's `NFC` by default. */
   readonly createNfc?: () => NFC;
+  /**
+   * Called instead of closing and rebuilding the PC/SC context in place when pcscd is lost. The
+   * supervised host (`reader-host.ts`) exits here: native close can deadlock, a process exit cannot.
+   */
+  readonly onContextLost?: (reason: string) => void;
 }
 
 /** PC/SC "RPC transport error": this instance lost pcscd for good. */
@@ -154,6 +159,10 @@ export class PcscCardReaderService implements CardReaderService {
   #recycle(generation: number, reason: string): void {
     if (generation !== this.#generation || !this.#nfc) return;
     this.#log('warn', `PC/SC connection lost (${reason}); reconnecting`);
+    if (this.#opts.onContextLost) {
+      this.#opts.onContextLost(reason);
+      return;
+    }
     this.#dropInstance(reason);
     if (this.#running) this.#schedulePoll();
   }

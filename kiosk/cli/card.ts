@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import type { CardReadError, CardReadErrorCode, CardSnapshot } from '../../shared/card.js';
 import type { CardReaderEvent } from '../../shared/card-reader.js';
-import { PcscCardReaderService } from '../../driver/pcsc/reader-service.js';
+import { SupervisedCardReaderService } from '../../driver/pcsc/supervised-service.js';
 import { cardReport, formatCardError, formatCardReport } from '../card/card-report.js';
 import { diagnose, shanghaiDate, type Blocklist } from '../card/diagnose.js';
 import { loadKioskConfig } from '../config/index.js';
@@ -85,7 +85,7 @@ async function loadBlocklist(file: string): Promise<Blocklist> {
   return map;
 }
 
-function waitForCard(service: PcscCardReaderService, timeoutMs: number): Promise<Outcome> {
+function waitForCard(service: SupervisedCardReaderService, timeoutMs: number): Promise<Outcome> {
   return new Promise((resolve) => {
     let reading = false;
     let timer: NodeJS.Timeout;
@@ -131,7 +131,7 @@ export async function run(args: string[]): Promise<number> {
     else process.stderr.write(`kiosk card: ${message}\n`);
     return 2;
   }
-  const service = new PcscCardReaderService({
+  const service = new SupervisedCardReaderService({
     readerName: opts.reader,
     ...(opts.verbose ? { log: (level: string, message: string) => process.stderr.write(`[${level}] ${message}\n`) } : {}),
   });

@@ -1,0 +1,160 @@
+/**
+ * The production `CardReaderService`: the PC/SC stack (nfc-pcsc, `PcscCardReaderService`) runs
+ * in a child process (`reader-host.ts`) that this class starts, watches and restarts. A child that
+ * exits (pcscd restarted, a native fault) is replaced once pcscd answers again; a hung child is
+ * killed. The parent's event loop never waits on a native PC/SC call.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { CardReaderEvent, CardReaderHealth, CardReaderService } from '../../shared/card-reader.js';
+import type { HostMessage, HostOptions } from './host-protocol.js';
+import type { CardDriverLog } from './reader-service.js';
+
+export interface SupervisedReaderServiceOptions extends HostOptions {
+  readonly log?: CardDriverLog;
+  readonly now?: () => Date;
+  /** How long `start()` waits for the host to report, ms. */
+  readonly startTimeoutMs?: number;
+}
+
+const HOST = fileURLToPath(new URL('./reader-host.ts', import.meta.url));
+const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const STOP_GRACE_MS = 2_000;
+const RESTART_MIN_MS = 300;
+const RESTART_MAX_MS = 5_000;
+
+export class SupervisedCardReaderService implements CardReaderService {
+  readonly #opts: SupervisedReaderServiceOptions;
+  readonly #listeners = new Set<(event: CardReaderEvent) => void>();
+  #child: ChildProcess | null = null;
+  #running = false;
+  #readers: readonly string[] = [];
+  #health: CardReaderHealth;
+  /** Readers with a card on them, so a dying host still ends each tap with `card-removed`. */
+  readonly #cards = new Set<string>();
+  /** Readers whose tap has not ended with `card-read` or `card-error` yet. */
+  readonly #reading = new Set<string>();
+  #restartDelay = RESTART_MIN_MS;
+  #restartTimer: NodeJS.Timeout | null = null;
+
+  constructor(options: SupervisedReaderServiceOptions = {}) {
+    this.#opts = options;
+    this.#health = { state: 'no-reader', since: this.#now() };
+  }
+
+  async start(): Promise<void> {
+    if (this.#running) return;
+    this.#running = true;
+    await this.#spawn();
+  }
+
+  async stop(): Promise<void> {
+    if (!this.#running) return;
+    this.#running = false;
+    if (this.#restartTimer) clearTimeout(this.#restartTimer);
+    this.#restartTimer = null;
+    const child = this.#child;
+    if (child && child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      if (child.connected) child.send({ type: 'stop' });
+      const timer = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
+      await exited;
+      clearTimeout(timer);
+    }
+  }
+
+  subscribe(listener: (event: CardReaderEvent) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  readers(): readonly string[] {
+    return this.#readers;
+  }
+
+  health(): CardReaderHealth {
+    return this.#health;
+  }
+
+  #now(): string {
+    return (this.#opts.now?.() ?? new Date()).toISOString();
+  }
+
+  #emit(event: CardReaderEvent): void {
+    if (event.type === 'card-present') {
+      this.#cards.add(event.reader);
+      this.#reading.add(event.reader);
+    }
+    if (event.type === 'card-read' || event.type === 'card-error') this.#reading.delete(event.reader);
+    if (event.type === 'card-removed') this.#cards.delete(event.reader);
+    for (const listener of this.#listeners) {
+      try {
+        listener(event);
+      } catch (e) {
+        this.#opts.log?.('error', `card-reader listener threw on ${event.type}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+      }
+    }
+  }
+
+  #spawn(): Promise<void> {
+    const { log: _log, now: _now, startTimeoutMs, ...hostOptions } = this.#opts;
+    const child = fork(HOST, [], {
+      cwd: PROJECT_ROOT,
+      execArgv: ['--import', 'tsx'],
+      env: { ...process.env, KIOSK_CARD_HOST_OPTIONS: JSON.stringify(hostOptions) },
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+      serialization: 'json',
+    });
+    this.#child = child;
+    let stderr = '';
+    child.stderr?.on('data', (chunk: Buffer) => {
+      stderr = (stderr + chunk.toString('utf8')).slice(-2_000);
+    });
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, startTimeoutMs ?? 20_000);
+      const started = (): void => {
+        clearTimeout(timer);
+        resolve();
+      };
+      child.on('message', (m: HostMessage) => {
+        switch (m.type) {
+          case 'event':
+            this.#emit(m.event);
+            break;
+          case 'state':
+            this.#readers = m.readers;
+            this.#health = m.health;
+            break;
+          case 'log':
+            this.#opts.log?.(m.level, m.message);
+            break;
+          case 'started':
+            this.#restartDelay = RESTART_MIN_MS;
+            started();
+            break;
+        }
+      });
+      child.on('error', (e) => this.#opts.log?.('error', `card reader host: ${e.message}`));
+      child.on('exit', (code, signal) => {
+        started();
+        if (this.#child === child) this.#child = null;
+        this.#hostGone(`reader host exited (${signal ?? code})`);
+        if (!this.#running) return;
+        this.#opts.log?.('warn', `card reader host exited (${signal ?? code}); restarting in ${this.#restartDelay} ms${stderr ? `; stderr: ${stderr.trim()}` : ''}`);
+        this.#restartTimer = setTimeout(() => {
+          this.#restartTimer = null;
+          if (this.#running) void this.#spawn();
+        }, this.#restartDelay);
+        this.#restartDelay = Math.min(this.#restartDelay * 2, RESTART_MAX_MS);
+      });
+    });
+  }
+
+  #hostGone(reason: string): void {
+    for (const reader of [...this.#reading]) this.#emit({ type: 'card-error', reader, error: { code: 'reader-gone', message: `the reader went away during the read (${reason})` } });
+    for (const reader of [...this.#cards]) this.#emit({ type: 'card-removed', reader });
+    for (const reader of this.#readers) this.#emit({ type: 'reader-removed', reader, reason });
+    this.#readers = [];
+    if (this.#health.state === 'ok') this.#health = { state: 'no-reader', since: this.#now() };
+  }
+}

@@ -1,0 +1,74 @@
+/**
+ * Helpers for hardware tests of the card driver: the real reader service on vpcd slot 0
+ * ("Virtual PCD 00 00") and B's virtual cards. Waits are event-driven with generous deadlines.
+ */
+import { SupervisedCardReaderService, type SupervisedReaderServiceOptions } from '../../driver/pcsc/supervised-service.js';
+import { VirtualCard, VPCD_SLOTS, loadCardImage, type CardFaults, type CardImage } from '../../hardware-sim/card/index.js';
+import type { CardReaderEvent } from '../../shared/card-reader.js';
+
+export const CARD_SLOT = VPCD_SLOTS[0];
+export const WAIT_MS = 20_000;
+
+/** Every event the service emitted, with waits for the next matching one. */
+export class CardEventLog {
+  readonly events: CardReaderEvent[] = [];
+  #waiters: { match: (e: CardReaderEvent) => boolean; resolve: (e: CardReaderEvent) => void }[] = [];
+  #cursor = 0;
+
+  readonly push = (event: CardReaderEvent): void => {
+    this.events.push(event);
+    this.#waiters = this.#waiters.filter((w) => {
+      if (!w.match(event)) return true;
+      w.resolve(event);
+      return false;
+    });
+  };
+
+  /** Events after the last `mark()`. */
+  since(): CardReaderEvent[] {
+    return this.events.slice(this.#cursor);
+  }
+
+  mark(): void {
+    this.#cursor = this.events.length;
+  }
+
+  /** The first event after the mark that matches, waiting for it if needed. */
+  next<T extends CardReaderEvent['type']>(type: T, what = type, timeoutMs = WAIT_MS): Promise<Extract<CardReaderEvent, { type: T }>> {
+    const match = (e: CardReaderEvent): boolean => e.type === type;
+    const seen = this.since().find(match);
+    if (seen) return Promise.resolve(seen as Extract<CardReaderEvent, { type: T }>);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no ${what} event within ${timeoutMs} ms; saw ${this.since().map((e) => e.type).join(', ')}`)), timeoutMs);
+      this.#waiters.push({
+        match,
+        resolve: (e) => {
+          clearTimeout(timer);
+          resolve(e as Extract<CardReaderEvent, { type: T }>);
+        },
+      });
+    });
+  }
+
+  /** `card-read` or `card-error`, whichever ends the current tap. */
+  async outcome(timeoutMs = WAIT_MS): Promise<Extract<CardReaderEvent, { type: 'card-read' | 'card-error' }>> {
+    return Promise.race([this.next('card-read', 'card-read', timeoutMs), this.next('card-error', 'card-error', timeoutMs)]);
+  }
+}
+
+export async function startCardService(options: SupervisedReaderServiceOptions = {}): Promise<{ service: SupervisedCardReaderService; log: CardEventLog }> {
+  const log = new CardEventLog();
+  const service = new SupervisedCardReaderService({ readerName: CARD_SLOT.reader, commandTimeoutMs: 5_000, ...options });
+  service.subscribe(log.push);
+  await service.start();
+  if (!service.readers().includes(CARD_SLOT.reader)) await log.next('reader-added');
+  return { service, log };
+}
+
+/** Puts a card image on slot 0 (resolves when pcscd saw it). */
+export async function tapCard(image: CardImage | string, faults?: CardFaults): Promise<VirtualCard> {
+  const loaded = typeof image === 'string' ? await loadCardImage(image) : image;
+  const card = new VirtualCard(loaded, faults ? { faults } : {});
+  await card.insert({ port: CARD_SLOT.port });
+  return card;
+}
