@@ -36,11 +36,11 @@ function spawnServe(args: string[], env: NodeJS.ProcessEnv = process.env): Serve
   const lines: string[] = [];
   const stderr: string[] = [];
   const waiters: { pattern: RegExp; resolve: (l: string) => void }[] = [];
-  createInterface({ input: child.stdout! }).on('line', (line) => {
+  createInterface({ input: child.stdout }).on('line', (line) => {
     lines.push(line);
     for (const w of waiters.filter((x) => x.pattern.test(line))) w.resolve(line);
   });
-  createInterface({ input: child.stderr! }).on('line', (line) => stderr.push(line));
+  createInterface({ input: child.stderr }).on('line', (line) => stderr.push(line));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return {
     child,
