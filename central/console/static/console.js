@@ -182,6 +182,8 @@ function onMessage(m) {
       $('agents').replaceChildren(...m.agents.map((a) => el('li', `${a.name}: ${a.presence}`, { 'data-agent-id': a.id })));
       return;
     case 'offer':
+      // A lasting trace for supervisors and tests: offers can be withdrawn within seconds.
+      document.body.dataset.offersSeen = String(Number(document.body.dataset.offersSeen ?? 0) + 1);
       state.offers.set(m.callId, m);
       renderOffer();
       return;
