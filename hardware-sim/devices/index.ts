@@ -25,6 +25,8 @@ export interface SimDevicesOptions {
   /** Directory of the pty links; default `var/sim/` of the project. */
   readonly ptyDir?: string;
   readonly receiptsDir?: string;
+  /** Receipts of this run go to `<receiptsDir>/run-<UTC time>/` (the printer sim numbers from 1 each run). */
+  readonly now?: () => Date;
   /** false: no printer or cabinet (no socat on this machine); HID only. */
   readonly serial?: boolean;
   readonly log?: (line: string) => void;
@@ -48,7 +50,8 @@ export async function startSimDevices(options: SimDevicesOptions = {}): Promise<
   const serial = options.serial ?? true;
   const log = options.log ?? (() => undefined);
   const ptyDir = path.resolve(options.ptyDir ?? DEFAULT_PTY_DIR);
-  const receiptsDir = path.resolve(options.receiptsDir ?? DEFAULT_RECEIPTS_DIR);
+  const runStamp = (options.now ?? (() => new Date()))().toISOString().replace(/[:.]/g, '-');
+  const receiptsDir = path.join(path.resolve(options.receiptsDir ?? DEFAULT_RECEIPTS_DIR), `run-${runStamp}`);
   if (serial && !socatAvailable()) {
     throw new PtyPairError('socat-missing', 'socat is not installed, so the printer and cabinet cannot get pseudo-terminals: install it (apt-get install socat) or start with --no-serial');
   }

@@ -77,8 +77,8 @@ describe('sim serve (as `npm start` runs it)', () => {
     children.push(serve.child);
     const ready = await serve.lineMatching(/^sim: control API and panel on http:\/\/127\.0\.0\.1:\d+$/);
     const port = /:(\d+)$/.exec(ready)?.[1];
-    expect(serve.lines).toEqual([
-      `sim: printer on ${ptyDir}/printer (receipts in ${dir.path}/receipts)`,
+    expect(serve.lines[0]).toMatch(new RegExp(`^sim: printer on ${ptyDir}/printer \\(receipts in ${dir.path}/receipts/run-\\d{4}-\\d\\d-\\d\\dT[\\d-]+Z\\)$`));
+    expect(serve.lines.slice(1)).toEqual([
       `sim: cabinet controller on ${ptyDir}/cabinet`,
       `sim: HID scanner and help buttons in injected-reports mode over IPC (not kernel uhid): ws://127.0.0.1:${port}/api/hid/ipc`,
       `sim: control API and panel on http://127.0.0.1:${port}`,

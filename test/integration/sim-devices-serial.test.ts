@@ -76,6 +76,7 @@ describe('printer', () => {
     const { json: receipts } = await api<ReceiptEntry[]>('GET', '/api/printer/receipts');
     expect(receipts).toHaveLength(1);
     const [entry] = receipts;
+    expect(path.dirname(entry?.pngPath ?? '')).toMatch(/\/receipts\/run-\d{4}-\d\d-\d\dT[\d-]+Z$/);
     expect(entry?.text).toContain(ticketId);
     expect(entry?.text).toContain('体育西路');
     expect(entry?.text).toContain(`[QR https://kf.metro.example/t/${ticketId}]`);
