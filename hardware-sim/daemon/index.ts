@@ -1,4 +1,4 @@
-/** The sim daemon: card readers (and, later, serial and HID sims) behind one loopback control API. */
+/** The sim daemon: card readers plus the devices passed in (printer, cabinet, HID from `../devices/`) behind one loopback control API. */
 import { CardReaders } from './card-readers.js';
 import { startSimServer, type SimServer } from './server.js';
 import type { SimDevice } from './sim-device.js';
@@ -10,7 +10,7 @@ export { SimRequestError, type SimApiError, type SimDevice } from './sim-device.
 export interface SimDaemonOptions {
   readonly host?: string;
   readonly port?: number;
-  /** More devices beside the card readers (serial, HID sims). */
+  /** More devices beside the card readers: `(await startSimDevices()).devices` from `../devices/index.js`. */
   readonly extraDevices?: readonly SimDevice[];
   readonly log?: (line: string) => void;
 }

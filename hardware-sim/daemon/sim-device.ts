@@ -1,6 +1,6 @@
 /**
  * The seam for simulated devices in the sim daemon. Each device kind (card readers here;
- * D's serial printer/cabinet and HID feeds later) is one `SimDevice`: it adds its routes under
+ * the printer, cabinet and HID devices of `../devices/`) is one `SimDevice`: it adds its routes under
  * `/api/<id>/…` style paths, reports its state for `GET /api/devices`, and stops with the daemon.
  */
 import type { FastifyInstance } from 'fastify';
