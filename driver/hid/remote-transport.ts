@@ -113,6 +113,10 @@ export class RemoteHidTransport implements HidTransport {
     const session = await this.connect();
     const requestId = this.nextRequestId++;
     await new Promise<void>((resolve, reject) => {
+      if (session.ended) {
+        reject(new RemoteHidError('connection-lost', `${device.path}: the connection to the sim daemon dropped`));
+        return;
+      }
       const timer = setTimeout(() => {
         session.pending.delete(requestId);
         reject(new RemoteHidError('open-timeout', `${device.path}: the sim daemon did not answer the open within ${this.options.openTimeoutMs ?? REMOTE_HID_OPEN_TIMEOUT_MS} ms`));

@@ -62,7 +62,7 @@ export class HidIpcHub {
 
   /** Re-reads the transport's device list and tells every client what arrived and what left. */
   devicesChanged(): Promise<void> {
-    this.changes = this.changes.then(async () => {
+    const next = this.changes.then(async () => {
       const now = new Map((await this.transport.enumerate()).map((d) => [d.path, d]));
       for (const [path] of this.known) {
         if (now.has(path)) continue;
@@ -76,7 +76,8 @@ export class HidIpcHub {
       }
       this.known = now;
     });
-    return this.changes;
+    this.changes = next.catch((e: unknown) => this.log(`hid ipc: cannot list devices: ${e instanceof Error ? e.message : String(e)}`));
+    return next;
   }
 
   /** Closes every client socket (the daemon is stopping). */

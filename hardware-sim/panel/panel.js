@@ -161,7 +161,12 @@ function renderCabinet(c) {
   plug.dataset.action = c.plugged ? 'unplug' : 'replug';
 }
 
+let renderedHid = '';
+
 function renderHid(h) {
+  const key = JSON.stringify(h);
+  if (key === renderedHid) return;
+  renderedHid = key;
   $('hidMode').textContent = `Mode: ${h.mode} over loopback IPC (${h.ipcUrl ?? '—'}), not kernel uhid. Kiosk runtimes connected: ${h.ipcClients}.`;
   $('hidDevices').replaceChildren(
     ...h.devices.map((d) =>
