@@ -1,6 +1,7 @@
 /**
  * `npm run -s sim -- <command>`: the hardware sim's control CLI. See docs/hardware-sim.md.
  */
+import { createServer } from 'node:net';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
@@ -118,7 +119,17 @@ interface ServeOptions {
   readonly serial: boolean;
 }
 
+/** Whether the port is free, checked before the ptys are made: a second daemon must not take over the first one's pty links. */
+function portFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.once('error', () => resolve(false));
+    probe.listen({ host: '127.0.0.1', port }, () => probe.close(() => resolve(true)));
+  });
+}
+
 async function serve(options: ServeOptions, io: CliIo): Promise<number> {
+  if (options.port !== 0 && !(await portFree(options.port))) throw new CliError(`port ${options.port} is in use (another sim daemon?); choose one with --port`);
   let devices: SimDevices;
   try {
     devices = await startSimDevices({ serial: options.serial, ...(options.ptyDir ? { ptyDir: options.ptyDir } : {}), ...(options.receiptsDir ? { receiptsDir: options.receiptsDir } : {}), log: io.err });

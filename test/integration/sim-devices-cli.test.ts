@@ -96,6 +96,26 @@ describe('sim serve (as `npm start` runs it)', () => {
     expect(existsSync(path.join(ptyDir, 'cabinet'))).toBe(false);
   });
 
+  it('a second daemon on a busy port refuses before touching the first one’s ptys', async () => {
+    const ptyDir = path.join(dir.path, 'shared-sim');
+    const first = spawnServe(['--port', '0', '--pty-dir', ptyDir]);
+    children.push(first.child);
+    const port = /:(\d+)$/.exec(await first.lineMatching(/control API and panel on/))?.[1] ?? '';
+    const second = spawnServe(['--port', port, '--pty-dir', ptyDir]);
+    children.push(second.child);
+    expect(await second.exited).toBe(1);
+    expect(second.stderr.join('\n')).toContain(`port ${port} is in use`);
+    const cabinet = new SerialCabinetController({ criteria: { path: path.join(ptyDir, 'cabinet') } });
+    await cabinet.start();
+    try {
+      expect(await cabinet.status()).toMatchObject({ ok: true, value: { door: 'closed' } });
+    } finally {
+      await cabinet.stop();
+    }
+    first.child.kill('SIGTERM');
+    expect(await first.exited).toBe(0);
+  });
+
   it('--no-serial runs without printer and cabinet and says so', async () => {
     const serve = spawnServe(['--port', '0', '--no-serial']);
     children.push(serve.child);
