@@ -45,4 +45,22 @@ describe('tap a card, see the balance (real pcscd + vpcd, real runtime, real Chr
     await kiosk.screenshot('balance-en');
     await card.remove();
   });
+
+  it.each([
+    ['garbage', 'unreadable-card'],
+    ['non-transit', 'unsupported-card'],
+  ])('explains a card that answers %s in plain words, without internals', async (image, code) => {
+    const { page } = kiosk;
+    const card = await kiosk.tap(image);
+    const error = page.locator(`[data-testid="card-error"][data-code="${code}"]`);
+    await error.waitFor({ timeout: 20_000 });
+    const text = (await error.innerText()).trim();
+    expect(text.length).toBeGreaterThan(4);
+    expect(text).not.toMatch(/Error|at .*\.ts|[0-9A-F]{4}\b|undefined|null/);
+    expect(await page.getByTestId('balance').count()).toBe(0);
+    await kiosk.screenshot(`card-error-${code}`);
+    await card.remove();
+    await page.getByTestId('home').click();
+    await page.locator('main[data-screen="menu"], main[data-screen="attract"]').waitFor();
+  });
 });

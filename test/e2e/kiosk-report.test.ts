@@ -60,6 +60,8 @@ describe('report a fault at the kiosk (real runtime, store and central; real Chr
     expect(ticketId.startsWith('GZ0102-')).toBe(true);
     expect(await page.getByTestId('qr').getAttribute('data-qr')).toContain(`/t/${ticketId}`);
     await page.locator('[data-testid="qr"] svg').waitFor();
+    // This kiosk has no printer: the screen says so and keeps the QR code in front.
+    await page.getByRole('button', { name: '重新打印' }).waitFor();
     await kiosk.screenshot('report-done');
 
     const { store } = kiosk.runtime.parts;
