@@ -126,6 +126,32 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 2,
+    name: 'draft ids of tickets and ratings; technicians from the change feed',
+    async up(tx) {
+      // The down-cursor goes back to 0: the feed now includes `technician` changes, and those
+      // sent before this version must be fetched too. Every cache change applies idempotently.
+      await tx.exec(`
+        ALTER TABLE tickets ADD COLUMN draft_id TEXT;
+        CREATE UNIQUE INDEX tickets_by_draft ON tickets (draft_id) WHERE draft_id IS NOT NULL;
+        ALTER TABLE ratings ADD COLUMN draft_id TEXT;
+        CREATE UNIQUE INDEX ratings_by_draft ON ratings (draft_id) WHERE draft_id IS NOT NULL;
+
+        CREATE TABLE technicians (
+          id TEXT PRIMARY KEY,
+          name TEXT NOT NULL,
+          active INTEGER NOT NULL CHECK (active IN (0, 1)),
+          key_hex TEXT NOT NULL,
+          pin_hash TEXT NOT NULL,
+          updated_at TEXT NOT NULL,
+          cursor INTEGER NOT NULL
+        ) STRICT;
+
+        DELETE FROM kiosk_meta WHERE key = 'down-cursor';
+      `);
+    },
+  },
 ];
 
 /** Runs every migration above the file's `user_version`, each in its own transaction. */

@@ -1,4 +1,4 @@
-import type { AuditEntry, DeviceEvent } from '../../shared/sync.js';
+import type { AuditEntry, DeviceEvent, OutboxPayload } from '../../shared/sync.js';
 import type { Rating, Ticket, TicketCategory, TicketId } from '../../shared/ticket.js';
 import type { SqliteDriver, SqliteTx } from './sqlite-port.js';
 import type { OutboxState } from './outbox-types.js';
@@ -57,10 +57,11 @@ function toLocalTicket(r: TicketRow): LocalTicket {
   };
 }
 
-export async function insertTicket(tx: SqliteTx, outboxSeq: number, ticket: Ticket, cardHash: string | null): Promise<void> {
+/** `draftId`: the flow's id of the draft this ticket was made from (unique), or null. */
+export async function insertTicket(tx: SqliteTx, outboxSeq: number, ticket: Ticket, cardHash: string | null, draftId: string | null = null): Promise<void> {
   await tx.run(
-    `INSERT INTO tickets (id, outbox_seq, category, description, phone, card_hash, card_masked, card_family, station_id, kiosk_id, language, fault_key, created_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO tickets (id, outbox_seq, category, description, phone, card_hash, card_masked, card_family, station_id, kiosk_id, language, fault_key, created_at, draft_id)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     [
       ticket.id,
       outboxSeq,
@@ -75,12 +76,13 @@ export async function insertTicket(tx: SqliteTx, outboxSeq: number, ticket: Tick
       ticket.language,
       ticket.faultKey ?? null,
       ticket.createdAt,
+      draftId,
     ],
   );
 }
 
-export async function insertRating(tx: SqliteTx, outboxSeq: number, rating: Rating): Promise<void> {
-  await tx.run('INSERT INTO ratings (id, outbox_seq, score, service, reason, ticket_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)', [
+export async function insertRating(tx: SqliteTx, outboxSeq: number, rating: Rating, draftId: string | null = null): Promise<void> {
+  await tx.run('INSERT INTO ratings (id, outbox_seq, score, service, reason, ticket_id, created_at, draft_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)', [
     rating.id,
     outboxSeq,
     rating.score,
@@ -88,7 +90,17 @@ export async function insertRating(tx: SqliteTx, outboxSeq: number, rating: Rati
     rating.reason,
     rating.ticketId,
     rating.createdAt,
+    draftId,
   ]);
+}
+
+/**
+ * The ticket (or rating) already made from a draft id, as it went into the outbox. The outbox
+ * payload is the record as sent (after central's ack its card number is masked).
+ */
+export async function findOutboxPayloadByDraft(tx: SqliteTx, table: 'tickets' | 'ratings', draftId: string): Promise<OutboxPayload | null> {
+  const row = await tx.get<{ payload: string }>(`SELECT o.payload FROM ${table} r JOIN outbox o ON o.seq = r.outbox_seq WHERE r.draft_id = ?`, [draftId]);
+  return row ? (JSON.parse(row.payload) as OutboxPayload) : null;
 }
 
 export async function insertDeviceEvent(tx: SqliteTx, outboxSeq: number, id: string, event: DeviceEvent, createdAt: string): Promise<void> {

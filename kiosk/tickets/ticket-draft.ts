@@ -11,9 +11,15 @@ export interface TicketDraft {
   readonly language: 'zh' | 'en';
   /** For device faults: one open ticket per fault key. */
   readonly faultKey?: string;
+  /**
+   * The flow's id of this draft (1–128 printable ASCII characters, e.g. a UUIDv7). Creating a
+   * ticket again with the same `draftId` returns the ticket the first call made and stores
+   * nothing new (a flow restored after a crash may ask twice).
+   */
+  readonly draftId?: string;
 }
 
-export type TicketDraftErrorCode = 'invalid-category' | 'description-too-long' | 'invalid-text' | 'invalid-phone' | 'invalid-card' | 'invalid-language' | 'invalid-fault-key';
+export type TicketDraftErrorCode = 'invalid-category' | 'description-too-long' | 'invalid-text' | 'invalid-phone' | 'invalid-card' | 'invalid-language' | 'invalid-fault-key' | 'invalid-draft-id';
 
 /** Why a draft was refused; `field` names what the passenger (or flow) should fix. */
 export interface TicketDraftError {
@@ -30,8 +36,15 @@ export function isStorableText(s: unknown): s is string {
   return typeof s === 'string' && !LONE_SURROGATE.test(s);
 }
 
+export type ValidTicketDraft = Required<Omit<TicketDraft, 'faultKey' | 'draftId'>> & { faultKey: string | null; draftId: string | null };
+
+/** A draft or rating id as the flows make them: 1–128 printable ASCII characters. */
+export function isDraftId(v: unknown): v is string {
+  return typeof v === 'string' && /^[\x21-\x7e]{1,128}$/.test(v);
+}
+
 /** Validates a draft and returns it normalised (phone without spaces, null for absent parts). */
-export function validateTicketDraft(draft: TicketDraft): Result<Required<Omit<TicketDraft, 'faultKey'>> & { faultKey: string | null }, TicketDraftError> {
+export function validateTicketDraft(draft: TicketDraft): Result<ValidTicketDraft, TicketDraftError> {
   const fail = (code: TicketDraftErrorCode, field: string, message: string) => err({ code, field, message });
   if (!(TICKET_CATEGORIES as readonly string[]).includes(draft.category)) return fail('invalid-category', 'category', `unknown category`);
   if (draft.language !== 'zh' && draft.language !== 'en') return fail('invalid-language', 'language', 'language must be zh or en');
@@ -61,5 +74,7 @@ export function validateTicketDraft(draft: TicketDraft): Result<Required<Omit<Ti
   if (faultKey !== null && (!isStorableText(faultKey) || faultKey.length === 0 || faultKey.length > 200)) {
     return fail('invalid-fault-key', 'faultKey', 'the fault key must be 1 to 200 characters');
   }
-  return ok({ category: draft.category, description: draft.description, phone, card, language: draft.language, faultKey });
+  const draftId = draft.draftId ?? null;
+  if (draftId !== null && !isDraftId(draftId)) return fail('invalid-draft-id', 'draftId', 'the draft id must be 1 to 128 printable ASCII characters');
+  return ok({ category: draft.category, description: draft.description, phone, card, language: draft.language, faultKey, draftId });
 }

@@ -3,8 +3,8 @@ import { makeTicketId, parseTicketId, type Rating, type Ticket, type TicketId, t
 import { err, ok, type Result } from '../../shared/result.js';
 import { uuidv7 } from '../../shared/ids.js';
 import type { KioskStore } from '../store/kiosk-store.js';
-import { findTicket, findTicketByFaultKey, findTicketsByCardHash, insertAuditEntry, insertDeviceEvent, insertRating, insertTelemetry, insertTicket, type LocalTicket } from '../store/records.js';
-import { validateTicketDraft, isStorableText, type TicketDraft, type TicketDraftError } from './ticket-draft.js';
+import { findOutboxPayloadByDraft, findTicket, findTicketByFaultKey, findTicketsByCardHash, insertAuditEntry, insertDeviceEvent, insertRating, insertTelemetry, insertTicket, type LocalTicket } from '../store/records.js';
+import { validateTicketDraft, isDraftId, isStorableText, type TicketDraft, type TicketDraftError } from './ticket-draft.js';
 import { shanghaiDate } from './local-date.js';
 import { faqCategories, searchFaq, type FaqHit, type FaqQuery } from './faq-search.js';
 
@@ -38,7 +38,17 @@ export interface TicketStatusView {
   readonly local: LocalTicket | null;
 }
 
+/** What `createTicket` gives back. */
+export interface CreatedTicket {
+  readonly ticket: Ticket;
+  readonly id: TicketId;
+  /** True when the draft id had already made this ticket (nothing new was stored). */
+  readonly duplicate: boolean;
+}
+
 export interface RatingDraft {
+  /** The flow's id of this rating: saving again with the same id returns the first rating and stores nothing. */
+  readonly ratingId?: string;
   readonly score: number;
   readonly service: Rating['service'];
   readonly reason?: string | null;
@@ -85,7 +95,13 @@ export class TicketService {
   }
 
   /** Validates, makes the id, stores ticket + outbox row atomically. Resolves after the fsync'd COMMIT. */
-  async createTicket(draft: TicketDraft): Promise<Result<{ ticket: Ticket; id: TicketId }, TicketDraftError | StoreFailure>> {
+  /**
+   * Validates, makes the id, stores ticket + outbox row atomically. Resolves after the fsync'd
+   * COMMIT. With a `draftId` already used, resolves with that first ticket (`duplicate: true`)
+   * and stores nothing: the check and the insert are in one `BEGIN IMMEDIATE` transaction, and
+   * the column is UNIQUE, so two calls at once (or two processes) still make one ticket.
+   */
+  async createTicket(draft: TicketDraft): Promise<Result<CreatedTicket, TicketDraftError | StoreFailure>> {
     const valid = validateTicketDraft(draft);
     if (!valid.ok) return valid;
     const d = valid.value;
@@ -93,7 +109,11 @@ export class TicketService {
     const localDate = shanghaiDate(nowMs);
     const cardHash = d.card ? this.store.cardHash(d.card.cardNumber) : null;
     try {
-      const ticket = await this.store.write(async (w) => {
+      const made = await this.store.write(async (w): Promise<{ ticket: Ticket; duplicate: boolean }> => {
+        if (d.draftId !== null) {
+          const earlier = await findOutboxPayloadByDraft(w.tx, 'tickets', d.draftId);
+          if (earlier?.kind === 'ticket') return { ticket: earlier.ticket, duplicate: true };
+        }
         const counter = await w.nextCounter(`ticket-day:${localDate}`);
         if (counter > MAX_DAILY_COUNTER) throw new CounterExhausted();
         const t: Ticket = {
@@ -109,10 +129,10 @@ export class TicketService {
           ...(d.faultKey !== null ? { faultKey: d.faultKey } : {}),
         };
         const { seq } = await w.appendOutbox({ kind: 'ticket', ticket: t }, t.createdAt);
-        await insertTicket(w.tx, seq, t, cardHash);
-        return t;
+        await insertTicket(w.tx, seq, t, cardHash, d.draftId);
+        return { ticket: t, duplicate: false };
       });
-      return ok({ ticket, id: ticket.id });
+      return ok({ ticket: made.ticket, id: made.ticket.id, duplicate: made.duplicate });
     } catch (error) {
       if (error instanceof CounterExhausted) return err({ code: 'ticket-counter-exhausted', message: 'this kiosk has filed the most tickets one day allows' });
       return err(storeFailure(error));
@@ -126,6 +146,8 @@ export class TicketService {
     if (reason !== null && (!isStorableText(reason) || [...reason].length > 500)) return err({ code: 'invalid-rating', field: 'reason', message: 'reason must be at most 500 characters' });
     const ticketId = draft.ticketId ?? null;
     if (ticketId !== null && parseTicketId(ticketId) !== ticketId) return err({ code: 'invalid-rating', field: 'ticketId', message: 'not a ticket id' });
+    const draftId = draft.ratingId ?? null;
+    if (draftId !== null && !isDraftId(draftId)) return err({ code: 'invalid-rating', field: 'ratingId', message: 'the rating id must be 1 to 128 printable ASCII characters' });
     const nowMs = this.store.now();
     const rating: Rating = {
       id: uuidv7(nowMs),
@@ -136,13 +158,17 @@ export class TicketService {
       kioskId: this.kiosk.kioskId,
       createdAt: this.iso(nowMs),
     };
-    return this.guard(async () => {
-      await this.store.write(async (w) => {
+    return this.guard(() =>
+      this.store.write(async (w) => {
+        if (draftId !== null) {
+          const earlier = await findOutboxPayloadByDraft(w.tx, 'ratings', draftId);
+          if (earlier?.kind === 'rating') return earlier.rating;
+        }
         const { seq } = await w.appendOutbox({ kind: 'rating', rating }, rating.createdAt);
-        await insertRating(w.tx, seq, rating);
-      });
-      return rating;
-    });
+        await insertRating(w.tx, seq, rating, draftId);
+        return rating;
+      }),
+    );
   }
 
   async recordDeviceEvent(event: DeviceEvent): Promise<Result<{ id: string; seq: number }, RecordError>> {
