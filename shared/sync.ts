@@ -132,6 +132,11 @@ export interface ChangesResponse {
   readonly serverTime: string;
 }
 
+/** A page of the change feed when the kiosk asked with `?types=` (technician changes included). */
+export interface AnyChangesResponse extends Omit<ChangesResponse, 'changes'> {
+  readonly changes: readonly AnyDownChange[];
+}
+
 export interface ApiError {
   readonly error: { readonly code: string; readonly message: string };
 }

@@ -19,9 +19,12 @@ export interface TechnicianFeedFailure {
 }
 
 /**
- * Pulls `technician` changes from central's change feed (`types=technician`) into the registry.
- * Until C1's down-sync handles the type, the runtime calls `pull()` after each sync cycle.
- * A malformed page changes nothing.
+ * Pulls `technician` changes from central's change feed (`types=technician`) into a separate
+ * registry file. A malformed page changes nothing.
+ *
+ * @deprecated The kiosk's `SyncWorker` now asks for technician changes with the rest of the
+ * feed and keeps them in the kiosk store; use `new StoreTechnicianRegistry(store.caches)` and
+ * drop this feed. Kept working so existing callers compile and behave as before.
  */
 export class TechnicianFeed {
   constructor(private readonly options: TechnicianFeedOptions) {}

@@ -75,6 +75,25 @@ export class SqliteTechnicianRegistry implements TechnicianRegistry {
   }
 }
 
+/** Where the kiosk store keeps the technicians its down-sync received (`store.caches`). */
+export interface TechnicianSource {
+  technician(technicianId: string): Promise<TechnicianCredential | null>;
+}
+
+/**
+ * D's `TechnicianRegistry` over the kiosk store: C1's sync worker asks for `technician` changes
+ * with the rest of the feed and applies them with the same cursor, in the same transaction, so
+ * no separate feed or file is needed. `new StoreTechnicianRegistry(store.caches)`.
+ */
+export class StoreTechnicianRegistry implements TechnicianRegistry {
+  constructor(private readonly source: TechnicianSource) {}
+
+  async lookup(technicianId: string): Promise<TechnicianRecord | null> {
+    const t = await this.source.technician(technicianId);
+    return t ? { technicianId: t.technicianId, name: t.name, active: t.active, keyHex: t.keyHex, pinHash: t.pinHash } : null;
+  }
+}
+
 export function isTechnicianCredential(v: unknown): v is TechnicianCredential {
   if (typeof v !== 'object' || v === null) return false;
   const t = v as Record<string, unknown>;

@@ -1,4 +1,4 @@
-import type { BlocklistEntry, ChangesResponse, DownChange, FaqArticle } from '../../shared/sync.js';
+import type { AnyChangesResponse, AnyDownChange, BlocklistEntry, FaqArticle, TechnicianCredential } from '../../shared/sync.js';
 import type { TicketStatus, TicketStatusUpdate, TicketId } from '../../shared/ticket.js';
 import { assertNever } from '../../shared/result.js';
 import type { SqliteDriver, SqliteTx } from './sqlite-port.js';
@@ -30,7 +30,7 @@ export class DownSyncCache {
   }
 
   /** Applies one page of changes and moves the cursor, in one transaction: all of it or none. */
-  apply(page: ChangesResponse): Promise<number> {
+  apply(page: AnyChangesResponse): Promise<number> {
     const at = new Date(this.now()).toISOString();
     return this.db.transaction(async (tx) => {
       for (const change of page.changes) await applyChange(tx, change);
@@ -64,6 +64,19 @@ export class DownSyncCache {
     return Object.fromEntries(rows.map((r) => [r.key, JSON.parse(r.value) as unknown]));
   }
 
+  /** A technician central provisioned to this kiosk (card key and PIN hash, never the PIN), or null. */
+  async technician(technicianId: string): Promise<TechnicianCredential | null> {
+    const r = await this.db.get<{ id: string; name: string; active: number; key_hex: string; pin_hash: string; updated_at: string }>(
+      'SELECT id, name, active, key_hex, pin_hash, updated_at FROM technicians WHERE id = ?',
+      [technicianId],
+    );
+    return r ? { technicianId: r.id, name: r.name, active: r.active === 1, keyHex: r.key_hex, pinHash: r.pin_hash, updatedAt: r.updated_at } : null;
+  }
+
+  async technicianCount(): Promise<number> {
+    return (await this.db.get<{ n: number }>('SELECT COUNT(*) AS n FROM technicians'))?.n ?? 0;
+  }
+
   /** The blocklist entry for a card number (as the family prints it), or null. */
   async blocked(cardNumber: string): Promise<BlocklistEntry | null> {
     const row = await this.db.get<{ card_number: string; reason: string }>('SELECT card_number, reason FROM blocklist_cache WHERE card_number = ?', [cardNumber]);
@@ -71,7 +84,7 @@ export class DownSyncCache {
   }
 }
 
-async function applyChange(tx: SqliteTx, change: DownChange): Promise<void> {
+async function applyChange(tx: SqliteTx, change: AnyDownChange): Promise<void> {
   switch (change.type) {
     case 'ticket-status': {
       const u = change.update;
@@ -110,6 +123,16 @@ async function applyChange(tx: SqliteTx, change: DownChange): Promise<void> {
           change.entry.reason,
         ]);
       return;
+    case 'technician': {
+      const t = change.technician;
+      await tx.run(
+        `INSERT INTO technicians (id, name, active, key_hex, pin_hash, updated_at, cursor) VALUES (?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET name = excluded.name, active = excluded.active, key_hex = excluded.key_hex, pin_hash = excluded.pin_hash,
+           updated_at = excluded.updated_at, cursor = excluded.cursor WHERE excluded.cursor >= technicians.cursor`,
+        [t.technicianId, t.name, t.active ? 1 : 0, t.keyHex, t.pinHash, t.updatedAt, change.cursor],
+      );
+      return;
+    }
     default:
       assertNever(change, 'down-sync change');
   }

@@ -1,4 +1,5 @@
-import type { ChangesResponse, DownChange, IngestAck, IngestReject, IngestResponse } from '../../shared/sync.js';
+import type { AnyChangesResponse, AnyDownChange, IngestAck, IngestReject, IngestResponse } from '../../shared/sync.js';
+import { isTechnicianCredential } from '../maintenance/technician-registry.js';
 import { TICKET_STATUSES } from '../../shared/ticket.js';
 
 // Central is trusted but the path to it is not: a truncated or garbled answer must change nothing.
@@ -27,7 +28,7 @@ function isText(v: unknown): v is { zh: string; en: string } {
   return isObj(v) && isStr(v.zh) && isStr(v.en);
 }
 
-function isChange(v: unknown): v is DownChange {
+function isChange(v: unknown): v is AnyDownChange {
   if (!isObj(v) || !isInt(v.cursor)) return false;
   switch (v.type) {
     case 'ticket-status': {
@@ -42,14 +43,16 @@ function isChange(v: unknown): v is DownChange {
       return isObj(v.config);
     case 'blocklist':
       return typeof v.deleted === 'boolean' && isObj(v.entry) && isStr(v.entry.cardNumber) && isStr(v.entry.reason);
+    case 'technician':
+      return isTechnicianCredential(v.technician);
     default:
       return false;
   }
 }
 
-export function asChangesResponse(v: unknown): ChangesResponse | null {
+export function asChangesResponse(v: unknown): AnyChangesResponse | null {
   if (!isObj(v) || !Array.isArray(v.changes) || !isInt(v.cursor) || typeof v.more !== 'boolean' || !isTime(v.serverTime)) return null;
-  return v.changes.every(isChange) ? (v as unknown as ChangesResponse) : null;
+  return v.changes.every(isChange) ? (v as unknown as AnyChangesResponse) : null;
 }
 
 export function asHealth(v: unknown): { serverTime: string } | null {

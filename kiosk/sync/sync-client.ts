@@ -1,4 +1,4 @@
-import type { ChangesResponse, IngestResponse, SyncItem } from '../../shared/sync.js';
+import { DOWN_CHANGE_TYPES, type AnyChangesResponse, type AnyDownChange, type IngestResponse, type SyncItem } from '../../shared/sync.js';
 import { err, ok, type Result } from '../../shared/result.js';
 import { parseRetryAfter } from './backoff.js';
 import type { SyncFault } from './sync-fault.js';
@@ -14,6 +14,8 @@ export interface SyncClientOptions {
   readonly now?: () => number;
   /** Per request, including reading the body. Default 15 s. */
   readonly timeoutMs?: number;
+  /** Change types asked for in down-sync (`?types=`). Default: every type, technicians included. */
+  readonly changeTypes?: readonly AnyDownChange['type'][];
 }
 
 /** A successful exchange, with the kiosk's clock on either side for the clock offset. */
@@ -41,8 +43,9 @@ export class SyncClient {
     return this.request(`/v1/kiosks/${encodeURIComponent(this.options.kioskId)}/batches`, { method: 'POST', body: JSON.stringify({ items }) }, asIngestResponse, signal);
   }
 
-  getChanges(cursor: number, limit: number, signal?: AbortSignal): Promise<Result<Exchange<ChangesResponse>, SyncFault>> {
-    const q = `cursor=${Math.max(0, Math.trunc(cursor))}&limit=${Math.max(1, Math.trunc(limit))}`;
+  getChanges(cursor: number, limit: number, signal?: AbortSignal): Promise<Result<Exchange<AnyChangesResponse>, SyncFault>> {
+    const types = [...new Set(this.options.changeTypes ?? DOWN_CHANGE_TYPES)].join(',');
+    const q = `cursor=${Math.max(0, Math.trunc(cursor))}&limit=${Math.max(1, Math.trunc(limit))}&types=${types}`;
     return this.request(`/v1/kiosks/${encodeURIComponent(this.options.kioskId)}/changes?${q}`, { method: 'GET' }, asChangesResponse, signal);
   }
 
