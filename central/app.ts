@@ -1,7 +1,7 @@
 import Fastify from 'fastify';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { authenticateKiosk, authenticateStaff, hashToken, sameHash } from './api/auth.js';
-import { installErrorHandlers } from './api/errors.js';
+import { apiError, installErrorHandlers } from './api/errors.js';
 import { kioskHandlers } from './api/kiosk-routes.js';
 import { buildOpenApiDocument } from './api/openapi.js';
 import { OPERATIONS } from './api/operations.js';
@@ -12,6 +12,7 @@ import { technicianHandlers } from './technicians/routes.js';
 import { schemaCompiler } from './api/validation.js';
 import { registerCallRoutes } from './calls/index.js';
 import { registerStaffPage } from './staff/page.js';
+import { registerTicketPage } from './public/ticket-page.js';
 import type { CentralStorage } from './storage/types.js';
 
 export interface CentralAppOptions {
@@ -23,11 +24,25 @@ export interface CentralAppOptions {
   readonly now?: () => Date;
   /** Fastify's request log (pino) on stdout; off by default. */
   readonly logger?: boolean;
+  /** Requests per client address per minute to the public ticket page `/t/:ticketId`. Default 120. */
+  readonly ticketPagePerMinute?: number;
 }
 
 /** Builds central's Fastify app (routes, validation, errors, staff page, call routes) without listening. */
 export async function buildCentralApp(options: CentralAppOptions): Promise<FastifyInstance> {
-  const app = Fastify({ logger: options.logger ?? false, bodyLimit: BODY_LIMIT_BYTES, return503OnClosing: true });
+  // forceCloseConnections: close() destroys every open socket (keep-alive, or a client that
+  // stopped mid-request) instead of waiting for its timeout; return503OnClosing answers the rest.
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: BODY_LIMIT_BYTES,
+    return503OnClosing: true,
+    forceCloseConnections: true,
+    // The router's own errors (an overlong path parameter, a malformed URL) as ApiErrors that never echo the URL.
+    frameworkErrors: (error, _request, reply) => {
+      const tooLong = error.code === 'FST_ERR_MAX_PARAM_LENGTH';
+      void (reply as FastifyReply).code(tooLong ? 414 : 400).send(apiError(tooLong ? 'uri-too-long' : 'bad-url', tooLong ? 'a part of the path is too long' : 'the URL is malformed'));
+    },
+  });
   app.setValidatorCompiler(schemaCompiler());
   app.removeContentTypeParser('text/plain');
   installErrorHandlers(app);
@@ -62,6 +77,7 @@ export async function buildCentralApp(options: CentralAppOptions): Promise<Fasti
   const openApi = buildOpenApiDocument();
   app.get('/v1/openapi.json', () => Promise.resolve(openApi));
   registerStaffPage(app);
+  registerTicketPage(app, { storage: options.storage, ...(options.ticketPagePerMinute !== undefined ? { perMinute: options.ticketPagePerMinute } : {}) });
   await registerCallRoutes(app, {
     dataDir: options.dataDir,
     authenticateKiosk: async (kioskId, token) => {

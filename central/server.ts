@@ -26,6 +26,8 @@ export interface StartCentralOptions {
   readonly dataDir?: string;
   readonly now?: () => Date;
   readonly logger?: boolean;
+  /** Requests per client address per minute to the public ticket page. Default 120. */
+  readonly ticketPagePerMinute?: number;
 }
 
 export interface RunningCentral {
@@ -52,7 +54,14 @@ export async function startCentral(options: StartCentralOptions): Promise<Runnin
   const storage = await openCentralStorage(options.storage);
   try {
     await seedKiosks(storage, options.kiosks ?? [], now());
-    const app = await buildCentralApp({ storage, staffToken: options.staffToken ?? null, dataDir, now, logger: options.logger ?? false });
+    const app = await buildCentralApp({
+      storage,
+      staffToken: options.staffToken ?? null,
+      dataDir,
+      now,
+      logger: options.logger ?? false,
+      ...(options.ticketPagePerMinute !== undefined ? { ticketPagePerMinute: options.ticketPagePerMinute } : {}),
+    });
     const host = options.host ?? '127.0.0.1';
     await app.listen({ host, port: options.port ?? 0 });
     const address = app.server.address();
