@@ -42,9 +42,17 @@ export interface KioskConfig {
   readonly printerPath: string | null;
   /** Serial device of the cabinet controller; null: none. */
   readonly cabinetPath: string | null;
+  /** QR scanner and help buttons: the USB HID devices (node-hid), the sim daemon's HID IPC socket, or none. */
+  readonly hid: HidConfig | null;
   /** Folder for the SQLite store and the persisted session; a relative path is taken from the working directory. */
   readonly dataDir: string;
 }
+
+/** Where the kiosk finds its HID devices. */
+export type HidConfig =
+  | { readonly transport: 'node-hid' }
+  /** The sim daemon's loopback HID IPC socket, e.g. `ws://127.0.0.1:8090/api/hid/ipc`. */
+  | { readonly transport: 'remote'; readonly url: string };
 
 /** A config file that cannot be used; `problems` lists every field that is wrong. */
 export class ConfigError extends Error {

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { ConfigError, LANGUAGES, type KioskConfig, type Language } from './kiosk-config.js';
+import { ConfigError, LANGUAGES, type HidConfig, type KioskConfig, type Language } from './kiosk-config.js';
 
 type Raw = Readonly<Record<string, unknown>>;
 
@@ -98,6 +98,22 @@ class FieldReader {
     return new FieldReader(v as Raw, `${this.prefix}${key}.`);
   }
 
+  /** `hid`: absent → node-hid; null → none; `{ transport: 'node-hid' }` or `{ transport: 'remote', url: 'ws://127.0.0.1:…' }`. */
+  hid(key: string): HidConfig | null {
+    const v = this.get(key);
+    if (v === undefined) return { transport: 'node-hid' };
+    if (v === null) return null;
+    const o = v as Raw;
+    if (typeof v === 'object' && !Array.isArray(v)) {
+      if (o['transport'] === 'node-hid' && Object.keys(o).length === 1) return { transport: 'node-hid' };
+      if (o['transport'] === 'remote' && Object.keys(o).length === 2 && typeof o['url'] === 'string' && /^ws:\/\/(127\.0\.0\.1|localhost|\[::1\]):\d+\//.test(o['url'])) {
+        return { transport: 'remote', url: o['url'] };
+      }
+    }
+    this.fail(key, 'null, {"transport":"node-hid"} or {"transport":"remote","url":"ws://127.0.0.1:<port>/…"}', v);
+    return null;
+  }
+
   unknownKeys(known: readonly string[]): void {
     for (const k of Object.keys(this.raw)) {
       if (!known.includes(k)) this.problems.push(`${this.prefix}${k} is not a known setting (known: ${known.join(', ')})`);
@@ -122,6 +138,7 @@ const KNOWN = [
   'readerName',
   'printerPath',
   'cabinetPath',
+  'hid',
   'dataDir',
 ] as const;
 
@@ -154,6 +171,7 @@ export function parseKioskConfig(value: unknown, source: string): KioskConfig {
     readerName: r.optionalText('readerName', null),
     printerPath: r.optionalText('printerPath', null),
     cabinetPath: r.optionalText('cabinetPath', null),
+    hid: r.hid('hid'),
     dataDir: r.text('dataDir'),
   };
   r.unknownKeys(KNOWN);

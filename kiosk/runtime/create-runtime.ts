@@ -6,21 +6,31 @@ import type { CardReaderService } from '../../shared/card-reader.js';
 import type { ReceiptPrinter } from '../../shared/devices.js';
 import { EscPosPrinter } from '../../driver/printer/escpos-printer.js';
 import { ticketReceipt } from '../../driver/printer/ticket-receipt.js';
-import { PcscCardReaderService } from '../../driver/pcsc/reader-service.js';
+import { SupervisedCardReaderService } from '../../driver/pcsc/supervised-service.js';
 import { diagnose, shanghaiDate } from '../card/diagnose.js';
 import type { KioskConfig } from '../config/index.js';
+import { FaultMonitor } from '../health/fault-monitor.js';
+import { faultPortsFromTicketService } from '../health/ticket-service-port.js';
+import { RecentLog } from '../maintenance/log-buffer.js';
+import { FileServiceModeStore } from '../maintenance/service-mode.js';
 import { toScreenModel } from '../flows/screen-model.js';
 import type { SessionOptions } from '../flows/session.js';
 import { categoryLabel } from '../i18n/labels.js';
 import { KioskStore } from '../store/index.js';
 import { SyncClient, SyncWorker } from '../sync/index.js';
 import { TicketService } from '../tickets/index.js';
+import { createCallMachine } from './call-wiring.js';
+import { cabinetFor, hidDevicesFor, hidTransportFor, KioskDevices } from './devices.js';
 import { DraftLedger } from './draft-ledger.js';
 import { createFlowEngine } from './flow-engine.js';
 import { createFlowPorts, noPrinter, printerPort } from './flow-ports.js';
 import { KioskRuntime } from './kiosk-runtime.js';
 import { createJsonLogger, type Logger } from './logger.js';
+import { wireMaintenance, type MaintenanceWiring } from './maintenance-wiring.js';
+import { ServiceGate } from './service-gate.js';
 import { SessionFile } from './session-file.js';
+import type { CardApduChannel } from './technician-gate.js';
+import { TechnicianFeedPump } from './technician-feed-pump.js';
 
 /** The built UI, `dist/ui` at the project root. */
 export const DEFAULT_UI_DIR = fileURLToPath(new URL('../../dist/ui', import.meta.url));
@@ -30,6 +40,12 @@ export interface CreateRuntimeOptions {
   readonly staticDir?: string;
   /** A reader service to use instead of the PC/SC one (a benchmark feeding card events itself). */
   readonly cardReader?: CardReaderService;
+  /** APDUs to the card in the field (technician card); defaults to the PC/SC service's own when it has one. */
+  readonly cardChannel?: CardApduChannel | null;
+  /** Whether to run the fault monitor (default: yes). */
+  readonly faultMonitor?: boolean;
+  /** Settings of the call flow (tests shorten the media deadline). */
+  readonly call?: { readonly mediaTimeoutMs?: number; readonly connectTimeoutMs?: number };
   /** Whether to start the sync worker (default: yes). */
   readonly sync?: boolean;
   /** Extra session options (G's call flow, D's maintenance flow). */
@@ -43,22 +59,29 @@ export interface CreateRuntimeOptions {
  * started here; call `start()` on the result.
  */
 export async function createKioskRuntime(config: KioskConfig, options: CreateRuntimeOptions = {}): Promise<KioskRuntime> {
-  const logger = options.logger ?? createJsonLogger('kiosk');
+  const recentLog = new RecentLog();
+  const logger = recentLog.tee(options.logger ?? createJsonLogger('kiosk'));
   const now = options.now ?? Date.now;
   const dataDir = resolve(config.dataDir);
   await mkdir(dataDir, { recursive: true });
 
   const store = await KioskStore.open({ path: join(dataDir, 'kiosk.sqlite'), now });
+  let maintenance: MaintenanceWiring | null = null;
+  const hidTransport = await hidTransportFor(config.hid, logger);
   try {
     const tickets = new TicketService(store, { kioskId: config.kioskId, kioskCode: config.kioskCode, stationId: config.stationId });
     const ledger = await DraftLedger.open(join(dataDir, 'ticket-drafts.json'));
     const sessionFile = new SessionFile(join(dataDir, 'session.json'));
     const saved = await sessionFile.load();
     if (!saved.ok) logger.warn('saved session unreadable; starting fresh', { reason: saved.reason });
+    const serviceGate = new ServiceGate(new FileServiceModeStore(join(dataDir, 'service-mode.json')));
+    await serviceGate.load();
 
     const printer: ReceiptPrinter | null = config.printerPath
       ? new EscPosPrinter({ criteria: { path: config.printerPath }, log: (line) => logger.info(line, { device: 'printer' }) })
       : null;
+    const cabinet = cabinetFor(config.cabinetPath, logger);
+    const hid = hidDevicesFor(hidTransport, logger);
     const station = config.stationName;
 
     const ports = createFlowPorts({
@@ -87,12 +110,70 @@ export async function createKioskRuntime(config: KioskConfig, options: CreateRun
       },
     });
 
+    const supervised =
+      options.cardReader === undefined
+        ? new SupervisedCardReaderService({ readerName: config.readerName, log: (level, message) => logger[level](message, { component: 'card-reader' }) })
+        : null;
+    const cardReader: CardReaderService = options.cardReader ?? supervised!;
+    const cardChannel: CardApduChannel | null = options.cardChannel !== undefined ? options.cardChannel : channelOf(cardReader);
+
+    const syncClient = options.sync === false ? null : new SyncClient({ baseUrl: config.central.url, kioskId: config.kioskId, token: config.central.token });
+    const sync = syncClient ? new SyncWorker({ store, client: syncClient }) : null;
+
+    const monitor =
+      options.faultMonitor === false
+        ? null
+        : new FaultMonitor(faultPortsFromTicketService(tickets, () => new Date(now()), (line) => logger.info(line, { component: 'fault-monitor' })));
+    const devices = new KioskDevices({
+      printer,
+      cabinet,
+      hid,
+      hidTransport,
+      cardReader,
+      monitor,
+      backlog: async () => {
+        const stats = await store.outbox.stats();
+        return { oldestPendingAt: stats.oldestPendingAt, clockOffsetMs: stats.clockOffsetMs };
+      },
+      logger,
+    });
+
+    let runtime: KioskRuntime | null = null;
+    maintenance = await wireMaintenance({
+      config,
+      dataDir,
+      store,
+      tickets,
+      cardReader,
+      devices: () => devices,
+      printer,
+      hid,
+      sync,
+      syncClient,
+      recentLog,
+      serviceMode: serviceGate,
+      cardInField: () => runtime?.technicianGate.cardInField() ?? null,
+      now,
+    });
+
+    const videoEscalation = createCallMachine({
+      config,
+      tickets,
+      createTicket: (input) => ports.createTicket(input),
+      health: () => devices.health(),
+      logger,
+      now,
+      ...(options.call ? { settings: options.call } : {}),
+    });
+
     const engine = createFlowEngine({
       session: {
         clock: { now },
         ports,
         idleTimeoutMs: config.idleTimeoutSeconds * 1000,
         idleWarningMs: config.idleWarningSeconds * 1000,
+        videoEscalation,
+        maintenance: maintenance.machine,
         ...options.session,
       },
       toScreen: (snapshot) => toScreenModel(snapshot, now()),
@@ -100,16 +181,9 @@ export async function createKioskRuntime(config: KioskConfig, options: CreateRun
       logger,
     });
 
-    const cardReader =
-      options.cardReader ??
-      new PcscCardReaderService({ readerName: config.readerName, log: (level, message) => logger[level](message, { component: 'card-reader' }) });
-
-    const sync =
-      options.sync === false
-        ? null
-        : new SyncWorker({ store, client: new SyncClient({ baseUrl: config.central.url, kioskId: config.kioskId, token: config.central.token }) });
-
-    return new KioskRuntime({
+    const feedPump = maintenance.feed && sync ? new TechnicianFeedPump(maintenance.feed, sync, logger) : null;
+    const wiring = maintenance;
+    runtime = new KioskRuntime({
       config,
       logger,
       cardReader,
@@ -121,9 +195,32 @@ export async function createKioskRuntime(config: KioskConfig, options: CreateRun
       sessionFile,
       staticDir: options.staticDir ?? DEFAULT_UI_DIR,
       now,
+      devices,
+      cardChannel,
+      hooks: { service: serviceGate, onMaintenance: (active) => devices.setMaintenance(active) },
+      connectSrc: [wsOrigin(config.central.url)],
+      services: [
+        ...(feedPump ? [{ name: 'technician feed', start: () => feedPump.start(), stop: () => feedPump.stop() }] : []),
+        { name: 'technician registry', stop: () => wiring.close() },
+      ],
     });
+    return runtime;
   } catch (e) {
+    await maintenance?.close().catch(() => undefined);
+    await (hidTransport as { close?: () => Promise<void> } | null)?.close?.().catch(() => undefined);
     await store.close();
     throw e;
   }
+}
+
+/** `ws://host:port` (or `wss://`) of an http(s) URL: what the page's CSP must allow for call media. */
+export function wsOrigin(httpUrl: string): string {
+  const u = new URL(httpUrl);
+  return `${u.protocol === 'https:' ? 'wss:' : 'ws:'}//${u.host}`;
+}
+
+/** The reader service's own APDU channel to the card in the field, when it offers one. */
+function channelOf(service: CardReaderService): CardApduChannel | null {
+  const candidate = service as CardReaderService & Partial<CardApduChannel>;
+  return typeof candidate.transmit === 'function' ? { transmit: (reader, apdu) => candidate.transmit!(reader, apdu) } : null;
 }

@@ -6,8 +6,10 @@ import type { SyncWorker } from '../sync/index.js';
 import type { TicketService } from '../tickets/index.js';
 import { CardReaderBridge } from './card-reader-bridge.js';
 import type { Logger } from './logger.js';
-import type { SessionEngine } from './session-host.js';
+import type { DeviceInput, KioskDevices } from './devices.js';
+import type { SessionEngine, SessionHostHooks } from './session-host.js';
 import { SessionHost } from './session-host.js';
+import { TechnicianGate, type CardApduChannel } from './technician-gate.js';
 import type { SessionFile } from './session-file.js';
 import { UiServer } from './ui-server.js';
 
@@ -27,7 +29,20 @@ export interface KioskRuntimeParts {
   readonly staticDir: string;
   /** Wall clock for stamping card events (epoch ms). */
   readonly now?: () => number;
+  /** Printer, cabinet, HID devices and the fault monitor (the printer above is one of them). */
+  readonly devices?: KioskDevices | null;
+  /** APDUs to the card in the field, for the technician card; null: no maintenance by card. */
+  readonly cardChannel?: CardApduChannel | null;
+  /** Out-of-service rule and maintenance notifications for the session host. */
+  readonly hooks?: SessionHostHooks;
+  /** Extra origins the kiosk page may connect to (central's `ws://` origin for call media). */
+  readonly connectSrc?: readonly string[];
+  /** Other parts started last and stopped first (maintenance registry, technician feed…). */
+  readonly services?: readonly { readonly name: string; start?(): Promise<void> | void; stop(): Promise<void> | void }[];
 }
+
+/** What a help button asks for. */
+const HELP_EVENTS = { information: { type: 'MENU.CALL' }, emergency: { type: 'CALL.EMERGENCY' } } as const;
 
 /**
  * The kiosk runtime: one process that owns the hardware, the flows, the store and the UI
@@ -37,18 +52,30 @@ export interface KioskRuntimeParts {
 export class KioskRuntime {
   readonly host: SessionHost;
   readonly ui: UiServer;
+  readonly technicianGate: TechnicianGate;
   private readonly bridge: CardReaderBridge;
+  private unsubscribeDevices: (() => void) | null = null;
   private started = false;
   private stopping: Promise<void> | null = null;
 
   constructor(readonly parts: KioskRuntimeParts) {
-    this.host = new SessionHost(parts.engine, parts.sessionFile, parts.logger);
-    this.bridge = new CardReaderBridge(parts.cardReader, parts.config.readerName, ({ event, at }) => this.host.cardEvent(event, at), parts.logger, parts.now);
+    this.host = new SessionHost(parts.engine, parts.sessionFile, parts.logger, parts.hooks ?? {});
+    this.technicianGate = new TechnicianGate(
+      parts.cardChannel ?? null,
+      (e) => this.host.send(e),
+      ({ event, at }) => {
+        if (this.host.closedToPassengers || this.host.inMaintenance) return;
+        this.host.cardEvent(event, at);
+      },
+      parts.logger,
+    );
+    this.bridge = new CardReaderBridge(parts.cardReader, parts.config.readerName, (e) => this.technicianGate.handle(e), parts.logger, parts.now);
     this.ui = new UiServer(this.host, {
       port: parts.config.ui.port,
       staticDir: parts.staticDir,
       info: { stationName: parts.config.stationName, kioskId: parts.config.kioskId },
       logger: parts.logger,
+      connectSrc: parts.connectSrc ?? [],
     });
   }
 
@@ -66,14 +93,31 @@ export class KioskRuntime {
     this.bridge.start();
     await this.parts.cardReader.start();
     logger.info('card reader', { health: this.parts.cardReader.health() });
-    if (this.parts.printer) await this.parts.printer.start();
+    if (this.parts.devices) {
+      this.unsubscribeDevices = this.parts.devices.onInput((input) => this.deviceInput(input));
+      await this.parts.devices.start();
+    } else if (this.parts.printer) await this.parts.printer.start();
     this.parts.sync?.start();
+    for (const s of this.parts.services ?? []) await s.start?.();
     logger.info('kiosk runtime started', { url: this.url, kioskId: this.parts.config.kioskId });
   }
 
   stop(): Promise<void> {
     this.stopping ??= this.teardown();
     return this.stopping;
+  }
+
+  /** A scanned code looks up a ticket; a help button asks for an agent (emergency lane for the red one). */
+  private deviceInput(input: DeviceInput): void {
+    if (this.host.closedToPassengers || this.host.inMaintenance) return;
+    if (input.type === 'scan') {
+      this.host.send({ type: 'TOUCH' });
+      if (this.parts.engine.screen().screen !== 'status-entry') this.host.send({ type: 'MENU.STATUS' });
+      this.host.send({ type: 'SCAN.CODE', code: input.code });
+      return;
+    }
+    this.host.send({ type: 'TOUCH' });
+    this.host.send(HELP_EVENTS[input.button]);
   }
 
   private async teardown(): Promise<void> {
@@ -85,6 +129,7 @@ export class KioskRuntime {
         logger.error(`stopping ${name} failed`, { error: e instanceof Error ? e.message : String(e) });
       }
     };
+    for (const s of [...(this.parts.services ?? [])].reverse()) await step(s.name, () => s.stop());
     await step('card bridge', () => this.bridge.stop());
     await step('card reader', () => this.parts.cardReader.stop());
     await step('ui server', () => this.ui.stop());
@@ -94,7 +139,9 @@ export class KioskRuntime {
       this.parts.engine.stop();
     });
     await step('sync', () => this.parts.sync?.stop());
-    await step('printer', () => this.parts.printer?.stop());
+    this.unsubscribeDevices?.();
+    if (this.parts.devices) await step('devices', () => this.parts.devices?.stop());
+    else await step('printer', () => this.parts.printer?.stop());
     await step('store', () => this.parts.store.close());
     logger.info('kiosk runtime stopped');
   }

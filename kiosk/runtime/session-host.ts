@@ -5,6 +5,15 @@ import type { KioskScreenMessage } from '../ui/wire.js';
 import type { Logger } from './logger.js';
 import type { SessionFile } from './session-file.js';
 import type { UiSessionPort } from './ui-server.js';
+import { outOfServiceScreen } from './service-gate.js';
+
+/** Optional rules around the session: out of service, and who wants to know about maintenance. */
+export interface SessionHostHooks {
+  /** While false, passengers see the out-of-service screen and their events are dropped (a technician's session still runs). */
+  readonly service?: { readonly inService: boolean; onChange(listener: () => void): () => void };
+  /** Called when the session enters (true) or leaves (false) maintenance mode. */
+  readonly onMaintenance?: (active: boolean) => void;
+}
 
 /** What the runtime needs of the passenger flows: one running session actor. */
 export interface SessionEngine {
@@ -34,13 +43,16 @@ export class SessionHost implements UiSessionPort {
   private readonly listeners = new Set<(m: KioskScreenMessage) => void>();
   private unsubscribe: (() => void) | null = null;
   private ticker: ReturnType<typeof setInterval> | null = null;
+  private unsubscribeService: (() => void) | null = null;
+  private maintenance = false;
 
   constructor(
     private readonly engine: SessionEngine,
     private readonly file: SessionFile | null,
     private readonly logger: Logger,
+    private readonly hooks: SessionHostHooks = {},
   ) {
-    const model = engine.screen();
+    const model = this.gated(engine.screen());
     this.last = { type: 'screen', seq: this.seq, model, causeAt: null };
     this.lastJson = JSON.stringify(model);
   }
@@ -49,11 +61,14 @@ export class SessionHost implements UiSessionPort {
     this.unsubscribe = this.engine.subscribe(() => this.changed(true));
     this.ticker = setInterval(() => this.changed(false), SCREEN_TICK_MS);
     this.ticker.unref();
+    this.unsubscribeService = this.hooks.service?.onChange(() => this.changed(false)) ?? null;
   }
 
   stop(): void {
     this.unsubscribe?.();
     this.unsubscribe = null;
+    this.unsubscribeService?.();
+    this.unsubscribeService = null;
     if (this.ticker) clearInterval(this.ticker);
     this.ticker = null;
   }
@@ -67,7 +82,21 @@ export class SessionHost implements UiSessionPort {
     return () => this.listeners.delete(listener);
   }
 
+  /** True while passengers are kept out (out of service and no technician session running). */
+  get closedToPassengers(): boolean {
+    return this.hooks.service?.inService === false && !this.maintenance;
+  }
+
+  /** True while the session is in maintenance mode. */
+  get inMaintenance(): boolean {
+    return this.maintenance;
+  }
+
   passengerEvent(event: PassengerEvent): void {
+    if (this.closedToPassengers) {
+      this.logger.info('passenger event dropped: out of service', { event: event.type });
+      return;
+    }
     this.engine.send({ type: 'TOUCH' });
     this.engine.send(event);
   }
@@ -91,7 +120,7 @@ export class SessionHost implements UiSessionPort {
   private changed(transition: boolean): void {
     let model: ScreenModel;
     try {
-      model = this.engine.screen();
+      model = this.gated(this.engine.screen());
     } catch (e) {
       this.logger.error('screen model failed', { error: e instanceof Error ? e.stack : String(e) });
       return;
@@ -103,6 +132,20 @@ export class SessionHost implements UiSessionPort {
     this.last = { type: 'screen', seq: ++this.seq, model, causeAt: this.pendingCause };
     this.pendingCause = null;
     for (const l of this.listeners) l(this.last);
+  }
+
+  /** Tracks maintenance mode and puts the out-of-service screen over a passenger session. */
+  private gated(model: ScreenModel): ScreenModel {
+    const maintenance = model.screen === 'maintenance';
+    if (maintenance !== this.maintenance) {
+      this.maintenance = maintenance;
+      try {
+        this.hooks.onMaintenance?.(maintenance);
+      } catch (e) {
+        this.logger.error('maintenance hook failed', { error: e instanceof Error ? e.message : String(e) });
+      }
+    }
+    return this.closedToPassengers ? outOfServiceScreen(model) : model;
   }
 
   private save(): void {

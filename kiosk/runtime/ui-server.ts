@@ -25,9 +25,33 @@ export interface UiServerOptions {
   /** Served as `/info.json`: what the page shows around the screens (the station's name). */
   readonly info: Readonly<Record<string, unknown>>;
   readonly logger: Logger;
+  /** Origins besides this one the page may open connections to: central's `ws://` origin for call media. */
+  readonly connectSrc?: readonly string[];
 }
 
 const MAX_MESSAGE_BYTES = 64 * 1024;
+
+/**
+ * The page's Content-Security-Policy: its own scripts only, no plugins or frames, connections
+ * to this server and the listed origins (central's call signalling). Media from the camera
+ * (`mediastream:`, `blob:`), QR codes as inline SVG, Preact's inline styles.
+ */
+export function kioskCsp(connectSrc: readonly string[]): string {
+  return [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data: blob:",
+    "media-src 'self' blob: mediastream:",
+    "font-src 'self' data:",
+    `connect-src 'self' ${connectSrc.join(' ')}`.trim(),
+    "object-src 'none'",
+    "frame-src 'none'",
+    "frame-ancestors 'none'",
+    "base-uri 'none'",
+    "form-action 'none'",
+  ].join('; ');
+}
 
 
 /**
@@ -60,6 +84,12 @@ export class UiServer {
   async start(): Promise<void> {
     const app = Fastify({ logger: false, bodyLimit: MAX_MESSAGE_BYTES });
     this.app = app;
+    const csp = kioskCsp(this.options.connectSrc ?? []);
+    app.addHook('onSend', (_req, reply, payload, done) => {
+      reply.header('content-security-policy', csp);
+      reply.header('x-content-type-options', 'nosniff');
+      done(null, payload);
+    });
     await app.register(fastifyWebsocket, { options: { maxPayload: MAX_MESSAGE_BYTES } });
     app.get('/ws', { websocket: true }, (socket) => this.attach(socket));
     app.get('/info.json', () => this.options.info);

@@ -74,6 +74,7 @@ export async function startKioskUnderTest(overrides: Partial<Record<string, unkn
         ui: { port: 0 },
         readerName: E2E_SLOT.reader,
         dataDir: join(dir, 'kiosk'),
+        hid: null,
         ...overrides,
       },
       'e2e config',

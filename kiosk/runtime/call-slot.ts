@@ -1,0 +1,127 @@
+/**
+ * G's escalation flow fitted into E's session slot `videoEscalation`. The session hands the slot
+ * a {@link VideoEscalationInput} and shows `context.screen`; the escalation flow wants a
+ * `CallContext` (what the agent sees) and exposes its state through `callViewOf`. This wrapper
+ * gathers the call context (device health, open tickets of the card), runs the flow, mirrors
+ * each of its snapshots into a `CallScreen`, and follows the flow's `FlowExit`: `survey` ends
+ * the slot (the session rates the call), `menu` / `attract` ask the session to go there.
+ */
+import { assign, forwardTo, fromPromise, sendParent, setup, type AnyStateMachine } from 'xstate';
+import type { CallContext, CallView } from '../../shared/call-protocol.js';
+import type { CallScreen } from '../../shared/ui-protocol.js';
+import { callViewOf, type EscalationInput, type EscalationMachine } from '../flows/escalation.js';
+import type { FlowExit } from '../flows/events.js';
+import type { VideoEscalationInput, VideoEscalationOutput } from '../flows/slots.js';
+
+/** Builds what the agent sees for this call; must not reject (fall back to less context instead). */
+export type CallContextBuilder = (input: VideoEscalationInput) => Promise<CallContext>;
+
+interface CallSlotContext {
+  readonly input: VideoEscalationInput;
+  readonly screen: CallScreen;
+  readonly exit: FlowExit | null;
+}
+
+function phaseOf(view: CallView): CallScreen['phase'] {
+  switch (view.phase) {
+    case 'connecting':
+      return 'connecting';
+    case 'queued':
+    case 'ringing':
+      return 'queued';
+    case 'in-call':
+      return 'in-call';
+    case 'ended':
+      return 'ended';
+    default:
+      return 'unavailable';
+  }
+}
+
+/** The session's `CallScreen` for a call view (`phase`/`queuePosition` summarise `view`). */
+export function callScreenOf(view: CallView): CallScreen {
+  return { screen: 'call', phase: phaseOf(view), queuePosition: view.phase === 'queued' ? view.position : null, detail: null, view };
+}
+
+/**
+ * The slot machine: `preparing` (call context) → `running` (the escalation flow, every session
+ * event forwarded) → `done` (output for the survey) or a request to the session to leave.
+ */
+export function createCallSlot(escalation: EscalationMachine, buildContext: CallContextBuilder): AnyStateMachine {
+  return setup({
+    types: {
+      context: {} as CallSlotContext,
+      input: {} as VideoEscalationInput,
+      output: {} as VideoEscalationOutput,
+    },
+    actors: {
+      escalation,
+      prepare: fromPromise<CallContext, VideoEscalationInput>(({ input }) => buildContext(input)),
+    },
+  }).createMachine({
+    id: 'callSlot',
+    context: ({ input }) => ({
+      input,
+      screen: callScreenOf({ phase: 'connecting', lane: input.lane }),
+      exit: null,
+    }),
+    initial: 'preparing',
+    states: {
+      preparing: {
+        invoke: {
+          src: 'prepare',
+          input: ({ context }) => context.input,
+          onDone: 'running',
+          onError: 'running',
+        },
+      },
+      running: {
+        invoke: {
+          id: 'escalation',
+          src: 'escalation',
+          input: ({ context, event }): EscalationInput => {
+            const built = (event as { output?: CallContext }).output;
+            return {
+              lane: context.input.lane,
+              callContext: built ?? fallbackContext(context.input),
+              card: context.input.card,
+              language: context.input.language,
+            };
+          },
+          onSnapshot: {
+            actions: assign({
+              screen: ({ event }) => callScreenOf(callViewOf(event.snapshot)),
+            }),
+          },
+          onDone: [
+            { guard: ({ event }) => event.output.next === 'survey', target: 'done', actions: assign({ exit: ({ event }) => event.output }) },
+            { guard: ({ event }) => event.output.next === 'attract', target: 'left', actions: sendParent({ type: 'EXIT' }) },
+            { target: 'left', actions: sendParent({ type: 'HOME' }) },
+          ],
+          onError: { target: 'left', actions: sendParent({ type: 'HOME' }) },
+        },
+        on: { '*': { actions: forwardTo('escalation') } },
+      },
+      /** Waiting for the session to leave the call state (it stops this actor). */
+      left: {},
+      done: { type: 'final' },
+    },
+    output: ({ context }): VideoEscalationOutput => ({
+      outcome: 'completed',
+      ticketId: context.exit?.next === 'survey' ? context.exit.ticketId : null,
+    }),
+  });
+}
+
+/** Only what the session knows, for when gathering the rest failed. */
+export function fallbackContext(input: VideoEscalationInput, where: Pick<CallContext, 'stationId' | 'stationName' | 'kioskId'> = { stationId: '', stationName: '', kioskId: '' }): CallContext {
+  return {
+    ...where,
+    language: input.language,
+    card: input.card ? { family: input.card.family, maskedNumber: input.card.masked, balance: input.card.balance, validUntil: null } : null,
+    diagnosis: input.card ? [...input.card.diagnosis] : [],
+    recentTrips: [],
+    openTicketIds: [],
+    health: [],
+  };
+}
