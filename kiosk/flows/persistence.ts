@@ -42,17 +42,34 @@ export type RestoreOutcome =
 type Json = Record<string, unknown>;
 const isObj = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+/** Keys whose values are card data wherever they appear (the session's card, a child's read, a ticket input's card). */
+const CARD_KEYS = new Set(['card', 'cardNumber', 'trips', 'transactions']);
+
 function scrubCards(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(scrubCards);
   if (!isObj(v)) return v;
-  return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, k === 'card' ? null : scrubCards(x)]));
+  return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, CARD_KEYS.has(k) ? null : scrubCards(x)]));
+}
+
+/**
+ * What of an XState persisted session snapshot (`actor.getPersistedSnapshot()`) may be written
+ * to disk: the snapshot with every card detail removed while the session is in the report flow,
+ * else null — the runtime then deletes its saved copy. A balance screen, FAQ, status lookup,
+ * survey or call is never saved. Pure; never throws (anything unrecognised gives null).
+ */
+export function persistableSnapshot(persisted: unknown): unknown {
+  if (!isObj(persisted) || persisted['status'] !== 'active' || !isObj(persisted['value'])) return null;
+  const active = persisted['value']['active'];
+  if (!isObj(active) || active['flow'] !== 'report') return null;
+  return scrubCards(persisted);
 }
 
 /** The session as it may be saved, or null when this state is not kept (see the module rule). */
 export function persistSession(actor: Actor<SessionMachine>, now: number): PersistedSession | null {
   const snapshot: SessionSnapshot = actor.getSnapshot();
   if (snapshot.status !== 'active' || !snapshot.matches({ active: { flow: 'report' } })) return null;
-  return { format: PERSISTED_SESSION_FORMAT, savedAt: now, snapshot: scrubCards(actor.getPersistedSnapshot()) };
+  const safe = persistableSnapshot(actor.getPersistedSnapshot());
+  return safe === null ? null : { format: PERSISTED_SESSION_FORMAT, savedAt: now, snapshot: safe };
 }
 
 export interface RestoreOptions {

@@ -1,11 +1,11 @@
 /** What survives a runtime restart: the restore rule, card scrubbing, idempotent ticket creation. */
 import { afterEach, describe, expect, it } from 'vitest';
 import { SimulatedClock, type Actor } from 'xstate';
-import { persistSession, restoreSession, startSessionActor, type PersistedSession } from '../../kiosk/flows/persistence.js';
+import { persistableSnapshot, persistSession, restoreSession, startSessionActor, type PersistedSession } from '../../kiosk/flows/persistence.js';
 import type { CreateTicketInput, CreateTicketOutput, FlowPorts } from '../../kiosk/flows/ports.js';
 import { toScreenModel } from '../../kiosk/flows/screen-model.js';
 import { createSessionMachine, type SessionMachine } from '../../kiosk/flows/session.js';
-import { CARD_NUMBER, sessionHarness, settle, summary, T0, TICKET_ID, type Harness } from './flows-fixtures.js';
+import { CARD_NUMBER, sessionHarness, settle, snapshot, summary, T0, TICKET_ID, type Harness } from './flows-fixtures.js';
 
 const stops: (() => void)[] = [];
 afterEach(() => {
@@ -72,6 +72,46 @@ describe('persist', () => {
     expect(saved).toContain('Gate 3 is stuck');
     expect(saved).not.toContain(CARD_NUMBER);
     expect(saved).not.toContain('3105 **** **** 7984');
+  });
+});
+
+describe('persistableSnapshot (what the runtime writes from getPersistedSnapshot)', () => {
+  const balanceStrings = ['12.50', '1250', '03090000000000', '01140000000000', CARD_NUMBER];
+
+  it('a snapshot taken on the balance screen becomes null: no card number, balance or trip is written', async () => {
+    const h = harness({ diagnoseCard: () => Promise.resolve([]) });
+    h.send({ type: 'CARD.PRESENT' });
+    h.send({ type: 'CARD.SUMMARY', summary });
+    h.send({ type: 'CARD.READ', snapshot });
+    await settle();
+    expect(h.screen()).toMatchObject({ screen: 'balance' });
+    const raw = JSON.stringify(h.actor.getPersistedSnapshot());
+    // The live snapshot does hold the card: that is what must not reach the disk.
+    expect(raw).toContain(CARD_NUMBER);
+    expect(raw).toContain('03090000000000');
+    const safe = persistableSnapshot(h.actor.getPersistedSnapshot());
+    expect(safe).toBeNull();
+    const written = JSON.stringify(safe);
+    for (const s of balanceStrings) expect(written).not.toContain(s);
+  });
+
+  it('a report filed after a full card read keeps the report and drops every card detail', async () => {
+    const h = harness({ diagnoseCard: () => Promise.resolve([]) });
+    h.send({ type: 'CARD.PRESENT' });
+    h.send({ type: 'CARD.SUMMARY', summary });
+    h.send({ type: 'CARD.READ', snapshot });
+    await settle();
+    writeReport(h);
+    const safe = persistableSnapshot(h.actor.getPersistedSnapshot());
+    const written = JSON.stringify(safe);
+    expect(written).toContain('Gate 3 is stuck');
+    for (const s of [...balanceStrings, '3105 **** **** 7984']) expect(written).not.toContain(s);
+    // What was written restores (through JSON, as the file holds it).
+    expect(restoreSession({ format: 1, savedAt: T0, snapshot: JSON.parse(written) as unknown }, T0)).toMatchObject({ kind: 'resumed', state: 'report-warning' });
+  });
+
+  it.each([null, undefined, 42, 'x', [], { status: 'done', value: { active: { flow: 'report' } } }, { status: 'active', value: 'attract' }])('gives null for %j', (v) => {
+    expect(persistableSnapshot(v)).toBeNull();
   });
 });
 
