@@ -3,7 +3,7 @@
  * calls can block the event loop (NFC() while pcscd is down, reader close racing a disconnect),
  * so they live here; the parent forwards events and kills this process when it must.
  */
-import type { HostMessage, HostOptions } from './host-protocol.js';
+import type { HostCommand, HostMessage, HostOptions } from './host-protocol.js';
 import { PcscCardReaderService } from './reader-service.js';
 
 const options = JSON.parse(process.env['KIOSK_CARD_HOST_OPTIONS'] ?? '{}') as HostOptions;
@@ -24,8 +24,15 @@ service.subscribe((event) => {
   send({ type: 'event', event });
   send(state());
 });
-process.on('message', (m: { type?: string }) => {
+process.on('message', (m: HostCommand) => {
   if (m.type === 'stop') process.exit(0);
+  if (m.type === 'transmit') {
+    service.transmit(m.reader, Buffer.from(m.apdu, 'hex')).then(
+      (r) => send({ type: 'transmit-result', id: m.id, ok: true, response: Buffer.from(r).toString('hex') }),
+      (e: unknown) =>
+        send({ type: 'transmit-result', id: m.id, ok: false, code: (e as { code?: string }).code ?? 'unreadable-card', message: e instanceof Error ? e.message : String(e) }),
+    );
+  }
 });
 process.on('disconnect', () => process.exit(0));
 setInterval(() => send(state()), 1_000);

@@ -6,7 +6,8 @@
 import nfcPcsc, { type NFC, type NfcCard, type Reader } from 'nfc-pcsc';
 import type { CardReaderEvent, CardReaderHealth, CardReaderService } from '../../shared/card-reader.js';
 import { readCard } from '../card/read-card.js';
-import { DEFAULT_COMMAND_TIMEOUT_MS } from '../card/transport.js';
+import { CardIoError } from '../card/errors.js';
+import { CardChannel, DEFAULT_COMMAND_TIMEOUT_MS } from '../card/transport.js';
 import { NfcReaderTransport, pcscCode } from './nfc-transport.js';
 import { PCSCD_SOCKET, pcscdAccepts } from './pcscd-socket.js';
 
@@ -94,6 +95,28 @@ export class PcscCardReaderService implements CardReaderService {
 
   readers(): readonly string[] {
     return [...this.#slots.keys()];
+  }
+
+  /**
+   * One command to the card now on `reader`, after whatever the reader is doing with it (the
+   * passenger read): `61xx`/`6Cxx` followed, answer = data + SW. For the technician card's
+   * challenge–response. Rejects with `CardIoError` (`card-removed`, `timeout`, `reader-gone`…).
+   */
+  transmit(reader: string, apdu: Uint8Array): Promise<Uint8Array> {
+    const slot = this.#slots.get(reader);
+    if (!slot?.cardPresent) return Promise.reject(new CardIoError('card-removed', `no card on ${reader}`));
+    return new Promise<Uint8Array>((resolve, reject) => {
+      this.#enqueue(slot, async () => {
+        try {
+          if (!slot.cardPresent || this.#slots.get(reader) !== slot) throw new CardIoError('card-removed', `no card on ${reader}`);
+          const channel = new CardChannel(new NfcReaderTransport(slot.reader), { commandTimeoutMs: this.#opts.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS });
+          const r = await channel.send(apdu);
+          resolve(Uint8Array.from([...r.data, r.sw >> 8, r.sw & 0xff]));
+        } catch (e) {
+          reject(e instanceof Error ? e : new Error(String(e)));
+        }
+      });
+    });
   }
 
   health(): CardReaderHealth {

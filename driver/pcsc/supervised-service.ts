@@ -7,7 +7,8 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { CardReaderEvent, CardReaderHealth, CardReaderService } from '../../shared/card-reader.js';
-import type { HostMessage, HostOptions } from './host-protocol.js';
+import { CardIoError, type CardIoErrorCode } from '../card/errors.js';
+import type { HostCommand, HostMessage, HostOptions } from './host-protocol.js';
 import type { CardDriverLog } from './reader-service.js';
 
 export interface SupervisedReaderServiceOptions extends HostOptions {
@@ -22,6 +23,8 @@ const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const STOP_GRACE_MS = 2_000;
 const RESTART_MIN_MS = 300;
 const RESTART_MAX_MS = 5_000;
+/** A `transmit` the host has not answered in this time fails with `timeout`. */
+const TRANSMIT_TIMEOUT_MS = 10_000;
 
 export class SupervisedCardReaderService implements CardReaderService {
   readonly #opts: SupervisedReaderServiceOptions;
@@ -36,6 +39,8 @@ export class SupervisedCardReaderService implements CardReaderService {
   readonly #reading = new Set<string>();
   #restartDelay = RESTART_MIN_MS;
   #restartTimer: NodeJS.Timeout | null = null;
+  #nextTransmit = 1;
+  readonly #transmits = new Map<number, { resolve: (r: Uint8Array) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }>();
 
   constructor(options: SupervisedReaderServiceOptions = {}) {
     this.#opts = options;
@@ -74,6 +79,27 @@ export class SupervisedCardReaderService implements CardReaderService {
 
   health(): CardReaderHealth {
     return this.#health;
+  }
+
+  /** One command to the card on `reader`, run by the host after its current read (see `PcscCardReaderService.transmit`). */
+  transmit(reader: string, apdu: Uint8Array): Promise<Uint8Array> {
+    const child = this.#child;
+    if (!child?.connected) return Promise.reject(new CardIoError('reader-gone', 'the card reader host is not running'));
+    const id = this.#nextTransmit++;
+    return new Promise<Uint8Array>((resolve, reject) => {
+      const timer = setTimeout(() => this.#settleTransmit(id, new CardIoError('timeout', `the reader host did not answer in ${TRANSMIT_TIMEOUT_MS} ms`)), TRANSMIT_TIMEOUT_MS);
+      this.#transmits.set(id, { resolve, reject, timer });
+      child.send({ type: 'transmit', id, reader, apdu: Buffer.from(apdu).toString('hex') } satisfies HostCommand);
+    });
+  }
+
+  #settleTransmit(id: number, outcome: Uint8Array | Error): void {
+    const pending = this.#transmits.get(id);
+    if (!pending) return;
+    this.#transmits.delete(id);
+    clearTimeout(pending.timer);
+    if (outcome instanceof Error) pending.reject(outcome);
+    else pending.resolve(outcome);
   }
 
   #now(): string {
@@ -132,6 +158,9 @@ export class SupervisedCardReaderService implements CardReaderService {
             this.#restartDelay = RESTART_MIN_MS;
             started();
             break;
+          case 'transmit-result':
+            this.#settleTransmit(m.id, m.ok ? Uint8Array.from(Buffer.from(m.response, 'hex')) : new CardIoError(m.code as CardIoErrorCode, m.message));
+            break;
         }
       });
       child.on('error', (e) => this.#opts.log?.('error', `card reader host: ${e.message}`));
@@ -151,6 +180,7 @@ export class SupervisedCardReaderService implements CardReaderService {
   }
 
   #hostGone(reason: string): void {
+    for (const id of [...this.#transmits.keys()]) this.#settleTransmit(id, new CardIoError('reader-gone', reason));
     for (const reader of [...this.#reading]) this.#emit({ type: 'card-error', reader, error: { code: 'reader-gone', message: `the reader went away during the read (${reason})` } });
     for (const reader of [...this.#cards]) this.#emit({ type: 'card-removed', reader });
     for (const reader of this.#readers) this.#emit({ type: 'reader-removed', reader, reason });
