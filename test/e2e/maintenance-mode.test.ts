@@ -51,7 +51,7 @@ beforeAll(async () => {
   });
   expect(res.status).toBeLessThan(300);
   kiosk.runtime.parts.sync?.syncNow();
-  await eventually('technician pulled from central', async () => kiosk.logs.entries.some((e) => e.message === 'technician changes applied'), 60_000);
+  await eventually('technician pulled from central', () => Promise.resolve(kiosk.logs.entries.some((e) => e.message === 'technician changes applied')), 60_000);
 }, 120_000);
 
 afterAll(async () => {
