@@ -11,10 +11,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SimulatedPrinterDevice } from '../../hardware-sim/printer/printer-device.js';
 import type { PrintedReceipt } from '../../hardware-sim/printer/receipt-model.js';
-import { startKioskUnderTest, type KioskUnderTest } from '../support/e2e-kiosk.js';
+import { STAFF_TOKEN, startKioskUnderTest, type KioskUnderTest } from '../support/e2e-kiosk.js';
 import { eventually } from '../support/e2e-wait.js';
 
-const STAFF_TOKEN = 'e2e-staff-token-0123456789';
 const TECHNICIAN = { id: 'GZ-T-0042', name: '李工程师', pin: '482913', keyHex: '53544B544543482D544553542D4B45592D303030303030303030303030303031' };
 
 let dir: string;

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -6,7 +6,7 @@ import type { Page } from 'playwright-core';
 import { startCentral, type RunningCentral } from '../../central/server.js';
 import { loadCardImage, VirtualCard, VPCD_SLOTS } from '../../hardware-sim/card/index.js';
 import { parseKioskConfig, type KioskConfig } from '../../kiosk/config/index.js';
-import { createKioskRuntime } from '../../kiosk/runtime/create-runtime.js';
+import { createKioskRuntime, type CreateRuntimeOptions } from '../../kiosk/runtime/create-runtime.js';
 import type { KioskRuntime } from '../../kiosk/runtime/kiosk-runtime.js';
 import { createMemoryLogger } from '../../kiosk/runtime/logger.js';
 import { openKioskBrowser, type KioskBrowser } from './browser.js';
@@ -16,8 +16,18 @@ import { ensureUiBuilt, UI_DIST } from './e2e-ui-build.js';
 export const E2E_SLOT = VPCD_SLOTS[1];
 export const SCREENSHOTS = fileURLToPath(new URL('../../test-output/screenshots/', import.meta.url));
 
-const KIOSK_ID = 'E2E-K01';
+export const KIOSK_ID = 'E2E-K01';
 const KIOSK_TOKEN = 'e2e-kiosk-token-0123456789';
+export const STAFF_TOKEN = 'e2e-staff-token-0123456789';
+
+/** More than the passenger suites need: agents at central, a camera in Chromium, runtime settings. */
+export interface KioskUnderTestOptions {
+  /** Central's `calls.json` (agents, queue rules), written before it starts. */
+  readonly calls?: Readonly<Record<string, unknown>>;
+  /** Chromium with a fake camera and microphone, granted without a prompt. */
+  readonly media?: boolean;
+  readonly runtime?: Pick<CreateRuntimeOptions, 'call' | 'faultMonitor'>;
+}
 
 export interface KioskUnderTest {
   readonly central: RunningCentral;
@@ -40,7 +50,7 @@ export interface KioskUnderTest {
  * (store, flows, PC/SC reader service on vpcd slot 1, UI server on a free port) and real
  * Chromium showing the page. Everything is closed by `close()`.
  */
-export async function startKioskUnderTest(overrides: Partial<Record<string, unknown>> = {}): Promise<KioskUnderTest> {
+export async function startKioskUnderTest(overrides: Partial<Record<string, unknown>> = {}, options: KioskUnderTestOptions = {}): Promise<KioskUnderTest> {
   await ensureUiBuilt();
   const dir = await mkdtemp(join(tmpdir(), 'kiosk-e2e-'));
   const cards: VirtualCard[] = [];
@@ -56,10 +66,14 @@ export async function startKioskUnderTest(overrides: Partial<Record<string, unkn
     await rm(dir, { recursive: true, force: true });
   };
   try {
+    if (options.calls) {
+      await mkdir(join(dir, 'central'), { recursive: true });
+      await writeFile(join(dir, 'central', 'calls.json'), JSON.stringify(options.calls));
+    }
     central = await startCentral({
       storage: { engine: 'sqlite', file: join(dir, 'central.sqlite') },
       kiosks: [{ id: KIOSK_ID, token: KIOSK_TOKEN, stationId: 'GZ-L3-TYXL' }],
-      staffToken: 'e2e-staff-token-0123456789',
+      staffToken: STAFF_TOKEN,
       dataDir: join(dir, 'central'),
       port: 0,
     });
@@ -80,10 +94,10 @@ export async function startKioskUnderTest(overrides: Partial<Record<string, unkn
       'e2e config',
     );
     // A restart keeps the port, so that the open page reconnects to the new runtime.
-    const build = (port = 0) => createKioskRuntime({ ...config, ui: { port } }, { logger: logs, staticDir: UI_DIST });
+    const build = (port = 0) => createKioskRuntime({ ...config, ui: { port } }, { logger: logs, staticDir: UI_DIST, ...options.runtime });
     runtime = await build();
     await runtime.start();
-    browser = await openKioskBrowser();
+    browser = await openKioskBrowser({ media: options.media ?? false });
     const page = browser.page;
     await page.goto(runtime.url);
     await page.locator('main[data-screen="attract"]').waitFor();
