@@ -88,6 +88,11 @@ function Header({ model, send, info }: { model: ScreenModel; send: Send; info: K
           {label(lang, 'menu.call')}
         </button>
       )}
+      {model.screen !== 'call' && model.screen !== 'maintenance' && (
+        <button type="button" data-testid="emergency" style={{ background: '#c62828', color: '#fff' }} onClick={() => send({ type: 'CALL.EMERGENCY' })}>
+          {lang === 'zh' ? '紧急求助' : 'Emergency'}
+        </button>
+      )}
       <button type="button" data-testid="large-text" aria-pressed={chrome.largeText} onClick={() => send({ type: 'TEXT.LARGE', on: !chrome.largeText })}>
         {label(lang, 'button.large-text')}
       </button>

@@ -3,8 +3,8 @@
  * call slot runs G's escalation flow with the runtime's call session on central's
  * `/calls/kiosk`, the kiosk page (served with the runtime's CSP) joins the media socket at
  * central, the agent console answers, video is decoded on the kiosk page, the passenger hangs
- * up and rates the call, and the rating is in the outbox. Then, with nobody on duty, the
- * passenger gets a callback ticket id on screen.
+ * up and rates the call, and the rating is in the outbox. Then the emergency button, with nobody
+ * on duty: the passenger gets a callback ticket id on screen.
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -79,12 +79,11 @@ describe('video call through the kiosk runtime', () => {
     expect(ratings).toMatchObject([{ score: 5, service: 'call' }]);
   }, 180_000);
 
-  it('nobody on duty: the passenger leaves with a callback ticket id', async () => {
+  it('emergency button with nobody on duty: the passenger leaves with a callback ticket id', async () => {
     const { page } = kiosk;
     await setAgent('on-break');
     await page.locator('main[data-screen="attract"]').waitFor({ timeout: 30_000 });
-    await page.locator('[data-testid=start]').click();
-    await page.locator('[data-testid=menu-call]').click();
+    await page.locator('[data-testid=emergency]').click();
 
     await page.locator('[data-testid=call-screen][data-phase=callback-offer]').waitFor({ timeout: 30_000 });
     expect(await page.locator('[data-testid=call-fallback-reason]').getAttribute('data-reason')).toBe('no-agent');
@@ -97,5 +96,6 @@ describe('video call through the kiosk runtime', () => {
 
     const tickets = (await outboxPayloads()).flatMap((p) => (p.kind === 'ticket' && p.ticket.id === ticketId ? [p.ticket] : []));
     expect(tickets).toMatchObject([{ category: 'callback' }]);
+    expect(tickets[0]?.description).toContain('EMERGENCY');
   }, 120_000);
 });
