@@ -1,41 +1,14 @@
+import { hidKeyboardCharacter, HID_MODIFIER_LEFT_SHIFT, HID_MODIFIER_RIGHT_SHIFT, HID_USAGE_ENTER, HID_USAGE_KEYPAD_ENTER } from '../../shared/hid-keyboard.js';
+
 /**
  * Keyboard-wedge scanners type the code as a USB boot keyboard: 8-byte reports
  * `[modifiers, reserved, key1..key6]` with HID Keyboard page usage ids, US layout, Enter at the
  * end. Left or right Shift (modifier bits 0x02, 0x20) selects the shifted character.
  */
 export const BOOT_KEYBOARD_REPORT_LENGTH = 8;
-const SHIFT = 0x02 | 0x20;
-const ENTER = 0x28;
-const KEYPAD_ENTER = 0x58;
+const SHIFT = HID_MODIFIER_LEFT_SHIFT | HID_MODIFIER_RIGHT_SHIFT;
 /** Longest code typed before Enter; longer input is dropped as noise. */
 export const KEYBOARD_WEDGE_MAX_LENGTH = 2048;
-
-const UNSHIFTED: Record<number, string> = {};
-const SHIFTED: Record<number, string> = {};
-'abcdefghijklmnopqrstuvwxyz'.split('').forEach((c, i) => {
-  UNSHIFTED[0x04 + i] = c;
-  SHIFTED[0x04 + i] = c.toUpperCase();
-});
-'1234567890'.split('').forEach((c, i) => (UNSHIFTED[0x1e + i] = c));
-'!@#$%^&*()'.split('').forEach((c, i) => (SHIFTED[0x1e + i] = c));
-const PUNCT: readonly [number, string, string][] = [
-  [0x2c, ' ', ' '],
-  [0x2d, '-', '_'],
-  [0x2e, '=', '+'],
-  [0x2f, '[', '{'],
-  [0x30, ']', '}'],
-  [0x31, '\\', '|'],
-  [0x33, ';', ':'],
-  [0x34, "'", '"'],
-  [0x35, '`', '~'],
-  [0x36, ',', '<'],
-  [0x37, '.', '>'],
-  [0x38, '/', '?'],
-];
-for (const [usage, plain, shifted] of PUNCT) {
-  UNSHIFTED[usage] = plain;
-  SHIFTED[usage] = shifted;
-}
 
 export type KeyboardWedgeResult = { readonly text: string } | { readonly code: 'bad-report' | 'too-long'; readonly reason: string } | null;
 
@@ -52,7 +25,7 @@ export class KeyboardWedgeDecoder {
     const fresh = keys.filter((k) => !this.held.has(k));
     this.held = new Set(keys);
     for (const key of fresh) {
-      if (key === ENTER || key === KEYPAD_ENTER) {
+      if (key === HID_USAGE_ENTER || key === HID_USAGE_KEYPAD_ENTER) {
         const text = this.typed;
         const overflow = this.overflow;
         this.typed = '';
@@ -60,7 +33,7 @@ export class KeyboardWedgeDecoder {
         if (overflow) return { code: 'too-long', reason: `more than ${KEYBOARD_WEDGE_MAX_LENGTH} characters before Enter` };
         return text.length > 0 ? { text } : null;
       }
-      const ch = (shift ? SHIFTED : UNSHIFTED)[key];
+      const ch = hidKeyboardCharacter(key, shift);
       if (ch === undefined) continue;
       if (this.typed.length >= KEYBOARD_WEDGE_MAX_LENGTH) this.overflow = true;
       else this.typed += ch;

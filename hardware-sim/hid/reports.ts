@@ -1,4 +1,5 @@
 /** Report builders for the simulated HID devices, written from the formats in docs/devices.md. */
+import { hidKeyStrokeFor, HID_MODIFIER_LEFT_SHIFT, HID_USAGE_ENTER } from '../../shared/hid-keyboard.js';
 
 /** HID-POS scanned data: 64-byte reports, 56 data bytes each, AIM id at 59–60, more-follows bit 0 of byte 63. */
 export function hidPosReports(text: string, aim = 'Q1', vendorCodeId = 0x73): Uint8Array[] {
@@ -19,40 +20,15 @@ export function hidPosReports(text: string, aim = 'Q1', vendorCodeId = 0x73): Ui
   return reports;
 }
 
-const KEYS: Record<string, [number, boolean]> = {};
-'abcdefghijklmnopqrstuvwxyz'.split('').forEach((c, i) => {
-  KEYS[c] = [0x04 + i, false];
-  KEYS[c.toUpperCase()] = [0x04 + i, true];
-});
-'1234567890'.split('').forEach((c, i) => (KEYS[c] = [0x1e + i, false]));
-'!@#$%^&*()'.split('').forEach((c, i) => (KEYS[c] = [0x1e + i, true]));
-for (const [code, plain, shifted] of [
-  [0x2c, ' ', ' '],
-  [0x2d, '-', '_'],
-  [0x2e, '=', '+'],
-  [0x2f, '[', '{'],
-  [0x30, ']', '}'],
-  [0x31, '\\', '|'],
-  [0x33, ';', ':'],
-  [0x34, "'", '"'],
-  [0x35, '`', '~'],
-  [0x36, ',', '<'],
-  [0x37, '.', '>'],
-  [0x38, '/', '?'],
-] as const) {
-  KEYS[plain] ??= [code, false];
-  KEYS[shifted] ??= [code, true];
-}
-
 /** A keyboard-wedge scanner typing `text` then Enter: key down, key up for each character (US layout). */
 export function keyboardReports(text: string): Uint8Array[] {
   const reports: Uint8Array[] = [];
   for (const ch of text) {
-    const key = KEYS[ch];
+    const key = hidKeyStrokeFor(ch);
     if (!key) throw new Error(`the simulated keyboard-wedge scanner cannot type ${JSON.stringify(ch)}`);
-    reports.push(Uint8Array.of(key[1] ? 0x02 : 0, 0, key[0], 0, 0, 0, 0, 0), new Uint8Array(8));
+    reports.push(Uint8Array.of(key.shift ? HID_MODIFIER_LEFT_SHIFT : 0, 0, key.usage, 0, 0, 0, 0, 0), new Uint8Array(8));
   }
-  reports.push(Uint8Array.of(0, 0, 0x28, 0, 0, 0, 0, 0), new Uint8Array(8));
+  reports.push(Uint8Array.of(0, 0, HID_USAGE_ENTER, 0, 0, 0, 0, 0), new Uint8Array(8));
   return reports;
 }
 
