@@ -21,14 +21,14 @@ import { SyncClient, SyncWorker } from '../sync/index.js';
 import { TicketService } from '../tickets/index.js';
 import { createCallMachine } from './call-wiring.js';
 import { cabinetFor, hidDevicesFor, hidTransportFor, KioskDevices } from './devices.js';
-import { DraftLedger } from './draft-ledger.js';
 import { createFlowEngine } from './flow-engine.js';
 import { createFlowPorts, noPrinter, printerPort } from './flow-ports.js';
 import { KioskRuntime } from './kiosk-runtime.js';
 import { createJsonLogger, type Logger } from './logger.js';
 import { wireMaintenance, type MaintenanceWiring } from './maintenance-wiring.js';
 import { ServiceGate } from './service-gate.js';
-import { SessionFile } from './session-file.js';
+import { SessionFile, type SavedSession } from './session-file.js';
+import { PERSISTED_SESSION_FORMAT, restoreSession } from '../flows/persistence.js';
 import type { CardApduChannel } from './technician-gate.js';
 import { TechnicianFeedPump } from './technician-feed-pump.js';
 
@@ -70,7 +70,6 @@ export async function createKioskRuntime(config: KioskConfig, options: CreateRun
   const hidTransport = await hidTransportFor(config.hid, logger);
   try {
     const tickets = new TicketService(store, { kioskId: config.kioskId, kioskCode: config.kioskCode, stationId: config.stationId });
-    const ledger = await DraftLedger.open(join(dataDir, 'ticket-drafts.json'));
     const sessionFile = new SessionFile(join(dataDir, 'session.json'));
     const saved = await sessionFile.load();
     if (!saved.ok) logger.warn('saved session unreadable; starting fresh', { reason: saved.reason });
@@ -86,7 +85,6 @@ export async function createKioskRuntime(config: KioskConfig, options: CreateRun
 
     const ports = createFlowPorts({
       tickets,
-      ledger,
       statusBaseUrl: config.central.url,
       printReceipt: printer
         ? printerPort(printer, (input) =>
@@ -177,7 +175,7 @@ export async function createKioskRuntime(config: KioskConfig, options: CreateRun
         ...options.session,
       },
       toScreen: (snapshot) => toScreenModel(snapshot, now()),
-      restored: saved.ok && saved.value ? saved.value.snapshot : null,
+      restored: restoredSnapshot(saved.ok ? saved.value : null, now(), config, logger),
       logger,
     });
 
@@ -223,4 +221,21 @@ export function wsOrigin(httpUrl: string): string {
 function channelOf(service: CardReaderService): CardApduChannel | null {
   const candidate = service as CardReaderService & Partial<CardApduChannel>;
   return typeof candidate.transmit === 'function' ? { transmit: (reader, apdu) => candidate.transmit!(reader, apdu) } : null;
+}
+
+/**
+ * The flows' restart rule (`restoreSession`): only a report in progress is resumed (behind the
+ * idle warning, or its submission finished); anything else starts fresh at the attract screen.
+ */
+function restoredSnapshot(saved: SavedSession | null, at: number, config: KioskConfig, logger: Logger): unknown {
+  const outcome = restoreSession(saved ? { format: PERSISTED_SESSION_FORMAT, savedAt: saved.savedAt, snapshot: saved.snapshot } : null, at, {
+    idleTimeoutMs: config.idleTimeoutSeconds * 1000,
+    idleWarningMs: config.idleWarningSeconds * 1000,
+  });
+  if (outcome.kind === 'fresh') {
+    if (outcome.reason !== 'nothing-saved') logger.info('saved session not resumed', { reason: outcome.reason });
+    return null;
+  }
+  logger.info('saved session resumed', { state: outcome.state });
+  return outcome.snapshot;
 }

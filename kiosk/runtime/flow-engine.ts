@@ -1,6 +1,7 @@
 import { createActor, type Actor } from 'xstate';
 import type { ScreenModel } from '../../shared/ui-protocol.js';
 import type { KioskEvent } from '../flows/events.js';
+import { persistableSnapshot } from '../flows/persistence.js';
 import { createSessionMachine, type SessionMachine, type SessionOptions, type SessionSnapshot } from '../flows/session.js';
 import type { Logger } from './logger.js';
 import type { SessionEngine } from './session-host.js';
@@ -76,7 +77,8 @@ export function createFlowEngine(options: FlowEngineOptions): SessionEngine {
       return () => listeners.delete(listener);
     },
     send: (event: KioskEvent) => live().send(event),
-    persisted: () => live().getPersistedSnapshot(),
+    // Card data never reaches the disk: only a report in progress is kept, scrubbed (null = delete).
+    persisted: () => persistableSnapshot(live().getPersistedSnapshot()),
     stop: () => live().stop(),
   };
 }

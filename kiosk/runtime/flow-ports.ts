@@ -2,7 +2,6 @@ import type { Diagnosis, CardSnapshot } from '../../shared/card.js';
 import type { ReceiptPrinter } from '../../shared/devices.js';
 import type { FlowPorts, TicketStatusRecord } from '../flows/ports.js';
 import type { TicketService, TicketStatusView } from '../tickets/index.js';
-import type { DraftLedger } from './draft-ledger.js';
 
 /** A port failure the flows see as a rejection; `code` is for the log. */
 export class PortFailure extends Error {
@@ -17,7 +16,6 @@ export class PortFailure extends Error {
 
 export interface FlowPortDeps {
   readonly tickets: TicketService;
-  readonly ledger: DraftLedger;
   /** Base of the ticket status URL put in QR codes; the id is appended after `/t/`. */
   readonly statusBaseUrl: string;
   readonly printReceipt: FlowPorts['printReceipt'];
@@ -33,13 +31,18 @@ export function createFlowPorts(deps: FlowPortDeps): FlowPorts {
   const { tickets } = deps;
   return {
     async createTicket(input) {
-      const earlier = deps.ledger.get(input.draftId);
-      if (earlier) return earlier;
-      const r = await tickets.createTicket({ category: input.category, description: input.description, phone: input.phone, card: input.card, language: input.language });
+      // The store dedupes on draftId in the ticket's own transaction: a flow restored after a
+      // crash that asks again gets the ticket it already had.
+      const r = await tickets.createTicket({
+        category: input.category,
+        description: input.description,
+        phone: input.phone,
+        card: input.card,
+        language: input.language,
+        draftId: input.draftId,
+      });
       if (!r.ok) throw new PortFailure(r.error.code, r.error.message);
-      const out = { ticketId: r.value.id, statusUrl: `${deps.statusBaseUrl}/t/${r.value.id}`, createdAt: r.value.ticket.createdAt };
-      await deps.ledger.put(input.draftId, out);
-      return out;
+      return { ticketId: r.value.id, statusUrl: `${deps.statusBaseUrl}/t/${r.value.id}`, createdAt: r.value.ticket.createdAt };
     },
     printReceipt: deps.printReceipt,
     async lookupTicketStatus({ ticketId }) {
@@ -62,7 +65,7 @@ export function createFlowPorts(deps: FlowPortDeps): FlowPorts {
       return hits.map((h) => h.article);
     },
     async saveRating(input) {
-      const r = await tickets.recordRating({ score: input.score, service: input.service, reason: input.reason, ticketId: input.ticketId });
+      const r = await tickets.recordRating({ ratingId: input.ratingId, score: input.score, service: input.service, reason: input.reason, ticketId: input.ticketId });
       if (!r.ok) throw new PortFailure(r.error.code, r.error.message);
     },
     async diagnoseCard({ snapshot }) {

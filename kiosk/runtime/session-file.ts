@@ -14,10 +14,11 @@ export interface SavedSession {
 /**
  * The session's persisted state in one JSON file, replaced atomically (write, fsync by rename):
  * a crash mid-write leaves the previous version, never half a file. Writes are serialised and
- * coalesced, so only the newest state is written when several arrive during one write.
+ * coalesced, so only the newest state is written when several arrive during one write; a
+ * clear is queued the same way, so a later save is never deleted by an earlier clear.
  */
 export class SessionFile {
-  private pending: SavedSession | null = null;
+  private pending: SavedSession | 'clear' | null = null;
   private writing: Promise<void> | null = null;
 
   constructor(private readonly path: string) {}
@@ -50,9 +51,11 @@ export class SessionFile {
     while (this.writing) await this.writing;
   }
 
+  /** Deletes the saved session (after any write in progress). */
   async clear(): Promise<void> {
+    this.pending = 'clear';
+    this.writing ??= this.drain();
     await this.flush();
-    await rm(this.path, { force: true });
   }
 
   private async drain(): Promise<void> {
@@ -61,6 +64,10 @@ export class SessionFile {
       while (this.pending) {
         const s = this.pending;
         this.pending = null;
+        if (s === 'clear') {
+          await rm(this.path, { force: true });
+          continue;
+        }
         const tmp = `${this.path}.tmp`;
         await writeFile(tmp, JSON.stringify({ format: FORMAT, ...s }), { flush: true });
         await rename(tmp, this.path);

@@ -151,7 +151,12 @@ export class SessionHost implements UiSessionPort {
   private save(): void {
     if (!this.file) return;
     try {
-      this.file.save({ snapshot: this.engine.persisted(), savedAt: Date.now() });
+      const snapshot = this.engine.persisted();
+      if (snapshot === null) {
+        this.file.clear().catch((e: unknown) => this.logger.error('session file not cleared', { error: e instanceof Error ? e.message : String(e) }));
+      } else {
+        this.file.save({ snapshot, savedAt: Date.now() });
+      }
     } catch (e) {
       this.logger.error('session not saved', { error: e instanceof Error ? e.message : String(e) });
     }

@@ -1,3 +1,5 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { maskCardNumber } from '../../shared/card.js';
 import { loadCardImage } from '../../hardware-sim/card/index.js';
@@ -37,6 +39,11 @@ describe('tap a card, see the balance (real pcscd + vpcd, real runtime, real Chr
 
     const html = await page.content();
     expect(html).not.toContain(cardNumber);
+    // Nothing of the card is written to the runtime's session file either.
+    await kiosk.runtime.host.flush();
+    const sessionFile = await readFile(join(kiosk.config.dataDir, 'session.json'), 'utf8').catch(() => '');
+    expect(sessionFile).not.toContain(cardNumber);
+    expect(sessionFile).not.toContain('8650');
 
     await page.getByTestId('language').click();
     await page.locator('html[lang="en"]').waitFor();

@@ -44,6 +44,10 @@ describe('report a fault at the kiosk (real runtime, store and central; real Chr
 
     await kiosk.restartRuntime();
     await page.getByTestId('reconnecting').waitFor({ state: 'detached', timeout: 30_000 });
+    // The restart rule (kiosk/flows/persistence.ts): a report in progress comes back behind the
+    // idle warning, so a passenger who walked away does not leave it open on screen.
+    await page.locator('main[data-screen="idle-warning"]').waitFor();
+    await page.getByTestId('idle-continue').click();
     await page.locator('main[data-screen="report-describe"]').waitFor();
     expect((await description.textContent())!.replace(/\u00a0$/, '')).toBe(withPhrase);
 
