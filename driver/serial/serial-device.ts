@@ -52,6 +52,8 @@ export abstract class SerialDevice<Frame, Status> {
   private readonly listeners = new Set<(update: DeviceUpdate) => void>();
   private pollTimer: NodeJS.Timeout | null = null;
   private running = false;
+  /** Removes the port listeners `start()` added, so a stop + start does not add them twice. */
+  private detach: (() => void)[] = [];
 
   protected constructor(options: SerialDeviceOptions, defaults: SerialDeviceDefaults) {
     this.kind = defaults.kind;
@@ -91,15 +93,17 @@ export abstract class SerialDevice<Frame, Status> {
   async start(): Promise<void> {
     if (this.running) return;
     this.running = true;
-    this.port.onData((chunk) => this.receive(chunk));
-    this.port.onOpen(() => {
-      this.reopened();
-      void this.status();
-    });
-    this.port.onClose((reason) => {
-      this.matcher.cancelAll(failure('not-connected', `${this.device}: ${reason}`));
-      this.tracker.set('absent', 'disconnected', reason);
-    });
+    this.detach = [
+      this.port.onData((chunk) => this.receive(chunk)),
+      this.port.onOpen(() => {
+        this.reopened();
+        void this.status();
+      }),
+      this.port.onClose((reason) => {
+        this.matcher.cancelAll(failure('not-connected', `${this.device}: ${reason}`));
+        this.tracker.set('absent', 'disconnected', reason);
+      }),
+    ];
     await this.port.start();
     if (this.port.state !== 'open') this.tracker.set('absent', 'not-found', `${this.kind} port not found`);
     else await this.status();
@@ -112,6 +116,7 @@ export abstract class SerialDevice<Frame, Status> {
     this.pollTimer = null;
     this.matcher.cancelAll(failure('not-connected', `${this.device}: stopped`));
     await this.port.stop();
+    for (const off of this.detach.splice(0)) off();
   }
 
   health(): DeviceHealth {
