@@ -144,7 +144,10 @@ async function queueAtScale(): Promise<void> {
       callId = (await agentNext('offer'))['callId'] as string;
     }
     console.log(`${QUEUED} kiosks queued: every waiting kiosk told its new place in ${stats(rounds)}`);
-    console.log(`heap (central + ${QUEUED} client sockets in this process): +${((heapQueued - heapBefore) / 1024 / 1024).toFixed(1)} MiB for the queue`);
+    const heapDeltaMiB = (heapQueued - heapBefore) / 1024 / 1024;
+    console.log(
+      `heap (central + ${QUEUED} client sockets in this process): ${heapDeltaMiB >= 0 ? '+' : ''}${heapDeltaMiB.toFixed(1)} MiB for the queue (no forced GC: indicative only)`,
+    );
   } finally {
     for (const s of sockets) s.terminate();
     await central.close();
