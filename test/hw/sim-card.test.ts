@@ -3,80 +3,14 @@
  * (@pokusew/pcsclite). Uses reader "Virtual PCD 00 01" (slot 1).
  */
 import net from 'node:net';
-import pcsclite from '@pokusew/pcsclite';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { VPCD_SLOTS, VirtualCard, VirtualCardError, bytesToHex, hexToBytes, loadCardImage, type CardFaults } from '../../hardware-sim/card/index.js';
+import { VPCD_SLOTS, VirtualCard, VirtualCardError, loadCardImage, type CardFaults } from '../../hardware-sim/card/index.js';
+import { openRawReader, type RawPcscReader } from '../support/pcsc-raw-reader.js';
 
 const SLOT = VPCD_SLOTS[1];
-type PcscLite = ReturnType<typeof pcsclite>;
-type Reader = Parameters<Parameters<PcscLite['on']>[1]>[0] & { name: string };
 
-/** One PC/SC reader seen through libpcsclite, with event-driven waits. */
-class PcscReader {
-  private state = 0;
-  private atr: Buffer | null = null;
-  private waiters: { test: () => boolean; resolve: () => void }[] = [];
-  protocol: number | null = null;
-
-  constructor(readonly reader: Reader) {
-    reader.on('status', (status: { state: number; atr?: Buffer }) => {
-      this.state = status.state;
-      this.atr = status.atr && status.atr.length > 0 ? status.atr : null;
-      this.waiters = this.waiters.filter((w) => (w.test() ? (w.resolve(), false) : true));
-    });
-    reader.on('error', () => undefined);
-  }
-
-  get present(): boolean {
-    return (this.state & this.reader.SCARD_STATE_PRESENT) !== 0;
-  }
-  get empty(): boolean {
-    return (this.state & this.reader.SCARD_STATE_EMPTY) !== 0;
-  }
-  get currentAtr(): string | null {
-    return this.atr ? bytesToHex(this.atr) : null;
-  }
-
-  until(test: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-    if (test()) return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), timeoutMs);
-      this.waiters.push({
-        test,
-        resolve: () => {
-          clearTimeout(timer);
-          resolve();
-        },
-      });
-    });
-  }
-
-  connect(): Promise<void> {
-    return new Promise((resolve, reject) =>
-      this.reader.connect({ share_mode: this.reader.SCARD_SHARE_SHARED }, (err: Error | null, protocol?: number) => {
-        if (err) return reject(err);
-        this.protocol = protocol ?? null;
-        resolve();
-      }),
-    );
-  }
-
-  transmit(hex: string): Promise<string> {
-    return new Promise((resolve, reject) =>
-      this.reader.transmit(Buffer.from(hexToBytes(hex)), 1024, this.protocol ?? 2, (err: Error | null, data?: Buffer) =>
-        err ? reject(err) : resolve(bytesToHex(data ?? Buffer.alloc(0))),
-      ),
-    );
-  }
-
-  disconnect(): Promise<void> {
-    if (!this.reader.connected) return Promise.resolve();
-    return new Promise((resolve) => this.reader.disconnect(this.reader.SCARD_LEAVE_CARD, () => resolve()));
-  }
-}
-
-let pcsc: PcscLite;
-let reader: PcscReader;
+let closePcsc: () => void = () => undefined;
+let reader: RawPcscReader;
 const cards: VirtualCard[] = [];
 
 async function tap(name: string, faults?: CardFaults): Promise<VirtualCard> {
@@ -89,15 +23,9 @@ async function tap(name: string, faults?: CardFaults): Promise<VirtualCard> {
 }
 
 beforeAll(async () => {
-  pcsc = pcsclite();
-  pcsc.on('error', () => undefined);
-  reader = await new Promise<PcscReader>((resolve) =>
-    pcsc.on('reader', (r: Reader) => {
-      if (r.name === SLOT.reader) resolve(new PcscReader(r));
-      else r.on('error', () => undefined);
-    }),
-  );
-  await reader.until(() => reader.empty || reader.present, 'first reader status');
+  const opened = await openRawReader(SLOT.reader);
+  reader = opened.reader;
+  closePcsc = opened.close;
 });
 
 afterEach(async () => {
@@ -107,24 +35,24 @@ afterEach(async () => {
 });
 
 afterAll(() => {
-  pcsc.close();
+  closePcsc();
 });
 
 describe('virtual card on pcscd', () => {
   it('appears with the configured ATR and answers the UID pseudo-APDU', async () => {
     const card = await tap('t-union-guangzhou-ok');
     expect(reader.currentAtr).toBe('3B80800101');
-    expect(await reader.transmit('FFCA000000')).toBe('04A1B2C3D4E5F69000');
+    expect(await reader.transmitHex('FFCA000000')).toBe('04A1B2C3D4E5F69000');
     expect(card.apduLog).toEqual([{ index: 1, command: 'FFCA000000', response: '04A1B2C3D4E5F69000', outcome: 'answer' }]);
   });
 
   it('answers SELECT and GET BALANCE through the real stack, then its removal reaches pcscd', async () => {
     const card = await tap('t-union-guangzhou-ok');
-    const fci = await reader.transmit('00A4040008A00000063201010500');
+    const fci = await reader.transmitHex('00A4040008A00000063201010500');
     expect(fci.startsWith('6F')).toBe(true);
     expect(fci.endsWith('9000')).toBe(true);
-    expect(await reader.transmit('805C000204')).toBe('000021CA9000');
-    expect(await reader.transmit('805C010204')).toBe('6A86');
+    expect(await reader.transmitHex('805C000204')).toBe('000021CA9000');
+    expect(await reader.transmitHex('805C010204')).toBe('6A86');
     await reader.disconnect();
     expect(await card.remove()).toBe('removed');
     await reader.until(() => reader.empty, 'card removal seen by pcscd');
@@ -134,9 +62,9 @@ describe('virtual card on pcscd', () => {
   it('leaves the field at APDU N+1 with removeAfterApdus N (the UID pseudo-APDU is number 1)', async () => {
     const card = await tap('t-union-guangzhou-ok', { removeAfterApdus: 2 });
     const removed = card.waitForRemoval();
-    expect(await reader.transmit('FFCA000000')).toMatch(/9000$/);
-    expect(await reader.transmit('00A4040008A00000063201010500')).toMatch(/9000$/);
-    const third = await reader.transmit('805C000204').then(
+    expect(await reader.transmitHex('FFCA000000')).toMatch(/9000$/);
+    expect(await reader.transmitHex('00A4040008A00000063201010500')).toMatch(/9000$/);
+    const third = await reader.transmitHex('805C000204').then(
       (r) => ({ answered: r }),
       (e: Error) => ({ failed: e.message }),
     );
@@ -148,23 +76,23 @@ describe('virtual card on pcscd', () => {
 
   it('gives a T=0 card’s 61 xx and 6C xx to the reader as they are', async () => {
     await tap('t-union-t0');
-    expect(await reader.transmit('00A4040008A00000063201010500')).toMatch(/^61[0-9A-F]{2}$/);
-    expect(await reader.transmit('00B0950000')).toBe('6C1E');
-    expect((await reader.transmit('00B095001E')).length).toBe(64);
+    expect(await reader.transmitHex('00A4040008A00000063201010500')).toMatch(/^61[0-9A-F]{2}$/);
+    expect(await reader.transmitHex('00B0950000')).toBe('6C1E');
+    expect((await reader.transmitHex('00B095001E')).length).toBe(64);
   });
 
   it('answers garbage and short answers where scripted', async () => {
     const card = await tap('t-union-guangzhou-ok', { garbage: [{ command: '00A404', answer: 'DEADBEEF' }], short: [{ command: '805C' }] });
-    expect(await reader.transmit('00A4040008A00000063201010500')).toBe('DEADBEEF');
-    expect(await reader.transmit('805C000204')).toBe('00');
+    expect(await reader.transmitHex('00A4040008A00000063201010500')).toBe('DEADBEEF');
+    expect(await reader.transmitHex('805C000204')).toBe('00');
     expect(card.apduLog.map((x) => x.outcome)).toEqual(['garbage', 'short']);
   });
 
   it('a mute card leaves the transmit hanging until it is removed', async () => {
     const card = await tap('t-union-guangzhou-ok', { mute: [{ fromApdu: 2 }] });
-    expect(await reader.transmit('FFCA000000')).toMatch(/9000$/);
+    expect(await reader.transmitHex('FFCA000000')).toMatch(/9000$/);
     let settled = false;
-    const hanging = reader.transmit('00A4040008A00000063201010500').then(
+    const hanging = reader.transmitHex('00A4040008A00000063201010500').then(
       (r) => ((settled = true), { answered: r }),
       (e: Error) => ((settled = true), { failed: e.message }),
     );
@@ -190,7 +118,7 @@ describe('virtual card on pcscd', () => {
     expect(await firstGone).toBe('removed');
     await reader.until(() => reader.present, 'second card present');
     await reader.connect();
-    expect(await reader.transmit('FFCA000000')).toBe('04A7B8C99000');
+    expect(await reader.transmitHex('FFCA000000')).toBe('04A7B8C99000');
   });
 });
 

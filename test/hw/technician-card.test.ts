@@ -2,70 +2,18 @@
  * The technician card through the real PC/SC stack: B's VirtualCard → vpcd → pcscd →
  * libpcsclite (@pokusew/pcsclite) → the kiosk's technician authenticator. Reader slot 1.
  */
-import pcsclite from '@pokusew/pcsclite';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { VPCD_SLOTS, VirtualCard, loadCardImage, type CardImage } from '../../hardware-sim/card/index.js';
 import { MemoryLockoutStore } from '../../kiosk/maintenance/auth/lockout-store.js';
 import { hashPin } from '../../kiosk/maintenance/auth/pin-hash.js';
 import { TechnicianAuthenticator, type TechnicianRecord } from '../../kiosk/maintenance/auth/technician-auth.js';
-import type { ApduTransmit } from '../../kiosk/maintenance/auth/technician-card.js';
 import type { AuditEntry } from '../../shared/sync.js';
+import { openRawReader, type RawPcscReader } from '../support/pcsc-raw-reader.js';
 
 const SLOT = VPCD_SLOTS[1];
 const KEY = '53544B544543482D544553542D4B45592D303030303030303030303030303031';
-type PcscLite = ReturnType<typeof pcsclite>;
-type Reader = Parameters<Parameters<PcscLite['on']>[1]>[0] & { name: string };
-
-class Slot {
-  private state = 0;
-  private waiters: { test: () => boolean; resolve: () => void }[] = [];
-  private protocol = 2;
-
-  constructor(readonly reader: Reader) {
-    reader.on('status', (status: { state: number }) => {
-      this.state = status.state;
-      this.waiters = this.waiters.filter((w) => (w.test() ? (w.resolve(), false) : true));
-    });
-    reader.on('error', () => undefined);
-  }
-
-  get present(): boolean {
-    return (this.state & this.reader.SCARD_STATE_PRESENT) !== 0;
-  }
-
-  get empty(): boolean {
-    return (this.state & this.reader.SCARD_STATE_EMPTY) !== 0;
-  }
-
-  until(test: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-    if (test()) return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), timeoutMs);
-      this.waiters.push({ test, resolve: () => (clearTimeout(timer), resolve()) });
-    });
-  }
-
-  connect(): Promise<void> {
-    return new Promise((resolve, reject) =>
-      this.reader.connect({ share_mode: this.reader.SCARD_SHARE_SHARED }, (e: Error | null, protocol?: number) => {
-        if (e) return reject(e);
-        this.protocol = protocol ?? 2;
-        resolve();
-      }),
-    );
-  }
-
-  readonly transmit: ApduTransmit = (apdu) =>
-    new Promise((resolve, reject) => this.reader.transmit(apdu, 1024, this.protocol, (e: Error | null, data?: Buffer) => (e ? reject(e) : resolve(data ?? Buffer.alloc(0)))));
-
-  disconnect(): Promise<void> {
-    if (!this.reader.connected) return Promise.resolve();
-    return new Promise((resolve) => this.reader.disconnect(this.reader.SCARD_LEAVE_CARD, () => resolve()));
-  }
-}
-
-let pcsc: PcscLite;
-let slot: Slot;
+let closePcsc: () => void = () => undefined;
+let slot: RawPcscReader;
 let image: CardImage;
 let record: TechnicianRecord;
 const cards: VirtualCard[] = [];
@@ -81,15 +29,9 @@ async function tap(cardImage: CardImage): Promise<void> {
 beforeAll(async () => {
   image = await loadCardImage('technician');
   record = { technicianId: 'GZ-T-0042', name: 'Li', keyHex: KEY, pinHash: await hashPin('482913', { N: 1024, r: 8, p: 1 }), active: true };
-  pcsc = pcsclite();
-  pcsc.on('error', () => undefined);
-  slot = await new Promise<Slot>((resolve) =>
-    pcsc.on('reader', (r: Reader) => {
-      if (r.name === SLOT.reader) resolve(new Slot(r));
-      else r.on('error', () => undefined);
-    }),
-  );
-  await slot.until(() => slot.empty || slot.present, 'first reader status');
+  const opened = await openRawReader(SLOT.reader);
+  slot = opened.reader;
+  closePcsc = opened.close;
 });
 
 afterEach(async () => {
@@ -99,7 +41,7 @@ afterEach(async () => {
 });
 
 afterAll(() => {
-  pcsc.close();
+  closePcsc();
 });
 
 describe('technician card over pcscd + vpcd', () => {
