@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Idempotent setup for a fresh Debian 12 machine with Node 20.
+# Idempotent setup for a fresh Debian 12 machine (its own Node may be 20: the pinned Node is installed beside it).
 #   scripts/setup.sh          what `npm start` needs: pcscd + vpcd, Chromium, npm packages, the UI build
 #   scripts/setup.sh --test   what `npm test` needs: the above, socat, PostgreSQL (started, test role made)
 # Every step checks first and does nothing when the thing is already there.
@@ -30,11 +30,15 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 # ---- npm packages -----------------------------------------------------------------
+# Native addons are built against the pinned Node (scripts/node.sh); the stamp records which.
+node_home=$(bash scripts/node.sh ensure)
+node_version=$("$node_home/bin/node" --version)
 stamp=node_modules/.setup-stamp
-if [ ! -f "$stamp" ] || [ package-lock.json -nt "$stamp" ] || [ package.json -nt "$stamp" ]; then
-  log "installing npm packages"
-  if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; else npm install --no-audit --no-fund; fi
-  touch "$stamp"
+if [ ! -f "$stamp" ] || [ package-lock.json -nt "$stamp" ] || [ package.json -nt "$stamp" ] ||
+   [ "$(cat "$stamp")" != "$node_version" ]; then
+  log "installing npm packages for Node $node_version"
+  bash scripts/node.sh exec npm ci --no-audit --no-fund
+  echo "$node_version" >"$stamp"
 fi
 
 # ---- pcscd ------------------------------------------------------------------------
@@ -50,7 +54,7 @@ if [ -f kiosk/ui/vite.config.ts ]; then
   newest_src=$(find kiosk/ui shared -type f -newer dist/ui/index.html 2>/dev/null | head -1 || true)
   if [ ! -f dist/ui/index.html ] || [ -n "$newest_src" ]; then
     log "building the kiosk UI"
-    npx vite build --config kiosk/ui/vite.config.ts --logLevel warn
+    bash scripts/node.sh exec npx vite build --config kiosk/ui/vite.config.ts --logLevel warn
   fi
 fi
 log "ready"
