@@ -8,8 +8,8 @@ import { parseArgs } from 'node:util';
 import type { CardReadError, CardReadErrorCode, CardSnapshot } from '../../shared/card.js';
 import type { CardReaderEvent } from '../../shared/card-reader.js';
 import { SupervisedCardReaderService } from '../../driver/pcsc/supervised-service.js';
-import { cardReport, formatCardError, formatCardReport } from '../card/card-report.js';
-import { diagnose, shanghaiDate, type Blocklist } from '../card/diagnose.js';
+import { cardReport, formatCardError, formatCardReport } from '../diagnosis/card-report.js';
+import { diagnose, shanghaiDate, type Blocklist } from '../diagnosis/diagnose.js';
 import { loadKioskConfig } from '../config/index.js';
 
 const DEFAULT_TIMEOUT_S = 30;

@@ -4,14 +4,14 @@ import type { KioskConfig } from '../config/index.js';
 import type { KioskStore } from '../store/index.js';
 import type { SyncWorker } from '../sync/index.js';
 import type { TicketService } from '../tickets/index.js';
-import { CardReaderBridge } from './card-reader-bridge.js';
+import { CardReaderBridge } from './hardware/card-reader-bridge.js';
 import type { Logger } from './logger.js';
-import type { DeviceInput, KioskDevices } from './devices.js';
-import type { SessionEngine, SessionHostHooks } from './session-host.js';
-import { SessionHost } from './session-host.js';
-import { TechnicianGate, type CardApduChannel } from './technician-gate.js';
-import type { SessionFile } from './session-file.js';
-import { UiServer } from './ui-server.js';
+import type { DeviceInput, KioskDevices } from './hardware/devices.js';
+import type { SessionEngine, SessionHostHooks } from './session/session-host.js';
+import { SessionHost } from './session/session-host.js';
+import { TechnicianGate, type CardApduChannel } from './hardware/technician-gate.js';
+import type { SessionFile } from './session/session-file.js';
+import { UiServer } from './browser/ui-server.js';
 
 /** Everything the runtime is made of, built by `createKioskRuntime` (or by a test). */
 export interface KioskRuntimeParts {

@@ -1,5 +1,5 @@
 import type { UiUpMessage } from '../../shared/ui-protocol.js';
-import type { KioskScreenMessage } from './wire.js';
+import type { KioskScreenMessage } from '../../shared/ui-wire.js';
 
 export type ConnectionState = 'connecting' | 'open' | 'reconnecting';
 

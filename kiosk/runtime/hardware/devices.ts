@@ -1,11 +1,11 @@
-import type { CardReaderService } from '../../shared/card-reader.js';
-import type { CabinetController, DeviceHealth, DeviceUpdate, HidTransport, HelpButton, ReceiptPrinter } from '../../shared/devices.js';
-import { SerialCabinetController } from '../../driver/cabinet/cabinet-controller.js';
-import { HidDevices } from '../../driver/hid/hid-devices.js';
-import { RemoteHidTransport } from '../../driver/hid/remote-transport.js';
-import type { HidConfig } from '../config/index.js';
-import type { FaultMonitor } from '../health/fault-monitor.js';
-import type { Logger } from './logger.js';
+import type { CardReaderService } from '../../../shared/card-reader.js';
+import type { CabinetController, DeviceHealth, DeviceUpdate, HidTransport, HelpButton, ReceiptPrinter } from '../../../shared/devices.js';
+import { SerialCabinetController } from '../../../driver/cabinet/cabinet-controller.js';
+import { HidDevices } from '../../../driver/hid/hid-devices.js';
+import { RemoteHidTransport } from '../../../driver/hid/remote-transport.js';
+import type { HidConfig } from '../../config/index.js';
+import type { FaultMonitor } from '../../fault-monitor/fault-monitor.js';
+import type { Logger } from '../logger.js';
 
 /** How often the fault monitor re-checks time-based rules and the sync backlog. */
 export const FAULT_TICK_MS = 15_000;
@@ -151,7 +151,7 @@ export async function hidTransportFor(config: HidConfig | null, logger: Logger):
   if (!config) return null;
   const log = (line: string) => logger.info(line, { device: 'hid' });
   if (config.transport === 'remote') return new RemoteHidTransport({ url: config.url, log });
-  const { nodeHidTransport } = await import('../../driver/hid/node-hid-transport.js');
+  const { nodeHidTransport } = await import('../../../driver/hid/node-hid-transport.js');
   return nodeHidTransport;
 }
 

@@ -1,16 +1,16 @@
 import { fromPromise, type AnyStateMachine } from 'xstate';
-import type { CallContext } from '../../shared/call-protocol.js';
-import type { DeviceHealth } from '../../shared/devices.js';
-import { uuidv7 } from '../../shared/ids.js';
-import { buildCallContext } from '../calls/call-context.js';
-import { createCallSessionActor } from '../calls/call-session.js';
-import type { KioskConfig } from '../config/index.js';
-import { createEscalationMachine, DEFAULT_ESCALATION_SETTINGS } from '../flows/escalation.js';
-import type { FlowPorts } from '../flows/ports.js';
-import type { VideoEscalationInput } from '../flows/slots.js';
-import type { TicketService } from '../tickets/index.js';
-import { createCallSlot, fallbackContext } from './call-slot.js';
-import type { Logger } from './logger.js';
+import type { CallContext } from '../../../shared/call-protocol.js';
+import type { DeviceHealth } from '../../../shared/devices.js';
+import { uuidv7 } from '../../../shared/ids.js';
+import { buildCallContext } from '../../calls/call-context.js';
+import { createCallSessionActor } from '../../calls/call-session.js';
+import type { KioskConfig } from '../../config/index.js';
+import { createEscalationMachine, DEFAULT_ESCALATION_SETTINGS } from '../../flows/escalation.js';
+import type { FlowPorts } from '../../flows/ports.js';
+import type { VideoEscalationInput } from '../../flows/slots.js';
+import type { TicketService } from '../../tickets/index.js';
+import { createCallSlot, fallbackContext } from '../../flows/call-slot.js';
+import type { Logger } from '../logger.js';
 
 const CLOSED = new Set(['resolved', 'closed', 'rejected']);
 

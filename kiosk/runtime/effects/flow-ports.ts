@@ -1,7 +1,7 @@
-import type { Diagnosis, CardSnapshot } from '../../shared/card.js';
-import type { ReceiptPrinter } from '../../shared/devices.js';
-import type { FlowPorts, TicketStatusRecord } from '../flows/ports.js';
-import type { TicketService, TicketStatusView } from '../tickets/index.js';
+import type { Diagnosis, CardSnapshot } from '../../../shared/card.js';
+import type { ReceiptPrinter } from '../../../shared/devices.js';
+import type { FlowPorts, TicketStatusRecord } from '../../flows/ports.js';
+import type { TicketService, TicketStatusView } from '../../tickets/index.js';
 
 /** A port failure the flows see as a rejection; `code` is for the log. */
 export class PortFailure extends Error {

@@ -1,9 +1,9 @@
 import { createActor, type Actor } from 'xstate';
-import type { ScreenModel } from '../../shared/ui-protocol.js';
-import type { KioskEvent } from '../flows/events.js';
-import { persistableSnapshot } from '../flows/persistence.js';
-import { createSessionMachine, type SessionMachine, type SessionOptions, type SessionSnapshot } from '../flows/session.js';
-import type { Logger } from './logger.js';
+import type { ScreenModel } from '../../../shared/ui-protocol.js';
+import type { KioskEvent } from '../../flows/events.js';
+import { persistableSnapshot } from '../../flows/persistence.js';
+import { createSessionMachine, type SessionMachine, type SessionOptions, type SessionSnapshot } from '../../flows/session.js';
+import type { Logger } from '../logger.js';
 import type { SessionEngine } from './session-host.js';
 
 export interface FlowEngineOptions {

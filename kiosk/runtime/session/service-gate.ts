@@ -1,5 +1,5 @@
-import type { ScreenModel } from '../../shared/ui-protocol.js';
-import { IN_SERVICE, type ServiceMode, type ServiceModeStore } from '../maintenance/service-mode.js';
+import type { ScreenModel } from '../../../shared/ui-protocol.js';
+import { IN_SERVICE, type ServiceMode, type ServiceModeStore } from '../../maintenance/service-mode.js';
 
 /**
  * The service mode as the runtime needs it: readable at once (the screen is computed

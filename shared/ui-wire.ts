@@ -3,7 +3,7 @@
  * the runtime adds for measurement. Imported by the runtime and by the browser bundle, so it
  * holds no Node code.
  */
-import type { UiDownMessage } from '../../shared/ui-protocol.js';
+import type { UiDownMessage } from './ui-protocol.js';
 
 type ScreenMessage = Extract<UiDownMessage, { type: 'screen' }>;
 

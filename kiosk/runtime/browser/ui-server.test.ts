@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import type { PassengerEvent, ScreenModel } from '../../shared/ui-protocol.js';
-import type { KioskScreenMessage } from '../ui/wire.js';
-import { createMemoryLogger } from './logger.js';
+import type { PassengerEvent, ScreenModel } from '../../../shared/ui-protocol.js';
+import type { KioskScreenMessage } from '../../../shared/ui-wire.js';
+import { createMemoryLogger } from '../logger.js';
 import { UiServer, type UiSessionPort } from './ui-server.js';
 
 const chrome = { language: 'zh', largeText: false, idleSecondsLeft: null, agentAvailable: true, canGoBack: false, canGoHome: false } as const;

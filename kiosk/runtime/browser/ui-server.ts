@@ -4,9 +4,9 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import fastifyStatic from '@fastify/static';
 import fastifyWebsocket from '@fastify/websocket';
 import type { WebSocket } from 'ws';
-import { parseUiUpMessage, type PassengerEvent, type UiProtocolErrorCode } from '../../shared/ui-protocol.js';
-import type { KioskDownMessage, KioskScreenMessage } from '../ui/wire.js';
-import type { Logger } from './logger.js';
+import { parseUiUpMessage, type PassengerEvent, type UiProtocolErrorCode } from '../../../shared/ui-protocol.js';
+import type { KioskDownMessage, KioskScreenMessage } from '../../../shared/ui-wire.js';
+import type { Logger } from '../logger.js';
 
 /** What the UI server needs from the runtime: the current screen, and somewhere to put what the passenger did. */
 export interface UiSessionPort {

@@ -2,9 +2,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { toScreenModel } from '../flows/screen-model.js';
+import { toScreenModel } from '../../flows/screen-model.js';
 import { createFlowEngine } from './flow-engine.js';
-import { createMemoryLogger } from './logger.js';
+import { createMemoryLogger } from '../logger.js';
 import { SessionFile } from './session-file.js';
 import { SessionHost } from './session-host.js';
 

@@ -9,9 +9,9 @@
 import { assign, forwardTo, fromPromise, sendParent, setup, type AnyStateMachine } from 'xstate';
 import type { CallContext, CallView } from '../../shared/call-protocol.js';
 import type { CallScreen } from '../../shared/ui-protocol.js';
-import { callViewOf, type EscalationInput, type EscalationMachine } from '../flows/escalation.js';
-import type { FlowExit } from '../flows/events.js';
-import type { VideoEscalationInput, VideoEscalationOutput } from '../flows/slots.js';
+import { callViewOf, type EscalationInput, type EscalationMachine } from './escalation.js';
+import type { FlowExit } from './events.js';
+import type { VideoEscalationInput, VideoEscalationOutput } from './slots.js';
 
 /** Builds what the agent sees for this call; must not reject (fall back to less context instead). */
 export type CallContextBuilder = (input: VideoEscalationInput) => Promise<CallContext>;

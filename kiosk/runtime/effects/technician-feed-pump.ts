@@ -1,6 +1,6 @@
-import type { TechnicianFeed } from '../maintenance/technician-feed.js';
-import type { SyncWorker } from '../sync/index.js';
-import type { Logger } from './logger.js';
+import type { TechnicianFeed } from '../../maintenance/technician-feed.js';
+import type { SyncWorker } from '../../sync/index.js';
+import type { Logger } from '../logger.js';
 
 /**
  * Pulls technician changes from central after each sync cycle (and once at start), one pull at

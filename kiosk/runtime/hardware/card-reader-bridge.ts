@@ -1,5 +1,5 @@
-import type { CardReaderEvent, CardReaderService } from '../../shared/card-reader.js';
-import type { Logger } from './logger.js';
+import type { CardReaderEvent, CardReaderService } from '../../../shared/card-reader.js';
+import type { Logger } from '../logger.js';
 
 /** A card-reader event as the runtime hands it on: stamped with the wall-clock time it arrived. */
 export interface StampedCardEvent {

@@ -1,8 +1,8 @@
-import type { KioskEvent } from '../flows/events.js';
-import type { CardInField } from '../maintenance/flow-ports.js';
-import { SELECT_TECHNICIAN } from '../maintenance/auth/technician-card.js';
+import type { KioskEvent } from '../../flows/events.js';
+import type { CardInField } from '../../maintenance/flow-ports.js';
+import { SELECT_TECHNICIAN } from '../../maintenance/auth/technician-card.js';
 import type { StampedCardEvent } from './card-reader-bridge.js';
-import type { Logger } from './logger.js';
+import type { Logger } from '../logger.js';
 
 /**
  * APDUs to the card now in a reader's field, outside the passenger read (the PC/SC stack's

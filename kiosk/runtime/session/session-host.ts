@@ -1,10 +1,10 @@
-import type { CardReaderEvent } from '../../shared/card-reader.js';
-import type { PassengerEvent, ScreenModel } from '../../shared/ui-protocol.js';
-import { cardEventFromReader, type KioskEvent } from '../flows/events.js';
-import type { KioskScreenMessage } from '../ui/wire.js';
-import type { Logger } from './logger.js';
+import type { CardReaderEvent } from '../../../shared/card-reader.js';
+import type { PassengerEvent, ScreenModel } from '../../../shared/ui-protocol.js';
+import { cardEventFromReader, type KioskEvent } from '../../flows/events.js';
+import type { KioskScreenMessage } from '../../../shared/ui-wire.js';
+import type { Logger } from '../logger.js';
 import type { SessionFile } from './session-file.js';
-import type { UiSessionPort } from './ui-server.js';
+import type { UiSessionPort } from '../browser/ui-server.js';
 import { outOfServiceScreen } from './service-gate.js';
 
 /** Optional rules around the session: out of service, and who wants to know about maintenance. */
