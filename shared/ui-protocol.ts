@@ -207,7 +207,7 @@ export type ScreenView =
   | MaintenanceScreen;
 
 /**
- * The video call (G). Reserved: G refines the fields; the flows take them from the
+ * The video call. The escalation flow fills the fields; the session takes them from the
  * `videoEscalation` child's `context.screen` when it has one.
  */
 export interface CallScreen {
@@ -295,7 +295,7 @@ export type PassengerEvent =
   | { readonly type: 'IDLE.CONTINUE' }
   | { readonly type: 'IDLE.DISCARD' }
   | { readonly type: 'RECEIPT.RETRY' }
-  /** Reserved for the call (G). */
+  /** The video call's screen state (kiosk/flows/escalation.ts). */
   | { readonly type: 'CALL.HANGUP' }
   | { readonly type: 'CALL.CANCEL' }
   /** The separate emergency button: a call in the emergency lane. */

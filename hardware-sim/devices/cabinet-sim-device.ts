@@ -18,7 +18,7 @@ export interface CabinetSimState {
   readonly batteryPercent: number;
 }
 
-/** D's simulated cabinet controller on a pty, as a {@link SimDevice}: door, temperature, power, plug. */
+/** The simulated cabinet controller on a pty, as a {@link SimDevice}: door, temperature, power, plug. */
 export class CabinetSimDevice implements SimDevice {
   readonly id = 'cabinet';
   readonly description = 'Cabinet controller (door, temperature, UPS power) on a pseudo-terminal (socat)';

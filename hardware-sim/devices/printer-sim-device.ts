@@ -55,7 +55,7 @@ async function readReceiptFile(file: string): Promise<Buffer> {
   }
 }
 
-/** D's simulated ESC/POS printer on a pty, as a {@link SimDevice}: paper, cover, offline, plug, receipts. */
+/** The simulated ESC/POS printer on a pty, as a {@link SimDevice}: paper, cover, offline, plug, receipts. */
 export class PrinterSimDevice implements SimDevice {
   readonly id = 'printer';
   readonly description = 'ESC/POS receipt printer on a pseudo-terminal (socat); receipts saved as text and PNG';

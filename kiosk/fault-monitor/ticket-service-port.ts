@@ -1,7 +1,7 @@
 import type { TicketService } from '../tickets/ticket-service.js';
 import type { FaultMonitorPorts } from './fault-monitor.js';
 
-/** Wires the fault monitor to C1's ticket service: an open ticket for the same key is reused (also across restarts). */
+/** Wires the fault monitor to the kiosk's ticket service: an open ticket for the same key is reused (also across restarts). */
 export function faultPortsFromTicketService(service: TicketService, now: () => Date, log?: (line: string) => void): FaultMonitorPorts {
   return {
     async fileFaultTicket({ faultKey, description }) {

@@ -1,5 +1,5 @@
 /**
- * G's escalation flow fitted into E's session slot `videoEscalation`. The session hands the slot
+ * The escalation flow fitted into the session's slot `videoEscalation`. The session hands the slot
  * a {@link VideoEscalationInput} and shows `context.screen`; the escalation flow wants a
  * `CallContext` (what the agent sees) and exposes its state through `callViewOf`. This wrapper
  * gathers the call context (device health, open tickets of the card), runs the flow, mirrors

@@ -8,7 +8,7 @@
  * Effects are named actors supplied by the runtime:
  * - `callSession` (callback actor, kiosk/calls/call-session.ts): the control connection to
  *   central. Sends `CENTRAL.*` events here; receives `LEAVE` and `ACTION_RESULT`.
- * - `createTicket`: the ticket service (C1), also used for reports an agent files in a call.
+ * - `createTicket`: the ticket service, also used for reports an agent files in a call.
  * - `deps.recordAudit`: every agent action, performed or refused, goes to the outbox as an audit entry.
  *
  * Agent actions are checked with `parseAgentAction`: only `show-faq`, `open-fault-report` and

@@ -21,7 +21,7 @@ export type ScanEvent = { readonly type: 'SCAN.CODE'; readonly code: string };
 export type RuntimeEvent =
   /** Send once right after starting an actor from a restored snapshot: re-arms the idle timers. */
   | { readonly type: 'SESSION.RESTORED' }
-  /** A technician authenticated (D); the session leaves for the `maintenance` slot. */
+  /** A technician authenticated (maintenance authenticator); the session leaves for the `maintenance` slot. */
   | { readonly type: 'MAINTENANCE.ENTER' }
   | { readonly type: 'MAINTENANCE.EXIT' }
   /** Any touch on the screen: restarts the idle countdown. */

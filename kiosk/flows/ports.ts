@@ -1,6 +1,6 @@
 /**
  * The effects the passenger flows need, as plain async functions. The runtime implements them
- * with the store (C1), the ticket service, the printer (D) and the card diagnosis (A);
+ * with the kiosk store, the ticket service, the receipt printer and the card diagnosis;
  * `actorsFromPorts` turns them into the named XState actors the machines invoke. Tests either
  * pass their own `FlowPorts` or `.provide()` actors on a single machine.
  *

@@ -8,7 +8,7 @@
  *    `warning` (a half-written report: "discarded in N s", continue or discard) or back to
  *    `attract`; `paused` while a call runs (no idle reset during a call).
  * `attract`'s entry clears every personal detail; so does `CARD.REMOVED` for the card.
- * `maintenance` (D's slot) is entered by the runtime's `MAINTENANCE.ENTER`.
+ * `maintenance` (the maintenance flow's slot) is entered by the runtime's `MAINTENANCE.ENTER`.
  *
  * Deadlines live in context (epoch ms of the injected clock), not only in `after` timers: the
  * timers re-check the deadline when they fire, and `SESSION.RESTORED` re-arms them after a
@@ -33,9 +33,9 @@ export const IDLE_WARNING_MS = 30_000;
 export const DEFAULT_LANGUAGE: Language = 'zh';
 
 export interface SessionOptions extends MachineDeps {
-  /** G's flow (kiosk/flows/escalation.ts); until then a placeholder that says "unavailable". */
+  /** The video-call flow (kiosk/flows/escalation.ts); without it a placeholder that says "unavailable". */
   readonly videoEscalation?: AnyStateMachine;
-  /** D's flow; until then a placeholder page. */
+  /** The maintenance flow (kiosk/flows/maintenance.ts); without it a placeholder page. */
   readonly maintenance?: AnyStateMachine;
   readonly idleTimeoutMs?: number;
   readonly idleWarningMs?: number;

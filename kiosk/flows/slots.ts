@@ -1,7 +1,7 @@
 /**
- * Slots for flows other engineers plug in.
+ * Slots for the flows the runtime plugs in: the video call and maintenance.
  *
- * `videoEscalation` (G, kiosk/flows/escalation.ts): invoked by the session in `active.flow.call`
+ * `videoEscalation` (the video-call flow, kiosk/flows/escalation.ts): invoked by the session in `active.flow.call`
  * with input {@link VideoEscalationInput}. The session forwards it the passenger events
  * `CALL.HANGUP`, `CALL.CANCEL`, `CALL.MUTE`, `CALL.MEDIA`, `BACK`, `SKIP`, `NEXT`, `SUBMIT`, text edits, `LANG.SET` and the card events. Its context SHOULD have
  * `screen: CallScreen` (shared/ui-protocol.ts), which the screen model shows as is. It ends in a
@@ -9,7 +9,7 @@
  * (service `call`). No idle reset happens while it runs. Supply it with
  * `createSessionMachine({ ..., videoEscalation })`.
  *
- * `maintenance` (D): invoked in the session's `maintenance` state, entered by the runtime's
+ * `maintenance` (the maintenance flow): invoked in the session's `maintenance` state, entered by the runtime's
  * `MAINTENANCE.ENTER` after technician auth; the session forwards it every event and goes back to
  * attract when it ends or on `MAINTENANCE.EXIT`. Its context SHOULD have `screen: MaintenanceScreen`.
  */
@@ -32,7 +32,7 @@ export interface VideoEscalationOutput {
   readonly ticketId: TicketId | null;
 }
 
-/** Until G's flow is plugged in: says "unavailable" and ends on any button. */
+/** Until the video-call flow is plugged in: says "unavailable" and ends on any button. */
 export const unavailableVideoEscalation = setup({
   types: {
     context: {} as { screen: CallScreen },
@@ -53,7 +53,7 @@ export const unavailableVideoEscalation = setup({
   output: (): VideoEscalationOutput => ({ outcome: 'failed', ticketId: null }),
 });
 
-/** Until D's flow is plugged in: one page, ends on `BACK`. */
+/** Until the maintenance flow is plugged in: one page, ends on `BACK`. */
 export const placeholderMaintenance = setup({
   types: { context: {} as { screen: MaintenanceScreen }, events: {} as { type: 'BACK' } },
 }).createMachine({

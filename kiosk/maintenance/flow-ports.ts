@@ -17,7 +17,7 @@ export interface MaintenancePortsDeps {
   readonly cardInField: () => CardInField | null;
 }
 
-/** The maintenance flow's effects over D's authenticator and the `MaintenanceService`. */
+/** The maintenance flow's effects over the technician authenticator and the `MaintenanceService`. */
 export function maintenancePorts(deps: MaintenancePortsDeps): MaintenancePorts {
   const sessions = new Map<string, TechnicianSession>();
   const sessionOf = (ref: MaintenanceSessionRef): TechnicianSession => {

@@ -25,7 +25,7 @@ interface Row {
 
 /**
  * The technicians central provisioned to this kiosk, kept in their own SQLite file (through the
- * store's driver port) so cards and PINs are verified offline. Implements D's `TechnicianRegistry`.
+ * store's driver port) so cards and PINs are verified offline. Implements the authenticator's `TechnicianRegistry`.
  */
 export class SqliteTechnicianRegistry implements TechnicianRegistry {
   private constructor(private readonly db: SqliteDriver) {}
@@ -81,7 +81,7 @@ export interface TechnicianSource {
 }
 
 /**
- * D's `TechnicianRegistry` over the kiosk store: C1's sync worker asks for `technician` changes
+ * The authenticator's `TechnicianRegistry` over the kiosk store: the sync worker asks for `technician` changes
  * with the rest of the feed and applies them with the same cursor, in the same transaction, so
  * no separate feed or file is needed. `new StoreTechnicianRegistry(store.caches)`.
  */

@@ -48,7 +48,7 @@ export interface CreateRuntimeOptions {
   readonly call?: { readonly mediaTimeoutMs?: number; readonly connectTimeoutMs?: number };
   /** Whether to start the sync worker (default: yes). */
   readonly sync?: boolean;
-  /** Extra session options (G's call flow, D's maintenance flow). */
+  /** Extra session options (the call flow, the maintenance flow). */
   readonly session?: Partial<Pick<SessionOptions, 'videoEscalation' | 'maintenance'>>;
   readonly now?: () => number;
 }

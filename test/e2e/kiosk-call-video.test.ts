@@ -1,6 +1,6 @@
 /**
  * "Talk to an agent" through the REAL kiosk runtime and UI (not the call harness): the session's
- * call slot runs G's escalation flow with the runtime's call session on central's
+ * call slot runs the escalation flow with the runtime's call session on central's
  * `/calls/kiosk`, the kiosk page (served with the runtime's CSP) joins the media socket at
  * central, the agent console answers, video is decoded on the kiosk page, the passenger hangs
  * up and rates the call, and the rating is in the outbox. Then the emergency button, with nobody

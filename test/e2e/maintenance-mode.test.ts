@@ -1,6 +1,6 @@
 /**
  * Maintenance mode through the real kiosk: central provisions the technician (staff API), the
- * runtime pulls it after a sync cycle, B's technician card is tapped on vpcd slot 1 (pcscd →
+ * runtime pulls it after a sync cycle, the simulated technician card is tapped on vpcd slot 1 (pcscd →
  * the supervised reader host → the challenge–response over its APDU channel), the PIN is typed
  * on the on-screen pad in Chromium, the test receipt comes out of the simulated printer on a
  * real pty, and leaving clears every trace of the technician from the page.

@@ -1,5 +1,5 @@
 /**
- * The technician card through the real PC/SC stack: B's VirtualCard → vpcd → pcscd →
+ * The technician card through the real PC/SC stack: the simulator's VirtualCard → vpcd → pcscd →
  * libpcsclite (@pokusew/pcsclite) → the kiosk's technician authenticator. Reader slot 1.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';

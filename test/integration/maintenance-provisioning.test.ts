@@ -1,7 +1,7 @@
 /**
  * Technician provisioning end to end: a technician added at central (staff API, both engines)
  * travels through the change feed (`types=technician`) into the kiosk's registry (real SQLite
- * file), which then lets B's technician card and the PIN in; the PIN never leaves central, the
+ * file), which then lets the simulated technician card and the PIN in; the PIN never leaves central, the
  * key and hash never reach the staff list, and a kiosk that does not ask gets no technician change.
  */
 import { mkdtempSync, rmSync } from 'node:fs';

@@ -1,6 +1,6 @@
 /**
- * The maintenance flow on the real session with the real parts behind its ports: D's
- * authenticator over B's card engine, the registry, the kiosk store (SQLite file, audit rows in
+ * The maintenance flow on the real session with the real parts behind its ports: the
+ * technician authenticator over the simulated card engine, the registry, the kiosk store (SQLite file, audit rows in
  * the outbox), the MaintenanceService and the service-mode file. Checks what a technician sees
  * and what the audit log must hold.
  */

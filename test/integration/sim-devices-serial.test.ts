@@ -1,6 +1,6 @@
 /**
  * The sim daemon with its printer and cabinet on real pseudo-terminals (socat): the kiosk side
- * opens the documented pty links with D's real drivers, and everything is steered through the
+ * opens the documented pty links with the real serial drivers, and everything is steered through the
  * daemon's HTTP control API, as a developer or the panel would.
  */
 import { readFile } from 'node:fs/promises';

@@ -27,7 +27,7 @@ function cloneWithKey(image: CardImage, keyHex: string): CardImage {
   return { ...image, applications: image.applications.map((a) => (a.technician ? { ...a, technician: { ...a.technician, secretKeyHex: keyHex } } : a)) };
 }
 
-describe('technician authentication (B card engine in-process)', () => {
+describe('technician authentication (simulated card engine in-process)', () => {
   let image: CardImage;
   let record: TechnicianRecord;
   let audit: AuditEntry[];

@@ -2,7 +2,7 @@
  * End-to-end harness for video calls: a real central (startCentral, SQLite, the call routes
  * with agents and queue rules from `calls.json`), and per kiosk a small stand-in for the
  * runtime's call slot: the real escalation flow with the real call session actor, the real
- * kiosk store and ticket service (C1) for callback tickets, audit entries and the rating, and
+ * kiosk store and ticket service for callback tickets, audit entries and the rating, and
  * a test page (built with Vite) that mounts kiosk/ui/call's components in real Chromium.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';

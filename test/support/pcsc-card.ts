@@ -1,6 +1,6 @@
 /**
  * Helpers for hardware tests of the card driver: the real reader service on vpcd slot 0
- * ("Virtual PCD 00 00") and B's virtual cards. Waits are event-driven with generous deadlines.
+ * ("Virtual PCD 00 00") and the simulator's virtual cards. Waits are event-driven with generous deadlines.
  */
 import { SupervisedCardReaderService, type SupervisedReaderServiceOptions } from '../../driver/pcsc/supervised-service.js';
 import { VirtualCard, VPCD_SLOTS, loadCardImage, type CardFaults, type CardImage } from '../../hardware-sim/card/index.js';

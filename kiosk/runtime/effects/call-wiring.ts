@@ -27,7 +27,7 @@ export interface CallWiringDeps {
 }
 
 /**
- * G's video-call flow for E's session slot, with its real effects: the call session actor on
+ * The video-call flow for the session's call slot, with its real effects: the call session actor on
  * central's `/calls/kiosk` (this kiosk's token, never the page's), the ticket service for
  * callback tickets and agent-filed reports, and the outbox for every agent action.
  */

@@ -37,7 +37,7 @@ export interface MaintenanceWiringDeps {
   readonly now: () => number;
 }
 
-/** H's maintenance mode, built from the runtime's parts (docs/maintenance.md, "Wiring"). */
+/** Maintenance mode, built from the runtime's parts (docs/maintenance.md, "Wiring"). */
 export interface MaintenanceWiring {
   readonly machine: AnyStateMachine;
   readonly registry: SqliteTechnicianRegistry;

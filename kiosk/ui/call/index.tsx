@@ -1,7 +1,7 @@
 /**
  * The call screens of the kiosk page: queued (place, estimate, time waited), ringing, in call
  * (agent video large, own video small, mute, hang up), the callback offer and its ticket id.
- * `CallScreen` renders the `call` screen model (F's call slot picks it up); `CallView` renders
+ * `CallScreen` renders the `call` screen model (the session's call slot picks it up); `CallView` renders
  * just the view and takes the event sink, for pages that mount it on their own.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
@@ -212,7 +212,7 @@ export function CallView({ view, send, lang, nowMs = () => Date.now() }: Props) 
   );
 }
 
-/** The `call` screen for F's call slot. */
+/** The `call` screen for the session's call slot. */
 export function CallScreen({ model, send, lang }: ScreenProps<'call'>) {
   return <CallView view={model.view} send={send} lang={lang} />;
 }

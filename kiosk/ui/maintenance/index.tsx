@@ -1,6 +1,6 @@
 /**
  * The maintenance screens (`screen: 'maintenance'` models, kiosk/flows/maintenance.ts) and the
- * out-of-service screen passengers see. F's app renders `<MaintenanceView model send lang />`
+ * out-of-service screen passengers see. The kiosk UI's app renders `<MaintenanceView model send lang />`
  * for every `maintenance` model. Touch-first, zh/en, no personal data (the runtime sends none).
  */
 import type { MaintenanceStatus, MaintenanceView as View, SelfTestName } from '../../../shared/maintenance-protocol.js';
