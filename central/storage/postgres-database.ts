@@ -5,6 +5,8 @@ import type { SqlDatabase, SqlExecutor, SqlParam } from './sql-database.js';
 /** Advisory lock keys (arbitrary, fixed): one for migrations, one for the change cursor. */
 const MIGRATION_LOCK = 740_301;
 const CHANGES_LOCK = 740_302;
+/** Class of the per-kiosk ingest locks (two-key advisory locks: this class, hash of the kiosk id). */
+const INGEST_LOCK_CLASS = 740_303;
 /** deadlock_detected, serialization_failure: safe to run the whole transaction again. */
 const RETRYABLE = new Set(['40P01', '40001']);
 const MAX_ATTEMPTS = 4;
@@ -82,6 +84,9 @@ export async function openPostgresDatabase(url: string, schema = 'public'): Prom
     transaction,
     lockChanges: async (q) => {
       await q.run(`SELECT pg_advisory_xact_lock(${CHANGES_LOCK})`);
+    },
+    lockKiosk: async (q, kioskId) => {
+      await q.run(`SELECT pg_advisory_xact_lock(${INGEST_LOCK_CLASS}, hashtext($1))`, [kioskId]);
     },
     close: async () => {
       if (closed) return;

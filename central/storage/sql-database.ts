@@ -23,6 +23,11 @@ export interface SqlDatabase {
    * the order they were taken, so a reader never sees a later cursor before an earlier one.
    */
   lockChanges(q: SqlExecutor): Promise<void>;
+  /**
+   * Called inside a transaction before it stores a kiosk's batch: one batch per kiosk at a time,
+   * whichever instance took it, so a batch's items never interleave with another's.
+   */
+  lockKiosk(q: SqlExecutor, kioskId: string): Promise<void>;
   /** `LIKE` that ignores case for the text search. */
   readonly ilike: string;
   close(): Promise<void>;

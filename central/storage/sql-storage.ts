@@ -47,6 +47,38 @@ function toTicket(r: Row): StoredTicket {
 
 const escapeLike = (s: string): string => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
+/** Rows per multi-row statement: 500 items × 11 columns stays far below both engines' parameter limits. */
+const ROWS_PER_STATEMENT = 500;
+
+function chunks<T>(all: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < all.length; i += size) out.push(all.slice(i, i + size));
+  return out;
+}
+
+/** `($1, $2), ($3, $4)`; `shape` may place the row's parameters among literals. */
+function placeholders(rows: number, perRow: number, shape: (p: string[]) => string[] = (p) => p): string {
+  const out: string[] = [];
+  for (let r = 0; r < rows; r++) {
+    const p = Array.from({ length: perRow }, (_, i) => `$${r * perRow + i + 1}`);
+    out.push(`(${shape(p).join(', ')})`);
+  }
+  return out.join(', ');
+}
+
+/** What a stored row says about an item the INSERT skipped; undefined when no stored row concerns it. */
+function classifyExisting(existing: readonly Row[], kioskId: string, { item }: ValidItem): IngestAck | IngestReject | undefined {
+  const same = existing.find((r) => str(r['id']) === item.id && str(r['kiosk_id']) === kioskId && num(r['seq']) === item.seq);
+  if (same) return { id: item.id, seq: item.seq, status: 'duplicate', serverSeq: num(same['server_seq']), receivedAt: str(same['received_at']) };
+  if (existing.some((r) => str(r['id']) === item.id)) {
+    return { id: item.id, seq: item.seq, code: 'id-conflict', reason: 'this item id was already stored with another seq or kiosk' };
+  }
+  if (existing.some((r) => str(r['kiosk_id']) === kioskId && num(r['seq']) === item.seq)) {
+    return { id: item.id, seq: item.seq, code: 'seq-conflict', reason: `seq ${item.seq} was already stored with another item id` };
+  }
+  return undefined;
+}
+
 /** Central's storage logic, written once over the `SqlDatabase` port; the engines differ only in their driver. */
 export class SqlCentralStorage implements CentralStorage {
   constructor(private readonly db: SqlDatabase) {}
@@ -55,15 +87,98 @@ export class SqlCentralStorage implements CentralStorage {
     return this.db.dialect;
   }
 
+  /**
+   * One multi-row INSERT per table per batch (items, tickets, ticket history), in seq order, in
+   * one transaction that first takes the kiosk's ingest lock. Items the bulk INSERT skipped (a
+   * repeat, or an id/seq stored before) are answered from one lookup; only an item that neither
+   * went in nor matches a stored row goes through the one-item path.
+   */
   ingestBatch(kioskId: string, items: readonly ValidItem[], receivedAt: string): Promise<IngestOutcome> {
     if (items.length === 0) return Promise.resolve({ acks: [], rejects: [] });
     return this.db.transaction(async (q) => {
+      await this.db.lockKiosk(q, kioskId);
+      const outcomes = new Map<ValidItem, IngestAck | IngestReject>();
+      const ordered = [...items].sort((a, b) => a.item.seq - b.item.seq);
+
+      // Items: whatever goes in gets its server_seq in seq order.
+      const inserted = new Map<string, { seq: number; serverSeq: number }>();
+      for (const chunk of chunks(ordered, ROWS_PER_STATEMENT)) {
+        const rows = await q.all(
+          `INSERT INTO items (id, kiosk_id, seq, kind, created_at, received_at, payload) VALUES ${placeholders(chunk.length, 7)}
+           ON CONFLICT DO NOTHING RETURNING id, seq, server_seq`,
+          chunk.flatMap(({ item, payload }) => [item.id, kioskId, item.seq, payload.kind, item.createdAt, receivedAt, JSON.stringify(payload)]),
+        );
+        for (const r of rows) inserted.set(str(r['id']), { seq: num(r['seq']), serverSeq: num(r['server_seq']) });
+      }
+      const mine: ValidItem[] = [];
+      const skipped: ValidItem[] = [];
+      for (const v of ordered) {
+        const row = inserted.get(v.item.id);
+        if (row && row.seq === v.item.seq) {
+          inserted.delete(v.item.id);
+          mine.push(v);
+          outcomes.set(v, { id: v.item.id, seq: v.item.seq, status: 'stored', serverSeq: row.serverSeq, receivedAt });
+        } else skipped.push(v);
+      }
+
+      // Tickets of the items that went in; a ticket id stored before (or twice in this batch)
+      // takes its item back out, as if it had never been stored.
+      const ticketItems = mine.filter((v) => v.payload.kind === 'ticket');
+      const ticketOf = (v: ValidItem): Ticket => (v.payload as { ticket: Ticket }).ticket;
+      const created = new Set<string>();
+      for (const chunk of chunks(ticketItems, ROWS_PER_STATEMENT)) {
+        const rows = await q.all(
+          `INSERT INTO tickets (id, item_id, server_seq, kiosk_id, station_id, category, description, phone, created_utc, received_at, status, status_note, updated_at, body)
+           VALUES ${placeholders(chunk.length, 11, (p) => [...p.slice(0, 10), "'open'", 'NULL', p[9]!, p[10]!])} ON CONFLICT DO NOTHING RETURNING item_id`,
+          chunk.flatMap((v) => {
+            const t = ticketOf(v);
+            const serverSeq = (outcomes.get(v) as IngestAck).serverSeq;
+            return [t.id, v.item.id, serverSeq, t.kioskId, t.stationId, t.category, t.description, t.phone, new Date(t.createdAt).toISOString(), receivedAt, JSON.stringify(t)];
+          }),
+        );
+        for (const r of rows) created.add(str(r['item_id']));
+      }
+      const lost = ticketItems.filter((v) => !created.has(v.item.id));
+      for (const chunk of chunks(lost, ROWS_PER_STATEMENT)) {
+        await q.run(`DELETE FROM items WHERE id IN (${chunk.map((_, i) => `$${i + 1}`).join(', ')})`, chunk.map((v) => v.item.id));
+      }
+      for (const v of lost) {
+        outcomes.set(v, { id: v.item.id, seq: v.item.seq, code: 'ticket-conflict', reason: `ticket ${ticketOf(v).id} was already stored from another item` });
+      }
+      const history = ticketItems.filter((v) => created.has(v.item.id));
+      for (const chunk of chunks(history, ROWS_PER_STATEMENT)) {
+        await q.run(
+          `INSERT INTO ticket_history (ticket_id, status, note, actor, at) VALUES ${placeholders(chunk.length, 3, (p) => [p[0]!, "'open'", 'NULL', p[1]!, p[2]!])}`,
+          chunk.flatMap((v) => [ticketOf(v).id, `kiosk:${kioskId}`, receivedAt]),
+        );
+      }
+
+      // The rest: repeats and conflicts, answered from what is stored.
+      const unresolved: ValidItem[] = [];
+      for (const chunk of chunks(skipped, ROWS_PER_STATEMENT)) {
+        const ids = chunk.map((v) => v.item.id);
+        const seqs = chunk.map((v) => v.item.seq);
+        const existing = await q.all(
+          `SELECT id, kiosk_id, seq, server_seq, received_at FROM items
+           WHERE id IN (${ids.map((_, i) => `$${i + 2}`).join(', ')}) OR (kiosk_id = $1 AND seq IN (${seqs.map((_, i) => `$${i + 2 + ids.length}`).join(', ')}))`,
+          [kioskId, ...ids, ...seqs],
+        );
+        for (const v of chunk) {
+          const outcome = classifyExisting(existing, kioskId, v);
+          if (outcome) outcomes.set(v, outcome);
+          else unresolved.push(v);
+        }
+      }
+      for (const v of unresolved) outcomes.set(v, await this.ingestItem(q, kioskId, v, receivedAt));
+
       const acks: IngestAck[] = [];
       const rejects: IngestReject[] = [];
-      for (const valid of items) {
-        const outcome = await this.ingestItem(q, kioskId, valid, receivedAt);
+      for (const v of items) {
+        const outcome = outcomes.get(v);
+        if (!outcome) continue;
         if ('status' in outcome) acks.push(outcome);
         else rejects.push(outcome);
+        outcomes.delete(v);
       }
       return { acks, rejects };
     });

@@ -81,6 +81,8 @@ export async function openSqliteDatabase(file: string): Promise<SqlDatabase> {
     read: (fn) => serialised(() => fn(q)),
     transaction,
     lockChanges: () => Promise.resolve(),
+    // Every transaction already runs alone on the one connection.
+    lockKiosk: () => Promise.resolve(),
     close: async () => {
       if (closed) return;
       await queue;
