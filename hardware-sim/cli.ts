@@ -5,9 +5,9 @@ import { createServer } from 'node:net';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
-import { VPCD_SLOTS } from './card/virtual-card.js';
-import type { CardFaults } from './card/faults.js';
-import { writeCardImages } from './cards/build.js';
+import { VPCD_SLOTS } from './virtual-card/virtual-card.js';
+import type { CardFaults } from './virtual-card/faults.js';
+import { writeCardImages } from './card-images/build.js';
 import { DEFAULT_SIM_PORT, startSimDaemon, type SimServer } from './daemon/index.js';
 import type { ReaderState } from './daemon/card-readers.js';
 import { startSimDevices, type CabinetSimState, type HidDelivery, type HidSimState, type PrinterSimState, type SimDevices } from './devices/index.js';
@@ -33,7 +33,7 @@ const USAGE = `usage: npm run -s sim -- <command>
   tap <image> [--reader 0|1|"Virtual PCD 00 01"] [--remove-after N] [--delay MS] [--garbage]
   remove [--reader …]                 take the card off a reader
   list                                readers and what is on them; card images available
-  cards build                         regenerate hardware-sim/cards/*.json from build.ts
+  cards build                         regenerate hardware-sim/card-images/*.json from build.ts
 Commands other than serve talk to a running daemon (--port, or SIM_PORT; default ${DEFAULT_SIM_PORT}).`;
 
 export interface CliIo {

@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { CARD_READ_ERROR_CODES, type CardSummary } from '../../shared/card.js';
 import { toHex } from './bytes.js';
 import { hashUid, readCard } from './read-card.js';
-import { encodeBalance, encodeTransactionRecord, encodeTripRecord, encodeTUnionInfo } from './testing/encode.js';
-import { ScriptedTransport, ScriptViolation, type ScriptStep } from './testing/scripted-transport.js';
+import { encodeBalance, encodeTransactionRecord, encodeTripRecord, encodeTUnionInfo } from './encode.js';
+import { ScriptedTransport, ScriptViolation, type ScriptStep } from './scripted-transport.js';
 import type { ApduTransport } from './transport.js';
 
 const UID = '04A1B2C3D4E5F6';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fromHex } from './bytes.js';
 import { CardIoError } from './errors.js';
-import { ScriptedTransport } from './testing/scripted-transport.js';
+import { ScriptedTransport } from './scripted-transport.js';
 import { CardChannel } from './transport.js';
 
 const READ = fromHex('00B0950000');

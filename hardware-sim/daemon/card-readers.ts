@@ -1,9 +1,9 @@
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { cardFaultsProblems, type CardFaults } from '../card/faults.js';
-import { CardImageError, listCardImages, loadCardImage, type CardImageEntry } from '../card/load.js';
-import { CARD_IMAGE_NAME, type CardImage } from '../card/image.js';
-import { VPCD_SLOTS, VirtualCard, VirtualCardError, type ApduExchange, type CardRemovalReason, type VpcdSlot } from '../card/virtual-card.js';
+import { cardFaultsProblems, type CardFaults } from '../virtual-card/faults.js';
+import { CardImageError, listCardImages, loadCardImage, type CardImageEntry } from '../virtual-card/load.js';
+import { CARD_IMAGE_NAME, type CardImage } from '../virtual-card/image.js';
+import { VPCD_SLOTS, VirtualCard, VirtualCardError, type ApduExchange, type CardRemovalReason, type VpcdSlot } from '../virtual-card/virtual-card.js';
 import { SimRequestError, type SimDevice } from './sim-device.js';
 
 /** What is on one reader, as the control API reports it. */

@@ -2,7 +2,7 @@
  * Station names of the demo city (Guangzhou, city code 5810), keyed by the first two of the
  * seven line-and-station bytes of a trip record (T-Union file 0x1E, offset 0x0A): the line as
  * a BCD byte, then the station's number on that line as a BCD byte. `0114` is Line 1, station
- * 14 (体育西路 Tiyu Xilu). The simulated cards (hardware-sim/cards) use the same keys.
+ * 14 (体育西路 Tiyu Xilu). The simulated cards (hardware-sim/card-images) use the same keys.
  * Unknown bytes are shown as `station 0x0A0B`, never guessed.
  */
 import type { Language } from '../../shared/ui-protocol.js';

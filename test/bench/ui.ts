@@ -18,7 +18,7 @@ import { runInNewContext } from 'node:vm';
 import { gzipSync } from 'node:zlib';
 import type { CardReaderEvent, CardReaderHealth, CardReaderService } from '../../shared/card-reader.js';
 import type { CardSnapshot } from '../../shared/card.js';
-import { loadCardImage, VirtualCard, VPCD_SLOTS } from '../../hardware-sim/card/index.js';
+import { loadCardImage, VirtualCard, VPCD_SLOTS } from '../../hardware-sim/virtual-card/index.js';
 import { parseKioskConfig, type KioskConfig } from '../../kiosk/config/index.js';
 import { createKioskRuntime } from '../../kiosk/runtime/create-runtime.js';
 import { createMemoryLogger } from '../../kiosk/runtime/logger.js';

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { maskCardNumber } from '../../shared/card.js';
-import { loadCardImage } from '../../hardware-sim/card/index.js';
+import { loadCardImage } from '../../hardware-sim/virtual-card/index.js';
 import { startKioskUnderTest, type KioskUnderTest } from '../support/e2e-kiosk.js';
 
 let kiosk: KioskUnderTest;

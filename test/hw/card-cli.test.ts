@@ -2,7 +2,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { loadCardImage } from '../../hardware-sim/card/index.js';
+import { loadCardImage } from '../../hardware-sim/virtual-card/index.js';
 import { CARD_SLOT, tapCard } from '../support/pcsc-card.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));

@@ -1,7 +1,7 @@
 // Every committed card image read through nfc-pcsc → pcscd → vpcd → the virtual card.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashUid } from '../../driver/card/read-card.js';
-import { listCardImages, loadCardImage } from '../../hardware-sim/card/index.js';
+import { listCardImages, loadCardImage } from '../../hardware-sim/virtual-card/index.js';
 import type { SupervisedCardReaderService } from '../../driver/pcsc/supervised-service.js';
 import { CARD_SLOT, startCardService, tapCard, type CardEventLog } from '../support/pcsc-card.js';
 

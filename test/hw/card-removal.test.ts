@@ -1,7 +1,7 @@
 // A T-Union card leaving the field before each APDU of a read, through the real PC/SC stack.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SupervisedCardReaderService } from '../../driver/pcsc/supervised-service.js';
-import { loadCardImage, type CardImage } from '../../hardware-sim/card/index.js';
+import { loadCardImage, type CardImage } from '../../hardware-sim/virtual-card/index.js';
 import { startCardService, tapCard, type CardEventLog } from '../support/pcsc-card.js';
 
 let service: SupervisedCardReaderService;

@@ -4,7 +4,7 @@
  */
 import net from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { VPCD_SLOTS, VirtualCard, VirtualCardError, loadCardImage, type CardFaults } from '../../hardware-sim/card/index.js';
+import { VPCD_SLOTS, VirtualCard, VirtualCardError, loadCardImage, type CardFaults } from '../../hardware-sim/virtual-card/index.js';
 import { openRawReader, type RawPcscReader } from '../support/pcsc-raw-reader.js';
 
 const SLOT = VPCD_SLOTS[1];

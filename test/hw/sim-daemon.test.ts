@@ -5,7 +5,7 @@
 import http from 'node:http';
 import pcsclite from '@pokusew/pcsclite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { VPCD_SLOTS } from '../../hardware-sim/card/index.js';
+import { VPCD_SLOTS } from '../../hardware-sim/virtual-card/index.js';
 import { main } from '../../hardware-sim/cli.js';
 import { startSimDaemon, type ReaderState, type SimServer } from '../../hardware-sim/daemon/index.js';
 

@@ -3,7 +3,7 @@
  * libpcsclite (@pokusew/pcsclite) → the kiosk's technician authenticator. Reader slot 1.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { VPCD_SLOTS, VirtualCard, loadCardImage, type CardImage } from '../../hardware-sim/card/index.js';
+import { VPCD_SLOTS, VirtualCard, loadCardImage, type CardImage } from '../../hardware-sim/virtual-card/index.js';
 import { MemoryLockoutStore } from '../../kiosk/maintenance/auth/lockout-store.js';
 import { hashPin } from '../../kiosk/maintenance/auth/pin-hash.js';
 import { TechnicianAuthenticator, type TechnicianRecord } from '../../kiosk/maintenance/auth/technician-auth.js';

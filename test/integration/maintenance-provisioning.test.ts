@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CardEngine, loadCardImage, type CardImage } from '../../hardware-sim/card/index.js';
+import { CardEngine, loadCardImage, type CardImage } from '../../hardware-sim/virtual-card/index.js';
 import { MemoryLockoutStore } from '../../kiosk/maintenance/auth/lockout-store.js';
 import { TechnicianAuthenticator } from '../../kiosk/maintenance/auth/technician-auth.js';
 import type { ApduTransmit } from '../../kiosk/maintenance/auth/technician-card.js';

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createActor, SimulatedClock } from 'xstate';
-import { CardEngine, loadCardImage, type CardImage } from '../../hardware-sim/card/index.js';
+import { CardEngine, loadCardImage, type CardImage } from '../../hardware-sim/virtual-card/index.js';
 import { createMaintenanceMachine } from '../../kiosk/flows/maintenance.js';
 import { toScreenModel } from '../../kiosk/flows/screen-model.js';
 import { createSessionMachine } from '../../kiosk/flows/session.js';

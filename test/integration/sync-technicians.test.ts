@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningCentral } from '../../central/server.js';
-import { CardEngine, loadCardImage, type CardImage } from '../../hardware-sim/card/index.js';
+import { CardEngine, loadCardImage, type CardImage } from '../../hardware-sim/virtual-card/index.js';
 import { MemoryLockoutStore } from '../../kiosk/maintenance/auth/lockout-store.js';
 import { TechnicianAuthenticator } from '../../kiosk/maintenance/auth/technician-auth.js';
 import type { ApduTransmit } from '../../kiosk/maintenance/auth/technician-card.js';

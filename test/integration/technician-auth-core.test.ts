@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { CardEngine, loadCardImage, type CardImage } from '../../hardware-sim/card/index.js';
+import { CardEngine, loadCardImage, type CardImage } from '../../hardware-sim/virtual-card/index.js';
 import { FileLockoutStore, MemoryLockoutStore, type LockoutStore } from '../../kiosk/maintenance/auth/lockout-store.js';
 import { hashPin, verifyPin } from '../../kiosk/maintenance/auth/pin-hash.js';
 import { TechnicianAuthenticator, type TechnicianRecord, type TechnicianRegistry } from '../../kiosk/maintenance/auth/technician-auth.js';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { startCentral, type RunningCentral } from '../../central/server.js';
-import { loadCardImage, VirtualCard, VPCD_SLOTS } from '../../hardware-sim/card/index.js';
+import { loadCardImage, VirtualCard, VPCD_SLOTS } from '../../hardware-sim/virtual-card/index.js';
 import { parseKioskConfig, type KioskConfig } from '../../kiosk/config/index.js';
 import { createKioskRuntime, type CreateRuntimeOptions } from '../../kiosk/runtime/create-runtime.js';
 import type { KioskRuntime } from '../../kiosk/runtime/kiosk-runtime.js';

@@ -3,7 +3,7 @@
  * ("Virtual PCD 00 00") and the simulator's virtual cards. Waits are event-driven with generous deadlines.
  */
 import { SupervisedCardReaderService, type SupervisedReaderServiceOptions } from '../../driver/pcsc/supervised-service.js';
-import { VirtualCard, VPCD_SLOTS, loadCardImage, type CardFaults, type CardImage } from '../../hardware-sim/card/index.js';
+import { VirtualCard, VPCD_SLOTS, loadCardImage, type CardFaults, type CardImage } from '../../hardware-sim/virtual-card/index.js';
 import type { CardReaderEvent } from '../../shared/card-reader.js';
 
 export const CARD_SLOT = VPCD_SLOTS[0];

@@ -4,7 +4,7 @@
  * event-driven (reader `status` events), each with a bound.
  */
 import pcsclite from '@pokusew/pcsclite';
-import { bytesToHex, hexToBytes } from '../../hardware-sim/card/index.js';
+import { bytesToHex, hexToBytes } from '../../hardware-sim/virtual-card/index.js';
 
 type PcscLite = ReturnType<typeof pcsclite>;
 type Reader = Parameters<Parameters<PcscLite['on']>[1]>[0] & { name: string };

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fromHex } from '../bytes.js';
-import { encodeTUnionInfo } from '../testing/encode.js';
+import { encodeTUnionInfo } from '../encode.js';
 import { decodeBeijingInfo, decodeCityUnionInfo, decodeLingnanInfo, decodeShenzhenInfo, decodeTUnionInfo, decodeWuhanInfo, shenzhenCheckDigit } from './info.js';
 
 /** T-Union file 0x15 of a Guangzhou-issued card, every byte named. */

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fromHex } from '../bytes.js';
-import { encodeBalance } from '../testing/encode.js';
+import { encodeBalance } from '../encode.js';
 import { decodeBalanceSlot, decodeHolderType, pbocBalance, signed31, tUnionBalance } from './purse.js';
 
 describe('balance', () => {

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fromHex } from '../bytes.js';
-import { encodeTransactionRecord, encodeTripRecord } from '../testing/encode.js';
+import { encodeTransactionRecord, encodeTripRecord } from '../encode.js';
 import { decodeTransactionRecord, decodeTripRecord } from './records.js';
 
 /** One 0x18 record: a metro trip of 4.00 CNY. */

@@ -1,6 +1,6 @@
 /**
  * The card image: everything a simulated contactless CPU card answers, as JSON
- * (`hardware-sim/cards/<name>.json`). Hex strings may contain spaces. See docs/hardware-sim.md.
+ * (`hardware-sim/card-images/<name>.json`). Hex strings may contain spaces. See docs/hardware-sim.md.
  */
 
 /** One elementary file. Either `binary` (READ BINARY) or `records` (READ RECORD, record 1 first). */

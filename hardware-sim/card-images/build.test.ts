@@ -1,10 +1,10 @@
 import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CardEngine } from '../card/engine.js';
-import { bytesToHex, hexToBytes } from '../card/hex.js';
-import type { CardImage } from '../card/image.js';
-import { CARD_IMAGES_DIR, loadCardImage } from '../card/load.js';
+import { CardEngine } from '../virtual-card/engine.js';
+import { bytesToHex, hexToBytes } from '../virtual-card/hex.js';
+import type { CardImage } from '../virtual-card/image.js';
+import { CARD_IMAGES_DIR, loadCardImage } from '../virtual-card/load.js';
 import { BLOCKED_CARD_NUMBER, buildBlocklist, buildCardImages, renderJson } from './build.js';
 
 /** APDU in, data out; fails the test on a status word other than 90 00. */

@@ -4,7 +4,7 @@
  * (kiosk/i18n/stations.ts): byte 0 the line as BCD, byte 1 the station's number on that line
  * as BCD (`01 14` = Line 1, station 14, Tiyu Xilu), bytes 2..3 the gate number (BE), bytes 4..6 zero.
  */
-import { concatBytes } from '../card/hex.js';
+import { concatBytes } from '../virtual-card/hex.js';
 import { bcd, uintBE } from './encode.js';
 
 export interface MetroStation {

@@ -3,9 +3,9 @@
  * next scripted one, or one past the end, rejects with `ScriptViolation` (a plain Error, which
  * `readCard` does not swallow), so a test cannot pass by accident.
  */
-import { toHex, fromHex } from '../bytes.js';
-import { CardIoError } from '../errors.js';
-import type { ApduTransport } from '../transport.js';
+import { toHex, fromHex } from './bytes.js';
+import { CardIoError } from './errors.js';
+import type { ApduTransport } from './transport.js';
 
 export type ScriptStep =
   /** Answer `response` (hex, SW included) to `command` (hex). */

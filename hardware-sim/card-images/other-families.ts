@@ -1,6 +1,6 @@
 /** Images of the other card families (CARDS.md, "Families"), a non-transit card, a garbage card and the technician card. */
-import type { CardFileImage, CardImage, ExpectedCardValues } from '../card/image.js';
-import { concatBytes } from '../card/hex.js';
+import type { CardFileImage, CardImage, ExpectedCardValues } from '../virtual-card/image.js';
+import { concatBytes } from '../virtual-card/hex.js';
 import { ascii, bcdDate, bcdTime, hex, record, tlv, toHex, uintBE, uintLE } from './encode.js';
 
 export interface PurseEvent {

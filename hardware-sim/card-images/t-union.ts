@@ -1,6 +1,6 @@
 /** T-Union (交通联合) card images from readable fields, in the byte layouts of CARDS.md. */
-import type { CardImage, ExpectedCardValues, T0Behaviour } from '../card/image.js';
-import { concatBytes } from '../card/hex.js';
+import type { CardImage, ExpectedCardValues, T0Behaviour } from '../virtual-card/image.js';
+import { concatBytes } from '../virtual-card/hex.js';
 import { ascii, bcd, bcdDate, bcdTime, hex, record, tlv, toHex, uintBE } from './encode.js';
 import { stationBytes, type MetroStation } from './stations.js';
 

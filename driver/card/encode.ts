@@ -2,9 +2,9 @@
  * Encoders that build card file bytes from domain values: fixtures for unit tests and
  * round-trip properties of the decoders. Layouts: CARDS.md ("T-Union files").
  */
-import type { CardTransaction, CardTrip } from '../../../shared/card.js';
-import { encodeBcdDate, encodeBcdTime } from '../decode/bcd-time.js';
-import { fromHex } from '../bytes.js';
+import type { CardTransaction, CardTrip } from '../../shared/card.js';
+import { encodeBcdDate, encodeBcdTime } from './decode/bcd-time.js';
+import { fromHex } from './bytes.js';
 
 export interface TUnionInfoFields {
   /** 4 BCD digits placed at bytes 2..3 of the issuer id. */

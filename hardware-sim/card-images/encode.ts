@@ -1,5 +1,5 @@
 /** Byte encoders for card images: BCD, big/little-endian integers, BER-TLV, fixed-size records. */
-import { bytesToHex, concatBytes } from '../card/hex.js';
+import { bytesToHex, concatBytes } from '../virtual-card/hex.js';
 
 export function bcd(digits: string): Uint8Array {
   if (!/^(?:\d\d)+$/.test(digits)) throw new Error(`BCD needs an even number of digits: ${digits}`);

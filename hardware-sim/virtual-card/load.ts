@@ -5,7 +5,7 @@ import { isHex } from './hex.js';
 import { CARD_IMAGE_NAME, type CardImage } from './image.js';
 
 /** Where the committed card images live. */
-export const CARD_IMAGES_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../cards');
+export const CARD_IMAGES_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../card-images');
 
 export type CardImageErrorCode = 'unknown-image' | 'invalid-json' | 'invalid-image';
 

@@ -1,13 +1,13 @@
 /**
  * The committed card images and the test blocklist, built from readable fields.
- * Regenerate with `npm run -s sim -- cards build` or `tsx hardware-sim/cards/build.ts`;
+ * Regenerate with `npm run -s sim -- cards build` or `tsx hardware-sim/card-images/build.ts`;
  * `build.test.ts` checks the committed JSON equals this output.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { CardImage } from '../card/image.js';
-import { CARD_IMAGES_DIR, parseCardImage } from '../card/load.js';
+import type { CardImage } from '../virtual-card/image.js';
+import { CARD_IMAGES_DIR, parseCardImage } from '../virtual-card/load.js';
 import { beijingCard, cityUnionCard, garbageCard, lingnanPassCard, nonTransitCard, shenzhenTongCard, technicianCard, wuhanTongCard } from './other-families.js';
 import { GUANGZHOU_STATIONS as GZ } from './stations.js';
 import { tUnionCard, type CardEvent, type TUnionCardSpec } from './t-union.js';
@@ -81,7 +81,7 @@ const T_UNION_SPECS: readonly TUnionCardSpec[] = [
   {
     ...GZ_BASE,
     name: 't-union-blocked',
-    description: 'Guangzhou T-Union card whose number is on the test blocklist (hardware-sim/cards/blocklist.json)',
+    description: 'Guangzhou T-Union card whose number is on the test blocklist (hardware-sim/card-images/blocklist.json)',
     uid: '04A1B2C3D4E503',
     cardNumber: BLOCKED_CARD_NUMBER,
     balance: 8650,
