@@ -80,7 +80,10 @@ export const UI_LABELS = {
   'report.describe': { zh: '请描述问题', en: 'Describe the problem' },
   'report.phrases': { zh: '常用语', en: 'Common phrases' },
   'report.phone': { zh: '手机号码（可选）', en: 'Mobile number (optional)' },
-  'report.phone-invalid': { zh: '请输入11位手机号码', en: 'Enter an 11-digit mainland mobile number' },
+  'report.phone-invalid': {
+    zh: '这不是中国大陆手机号码：需要 11 位数字，以 1 开头，第二位是 3 到 9。请改正，或点“跳过”。',
+    en: 'This is not a mainland China mobile number: it needs 11 digits, starting with 1, then 3 to 9. Correct it, or tap Skip.',
+  },
   'report.review': { zh: '请确认', en: 'Please check' },
   'report.card-attached': { zh: '已附卡片', en: 'Card attached' },
   'report.no-card': { zh: '未附卡片（可放卡附上）', en: 'No card attached (tap your card to attach it)' },

@@ -89,7 +89,7 @@ function Header({ model, send, info }: { model: ScreenModel; send: Send; info: K
         </button>
       )}
       {model.screen !== 'call' && model.screen !== 'maintenance' && (
-        <button type="button" data-testid="emergency" style={{ background: '#c62828', color: '#fff' }} onClick={() => send({ type: 'CALL.EMERGENCY' })}>
+        <button type="button" class="emergency" data-testid="emergency" onClick={() => send({ type: 'CALL.EMERGENCY' })}>
           {lang === 'zh' ? '紧急求助' : 'Emergency'}
         </button>
       )}

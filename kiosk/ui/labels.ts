@@ -40,6 +40,18 @@ const OWN = {
   hangUp: { zh: '挂断', en: 'Hang up' },
   cancel: { zh: '取消', en: 'Cancel' },
   maintenance: { zh: '设备维护中', en: 'Under maintenance' },
+  'keyboard.pinyin': { zh: '拼音', en: '拼音 Pinyin' },
+  'keyboard.latin': { zh: '英文 ABC', en: 'ABC' },
+  'keyboard.candidates': { zh: '候选字', en: 'Characters' },
+  'keyboard.more': { zh: '更多', en: 'More' },
+  'keyboard.previous': { zh: '上一页', en: 'Back' },
+  'keyboard.type-letters': { zh: '输入字母', en: 'Type letters' },
+  'phone.why': { zh: '留下手机号码，工作人员可以给您回电。也可以跳过。', en: 'Leave a mobile number and staff can call you back. You may skip this.' },
+  'phone.count': { zh: '已输入 {n} 位，共 11 位', en: '{n} of 11 digits' },
+  'phone.format': { zh: '中国大陆手机号码：11 位数字，以 1 开头，第二位是 3 到 9，例如 138 0013 8000。', en: 'A mainland China mobile number: 11 digits, starting with 1, then 3 to 9, e.g. 138 0013 8000.' },
+  'phone.hint-first': { zh: '手机号码第一位是 1', en: 'A mobile number starts with 1' },
+  'phone.hint-second': { zh: '手机号码第二位是 3 到 9', en: 'The second digit of a mobile number is 3 to 9' },
+  'phone.hint-length': { zh: '还差 {n} 位数字', en: '{n} more digits to go' },
 } as const satisfies Record<string, Record<Language, string>>;
 
 export type LabelKey = UiLabelKey | keyof typeof OWN;

@@ -26,16 +26,24 @@ describe('report a fault at the kiosk (real runtime, store and central; real Chr
     await page.locator('[data-category="gate"]').click();
     await page.locator('main[data-screen="report-describe"]').waitFor();
 
-    await typeOnScreen('gate 3 ');
+    // Chinese by pinyin: letters stay on the keyboard until a character is chosen.
+    expect(await page.getByTestId('keyboard').getAttribute('data-mode')).toBe('pinyin');
+    await typeOnScreen('zha');
+    expect(await page.getByTestId('pinyin-letters').textContent()).toBe('zha');
+    await page.locator('[data-candidate="闸"]').click();
+    await typeOnScreen('ji');
+    await page.locator('[data-candidate="机"]').click();
+    await page.getByTestId('mode-latin').click();
+    await typeOnScreen(' gate 3 ');
     const description = page.getByTestId('description');
-    await page.waitForFunction(() => document.querySelector('[data-testid="description"]')?.textContent?.startsWith('gate 3 '));
+    await page.waitForFunction(() => document.querySelector('[data-testid="description"]')?.textContent?.startsWith('闸机 gate 3 '));
     await page.locator('.phrase').first().click();
     // The phrase comes back in the runtime's next screen model: wait for it, then read it.
     await page.waitForFunction(
-      () => (document.querySelector('[data-testid="description"]')?.textContent ?? '').replace(/\u00a0$/, '').length > 'gate 3 '.length,
+      () => (document.querySelector('[data-testid="description"]')?.textContent ?? '').replace(/\u00a0$/, '').length > '闸机 gate 3 '.length,
     );
     const withPhrase = (await description.textContent())!.replace(/\u00a0$/, '');
-    expect(withPhrase.startsWith('gate 3 ')).toBe(true);
+    expect(withPhrase.startsWith('闸机 gate 3 ')).toBe(true);
     await kiosk.screenshot('report-describe');
 
     await page.reload();
@@ -54,7 +62,8 @@ describe('report a fault at the kiosk (real runtime, store and central; real Chr
     await page.getByTestId('next').click();
     await page.locator('main[data-screen="report-phone"]').waitFor();
     for (const d of '13800138000') await page.locator(`.keypad [data-key="${d}"]`).click();
-    await page.waitForFunction(() => document.querySelector('[data-testid="phone"]')?.textContent?.startsWith('13800138000'));
+    await page.waitForFunction(() => document.querySelector('[data-testid="phone"]')?.textContent?.startsWith('138 0013 8000'));
+    expect(await page.getByTestId('phone-count').textContent()).toBe('已输入 11 位，共 11 位');
     await page.getByTestId('next').click();
     await page.locator('main[data-screen="report-review"]').waitFor();
     expect(await page.getByTestId('review-description').textContent()).toBe(withPhrase);

@@ -1,6 +1,6 @@
 import type { Language } from '../../../shared/ui-protocol.js';
 import { label } from '../labels.js';
-import { OnScreenKeyboard, type KeyboardActions } from '../widgets/keyboard.js';
+import { OnScreenKeyboard, type KeyboardActions, type KeyboardLabels } from '../widgets/keyboard.js';
 import { NumericKeypad } from '../widgets/keypad.js';
 import { QrCode } from '../widgets/qr-code.js';
 import type { ScreenProps, Send } from './types.js';
@@ -13,14 +13,34 @@ export function keyActions(send: Send): KeyboardActions {
   };
 }
 
-export function keyLabels(lang: Language) {
+export function keyLabels(lang: Language): KeyboardLabels {
   return {
     space: label(lang, 'space'),
     backspace: label(lang, 'backspace'),
     shift: label(lang, 'shift'),
     clear: label(lang, 'clear'),
     phrases: label(lang, 'report.phrases'),
+    pinyinMode: label(lang, 'keyboard.pinyin'),
+    latinMode: label(lang, 'keyboard.latin'),
+    candidates: label(lang, 'keyboard.candidates'),
+    more: label(lang, 'keyboard.more'),
+    previous: label(lang, 'keyboard.previous'),
+    typeLetters: label(lang, 'keyboard.type-letters'),
   };
+}
+
+/** `13800138000` → `138 0013 8000`, the way mainland numbers are read aloud and printed. */
+export function groupPhone(digits: string): string {
+  return [digits.slice(0, 3), digits.slice(3, 7), digits.slice(7)].filter((g) => g !== '').join(' ');
+}
+
+/** What is wrong with a partly typed mainland mobile number, as a label key; null when nothing is. */
+export function phoneHint(digits: string): 'phone.hint-first' | 'phone.hint-second' | 'phone.hint-length' | null {
+  if (digits === '') return null;
+  if (!digits.startsWith('1')) return 'phone.hint-first';
+  if (digits.length >= 2 && !/^1[3-9]/.test(digits)) return 'phone.hint-second';
+  if (digits.length < 11) return 'phone.hint-length';
+  return null;
 }
 
 export function TextField({ text, short = false, testId }: { text: string; short?: boolean; testId: string }) {
@@ -57,7 +77,7 @@ export function ReportDescribeScreen({ model, send, lang }: ScreenProps<'report-
       <div class="muted">
         {[...model.text].length} / {model.maxLength}
       </div>
-      <OnScreenKeyboard actions={keyActions(send)} phrases={model.phrases} onPhrase={(phraseId) => send({ type: 'PHRASE.ADD', phraseId })} labels={keyLabels(lang)} />
+      <OnScreenKeyboard lang={lang} actions={keyActions(send)} phrases={model.phrases} onPhrase={(phraseId) => send({ type: 'PHRASE.ADD', phraseId })} labels={keyLabels(lang)} />
       <div class="nav">
         <button type="button" class="primary" data-testid="next" disabled={!model.canContinue} onClick={() => send({ type: 'NEXT' })}>
           {label(lang, 'button.next')}
@@ -68,12 +88,30 @@ export function ReportDescribeScreen({ model, send, lang }: ScreenProps<'report-
 }
 
 export function ReportPhoneScreen({ model, send, lang }: ScreenProps<'report-phone'>) {
+  const hint = phoneHint(model.phone);
   return (
     <>
       <h1>{label(lang, 'report.phone')}</h1>
-      <TextField text={model.phone} short testId="phone" />
-      {model.error !== null && <p class="notice error">{label(lang, 'report.phone-invalid')}</p>}
-      <NumericKeypad actions={keyActions(send)} labels={keyLabels(lang)} />
+      <p class="muted" data-testid="phone-why">{label(lang, 'phone.why')}</p>
+      <div class="phone-entry">
+        <div class="phone-left">
+          <TextField text={groupPhone(model.phone)} short testId="phone" />
+          <p class="muted" data-testid="phone-count">{label(lang, 'phone.count', [...model.phone].length)}</p>
+          {model.error !== null ? (
+            <p class="notice error" data-testid="phone-error">
+              {label(lang, 'report.phone-invalid')}
+            </p>
+          ) : (
+            hint !== null && (
+              <p class="notice" data-testid="phone-hint">
+                {label(lang, hint, 11 - [...model.phone].length)}
+              </p>
+            )
+          )}
+          <p class="muted">{label(lang, 'phone.format')}</p>
+        </div>
+        <NumericKeypad actions={keyActions(send)} labels={keyLabels(lang)} />
+      </div>
       <div class="nav">
         <button type="button" data-testid="skip" onClick={() => send({ type: 'SKIP' })}>
           {label(lang, 'button.skip')}
