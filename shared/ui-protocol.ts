@@ -312,13 +312,21 @@ export type PassengerEvent =
 
 export type PassengerEventType = PassengerEvent['type'];
 
+/**
+ * Subprotocol of the UI socket. The page offers it together with `key.<UI key>`, the per-boot key
+ * it got at launch; the runtime answers with this one and refuses a socket without the key.
+ */
+export const UI_SUBPROTOCOL = 'kiosk-ui';
+/** Close code of a UI connection that a newer one replaced; the page does not reconnect after it. */
+export const UI_CLOSE_REPLACED = 4001;
+
 /** UI → runtime. */
 export type UiUpMessage =
   | { readonly type: 'event'; readonly event: PassengerEvent }
   /** Asks for the current screen again (after a reload). */
   | { readonly type: 'hello' };
 
-export type UiProtocolErrorCode = 'not-json' | 'not-an-object' | 'unknown-type' | 'bad-field' | 'too-long';
+export type UiProtocolErrorCode = 'not-json' | 'not-an-object' | 'unknown-type' | 'bad-field' | 'too-long' | 'forbidden';
 
 export interface UiProtocolError {
   readonly code: UiProtocolErrorCode;

@@ -95,8 +95,12 @@ export async function run(args: string[]): Promise<number> {
   say('  Ctrl-C stops everything.');
   say('');
 
-  const browser = !values['no-browser'] && hasDisplay() ? await openKioskWindow(runtime.url) : null;
-  if (!browser) say(values['no-browser'] || hasDisplay() ? `Open ${runtime.url} in Chromium.` : `No display ($DISPLAY / $WAYLAND_DISPLAY): open ${runtime.url} in a browser.`);
+  const browser = !values['no-browser'] && hasDisplay() ? await openKioskWindow(runtime.launchUrl()) : null;
+  if (!browser) {
+    // The link carries a one-time code for the UI key: the first page to open it is the kiosk page.
+    const link = runtime.launchUrl();
+    say(values['no-browser'] || hasDisplay() ? `Open ${link} in Chromium (one-time link).` : `No display ($DISPLAY / $WAYLAND_DISPLAY): open ${link} in a browser (one-time link).`);
+  }
 
   // In a terminal, Ctrl-C reaches the helpers too: one of them ending then is part of the stop.
   let signalled = false;

@@ -1,4 +1,3 @@
-import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CardSnapshot } from '../../shared/card.js';
@@ -31,6 +30,8 @@ import { SessionFile, type SavedSession } from './session/session-file.js';
 import { PERSISTED_SESSION_FORMAT, restoreSession } from '../flows/persistence.js';
 import type { CardApduChannel } from './hardware/technician-gate.js';
 import { TechnicianFeedPump } from './effects/technician-feed-pump.js';
+import { bootUiKey } from './browser/ui-key.js';
+import { ownerOnlyDir } from '../store/owner-only.js';
 
 /** The built UI, `dist/ui` at the project root. */
 export const DEFAULT_UI_DIR = fileURLToPath(new URL('../../dist/ui', import.meta.url));
@@ -63,7 +64,8 @@ export async function createKioskRuntime(config: KioskConfig, options: CreateRun
   const logger = recentLog.tee(options.logger ?? createJsonLogger('kiosk'));
   const now = options.now ?? Date.now;
   const dataDir = resolve(config.dataDir);
-  await mkdir(dataDir, { recursive: true });
+  await ownerOnlyDir(dataDir);
+  const uiKey = await bootUiKey(dataDir);
 
   const store = await KioskStore.open({ path: join(dataDir, 'kiosk.sqlite'), now });
   let maintenance: MaintenanceWiring | null = null;
@@ -197,6 +199,7 @@ export async function createKioskRuntime(config: KioskConfig, options: CreateRun
       cardChannel,
       hooks: { service: serviceGate, onMaintenance: (active) => devices.setMaintenance(active) },
       connectSrc: [wsOrigin(config.central.url)],
+      uiKey,
       services: [
         ...(feedPump ? [{ name: 'technician feed', start: () => feedPump.start(), stop: () => feedPump.stop() }] : []),
         { name: 'technician registry', stop: () => wiring.close() },

@@ -37,6 +37,8 @@ export interface KioskRuntimeParts {
   readonly hooks?: SessionHostHooks;
   /** Extra origins the kiosk page may connect to (central's `ws://` origin for call media). */
   readonly connectSrc?: readonly string[];
+  /** The UI socket's per-boot key (`ui-key.ts`); a fresh one for this runtime when absent. */
+  readonly uiKey?: string;
   /** Other parts started last and stopped first (maintenance registry, technician feed…). */
   readonly services?: readonly { readonly name: string; start?(): Promise<void> | void; stop(): Promise<void> | void }[];
 }
@@ -76,12 +78,18 @@ export class KioskRuntime {
       info: { stationName: parts.config.stationName, kioskId: parts.config.kioskId },
       logger: parts.logger,
       connectSrc: parts.connectSrc ?? [],
+      ...(parts.uiKey !== undefined ? { key: parts.uiKey } : {}),
     });
   }
 
-  /** The kiosk page's URL (loopback). */
+  /** The kiosk page's URL (loopback). Opened as is, the page gets no screen: it has no key. */
   get url(): string {
     return this.ui.url;
+  }
+
+  /** The URL to open the kiosk browser on, with a one-time launch code for the UI key (see `UiServer.launchUrl`). */
+  launchUrl(): string {
+    return this.ui.launchUrl();
   }
 
   async start(): Promise<void> {

@@ -104,19 +104,19 @@ function Header({ model, send, info }: { model: ScreenModel; send: Send; info: K
 }
 
 /** The whole kiosk page: whatever the runtime says the screen is, plus the frame around it. */
-export function App({ wsUrl, info }: { wsUrl: string; info: KioskInfo | null }) {
+export function App({ wsUrl, uiKey, info }: { wsUrl: string; uiKey: string | null; info: KioskInfo | null }) {
   const [message, setMessage] = useState<{ model: ScreenModel; seq: number } | null>(null);
   const [state, setState] = useState<ConnectionState>('connecting');
   const connection = useMemo(
     () =>
-      new RuntimeConnection(wsUrl, {
+      new RuntimeConnection(wsUrl, uiKey, {
         onScreen: (m) => {
           setMessage({ model: m.model, seq: m.seq });
           recordPaint(m.seq, m.model.screen, m.causeAt);
         },
         onState: setState,
       }),
-    [wsUrl],
+    [wsUrl, uiKey],
   );
   useEffect(() => {
     connection.open();

@@ -1,4 +1,4 @@
-import type { UiUpMessage } from '../../shared/ui-protocol.js';
+import { UI_CLOSE_REPLACED, UI_SUBPROTOCOL, type UiUpMessage } from '../../shared/ui-protocol.js';
 import type { KioskScreenMessage } from '../../shared/ui-wire.js';
 
 export type ConnectionState = 'connecting' | 'open' | 'reconnecting';
@@ -25,6 +25,8 @@ export class RuntimeConnection {
 
   constructor(
     private readonly url: string,
+    /** The UI key (see `main.tsx`); without it the runtime refuses the socket. */
+    private readonly key: string | null,
     private readonly handlers: ConnectionHandlers,
   ) {}
 
@@ -47,7 +49,7 @@ export class RuntimeConnection {
 
   private connect(): void {
     this.handlers.onState(this.attempt === 0 ? 'connecting' : 'reconnecting');
-    const ws = new WebSocket(this.url);
+    const ws = new WebSocket(this.url, this.key ? [UI_SUBPROTOCOL, `key.${this.key}`] : [UI_SUBPROTOCOL]);
     this.socket = ws;
     ws.onopen = () => {
       this.attempt = 0;
@@ -70,8 +72,14 @@ export class RuntimeConnection {
       this.lastSeq = msg.seq;
       this.handlers.onScreen(msg);
     };
-    ws.onclose = () => {
+    ws.onclose = (e: CloseEvent) => {
       if (this.socket !== ws || this.closed) return;
+      // A newer kiosk page took over: this one stays disconnected instead of taking it back.
+      if (e.code === UI_CLOSE_REPLACED) {
+        this.socket = null;
+        this.handlers.onState('reconnecting');
+        return;
+      }
       this.socket = null;
       this.attempt++;
       this.handlers.onState('reconnecting');

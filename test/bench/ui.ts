@@ -105,7 +105,7 @@ async function tapToPaint(): Promise<{ latencies: number[]; coldStartMs: { runti
     await runtime.start();
     const t1 = performance.now();
     const { page } = browser;
-    await page.goto(runtime.url);
+    await page.goto(runtime.launchUrl());
     await page.locator('main[data-screen="attract"]').waitFor();
     const t2 = performance.now();
     runtime.parts.cardReader.subscribe((e) => {
@@ -141,7 +141,7 @@ async function rssAfterInjectedTaps(snapshot: CardSnapshot): Promise<{ before: n
   const browser = await openKioskBrowser();
   try {
     await runtime.start();
-    await browser.page.goto(runtime.url);
+    await browser.page.goto(runtime.launchUrl());
     await browser.page.locator('main[data-screen="attract"]').waitFor();
     const settle = () => new Promise((r) => setImmediate(r));
     gc();

@@ -94,8 +94,9 @@ describe('report a fault at the kiosk (real runtime, store and central; real Chr
   it('refuses a malformed event from the page without changing the screen', async () => {
     const { page } = kiosk;
     const before = await page.locator('main').getAttribute('data-screen');
+    // The page's own key and origin: this socket replaces the page's connection (one at a time).
     const reply = await page.evaluate(async (url) => {
-      const ws = new WebSocket(url);
+      const ws = new WebSocket(url, ['kiosk-ui', `key.${sessionStorage.getItem('kiosk-ui-key') ?? ''}`]);
       await new Promise((r) => (ws.onopen = r));
       const rejected: unknown[] = [];
       const two = new Promise((r) => {

@@ -99,7 +99,7 @@ export async function startKioskUnderTest(overrides: Partial<Record<string, unkn
     await runtime.start();
     browser = await openKioskBrowser({ media: options.media ?? false });
     const page = browser.page;
-    await page.goto(runtime.url);
+    await page.goto(runtime.launchUrl());
     await page.locator('main[data-screen="attract"]').waitFor();
     await mkdir(SCREENSHOTS, { recursive: true });
     const kiosk: KioskUnderTest = {

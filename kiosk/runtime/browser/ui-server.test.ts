@@ -7,6 +7,7 @@ import type { PassengerEvent, ScreenModel } from '../../../shared/ui-protocol.js
 import type { KioskScreenMessage } from '../../../shared/ui-wire.js';
 import { createMemoryLogger } from '../logger.js';
 import { UiServer, type UiSessionPort } from './ui-server.js';
+import { uiKeyFromLaunch, uiSocketOptions } from '../../../test/support/ui-key.js';
 
 const chrome = { language: 'zh', largeText: false, idleSecondsLeft: null, agentAvailable: true, canGoBack: false, canGoHome: false } as const;
 const attract: ScreenModel = { screen: 'attract', chrome };
@@ -44,8 +45,10 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-function connect(): Promise<{ ws: WebSocket; next: () => Promise<Record<string, unknown>> }> {
-  const ws = new WebSocket(server.url.replace('http', 'ws') + 'ws');
+async function connect(): Promise<{ ws: WebSocket; next: () => Promise<Record<string, unknown>> }> {
+  const key = await uiKeyFromLaunch(server.launchUrl());
+  const { protocols, headers } = uiSocketOptions(server.url, key);
+  const ws = new WebSocket(server.url.replace('http', 'ws') + 'ws', protocols, { headers });
   const queue: Record<string, unknown>[] = [];
   const waiting: ((m: Record<string, unknown>) => void)[] = [];
   ws.on('message', (data) => {

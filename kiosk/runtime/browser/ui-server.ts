@@ -1,10 +1,12 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import type { IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import fastifyStatic from '@fastify/static';
 import fastifyWebsocket from '@fastify/websocket';
 import type { WebSocket } from 'ws';
-import { parseUiUpMessage, type PassengerEvent, type UiProtocolErrorCode } from '../../../shared/ui-protocol.js';
+import { parseUiUpMessage, UI_CLOSE_REPLACED, UI_SUBPROTOCOL, type PassengerEvent, type ScreenModel, type UiProtocolErrorCode } from '../../../shared/ui-protocol.js';
 import type { KioskDownMessage, KioskScreenMessage } from '../../../shared/ui-wire.js';
 import type { Logger } from '../logger.js';
 
@@ -27,6 +29,21 @@ export interface UiServerOptions {
   readonly logger: Logger;
   /** Origins besides this one the page may open connections to: central's `ws://` origin for call media. */
   readonly connectSrc?: readonly string[];
+  /**
+   * The per-boot key a page must present to open `/ws` (see `ui-key.ts`); a fresh random one
+   * when absent. The kiosk browser gets it through a one-time launch code (`launchUrl()`).
+   */
+  readonly key?: string;
+}
+
+const LAUNCH_CODE_TTL_MS = 10 * 60_000;
+
+const digest = (s: string): Buffer => createHash('sha256').update(s, 'utf8').digest();
+const sameSecret = (a: string, b: string): boolean => timingSafeEqual(digest(a), digest(b));
+
+/** A technician's screen (maintenance mode), not the out-of-service screen passengers see. */
+function isTechnicianScreen(model: ScreenModel): boolean {
+  return model.screen === 'maintenance' && model.page !== 'out-of-service';
 }
 
 const MAX_MESSAGE_BYTES = 64 * 1024;
@@ -55,19 +72,30 @@ export function kioskCsp(connectSrc: readonly string[]): string {
 
 
 /**
- * The loopback-only HTTP + WebSocket server of the kiosk UI. Every connected page gets the
- * current screen at once and every later one; passenger events come back on the same socket.
+ * The loopback-only HTTP + WebSocket server of the kiosk UI. It serves only its own Host; `/ws`
+ * takes only the kiosk page's own Origin with the per-boot key, one connection at a time (a
+ * newer one replaces the older, logged). The connected page gets the current screen at once and
+ * every later one; passenger events come back on the same socket. In maintenance mode only the
+ * connection that was there when it began may send events.
  */
 export class UiServer {
   private app: FastifyInstance | null = null;
-  private readonly sockets = new Set<WebSocket>();
+  /** The one page connected now (a newer connection replaces it). */
+  private active: WebSocket | null = null;
+  /** The connection that was active when maintenance mode began; only it may act in maintenance. */
+  private maintenanceOwner: WebSocket | null = null;
+  private inMaintenance = false;
   private unsubscribe: (() => void) | null = null;
   private boundPort = 0;
+  private readonly key: string;
+  private launch: { code: string; until: number } | null = null;
 
   constructor(
     private readonly session: UiSessionPort,
     private readonly options: UiServerOptions,
-  ) {}
+  ) {
+    this.key = options.key ?? randomBytes(32).toString('base64url');
+  }
 
   get port(): number {
     return this.boundPort;
@@ -78,22 +106,95 @@ export class UiServer {
   }
 
   get connections(): number {
-    return this.sockets.size;
+    return this.active ? 1 : 0;
+  }
+
+  /**
+   * The URL to open the kiosk browser on: the page plus a one-time launch code in the fragment
+   * (never sent in a request), which the page trades once for the key at `POST /session`. A new
+   * call invalidates the previous code; a code expires after ten minutes.
+   */
+  launchUrl(now = Date.now()): string {
+    const code = randomBytes(24).toString('base64url');
+    this.launch = { code, until: now + LAUNCH_CODE_TTL_MS };
+    return `${this.url}#launch=${code}`;
+  }
+
+  /** Hosts the page is served under: this port on loopback, by address or by name. */
+  private ownHost(host: string | undefined): boolean {
+    return host === `127.0.0.1:${this.boundPort}` || host === `localhost:${this.boundPort}`;
+  }
+
+  private ownOrigin(origin: string | undefined): boolean {
+    return origin !== undefined && origin.startsWith('http://') && this.ownHost(origin.slice('http://'.length));
+  }
+
+  private refuseRequest(request: FastifyRequest, reply: FastifyReply, reason: string): FastifyReply {
+    this.options.logger.warn('ui connection refused', { reason, path: request.url.split('?')[0] ?? '', origin: String(request.headers.origin ?? '').slice(0, 100) });
+    // A refused upgrade's socket is no longer the HTTP server's to close: end it once the answer is out.
+    if (request.headers.upgrade !== undefined) reply.raw.once('finish', () => request.raw.socket.destroy());
+    return reply.code(403).type('application/json').send({ error: { code: 'forbidden', message: 'not the kiosk page' } });
+  }
+
+  /** Why an upgrade to `/ws` is refused, or null when it comes from the kiosk page with the key. */
+  private socketRefusal(request: FastifyRequest): string | null {
+    if (!this.ownOrigin(request.headers.origin)) return 'foreign origin';
+    const offered = String(request.headers['sec-websocket-protocol'] ?? '')
+      .split(',')
+      .map((p) => p.trim());
+    if (!offered.includes(UI_SUBPROTOCOL)) return 'no kiosk-ui subprotocol';
+    const presented = offered.find((p) => p.startsWith('key.'))?.slice('key.'.length);
+    if (presented === undefined || !sameSecret(presented, this.key)) return 'missing or wrong key';
+    return null;
+  }
+
+  private takeLaunchCode(code: unknown): boolean {
+    const launch = this.launch;
+    if (!launch || typeof code !== 'string' || Date.now() > launch.until || !sameSecret(code, launch.code)) return false;
+    this.launch = null;
+    return true;
   }
 
   async start(): Promise<void> {
-    const app = Fastify({ logger: false, bodyLimit: MAX_MESSAGE_BYTES });
+    const app = Fastify({ logger: false, bodyLimit: MAX_MESSAGE_BYTES, forceCloseConnections: true });
     this.app = app;
     const csp = kioskCsp(this.options.connectSrc ?? []);
     app.addHook('onSend', (_req, reply, payload, done) => {
       reply.header('content-security-policy', csp);
       reply.header('x-content-type-options', 'nosniff');
+      reply.header('cache-control', 'no-store');
       done(null, payload);
     });
-    await app.register(fastifyWebsocket, { options: { maxPayload: MAX_MESSAGE_BYTES } });
-    app.get('/ws', { websocket: true }, (socket) => this.attach(socket));
+    // A DNS-rebinding page reaches this server under its own name: nothing is served to a Host that is not ours.
+    app.addHook('onRequest', async (request, reply) => {
+      if (!this.ownHost(request.headers.host)) return this.refuseRequest(request, reply, 'foreign host');
+    });
+    await app.register(fastifyWebsocket, {
+      options: {
+        maxPayload: MAX_MESSAGE_BYTES,
+        handleProtocols: (protocols: Set<string>, _request: IncomingMessage) => (protocols.has(UI_SUBPROTOCOL) ? UI_SUBPROTOCOL : false),
+      },
+    });
+    app.get(
+      '/ws',
+      {
+        websocket: true,
+        preValidation: async (request, reply) => {
+          const refusal = this.socketRefusal(request);
+          if (refusal) return this.refuseRequest(request, reply, refusal);
+        },
+      },
+      (socket) => this.attach(socket),
+    );
+    app.post('/session', async (request, reply) => {
+      if (!this.ownOrigin(request.headers.origin)) return this.refuseRequest(request, reply, 'foreign origin');
+      const body = request.body as { launch?: unknown } | null;
+      if (!this.takeLaunchCode(body?.launch)) return this.refuseRequest(request, reply, 'unknown, used or expired launch code');
+      this.options.logger.info('ui key handed to the kiosk page');
+      return { key: this.key };
+    });
     app.get('/info.json', () => this.options.info);
-    app.get('/health', () => ({ ok: true, connections: this.sockets.size }));
+    app.get('/health', () => ({ ok: true, connections: this.connections }));
     if (existsSync(this.options.staticDir)) {
       await app.register(fastifyStatic, { root: this.options.staticDir, prefix: '/', index: ['index.html'] });
     } else {
@@ -109,16 +210,26 @@ export class UiServer {
   async stop(): Promise<void> {
     this.unsubscribe?.();
     this.unsubscribe = null;
-    for (const s of this.sockets) s.terminate();
-    this.sockets.clear();
+    this.active?.terminate();
+    this.active = null;
+    this.maintenanceOwner = null;
     const app = this.app;
     this.app = null;
     if (app) await app.close();
   }
 
   private attach(socket: WebSocket): void {
-    this.sockets.add(socket);
-    socket.on('close', () => this.sockets.delete(socket));
+    const previous = this.active;
+    this.active = socket;
+    if (previous) {
+      this.options.logger.warn('ui connection replaced', { maintenance: this.inMaintenance });
+      previous.close(UI_CLOSE_REPLACED, 'replaced by a newer connection');
+      this.lost(previous);
+    }
+    socket.on('close', () => {
+      if (this.active === socket) this.active = null;
+      this.lost(socket);
+    });
     socket.on('error', (e) => this.options.logger.warn('ui socket error', { error: e.message }));
     socket.on('message', (data, isBinary) => {
       if (isBinary) return this.refuse(socket, 'not-json', 'text frames only');
@@ -127,11 +238,22 @@ export class UiServer {
     this.send(socket, this.session.current());
   }
 
+  /** The technician's page went away in maintenance mode: the maintenance session ends (audited as an exit). */
+  private lost(socket: WebSocket): void {
+    if (this.maintenanceOwner !== socket) return;
+    this.maintenanceOwner = null;
+    if (!this.inMaintenance) return;
+    this.options.logger.warn('ui connection of the maintenance session lost; ending the session');
+    this.session.passengerEvent({ type: 'EXIT' });
+  }
+
   private receive(socket: WebSocket, frame: string): void {
+    if (socket !== this.active) return;
     const up = parseUiUpMessage(frame);
     if (!up.ok) return this.refuse(socket, up.error.code, up.error.message);
     switch (up.value.type) {
       case 'event':
+        if (this.inMaintenance && socket !== this.maintenanceOwner) return this.refuse(socket, 'forbidden', 'maintenance belongs to the connection that entered it');
         return this.session.passengerEvent(up.value.event);
       case 'hello':
         return this.send(socket, this.session.current());
@@ -148,7 +270,11 @@ export class UiServer {
   }
 
   private broadcast(message: KioskScreenMessage): void {
-    for (const s of this.sockets) this.send(s, message);
+    const maintenance = isTechnicianScreen(message.model);
+    if (maintenance && !this.inMaintenance) this.maintenanceOwner = this.active;
+    if (!maintenance) this.maintenanceOwner = null;
+    this.inMaintenance = maintenance;
+    if (this.active) this.send(this.active, message);
   }
 }
 
