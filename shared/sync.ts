@@ -108,6 +108,23 @@ export interface TechnicianCredential {
   readonly updatedAt: string;
 }
 
+/** Whether a value from the network is a well-formed {@link TechnicianCredential} (read by the sync client and the technician feed). */
+export function isTechnicianCredential(v: unknown): v is TechnicianCredential {
+  if (typeof v !== 'object' || v === null) return false;
+  const t = v as Record<string, unknown>;
+  return (
+    typeof t['technicianId'] === 'string' &&
+    /^[A-Za-z0-9-]{1,32}$/.test(t['technicianId']) &&
+    typeof t['name'] === 'string' &&
+    typeof t['active'] === 'boolean' &&
+    typeof t['keyHex'] === 'string' &&
+    /^[0-9A-Fa-f]{64}$/.test(t['keyHex']) &&
+    typeof t['pinHash'] === 'string' &&
+    t['pinHash'].startsWith('scrypt$') &&
+    typeof t['updatedAt'] === 'string'
+  );
+}
+
 /**
  * Technician credentials travel in the same change feed, but only to a kiosk that asks for them
  * with `?types=technician` (a kiosk that does not know the type never receives one).

@@ -1,6 +1,6 @@
 import { err, ok, type Result } from '../../shared/result.js';
-import type { TechnicianChange } from '../../shared/sync.js';
-import { isTechnicianCredential, type SqliteTechnicianRegistry } from './technician-registry.js';
+import { isTechnicianCredential, type TechnicianChange } from '../../shared/sync.js';
+import type { SqliteTechnicianRegistry } from './technician-registry.js';
 
 export interface TechnicianFeedOptions {
   /** Central's base URL, e.g. `http://127.0.0.1:8081`. */

@@ -93,19 +93,3 @@ export class StoreTechnicianRegistry implements TechnicianRegistry {
     return t ? { technicianId: t.technicianId, name: t.name, active: t.active, keyHex: t.keyHex, pinHash: t.pinHash } : null;
   }
 }
-
-export function isTechnicianCredential(v: unknown): v is TechnicianCredential {
-  if (typeof v !== 'object' || v === null) return false;
-  const t = v as Record<string, unknown>;
-  return (
-    typeof t['technicianId'] === 'string' &&
-    /^[A-Za-z0-9-]{1,32}$/.test(t['technicianId']) &&
-    typeof t['name'] === 'string' &&
-    typeof t['active'] === 'boolean' &&
-    typeof t['keyHex'] === 'string' &&
-    /^[0-9A-Fa-f]{64}$/.test(t['keyHex']) &&
-    typeof t['pinHash'] === 'string' &&
-    t['pinHash'].startsWith('scrypt$') &&
-    typeof t['updatedAt'] === 'string'
-  );
-}

@@ -1,5 +1,4 @@
-import type { AnyChangesResponse, AnyDownChange, IngestAck, IngestReject, IngestResponse } from '../../shared/sync.js';
-import { isTechnicianCredential } from '../maintenance/technician-registry.js';
+import { isTechnicianCredential, type AnyChangesResponse, type AnyDownChange, type IngestAck, type IngestReject, type IngestResponse } from '../../shared/sync.js';
 import { TICKET_STATUSES } from '../../shared/ticket.js';
 
 // Central is trusted but the path to it is not: a truncated or garbled answer must change nothing.
