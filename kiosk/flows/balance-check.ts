@@ -1,6 +1,8 @@
 /**
  * balanceCheck: a tapped card, read in two steps. The summary (balance, validity) is shown as
- * soon as it arrives; the logs complete it; the diagnosis runs on the complete snapshot.
+ * soon as it arrives; the logs complete it; the diagnosis runs on the complete snapshot, here in
+ * the flow (`diagnose`, kiosk/diagnosis): the only effect is asking the store whether the card
+ * is on the operator's blocklist (`checkBlocklist`).
  * Removing the card after a complete read ends the flow (→ survey); removing it mid-read shows
  * "card removed". Personal data lives only in this flow's context and goes when it ends.
  */
@@ -8,8 +10,9 @@ import { assign, sendParent, setup, type SnapshotFrom } from 'xstate';
 import type { CardReadError, CardSnapshot, CardSummary, Diagnosis } from '../../shared/card.js';
 import type { CardEvent, ChildToSessionEvent, FlowExit } from './events.js';
 import type { PassengerEvent } from '../../shared/ui-protocol.js';
-import { portActor } from './actors.js';
-import type { MachineDeps } from './ports.js';
+import { diagnose, shanghaiDate } from '../diagnosis/diagnose.js';
+import { missingEffect } from './effects.js';
+import type { CheckBlocklistInput, CheckBlocklistOutput, FlowDeps } from './ports.js';
 
 export interface BalanceCheckInput {
   /** `wait`: "tap your card"; `reading`: a card is on the reader already. */
@@ -30,11 +33,30 @@ export interface BalanceCheckContext {
 
 type BalanceEvent = CardEvent | Extract<PassengerEvent, { type: 'BACK' | 'NEXT' }>;
 
+/** What the diagnosis needs to know about this station (from the kiosk's config). */
+export interface DiagnosisSettings {
+  /** City code of the station, e.g. `5810`; null: no `other-city` finding. */
+  readonly stationCityCode: string | null;
+  /** Fen; a balance below it is low. */
+  readonly lowBalanceThreshold: number;
+}
+
+export interface BalanceCheckDeps extends FlowDeps {
+  readonly diagnosis: DiagnosisSettings;
+}
+
 const removedError: CardReadError = { code: 'card-removed', message: 'card left the field before the read finished' };
 
 const cleared = { summary: null, snapshot: null, error: null, diagnoses: null } as const;
 
-export function createBalanceCheckMachine(deps: MachineDeps) {
+export function createBalanceCheckMachine(deps: BalanceCheckDeps) {
+  const findings = (snapshot: CardSnapshot, blocked: CheckBlocklistOutput): readonly Diagnosis[] =>
+    diagnose(snapshot, {
+      today: shanghaiDate(new Date(deps.clock.now())),
+      stationCityCode: deps.diagnosis.stationCityCode,
+      lowBalanceThreshold: deps.diagnosis.lowBalanceThreshold,
+      blocklist: { get: (n) => (blocked !== null && n === snapshot.cardNumber ? blocked.reason : undefined) },
+    });
   return setup({
     types: {
       context: {} as BalanceCheckContext,
@@ -42,7 +64,7 @@ export function createBalanceCheckMachine(deps: MachineDeps) {
       input: {} as BalanceCheckInput,
       output: {} as FlowExit,
     },
-    actors: { diagnoseCard: portActor('diagnoseCard', deps.ports) },
+    actors: { checkBlocklist: missingEffect<CheckBlocklistOutput, CheckBlocklistInput>('checkBlocklist') },
     actions: {
       clearCard: assign(cleared),
       keepSummary: assign(({ event }) => (event.type === 'CARD.SUMMARY' ? { ...cleared, summary: event.summary } : {})),
@@ -103,16 +125,17 @@ export function createBalanceCheckMachine(deps: MachineDeps) {
         states: {
           diagnosing: {
             invoke: {
-              id: 'diagnoseCard',
-              src: 'diagnoseCard',
-              input: ({ context }) => ({ snapshot: context.snapshot! }),
+              id: 'checkBlocklist',
+              src: 'checkBlocklist',
+              input: ({ context }) => ({ cardNumber: context.snapshot!.cardNumber }),
               onDone: {
                 target: 'diagnosed',
                 actions: [
-                  assign({ diagnoses: ({ event }) => event.output }),
+                  assign({ diagnoses: ({ context, event }) => findings(context.snapshot!, event.output) }),
                   'tellSession',
                 ],
               },
+              // A store that cannot answer: no findings are shown rather than findings without the blocklist.
               onError: { target: 'diagnosed', actions: assign({ diagnoses: [] }) },
             },
           },

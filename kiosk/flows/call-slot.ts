@@ -1,20 +1,34 @@
 /**
- * The escalation flow fitted into the session's slot `videoEscalation`. The session hands the slot
- * a {@link VideoEscalationInput} and shows `context.screen`; the escalation flow wants a
+ * The escalation flow (kiosk/flows/escalation.ts) fitted into the session's `videoEscalation`
+ * state. The session hands the slot a {@link VideoEscalationInput} and shows `context.screen`; the escalation flow wants a
  * `CallContext` (what the agent sees) and exposes its state through `callViewOf`. This wrapper
  * gathers the call context (device health, open tickets of the card), runs the flow, mirrors
  * each of its snapshots into a `CallScreen`, and follows the flow's `FlowExit`: `survey` ends
  * the slot (the session rates the call), `menu` / `attract` ask the session to go there.
  */
-import { assign, forwardTo, fromPromise, sendParent, setup, type AnyStateMachine } from 'xstate';
-import type { CallContext, CallView } from '../../shared/call-protocol.js';
-import type { CallScreen } from '../../shared/ui-protocol.js';
-import { callViewOf, type EscalationInput, type EscalationMachine } from './escalation.js';
+import { assign, forwardTo, sendParent, setup } from 'xstate';
+import type { CallContext, CallLane, CallView } from '../../shared/call-protocol.js';
+import type { TicketCardContext, TicketId } from '../../shared/ticket.js';
+import type { CallScreen, Language } from '../../shared/ui-protocol.js';
+import { missingEffect } from './effects.js';
+import { callViewOf, createEscalationMachine, type EscalationDeps, type EscalationInput } from './escalation.js';
 import type { FlowExit } from './events.js';
-import type { VideoEscalationInput, VideoEscalationOutput } from './slots.js';
 
-/** Builds what the agent sees for this call; must not reject (fall back to less context instead). */
-export type CallContextBuilder = (input: VideoEscalationInput) => Promise<CallContext>;
+/** What the session gives the call when it enters `active.flow.call`. */
+export interface VideoEscalationInput {
+  readonly language: Language;
+  /** `emergency` when the passenger pressed the emergency button (`CALL.EMERGENCY`). */
+  readonly lane: CallLane;
+  /** The card read in this session, if any (the agent sees it). */
+  readonly card: TicketCardContext | null;
+}
+
+/** How the call ended, for the session's survey. */
+export interface VideoEscalationOutput {
+  readonly outcome: 'completed' | 'cancelled' | 'failed';
+  /** A ticket the agent filed during the call, if any. */
+  readonly ticketId: TicketId | null;
+}
 
 interface CallSlotContext {
   readonly input: VideoEscalationInput;
@@ -47,7 +61,7 @@ export function callScreenOf(view: CallView): CallScreen {
  * The slot machine: `preparing` (call context) → `running` (the escalation flow, every session
  * event forwarded) → `done` (output for the survey) or a request to the session to leave.
  */
-export function createCallSlot(escalation: EscalationMachine, buildContext: CallContextBuilder): AnyStateMachine {
+export function createCallSlotMachine(deps: EscalationDeps) {
   return setup({
     types: {
       context: {} as CallSlotContext,
@@ -55,8 +69,9 @@ export function createCallSlot(escalation: EscalationMachine, buildContext: Call
       output: {} as VideoEscalationOutput,
     },
     actors: {
-      escalation,
-      prepare: fromPromise<CallContext, VideoEscalationInput>(({ input }) => buildContext(input)),
+      escalation: createEscalationMachine(deps),
+      /** What the agent sees for this call (device health, open tickets of the card); a rejection falls back to what the session knows. */
+      prepareCallContext: missingEffect<CallContext, VideoEscalationInput>('prepareCallContext'),
     },
   }).createMachine({
     id: 'callSlot',
@@ -69,7 +84,7 @@ export function createCallSlot(escalation: EscalationMachine, buildContext: Call
     states: {
       preparing: {
         invoke: {
-          src: 'prepare',
+          src: 'prepareCallContext',
           input: ({ context }) => context.input,
           onDone: 'running',
           onError: 'running',
@@ -112,6 +127,8 @@ export function createCallSlot(escalation: EscalationMachine, buildContext: Call
     }),
   });
 }
+
+export type CallSlotMachine = ReturnType<typeof createCallSlotMachine>;
 
 /** Only what the session knows, for when gathering the rest failed. */
 export function fallbackContext(input: VideoEscalationInput, where: Pick<CallContext, 'stationId' | 'stationName' | 'kioskId'> = { stationId: '', stationName: '', kioskId: '' }): CallContext {

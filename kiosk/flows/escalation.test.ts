@@ -28,9 +28,11 @@ function newMachine(clock: SimulatedClock, audits: AuditEntry[] = []) {
     clock: { now: () => clock.now() },
     newId: () => `id-${++n}`,
     settings: { mediaTimeoutMs: MEDIA_TIMEOUT },
-    recordAudit: (e) => {
-      audits.push(e);
-      return Promise.resolve();
+  }).provide({
+    actions: {
+      recordAudit: (_, entry) => {
+        audits.push(entry);
+      },
     },
   });
 }

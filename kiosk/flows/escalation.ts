@@ -5,16 +5,18 @@
  * every agent let it ring out, the connection failed — the passenger is offered a callback and
  * always leaves with a ticket id (category `callback`, phone optional, filed through the outbox).
  *
- * Effects are named actors supplied by the runtime:
- * - `callSession` (callback actor, kiosk/calls/call-session.ts): the control connection to
+ * Effects are named, supplied once by the composition root (`provideKioskFlows`):
+ * - actor `callSession` (callback actor, kiosk/calls/call-session.ts): the control connection to
  *   central. Sends `CENTRAL.*` events here; receives `LEAVE` and `ACTION_RESULT`.
- * - `createTicket`: the ticket service, also used for reports an agent files in a call.
- * - `deps.recordAudit`: every agent action, performed or refused, goes to the outbox as an audit entry.
+ * - actor `createTicket`: the ticket service, also used for reports an agent files in a call.
+ * - action `recordAudit`: every agent action, performed or refused, goes to the outbox as an
+ *   audit entry. An action, not an invoked actor: an `end-call` action ends the flow in the same
+ *   step, and a child actor spawned then would never run. It must not throw.
  *
  * Agent actions are checked with `parseAgentAction`: only `show-faq`, `open-fault-report` and
  * `end-call` are performed; anything else is refused, answered `refused` and recorded.
  */
-import { assign, enqueueActions, fromCallback, fromPromise, setup, type ActorRefFrom } from 'xstate';
+import { assign, enqueueActions, fromCallback, setup, type ActorRefFrom } from 'xstate';
 import {
   parseAgentAction,
   type CallContext,
@@ -28,6 +30,7 @@ import type { AuditEntry } from '../../shared/sync.js';
 import { PHONE_PATTERN, type TicketCardContext } from '../../shared/ticket.js';
 import type { Language } from '../../shared/ui-protocol.js';
 import type { FlowExit } from './events.js';
+import { EffectMissingError, missingEffect } from './effects.js';
 import type { CreateTicketInput, CreateTicketOutput, FlowClock } from './ports.js';
 
 export interface EscalationInput {
@@ -113,12 +116,6 @@ export interface EscalationDeps {
   readonly clock: FlowClock;
   readonly newId: () => string;
   readonly settings?: EscalationSettings;
-  /**
-   * Records an agent action (performed or refused) in the outbox as an `audit` item. Called as
-   * an action, not an invoked actor: an `end-call` action ends the flow in the same step, and
-   * a child actor spawned then would never run. Must not throw; a rejection is the port's to log.
-   */
-  readonly recordAudit: (entry: AuditEntry) => Promise<void>;
 }
 
 const PHONE_MAX = 11;
@@ -126,12 +123,15 @@ const PHONE_MAX = 11;
 const callbackDescription = (reason: FallbackReason, lane: CallLane): string =>
   `Callback requested at the kiosk: no video call possible (${reason})${lane === 'emergency' ? ' — EMERGENCY lane' : ''}.`;
 
-/** The machine; `.provide({ actors })` supplies `callSession` and `createTicket`. */
+/**
+ * The named `recordAudit` action with its entry, for `enqueue` (setup's own actions cannot name
+ * their siblings in their types, so it is cast; XState resolves it by name at run time).
+ */
+const recordAudit = (entry: AuditEntry): never => ({ type: 'recordAudit', params: entry }) as unknown as never;
+
+/** The machine; `.provide({ actors, actions })` supplies `callSession`, `createTicket` and `recordAudit`. */
 export function createEscalationMachine(deps: EscalationDeps) {
   const settings = deps.settings ?? DEFAULT_ESCALATION_SETTINGS;
-  const record = (entry: AuditEntry): void => {
-    deps.recordAudit(entry).catch(() => undefined);
-  };
   const actionOf = (event: EscalationEvent) => (event.type === 'CENTRAL.ACTION' ? parseAgentAction(event.action) : null);
 
   return setup({
@@ -142,11 +142,16 @@ export function createEscalationMachine(deps: EscalationDeps) {
       output: {} as FlowExit,
     },
     actors: {
-      callSession: fromCallback<CallSessionCommand, CallSessionInput>(() => () => undefined),
-      createTicket: fromPromise<CreateTicketOutput, CreateTicketInput>(() => Promise.reject(new Error('createTicket not provided'))),
+      callSession: fromCallback<CallSessionCommand, CallSessionInput>(() => {
+        throw new EffectMissingError('callSession');
+      }),
+      createTicket: missingEffect<CreateTicketOutput, CreateTicketInput>('createTicket'),
     },
     delays: { mediaTimeout: settings.mediaTimeoutMs },
     actions: {
+      recordAudit: (_, _entry: AuditEntry): void => {
+        throw new EffectMissingError('recordAudit');
+      },
       leave: enqueueActions(({ enqueue }, params: { reason: CallEndReason }) => {
         enqueue.sendTo('callSession', { type: 'LEAVE', reason: params.reason } satisfies CallSessionCommand);
         enqueue.raise({ type: 'LEFT', reason: params.reason } satisfies LeftEvent);
@@ -157,11 +162,13 @@ export function createEscalationMachine(deps: EscalationDeps) {
         const parsed = parseAgentAction(event.action);
         const code = params.status === 'refused' && params.code === null ? (parsed.ok ? 'busy' : parsed.error.code) : params.code;
         enqueue.sendTo('callSession', { type: 'ACTION_RESULT', actionId: event.actionId, status: params.status, code } satisfies CallSessionCommand);
-        record({
-          actor: 'agent',
-          action: `call-action:${params.status}`,
-          detail: JSON.stringify({ callId: context.callId, actionId: event.actionId, note: params.note, code, action: event.action }).slice(0, 2000),
-        });
+        enqueue(
+          recordAudit({
+            actor: 'agent',
+            action: `call-action:${params.status}`,
+            detail: JSON.stringify({ callId: context.callId, actionId: event.actionId, note: params.note, code, action: event.action }).slice(0, 2000),
+          }),
+        );
       }),
       showFaq: assign({
         articleId: ({ event, context }) => {
@@ -179,13 +186,13 @@ export function createEscalationMachine(deps: EscalationDeps) {
           id: 'agentReport',
           input: { draftId: event.actionId, category: a.value.category, description: a.value.description, phone: null, card: context.card, language: context.language },
         });
-        record({ actor: 'agent', action: 'call-action:accepted', detail: JSON.stringify({ callId: context.callId, actionId: event.actionId, action: a.value }).slice(0, 2000) });
+        enqueue(recordAudit({ actor: 'agent', action: 'call-action:accepted', detail: JSON.stringify({ callId: context.callId, actionId: event.actionId, action: a.value }).slice(0, 2000) }));
       }),
       agentReportDone: enqueueActions(({ enqueue, context, event }) => {
         const ticketId = (event as unknown as { output?: CreateTicketOutput }).output?.ticketId ?? null;
         const actionId = context.reportActionId ?? '';
         enqueue.sendTo('callSession', { type: 'ACTION_RESULT', actionId, status: ticketId ? 'performed' : 'refused', code: ticketId ? `ticket:${ticketId}` : 'ticket-failed' } satisfies CallSessionCommand);
-        record({ actor: 'kiosk', action: `call-action:${ticketId ? 'performed' : 'refused'}`, detail: JSON.stringify({ callId: context.callId, actionId, ticketId }) });
+        enqueue(recordAudit({ actor: 'kiosk', action: `call-action:${ticketId ? 'performed' : 'refused'}`, detail: JSON.stringify({ callId: context.callId, actionId, ticketId }) }));
         enqueue.assign({ reportTicketId: ticketId ?? context.reportTicketId, reportActionId: null });
       }),
       takeQueued: assign(({ context, event }) =>

@@ -12,9 +12,9 @@ import { maskCardNumber } from '../../shared/card.js';
 import { MAX_DESCRIPTION_LENGTH, PHONE_PATTERN, type TicketCardContext } from '../../shared/ticket.js';
 import type { Language, PassengerEvent, ReportCategory } from '../../shared/ui-protocol.js';
 import { reportPhrase } from '../i18n/phrases.js';
-import { newIdOf, portActor } from './actors.js';
+import { missingEffect, newIdOf } from './effects.js';
 import type { CardEvent, ChildToSessionEvent, FlowExit } from './events.js';
-import type { CreateTicketOutput, MachineDeps } from './ports.js';
+import type { CreateTicketInput, CreateTicketOutput, FlowDeps, PrintReceiptInput, PrintReceiptOutput } from './ports.js';
 import { editText, type TextEditEvent } from './text-input.js';
 
 export const MAX_PHONE_INPUT = 11;
@@ -66,7 +66,7 @@ export function isValidPhoneInput(phone: string): boolean {
   return phone === '' || PHONE_PATTERN.test(phone);
 }
 
-export function createFaultReportMachine(deps: MachineDeps) {
+export function createFaultReportMachine(deps: FlowDeps) {
   const newId = newIdOf(deps);
   const touched = () => ({ updatedAt: deps.clock.now() });
   return setup({
@@ -77,8 +77,8 @@ export function createFaultReportMachine(deps: MachineDeps) {
       output: {} as FlowExit,
     },
     actors: {
-      createTicket: portActor('createTicket', deps.ports),
-      printReceipt: portActor('printReceipt', deps.ports),
+      createTicket: missingEffect<CreateTicketOutput, CreateTicketInput>('createTicket'),
+      printReceipt: missingEffect<PrintReceiptOutput, PrintReceiptInput>('printReceipt'),
     },
     guards: {
       hasText: ({ context }) => context.description.trim().length > 0,

@@ -128,10 +128,7 @@ function leafIds(node: AnyStateNode): string[] {
 
 function maintenanceHarness(): { h: Harness; ports: ScriptedMaintenancePorts } {
   const ports = new ScriptedMaintenancePorts();
-  const real = sessionHarness(
-    {},
-    { maintenance: createMaintenanceMachine({ clock: { now: () => real.clock.now() }, ports: ports.asPorts(), ...TIMEOUTS }) },
-  );
+  const real = sessionHarness({}, { maintenance: TIMEOUTS }, ports.asPorts());
   return { h: real, ports };
 }
 
@@ -165,7 +162,7 @@ function abstract(c: MaintenanceContext): Record<string, unknown> {
 }
 
 describe('model: maintenance', () => {
-  const machine = createMaintenanceMachine({ clock: { now: () => Date.parse('2026-11-23T00:50:00.000Z') }, ports: new ScriptedMaintenancePorts().asPorts(), ...TIMEOUTS });
+  const machine = createMaintenanceMachine({ clock: { now: () => Date.parse('2026-11-23T00:50:00.000Z') }, ...TIMEOUTS });
   const paths = getShortestPaths(machine as AnyStateMachine, {
     events: (s): EventObject[] =>
       EVENTS.filter((e) => {

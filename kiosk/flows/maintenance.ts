@@ -1,5 +1,5 @@
 /**
- * Maintenance mode: the flow the session invokes in its `maintenance` slot (kiosk/flows/slots.ts).
+ * Maintenance mode: the flow the session invokes in its `maintenance` state (kiosk/flows/session.ts).
  *
  * `tapCard` → CARD.PRESENT → `verifying` (card challenge–response) → `pin` (on-screen pad,
  * digits kept in context only) → `checkingPin` → `session`, or → `refused` (not a technician
@@ -12,12 +12,13 @@
  * `context.screen` is the {@link MaintenanceScreen} the runtime shows (the session's screen
  * model reads it); it is recomputed on every context change.
  */
-import { assign, fromPromise, setup, type AnyEventObject } from 'xstate';
+import { assign, setup, type AnyEventObject } from 'xstate';
 import type { Result } from '../../shared/result.js';
 import type { MaintenanceRefusal, MaintenanceStatus, MaintenanceView, MaintenancePage, SelfTestName, SelfTestResult } from '../../shared/maintenance-protocol.js';
 import type { MaintenanceScreen } from '../../shared/ui-protocol.js';
 import type { KioskEvent } from './events.js';
 import type { MaintenanceAuthFailure, MaintenanceExitReason, MaintenancePorts, MaintenanceSessionRef } from './maintenance-ports.js';
+import { missingEffect } from './effects.js';
 import type { FlowClock } from './ports.js';
 
 export const MAINTENANCE_IDLE_MS = 5 * 60_000;
@@ -29,7 +30,6 @@ export const MIN_PIN_DIGITS = 4;
 
 export interface MaintenanceFlowDeps {
   readonly clock: FlowClock;
-  readonly ports: MaintenancePorts;
   readonly idleTimeoutMs?: number;
   readonly tapTimeoutMs?: number;
   readonly pinTimeoutMs?: number;
@@ -106,7 +106,7 @@ type PinOutput = Awaited<ReturnType<MaintenancePorts['checkPin']>>;
 type ActionOutput = Result<void, { readonly code: string }>;
 
 export function createMaintenanceMachine(deps: MaintenanceFlowDeps) {
-  const { clock, ports } = deps;
+  const { clock } = deps;
   const set = (f: (args: { context: MaintenanceContext; event: KioskEvent }) => Partial<Omit<MaintenanceContext, 'screen'>>) =>
     assign<MaintenanceContext, AnyEventObject, undefined, KioskEvent, never>(({ context, event }) => withScreen({ ...context, ...f({ context, event: event as KioskEvent }) }));
   const output = <T>(event: unknown): T => (event as { output: T }).output;
@@ -114,13 +114,13 @@ export function createMaintenanceMachine(deps: MaintenanceFlowDeps) {
   return setup({
     types: { context: {} as MaintenanceContext, events: {} as KioskEvent },
     actors: {
-      verifyCard: fromPromise<VerifyOutput>(() => ports.verifyCard()),
-      checkPin: fromPromise<PinOutput, { token: string; pin: string }>(({ input }) => ports.checkPin(input)),
-      collectStatus: fromPromise<MaintenanceStatus, { session: MaintenanceSessionRef }>(({ input }) => ports.collectStatus(input)),
-      runSelfTest: fromPromise<SelfTestResult, { session: MaintenanceSessionRef; test: SelfTestName }>(({ input }) => ports.runSelfTest(input)),
-      outboxAction: fromPromise<ActionOutput, { session: MaintenanceSessionRef; action: 'retry' | 'discard'; seq: number }>(({ input }) => ports.outboxAction(input)),
-      setService: fromPromise<ActionOutput, { session: MaintenanceSessionRef; inService: boolean }>(({ input }) => ports.setInService(input)),
-      exitSession: fromPromise<void, { session: MaintenanceSessionRef; reason: MaintenanceExitReason }>(({ input }) => ports.exit(input)),
+      verifyCard: missingEffect<VerifyOutput>('verifyCard'),
+      checkPin: missingEffect<PinOutput, { token: string; pin: string }>('checkPin'),
+      collectStatus: missingEffect<MaintenanceStatus, { session: MaintenanceSessionRef }>('collectStatus'),
+      runSelfTest: missingEffect<SelfTestResult, { session: MaintenanceSessionRef; test: SelfTestName }>('runSelfTest'),
+      outboxAction: missingEffect<ActionOutput, { session: MaintenanceSessionRef; action: 'retry' | 'discard'; seq: number }>('outboxAction'),
+      setService: missingEffect<ActionOutput, { session: MaintenanceSessionRef; inService: boolean }>('setService'),
+      exitSession: missingEffect<void, { session: MaintenanceSessionRef; reason: MaintenanceExitReason }>('exitSession'),
     },
     delays: {
       idle: () => deps.idleTimeoutMs ?? MAINTENANCE_IDLE_MS,

@@ -1,13 +1,12 @@
 /**
  * The effects the passenger flows need, as plain async functions. The runtime implements them
- * with the kiosk store, the ticket service, the receipt printer and the card diagnosis;
- * `actorsFromPorts` turns them into the named XState actors the machines invoke. Tests either
- * pass their own `FlowPorts` or `.provide()` actors on a single machine.
+ * with the ticket service, the store's blocklist and the receipt printer
+ * (kiosk/runtime/effects/flow-ports.ts); `provideKioskFlows` (kiosk/flows/kiosk-flows.ts) gives
+ * each one to the machine that names it as an actor. Tests `.provide()` actors of their own.
  *
  * Every port may reject; the flows treat a rejection as "this service is unavailable" and show
  * a plain message, never the error.
  */
-import type { CardSnapshot, Diagnosis } from '../../shared/card.js';
 import type { FaqArticle } from '../../shared/sync.js';
 import type { Rating, TicketCardContext, TicketCategory, TicketId, TicketStatus } from '../../shared/ticket.js';
 import type { Language, RatedService } from '../../shared/ui-protocol.js';
@@ -98,10 +97,11 @@ export interface SaveRatingInput {
   readonly ticketId: TicketId | null;
 }
 
-export interface DiagnoseCardInput {
-  readonly snapshot: CardSnapshot;
+export interface CheckBlocklistInput {
+  readonly cardNumber: string;
 }
-export type DiagnoseCardOutput = readonly Diagnosis[];
+/** The operator's reason when the card is on the blocklist central sent down; null when it is not. */
+export type CheckBlocklistOutput = { readonly reason: string } | null;
 
 /** The runtime's implementation of every effect. */
 export interface FlowPorts {
@@ -112,7 +112,7 @@ export interface FlowPorts {
   listFaqCategories(): Promise<ListFaqCategoriesOutput>;
   searchFaq(input: SearchFaqInput): Promise<SearchFaqOutput>;
   saveRating(input: SaveRatingInput): Promise<void>;
-  diagnoseCard(input: DiagnoseCardInput): Promise<DiagnoseCardOutput>;
+  checkBlocklist(input: CheckBlocklistInput): Promise<CheckBlocklistOutput>;
 }
 
 /** Time for the flows: the same clock the actor system uses for its timers (`SimulatedClock` in tests). */
@@ -121,14 +121,9 @@ export interface FlowClock {
   now(): number;
 }
 
-/** What every machine factory takes. */
+/** The machines' environment: what a machine that reads the time or makes ids is built with. */
 export interface FlowDeps {
   readonly clock: FlowClock;
   /** Ids for drafts and ratings; UUIDv7 by default. Tests pass a counter. */
   readonly newId?: () => string;
-}
-
-/** What a machine factory takes: time, ids, and the effects (missing ones reject with `port-missing`). */
-export interface MachineDeps extends FlowDeps {
-  readonly ports?: Partial<FlowPorts>;
 }

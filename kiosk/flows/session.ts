@@ -8,35 +8,43 @@
  *    `warning` (a half-written report: "discarded in N s", continue or discard) or back to
  *    `attract`; `paused` while a call runs (no idle reset during a call).
  * `attract`'s entry clears every personal detail; so does `CARD.REMOVED` for the card.
- * `maintenance` (the maintenance flow's slot) is entered by the runtime's `MAINTENANCE.ENTER`.
+ * `maintenance` (the technician's flow, kiosk/flows/maintenance.ts) is entered on `MAINTENANCE.ENTER`.
+ *
+ * Every child flow is built here from the same environment (clock, ids, settings); their effects
+ * are named actors that `provideKioskFlows` (kiosk/flows/kiosk-flows.ts) supplies once.
  *
  * Deadlines live in context (epoch ms of the injected clock), not only in `after` timers: the
  * timers re-check the deadline when they fire, and `SESSION.RESTORED` re-arms them after a
  * restore (persisted `after` timers do not survive one).
  */
-import { and, assign, forwardTo, not, setup, stateIn, type AnyStateMachine, type SnapshotFrom } from 'xstate';
+import { and, assign, forwardTo, not, setup, stateIn, type SnapshotFrom } from 'xstate';
 import type { CardSnapshot, CardSummary, DiagnosisCode } from '../../shared/card.js';
 import type { TicketId } from '../../shared/ticket.js';
 import type { Language, RatedService } from '../../shared/ui-protocol.js';
 import type { CallLane } from '../../shared/call-protocol.js';
-import { createBalanceCheckMachine, type BalanceCheckInput } from './balance-check.js';
+import { createBalanceCheckMachine, type BalanceCheckInput, type DiagnosisSettings } from './balance-check.js';
+import { createCallSlotMachine, type VideoEscalationInput, type VideoEscalationOutput } from './call-slot.js';
+import { newIdOf } from './effects.js';
+import type { EscalationSettings } from './escalation.js';
 import type { FlowExit, SessionEvent } from './events.js';
-import { createFaqMachine } from './faq.js';
+import { faqMachine } from './faq.js';
 import { createFaultReportMachine, ticketCardContext } from './fault-report.js';
-import type { MachineDeps } from './ports.js';
-import { placeholderMaintenance, unavailableVideoEscalation, type VideoEscalationInput, type VideoEscalationOutput } from './slots.js';
+import { createMaintenanceMachine, type MaintenanceFlowDeps } from './maintenance.js';
+import type { FlowDeps } from './ports.js';
 import { createSurveyMachine } from './survey.js';
-import { createTicketStatusMachine } from './ticket-status.js';
+import { ticketStatusMachine } from './ticket-status.js';
 
 export const IDLE_TIMEOUT_MS = 90_000;
 export const IDLE_WARNING_MS = 30_000;
 export const DEFAULT_LANGUAGE: Language = 'zh';
 
-export interface SessionOptions extends MachineDeps {
-  /** The video-call flow (kiosk/flows/escalation.ts); without it a placeholder that says "unavailable". */
-  readonly videoEscalation?: AnyStateMachine;
-  /** The maintenance flow (kiosk/flows/maintenance.ts); without it a placeholder page. */
-  readonly maintenance?: AnyStateMachine;
+export interface SessionOptions extends FlowDeps {
+  /** The station, for the card diagnosis. */
+  readonly diagnosis: DiagnosisSettings;
+  /** The call flow's deadlines. */
+  readonly call?: EscalationSettings;
+  /** The maintenance flow's timeouts. */
+  readonly maintenance?: Omit<MaintenanceFlowDeps, 'clock'>;
   readonly idleTimeoutMs?: number;
   readonly idleWarningMs?: number;
 }
@@ -158,11 +166,11 @@ export function createSessionMachine(options: SessionOptions) {
     actors: {
       balanceCheck: createBalanceCheckMachine(options),
       faultReport: createFaultReportMachine(options),
-      ticketStatus: createTicketStatusMachine(options),
-      faq: createFaqMachine(options),
+      ticketStatus: ticketStatusMachine,
+      faq: faqMachine,
       survey: createSurveyMachine(options),
-      videoEscalation: options.videoEscalation ?? unavailableVideoEscalation,
-      maintenance: options.maintenance ?? placeholderMaintenance,
+      videoEscalation: createCallSlotMachine({ clock, newId: newIdOf(options), ...(options.call ? { settings: options.call } : {}) }),
+      maintenance: createMaintenanceMachine({ clock, ...options.maintenance }),
     },
     guards: {
       idleDeadlinePassed: ({ context }) => context.idleDeadline !== null && clock.now() >= context.idleDeadline,

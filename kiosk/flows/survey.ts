@@ -7,9 +7,9 @@ import { assign, setup, type SnapshotFrom } from 'xstate';
 import type { TicketId } from '../../shared/ticket.js';
 import type { PassengerEvent, RatedService } from '../../shared/ui-protocol.js';
 import { isSurveyReason } from '../i18n/labels.js';
-import { newIdOf, portActor } from './actors.js';
+import { missingEffect, newIdOf } from './effects.js';
 import type { FlowExit } from './events.js';
-import type { MachineDeps } from './ports.js';
+import type { FlowDeps, SaveRatingInput } from './ports.js';
 
 export const SURVEY_THANKS_MS = 4000;
 
@@ -29,11 +29,11 @@ export interface SurveyContext {
 
 type SurveyEvent = Extract<PassengerEvent, { type: 'RATE' | 'SURVEY.REASON' | 'SUBMIT' | 'NEXT' | 'SKIP' | 'BACK' }>;
 
-export function createSurveyMachine(deps: MachineDeps) {
+export function createSurveyMachine(deps: FlowDeps) {
   const newId = newIdOf(deps);
   return setup({
     types: { context: {} as SurveyContext, events: {} as SurveyEvent, input: {} as SurveyInput, output: {} as FlowExit },
-    actors: { saveRating: portActor('saveRating', deps.ports) },
+    actors: { saveRating: missingEffect<void, SaveRatingInput>('saveRating') },
     delays: { thanks: SURVEY_THANKS_MS },
   }).createMachine({
     id: 'survey',

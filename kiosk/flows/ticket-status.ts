@@ -6,9 +6,9 @@
 import { assign, setup, type SnapshotFrom } from 'xstate';
 import { parseTicketId, type TicketId } from '../../shared/ticket.js';
 import type { PassengerEvent } from '../../shared/ui-protocol.js';
-import { portActor } from './actors.js';
+import { missingEffect } from './effects.js';
 import type { CardEvent, FlowExit, ScanEvent } from './events.js';
-import type { MachineDeps, TicketStatusRecord } from './ports.js';
+import type { LookupTicketsByCardInput, LookupTicketsByCardOutput, LookupTicketStatusInput, LookupTicketStatusOutput, TicketStatusRecord } from './ports.js';
 import { editText, type TextEditEvent } from './text-input.js';
 
 export const MAX_TICKET_ID_INPUT = 24;
@@ -33,103 +33,101 @@ type StatusEvent =
 const idFrom = (e: StatusEvent, typed: string): TicketId | null =>
   e.type === 'SCAN.CODE' ? parseTicketId(e.code) : parseTicketId(typed);
 
-export function createTicketStatusMachine(deps: MachineDeps) {
-  return setup({
-    types: {
-      context: {} as TicketStatusContext,
-      events: {} as StatusEvent,
-      output: {} as FlowExit,
+export const ticketStatusMachine = setup({
+  types: {
+    context: {} as TicketStatusContext,
+    events: {} as StatusEvent,
+    output: {} as FlowExit,
+  },
+  actors: {
+    lookupTicketStatus: missingEffect<LookupTicketStatusOutput, LookupTicketStatusInput>('lookupTicketStatus'),
+    lookupTicketsByCard: missingEffect<LookupTicketsByCardOutput, LookupTicketsByCardInput>('lookupTicketsByCard'),
+  },
+  guards: {
+    validId: ({ context, event }) => idFrom(event, context.text) !== null,
+  },
+  actions: {
+    invalidId: assign({ error: 'invalid-ticket-id' }),
+    takeId: assign(({ context, event }) => ({ pendingId: idFrom(event, context.text), error: null })),
+    edit: assign(({ context, event }) =>
+      event.type === 'TEXT.SET' || event.type === 'KEY.PRESS' || event.type === 'KEY.BACKSPACE' || event.type === 'KEY.CLEAR'
+        ? { text: editText(context.text, event, MAX_TICKET_ID_INPUT), error: null }
+        : {},
+    ),
+  },
+}).createMachine({
+  id: 'ticketStatus',
+  context: { text: '', error: null, pendingId: null, list: [], result: null, exit: { next: 'menu' } },
+  initial: 'entry',
+  states: {
+    entry: {
+      on: {
+        'TEXT.SET': { actions: 'edit' },
+        'KEY.PRESS': { actions: 'edit' },
+        'KEY.BACKSPACE': { actions: 'edit' },
+        'KEY.CLEAR': { actions: 'edit' },
+        SUBMIT: [{ guard: 'validId', target: 'lookingUp', actions: 'takeId' }, { actions: 'invalidId' }],
+        NEXT: [{ guard: 'validId', target: 'lookingUp', actions: 'takeId' }, { actions: 'invalidId' }],
+        'SCAN.CODE': [{ guard: 'validId', target: 'lookingUp', actions: 'takeId' }, { actions: 'invalidId' }],
+        'CARD.SUMMARY': 'lookingByCard',
+        'CARD.READ': 'lookingByCard',
+        BACK: { target: 'done', actions: assign({ exit: { next: 'menu' } }) },
+      },
     },
-    actors: {
-      lookupTicketStatus: portActor('lookupTicketStatus', deps.ports),
-      lookupTicketsByCard: portActor('lookupTicketsByCard', deps.ports),
+    lookingUp: {
+      invoke: {
+        id: 'lookupTicketStatus',
+        src: 'lookupTicketStatus',
+        input: ({ context }) => ({ ticketId: context.pendingId! }),
+        onDone: [
+          { guard: ({ event }) => event.output === null, target: 'entry', actions: assign({ error: 'not-found' }) },
+          { target: 'result', actions: assign({ result: ({ event }) => event.output }) },
+        ],
+        onError: { target: 'entry', actions: assign({ error: 'lookup-failed' }) },
+      },
     },
-    guards: {
-      validId: ({ context, event }) => idFrom(event, context.text) !== null,
+    lookingByCard: {
+      invoke: {
+        id: 'lookupTicketsByCard',
+        src: 'lookupTicketsByCard',
+        input: ({ event }) => ({
+          cardNumber: event.type === 'CARD.SUMMARY' ? event.summary.cardNumber : event.type === 'CARD.READ' ? event.snapshot.cardNumber : '',
+        }),
+        onDone: [
+          { guard: ({ event }) => event.output.length === 0, target: 'entry', actions: assign({ error: 'no-tickets-for-card' }) },
+          { guard: ({ event }) => event.output.length === 1, target: 'result', actions: assign({ result: ({ event }) => event.output[0]! }) },
+          { target: 'list', actions: assign({ list: ({ event }) => event.output, error: null }) },
+        ],
+        onError: { target: 'entry', actions: assign({ error: 'lookup-failed' }) },
+      },
     },
-    actions: {
-      invalidId: assign({ error: 'invalid-ticket-id' }),
-      takeId: assign(({ context, event }) => ({ pendingId: idFrom(event, context.text), error: null })),
-      edit: assign(({ context, event }) =>
-        event.type === 'TEXT.SET' || event.type === 'KEY.PRESS' || event.type === 'KEY.BACKSPACE' || event.type === 'KEY.CLEAR'
-          ? { text: editText(context.text, event, MAX_TICKET_ID_INPUT), error: null }
-          : {},
-      ),
+    list: {
+      on: {
+        'STATUS.SELECT': {
+          guard: ({ context, event }) => context.list.some((t) => t.ticketId === event.ticketId),
+          target: 'result',
+          actions: assign(({ context, event }) => ({ result: context.list.find((t) => t.ticketId === event.ticketId) ?? null })),
+        },
+        'CARD.REMOVED': { target: 'entry', actions: assign({ list: [] }) },
+        BACK: { target: 'entry', actions: assign({ list: [] }) },
+      },
     },
-  }).createMachine({
-    id: 'ticketStatus',
-    context: { text: '', error: null, pendingId: null, list: [], result: null, exit: { next: 'menu' } },
-    initial: 'entry',
-    states: {
-      entry: {
-        on: {
-          'TEXT.SET': { actions: 'edit' },
-          'KEY.PRESS': { actions: 'edit' },
-          'KEY.BACKSPACE': { actions: 'edit' },
-          'KEY.CLEAR': { actions: 'edit' },
-          SUBMIT: [{ guard: 'validId', target: 'lookingUp', actions: 'takeId' }, { actions: 'invalidId' }],
-          NEXT: [{ guard: 'validId', target: 'lookingUp', actions: 'takeId' }, { actions: 'invalidId' }],
-          'SCAN.CODE': [{ guard: 'validId', target: 'lookingUp', actions: 'takeId' }, { actions: 'invalidId' }],
-          'CARD.SUMMARY': 'lookingByCard',
-          'CARD.READ': 'lookingByCard',
-          BACK: { target: 'done', actions: assign({ exit: { next: 'menu' } }) },
+    result: {
+      on: {
+        BACK: [
+          { guard: ({ context }) => context.list.length > 0, target: 'list', actions: assign({ result: null }) },
+          { target: 'entry', actions: assign({ result: null }) },
+        ],
+        NEXT: {
+          target: 'done',
+          actions: assign(({ context }) => ({ exit: { next: 'survey', service: 'status', ticketId: context.result?.ticketId ?? null } as const })),
         },
       },
-      lookingUp: {
-        invoke: {
-          id: 'lookupTicketStatus',
-          src: 'lookupTicketStatus',
-          input: ({ context }) => ({ ticketId: context.pendingId! }),
-          onDone: [
-            { guard: ({ event }) => event.output === null, target: 'entry', actions: assign({ error: 'not-found' }) },
-            { target: 'result', actions: assign({ result: ({ event }) => event.output }) },
-          ],
-          onError: { target: 'entry', actions: assign({ error: 'lookup-failed' }) },
-        },
-      },
-      lookingByCard: {
-        invoke: {
-          id: 'lookupTicketsByCard',
-          src: 'lookupTicketsByCard',
-          input: ({ event }) => ({
-            cardNumber: event.type === 'CARD.SUMMARY' ? event.summary.cardNumber : event.type === 'CARD.READ' ? event.snapshot.cardNumber : '',
-          }),
-          onDone: [
-            { guard: ({ event }) => event.output.length === 0, target: 'entry', actions: assign({ error: 'no-tickets-for-card' }) },
-            { guard: ({ event }) => event.output.length === 1, target: 'result', actions: assign({ result: ({ event }) => event.output[0]! }) },
-            { target: 'list', actions: assign({ list: ({ event }) => event.output, error: null }) },
-          ],
-          onError: { target: 'entry', actions: assign({ error: 'lookup-failed' }) },
-        },
-      },
-      list: {
-        on: {
-          'STATUS.SELECT': {
-            guard: ({ context, event }) => context.list.some((t) => t.ticketId === event.ticketId),
-            target: 'result',
-            actions: assign(({ context, event }) => ({ result: context.list.find((t) => t.ticketId === event.ticketId) ?? null })),
-          },
-          'CARD.REMOVED': { target: 'entry', actions: assign({ list: [] }) },
-          BACK: { target: 'entry', actions: assign({ list: [] }) },
-        },
-      },
-      result: {
-        on: {
-          BACK: [
-            { guard: ({ context }) => context.list.length > 0, target: 'list', actions: assign({ result: null }) },
-            { target: 'entry', actions: assign({ result: null }) },
-          ],
-          NEXT: {
-            target: 'done',
-            actions: assign(({ context }) => ({ exit: { next: 'survey', service: 'status', ticketId: context.result?.ticketId ?? null } as const })),
-          },
-        },
-      },
-      done: { type: 'final' },
     },
-    output: ({ context }) => context.exit,
-  });
-}
+    done: { type: 'final' },
+  },
+  output: ({ context }) => context.exit,
+});
 
-export type TicketStatusMachine = ReturnType<typeof createTicketStatusMachine>;
+export type TicketStatusMachine = typeof ticketStatusMachine;
 export type TicketStatusSnapshot = SnapshotFrom<TicketStatusMachine>;

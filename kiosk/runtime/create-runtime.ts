@@ -1,24 +1,22 @@
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { CardSnapshot } from '../../shared/card.js';
 import type { CardReaderService } from '../../shared/card-reader.js';
 import type { ReceiptPrinter } from '../../shared/devices.js';
 import { EscPosPrinter } from '../../driver/printer/escpos-printer.js';
 import { ticketReceipt } from '../../driver/printer/ticket-receipt.js';
 import { SupervisedCardReaderService } from '../../driver/pcsc/supervised-service.js';
-import { diagnose, shanghaiDate } from '../diagnosis/diagnose.js';
 import type { KioskConfig } from '../config/index.js';
 import { FaultMonitor } from '../fault-monitor/fault-monitor.js';
 import { faultPortsFromTicketService } from '../fault-monitor/ticket-service-port.js';
 import { RecentLog } from '../maintenance/log-buffer.js';
 import { FileServiceModeStore } from '../maintenance/service-mode.js';
 import { toScreenModel } from '../flows/screen-model.js';
-import type { SessionOptions } from '../flows/session.js';
+import { createKioskSessionMachine } from '../flows/kiosk-flows.js';
 import { categoryLabel } from '../i18n/labels.js';
 import { KioskStore } from '../store/index.js';
 import { SyncClient, SyncWorker } from '../sync/index.js';
 import { TicketService } from '../tickets/index.js';
-import { createCallMachine } from './effects/call-wiring.js';
+import { callEffects } from './effects/call-wiring.js';
 import { cabinetFor, hidDevicesFor, hidTransportFor, KioskDevices } from './hardware/devices.js';
 import { createFlowEngine } from './session/flow-engine.js';
 import { createFlowPorts, noPrinter, printerPort } from './effects/flow-ports.js';
@@ -49,8 +47,6 @@ export interface CreateRuntimeOptions {
   readonly call?: { readonly mediaTimeoutMs?: number; readonly connectTimeoutMs?: number };
   /** Whether to start the sync worker (default: yes). */
   readonly sync?: boolean;
-  /** Extra session options (the call flow, the maintenance flow). */
-  readonly session?: Partial<Pick<SessionOptions, 'videoEscalation' | 'maintenance'>>;
   readonly now?: () => number;
 }
 
@@ -99,15 +95,6 @@ export async function createKioskRuntime(config: KioskConfig, options: CreateRun
             }),
           )
         : noPrinter(),
-      diagnose: async (snapshot: CardSnapshot) => {
-        const blocked = await tickets.blocked(snapshot.cardNumber);
-        return diagnose(snapshot, {
-          today: shanghaiDate(new Date(now())),
-          stationCityCode: config.cityCode,
-          lowBalanceThreshold: config.lowBalanceThreshold,
-          blocklist: { get: (n) => (blocked && n === blocked.cardNumber ? blocked.reason : undefined) },
-        });
-      },
     });
 
     const supervised =
@@ -156,26 +143,26 @@ export async function createKioskRuntime(config: KioskConfig, options: CreateRun
       now,
     });
 
-    const videoEscalation = createCallMachine({
+    const call = callEffects({
       config,
       tickets,
-      createTicket: (input) => ports.createTicket(input),
       health: () => devices.health(),
       logger,
-      now,
-      ...(options.call ? { settings: options.call } : {}),
+      ...(options.call?.connectTimeoutMs !== undefined ? { settings: { connectTimeoutMs: options.call.connectTimeoutMs } } : {}),
     });
+    const mediaTimeoutMs = options.call?.mediaTimeoutMs;
 
     const engine = createFlowEngine({
-      session: {
-        clock: { now },
-        ports,
-        idleTimeoutMs: config.idleTimeoutSeconds * 1000,
-        idleWarningMs: config.idleWarningSeconds * 1000,
-        videoEscalation,
-        maintenance: maintenance.machine,
-        ...options.session,
-      },
+      machine: createKioskSessionMachine(
+        {
+          clock: { now },
+          idleTimeoutMs: config.idleTimeoutSeconds * 1000,
+          idleWarningMs: config.idleWarningSeconds * 1000,
+          diagnosis: { stationCityCode: config.cityCode, lowBalanceThreshold: config.lowBalanceThreshold },
+          ...(mediaTimeoutMs !== undefined ? { call: { mediaTimeoutMs } } : {}),
+        },
+        { passenger: ports, call, maintenance: maintenance.ports },
+      ),
       toScreen: (snapshot) => toScreenModel(snapshot, now()),
       restored: restoredSnapshot(saved.ok ? saved.value : null, now(), config, logger),
       logger,

@@ -10,9 +10,8 @@ import path from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createActor, SimulatedClock } from 'xstate';
 import { CardEngine, loadCardImage, type CardImage } from '../../hardware-sim/virtual-card/index.js';
-import { createMaintenanceMachine } from '../../kiosk/flows/maintenance.js';
+import { createKioskSessionMachine } from '../../kiosk/flows/kiosk-flows.js';
 import { toScreenModel } from '../../kiosk/flows/screen-model.js';
-import { createSessionMachine } from '../../kiosk/flows/session.js';
 import { FileLockoutStore } from '../../kiosk/maintenance/auth/lockout-store.js';
 import { hashPin } from '../../kiosk/maintenance/auth/pin-hash.js';
 import { TechnicianAuthenticator, type TechnicianRecord } from '../../kiosk/maintenance/auth/technician-auth.js';
@@ -23,6 +22,7 @@ import { FileServiceModeStore } from '../../kiosk/maintenance/service-mode.js';
 import { KioskStore } from '../../kiosk/store/index.js';
 import { TicketService } from '../../kiosk/tickets/index.js';
 import type { MaintenanceView } from '../../shared/maintenance-protocol.js';
+import { DIAGNOSIS, ScriptedCall, someEffects } from '../unit/flows-fixtures.js';
 
 const KEY = '53544B544543482D544553542D4B45592D303030303030303030303030303031';
 const T0 = Date.parse('2026-11-23T06:00:00Z');
@@ -77,8 +77,11 @@ describe('maintenance session with real parts', () => {
       selfTests: { printer: () => Promise.resolve({ ok: false, code: 'paper-out', detail: 'roll paper end' }) },
       now,
     });
-    const maintenance = createMaintenanceMachine({ clock: { now: () => clock.now() }, ports: maintenancePorts({ auth, service, cardInField: () => card }) });
-    const a = createActor(createSessionMachine({ clock: { now: () => clock.now() }, maintenance }), { clock });
+    const machine = createKioskSessionMachine(
+      { clock: { now: () => clock.now() }, diagnosis: DIAGNOSIS },
+      { passenger: someEffects({}), call: new ScriptedCall().asEffects(), maintenance: maintenancePorts({ auth, service, cardInField: () => card }) },
+    );
+    const a = createActor(machine, { clock });
     a.start();
     return a;
   }

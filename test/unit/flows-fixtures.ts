@@ -1,10 +1,16 @@
-/** Shared by the flows tests: card fixtures, controllable effect ports, a session harness. */
-import { createActor, SimulatedClock, type Actor } from 'xstate';
+/** Shared by the flows tests: card fixtures, controllable effects, a session harness wired like production. */
+import { createActor, fromCallback, SimulatedClock, type Actor } from 'xstate';
 import type { CardSnapshot, CardSummary, CardTrip } from '../../shared/card.js';
 import type { TicketId } from '../../shared/ticket.js';
 import { makeTicketId } from '../../shared/ticket.js';
+import type { AuditEntry } from '../../shared/sync.js';
+import { fallbackContext } from '../../kiosk/flows/call-slot.js';
+import { EffectMissingError } from '../../kiosk/flows/effects.js';
+import type { CallSessionCommand, CallSessionInput, CentralEvent } from '../../kiosk/flows/escalation.js';
+import { createKioskSessionMachine, type CallEffects } from '../../kiosk/flows/kiosk-flows.js';
+import type { MaintenancePorts } from '../../kiosk/flows/maintenance-ports.js';
 import type { FlowPorts } from '../../kiosk/flows/ports.js';
-import { createSessionMachine, type SessionMachine, type SessionOptions } from '../../kiosk/flows/session.js';
+import type { SessionMachine, SessionOptions } from '../../kiosk/flows/session.js';
 import type { SessionEvent } from '../../kiosk/flows/events.js';
 import { toScreenModel } from '../../kiosk/flows/screen-model.js';
 import type { ScreenModel } from '../../shared/ui-protocol.js';
@@ -75,7 +81,7 @@ export class ScriptedPorts {
       listFaqCategories: make('listFaqCategories'),
       searchFaq: make('searchFaq'),
       saveRating: make('saveRating'),
-      diagnoseCard: make('diagnoseCard'),
+      checkBlocklist: make('checkBlocklist'),
     };
   }
 
@@ -97,12 +103,74 @@ export class ScriptedPorts {
   }
 }
 
+/**
+ * The call's effects for a test: the control connection to central is a callback actor whose
+ * `CENTRAL.*` events the test sends with {@link central}; the call context is what the session
+ * knows; audits are collected.
+ */
+export class ScriptedCall {
+  readonly commands: CallSessionCommand[] = [];
+  readonly audits: AuditEntry[] = [];
+  private sendBack: ((e: CentralEvent) => void) | null = null;
+
+  asEffects(): CallEffects {
+    return {
+      callSession: fromCallback<CallSessionCommand, CallSessionInput>(({ sendBack, receive }) => {
+        this.sendBack = sendBack;
+        receive((c) => this.commands.push(c));
+        return () => {
+          this.sendBack = null;
+        };
+      }),
+      prepareCallContext: (input) => Promise.resolve(fallbackContext(input)),
+      recordAudit: (entry) => {
+        this.audits.push(entry);
+        return Promise.resolve();
+      },
+    };
+  }
+
+  /** Whether a call session to central is open now. */
+  get connected(): boolean {
+    return this.sendBack !== null;
+  }
+
+  /** Central's answer to the running call; fails the test when no call is open. */
+  central(event: CentralEvent): void {
+    if (!this.sendBack) throw new Error('no call session is open');
+    this.sendBack(event);
+  }
+}
+
+/** Maintenance effects for passenger tests: a technician who is not there. */
+export const noTechnician: MaintenancePorts = {
+  verifyCard: () => Promise.resolve({ ok: false, error: { code: 'card-error' } }),
+  checkPin: () => Promise.resolve({ ok: false, error: { code: 'card-error' } }),
+  collectStatus: () => Promise.reject(new Error('no maintenance in this test')),
+  runSelfTest: () => Promise.reject(new Error('no maintenance in this test')),
+  outboxAction: () => Promise.resolve({ ok: false, error: { code: 'not-in-session' } }),
+  setInService: () => Promise.resolve({ ok: false, error: { code: 'not-in-session' } }),
+  exit: () => Promise.resolve(),
+};
+
+const PORT_NAMES = ['createTicket', 'printReceipt', 'lookupTicketStatus', 'lookupTicketsByCard', 'listFaqCategories', 'searchFaq', 'saveRating', 'checkBlocklist'] as const;
+
+/** The passenger effects a test gives, the others rejecting as an effect nobody provided does. */
+export function someEffects(given: Partial<FlowPorts>): FlowPorts {
+  const all = Object.fromEntries(PORT_NAMES.map((name) => [name, given[name] ?? (() => Promise.reject(new EffectMissingError(name)))]));
+  return all as unknown as FlowPorts;
+}
+
+/** The station the flows tests diagnose cards for: the fixture card's city, 15 yuan low-balance line. */
+export const DIAGNOSIS = { stationCityCode: '5810', lowBalanceThreshold: 1500 } as const;
+
 /** Lets promise callbacks run (the ports answer through promises). */
 export const settle = () => new Promise<void>((r) => setImmediate(r));
 
 export interface Harness {
   readonly clock: SimulatedClock;
   readonly ports: ScriptedPorts;
+  readonly call: ScriptedCall;
   readonly actor: Actor<SessionMachine>;
   readonly errors: unknown[];
   send(event: SessionEvent): void;
@@ -110,17 +178,16 @@ export interface Harness {
   stop(): void;
 }
 
-export function sessionHarness(auto: Partial<FlowPorts> = {}, options: Partial<SessionOptions> = {}): Harness {
+export function sessionHarness(auto: Partial<FlowPorts> = {}, options: Partial<SessionOptions> = {}, maintenance: MaintenancePorts = noTechnician): Harness {
   const clock = new SimulatedClock();
   clock.set(T0);
   const ports = new ScriptedPorts(auto);
+  const call = new ScriptedCall();
   let n = 0;
-  const machine = createSessionMachine({
-    clock: { now: () => clock.now() },
-    ports: ports.asPorts(),
-    newId: () => `id-${++n}`,
-    ...options,
-  });
+  const machine: SessionMachine = createKioskSessionMachine(
+    { clock: { now: () => clock.now() }, newId: () => `id-${++n}`, diagnosis: DIAGNOSIS, ...options },
+    { passenger: ports.asPorts(), call: call.asEffects(), maintenance },
+  );
   const actor = createActor(machine, { clock });
   const errors: unknown[] = [];
   actor.subscribe({ error: (e) => errors.push(e) });
@@ -128,6 +195,7 @@ export function sessionHarness(auto: Partial<FlowPorts> = {}, options: Partial<S
   return {
     clock,
     ports,
+    call,
     actor,
     errors,
     send: (e) => actor.send(e),

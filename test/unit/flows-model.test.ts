@@ -8,14 +8,14 @@ import { getShortestPaths, type StatePath } from '@xstate/graph';
 import { describe, expect, it } from 'vitest';
 import type { AnyActorRef, AnyMachineSnapshot, AnyStateMachine, AnyStateNode, EventObject } from 'xstate';
 import { createBalanceCheckMachine } from '../../kiosk/flows/balance-check.js';
-import { createFaqMachine } from '../../kiosk/flows/faq.js';
+import { faqMachine } from '../../kiosk/flows/faq.js';
 import { createFaultReportMachine } from '../../kiosk/flows/fault-report.js';
 import type { FlowPorts } from '../../kiosk/flows/ports.js';
 import type { SessionEvent } from '../../kiosk/flows/events.js';
 import { createSurveyMachine } from '../../kiosk/flows/survey.js';
-import { createTicketStatusMachine } from '../../kiosk/flows/ticket-status.js';
+import { ticketStatusMachine } from '../../kiosk/flows/ticket-status.js';
 import type { ScreenName } from '../../shared/ui-protocol.js';
-import { sessionHarness, settle, snapshot, summary, T0, TICKET_ID, type Harness } from './flows-fixtures.js';
+import { DIAGNOSIS, sessionHarness, settle, snapshot, summary, T0, TICKET_ID, type Harness } from './flows-fixtures.js';
 
 const deps = { clock: { now: () => T0 }, newId: () => 'draft-1' };
 type EffectEvent = { readonly type: `xstate.${'done' | 'error'}.actor.${string}`; readonly output?: unknown; readonly error?: unknown };
@@ -53,7 +53,7 @@ const ticketRecord = { ticketId: TICKET_ID, status: 'in-progress', category: 'ga
 const models: FlowModel[] = [
   {
     name: 'balanceCheck',
-    machine: createBalanceCheckMachine(deps),
+    machine: createBalanceCheckMachine({ ...deps, diagnosis: DIAGNOSIS }),
     input: { start: 'wait' },
     childId: 'balanceCheck',
     enter: (h) => {
@@ -68,8 +68,9 @@ const models: FlowModel[] = [
       { type: 'CARD.REMOVED' },
       { type: 'BACK' },
       { type: 'NEXT' },
-      done('diagnoseCard', [{ code: 'low-balance', balance: 1250, threshold: 1500 }]),
-      fail('diagnoseCard'),
+      done('checkBlocklist', null),
+      done('checkBlocklist', { reason: 'reported lost' }),
+      fail('checkBlocklist'),
     ],
     abstract: (c) => ({ s: c['summary'] !== null, r: c['snapshot'] !== null, e: (c['error'] as { code?: string } | null)?.code ?? null, d: c['diagnoses'] }),
     screen: (s) =>
@@ -129,7 +130,7 @@ const models: FlowModel[] = [
   },
   {
     name: 'ticketStatus',
-    machine: createTicketStatusMachine(deps),
+    machine: ticketStatusMachine,
     childId: 'ticketStatus',
     enter: (h) => {
       h.send({ type: 'START' });
@@ -159,7 +160,7 @@ const models: FlowModel[] = [
   },
   {
     name: 'faq',
-    machine: createFaqMachine(deps),
+    machine: faqMachine,
     input: { language: 'en' },
     childId: 'faq',
     enter: (h) => {

@@ -4,8 +4,9 @@ import { SimulatedClock, type Actor } from 'xstate';
 import { persistableSnapshot, persistSession, restoreSession, startSessionActor, type PersistedSession } from '../../kiosk/flows/persistence.js';
 import type { CreateTicketInput, CreateTicketOutput, FlowPorts } from '../../kiosk/flows/ports.js';
 import { toScreenModel } from '../../kiosk/flows/screen-model.js';
-import { createSessionMachine, type SessionMachine } from '../../kiosk/flows/session.js';
-import { CARD_NUMBER, sessionHarness, settle, snapshot, summary, T0, TICKET_ID, type Harness } from './flows-fixtures.js';
+import { createKioskSessionMachine } from '../../kiosk/flows/kiosk-flows.js';
+import type { SessionMachine } from '../../kiosk/flows/session.js';
+import { CARD_NUMBER, DIAGNOSIS, noTechnician, ScriptedCall, sessionHarness, someEffects, settle, snapshot, summary, T0, TICKET_ID, type Harness } from './flows-fixtures.js';
 
 const stops: (() => void)[] = [];
 afterEach(() => {
@@ -34,7 +35,10 @@ function restart(saved: unknown, at: number, ports: Partial<FlowPorts>): { actor
   const clock = new SimulatedClock();
   clock.set(at);
   const errors: unknown[] = [];
-  const machine = createSessionMachine({ clock: { now: () => clock.now() }, ports });
+  const machine = createKioskSessionMachine(
+    { clock: { now: () => clock.now() }, diagnosis: DIAGNOSIS },
+    { passenger: someEffects(ports), call: new ScriptedCall().asEffects(), maintenance: noTechnician },
+  );
   const actor = startSessionActor(machine, { clock, restored: restoreSession(saved, at), onError: (e) => errors.push(e) });
   stops.push(() => actor.stop());
   return { actor, clock, errors };
@@ -60,7 +64,7 @@ describe('persist', () => {
   });
 
   it('never writes the card number, not even in a pending createTicket input', () => {
-    const h = harness({ diagnoseCard: () => Promise.resolve([]) });
+    const h = harness({ checkBlocklist: () => Promise.resolve(null) });
     h.send({ type: 'CARD.PRESENT' });
     h.send({ type: 'CARD.SUMMARY', summary });
     writeReport(h);
@@ -79,7 +83,7 @@ describe('persistableSnapshot (what the runtime writes from getPersistedSnapshot
   const balanceStrings = ['12.50', '1250', '03090000000000', '01140000000000', CARD_NUMBER];
 
   it('a snapshot taken on the balance screen becomes null: no card number, balance or trip is written', async () => {
-    const h = harness({ diagnoseCard: () => Promise.resolve([]) });
+    const h = harness({ checkBlocklist: () => Promise.resolve(null) });
     h.send({ type: 'CARD.PRESENT' });
     h.send({ type: 'CARD.SUMMARY', summary });
     h.send({ type: 'CARD.READ', snapshot });
@@ -96,7 +100,7 @@ describe('persistableSnapshot (what the runtime writes from getPersistedSnapshot
   });
 
   it('a report filed after a full card read keeps the report and drops every card detail', async () => {
-    const h = harness({ diagnoseCard: () => Promise.resolve([]) });
+    const h = harness({ checkBlocklist: () => Promise.resolve(null) });
     h.send({ type: 'CARD.PRESENT' });
     h.send({ type: 'CARD.SUMMARY', summary });
     h.send({ type: 'CARD.READ', snapshot });

@@ -34,14 +34,19 @@ describe('idle countdown', () => {
     expect(x.screen().screen).toBe('attract');
   });
 
-  it('does not reset during a call, and counts again after it', () => {
+  it('does not reset during a call, and counts again after it', async () => {
     const x = (h = sessionHarness());
     x.send({ type: 'START' });
     x.send({ type: 'MENU.CALL' });
     expect(x.screen()).toMatchObject({ screen: 'call', chrome: { idleSecondsLeft: null } });
+    await settle();
+    x.call.central({ type: 'CENTRAL.RINGING', callId: 'c1' });
+    x.call.central({ type: 'CENTRAL.CONNECTED', callId: 'c1', agentName: 'Li', media: { signallingUrl: 'ws://127.0.0.1:1/calls/media?token=t', iceServers: [] } });
+    x.send({ type: 'CALL.MEDIA', state: 'connected' });
     x.clock.increment(15 * 60_000);
-    expect(x.screen().screen).toBe('call');
+    expect(x.screen()).toMatchObject({ screen: 'call', view: { phase: 'in-call' } });
     x.send({ type: 'CALL.HANGUP' });
+    expect(x.call.commands).toContainEqual({ type: 'LEAVE', reason: 'hung-up' });
     expect(x.screen()).toMatchObject({ screen: 'survey', service: 'call', chrome: { idleSecondsLeft: 90 } });
   });
 
@@ -101,7 +106,7 @@ describe('card privacy', () => {
     x.send({ type: 'CARD.SUMMARY', summary });
     expect(x.screen()).toMatchObject({ screen: 'balance', complete: false, balanceText: '12.50 yuan', diagnoses: null });
     x.send({ type: 'CARD.READ', snapshot });
-    x.ports.resolve('diagnoseCard', [{ code: 'low-balance', balance: 1250, threshold: 1500 }]);
+    x.ports.resolve('checkBlocklist', null);
     await settle();
     const shown = x.screen();
     expect(shown).toMatchObject({ screen: 'balance', complete: true, card: { maskedNumber: '3105 **** **** 7984' } });
@@ -139,7 +144,7 @@ describe('card privacy', () => {
 
 describe('fault report', () => {
   it('attaches the tapped card (masked on screen, whole in the ticket) and shows the ticket id at once', async () => {
-    const x = (h = sessionHarness({ diagnoseCard: () => Promise.resolve([]) }));
+    const x = (h = sessionHarness({ checkBlocklist: () => Promise.resolve(null) }));
     x.send({ type: 'CARD.PRESENT' });
     x.send({ type: 'CARD.READ', snapshot });
     await settle();
@@ -184,7 +189,7 @@ describe('fault report', () => {
   });
 
   it('a card removed while writing is detached from the report', () => {
-    const x = (h = sessionHarness({ diagnoseCard: () => Promise.resolve([]) }));
+    const x = (h = sessionHarness({ checkBlocklist: () => Promise.resolve(null) }));
     x.send({ type: 'CARD.PRESENT' });
     x.send({ type: 'CARD.SUMMARY', summary });
     x.send({ type: 'MENU.REPORT' });

@@ -1,4 +1,3 @@
-import type { Diagnosis, CardSnapshot } from '../../../shared/card.js';
 import type { ReceiptPrinter } from '../../../shared/devices.js';
 import type { FlowPorts, TicketStatusRecord } from '../../flows/ports.js';
 import type { TicketService, TicketStatusView } from '../../tickets/index.js';
@@ -19,14 +18,13 @@ export interface FlowPortDeps {
   /** Base of the ticket status URL put in QR codes; the id is appended after `/t/`. */
   readonly statusBaseUrl: string;
   readonly printReceipt: FlowPorts['printReceipt'];
-  readonly diagnose: (snapshot: CardSnapshot) => Promise<readonly Diagnosis[]>;
 }
 
 function record(v: TicketStatusView): TicketStatusRecord {
   return { ticketId: v.ticketId, status: v.status, category: v.local?.category ?? null, note: v.note, updatedAt: v.updatedAt };
 }
 
-/** The flows' effects, made of the store's ticket service, the printer and the card diagnosis. */
+/** The passenger flows' effects, made of the store's ticket service (tickets, FAQ, ratings, blocklist) and the printer. */
 export function createFlowPorts(deps: FlowPortDeps): FlowPorts {
   const { tickets } = deps;
   return {
@@ -68,8 +66,9 @@ export function createFlowPorts(deps: FlowPortDeps): FlowPorts {
       const r = await tickets.recordRating({ ratingId: input.ratingId, score: input.score, service: input.service, reason: input.reason, ticketId: input.ticketId });
       if (!r.ok) throw new PortFailure(r.error.code, r.error.message);
     },
-    async diagnoseCard({ snapshot }) {
-      return deps.diagnose(snapshot);
+    async checkBlocklist({ cardNumber }) {
+      const blocked = await tickets.blocked(cardNumber);
+      return blocked && blocked.cardNumber === cardNumber ? { reason: blocked.reason } : null;
     },
   };
 }

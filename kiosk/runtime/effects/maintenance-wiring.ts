@@ -1,10 +1,9 @@
 import { join } from 'node:path';
-import type { AnyStateMachine } from 'xstate';
 import type { CardReaderService } from '../../../shared/card-reader.js';
 import type { HidDevices } from '../../../driver/hid/hid-devices.js';
 import type { ReceiptPrinter } from '../../../shared/devices.js';
 import type { KioskConfig } from '../../config/index.js';
-import { createMaintenanceMachine } from '../../flows/maintenance.js';
+import type { MaintenancePorts } from '../../flows/maintenance-ports.js';
 import { FileLockoutStore } from '../../maintenance/auth/lockout-store.js';
 import { TechnicianAuthenticator } from '../../maintenance/auth/technician-auth.js';
 import { maintenancePorts, recordActionWith, type CardInField } from '../../maintenance/flow-ports.js';
@@ -37,9 +36,10 @@ export interface MaintenanceWiringDeps {
   readonly now: () => number;
 }
 
-/** Maintenance mode, built from the runtime's parts (docs/maintenance.md, "Wiring"). */
+/** Maintenance mode's effects, built from the runtime's parts (docs/maintenance.md, "Wiring"). */
 export interface MaintenanceWiring {
-  readonly machine: AnyStateMachine;
+  /** The maintenance flow's effects (`KioskEffects.maintenance`). */
+  readonly ports: MaintenancePorts;
   readonly registry: SqliteTechnicianRegistry;
   readonly feed: TechnicianFeed | null;
   readonly service: MaintenanceService;
@@ -88,6 +88,6 @@ export async function wireMaintenance(deps: MaintenanceWiringDeps): Promise<Main
     selfTests,
     now,
   });
-  const machine = createMaintenanceMachine({ clock: { now: deps.now }, ports: maintenancePorts({ auth, service, cardInField: deps.cardInField }) });
-  return { machine, registry, feed, service, close: () => registry.close() };
+  const ports = maintenancePorts({ auth, service, cardInField: deps.cardInField });
+  return { ports, registry, feed, service, close: () => registry.close() };
 }

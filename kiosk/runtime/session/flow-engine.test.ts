@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { toScreenModel } from '../../flows/screen-model.js';
+import { createKioskSessionMachine } from '../../flows/kiosk-flows.js';
+import { DIAGNOSIS, noTechnician, ScriptedCall, someEffects } from '../../../test/unit/flows-fixtures.js';
 import { createFlowEngine } from './flow-engine.js';
 import { createMemoryLogger } from '../logger.js';
 import { SessionFile } from './session-file.js';
@@ -13,7 +15,10 @@ afterAll(() => rm(dir, { recursive: true, force: true }));
 
 function build(restored: unknown, now: () => number, logger = createMemoryLogger()) {
   const engine = createFlowEngine({
-    session: { clock: { now }, idleTimeoutMs: 60_000, idleWarningMs: 10_000 },
+    machine: createKioskSessionMachine(
+      { clock: { now }, idleTimeoutMs: 60_000, idleWarningMs: 10_000, diagnosis: DIAGNOSIS },
+      { passenger: someEffects({}), call: new ScriptedCall().asEffects(), maintenance: noTechnician },
+    ),
     toScreen: (s) => toScreenModel(s, now()),
     restored,
     logger,

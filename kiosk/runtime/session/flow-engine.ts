@@ -2,12 +2,13 @@ import { createActor, type Actor } from 'xstate';
 import type { ScreenModel } from '../../../shared/ui-protocol.js';
 import type { KioskEvent } from '../../flows/events.js';
 import { persistableSnapshot } from '../../flows/persistence.js';
-import { createSessionMachine, type SessionMachine, type SessionOptions, type SessionSnapshot } from '../../flows/session.js';
+import type { SessionMachine, SessionSnapshot } from '../../flows/session.js';
 import type { Logger } from '../logger.js';
 import type { SessionEngine } from './session-host.js';
 
 export interface FlowEngineOptions {
-  readonly session: SessionOptions;
+  /** The session with its effects in place (`createKioskSessionMachine`). */
+  readonly machine: SessionMachine;
   /** The flows' projection of a session snapshot to what the UI shows. */
   readonly toScreen: (snapshot: SessionSnapshot) => ScreenModel;
   /** A snapshot saved by an earlier run (`SessionFile`), or null. */
@@ -24,7 +25,7 @@ export interface FlowEngineOptions {
  * a passenger never sees a stack trace.
  */
 export function createFlowEngine(options: FlowEngineOptions): SessionEngine {
-  const machine: SessionMachine = createSessionMachine(options.session);
+  const { machine } = options;
   const listeners = new Set<() => void>();
   let actor: Actor<SessionMachine> | undefined;
 
