@@ -16,6 +16,7 @@ import type { CardFamily, DiagnosisCode, TripKind, TripMode } from './card.js';
 import type { TicketCategory } from './ticket.js';
 import { TICKET_CATEGORIES } from './ticket.js';
 import { err, ok, type Result } from './result.js';
+import { LANGUAGES } from './ui-protocol.js';
 
 export const CALL_LANES = ['information', 'emergency'] as const;
 /** `emergency` is always served first and offered to every available agent at once. */
@@ -260,7 +261,7 @@ export function parseMediaFrame(frame: string): Result<MediaSignal, ProtocolErro
 function parseContext(v: unknown): Result<CallContext, ProtocolError> {
   if (!isObj(v)) return bad('context must be an object');
   if (!isStr(v['stationId']) || !isStr(v['kioskId']) || typeof v['stationName'] !== 'string') return bad('context needs stationId, stationName, kioskId');
-  if (!isOneOf(v['language'], ['zh', 'en'] as const)) return bad('context language');
+  if (!isOneOf(v['language'], LANGUAGES)) return bad('context language');
   for (const k of ['diagnosis', 'recentTrips', 'openTicketIds', 'health'] as const) {
     const list = v[k];
     if (!Array.isArray(list) || list.length > 50) return bad(`context ${k} must be a short list`);

@@ -15,10 +15,14 @@ import type { Rating, Ticket, TicketStatusUpdate } from './ticket.js';
 export const OUTBOX_KINDS = ['ticket', 'rating', 'device-event', 'audit', 'telemetry', 'call-record'] as const;
 export type OutboxKind = (typeof OUTBOX_KINDS)[number];
 
+/** How much a device event matters; `cleared` ends an earlier warning or fault. */
+export const DEVICE_EVENT_SEVERITIES = ['info', 'warning', 'fault', 'cleared'] as const;
+export type DeviceEventSeverity = (typeof DEVICE_EVENT_SEVERITIES)[number];
+
 export interface DeviceEvent {
   readonly device: string;
   readonly event: string;
-  readonly severity: 'info' | 'warning' | 'fault' | 'cleared';
+  readonly severity: DeviceEventSeverity;
   readonly detail: string | null;
 }
 

@@ -13,7 +13,7 @@
  *
  * Texts: everything that explains card data (trips, transactions, diagnoses, errors) arrives
  * already written in `chrome.language`. Fixed labels (buttons, titles) come from
- * `kiosk/i18n` keyed by the UI itself.
+ * `kiosk/ui/labels.ts`, keyed by the UI itself.
  */
 import { err, ok, type Result } from './result.js';
 import type { CallView } from './call-protocol.js';

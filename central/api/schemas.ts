@@ -6,7 +6,8 @@
  */
 import { CARD_FAMILIES, DIAGNOSIS_CODES } from '../../shared/card.js';
 import { MAX_DESCRIPTION_LENGTH, PHONE_PATTERN, TICKET_CATEGORIES, TICKET_ID_PATTERN, TICKET_STATUSES } from '../../shared/ticket.js';
-import { OUTBOX_KINDS } from '../../shared/sync.js';
+import { DEVICE_EVENT_SEVERITIES, OUTBOX_KINDS } from '../../shared/sync.js';
+import { LANGUAGES, RATED_SERVICES } from '../../shared/ui-protocol.js';
 import { UUID_PATTERN } from '../../shared/ids.js';
 
 export type JsonSchema = { readonly [key: string]: unknown };
@@ -65,7 +66,7 @@ export const Ticket = object(
     stationId,
     kioskId,
     createdAt: timestamp,
-    language: { type: 'string', enum: ['zh', 'en'] },
+    language: { type: 'string', enum: [...LANGUAGES] },
     faultKey: line(128),
   },
   ['faultKey'],
@@ -75,7 +76,7 @@ export const Rating = object({
   id: uuid,
   score: { type: 'integer', minimum: 1, maximum: 5 },
   reason: nullable(text(500)),
-  service: { type: 'string', enum: ['balance', 'report', 'status', 'faq', 'call'] },
+  service: { type: 'string', enum: [...RATED_SERVICES] },
   ticketId: nullable(ticketId),
   kioskId,
   createdAt: timestamp,
@@ -84,7 +85,7 @@ export const Rating = object({
 export const DeviceEvent = object({
   device: line(64),
   event: line(64),
-  severity: { type: 'string', enum: ['info', 'warning', 'fault', 'cleared'] },
+  severity: { type: 'string', enum: [...DEVICE_EVENT_SEVERITIES] },
   detail: nullable(text(2000)),
 });
 

@@ -1,29 +1,8 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { parseTicketId, type TicketCategory, type TicketStatus } from '../../shared/ticket.js';
+import { parseTicketId } from '../../shared/ticket.js';
+import { TICKET_CATEGORY_WORDS, TICKET_STATUS_WORDS, type Words } from '../../shared/words.js';
 import type { CentralStorage, StoredTicket, TicketHistoryEntry } from '../storage/types.js';
 import { FixedWindowLimiter } from './rate-limit.js';
-
-type Words = { readonly zh: string; readonly en: string };
-
-const STATUS: Readonly<Record<TicketStatus, Words>> = {
-  open: { zh: '已受理', en: 'Received' },
-  'in-progress': { zh: '处理中', en: 'In progress' },
-  'waiting-for-passenger': { zh: '等待您的回复', en: 'Waiting for you' },
-  resolved: { zh: '已解决', en: 'Resolved' },
-  closed: { zh: '已关闭', en: 'Closed' },
-  rejected: { zh: '未能受理', en: 'Not accepted' },
-};
-
-const CATEGORY: Readonly<Record<TicketCategory, Words>> = {
-  'card-problem': { zh: '交通卡问题', en: 'Transit card problem' },
-  gate: { zh: '闸机', en: 'Gate' },
-  'ticket-machine': { zh: '售票机', en: 'Ticket machine' },
-  'station-facility': { zh: '车站设施', en: 'Station facility' },
-  'staff-complaint': { zh: '服务投诉', en: 'Staff complaint' },
-  suggestion: { zh: '建议', en: 'Suggestion' },
-  callback: { zh: '回电请求', en: 'Callback request' },
-  'device-fault': { zh: '设备故障', en: 'Device fault' },
-};
 
 /** The page has no script; its only style is inline. */
 const CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
@@ -62,7 +41,7 @@ function page(title: Words, body: string): string {
 
 function historyItem(h: TicketHistoryEntry): string {
   const note = h.note === null ? '' : `<div class="note">${escapeHtml(h.note)}</div>`;
-  return `<li><strong>${both(STATUS[h.status])}</strong><br><time datetime="${escapeHtml(h.at)}">${escapeHtml(beijingTime(h.at))}</time>${note}</li>`;
+  return `<li><strong>${both(TICKET_STATUS_WORDS[h.status])}</strong><br><time datetime="${escapeHtml(h.at)}">${escapeHtml(beijingTime(h.at))}</time>${note}</li>`;
 }
 
 /**
@@ -75,8 +54,8 @@ export function ticketPageHtml(ticket: StoredTicket, history: readonly TicketHis
     { zh: '工单进度', en: 'Ticket status' },
     `<h1>${both({ zh: '工单进度', en: 'Ticket status' })}</h1>
 <section class="card"><div class="id">${escapeHtml(ticket.id)}</div>
-<div class="status" data-status="${escapeHtml(ticket.status)}">${both(STATUS[ticket.status])}</div>${note}
-<dl><dt>${both({ zh: '类别', en: 'Category' })}</dt><dd>${both(CATEGORY[ticket.category])}</dd>
+<div class="status" data-status="${escapeHtml(ticket.status)}">${both(TICKET_STATUS_WORDS[ticket.status])}</div>${note}
+<dl><dt>${both({ zh: '类别', en: 'Category' })}</dt><dd>${both(TICKET_CATEGORY_WORDS[ticket.category])}</dd>
 <dt>${both({ zh: '提交时间', en: 'Reported' })}</dt><dd><time datetime="${escapeHtml(ticket.createdAt)}">${escapeHtml(beijingTime(ticket.createdAt))}</time></dd>
 <dt>${both({ zh: '最近更新', en: 'Last update' })}</dt><dd><time datetime="${escapeHtml(ticket.updatedAt)}">${escapeHtml(beijingTime(ticket.updatedAt))}</time></dd></dl></section>
 <section class="card"><h2>${both({ zh: '处理记录', en: 'History' })}</h2><ol>${history.map(historyItem).join('')}</ol></section>`,

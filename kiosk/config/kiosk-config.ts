@@ -4,8 +4,9 @@
  * central may later push changes through the sync API (those are the flows' business, not
  * this file's).
  */
-export type Language = 'zh' | 'en';
-export const LANGUAGES: readonly Language[] = ['zh', 'en'];
+import type { Language } from '../../shared/ui-protocol.js';
+
+export { LANGUAGES, type Language } from '../../shared/ui-protocol.js';
 
 export interface KioskConfig {
   /** Station id as central knows it, e.g. `GZ-L1-TYXL`. */

@@ -175,7 +175,7 @@ export function parseKioskConfig(value: unknown, source: string): KioskConfig {
     dataDir: r.text('dataDir'),
   };
   r.unknownKeys(KNOWN);
-  name.unknownKeys(['zh', 'en']);
+  name.unknownKeys(LANGUAGES);
   central.unknownKeys(['url', 'token']);
   ui.unknownKeys(['port']);
   const problems = [...r.problems, ...name.problems, ...central.problems, ...ui.problems];

@@ -1,5 +1,6 @@
 /** The technician CLI's view of a read: one JSON object, or plain labelled lines for a person. */
 import type { CardReadError, CardSnapshot, Diagnosis } from '../../shared/card.js';
+import { CARD_FAMILY_WORDS } from '../../shared/words.js';
 
 export interface CardReport {
   readonly reader: string;
@@ -39,15 +40,6 @@ export function cardReport(reader: string, s: CardSnapshot, diagnosis: readonly 
   };
 }
 
-const FAMILY_NAMES: Record<CardSnapshot['family'], string> = {
-  't-union': 'T-Union 交通联合',
-  'city-union': 'City Union 城市一卡通',
-  'shenzhen-tong': 'Shenzhen Tong 深圳通',
-  beijing: 'Beijing 北京一卡通',
-  'wuhan-tong': 'Wuhan Tong 武汉通',
-  'lingnan-pass': 'Lingnan Pass 岭南通',
-};
-
 export const yuan = (fen: number): string => `${fen < 0 ? '-' : ''}¥${(Math.abs(fen) / 100).toFixed(2)}`;
 
 function finding(d: Diagnosis): string {
@@ -74,7 +66,7 @@ const time = (t: string | null): string => (t === null ? '(no valid time)   ' : 
 export function formatCardReport(r: CardReport): string {
   const lines = [
     `Reader        ${r.reader}`,
-    `Card          ${FAMILY_NAMES[r.family]}`,
+    `Card          ${CARD_FAMILY_WORDS[r.family].en} ${CARD_FAMILY_WORDS[r.family].zh}`,
     `Number        ${r.cardNumber}`,
     `City          ${r.cityCode ?? 'unknown'}`,
     `Valid         ${r.validFrom ?? '?'} to ${r.validUntil ?? '?'}`,

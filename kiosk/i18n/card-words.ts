@@ -1,8 +1,10 @@
 /** Plain words for card facts: transactions, diagnoses, read errors, family, city, holder type. */
-import type { CardFamily, CardHolderType, CardReadErrorCode, CardTransaction, Diagnosis } from '../../shared/card.js';
+import type { CardHolderType, CardReadErrorCode, CardTransaction, Diagnosis } from '../../shared/card.js';
 import type { DiagnosisLine, Language, TransactionLine } from '../../shared/ui-protocol.js';
 import { formatClock, formatDate, formatYuan } from './format.js';
 import { stationLabel } from './stations.js';
+
+export { familyLabel } from '../../shared/words.js';
 
 type Bi = { readonly zh: string; readonly en: string };
 const pick = (lang: Language, b: Bi) => (lang === 'zh' ? b.zh : b.en);
@@ -21,19 +23,6 @@ const CITIES: Readonly<Record<string, Bi>> = {
 export function cityLabel(lang: Language, cityCode: string): string {
   const c = CITIES[cityCode];
   return c ? pick(lang, c) : lang === 'zh' ? `城市代码 ${cityCode}` : `city ${cityCode}`;
-}
-
-const FAMILIES: Readonly<Record<CardFamily, Bi>> = {
-  't-union': { zh: '交通联合卡', en: 'T-Union card' },
-  'city-union': { zh: '城市一卡通', en: 'City Union card' },
-  'shenzhen-tong': { zh: '深圳通', en: 'Shenzhen Tong' },
-  beijing: { zh: '北京一卡通', en: 'Beijing Yikatong' },
-  'wuhan-tong': { zh: '武汉通', en: 'Wuhan Tong' },
-  'lingnan-pass': { zh: '岭南通·羊城通', en: 'Lingnan Pass' },
-};
-
-export function familyLabel(lang: Language, family: CardFamily): string {
-  return pick(lang, FAMILIES[family]);
 }
 
 const HOLDERS: Readonly<Record<Exclude<CardHolderType, 'normal' | 'unknown'>, Bi>> = {

@@ -1,7 +1,8 @@
-import type { AuditEntry, BlocklistEntry, DeviceEvent } from '../../shared/sync.js';
+import { DEVICE_EVENT_SEVERITIES, type AuditEntry, type BlocklistEntry, type DeviceEvent } from '../../shared/sync.js';
 import { makeTicketId, parseTicketId, type Rating, type Ticket, type TicketId, type TicketStatus } from '../../shared/ticket.js';
 import { err, ok, type Result } from '../../shared/result.js';
 import { uuidv7 } from '../../shared/ids.js';
+import { RATED_SERVICES } from '../../shared/ui-protocol.js';
 import type { KioskStore } from '../store/kiosk-store.js';
 import { findOutboxPayloadByDraft, findTicket, findTicketByFaultKey, findTicketsByCardHash, insertAuditEntry, insertDeviceEvent, insertRating, insertTelemetry, insertTicket, type LocalTicket } from '../store/records.js';
 import { validateTicketDraft, isDraftId, isStorableText, type TicketDraft, type TicketDraftError } from './ticket-draft.js';
@@ -55,7 +56,6 @@ export interface RatingDraft {
   readonly ticketId?: TicketId | null;
 }
 
-const RATING_SERVICES: readonly string[] = ['balance', 'report', 'status', 'faq', 'call'];
 const MAX_DAILY_COUNTER = 999_999;
 const KIOSK_CODE = /^[A-Z0-9]{2,8}$/;
 
@@ -141,7 +141,7 @@ export class TicketService {
 
   async recordRating(draft: RatingDraft): Promise<Result<Rating, RecordError>> {
     if (!Number.isInteger(draft.score) || draft.score < 1 || draft.score > 5) return err({ code: 'invalid-rating', field: 'score', message: 'score must be 1 to 5' });
-    if (!RATING_SERVICES.includes(draft.service)) return err({ code: 'invalid-rating', field: 'service', message: 'unknown service' });
+    if (!(RATED_SERVICES as readonly string[]).includes(draft.service)) return err({ code: 'invalid-rating', field: 'service', message: 'unknown service' });
     const reason = draft.reason ?? null;
     if (reason !== null && (!isStorableText(reason) || [...reason].length > 500)) return err({ code: 'invalid-rating', field: 'reason', message: 'reason must be at most 500 characters' });
     const ticketId = draft.ticketId ?? null;
@@ -175,7 +175,7 @@ export class TicketService {
     if (![event.device, event.event].every((s) => isStorableText(s) && s.length > 0 && s.length <= 200) || (event.detail !== null && !isStorableText(event.detail))) {
       return err({ code: 'invalid-record', field: 'event', message: 'device and event must be 1 to 200 characters' });
     }
-    if (!['info', 'warning', 'fault', 'cleared'].includes(event.severity)) return err({ code: 'invalid-record', field: 'severity', message: 'unknown severity' });
+    if (!(DEVICE_EVENT_SEVERITIES as readonly string[]).includes(event.severity)) return err({ code: 'invalid-record', field: 'severity', message: 'unknown severity' });
     const createdAt = this.iso(this.store.now());
     return this.guard(() =>
       this.store.write(async (w) => {

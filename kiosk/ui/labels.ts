@@ -1,11 +1,65 @@
 import type { Language } from '../../shared/ui-protocol.js';
-import { uiLabel, UI_LABELS, type UiLabelKey } from '../i18n/labels.js';
+import { wordsIn, type Words } from '../../shared/words.js';
 
 /**
- * Words of the UI's own frame and widgets that `kiosk/i18n` does not carry. Screen texts about
- * the card come from the runtime; shared button and title labels from `kiosk/i18n`.
+ * The UI's own words: buttons, titles and the frame's messages. Screen texts about the card,
+ * tickets and categories come from the runtime in the screen model (shared/words.ts).
  */
-const OWN = {
+const LABELS = {
+  'attract.title': { zh: '乘客服务', en: 'Passenger service' },
+  'attract.hint': { zh: '请放卡查询，或点击屏幕开始', en: 'Tap your card, or touch the screen to start' },
+  'menu.balance': { zh: '查询卡片', en: 'Check my card' },
+  'menu.report': { zh: '问题反馈', en: 'Report a problem' },
+  'menu.status': { zh: '工单查询', en: 'Follow a ticket' },
+  'menu.faq': { zh: '常见问题', en: 'Help' },
+  'menu.call': { zh: '联系人工客服', en: 'Talk to an agent' },
+  'card.wait': { zh: '请把卡放在读卡区', en: 'Place your card on the reader' },
+  'card.reading': { zh: '正在读卡，请不要移开', en: 'Reading your card, keep it still' },
+  'balance.title': { zh: '卡内余额', en: 'Balance' },
+  'balance.trips': { zh: '最近行程', en: 'Recent trips' },
+  'balance.transactions': { zh: '最近交易', en: 'Recent transactions' },
+  'balance.loading': { zh: '正在读取行程记录…', en: 'Reading trip records…' },
+  'report.category': { zh: '请选择问题类型', en: 'What is it about?' },
+  'report.describe': { zh: '请描述问题', en: 'Describe the problem' },
+  'report.phrases': { zh: '常用语', en: 'Common phrases' },
+  'report.phone': { zh: '手机号码（可选）', en: 'Mobile number (optional)' },
+  'report.phone-invalid': {
+    zh: '这不是中国大陆手机号码：需要 11 位数字，以 1 开头，第二位是 3 到 9。请改正，或点“跳过”。',
+    en: 'This is not a mainland China mobile number: it needs 11 digits, starting with 1, then 3 to 9. Correct it, or tap Skip.',
+  },
+  'report.review': { zh: '请确认', en: 'Please check' },
+  'report.card-attached': { zh: '已附卡片', en: 'Card attached' },
+  'report.no-card': { zh: '未附卡片（可放卡附上）', en: 'No card attached (tap your card to attach it)' },
+  'report.submit-failed': { zh: '保存失败，请再试一次', en: 'Could not save, please try again' },
+  'report.done': { zh: '已提交，您的工单号', en: 'Submitted. Your ticket number' },
+  'report.printing': { zh: '正在打印凭条…', en: 'Printing your receipt…' },
+  'report.print-failed': { zh: '凭条打印失败，请扫描二维码保存', en: 'The receipt could not be printed: scan the QR code instead' },
+  'report.qr': { zh: '扫码查看处理进度', en: 'Scan to follow your ticket' },
+  'status.entry': { zh: '输入工单号，扫描凭条二维码，或放卡查询', en: 'Type the ticket number, scan the receipt, or tap your card' },
+  'status.invalid-ticket-id': { zh: '工单号有误，请检查', en: 'That ticket number is not valid: please check it' },
+  'status.not-found': { zh: '没有找到这个工单', en: 'No ticket with that number' },
+  'status.lookup-failed': { zh: '暂时无法查询，请稍后再试', en: 'Cannot look it up right now, please try later' },
+  'status.no-tickets-for-card': { zh: '这张卡没有工单', en: 'No tickets for this card' },
+  'faq.title': { zh: '常见问题', en: 'Help' },
+  'faq.search': { zh: '搜索', en: 'Search' },
+  'faq.unavailable': { zh: '帮助内容暂不可用', en: 'Help is not available right now' },
+  'survey.question': { zh: '您对本次服务满意吗？', en: 'How was the service?' },
+  'survey.reason': { zh: '原因（可选）', en: 'Why? (optional)' },
+  'survey.thanks': { zh: '谢谢您的评价', en: 'Thank you' },
+  'idle.warning': { zh: '您还在吗？', en: 'Are you still there?' },
+  'idle.discarding-report': { zh: '您的反馈将在 {s} 秒后清除', en: 'Your report will be discarded in {s} s' },
+  'idle.continue': { zh: '继续', en: 'Continue' },
+  'idle.discard': { zh: '清除', en: 'Discard' },
+  'idle.countdown': { zh: '{s} 秒后返回首页', en: 'Back to start in {s} s' },
+  'button.back': { zh: '返回', en: 'Back' },
+  'button.home': { zh: '首页', en: 'Home' },
+  'button.next': { zh: '下一步', en: 'Next' },
+  'button.skip': { zh: '跳过', en: 'Skip' },
+  'button.submit': { zh: '提交', en: 'Submit' },
+  'button.done': { zh: '完成', en: 'Done' },
+  'button.retry-print': { zh: '重新打印', en: 'Print again' },
+  'button.large-text': { zh: '大字', en: 'Large text' },
+  'button.language': { zh: 'English', en: '中文' },
   reconnecting: { zh: '正在重新连接…', en: 'Reconnecting…' },
   connecting: { zh: '正在启动…', en: 'Starting…' },
   menuTitle: { zh: '请选择服务', en: 'How can we help?' },
@@ -52,13 +106,12 @@ const OWN = {
   'phone.hint-first': { zh: '手机号码第一位是 1', en: 'A mobile number starts with 1' },
   'phone.hint-second': { zh: '手机号码第二位是 3 到 9', en: 'The second digit of a mobile number is 3 to 9' },
   'phone.hint-length': { zh: '还差 {n} 位数字', en: '{n} more digits to go' },
-} as const satisfies Record<string, Record<Language, string>>;
+} as const satisfies Readonly<Record<string, Words>>;
 
-export type LabelKey = UiLabelKey | keyof typeof OWN;
+export type LabelKey = keyof typeof LABELS;
 
 /** A fixed label; `{n}` / `{s}` are filled with `n`. */
 export function label(language: Language, key: LabelKey, n?: number): string {
-  if (key in UI_LABELS) return uiLabel(language, key as UiLabelKey, n === undefined ? {} : { s: n, n });
-  const text: string = OWN[key as keyof typeof OWN][language];
-  return n === undefined ? text : text.replace('{n}', String(n));
+  const text = wordsIn(language, LABELS[key]);
+  return n === undefined ? text : text.replace(/\{[ns]\}/g, String(n));
 }
