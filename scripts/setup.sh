@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Idempotent setup for a fresh Debian 12 machine (its own Node may be 20: the pinned Node is installed beside it).
-#   scripts/setup.sh          what `npm start` needs: pcscd + vpcd, Chromium, npm packages, the UI build
+#   scripts/setup.sh          what `npm start` needs: pcscd + vpcd, Chromium, npm packages, the build (dist/app, dist/ui)
 #   scripts/setup.sh --test   what `npm test` needs: the above, socat, PostgreSQL (started, test role made)
 # Every step checks first and does nothing when the thing is already there.
 set -euo pipefail
@@ -49,7 +49,13 @@ if [ "$mode" = test ]; then
   bash scripts/postgres.sh ensure
 fi
 
-# ---- UI build -----------------------------------------------------------------------
+# ---- build: compiled runtime (dist/app) and UI (dist/ui) -----------------------------
+# Production runs compiled JavaScript; each half is rebuilt when one of its sources is newer.
+newest_app=$(find kiosk driver shared central hardware-sim scripts/build.ts package.json -type f -newer dist/app/BUILD.json 2>/dev/null | grep -v '^kiosk/ui/' | head -1 || true)
+if [ ! -f dist/app/BUILD.json ] || [ -n "$newest_app" ]; then
+  log "compiling the runtime into dist/app"
+  bash scripts/node.sh exec npx tsx scripts/build.ts --no-ui
+fi
 if [ -f kiosk/ui/vite.config.ts ]; then
   newest_src=$(find kiosk/ui shared -type f -newer dist/ui/index.html 2>/dev/null | head -1 || true)
   if [ ! -f dist/ui/index.html ] || [ -n "$newest_src" ]; then

@@ -18,8 +18,11 @@ export interface SupervisedReaderServiceOptions extends HostOptions {
   readonly startTimeoutMs?: number;
 }
 
-const HOST = fileURLToPath(new URL('./reader-host.ts', import.meta.url));
-const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+/** The host runs as this file does: compiled JavaScript on plain Node, or TypeScript through tsx. */
+const COMPILED = import.meta.url.endsWith('.js');
+const HOST = fileURLToPath(new URL(COMPILED ? './reader-host.js' : './reader-host.ts', import.meta.url));
+const HOST_EXEC_ARGV = COMPILED ? [] : ['--import', 'tsx'];
+const PROJECT_ROOT = fileURLToPath(new URL(COMPILED ? '../../../../' : '../../', import.meta.url));
 const STOP_GRACE_MS = 2_000;
 const RESTART_MIN_MS = 300;
 const RESTART_MAX_MS = 5_000;
@@ -126,7 +129,7 @@ export class SupervisedCardReaderService implements CardReaderService {
     const { log: _log, now: _now, startTimeoutMs, ...hostOptions } = this.#opts;
     const child = fork(HOST, [], {
       cwd: PROJECT_ROOT,
-      execArgv: ['--import', 'tsx'],
+      execArgv: HOST_EXEC_ARGV,
       env: { ...process.env, KIOSK_CARD_HOST_OPTIONS: JSON.stringify(hostOptions) },
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
       serialization: 'json',

@@ -1,4 +1,5 @@
 /** The serial and HID sims as {@link SimDevice}s of the sim daemon. */
+import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,7 +14,13 @@ export { HidIpcHub } from './hid-ipc-hub.js';
 export { HID_SIM_ROLES, HidSimDevice, MAX_SCAN_CHARS, SCAN_MODES, SIM_WEDGE_SCANNER, type HidDelivery, type HidSimRole, type HidSimState, type ScanMode } from './hid-sim-device.js';
 export { PrinterSimDevice, type PrinterSimDeviceOptions, type PrinterSimState, type ReceiptEntry } from './printer-sim-device.js';
 
-const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+/** The nearest folder with a package.json: the checkout, from source or from the compiled `dist/app`. */
+function projectRoot(): string {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(path.join(dir, 'package.json')) && path.dirname(dir) !== dir) dir = path.dirname(dir);
+  return dir;
+}
+const PROJECT_ROOT = projectRoot();
 /** Where the kiosk-side pty links live unless told: `var/sim/printer`, `var/sim/cabinet`. */
 export const DEFAULT_PTY_DIR = path.join(PROJECT_ROOT, 'var/sim');
 export const DEFAULT_RECEIPTS_DIR = path.join(PROJECT_ROOT, 'var/receipts');

@@ -1,10 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
+import { nodeEntry } from '../appliance/app-layout.js';
 
 export interface ChildServiceOptions {
   /** Short name for log prefixes, e.g. `central`. */
   readonly name: string;
-  /** A TypeScript entry run with `node --import tsx`. */
+  /** The entry's source path (`central/cli.ts`): its compiled JS when built, else the source through tsx. */
   readonly script: string;
   readonly args: readonly string[];
   readonly cwd: string;
@@ -29,7 +30,8 @@ export class ChildService {
 
   start(): void {
     const { name, script, args, cwd, output } = this.options;
-    const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: process.env });
+    const entry = nodeEntry(script);
+    const child = spawn(process.execPath, [...entry.execArgv, entry.script, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: process.env });
     this.child = child;
     for (const stream of [child.stdout, child.stderr]) {
       createInterface({ input: stream }).on('line', (line) => output(`[${name}] ${line}`));

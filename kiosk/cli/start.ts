@@ -6,8 +6,8 @@
  * its UI, and Chromium in kiosk mode when a display exists. Ctrl-C stops everything.
  */
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { APP_ROOT, nodeEntry } from '../appliance/app-layout.js';
 import { ConfigError, loadKioskConfig, type KioskConfig } from '../config/index.js';
 import { hasDisplay, openKioskWindow } from '../runtime/browser/chromium.js';
 import { ChildService, waitForHttp } from './child-service.js';
@@ -15,7 +15,7 @@ import { createKioskRuntime } from '../runtime/create-runtime.js';
 import type { KioskRuntime } from '../runtime/kiosk-runtime.js';
 import { createJsonLogger } from '../runtime/logger.js';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const ROOT = APP_ROOT;
 const SIM_PORT = 8090;
 const SERVICE_START_TIMEOUT_MS = 60_000;
 
@@ -62,7 +62,7 @@ export async function run(args: string[]): Promise<number> {
   };
 
   try {
-    if (!values['no-sim'] && existsSync(`${ROOT}/hardware-sim/cli.ts`)) {
+    if (!values['no-sim'] && existsSync(nodeEntry('hardware-sim/cli.ts').script)) {
       const sim = new ChildService({ name: 'sim', script: 'hardware-sim/cli.ts', args: ['serve'], cwd: ROOT, output: say });
       children.push(sim);
       sim.start();

@@ -1,10 +1,10 @@
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { CardReaderService } from '../../shared/card-reader.js';
 import type { ReceiptPrinter } from '../../shared/devices.js';
 import { EscPosPrinter } from '../../driver/printer/escpos-printer.js';
 import { ticketReceipt } from '../../driver/printer/ticket-receipt.js';
 import { SupervisedCardReaderService } from '../../driver/pcsc/supervised-service.js';
+import { UI_DIR } from '../appliance/app-layout.js';
 import type { KioskConfig } from '../config/index.js';
 import { FaultMonitor } from '../fault-monitor/fault-monitor.js';
 import { faultPortsFromTicketService } from '../fault-monitor/ticket-service-port.js';
@@ -32,7 +32,7 @@ import { bootUiKey } from './browser/ui-key.js';
 import { ownerOnlyDir } from '../store/owner-only.js';
 
 /** The built UI, `dist/ui` at the project root. */
-export const DEFAULT_UI_DIR = fileURLToPath(new URL('../../dist/ui', import.meta.url));
+export const DEFAULT_UI_DIR = UI_DIR;
 
 export interface CreateRuntimeOptions {
   readonly logger?: Logger;
