@@ -1,19 +1,22 @@
 /**
- * `kiosk start [--config FILE] [--no-browser] [--no-sim] [--no-central]`
+ * `kiosk start [--config FILE] [--no-browser] [--browser-user NAME] [--no-sim] [--no-central]`
  *
  * Brings up the whole demo terminal in one go: the simulated hardware (the sim daemon, a child
  * process), a local central service (a child process), the kiosk runtime (this process) with
- * its UI, and Chromium in kiosk mode when a display exists. Ctrl-C stops everything.
+ * its UI, and Chromium in kiosk mode when a display exists (watched and relaunched; as an
+ * unprivileged user when this runs as root). Ctrl-C stops everything.
  */
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { APP_ROOT, nodeEntry } from '../appliance/app-layout.js';
 import { ConfigError, loadKioskConfig, type KioskConfig } from '../config/index.js';
-import { hasDisplay, openKioskWindow } from '../runtime/browser/chromium.js';
+import { openSupervisedKioskWindow } from '../appliance/kiosk-window.js';
+import { hasDisplay } from '../runtime/browser/chromium.js';
 import { ChildService, waitForHttp } from './child-service.js';
 import { createKioskRuntime } from '../runtime/create-runtime.js';
 import type { KioskRuntime } from '../runtime/kiosk-runtime.js';
 import { createJsonLogger } from '../runtime/logger.js';
+import type { BrowserSupervisor } from '../appliance/browser-supervisor.js';
 
 const ROOT = APP_ROOT;
 const SIM_PORT = 8090;
@@ -39,6 +42,7 @@ export async function run(args: string[]): Promise<number> {
       'no-browser': { type: 'boolean', default: false },
       'no-sim': { type: 'boolean', default: false },
       'no-central': { type: 'boolean', default: false },
+      'browser-user': { type: 'string' },
     },
   });
   let config: KioskConfig;
@@ -95,11 +99,17 @@ export async function run(args: string[]): Promise<number> {
   say('  Ctrl-C stops everything.');
   say('');
 
-  const browser = !values['no-browser'] && hasDisplay() ? await openKioskWindow(runtime.launchUrl()) : null;
-  if (!browser) {
+  let browser: BrowserSupervisor | null = null;
+  const started = runtime;
+  if (!values['no-browser'] && hasDisplay()) {
+    // Each launch of the browser gets its own one-time launch code for the UI key.
+    const window = await openSupervisedKioskWindow({ url: () => started.launchUrl(), logger: createJsonLogger('browser'), requestedUser: values['browser-user'] ?? null });
+    if (window.ok) browser = window.supervisor;
+    else say(`The kiosk window was not opened: ${window.reason}. Open ${started.launchUrl()} in Chromium (one-time link).`);
+  } else {
     // The link carries a one-time code for the UI key: the first page to open it is the kiosk page.
-    const link = runtime.launchUrl();
-    say(values['no-browser'] || hasDisplay() ? `Open ${link} in Chromium (one-time link).` : `No display ($DISPLAY / $WAYLAND_DISPLAY): open ${link} in a browser (one-time link).`);
+    const link = started.launchUrl();
+    say(values['no-browser'] ? `Open ${link} in Chromium (one-time link).` : `No display ($DISPLAY / $WAYLAND_DISPLAY): open ${link} in a browser (one-time link).`);
   }
 
   // In a terminal, Ctrl-C reaches the helpers too: one of them ending then is part of the stop.
@@ -115,7 +125,7 @@ export async function run(args: string[]): Promise<number> {
     for (const c of children) void c.whenExited().then((code) => !stopping && resolve(`a helper service exited (code ${code})`));
   });
   say(`stopping (${reason})…`);
-  browser?.kill('SIGTERM');
+  await browser?.stop();
   await stopAll();
   say('stopped.');
   return signalled ? 0 : 1;
