@@ -2,6 +2,7 @@ import Fastify from 'fastify';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { authenticateKiosk, authenticateStaff, hashToken, sameHash } from './api/auth.js';
 import { apiError, installErrorHandlers } from './api/errors.js';
+import { heartbeatHandlers } from './api/heartbeat-routes.js';
 import { kioskHandlers } from './api/kiosk-routes.js';
 import { buildOpenApiDocument } from './api/openapi.js';
 import { OPERATIONS } from './api/operations.js';
@@ -53,7 +54,7 @@ export async function buildCentralApp(options: CentralAppOptions): Promise<Fasti
   });
 
   const ctx = { storage: options.storage, now: options.now ?? (() => new Date()) };
-  const handlers = { ...kioskHandlers(ctx), ...staffHandlers(ctx), ...technicianHandlers(ctx) };
+  const handlers = { ...kioskHandlers(ctx), ...staffHandlers(ctx), ...technicianHandlers(ctx), ...heartbeatHandlers(ctx) };
   const staffTokenHash = options.staffToken ? hashToken(options.staffToken) : null;
 
   for (const op of OPERATIONS as readonly Operation[]) {

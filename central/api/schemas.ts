@@ -353,6 +353,23 @@ export const TechnicianInput = object({
 export const TechnicianInfo = object({ technicianId, name: line(100), active: { type: 'boolean' }, updatedAt: timestamp });
 export const TechnicianList = object({ technicians: { type: 'array', items: TechnicianInfo } });
 
+// Heartbeats (shared/heartbeat.ts).
+
+const count: JsonSchema = { type: 'integer', minimum: 0 };
+export const KioskHeartbeat = object({
+  kioskVersion: line(64),
+  nodeVersion: line(32),
+  uptimeSeconds: count,
+  devices: { type: 'array', maxItems: 32, items: object({ device: line(64), state: line(32) }) },
+  outbox: object({ pending: count, rejected: count, oldestPendingAt: nullable(timestamp) }),
+  disk: object({ freeBytes: count, totalBytes: count }),
+  clockOffsetMs: nullable({ type: 'integer' }),
+  sentAt: timestamp,
+});
+export const HeartbeatAck = object({ receivedAt: timestamp, serverTime: timestamp });
+export const StoredHeartbeat = object({ kioskId, receivedAt: timestamp, heartbeat: KioskHeartbeat });
+export const HeartbeatList = object({ heartbeats: { type: 'array', items: StoredHeartbeat } });
+
 /** Every named schema, as published in the OpenAPI document. */
 export const COMPONENT_SCHEMAS = {
   Ticket,
@@ -394,4 +411,8 @@ export const COMPONENT_SCHEMAS = {
   TechnicianInput,
   TechnicianInfo,
   TechnicianList,
+  KioskHeartbeat,
+  HeartbeatAck,
+  StoredHeartbeat,
+  HeartbeatList,
 } as const satisfies Record<string, JsonSchema>;

@@ -100,9 +100,19 @@ CREATE TABLE technicians (
 );
 `;
 
+/** Each kiosk's latest heartbeat (shared/heartbeat.ts), for the fleet view. */
+const heartbeats = `
+CREATE TABLE kiosk_heartbeats (
+  kiosk_id TEXT PRIMARY KEY REFERENCES kiosks(id),
+  received_at TEXT NOT NULL,
+  body TEXT NOT NULL
+);
+`;
+
 export function migrationsFor(dialect: 'sqlite' | 'postgres'): readonly Migration[] {
   return [
     { version: 1, name: 'initial', sql: initial(dialect) },
     { version: 2, name: 'technicians', sql: technicians },
+    { version: 3, name: 'kiosk heartbeats', sql: heartbeats },
   ];
 }

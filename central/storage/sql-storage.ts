@@ -1,3 +1,4 @@
+import type { KioskHeartbeat, StoredHeartbeat } from '../../shared/heartbeat.js';
 import { DEFAULT_DOWN_CHANGE_TYPES, type AnyDownChange, type BlocklistEntry, type FaqArticle, type IngestAck, type IngestReject, type TechnicianCredential } from '../../shared/sync.js';
 import type { Rating, Ticket, TicketStatus } from '../../shared/ticket.js';
 import type { Row, SqlDatabase, SqlExecutor, SqlParam } from './sql-database.js';
@@ -364,6 +365,25 @@ export class SqlCentralStorage implements CentralStorage {
           : await q.all('SELECT COUNT(*) AS n FROM items WHERE kiosk_id = $1', [kioskId]);
       return num(rows[0]?.['n'] ?? 0);
     });
+  }
+
+  putHeartbeat(kioskId: string, heartbeat: KioskHeartbeat, receivedAt: string): Promise<void> {
+    return this.db.transaction(async (q) => {
+      await q.run(
+        'INSERT INTO kiosk_heartbeats (kiosk_id, received_at, body) VALUES ($1, $2, $3) ON CONFLICT (kiosk_id) DO UPDATE SET received_at = excluded.received_at, body = excluded.body',
+        [kioskId, receivedAt, JSON.stringify(heartbeat)],
+      );
+    });
+  }
+
+  listHeartbeats(): Promise<StoredHeartbeat[]> {
+    return this.db.read(async (q) =>
+      (await q.all('SELECT kiosk_id, received_at, body FROM kiosk_heartbeats ORDER BY kiosk_id')).map((r) => ({
+        kioskId: str(r['kiosk_id']),
+        receivedAt: str(r['received_at']),
+        heartbeat: parseJson<KioskHeartbeat>(r['body']),
+      })),
+    );
   }
 
   listFaq(): Promise<FaqArticle[]> {

@@ -9,6 +9,7 @@
  * Idempotency and order come from the database (unique keys, sequences, locks), never from
  * the memory of one process.
  */
+import type { KioskHeartbeat, StoredHeartbeat } from '../../shared/heartbeat.js';
 import type { AnyDownChange, BlocklistEntry, DeviceEvent, FaqArticle, IngestAck, IngestReject, OutboxPayload, SyncItem, TechnicianCredential } from '../../shared/sync.js';
 import type { Rating, Ticket, TicketCategory, TicketId, TicketStatus } from '../../shared/ticket.js';
 
@@ -140,6 +141,11 @@ export interface CentralStorage {
   listDeviceEvents(page: Page): Promise<StoredDeviceEvent[]>;
   /** Counts stored items of every kind, for checks that nothing was stored. */
   countItems(kioskId?: string): Promise<number>;
+
+  /** Keeps this heartbeat as the kiosk's latest. */
+  putHeartbeat(kioskId: string, heartbeat: KioskHeartbeat, receivedAt: string): Promise<void>;
+  /** Every kiosk's latest heartbeat, by kiosk id. */
+  listHeartbeats(): Promise<StoredHeartbeat[]>;
 
   listFaq(): Promise<FaqArticle[]>;
   /** Inserts or replaces an article and writes a `faq` change. */

@@ -169,6 +169,13 @@ export async function versionReport(root = APP_ROOT): Promise<VersionReport> {
   };
 }
 
+/** `0.1.0`, or `0.1.0 (release 0.1.0-20261130.1)` when installed from a release. */
+export function kioskVersionLabel(root = APP_ROOT): string {
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
+  const release = readOptional(join(root, 'RELEASE'));
+  return release ? `${pkg.version} (release ${release})` : pkg.version;
+}
+
 /** The report as a person reads it. */
 export function formatVersionReport(r: VersionReport): string {
   const lines = [

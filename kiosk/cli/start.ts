@@ -1,5 +1,5 @@
 /**
- * `kiosk start [--config FILE] [--no-browser] [--browser-user NAME] [--no-sim] [--no-central]`
+ * `kiosk start [--config FILE] [--no-browser] [--browser-user NAME] [--heartbeat-seconds N] [--no-sim] [--no-central]`
  *
  * Brings up the whole demo terminal in one go: the simulated hardware (the sim daemon, a child
  * process), a local central service (a child process), the kiosk runtime (this process) with
@@ -17,6 +17,9 @@ import { createKioskRuntime } from '../runtime/create-runtime.js';
 import type { KioskRuntime } from '../runtime/kiosk-runtime.js';
 import { createJsonLogger } from '../runtime/logger.js';
 import type { BrowserSupervisor } from '../appliance/browser-supervisor.js';
+import { SystemdNotifier } from '../appliance/systemd-notify.js';
+import { DEFAULT_HEARTBEAT_SECONDS, HeartbeatSender, runtimeHeartbeatSources } from '../appliance/heartbeat.js';
+import { kioskVersionLabel } from '../appliance/versions.js';
 
 const ROOT = APP_ROOT;
 const SIM_PORT = 8090;
@@ -43,6 +46,7 @@ export async function run(args: string[]): Promise<number> {
       'no-sim': { type: 'boolean', default: false },
       'no-central': { type: 'boolean', default: false },
       'browser-user': { type: 'string' },
+      'heartbeat-seconds': { type: 'string', default: String(DEFAULT_HEARTBEAT_SECONDS) },
     },
   });
   let config: KioskConfig;
@@ -99,6 +103,21 @@ export async function run(args: string[]): Promise<number> {
   say('  Ctrl-C stops everything.');
   say('');
 
+  // Under systemd (Type=notify, WatchdogSec=): ready now, then alive as long as the event loop runs.
+  const notifier = new SystemdNotifier({ logger: createJsonLogger('systemd') });
+  notifier.ready(`serving ${runtime.url}`);
+
+  const heartbeatSeconds = Number(values['heartbeat-seconds']);
+  const heartbeat = new HeartbeatSender({
+    centralUrl: config.central.url,
+    kioskId: config.kioskId,
+    token: config.central.token,
+    intervalMs: (Number.isFinite(heartbeatSeconds) && heartbeatSeconds >= 1 ? heartbeatSeconds : DEFAULT_HEARTBEAT_SECONDS) * 1000,
+    sources: runtimeHeartbeatSources(runtime, kioskVersionLabel()),
+    logger: createJsonLogger('heartbeat'),
+  });
+  heartbeat.start();
+
   let browser: BrowserSupervisor | null = null;
   const started = runtime;
   if (!values['no-browser'] && hasDisplay()) {
@@ -125,6 +144,8 @@ export async function run(args: string[]): Promise<number> {
     for (const c of children) void c.whenExited().then((code) => !stopping && resolve(`a helper service exited (code ${code})`));
   });
   say(`stopping (${reason})…`);
+  await notifier.stop();
+  await heartbeat.stop();
   await browser?.stop();
   await stopAll();
   say('stopped.');

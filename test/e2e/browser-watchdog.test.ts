@@ -47,7 +47,7 @@ async function click(selector: string): Promise<void> {
 const description = () => evaluate<string>(`(document.querySelector('[data-testid="description"]')?.textContent ?? '').replace(/\\u00a0$/, '')`);
 
 function nextLaunch(after: number): Promise<void> {
-  return eventually(`launch ${after + 1} attached`, async () => events.some((e) => e.type === 'page-ready' && e.launch > after), 90_000).then(() => undefined);
+  return eventually(`launch ${after + 1} attached`, () => Promise.resolve(events.some((e) => e.type === 'page-ready' && e.launch > after)), 90_000).then(() => undefined);
 }
 
 beforeAll(async () => {
