@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadCardImage } from '../../hardware-sim/card/index.js';
+import { loadCardImage } from '../../hardware-sim/virtual-card/index.js';
 import { buildApp } from '../../scripts/build.js';
 import type { VersionReport } from '../../kiosk/appliance/versions.js';
 import { CARD_SLOT, tapCard } from '../support/pcsc-card.js';
