@@ -104,6 +104,8 @@ describe('the kiosk window under its watchdog (real Chromium on Xvfb)', () => {
     await click('[data-testid="menu-report"]');
     await click('[data-category="gate"]');
     await waitFor('main[data-screen="report-describe"]');
+    // The keyboard opens in pinyin; Latin letters type as they are.
+    await click('[data-testid="mode-latin"]');
     for (const ch of 'gate 3') await click(`.keyboard [data-key="${ch === ' ' ? 'space' : ch}"]`);
     await eventually('typed text', async () => (await description()) === 'gate 3');
 
