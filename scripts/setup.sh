@@ -18,7 +18,8 @@ as_root() {
 
 # ---- apt packages -----------------------------------------------------------------
 apt_packages=(pcscd vsmartcard-vpcd libpcsclite-dev socat chromium fonts-noto-cjk unifont python3 make g++)
-[ "$mode" = test ] && apt_packages+=(postgresql)
+# gcc: the power-loss test compiles its LD_PRELOAD shim with cc.
+[ "$mode" = test ] && apt_packages+=(postgresql gcc)
 missing=()
 for p in "${apt_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

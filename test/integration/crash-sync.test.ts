@@ -2,10 +2,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningCentral } from '../../central/server.js';
 import { drained, kioskIdentity, openKiosk, startSqliteCentral, tempDir, waitFor, type KioskUnderTest } from '../support/kiosk-writer-harness.js';
-import { centralTicketIds, crashRound, seededRandom } from '../support/kiosk-writer-crash.js';
+import { centralDuplicates, centralRatings, centralTicketIds, crashRound, seededRandom, tally, type KillPhase } from '../support/kiosk-writer-crash.js';
 
 const CREATE_AND_SYNC_ROUNDS = 70;
 const SYNC_ONLY_ROUNDS = 40;
+const ROUNDS = CREATE_AND_SYNC_ROUNDS + SYNC_ONLY_ROUNDS;
 const seed = Number(process.env['KIOSK_CRASH_SEED'] ?? Date.now() % 1_000_000);
 const dir = tempDir('crash-sync-');
 const identity = kioskIdentity(12);
@@ -22,41 +23,55 @@ afterAll(async () => {
 });
 
 describe(`SIGKILL while syncing (seed ${seed})`, () => {
-  it(`after ${CREATE_AND_SYNC_ROUNDS + SYNC_ONLY_ROUNDS} kills mid-batch, every acknowledged ticket is at central exactly once`, { timeout: 480_000 }, async () => {
+  it(`after ${ROUNDS} kills after the writer was ready, inside writes, round trips and between them, every acknowledged ticket and rating is at central exactly once`, { timeout: 480_000 }, async () => {
     const random = seededRandom(seed);
     const db = join(dir.path, 'kiosk.db');
     const acknowledged: string[] = [];
-    let killed = 0;
-    for (let i = 0; i < CREATE_AND_SYNC_ROUNDS + SYNC_ONLY_ROUNDS; i++) {
+    const ratings: string[] = [];
+    const landed: KillPhase[] = [];
+    for (let i = 0; i < ROUNDS; i++) {
       const mode = i < CREATE_AND_SYNC_ROUNDS ? 'both' : 'sync';
-      const round = await crashRound({ db, centralUrl: central.url, kioskN: 12, mode, killAfterMs: 50 + Math.floor(random() * 350), fromSpawn: random() < 0.1, pauseMs: 2 });
-      if (round.signal !== 'SIGKILL') throw new Error(`round ${i} ended by itself (seed ${seed}): ${round.stderr}`);
-      killed++;
+      // While creating, most rounds aim inside a write transaction (the worker's acks are writes too);
+      // the sync-only rounds aim inside a round trip to central, or between two of them.
+      const r = random();
+      const aim: KillPhase = mode === 'both' ? (r < 0.75 ? 'write' : r < 0.9 ? 'sync' : 'between') : r < 0.7 ? 'sync' : r < 0.85 ? 'write' : 'between';
+      const round = await crashRound({ db, centralUrl: central.url, kioskN: 12, mode, aim, entries: 1 + Math.floor(random() * 25), pauseMs: 2 });
+      landed.push(round.landed);
       acknowledged.push(...round.acknowledged);
+      ratings.push(...round.ratings);
     }
-    expect(killed).toBe(CREATE_AND_SYNC_ROUNDS + SYNC_ONLY_ROUNDS);
+    const where = tally(landed);
+    console.log(`crash-sync (seed ${seed}): ${ROUNDS} kills after ready: ${where.write} inside a write transaction, ${where.sync} inside a sync round trip, ${where.between} between; ${acknowledged.length} tickets and ${ratings.length} ratings acknowledged`);
+    expect(landed).toHaveLength(ROUNDS);
+    expect(where.write).toBeGreaterThan(where.sync);
+    expect(where.write).toBeGreaterThan(where.between);
+    expect(where.sync).toBeGreaterThan(0);
+    expect(where.between).toBeGreaterThan(0);
     expect(new Set(acknowledged).size).toBe(acknowledged.length);
-    // The kills landed while syncing: central had part of the queue, not all of it.
-    const partial = await central.storage.countItems(identity.kioskId);
-    expect(partial).toBeGreaterThan(0);
 
     kiosk = await openKiosk(db, identity, central.url, { batchSize: 200 });
     expect(await kiosk.store.integrityCheck()).toBe('ok');
-    const retried = await kiosk.store.db.get<{ n: number }>('SELECT COUNT(*) AS n FROM outbox WHERE attempts > 1');
     const total = await kiosk.store.db.get<{ n: number; max: number }>('SELECT COUNT(*) AS n, MAX(seq) AS max FROM outbox');
     expect(total?.n).toBe(total?.max);
+    // The kills landed while syncing: central already held part of the queue, and some rows had been
+    // sent without their acknowledgement reaching the kiosk's file (they go again below).
+    const partial = await central.storage.countItems(identity.kioskId);
+    expect(partial).toBeGreaterThan(0);
+    const retried = await kiosk.store.db.get<{ n: number }>('SELECT COUNT(*) AS n FROM outbox WHERE attempts > 1');
+    expect(retried?.n).toBeGreaterThan(0);
     kiosk.worker.start();
     const k = kiosk;
     await waitFor(k.worker, () => drained(k.store), 'the outbox to drain', 120_000);
 
-    const atCentral = await centralTicketIds(central, identity.kioskId);
-    expect(new Set(atCentral).size).toBe(atCentral.length);
-    const have = new Set(atCentral);
+    const have = new Set(await centralTicketIds(central, identity.kioskId));
     expect(acknowledged.filter((id) => !have.has(id))).toEqual([]);
+    const ratingsAtCentral = new Set((await centralRatings(central, identity.kioskId)).map((r) => r.id));
+    expect(ratings.filter((id) => !ratingsAtCentral.has(id))).toEqual([]);
+    // Rows sent more than once are still stored once: no report under two ids, no rating counted
+    // twice, no ticket history with its "open" entry repeated.
+    expect(await centralDuplicates(central, identity.kioskId)).toEqual({ ticketsUnderTwoIds: [], ratingsTwice: [], historyRepeated: [] });
     expect(await central.storage.countItems(identity.kioskId)).toBe(total?.n);
     expect(await k.store.outbox.list({ states: ['pending', 'in-flight', 'rejected'] })).toEqual([]);
     expect(await k.store.integrityCheck()).toBe('ok');
-    // Some rows were sent more than once (killed in flight), and central still holds each once.
-    expect(retried?.n).toBeGreaterThan(0);
   });
 });
