@@ -17,7 +17,7 @@ afterAll(async () => {
 });
 
 describe(`SIGKILL while creating tickets and ratings (seed ${seed})`, () => {
-  it(`loses no acknowledged ticket or rating over ${ROUNDS} kills after the writer was ready, and central gets each exactly once`, { timeout: 480_000 }, async () => {
+  it(`loses no acknowledged ticket or rating over ${ROUNDS} kills after the writer was ready, and central gets each exactly once`, { timeout: 900_000 }, async () => {
     const random = seededRandom(seed);
     const identity = kioskIdentity(11);
     const db = join(dir.path, 'kiosk.db');
