@@ -1,4 +1,6 @@
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,6 +29,50 @@ export interface KioskUnderTestOptions {
   /** Chromium with a fake camera and microphone, granted without a prompt. */
   readonly media?: boolean;
   readonly runtime?: Pick<CreateRuntimeOptions, 'call' | 'faultMonitor'>;
+  /**
+   * Start the runtime as its own process, with the kiosk's own command (`kiosk start --config …
+   * --no-browser --no-sim --no-central`), so that `crashRuntime()` can SIGKILL it. Until then
+   * `runtime` is not reachable from the test (it lives in the other process).
+   */
+  readonly runtimeProcess?: boolean;
+}
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+/** A runtime in its own process: `kiosk start`, as the kiosk runs it. */
+interface RuntimeProcess {
+  readonly child: ChildProcess;
+  /** The one-time launch link it printed (`Open … in Chromium`). */
+  readonly url: string;
+  readonly port: number;
+  readonly exited: Promise<NodeJS.Signals | number | null>;
+}
+
+async function startRuntimeProcess(rawConfig: Record<string, unknown>, dir: string): Promise<RuntimeProcess> {
+  const file = join(dir, 'kiosk-config.json');
+  await writeFile(file, JSON.stringify(rawConfig));
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'kiosk/cli.ts'), 'start', '--config', file, '--no-browser', '--no-sim', '--no-central'], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const exited = new Promise<NodeJS.Signals | number | null>((resolve) => child.once('exit', (code, signal) => resolve(signal ?? code)));
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`kiosk start did not print its launch link within 60 s: ${stderr}`)), 60_000);
+    createInterface({ input: child.stdout }).on('line', (line) => {
+      const m = /^Open (http\S+) in Chromium/.exec(line);
+      if (m?.[1]) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
+    });
+    void exited.then((how) => {
+      clearTimeout(timer);
+      reject(new Error(`kiosk start ended (${String(how)}) before it was up: ${stderr}`));
+    });
+  });
+  return { child, url, port: Number(new URL(url).port), exited };
 }
 
 export interface KioskUnderTest {
@@ -39,8 +85,14 @@ export interface KioskUnderTest {
   readonly dir: string;
   /** Puts a committed card image on the kiosk's reader; returns the card (remove it with `card.remove()`). */
   tap(image: string): Promise<VirtualCard>;
-  /** Stops and starts the runtime on the same data dir (a crash or an update). */
+  /** Stops the runtime cleanly (it flushes its session) and starts it again on the same data dir and port (an update). */
   restartRuntime(): Promise<KioskRuntime>;
+  /**
+   * SIGKILLs the runtime's process (needs `runtimeProcess`), as a crash or a power cut would:
+   * nothing is flushed or closed. Then starts the runtime again on the same data dir and port,
+   * in this process, so the test can look at it.
+   */
+  crashRuntime(): Promise<KioskRuntime>;
   screenshot(name: string): Promise<void>;
   close(): Promise<void>;
 }
@@ -56,11 +108,16 @@ export async function startKioskUnderTest(overrides: Partial<Record<string, unkn
   const cards: VirtualCard[] = [];
   let central: RunningCentral | null = null;
   let runtime: KioskRuntime | null = null;
+  let runtimeProcess: RuntimeProcess | null = null;
   let browser: KioskBrowser | null = null;
   const logs = createMemoryLogger();
   const close = async () => {
     for (const c of cards) await c.remove().catch(() => undefined);
     await browser?.close();
+    if (runtimeProcess) {
+      runtimeProcess.child.kill('SIGTERM');
+      await runtimeProcess.exited;
+    }
     await runtime?.stop();
     await central?.close();
     await rm(dir, { recursive: true, force: true });
@@ -77,35 +134,41 @@ export async function startKioskUnderTest(overrides: Partial<Record<string, unkn
       dataDir: join(dir, 'central'),
       port: 0,
     });
-    const config = parseKioskConfig(
-      {
-        stationId: 'GZ-L3-TYXL',
-        stationName: { zh: '体育西路站', en: 'Tiyu Xilu Station' },
-        kioskId: KIOSK_ID,
-        kioskCode: 'GZ0102',
-        cityCode: '5810',
-        central: { url: central.url, token: KIOSK_TOKEN },
-        ui: { port: 0 },
-        readerName: E2E_SLOT.reader,
-        dataDir: join(dir, 'kiosk'),
-        hid: null,
-        ...overrides,
-      },
-      'e2e config',
-    );
+    const rawConfig: Record<string, unknown> = {
+      stationId: 'GZ-L3-TYXL',
+      stationName: { zh: '体育西路站', en: 'Tiyu Xilu Station' },
+      kioskId: KIOSK_ID,
+      kioskCode: 'GZ0102',
+      cityCode: '5810',
+      central: { url: central.url, token: KIOSK_TOKEN },
+      ui: { port: 0 },
+      readerName: E2E_SLOT.reader,
+      dataDir: join(dir, 'kiosk'),
+      hid: null,
+      ...overrides,
+    };
+    const config = parseKioskConfig(rawConfig, 'e2e config');
     // A restart keeps the port, so that the open page reconnects to the new runtime.
     const build = (port = 0) => createKioskRuntime({ ...config, ui: { port } }, { logger: logs, staticDir: UI_DIST, ...options.runtime });
-    runtime = await build();
-    await runtime.start();
+    let url: string;
+    if (options.runtimeProcess) {
+      runtimeProcess = await startRuntimeProcess(rawConfig, dir);
+      url = runtimeProcess.url;
+    } else {
+      runtime = await build();
+      await runtime.start();
+      url = runtime.launchUrl();
+    }
     browser = await openKioskBrowser({ media: options.media ?? false });
     const page = browser.page;
-    await page.goto(runtime.launchUrl());
+    await page.goto(url);
     await page.locator('main[data-screen="attract"]').waitFor();
     await mkdir(SCREENSHOTS, { recursive: true });
     const kiosk: KioskUnderTest = {
       central,
       get runtime() {
-        return runtime!;
+        if (!runtime) throw new Error('the runtime runs in its own process until crashRuntime()');
+        return runtime;
       },
       config,
       browser,
@@ -119,9 +182,21 @@ export async function startKioskUnderTest(overrides: Partial<Record<string, unkn
         return card;
       },
       async restartRuntime() {
-        const port = runtime!.ui.port;
-        await runtime!.stop();
+        if (!runtime) throw new Error('restartRuntime stops an in-process runtime; use crashRuntime for one in its own process');
+        const port = runtime.ui.port;
+        await runtime.stop();
         runtime = await build(port);
+        await runtime.start();
+        return runtime;
+      },
+      async crashRuntime() {
+        const proc = runtimeProcess;
+        if (!proc) throw new Error('crashRuntime needs the runtime in its own process ({ runtimeProcess: true })');
+        proc.child.kill('SIGKILL');
+        const how = await proc.exited;
+        if (how !== 'SIGKILL') throw new Error(`the runtime process ended by ${String(how)}, not by the SIGKILL`);
+        runtimeProcess = null;
+        runtime = await build(proc.port);
         await runtime.start();
         return runtime;
       },
