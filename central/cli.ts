@@ -2,8 +2,8 @@
  * Central's command line. Nothing here prints a stack trace: an error is one line on stderr.
  *
  *   central serve [--port 8081] [--host 127.0.0.1] [--data DIR] [--engine sqlite|postgres]
- *                 [--pg-url URL] [--pg-schema NAME] [--kiosk-id ID] [--kiosk-token T]
- *                 [--station ID] [--staff-token T]
+ *                 [--pg-url URL] [--pg-schema NAME] [--kiosk-id ID --kiosk-token T]
+ *                 [--station ID] [--staff-token T] [--demo]
  *   central kiosk add <id> [--token T] [--station ID]
  *   central faq import <file.json>
  *   central blocklist add <cardNumber> --reason TEXT
@@ -33,7 +33,9 @@ const STORAGE_OPTIONS = {
 
 const USAGE = `usage:
   central serve [--port 8081] [--host 127.0.0.1] [--data DIR] [--engine sqlite|postgres] [--pg-url URL] [--pg-schema NAME]
-                [--kiosk-id ID] [--kiosk-token T] [--station ID] [--staff-token T]
+                [--kiosk-id ID --kiosk-token T] [--station ID] [--staff-token T] [--demo]
+                (no credential exists unless given; --demo adds the published demo ones: kiosk DEMO01 /
+                 demo-kiosk-token-DEMO01, staff token demo-staff-token, demo FAQ; for a development machine only)
   central kiosk add <id> [--token T] [--station ID]
   central faq import <file.json>
   central blocklist add <cardNumber> --reason TEXT
@@ -79,27 +81,40 @@ async function serve(args: string[]): Promise<number> {
       'kiosk-token': { type: 'string' },
       station: { type: 'string' },
       'staff-token': { type: 'string' },
+      demo: { type: 'boolean', default: false },
     },
   });
   const { config, dataDir } = storageConfig(values);
   const port = Number(values.port ?? process.env['CENTRAL_PORT'] ?? 8081);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`invalid port ${values.port}`);
-  const kioskId = values['kiosk-id'] ?? process.env['CENTRAL_KIOSK_ID'] ?? 'DEMO01';
-  const kioskToken = values['kiosk-token'] ?? process.env['CENTRAL_KIOSK_TOKEN'] ?? 'demo-kiosk-token-DEMO01';
-  const stationId = values.station ?? process.env['CENTRAL_STATION'] ?? 'DEMO-STATION';
-  const staffToken = values['staff-token'] ?? process.env['CENTRAL_STAFF_TOKEN'] ?? 'demo-staff-token';
+  const demo = values.demo === true;
+  // No credential exists unless it was configured; the published demo ones only with --demo.
+  const kioskId = values['kiosk-id'] ?? process.env['CENTRAL_KIOSK_ID'] ?? (demo ? 'DEMO01' : undefined);
+  const kioskToken = values['kiosk-token'] ?? process.env['CENTRAL_KIOSK_TOKEN'] ?? (demo ? 'demo-kiosk-token-DEMO01' : undefined);
+  const stationId = values.station ?? process.env['CENTRAL_STATION'] ?? (demo ? 'DEMO-STATION' : undefined);
+  const staffToken = values['staff-token'] ?? process.env['CENTRAL_STAFF_TOKEN'] ?? (demo ? 'demo-staff-token' : undefined);
+  if ((kioskId === undefined) !== (kioskToken === undefined)) throw new UsageError('--kiosk-id and --kiosk-token go together');
+  if (kioskToken !== undefined && kioskToken.length < 16) throw new UsageError('a kiosk token must be at least 16 characters');
+  if (staffToken !== undefined && staffToken.length < 16) throw new UsageError('a staff token must be at least 16 characters');
+  const kiosks = kioskId !== undefined && kioskToken !== undefined ? [{ id: kioskId, token: kioskToken, ...(stationId !== undefined ? { stationId } : {}) }] : [];
   const central = await startCentral({
     host: values.host ?? '127.0.0.1',
     port,
     storage: config,
     dataDir,
-    kiosks: [{ id: kioskId, token: kioskToken, stationId }],
-    staffToken,
+    kiosks,
+    ...(staffToken !== undefined ? { staffToken } : {}),
   });
-  const seeded = await seedDemoFaq(central.storage, new Date());
+  const seeded = demo ? await seedDemoFaq(central.storage, new Date()) : 0;
+  const known = (await central.storage.listKiosks()).length;
   process.stdout.write(
     `central listening on ${central.url} (${config.engine}${config.engine === 'sqlite' ? ` ${config.file}` : ''})\n` +
-      `  kiosk ${kioskId} at ${stationId}; staff page ${central.url}/staff/${seeded > 0 ? `; seeded ${seeded} FAQ articles` : ''}\n`,
+      (demo
+        ? `  DEMO credentials (published; never on a real network): kiosk ${kioskId} / ${kioskToken} at ${stationId ?? 'no station'}, staff token ${staffToken}\n`
+        : known === 0 && staffToken === undefined
+          ? `  no kiosks and no staff token are configured: nothing is accepted (add kiosks with \`central kiosk add\`, give --staff-token; --demo for a development machine)\n`
+          : `  ${known} kiosk(s) known; staff API ${staffToken === undefined ? 'closed (no --staff-token)' : 'open to the configured staff token'}\n`) +
+      `  staff page ${central.url}/staff/${seeded > 0 ? `; seeded ${seeded} FAQ articles` : ''}\n`,
   );
   await new Promise<void>((resolveStop) => {
     process.once('SIGINT', resolveStop);

@@ -3,14 +3,14 @@
  * `run(args): Promise<number>` (the exit code). Nothing here prints a stack trace: an
  * unexpected error is one line on stderr and exit code 1.
  *
- *   kiosk start [--config FILE] [--no-browser] [--browser-user NAME] [--heartbeat-seconds N] [--no-sim] [--no-central]   start the terminal
+ *   kiosk start [--config FILE] [--no-browser] [--browser-user NAME] [--heartbeat-seconds N] [--no-sim] [--no-central] [--demo]   start the terminal
  *   kiosk version [--json]                                                   kiosk, Node, native addon and pcscd versions
  *   kiosk card read [--reader NAME] [--timeout S] [--json] [--city CODE] [--low-balance FEN] [--blocklist FILE] [--config FILE]
  */
 type Command = { readonly load: () => Promise<{ run(args: string[]): Promise<number> }>; readonly usage: string };
 
 const commands: Record<string, Command> = {
-  start: { load: () => import('./cli/start.js'), usage: 'start [--config FILE] [--no-browser] [--browser-user NAME] [--heartbeat-seconds N] [--no-sim] [--no-central]' },
+  start: { load: () => import('./cli/start.js'), usage: 'start [--config FILE] [--no-browser] [--browser-user NAME] [--heartbeat-seconds N] [--no-sim] [--no-central] [--demo]   (--demo: the local central gets the published demo staff token)' },
   version: { load: () => import('./cli/version.js'), usage: 'version [--json]' },
   card: { load: () => import('./cli/card.js'), usage: 'card read [--reader NAME] [--timeout SECONDS] [--json] [--city CODE] [--low-balance FEN] [--blocklist FILE] [--config FILE]' },
 };

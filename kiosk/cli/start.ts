@@ -1,5 +1,5 @@
 /**
- * `kiosk start [--config FILE] [--no-browser] [--browser-user NAME] [--heartbeat-seconds N] [--no-sim] [--no-central]`
+ * `kiosk start [--config FILE] [--no-browser] [--browser-user NAME] [--heartbeat-seconds N] [--no-sim] [--no-central] [--demo]`
  *
  * Brings up the whole demo terminal in one go: the simulated hardware (the sim daemon, a child
  * process), a local central service (a child process), the kiosk runtime (this process) with
@@ -32,9 +32,10 @@ function isLoopback(url: string): boolean {
   return host === '127.0.0.1' || host === 'localhost' || host === '[::1]';
 }
 
-function centralArgs(config: KioskConfig): string[] {
+/** The local central knows this kiosk; `--demo` adds the published demo staff token and FAQ (development only). */
+function centralArgs(config: KioskConfig, demo: boolean): string[] {
   const port = new URL(config.central.url).port || '80';
-  return ['serve', '--data', 'var/central', '--port', port, '--kiosk-id', config.kioskId, '--kiosk-token', config.central.token, '--station', config.stationId];
+  return ['serve', '--data', 'var/central', '--port', port, '--kiosk-id', config.kioskId, '--kiosk-token', config.central.token, '--station', config.stationId, ...(demo ? ['--demo'] : [])];
 }
 
 export async function run(args: string[]): Promise<number> {
@@ -47,6 +48,7 @@ export async function run(args: string[]): Promise<number> {
       'no-central': { type: 'boolean', default: false },
       'browser-user': { type: 'string' },
       'heartbeat-seconds': { type: 'string', default: String(DEFAULT_HEARTBEAT_SECONDS) },
+      demo: { type: 'boolean', default: false },
     },
   });
   let config: KioskConfig;
@@ -79,7 +81,7 @@ export async function run(args: string[]): Promise<number> {
       }
     }
     if (!values['no-central'] && isLoopback(config.central.url)) {
-      const central = new ChildService({ name: 'central', script: 'central/cli.ts', args: centralArgs(config), cwd: ROOT, output: say });
+      const central = new ChildService({ name: 'central', script: 'central/cli.ts', args: centralArgs(config, values.demo), cwd: ROOT, output: say });
       children.push(central);
       central.start();
       if (!(await waitForHttp(`${config.central.url}/v1/health`, SERVICE_START_TIMEOUT_MS, () => !central.running))) {

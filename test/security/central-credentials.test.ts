@@ -1,0 +1,84 @@
+/**
+ * Default credentials: an attacker who read the README tries the published demo tokens against a
+ * central started without flags. Nothing may answer; only `--demo` creates them, and says so.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const TSX_CLI = path.join(ROOT, 'node_modules/tsx/dist/cli.mjs');
+const running: ChildProcess[] = [];
+const dirs: string[] = [];
+
+/** Starts `central serve` with these flags and an environment without any CENTRAL_* variable. */
+async function serve(args: string[]): Promise<{ url: string; output: () => string }> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'central-creds-'));
+  dirs.push(dir);
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('CENTRAL_')));
+  const child = spawn(process.execPath, [TSX_CLI, 'central/cli.ts', 'serve', '--port', '0', '--data', dir, ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  running.push(child);
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString('utf8')));
+  child.stderr.on('data', (d: Buffer) => (out += d.toString('utf8')));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setInterval(() => {
+      const m = /central listening on (http:\/\/\S+)/.exec(out);
+      if (m) {
+        clearInterval(timer);
+        resolve(m[1]!);
+      }
+    }, 50);
+    child.once('exit', (code) => {
+      clearInterval(timer);
+      reject(new Error(`central exited (${code}): ${out}`));
+    });
+  });
+  return { url, output: () => out };
+}
+
+afterEach(async () => {
+  for (const c of running.splice(0)) {
+    if (c.exitCode !== null || c.signalCode !== null) continue;
+    const exited = new Promise((r) => c.once('exit', r));
+    c.kill('SIGTERM');
+    await exited;
+  }
+  for (const d of dirs.splice(0)) await rm(d, { recursive: true, force: true });
+});
+
+const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+
+describe('central without flags', () => {
+  it('accepts no credential at all: not the published demo tokens, not any kiosk', async () => {
+    const central = await serve([]);
+    expect(central.output()).toMatch(/no kiosks and no staff token/i);
+    expect((await fetch(`${central.url}/v1/staff/tickets`, { headers: bearer('demo-staff-token') })).status).toBe(401);
+    for (const [id, token] of [
+      ['DEMO01', 'demo-kiosk-token-DEMO01'],
+      ['gz-tyxl-k01', 'demo-kiosk-token-gz-tyxl-k01'],
+    ] as const) {
+      const changes = await fetch(`${central.url}/v1/kiosks/${id}/changes?types=technician`, { headers: bearer(token) });
+      expect(changes.status).toBe(401);
+      expect(await changes.text()).not.toContain('technician');
+    }
+    const kiosks = await fetch(`${central.url}/v1/staff/kiosks`);
+    expect(kiosks.status).toBe(401);
+  });
+
+  it('--demo is the only way to get the demo credentials, and it says so at start', async () => {
+    const central = await serve(['--demo']);
+    expect(central.output()).toMatch(/DEMO credentials/);
+    expect((await fetch(`${central.url}/v1/staff/tickets`, { headers: bearer('demo-staff-token') })).status).toBe(200);
+    expect((await fetch(`${central.url}/v1/kiosks/DEMO01/changes`, { headers: bearer('demo-kiosk-token-DEMO01') })).status).toBe(200);
+  });
+
+  it('a configured staff token works without --demo, and the demo one still does not', async () => {
+    const central = await serve(['--staff-token', 'a-real-staff-token-0123456789']);
+    expect((await fetch(`${central.url}/v1/staff/tickets`, { headers: bearer('a-real-staff-token-0123456789') })).status).toBe(200);
+    expect((await fetch(`${central.url}/v1/staff/tickets`, { headers: bearer('demo-staff-token') })).status).toBe(401);
+  });
+});
