@@ -4,6 +4,10 @@
  * unexpected error is one line on stderr and exit code 1.
  *
  *   kiosk start [--config FILE] [--no-browser] [--browser-user NAME] [--heartbeat-seconds N] [--no-sim] [--no-central] [--demo]   start the terminal
+ *   kiosk install [--root DIR] [--config FILE] [--app-dir DIR] [--node PATH]   system services (root)
+ *   kiosk uninstall [--root DIR]
+ *   kiosk update FILE [--root DIR] [--apps DIR] [--health-file FILE] [--health-timeout S] [--restart-command CMD]
+ *   kiosk browser [--config FILE] [--browser-user NAME]
  *   kiosk version [--json]                                                   kiosk, Node, native addon and pcscd versions
  *   kiosk card read [--reader NAME] [--timeout S] [--json] [--city CODE] [--low-balance FEN] [--blocklist FILE] [--config FILE]
  */
@@ -11,6 +15,10 @@ type Command = { readonly load: () => Promise<{ run(args: string[]): Promise<num
 
 const commands: Record<string, Command> = {
   start: { load: () => import('./cli/start.js'), usage: 'start [--config FILE] [--no-browser] [--browser-user NAME] [--heartbeat-seconds N] [--no-sim] [--no-central] [--demo]   (--demo: the local central gets the published demo staff token)' },
+  install: { load: () => import('./cli/install.js'), usage: 'install [--root DIR] [--config FILE] [--app-dir DIR] [--node PATH]   (root) system user, udev rules, systemd units, Chromium policy, journald limits' },
+  uninstall: { load: async () => ({ run: (await import('./cli/install.js')).runUninstall }), usage: 'uninstall [--root DIR]   (root) removes what install wrote' },
+  update: { load: () => import('./cli/update.js'), usage: 'update FILE [--root DIR] [--apps DIR] [--health-file FILE] [--health-timeout S] [--restart-command CMD]   (root) switch to a release, roll back if unhealthy' },
+  browser: { load: () => import('./cli/browser.js'), usage: 'browser [--config FILE] [--browser-user NAME]   the watched kiosk window alone (the window service)' },
   version: { load: () => import('./cli/version.js'), usage: 'version [--json]' },
   card: { load: () => import('./cli/card.js'), usage: 'card read [--reader NAME] [--timeout SECONDS] [--json] [--city CODE] [--low-balance FEN] [--blocklist FILE] [--config FILE]' },
 };

@@ -10,7 +10,7 @@
  * the runtime again and gets the current screen, a half-written report included.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chownSync, copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { chownSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
@@ -141,8 +141,12 @@ export class BrowserSupervisor {
     const dir = mkdtempSync(join(this.#o.profileParent ?? tmpdir(), 'kiosk-chromium-'));
     const env = this.#o.env ?? process.env;
     const user = this.#o.user;
+    // Chromium 156 still offers to translate the kiosk page (a bubble over the header) despite
+    // --disable-features=Translate; the profile's own preference turns that off.
+    mkdirSync(join(dir, 'profile', 'Default'), { recursive: true });
+    writeFileSync(join(dir, 'profile', 'Default', 'Preferences'), JSON.stringify({ translate: { enabled: false } }));
     if (user) {
-      chownSync(dir, user.uid, user.gid);
+      for (const p of [dir, join(dir, 'profile'), join(dir, 'profile', 'Default'), join(dir, 'profile', 'Default', 'Preferences')]) chownSync(p, user.uid, user.gid);
       // The X cookie of whoever started the runtime, readable by the browser's user only.
       const cookie = env['XAUTHORITY'] ?? join(homedir(), '.Xauthority');
       if (existsSync(cookie)) {
@@ -196,6 +200,9 @@ export class BrowserSupervisor {
     const chromium = this.#o.chromiumPath ?? '/usr/bin/chromium';
     const args = [...this.#o.chromiumArgs(url, join(profile, 'profile')), '--remote-debugging-pipe'];
     if (this.#o.geometry) args.push('--window-position=0,0', windowSizeFlag(this.#o.geometry));
+    const env = this.#o.env ?? process.env;
+    // Under a Wayland compositor (cage) with no X server, Chromium draws through Wayland.
+    if (env['WAYLAND_DISPLAY'] && !env['DISPLAY']) args.push('--ozone-platform=wayland');
     const user = this.#o.user;
     const [command, argv] = user
       ? ['setpriv', [`--reuid=${user.uid}`, `--regid=${user.gid}`, '--init-groups', '--', chromium, ...args]]

@@ -169,6 +169,12 @@ export async function versionReport(root = APP_ROOT): Promise<VersionReport> {
   };
 }
 
+/** The package version and the release id (`RELEASE`, null in a checkout). */
+export function kioskRelease(root = APP_ROOT): { version: string; release: string | null } {
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
+  return { version: pkg.version, release: readOptional(join(root, 'RELEASE')) };
+}
+
 /** `0.1.0`, or `0.1.0 (release 0.1.0-20261130.1)` when installed from a release. */
 export function kioskVersionLabel(root = APP_ROOT): string {
   const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };

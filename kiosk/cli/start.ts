@@ -19,7 +19,10 @@ import { createJsonLogger } from '../runtime/logger.js';
 import type { BrowserSupervisor } from '../appliance/browser-supervisor.js';
 import { SystemdNotifier } from '../appliance/systemd-notify.js';
 import { DEFAULT_HEARTBEAT_SECONDS, HeartbeatSender, runtimeHeartbeatSources } from '../appliance/heartbeat.js';
-import { kioskVersionLabel } from '../appliance/versions.js';
+import { kioskRelease, kioskVersionLabel } from '../appliance/versions.js';
+import { writeHealthReport } from '../appliance/update.js';
+import { LAUNCH_SOCKET, serveLaunchUrls, type LaunchUrlServer } from '../appliance/launch-socket.js';
+import { join } from 'node:path';
 
 const ROOT = APP_ROOT;
 const SIM_PORT = 8090;
@@ -108,6 +111,12 @@ export async function run(args: string[]): Promise<number> {
   // Under systemd (Type=notify, WatchdogSec=): ready now, then alive as long as the event loop runs.
   const notifier = new SystemdNotifier({ logger: createJsonLogger('systemd') });
   notifier.ready(`serving ${runtime.url}`);
+  // The updater's proof that this release came up (kiosk update waits for it).
+  try {
+    writeHealthReport(join(config.dataDir, 'health.json'), { ...kioskRelease(), pid: process.pid, at: new Date().toISOString() });
+  } catch (e) {
+    say(`could not write the health report: ${e instanceof Error ? e.message : String(e)}`);
+  }
 
   const heartbeatSeconds = Number(values['heartbeat-seconds']);
   const heartbeat = new HeartbeatSender({
@@ -120,8 +129,16 @@ export async function run(args: string[]): Promise<number> {
   });
   heartbeat.start();
 
-  let browser: BrowserSupervisor | null = null;
   const started = runtime;
+  // The window service (`kiosk browser`, another process) asks here for one-time launch URLs.
+  let launches: LaunchUrlServer | null = null;
+  try {
+    launches = await serveLaunchUrls(join(config.dataDir, LAUNCH_SOCKET), () => started.launchUrl());
+  } catch (e) {
+    say(`the launch socket for the window service could not open: ${e instanceof Error ? e.message : String(e)}`);
+  }
+
+  let browser: BrowserSupervisor | null = null;
   if (!values['no-browser'] && hasDisplay()) {
     // Each launch of the browser gets its own one-time launch code for the UI key.
     const window = await openSupervisedKioskWindow({ url: () => started.launchUrl(), logger: createJsonLogger('browser'), requestedUser: values['browser-user'] ?? null });
@@ -147,6 +164,7 @@ export async function run(args: string[]): Promise<number> {
   });
   say(`stopping (${reason})…`);
   await notifier.stop();
+  await launches?.close();
   await heartbeat.stop();
   await browser?.stop();
   await stopAll();
