@@ -3,7 +3,7 @@
 // runtime and central. A screenshot of the whole X display shows the start screen filling the
 // display; a card tapped on the reader shows the balance, still filling the display.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
