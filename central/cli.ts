@@ -6,6 +6,7 @@
  *                 [--station ID] [--staff-token T] [--demo]
  *   central kiosk add <id> [--token T] [--station ID]
  *   central faq import <file.json>
+ *   central stations import <file.csv>
  *   central blocklist add <cardNumber> --reason TEXT
  *   central technician add <id> --name NAME --key HEX64 [--inactive]   (PIN from CENTRAL_TECHNICIAN_PIN)
  */
@@ -17,6 +18,8 @@ import { hashToken } from './api/auth.js';
 import { FaqArticleInput, FaqParams, BlocklistEntry as BlocklistEntrySchema, KIOSK_ID_PATTERN } from './api/schemas.js';
 import { createAjv } from './api/validation.js';
 import { seedDemoFaq } from './seed/demo-faq.js';
+import { seedDemoStations } from './seed/demo-stations.js';
+import { parseStationCsv } from '../shared/stations.js';
 import { seedKiosks, startCentral } from './server.js';
 import { openCentralStorage } from './storage/open.js';
 import type { CentralStorage, StorageConfig } from './storage/types.js';
@@ -38,6 +41,7 @@ const USAGE = `usage:
                  demo-kiosk-token-DEMO01, staff token demo-staff-token, demo FAQ; for a development machine only)
   central kiosk add <id> [--token T] [--station ID]
   central faq import <file.json>
+  central stations import <file.csv>     (station tables per city; docs/central.md says the columns)
   central blocklist add <cardNumber> --reason TEXT
   central technician add <id> --name NAME --key HEX64 [--inactive]   (PIN from env CENTRAL_TECHNICIAN_PIN, never argv)
 (every command takes the storage flags; env: CENTRAL_DATA, CENTRAL_ENGINE, CENTRAL_PG_URL,
@@ -106,6 +110,7 @@ async function serve(args: string[]): Promise<number> {
     ...(staffToken !== undefined ? { staffToken } : {}),
   });
   const seeded = demo ? await seedDemoFaq(central.storage, new Date()) : 0;
+  const cities = demo ? await seedDemoStations(central.storage, new Date()) : 0;
   const known = (await central.storage.listKiosks()).length;
   process.stdout.write(
     `central listening on ${central.url} (${config.engine}${config.engine === 'sqlite' ? ` ${config.file}` : ''})\n` +
@@ -114,7 +119,7 @@ async function serve(args: string[]): Promise<number> {
         : known === 0 && staffToken === undefined
           ? `  no kiosks and no staff token are configured: nothing is accepted (add kiosks with \`central kiosk add\`, give --staff-token; --demo for a development machine)\n`
           : `  ${known} kiosk(s) known; staff API ${staffToken === undefined ? 'closed (no --staff-token)' : 'open to the configured staff token'}\n`) +
-      `  staff page ${central.url}/staff/${seeded > 0 ? `; seeded ${seeded} FAQ articles` : ''}\n`,
+      `  staff page ${central.url}/staff/${seeded > 0 ? `; seeded ${seeded} FAQ articles` : ''}${cities > 0 ? `; seeded station tables of ${cities} cities` : ''}\n`,
   );
   await new Promise<void>((resolveStop) => {
     process.once('SIGINT', resolveStop);
@@ -163,6 +168,23 @@ async function faq(args: string[]): Promise<number> {
   return 0;
 }
 
+async function stations(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: STORAGE_OPTIONS });
+  const [sub, file] = positionals;
+  if (sub !== 'import' || file === undefined) throw new UsageError(USAGE);
+  const parsed = parseStationCsv(readFileSync(file, 'utf8'), new Date().toISOString());
+  if (!parsed.ok) {
+    const lines = parsed.error.slice(0, 20).map((e) => `  line ${e.line}: ${e.message}`);
+    throw new UsageError(`${file}: nothing imported, ${parsed.error.length} problem(s):\n${lines.join('\n')}`);
+  }
+  await withStorage(values, async (storage) => {
+    for (const t of parsed.value) await storage.putStationTable(t);
+  });
+  const summary = parsed.value.map((t) => `${t.cityCode} (${t.rows.filter((r) => r.station !== null).length} stations)`).join(', ');
+  process.stdout.write(`imported station tables: ${summary}; kiosks receive them at their next sync\n`);
+  return 0;
+}
+
 async function blocklist(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { ...STORAGE_OPTIONS, reason: { type: 'string' } } });
   const [sub, cardNumber] = positionals;
@@ -193,7 +215,7 @@ async function technician(args: string[]): Promise<number> {
   return 0;
 }
 
-const COMMANDS: Readonly<Record<string, (args: string[]) => Promise<number>>> = { serve, kiosk, faq, blocklist, technician };
+const COMMANDS: Readonly<Record<string, (args: string[]) => Promise<number>>> = { serve, kiosk, faq, stations, blocklist, technician };
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;

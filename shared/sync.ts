@@ -10,6 +10,7 @@
  *
  * Auth: `Authorization: Bearer <token>`, one token per kiosk; a kiosk may only write as itself.
  */
+import type { StationTable } from './stations.js';
 import type { Rating, Ticket, TicketStatusUpdate } from './ticket.js';
 
 export const OUTBOX_KINDS = ['ticket', 'rating', 'device-event', 'audit', 'telemetry', 'call-record'] as const;
@@ -98,7 +99,9 @@ export type DownChange =
   | { readonly type: 'ticket-status'; readonly cursor: number; readonly update: TicketStatusUpdate }
   | { readonly type: 'faq'; readonly cursor: number; readonly article: FaqArticle; readonly deleted: boolean }
   | { readonly type: 'config'; readonly cursor: number; readonly config: Readonly<Record<string, unknown>> }
-  | { readonly type: 'blocklist'; readonly cursor: number; readonly entry: BlocklistEntry; readonly deleted: boolean };
+  | { readonly type: 'blocklist'; readonly cursor: number; readonly entry: BlocklistEntry; readonly deleted: boolean }
+  /** A city's whole station table (shared/stations.ts), replacing the one the kiosk had. */
+  | { readonly type: 'stations'; readonly cursor: number; readonly table: StationTable };
 
 /** A technician as central provisions them to kiosks, so a kiosk verifies the card and PIN offline. */
 export interface TechnicianCredential {
@@ -141,9 +144,9 @@ export interface TechnicianChange {
 
 /** Every change central can send. */
 export type AnyDownChange = DownChange | TechnicianChange;
-export const DOWN_CHANGE_TYPES = ['ticket-status', 'faq', 'config', 'blocklist', 'technician'] as const;
+export const DOWN_CHANGE_TYPES = ['ticket-status', 'faq', 'config', 'blocklist', 'stations', 'technician'] as const;
 /** What the feed sends when the kiosk names no `types`. */
-export const DEFAULT_DOWN_CHANGE_TYPES = ['ticket-status', 'faq', 'config', 'blocklist'] as const;
+export const DEFAULT_DOWN_CHANGE_TYPES = ['ticket-status', 'faq', 'config', 'blocklist', 'stations'] as const;
 
 export interface ChangesResponse {
   readonly changes: readonly DownChange[];

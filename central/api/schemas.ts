@@ -187,6 +187,25 @@ export const TechnicianCredential = object({
   updatedAt: timestamp,
 });
 
+const words = object({ zh: line(200), en: line(200) });
+
+/** A city's station table (shared/stations.ts). */
+export const StationTable = object({
+  cityCode: { type: 'string', pattern: '^[0-9]{4}$' },
+  source: line(500),
+  rows: {
+    type: 'array',
+    maxItems: 5000,
+    items: object({
+      line: { type: 'integer', minimum: 0, maximum: 65535 },
+      station: { oneOf: [{ type: 'null' }, { type: 'integer', minimum: 0, maximum: 65535 }] },
+      lineName: words,
+      stationName: { oneOf: [{ type: 'null' }, words] },
+    }),
+  },
+  updatedAt: timestamp,
+});
+
 export const DownChange: JsonSchema = {
   oneOf: [
     object({ type: { const: 'technician' }, cursor: { type: 'integer', minimum: 1 }, technician: TechnicianCredential }),
@@ -194,6 +213,7 @@ export const DownChange: JsonSchema = {
     object({ type: { const: 'faq' }, cursor: { type: 'integer', minimum: 1 }, article: FaqArticle, deleted: { type: 'boolean' } }),
     object({ type: { const: 'config' }, cursor: { type: 'integer', minimum: 1 }, config: { type: 'object' } }),
     object({ type: { const: 'blocklist' }, cursor: { type: 'integer', minimum: 1 }, entry: BlocklistEntry, deleted: { type: 'boolean' } }),
+    object({ type: { const: 'stations' }, cursor: { type: 'integer', minimum: 1 }, table: StationTable }),
   ],
 };
 
@@ -209,7 +229,7 @@ export const ChangesQuery = object(
     cursor: { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER, default: 0 },
     limit: { type: 'integer', minimum: 1, maximum: MAX_CHANGES_LIMIT, default: DEFAULT_CHANGES_LIMIT },
     /** Comma-separated change types; without it, every type but `technician`. */
-    types: { type: 'string', pattern: '^(ticket-status|faq|config|blocklist|technician)(,(ticket-status|faq|config|blocklist|technician)){0,4}$' },
+    types: { type: 'string', pattern: '^(ticket-status|faq|config|blocklist|stations|technician)(,(ticket-status|faq|config|blocklist|stations|technician)){0,5}$' },
   },
   ['cursor', 'limit', 'types'],
 );

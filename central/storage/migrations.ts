@@ -109,10 +109,20 @@ CREATE TABLE kiosk_heartbeats (
 );
 `;
 
+/** Station tables per city (shared/stations.ts), each replaced whole by an import. */
+const stationTables = `
+CREATE TABLE station_tables (
+  city_code TEXT PRIMARY KEY,
+  body TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+`;
+
 export function migrationsFor(dialect: 'sqlite' | 'postgres'): readonly Migration[] {
   return [
     { version: 1, name: 'initial', sql: initial(dialect) },
     { version: 2, name: 'technicians', sql: technicians },
     { version: 3, name: 'kiosk heartbeats', sql: heartbeats },
+    { version: 4, name: 'station tables', sql: stationTables },
   ];
 }

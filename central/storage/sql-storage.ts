@@ -1,4 +1,5 @@
 import type { KioskHeartbeat, StoredHeartbeat } from '../../shared/heartbeat.js';
+import type { StationTable } from '../../shared/stations.js';
 import { DEFAULT_DOWN_CHANGE_TYPES, type AnyDownChange, type BlocklistEntry, type FaqArticle, type IngestAck, type IngestReject, type TechnicianCredential } from '../../shared/sync.js';
 import type { Rating, Ticket, TicketStatus } from '../../shared/ticket.js';
 import type { Row, SqlDatabase, SqlExecutor, SqlParam } from './sql-database.js';
@@ -384,6 +385,20 @@ export class SqlCentralStorage implements CentralStorage {
         heartbeat: parseJson<KioskHeartbeat>(r['body']),
       })),
     );
+  }
+
+  listStationTables(): Promise<StationTable[]> {
+    return this.db.read(async (q) => (await q.all('SELECT body FROM station_tables ORDER BY city_code')).map((r) => parseJson<StationTable>(r['body'])));
+  }
+
+  putStationTable(table: StationTable): Promise<void> {
+    return this.db.transaction(async (q) => {
+      await q.run(
+        'INSERT INTO station_tables (city_code, body, updated_at) VALUES ($1, $2, $3) ON CONFLICT (city_code) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at',
+        [table.cityCode, JSON.stringify(table), table.updatedAt],
+      );
+      await this.addChange(q, { type: 'stations', table }, table.updatedAt, { kioskId: null, stationId: null });
+    });
   }
 
   listFaq(): Promise<FaqArticle[]> {

@@ -10,6 +10,7 @@
  * the memory of one process.
  */
 import type { KioskHeartbeat, StoredHeartbeat } from '../../shared/heartbeat.js';
+import type { StationTable } from '../../shared/stations.js';
 import type { AnyDownChange, BlocklistEntry, DeviceEvent, FaqArticle, IngestAck, IngestReject, OutboxPayload, SyncItem, TechnicianCredential } from '../../shared/sync.js';
 import type { Rating, Ticket, TicketCategory, TicketId, TicketStatus } from '../../shared/ticket.js';
 
@@ -148,6 +149,9 @@ export interface CentralStorage {
   listHeartbeats(): Promise<StoredHeartbeat[]>;
 
   listFaq(): Promise<FaqArticle[]>;
+  listStationTables(): Promise<StationTable[]>;
+  /** Replaces a city's station table and writes a `stations` change. */
+  putStationTable(table: StationTable): Promise<void>;
   /** Inserts or replaces an article and writes a `faq` change. */
   putFaq(article: FaqArticle): Promise<void>;
   /** Returns false when there was no such article. */

@@ -2,7 +2,7 @@
  * What is wrong with a card, in domain terms (shared/card.ts `Diagnosis`): the business rules
  * the kiosk explains to a passenger. Pure: the caller passes today's date and the station.
  */
-import type { CardSnapshot, CardSummary, Diagnosis } from '../../shared/card.js';
+import type { CardSnapshot, CardSummary, CardTrip, Diagnosis } from '../../shared/card.js';
 
 /** Card numbers the operator has blocked, with the reason (central sends it down). A `Map` fits. */
 export interface Blocklist {
@@ -26,6 +26,28 @@ export function shanghaiDate(instant: Date): string {
   return new Date(instant.getTime() + SHANGHAI_OFFSET_MS).toISOString().slice(0, 10);
 }
 
+const tripTime = (t: CardTrip) => (t.time === null ? Number.NEGATIVE_INFINITY : Date.parse(t.time));
+
+/**
+ * Every entry with no exit after it in the same city and mode, newest first: each one is a trip
+ * the passenger started and the card never saw end, not only the newest.
+ */
+export function openEntries(trips: readonly CardTrip[]): CardTrip[] {
+  const oldestFirst = [...trips].sort((a, b) => tripTime(a) - tripTime(b));
+  const open: CardTrip[] = [];
+  const pending = new Map<string, CardTrip>();
+  for (const t of oldestFirst) {
+    const key = `${t.cityCode}|${t.mode}`;
+    if (t.kind === 'entry') {
+      const before = pending.get(key);
+      if (before) open.push(before);
+      pending.set(key, t);
+    } else if (t.kind === 'exit') pending.delete(key);
+  }
+  open.push(...pending.values());
+  return open.sort((a, b) => tripTime(b) - tripTime(a));
+}
+
 const isSnapshot = (card: CardSummary | CardSnapshot): card is CardSnapshot => 'trips' in card;
 
 /**
@@ -40,10 +62,7 @@ export function diagnose(card: CardSummary | CardSnapshot, ctx: DiagnoseContext)
   if (card.validUntil !== null && card.validUntil < ctx.today) out.push({ code: 'expired', validUntil: card.validUntil });
   if (card.validFrom !== null && card.validFrom > ctx.today) out.push({ code: 'not-yet-valid', validFrom: card.validFrom });
   if (card.balance < 0) out.push({ code: 'negative-balance', balance: card.balance });
-  if (isSnapshot(card)) {
-    const newest = card.trips[0];
-    if (newest?.kind === 'entry') out.push({ code: 'open-trip', entry: newest });
-  }
+  if (isSnapshot(card)) for (const entry of openEntries(card.trips)) out.push({ code: 'open-trip', entry });
   if (card.balance >= 0 && card.balance < ctx.lowBalanceThreshold) out.push({ code: 'low-balance', balance: card.balance, threshold: ctx.lowBalanceThreshold });
   if (card.cityCode !== null && ctx.stationCityCode !== null && card.cityCode !== ctx.stationCityCode) out.push({ code: 'other-city', cardCity: card.cityCode, stationCity: ctx.stationCityCode });
   return out;

@@ -7,7 +7,7 @@ import type { AnyActorRef } from 'xstate';
 import { maskCardNumber } from '../../shared/card.js';
 import type { CallScreen, Choice, MaintenanceScreen, ReportCategory, ScreenChrome, ScreenModel, ScreenView, TicketStatusView } from '../../shared/ui-protocol.js';
 import { REPORT_CATEGORIES, type Language } from '../../shared/ui-protocol.js';
-import { cardErrorText, cityLabel, diagnosisLine, familyLabel, holderLabel, transactionLine } from '../i18n/card-words.js';
+import { cardErrorText, cityLabel, diagnosisLine, familyLabel, holderLabel, transactionLines } from '../i18n/card-words.js';
 import { formatDateTime, formatYuan } from '../i18n/format.js';
 import { tripLines } from '../i18n/journeys.js';
 import { categoryLabel, surveyReasonChoices, ticketStatusLabel } from '../i18n/labels.js';
@@ -70,7 +70,7 @@ function balanceView(lang: Language, s: BalanceCheckSnapshot | null): ScreenView
     balanceText: formatYuan(lang, card.balance),
     complete,
     trips: c.snapshot ? tripLines(lang, c.snapshot.trips) : [],
-    transactions: c.snapshot ? c.snapshot.transactions.map((t) => transactionLine(lang, t)) : [],
+    transactions: c.snapshot ? transactionLines(lang, c.snapshot.transactions) : [],
     diagnoses: complete && c.diagnoses ? c.diagnoses.map((d) => diagnosisLine(lang, d)) : null,
   };
 }

@@ -1,8 +1,8 @@
 /** Plain words for card facts: transactions, diagnoses, read errors, family, city, holder type. */
 import type { CardHolderType, CardReadErrorCode, CardTransaction, Diagnosis } from '../../shared/card.js';
 import type { DiagnosisLine, Language, TransactionLine } from '../../shared/ui-protocol.js';
-import { formatClock, formatDate, formatYuan } from './format.js';
-import { stationLabel } from './stations.js';
+import { formatClock, formatDate, formatDateTime, formatYuan } from './format.js';
+import { placeLabel } from './stations.js';
 
 export { familyLabel } from '../../shared/words.js';
 
@@ -19,10 +19,15 @@ const CITIES: Readonly<Record<string, Bi>> = {
   '5210': { zh: '武汉', en: 'Wuhan' },
 };
 
-/** City name for a GB/T 13497-style code, or `city 1234` / `城市代码 1234`. */
-export function cityLabel(lang: Language, cityCode: string): string {
+/** City name for a GB/T 13497-style code, or null when the kiosk does not know the code. */
+export function knownCityLabel(lang: Language, cityCode: string): string | null {
   const c = CITIES[cityCode];
-  return c ? pick(lang, c) : lang === 'zh' ? `城市代码 ${cityCode}` : `city ${cityCode}`;
+  return c ? pick(lang, c) : null;
+}
+
+/** City name for a GB/T 13497-style code, or "another city" (never the code itself). */
+export function cityLabel(lang: Language, cityCode: string): string {
+  return knownCityLabel(lang, cityCode) ?? (lang === 'zh' ? '其他城市' : 'another city');
 }
 
 const HOLDERS: Readonly<Record<Exclude<CardHolderType, 'normal' | 'unknown'>, Bi>> = {
@@ -38,7 +43,7 @@ export function holderLabel(lang: Language, holder: CardHolderType): string | nu
 }
 
 export function transactionLine(lang: Language, t: CardTransaction): TransactionLine {
-  const at = formatClock(t.time);
+  const at = formatDateTime(lang, t.time);
   const money = formatYuan(lang, t.amount);
   let text: string;
   switch (t.kind) {
@@ -52,10 +57,16 @@ export function transactionLine(lang: Language, t: CardTransaction): Transaction
       text = lang === 'zh' ? `${at} 消费 ${money}` : `${at} purchase, ${money}`;
       break;
     case 'other':
-      text = lang === 'zh' ? `${at} 其他交易（类型 ${t.typeCode}）${money}` : `${at} other transaction (type ${t.typeCode}), ${money}`;
+      text = lang === 'zh' ? `${at} 其他交易 ${money}` : `${at} other transaction, ${money}`;
       break;
   }
   return { text, dateText: formatDate(lang, t.time), amount: t.kind === 'top-up' ? t.amount : -t.amount, time: t.time };
+}
+
+/** Every transaction as a screen line, newest first (a card keeps them newest first too, but a list is sorted, not trusted). */
+export function transactionLines(lang: Language, transactions: readonly CardTransaction[]): TransactionLine[] {
+  const at = (t: CardTransaction) => (t.time === null ? Number.NEGATIVE_INFINITY : Date.parse(t.time));
+  return [...transactions].sort((a, b) => at(b) - at(a)).map((t) => transactionLine(lang, t));
 }
 
 /** Diagnosis → title and advice in plain words, with what the screen should offer. */
@@ -92,7 +103,7 @@ export function diagnosisLine(lang: Language, d: Diagnosis): DiagnosisLine {
         offerReport: false,
       };
     case 'open-trip': {
-      const s = stationLabel(lang, d.entry.cityCode, d.entry.station).name;
+      const s = placeLabel(lang, d.entry.cityCode, d.entry.station);
       const when = `${formatDate(lang, d.entry.time)} ${formatClock(d.entry.time)}`;
       return {
         code: d.code,

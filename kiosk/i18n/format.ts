@@ -40,10 +40,12 @@ export function formatDate(lang: Language, isoOrDate: string | null): string {
   const p = dateOnly ? { year: dateOnly[1]!, month: String(Number(dateOnly[2])), day: String(Number(dateOnly[3])) } : parts(isoOrDate);
   if (!p) return lang === 'zh' ? '日期不明' : 'unknown date';
   const month = Number(p['month']);
-  return lang === 'zh' ? `${p['year']}年${month}月${p['day']}日` : `${p['day']} ${MONTHS_EN[month - 1] ?? '?'} ${p['year']}`;
+  const day = Number(p['day']);
+  return lang === 'zh' ? `${p['year']}年${month}月${day}日` : `${day} ${MONTHS_EN[month - 1] ?? '?'} ${p['year']}`;
 }
 
 /** Date and time for status pages: `23 Nov 2026 14:05` / `2026年11月23日 14:05`. */
 export function formatDateTime(lang: Language, iso: string | null): string {
+  if (iso === null || Number.isNaN(new Date(iso).getTime())) return lang === 'zh' ? '时间不明' : 'time unknown';
   return `${formatDate(lang, iso)} ${formatClock(iso)}`;
 }

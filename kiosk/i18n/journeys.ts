@@ -5,12 +5,12 @@
  */
 import type { CardTrip } from '../../shared/card.js';
 import type { Language, TripLine } from '../../shared/ui-protocol.js';
-import { formatClock, formatDate, formatYuan } from './format.js';
-import { stationLabel } from './stations.js';
+import { formatClock, formatDate, formatDateTime, formatYuan } from './format.js';
+import { placeLabel } from './stations.js';
 
 export type Journey =
   | { readonly kind: 'journey'; readonly entry: CardTrip; readonly exit: CardTrip }
-  /** An entry with no exit after it. `open` when it is the newest step on the card. */
+  /** An entry with no exit after it: an open trip (`open` is always true; kept for the screen line). */
   | { readonly kind: 'entry-only'; readonly entry: CardTrip; readonly open: boolean }
   | { readonly kind: 'exit-only'; readonly exit: CardTrip }
   | { readonly kind: 'single'; readonly trip: CardTrip };
@@ -29,7 +29,7 @@ export function pairJourneys(trips: readonly CardTrip[]): Journey[] {
         out.push({ kind: 'journey', entry: step, exit: next });
         i++;
       } else {
-        out.push({ kind: 'entry-only', entry: step, open: next === undefined });
+        out.push({ kind: 'entry-only', entry: step, open: true });
       }
     } else if (step.kind === 'exit') {
       out.push({ kind: 'exit-only', exit: step });
@@ -41,9 +41,17 @@ export function pairJourneys(trips: readonly CardTrip[]): Journey[] {
 }
 
 function where(lang: Language, t: CardTrip): string {
-  const s = stationLabel(lang, t.cityCode, t.station);
-  if (s.line === null) return s.name;
-  return lang === 'zh' ? `${s.name}（${s.line}号线）` : `Line ${s.line} ${s.name}`;
+  return placeLabel(lang, t.cityCode, t.station);
+}
+
+/** `2026年5月3日 07:50` / `3 May 2026 07:50`, Beijing time. */
+function when(lang: Language, iso: string | null): string {
+  return formatDateTime(lang, iso);
+}
+
+/** The exit's time, with its date too when it is not the entry's day. */
+function exitWhen(lang: Language, entry: CardTrip, exit: CardTrip): string {
+  return formatDate(lang, entry.time) === formatDate(lang, exit.time) ? formatClock(exit.time) : when(lang, exit.time);
 }
 
 function modeWord(lang: Language, t: CardTrip): string {
@@ -61,20 +69,20 @@ export function journeyText(lang: Language, j: Journey): string {
   switch (j.kind) {
     case 'journey':
       return lang === 'zh'
-        ? `${formatClock(j.entry.time)} ${where(lang, j.entry)} 进站，${formatClock(j.exit.time)} ${where(lang, j.exit)} 出站，${formatYuan(lang, j.entry.amount + j.exit.amount)}`
-        : `Entered ${where(lang, j.entry)} ${formatClock(j.entry.time)}, exited ${where(lang, j.exit)} ${formatClock(j.exit.time)}, ${formatYuan(lang, j.entry.amount + j.exit.amount)}`;
+        ? `${when(lang, j.entry.time)} ${where(lang, j.entry)} 进站，${exitWhen(lang, j.entry, j.exit)} ${where(lang, j.exit)} 出站，${formatYuan(lang, j.entry.amount + j.exit.amount)}`
+        : `${when(lang, j.entry.time)} entered ${where(lang, j.entry)}, ${exitWhen(lang, j.entry, j.exit)} exited ${where(lang, j.exit)}, ${formatYuan(lang, j.entry.amount + j.exit.amount)}`;
     case 'entry-only':
       return lang === 'zh'
-        ? `${formatClock(j.entry.time)} ${where(lang, j.entry)} 进站，${j.open ? '尚未出站' : '没有出站记录'}`
-        : `Entered ${where(lang, j.entry)} ${formatClock(j.entry.time)}, ${j.open ? 'not exited yet' : 'no exit recorded'}`;
+        ? `${when(lang, j.entry.time)} ${where(lang, j.entry)} 进站，没有出站记录`
+        : `${when(lang, j.entry.time)} entered ${where(lang, j.entry)}, no exit recorded`;
     case 'exit-only':
       return lang === 'zh'
-        ? `${formatClock(j.exit.time)} ${where(lang, j.exit)} 出站（没有进站记录），${formatYuan(lang, j.exit.amount)}`
-        : `Exited ${where(lang, j.exit)} ${formatClock(j.exit.time)} (no entry recorded), ${formatYuan(lang, j.exit.amount)}`;
+        ? `${when(lang, j.exit.time)} ${where(lang, j.exit)} 出站（没有进站记录），${formatYuan(lang, j.exit.amount)}`
+        : `${when(lang, j.exit.time)} exited ${where(lang, j.exit)} (no entry recorded), ${formatYuan(lang, j.exit.amount)}`;
     case 'single':
       return lang === 'zh'
-        ? `${formatClock(j.trip.time)} ${modeWord(lang, j.trip)} ${where(lang, j.trip)}，${formatYuan(lang, j.trip.amount)}`
-        : `${modeWord(lang, j.trip)[0]!.toUpperCase()}${modeWord(lang, j.trip).slice(1)} at ${where(lang, j.trip)} ${formatClock(j.trip.time)}, ${formatYuan(lang, j.trip.amount)}`;
+        ? `${when(lang, j.trip.time)} ${modeWord(lang, j.trip)} ${where(lang, j.trip)}，${formatYuan(lang, j.trip.amount)}`
+        : `${when(lang, j.trip.time)} ${modeWord(lang, j.trip)} at ${where(lang, j.trip)}, ${formatYuan(lang, j.trip.amount)}`;
   }
 }
 

@@ -1,3 +1,4 @@
+import type { StationDirectory, StationTable } from '../../shared/stations.js';
 import type { AnyChangesResponse, AnyDownChange, BlocklistEntry, FaqArticle, TechnicianCredential } from '../../shared/sync.js';
 import type { TicketStatus, TicketStatusUpdate, TicketId } from '../../shared/ticket.js';
 import { assertNever } from '../../shared/result.js';
@@ -22,7 +23,20 @@ export class DownSyncCache {
   constructor(
     private readonly db: SqliteDriver,
     private readonly now: () => number,
+    /** Kept in step with the cached station tables, for the screens' place names. */
+    private readonly stations: StationDirectory | null = null,
   ) {}
+
+  async stationTables(): Promise<StationTable[]> {
+    const rows = await this.db.all<{ body: string }>('SELECT body FROM station_cache ORDER BY city_code');
+    return rows.map((r) => JSON.parse(r.body) as StationTable);
+  }
+
+  /** Fills the station directory from the cache (when the store opens). */
+  async loadStations(): Promise<void> {
+    if (!this.stations) return;
+    for (const t of await this.stationTables()) this.stations.put(t);
+  }
 
   async cursor(): Promise<number> {
     const row = await this.db.get<{ value: string }>(`SELECT value FROM kiosk_meta WHERE key = 'down-cursor'`);
@@ -32,11 +46,15 @@ export class DownSyncCache {
   /** Applies one page of changes and moves the cursor, in one transaction: all of it or none. */
   apply(page: AnyChangesResponse): Promise<number> {
     const at = new Date(this.now()).toISOString();
+    const tables = page.changes.flatMap((c) => (c.type === 'stations' ? [c.table] : []));
     return this.db.transaction(async (tx) => {
       for (const change of page.changes) await applyChange(tx, change);
       await tx.run(`INSERT INTO kiosk_meta (key, value) VALUES ('down-cursor', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`, [String(page.cursor)]);
       await tx.run(`INSERT INTO kiosk_meta (key, value) VALUES ('last-down-sync-at', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`, [at]);
       return page.changes.length;
+    }).then((n) => {
+      for (const t of tables) this.stations?.put(t);
+      return n;
     });
   }
 
@@ -133,6 +151,12 @@ async function applyChange(tx: SqliteTx, change: AnyDownChange): Promise<void> {
       );
       return;
     }
+    case 'stations':
+      await tx.run('INSERT INTO station_cache (city_code, body) VALUES (?, ?) ON CONFLICT (city_code) DO UPDATE SET body = excluded.body', [
+        change.table.cityCode,
+        JSON.stringify(change.table),
+      ]);
+      return;
     default:
       assertNever(change, 'down-sync change');
   }

@@ -1,3 +1,4 @@
+import { KIOSK_STATIONS } from '../i18n/stations.js';
 import { createHmac, randomBytes } from 'node:crypto';
 import type { OutboxPayload } from '../../shared/sync.js';
 import { uuidv7 } from '../../shared/ids.js';
@@ -51,7 +52,7 @@ export class KioskStore {
     readonly now: () => number,
     private readonly cardHashKey: Buffer,
   ) {
-    this.caches = new DownSyncCache(db, now);
+    this.caches = new DownSyncCache(db, now, KIOSK_STATIONS);
     this.outbox = new Outbox({
       db,
       now,
@@ -80,6 +81,7 @@ export class KioskStore {
       });
       const store = new KioskStore(db, options.now ?? Date.now, Buffer.from(key, 'hex'));
       await store.outbox.resetInFlight();
+      await store.caches.loadStations();
       return store;
     } catch (error) {
       await db.close().catch(() => undefined);

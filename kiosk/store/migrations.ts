@@ -152,6 +152,13 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 3,
+    name: 'station tables',
+    async up(tx) {
+      await tx.exec(`CREATE TABLE station_cache (city_code TEXT PRIMARY KEY, body TEXT NOT NULL CHECK (json_valid(body))) STRICT;`);
+    },
+  },
 ];
 
 /** Runs every migration above the file's `user_version`, each in its own transaction. */

@@ -27,6 +27,16 @@ function isText(v: unknown): v is { zh: string; en: string } {
   return isObj(v) && isStr(v.zh) && isStr(v.en);
 }
 
+function isStationRow(v: unknown): boolean {
+  return (
+    isObj(v) &&
+    isInt(v.line) &&
+    (v.station === null || isInt(v.station)) &&
+    isText(v.lineName) &&
+    (v.stationName === null || isText(v.stationName))
+  );
+}
+
 function isChange(v: unknown): v is AnyDownChange {
   if (!isObj(v) || !isInt(v.cursor)) return false;
   switch (v.type) {
@@ -44,6 +54,10 @@ function isChange(v: unknown): v is AnyDownChange {
       return typeof v.deleted === 'boolean' && isObj(v.entry) && isStr(v.entry.cardNumber) && isStr(v.entry.reason);
     case 'technician':
       return isTechnicianCredential(v.technician);
+    case 'stations': {
+      const t = v.table;
+      return isObj(t) && isStr(t.cityCode) && isStr(t.source) && isStr(t.updatedAt) && Array.isArray(t.rows) && t.rows.every(isStationRow);
+    }
     default:
       return false;
   }

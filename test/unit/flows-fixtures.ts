@@ -1,5 +1,7 @@
 /** Shared by the flows tests: card fixtures, controllable effects, a session harness wired like production. */
 import { createActor, fromCallback, SimulatedClock, type Actor } from 'xstate';
+import { demoStationTables } from '../../central/seed/demo-stations.js';
+import { KIOSK_STATIONS } from '../../kiosk/i18n/stations.js';
 import type { CardSnapshot, CardSummary, CardTrip } from '../../shared/card.js';
 import type { TicketId } from '../../shared/ticket.js';
 import { makeTicketId } from '../../shared/ticket.js';
@@ -40,7 +42,7 @@ export function trip(kind: CardTrip['kind'], station: string, time: string, amou
 export const snapshot: CardSnapshot = {
   ...summary,
   transactions: [{ counter: 7, amount: 400, overdraft: 0, kind: 'trip', typeCode: 9, terminal: '000000000001', time: '2026-11-23T08:40:00+08:00' }],
-  trips: [trip('exit', '03090000000000', '2026-11-23T08:40:00+08:00', 400), trip('entry', '01140000000000', '2026-11-23T08:12:00+08:00')],
+  trips: [trip('exit', '00030009000000', '2026-11-23T08:40:00+08:00', 400), trip('entry', '0001000E000000', '2026-11-23T08:12:00+08:00')],
   readAt: '2026-11-23T08:50:00+08:00',
   apduCount: 12,
 };
@@ -203,3 +205,6 @@ export function sessionHarness(auto: Partial<FlowPorts> = {}, options: Partial<S
     stop: () => actor.stop(),
   };
 }
+
+// The screens name stations from the tables central sends down; these are the shipped ones.
+for (const t of demoStationTables('2026-11-30T00:00:00.000Z')) KIOSK_STATIONS.put(t);

@@ -80,7 +80,7 @@ describe('persist', () => {
 });
 
 describe('persistableSnapshot (what the runtime writes from getPersistedSnapshot)', () => {
-  const balanceStrings = ['12.50', '1250', '03090000000000', '01140000000000', CARD_NUMBER];
+  const balanceStrings = ['12.50', '1250', '00030009000000', '0001000E000000', CARD_NUMBER];
 
   it('a snapshot taken on the balance screen becomes null: no card number, balance or trip is written', async () => {
     const h = harness({ checkBlocklist: () => Promise.resolve(null) });
@@ -92,7 +92,7 @@ describe('persistableSnapshot (what the runtime writes from getPersistedSnapshot
     const raw = JSON.stringify(h.actor.getPersistedSnapshot());
     // The live snapshot does hold the card: that is what must not reach the disk.
     expect(raw).toContain(CARD_NUMBER);
-    expect(raw).toContain('03090000000000');
+    expect(raw).toContain('00030009000000');
     const safe = persistableSnapshot(h.actor.getPersistedSnapshot());
     expect(safe).toBeNull();
     const written = JSON.stringify(safe);

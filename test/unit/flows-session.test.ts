@@ -111,7 +111,7 @@ describe('card privacy', () => {
     const shown = x.screen();
     expect(shown).toMatchObject({ screen: 'balance', complete: true, card: { maskedNumber: '3105 **** **** 7984' } });
     if (shown.screen !== 'balance') throw new Error('not balance');
-    expect(shown.trips[0]?.text).toBe('Entered Line 1 Tiyu Xilu 08:12, exited Line 3 Kecun 08:40, 4.00 yuan');
+    expect(shown.trips[0]?.text).toBe('23 Nov 2026 08:12 entered Tiyu Xilu (Line 1), 08:40 exited Kecun (Line 3), 4.00 yuan');
     expect(shown.diagnoses?.map((d) => d.code)).toEqual(['low-balance']);
     expect(JSON.stringify(shown)).not.toContain(CARD_NUMBER);
     expect(x.actor.getSnapshot().context.diagnosisCodes).toEqual(['low-balance']);

@@ -9,38 +9,40 @@ import { trip } from './flows-fixtures.js';
 
 describe('journeys in plain words', () => {
   const trips = [
-    trip('exit', '03090000000000', '2026-11-23T08:40:00+08:00', 400),
-    trip('entry', '01140000000000', '2026-11-23T08:12:00+08:00'),
-    trip('exit', '01090000000000', '2026-11-22T19:03:00+08:00', 300),
-    trip('entry', '0A0B0000000000', '2026-11-22T18:30:00+08:00'),
+    trip('exit', '00030009000000', '2026-11-23T08:40:00+08:00', 400),
+    trip('entry', '0001000E000000', '2026-11-23T08:12:00+08:00'),
+    trip('exit', '00010009000000', '2026-11-22T19:03:00+08:00', 300),
+    trip('entry', '000A000B000000', '2026-11-22T18:30:00+08:00'),
   ];
 
   it('pairs entries with exits, newest first, in English and Chinese', () => {
     expect(tripLines('en', trips).map((l) => l.text)).toEqual([
-      'Entered Line 1 Tiyu Xilu 08:12, exited Line 3 Kecun 08:40, 4.00 yuan',
-      'Entered station 0x0A0B 18:30, exited Line 1 Gongyuanqian 19:03, 3.00 yuan',
+      '23 Nov 2026 08:12 entered Tiyu Xilu (Line 1), 08:40 exited Kecun (Line 3), 4.00 yuan',
+      '22 Nov 2026 18:30 entered a station in Guangzhou, 19:03 exited Gongyuanqian (Line 1), 3.00 yuan',
     ]);
     expect(tripLines('zh', trips).map((l) => l.text)).toEqual([
-      '08:12 体育西路（1号线） 进站，08:40 客村（3号线） 出站，4.00 元',
-      '18:30 站点 0x0A0B 进站，19:03 公园前（1号线） 出站，3.00 元',
+      '2026年11月23日 08:12 体育西路（1号线） 进站，08:40 客村（3号线） 出站，4.00 元',
+      '2026年11月22日 18:30 广州的车站 进站，19:03 公园前（1号线） 出站，3.00 元',
     ]);
     expect(tripLines('en', trips).map((l) => l.dateText)).toEqual(['23 Nov 2026', '22 Nov 2026']);
   });
 
-  it('an entry with nothing after it is an open trip; an older one has no exit recorded', () => {
-    const open = [trip('entry', '01140000000000', '2026-11-23T09:00:00+08:00'), ...trips];
+  it('every entry with no exit after it is an open trip, not only the newest', () => {
+    const open = [trip('entry', '0001000E000000', '2026-11-23T09:00:00+08:00'), ...trips];
     const lines = tripLines('en', open);
-    expect(lines[0]).toMatchObject({ text: 'Entered Line 1 Tiyu Xilu 09:00, not exited yet', open: true });
-    const old = tripLines('zh', [trip('entry', '01140000000000', '2026-11-21T09:00:00+08:00'), trip('entry', '01150000000000', '2026-11-21T10:00:00+08:00'), trip('exit', '01160000000000', '2026-11-21T10:20:00+08:00', 200)]);
+    expect(lines[0]).toMatchObject({ text: '23 Nov 2026 09:00 entered Tiyu Xilu (Line 1), no exit recorded', open: true });
+    const old = tripLines('zh', [trip('entry', '0001000E000000', '2026-11-21T09:00:00+08:00'), trip('entry', '0001000F000000', '2026-11-21T10:00:00+08:00'), trip('exit', '00010010000000', '2026-11-21T10:20:00+08:00', 200)]);
     expect(old.map((l) => [l.text, l.open])).toEqual([
-      ['10:00 体育中心（1号线） 进站，10:20 广州东站（1号线） 出站，2.00 元', false],
-      ['09:00 体育西路（1号线） 进站，没有出站记录', false],
+      ['2026年11月21日 10:00 体育中心（1号线） 进站，10:20 广州东站（1号线） 出站，2.00 元', false],
+      ['2026年11月21日 09:00 体育西路（1号线） 进站，没有出站记录', true],
     ]);
   });
 
-  it('stations of another city are never guessed from the demo table', () => {
-    const other = { ...trip('entry', '01140000000000', '2026-11-23T09:00:00+08:00'), cityCode: '5840' };
-    expect(tripLines('en', [other])[0]?.text).toBe('Entered station 0x0114 09:00, not exited yet');
+  it("a station of another city comes from that city's table, else the city, never the bytes", () => {
+    const shenzhen = { ...trip('entry', '0001000E000000', '2026-11-23T09:00:00+08:00'), cityCode: '5840' };
+    expect(tripLines('en', [shenzhen])[0]?.text).toBe('23 Nov 2026 09:00 entered OCT (Line 1 Luobao Line), no exit recorded');
+    const shanghai = { ...trip('entry', '0001000E000000', '2026-11-23T09:00:00+08:00'), cityCode: '2900' };
+    expect(tripLines('zh', [shanghai])[0]?.text).toBe('2026年11月23日 09:00 上海的车站 进站，没有出站记录');
   });
 
   it('every trip step appears in exactly one journey', () => {
@@ -48,7 +50,7 @@ describe('journeys in plain words', () => {
       fc.property(
         fc.array(fc.record({ kind: fc.constantFrom('entry', 'exit', 'single', 'other'), minute: fc.integer({ min: 0, max: 10_000 }) }), { maxLength: 30 }),
         (steps) => {
-          const list = steps.map((s, i) => ({ ...trip(s.kind as 'entry', '01140000000000', new Date(Date.UTC(2026, 10, 1) + s.minute * 60_000 + i).toISOString()), amount: i }));
+          const list = steps.map((s, i) => ({ ...trip(s.kind as 'entry', '0001000E000000', new Date(Date.UTC(2026, 10, 1) + s.minute * 60_000 + i).toISOString()), amount: i }));
           const count = pairJourneys(list).reduce((n, j) => n + (j.kind === 'journey' ? 2 : 1), 0);
           expect(count).toBe(list.length);
         },
@@ -66,17 +68,17 @@ describe('amounts, transactions, diagnoses', () => {
 
   it('a top-up is money in, a fare is money out', () => {
     expect(transactionLine('en', { counter: 1, amount: 5000, overdraft: 0, kind: 'top-up', typeCode: 2, terminal: '01', time: '2026-11-20T07:05:00+08:00' })).toEqual({
-      text: '07:05 top-up, 50.00 yuan',
+      text: '20 Nov 2026 07:05 top-up, 50.00 yuan',
       dateText: '20 Nov 2026',
       amount: 5000,
       time: '2026-11-20T07:05:00+08:00',
     });
-    expect(transactionLine('zh', { counter: 2, amount: 400, overdraft: 0, kind: 'trip', typeCode: 9, terminal: '01', time: null })).toMatchObject({ text: '--:-- 乘车扣款 4.00 元', amount: -400 });
+    expect(transactionLine('zh', { counter: 2, amount: 400, overdraft: 0, kind: 'trip', typeCode: 9, terminal: '01', time: null })).toMatchObject({ text: '时间不明 乘车扣款 4.00 元', amount: -400 });
   });
 
   it('advice per diagnosis, with what to offer', () => {
-    const openTrip = diagnosisLine('en', { code: 'open-trip', entry: trip('entry', '01140000000000', '2026-11-23T08:12:00+08:00') });
-    expect(openTrip).toMatchObject({ severity: 'warning', offerAgent: true, offerReport: true, title: 'Unfinished trip: entered Tiyu Xilu on 23 Nov 2026 08:12 with no exit' });
+    const openTrip = diagnosisLine('en', { code: 'open-trip', entry: trip('entry', '0001000E000000', '2026-11-23T08:12:00+08:00') });
+    expect(openTrip).toMatchObject({ severity: 'warning', offerAgent: true, offerReport: true, title: 'Unfinished trip: entered Tiyu Xilu (Line 1) on 23 Nov 2026 08:12 with no exit' });
     expect(openTrip.advice).toContain('maximum fare');
     expect(diagnosisLine('zh', { code: 'expired', validUntil: '2025-12-31' }).title).toBe('卡片已于 2025年12月31日 过期');
     expect(diagnosisLine('en', { code: 'blocked', reason: 'reported lost' })).toMatchObject({ offerAgent: true });

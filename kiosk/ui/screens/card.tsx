@@ -57,8 +57,8 @@ function Diagnoses({ lines, send, lang }: { lines: readonly DiagnosisLine[]; sen
   if (lines.length === 0) return <p class="notice ok" data-testid="diagnosis-ok">{label(lang, 'cardOk')}</p>;
   return (
     <>
-      {lines.map((d) => (
-        <div class={d.severity === 'problem' ? 'notice error' : d.severity === 'warning' ? 'notice' : 'notice ok'} key={d.code} data-testid="diagnosis" data-code={d.code}>
+      {lines.map((d, i) => (
+        <div class={d.severity === 'problem' ? 'notice error' : d.severity === 'warning' ? 'notice' : 'notice ok'} key={i} data-testid="diagnosis" data-code={d.code}>
           <strong>{d.title}</strong>
           <div>{d.advice}</div>
           <div class="nav" style={{ marginTop: '0.5rem' }}>
