@@ -21,8 +21,16 @@ export type ScanEvent = { readonly type: 'SCAN.CODE'; readonly code: string };
 export type RuntimeEvent =
   /** Send once right after starting an actor from a restored snapshot: re-arms the idle timers. */
   | { readonly type: 'SESSION.RESTORED' }
-  /** A technician authenticated (maintenance authenticator); the session leaves for the `maintenance` slot. */
+  /** Opens maintenance mode at its "tap your technician card" page. */
   | { readonly type: 'MAINTENANCE.ENTER' }
+  /**
+   * The card in the field answers the technician application (the runtime asked it after the
+   * passenger read could not serve it): the session decides to open maintenance mode, where the
+   * flow starts checking that card.
+   */
+  | { readonly type: 'CARD.TECHNICIAN' }
+  /** The kiosk's service mode, sent at start and on every change (a technician sets it). */
+  | { readonly type: 'SERVICE.CHANGED'; readonly inService: boolean }
   | { readonly type: 'MAINTENANCE.EXIT' }
   /** Any touch on the screen: restarts the idle countdown. */
   | { readonly type: 'TOUCH' };

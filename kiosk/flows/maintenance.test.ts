@@ -85,6 +85,8 @@ const fail = (id: string): GraphEvent => ({ type: `xstate.error.actor.${id}` });
 const after = (delay: string, stateId: string): GraphEvent => ({ type: `xstate.after.${delay}.${stateId}` });
 
 const EVENTS: readonly GraphEvent[] = [
+  { type: 'CARD.TECHNICIAN' },
+  // A passenger card in the field does nothing in maintenance.
   { type: 'CARD.PRESENT' },
   { type: 'EXIT' },
   { type: 'BACK' },
@@ -176,7 +178,8 @@ describe('model: maintenance', () => {
 
   it('the graph reaches every state of the flow', () => {
     const reached = new Set(paths.flatMap((p) => [...p.state._nodes].filter((n) => n.type === 'atomic' || n.type === 'final').map((n) => n.id)));
-    expect(leafIds(machine.root).filter((id) => !reached.has(id))).toEqual([]);
+    // `routing` is transient (eventless): it only picks the first page from the input.
+    expect(leafIds(machine.root).filter((id) => !reached.has(id) && !id.endsWith('.routing'))).toEqual([]);
     expect(paths.length).toBeGreaterThan(40);
   });
 
@@ -214,8 +217,7 @@ describe('model: maintenance', () => {
 
 describe('maintenance paths', () => {
   async function enterSession(h: Harness, ports: ScriptedMaintenancePorts): Promise<void> {
-    h.send({ type: 'MAINTENANCE.ENTER' });
-    h.send({ type: 'CARD.PRESENT' });
+    h.send({ type: 'CARD.TECHNICIAN' });
     await settle();
     ports.resolve('verifyCard', { ok: true, value: { token: 't-1', technicianId: 'GZ-T-0042', name: '李工' } });
     await settle();
@@ -233,6 +235,8 @@ describe('maintenance paths', () => {
       h.send({ type: 'MAINTENANCE.ENTER' });
       expect(h.screen()).toMatchObject({ screen: 'maintenance', view: { phase: 'tap-card' } });
       h.send({ type: 'CARD.PRESENT' });
+      expect(h.screen()).toMatchObject({ screen: 'maintenance', view: { phase: 'tap-card' } });
+      h.send({ type: 'CARD.TECHNICIAN' });
       await settle();
       ports.resolve('verifyCard', { ok: true, value: { token: 't-1', technicianId: 'GZ-T-0042', name: '李工' } });
       await settle();
@@ -252,8 +256,8 @@ describe('maintenance paths', () => {
   it('shows a lockout with the minutes left, then returns to passengers', async () => {
     const { h, ports } = maintenanceHarness();
     try {
-      h.send({ type: 'MAINTENANCE.ENTER' });
-      h.send({ type: 'CARD.PRESENT' });
+      h.send({ type: 'CARD.TECHNICIAN' });
+      expect(h.screen()).toMatchObject({ screen: 'maintenance', view: { phase: 'verifying' } });
       await settle();
       ports.resolve('verifyCard', { ok: false, error: { code: 'locked-out', lockedUntil: new Date(h.clock.now() + 11.5 * 60_000).toISOString() } });
       await settle();

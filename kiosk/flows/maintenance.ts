@@ -1,7 +1,8 @@
 /**
  * Maintenance mode: the flow the session invokes in its `maintenance` state (kiosk/flows/session.ts).
  *
- * `tapCard` → CARD.PRESENT → `verifying` (card challenge–response) → `pin` (on-screen pad,
+ * `tapCard` → CARD.TECHNICIAN (the card in the field answers the technician application) →
+ * `verifying`; a session opened by that card (input `cardInField`) starts at `verifying` (card challenge–response) → `pin` (on-screen pad,
  * digits kept in context only) → `checkingPin` → `session`, or → `refused` (not a technician
  * card, clone, unknown, withdrawn, locked out with minutes left). A wrong PIN goes back to `pin`
  * with the attempts left. `session` is parallel: `work` (collect status, self-tests, outbox
@@ -37,6 +38,11 @@ export interface MaintenanceFlowDeps {
 }
 
 type Phase = MaintenanceView['phase'];
+
+/** How the session opened maintenance: with a technician card already in the field, or not. */
+export interface MaintenanceInput {
+  readonly cardInField: boolean;
+}
 
 export interface MaintenanceContext {
   readonly phase: Phase;
@@ -112,7 +118,7 @@ export function createMaintenanceMachine(deps: MaintenanceFlowDeps) {
   const output = <T>(event: unknown): T => (event as { output: T }).output;
 
   return setup({
-    types: { context: {} as MaintenanceContext, events: {} as KioskEvent },
+    types: { context: {} as MaintenanceContext, events: {} as KioskEvent, input: {} as MaintenanceInput | undefined },
     actors: {
       verifyCard: missingEffect<VerifyOutput>('verifyCard'),
       checkPin: missingEffect<PinOutput, { token: string; pin: string }>('checkPin'),
@@ -140,13 +146,16 @@ export function createMaintenanceMachine(deps: MaintenanceFlowDeps) {
     },
   }).createMachine({
     id: 'maintenance',
-    context: withScreen(EMPTY),
-    initial: 'tapCard',
+    context: ({ input }) => withScreen({ ...EMPTY, phase: input?.cardInField === true ? 'verifying' : 'tap-card' }),
+    initial: 'routing',
     states: {
+      routing: {
+        always: [{ guard: ({ context }) => context.phase === 'verifying', target: 'verifying' }, { target: 'tapCard' }],
+      },
       tapCard: {
         entry: set(() => ({ phase: 'tap-card' })),
         after: { tap: 'ended' },
-        on: { 'CARD.PRESENT': 'verifying', EXIT: 'ended', BACK: 'ended' },
+        on: { 'CARD.TECHNICIAN': 'verifying', EXIT: 'ended', BACK: 'ended' },
       },
       verifying: {
         entry: set(() => ({ phase: 'verifying', refusal: null })),
@@ -222,7 +231,7 @@ export function createMaintenanceMachine(deps: MaintenanceFlowDeps) {
       refused: {
         entry: set(() => ({ phase: 'refused', token: null, pin: '', technicianName: null })),
         after: { refused: 'ended' },
-        on: { 'CARD.PRESENT': 'verifying', EXIT: 'ended', BACK: 'ended', NEXT: 'ended', SUBMIT: 'ended' },
+        on: { 'CARD.TECHNICIAN': 'verifying', EXIT: 'ended', BACK: 'ended', NEXT: 'ended', SUBMIT: 'ended' },
       },
       session: {
         type: 'parallel',

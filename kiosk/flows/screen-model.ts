@@ -154,6 +154,7 @@ function slotScreen<T extends CallScreen | MaintenanceScreen>(s: unknown, fallba
 
 function view(snapshot: SessionSnapshot, lang: Language): ScreenView {
   if (snapshot.matches('attract')) return { screen: 'attract' };
+  if (snapshot.matches('outOfService')) return { screen: 'maintenance', page: 'out-of-service', view: { phase: 'out-of-service' } };
   if (snapshot.matches('maintenance')) return slotScreen(child(snapshot, 'maintenance'), { screen: 'maintenance', page: 'home' });
   if (snapshot.matches({ active: { flow: 'balance' } })) return balanceView(lang, child(snapshot, 'balanceCheck'));
   if (snapshot.matches({ active: { flow: 'report' } })) return reportView(lang, child(snapshot, 'faultReport'));

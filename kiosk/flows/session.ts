@@ -8,6 +8,11 @@
  *    `warning` (a half-written report: "discarded in N s", continue or discard) or back to
  *    `attract`; `paused` while a call runs (no idle reset during a call).
  * `attract`'s entry clears every personal detail; so does `CARD.REMOVED` for the card.
+ * `outOfService` (entered whenever `SERVICE.CHANGED` says so and no technician is at work): the
+ * passengers' screen says so and every passenger, card and device event is dropped; only a
+ * technician card (`CARD.TECHNICIAN`) opens maintenance.
+ * Hardware inputs are decided here too: a scanned code (`SCAN.CODE`) opens the ticket lookup with
+ * that code from anywhere but maintenance; a technician card opens maintenance from anywhere.
  * `maintenance` (the technician's flow, kiosk/flows/maintenance.ts) is entered on `MAINTENANCE.ENTER`.
  *
  * Every child flow is built here from the same environment (clock, ids, settings); their effects
@@ -63,6 +68,8 @@ export interface SessionContext {
   readonly reportDirty: boolean;
   readonly callLane: CallLane;
   readonly survey: { readonly service: RatedService; readonly ticketId: TicketId | null };
+  /** False while a technician has taken the kiosk out of service (`SERVICE.CHANGED`). */
+  readonly inService: boolean;
 }
 
 const CARD_EVENTS = ['CARD.PRESENT', 'CARD.SUMMARY', 'CARD.READ', 'CARD.ERROR', 'CARD.REMOVED'] as const;
@@ -176,6 +183,8 @@ export function createSessionMachine(options: SessionOptions) {
       idleDeadlinePassed: ({ context }) => context.idleDeadline !== null && clock.now() >= context.idleDeadline,
       warningDeadlinePassed: ({ context }) => context.warningDeadline !== null && clock.now() >= context.warningDeadline,
       reportDirty: ({ context }) => context.reportDirty,
+      // `=== false`: a snapshot saved before the service mode was part of the session has none.
+      outOfService: ({ context }) => context.inService === false,
       inCall: stateIn('#session.active.flow.call'),
       exitToSurvey: ({ event }) => outputOf(event)?.next === 'survey',
       exitToAttract: ({ event }) => outputOf(event)?.next === 'attract',
@@ -186,6 +195,7 @@ export function createSessionMachine(options: SessionOptions) {
     },
     actions: {
       clearSession: assign({ ...cleared, language: DEFAULT_LANGUAGE, largeText: false }),
+      takeServiceMode: assign(({ event }) => (event.type === 'SERVICE.CHANGED' ? { inService: event.inService } : {})),
       /** Restarts the countdown; applies language and text size. */
       activity: assign(({ event }) => ({
         idleDeadline: clock.now() + idleMs,
@@ -220,11 +230,15 @@ export function createSessionMachine(options: SessionOptions) {
     },
   }).createMachine({
     id: 'session',
-    context: { ...cleared, language: DEFAULT_LANGUAGE, largeText: false },
+    context: { ...cleared, language: DEFAULT_LANGUAGE, largeText: false, inService: true },
     initial: 'attract',
+    on: {
+      'SERVICE.CHANGED': { actions: 'takeServiceMode' },
+    },
     states: {
       attract: {
         entry: 'clearSession',
+        always: { guard: 'outOfService', target: 'outOfService' },
         on: {
           START: '#session.active.flow.menu',
           'CARD.PRESENT': { target: '#session.active.flow.balance', actions: 'rememberCard' },
@@ -239,11 +253,22 @@ export function createSessionMachine(options: SessionOptions) {
           'LANG.SET': { actions: assign({ language: ({ event }) => event.language }) },
           'TEXT.LARGE': { actions: assign({ largeText: ({ event }) => event.on }) },
           'MAINTENANCE.ENTER': 'maintenance',
+          'CARD.TECHNICIAN': 'maintenance',
+          'SCAN.CODE': '#session.active.flow.status',
+        },
+      },
+      outOfService: {
+        entry: 'clearSession',
+        always: { guard: not('outOfService'), target: 'attract' },
+        on: {
+          'MAINTENANCE.ENTER': 'maintenance',
+          'CARD.TECHNICIAN': 'maintenance',
         },
       },
       active: {
         type: 'parallel',
         entry: 'activity',
+        always: { guard: 'outOfService', target: 'outOfService' },
         states: {
           flow: {
             initial: 'menu',
@@ -264,6 +289,8 @@ export function createSessionMachine(options: SessionOptions) {
               'REPORT.DRAFT': { actions: assign({ reportDirty: ({ event }) => event.dirty }) },
               'CARD.DIAGNOSED': { actions: assign({ diagnosisCodes: ({ event }) => event.codes }) },
               'MAINTENANCE.ENTER': '#session.maintenance',
+              'CARD.TECHNICIAN': '#session.maintenance',
+              'SCAN.CODE': '.status',
             },
             states: {
               menu: {
@@ -299,7 +326,12 @@ export function createSessionMachine(options: SessionOptions) {
                 on: forwarding('faultReport', FORWARDED.report),
               },
               status: {
-                invoke: { id: 'ticketStatus', src: 'ticketStatus', onDone: exitTargets },
+                invoke: {
+                  id: 'ticketStatus',
+                  src: 'ticketStatus',
+                  input: ({ event }) => ({ scanned: event.type === 'SCAN.CODE' ? event.code : null }),
+                  onDone: exitTargets,
+                },
                 on: forwarding('ticketStatus', FORWARDED.status),
               },
               faq: {
@@ -363,9 +395,15 @@ export function createSessionMachine(options: SessionOptions) {
       },
       maintenance: {
         entry: 'clearSession',
-        invoke: { id: 'maintenance', src: 'maintenance', onDone: 'attract' },
+        invoke: {
+          id: 'maintenance',
+          src: 'maintenance',
+          input: ({ event }) => ({ cardInField: event.type === 'CARD.TECHNICIAN' }),
+          onDone: 'attract',
+        },
         on: {
           'MAINTENANCE.EXIT': 'attract',
+          'SERVICE.CHANGED': { actions: 'takeServiceMode' },
           '*': { actions: forwardTo('maintenance') },
         },
       },

@@ -33,10 +33,16 @@ type StatusEvent =
 const idFrom = (e: StatusEvent, typed: string): TicketId | null =>
   e.type === 'SCAN.CODE' ? parseTicketId(e.code) : parseTicketId(typed);
 
+/** A code the scanner read when the passenger was elsewhere: the flow starts by looking it up. */
+export interface TicketStatusInput {
+  readonly scanned: string | null;
+}
+
 export const ticketStatusMachine = setup({
   types: {
     context: {} as TicketStatusContext,
     events: {} as StatusEvent,
+    input: {} as TicketStatusInput | undefined,
     output: {} as FlowExit,
   },
   actors: {
@@ -57,9 +63,23 @@ export const ticketStatusMachine = setup({
   },
 }).createMachine({
   id: 'ticketStatus',
-  context: { text: '', error: null, pendingId: null, list: [], result: null, exit: { next: 'menu' } },
-  initial: 'entry',
+  context: ({ input }) => {
+    const scanned = input?.scanned ?? null;
+    const pendingId = scanned === null ? null : parseTicketId(scanned);
+    return { text: '', error: scanned !== null && pendingId === null ? 'invalid-ticket-id' : null, pendingId, list: [], result: null, exit: { next: 'menu' } };
+  },
+  // A scan is a lookup wherever the passenger is in this flow.
+  on: {
+    'SCAN.CODE': [
+      { guard: 'validId', target: '.lookingUp', actions: 'takeId' },
+      { target: '.entry', actions: ['invalidId', assign({ list: [], result: null })] },
+    ],
+  },
+  initial: 'routing',
   states: {
+    routing: {
+      always: [{ guard: ({ context }) => context.pendingId !== null, target: 'lookingUp' }, { target: 'entry' }],
+    },
     entry: {
       on: {
         'TEXT.SET': { actions: 'edit' },
@@ -68,7 +88,6 @@ export const ticketStatusMachine = setup({
         'KEY.CLEAR': { actions: 'edit' },
         SUBMIT: [{ guard: 'validId', target: 'lookingUp', actions: 'takeId' }, { actions: 'invalidId' }],
         NEXT: [{ guard: 'validId', target: 'lookingUp', actions: 'takeId' }, { actions: 'invalidId' }],
-        'SCAN.CODE': [{ guard: 'validId', target: 'lookingUp', actions: 'takeId' }, { actions: 'invalidId' }],
         'CARD.SUMMARY': 'lookingByCard',
         'CARD.READ': 'lookingByCard',
         BACK: { target: 'done', actions: assign({ exit: { next: 'menu' } }) },

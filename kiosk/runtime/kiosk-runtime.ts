@@ -65,10 +65,7 @@ export class KioskRuntime {
     this.technicianGate = new TechnicianGate(
       parts.cardChannel ?? null,
       (e) => this.host.send(e),
-      ({ event, at }) => {
-        if (this.host.closedToPassengers || this.host.inMaintenance) return;
-        this.host.cardEvent(event, at);
-      },
+      ({ event, at }) => this.host.cardEvent(event, at),
       parts.logger,
     );
     this.bridge = new CardReaderBridge(parts.cardReader, parts.config.readerName, (e) => this.technicianGate.handle(e), parts.logger, parts.now);
@@ -115,17 +112,9 @@ export class KioskRuntime {
     return this.stopping;
   }
 
-  /** A scanned code looks up a ticket; a help button asks for an agent (emergency lane for the red one). */
+  /** Device inputs as session events; the session decides what they do (kiosk/flows/session.ts). */
   private deviceInput(input: DeviceInput): void {
-    if (this.host.closedToPassengers || this.host.inMaintenance) return;
-    if (input.type === 'scan') {
-      this.host.send({ type: 'TOUCH' });
-      if (this.parts.engine.screen().screen !== 'status-entry') this.host.send({ type: 'MENU.STATUS' });
-      this.host.send({ type: 'SCAN.CODE', code: input.code });
-      return;
-    }
-    this.host.send({ type: 'TOUCH' });
-    this.host.send(HELP_EVENTS[input.button]);
+    this.host.send(input.type === 'scan' ? { type: 'SCAN.CODE', code: input.code } : HELP_EVENTS[input.button]);
   }
 
   private async teardown(): Promise<void> {

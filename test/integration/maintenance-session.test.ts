@@ -94,8 +94,7 @@ describe('maintenance session with real parts', () => {
   const audit = async () => (await store.outbox.list({ limit: 1000 })).flatMap((e) => (e.payload.kind === 'audit' ? [e.payload.entry] : []));
   const tap = (c: CardInField) => {
     card = c;
-    actor.send({ type: 'MAINTENANCE.ENTER' });
-    actor.send({ type: 'CARD.PRESENT' });
+    actor.send({ type: 'CARD.TECHNICIAN' });
   };
   const typePin = (pin: string) => {
     for (const key of pin) actor.send({ type: 'KEY.PRESS', key });

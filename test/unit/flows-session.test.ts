@@ -262,3 +262,67 @@ describe('ticket status', () => {
     expect(x.ports.calls.find((c) => c.port === 'lookupTicketsByCard')?.input).toEqual({ cardNumber: CARD_NUMBER });
   });
 });
+
+describe('hardware inputs, decided by the session', () => {
+  const record = { ticketId: TICKET_ID, status: 'in-progress', category: 'gate', note: null, updatedAt: '2026-11-23T10:00:00+08:00' } as const;
+
+  it('a scanned ticket code opens its status from the attract screen, from another flow and from a status already shown', async () => {
+    const x = (h = sessionHarness());
+    x.send({ type: 'SCAN.CODE', code: `https://help.example/t/${TICKET_ID}` });
+    expect(x.ports.calls.at(-1)).toEqual({ port: 'lookupTicketStatus', input: { ticketId: TICKET_ID } });
+    x.ports.resolve('lookupTicketStatus', record);
+    await settle();
+    expect(x.screen()).toMatchObject({ screen: 'status-result', chrome: { idleSecondsLeft: 90 } });
+    x.send({ type: 'SCAN.CODE', code: TICKET_ID });
+    expect(x.screen().screen).toBe('status-entry');
+    x.ports.resolve('lookupTicketStatus', null);
+    await settle();
+    expect(x.screen()).toMatchObject({ screen: 'status-entry', error: 'not-found' });
+    x.send({ type: 'MENU.FAQ' });
+    x.send({ type: 'SCAN.CODE', code: 'not a ticket' });
+    expect(x.screen()).toMatchObject({ screen: 'status-entry', error: 'invalid-ticket-id' });
+    expect(x.ports.calls.filter((c) => c.port === 'lookupTicketStatus')).toHaveLength(2);
+  });
+
+  it('out of service: passengers see it and nothing they do, tap or scan goes through; a technician card still opens maintenance', () => {
+    const x = (h = sessionHarness());
+    x.send({ type: 'START' });
+    x.send({ type: 'MENU.REPORT' });
+    x.send({ type: 'REPORT.CATEGORY', category: 'gate' });
+    x.send({ type: 'SERVICE.CHANGED', inService: false });
+    const closed = { screen: 'maintenance', page: 'out-of-service', chrome: { idleSecondsLeft: null, agentAvailable: false, canGoBack: false, canGoHome: false } };
+    expect(x.screen()).toMatchObject(closed);
+    expect(x.actor.getSnapshot().children).toEqual({});
+    for (const e of [
+      { type: 'START' },
+      { type: 'TOUCH' },
+      { type: 'MENU.REPORT' },
+      { type: 'MENU.CALL' },
+      { type: 'CALL.EMERGENCY' },
+      { type: 'CARD.PRESENT' },
+      { type: 'CARD.READ', snapshot },
+      { type: 'SCAN.CODE', code: TICKET_ID },
+    ] as const) {
+      x.send(e);
+      expect(x.screen()).toMatchObject(closed);
+    }
+    expect(x.ports.calls).toEqual([]);
+    x.send({ type: 'CARD.TECHNICIAN' });
+    expect(x.screen()).toMatchObject({ screen: 'maintenance', view: { phase: 'verifying' } });
+    x.send({ type: 'MAINTENANCE.EXIT' });
+    expect(x.screen()).toMatchObject(closed);
+    x.send({ type: 'SERVICE.CHANGED', inService: true });
+    expect(x.screen().screen).toBe('attract');
+    x.send({ type: 'START' });
+    expect(x.screen().screen).toBe('menu');
+  });
+
+  it('a technician card opens maintenance from the middle of a passenger session, which is cleared', () => {
+    const x = (h = sessionHarness({ checkBlocklist: () => Promise.resolve(null) }));
+    x.send({ type: 'CARD.PRESENT' });
+    x.send({ type: 'CARD.SUMMARY', summary });
+    x.send({ type: 'CARD.TECHNICIAN' });
+    expect(x.screen()).toMatchObject({ screen: 'maintenance', view: { phase: 'verifying' } });
+    expect(JSON.stringify(x.actor.getSnapshot().context)).not.toContain(CARD_NUMBER);
+  });
+});

@@ -21,7 +21,8 @@ const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex').toUpperCas
 /**
  * Sits between the card reader and the session. A card the passenger reader cannot serve
  * (`unsupported-card`) is asked whether it answers the technician AID (`F0534B5445434801`); if it
- * does, the session gets `MAINTENANCE.ENTER` then `CARD.PRESENT` instead of the card error, and
+ * does, the session gets `CARD.TECHNICIAN` instead of the card error (the session decides what
+ * that opens), and
  * {@link cardInField} offers that card's APDU channel to the maintenance flow. Every other event
  * goes on unchanged.
  */
@@ -87,7 +88,6 @@ export class TechnicianGate {
     }
     this.field = { reader, uid, technician: true };
     this.logger.info('technician card on the reader', { reader });
-    this.session({ type: 'MAINTENANCE.ENTER' });
-    this.session({ type: 'CARD.PRESENT' });
+    this.session({ type: 'CARD.TECHNICIAN' });
   }
 }

@@ -1,4 +1,3 @@
-import type { ScreenModel } from '../../../shared/ui-protocol.js';
 import { IN_SERVICE, type ServiceMode, type ServiceModeStore } from '../../maintenance/service-mode.js';
 
 /**
@@ -36,14 +35,4 @@ export class ServiceGate implements ServiceModeStore {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
-}
-
-/** What passengers see while the kiosk is out of service (the session's chrome, no navigation). */
-export function outOfServiceScreen(under: ScreenModel): ScreenModel {
-  return {
-    screen: 'maintenance',
-    page: 'out-of-service',
-    view: { phase: 'out-of-service' },
-    chrome: { ...under.chrome, idleSecondsLeft: null, agentAvailable: false, canGoBack: false, canGoHome: false },
-  };
 }

@@ -5,11 +5,10 @@ import type { KioskScreenMessage } from '../../../shared/ui-wire.js';
 import type { Logger } from '../logger.js';
 import type { SessionFile } from './session-file.js';
 import type { UiSessionPort } from '../browser/ui-server.js';
-import { outOfServiceScreen } from './service-gate.js';
 
-/** Optional rules around the session: out of service, and who wants to know about maintenance. */
+/** What the host tells the session and who wants to know about maintenance. */
 export interface SessionHostHooks {
-  /** While false, passengers see the out-of-service screen and their events are dropped (a technician's session still runs). */
+  /** The service mode: sent to the session (`SERVICE.CHANGED`) at start and on every change; the session decides what passengers may do. */
   readonly service?: { readonly inService: boolean; onChange(listener: () => void): () => void };
   /** Called when the session enters (true) or leaves (false) maintenance mode. */
   readonly onMaintenance?: (active: boolean) => void;
@@ -52,6 +51,7 @@ export class SessionHost implements UiSessionPort {
     private readonly logger: Logger,
     private readonly hooks: SessionHostHooks = {},
   ) {
+    if (hooks.service) engine.send({ type: 'SERVICE.CHANGED', inService: hooks.service.inService });
     const model = this.gated(engine.screen());
     this.last = { type: 'screen', seq: this.seq, model, causeAt: null };
     this.lastJson = JSON.stringify(model);
@@ -61,7 +61,8 @@ export class SessionHost implements UiSessionPort {
     this.unsubscribe = this.engine.subscribe(() => this.changed(true));
     this.ticker = setInterval(() => this.changed(false), SCREEN_TICK_MS);
     this.ticker.unref();
-    this.unsubscribeService = this.hooks.service?.onChange(() => this.changed(false)) ?? null;
+    const service = this.hooks.service;
+    if (service) this.unsubscribeService = service.onChange(() => this.engine.send({ type: 'SERVICE.CHANGED', inService: service.inService }));
   }
 
   stop(): void {
@@ -82,21 +83,12 @@ export class SessionHost implements UiSessionPort {
     return () => this.listeners.delete(listener);
   }
 
-  /** True while passengers are kept out (out of service and no technician session running). */
-  get closedToPassengers(): boolean {
-    return this.hooks.service?.inService === false && !this.maintenance;
-  }
-
   /** True while the session is in maintenance mode. */
   get inMaintenance(): boolean {
     return this.maintenance;
   }
 
   passengerEvent(event: PassengerEvent): void {
-    if (this.closedToPassengers) {
-      this.logger.info('passenger event dropped: out of service', { event: event.type });
-      return;
-    }
     this.engine.send({ type: 'TOUCH' });
     this.engine.send(event);
   }
@@ -134,9 +126,9 @@ export class SessionHost implements UiSessionPort {
     for (const l of this.listeners) l(this.last);
   }
 
-  /** Tracks maintenance mode and puts the out-of-service screen over a passenger session. */
+  /** Tracks maintenance mode (the out-of-service page is not a technician at work). */
   private gated(model: ScreenModel): ScreenModel {
-    const maintenance = model.screen === 'maintenance';
+    const maintenance = model.screen === 'maintenance' && model.page !== 'out-of-service';
     if (maintenance !== this.maintenance) {
       this.maintenance = maintenance;
       try {
@@ -145,7 +137,7 @@ export class SessionHost implements UiSessionPort {
         this.logger.error('maintenance hook failed', { error: e instanceof Error ? e.message : String(e) });
       }
     }
-    return this.closedToPassengers ? outOfServiceScreen(model) : model;
+    return model;
   }
 
   private save(): void {
