@@ -375,6 +375,8 @@ export function createSessionMachine(options: SessionOptions) {
                 ],
               },
               warning: {
+                // A call started during the warning (the emergency button) pauses it like any call.
+                always: { guard: 'inCall', target: 'paused' },
                 after: {
                   untilWarningDeadline: [{ guard: 'warningDeadlinePassed', target: '#session.attract' }, { target: 'warning', reenter: true }],
                 },

@@ -221,6 +221,24 @@ async function enterSurvey(h: Harness): Promise<void> {
   h.send({ type: 'NEXT' });
 }
 
+/**
+ * A property the report machine does not state: a submission that ends (the passenger left the
+ * `submitting` screen) ends with the ticket id the store gave, with the way to follow it, or with
+ * the failure explained and the report kept to try again — never on a screen without either.
+ */
+function reportSubmissionEnded(h: Harness): void {
+  const screen = h.screen();
+  const report = childSnapshot(h, 'faultReport');
+  if (report?.matches('submitting')) return;
+  if (screen.screen === 'report-done') {
+    expect(screen.ticketId).toBe(TICKET_ID);
+    expect(screen.statusUrl).toContain(TICKET_ID);
+    return;
+  }
+  expect(screen).toMatchObject({ screen: 'report-review', submitting: false, error: 'submit-failed' });
+  if (screen.screen === 'report-review') expect(screen.description.length).toBeGreaterThan(0);
+}
+
 function childSnapshot(h: Harness, id: string): AnyMachineSnapshot | null {
   const ref = (h.actor.getSnapshot().children as Record<string, AnyActorRef | undefined>)[id];
   return ref ? (ref.getSnapshot() as AnyMachineSnapshot) : null;
@@ -276,8 +294,10 @@ for (const model of models) {
           await settle();
           if (model.name === 'survey') await enterSurvey(h);
           for (const step of path.steps) {
+            const wasSubmitting = childSnapshot(h, model.childId)?.matches('submitting') === true && model.name === 'faultReport';
             replay(h, step.event);
             await settle();
+            if (wasSubmitting) reportSubmissionEnded(h);
             const expected = step.state;
             if (expected.status === 'done') {
               expect(childSnapshot(h, model.childId)).toBeNull();
