@@ -1,4 +1,4 @@
-import sqlite3 from 'sqlite3';
+import { SqliteConnection, type SqliteTx, type SqlValue } from '../../shared/sqlite-connection.js';
 import { migrationsFor } from './migrations.js';
 import type { Row, SqlDatabase, SqlExecutor, SqlParam } from './sql-database.js';
 
@@ -7,70 +7,31 @@ const BUSY_TIMEOUT_MS = 10_000;
 /** `$1` → `?1`: SQLite's numbered parameters bind by number, as PostgreSQL's do. */
 const toSqlite = (sql: string): string => sql.replace(/\$(\d+)/g, '?$1');
 
-function open(file: string): Promise<sqlite3.Database> {
-  return new Promise((resolve, reject) => {
-    const db = new sqlite3.Database(file, (e) => (e ? reject(e) : resolve(db)));
-  });
-}
+/** SQLite stores booleans as 1 and 0. */
+const toSqliteParams = (params: readonly SqlParam[]): SqlValue[] => params.map((p) => (typeof p === 'boolean' ? (p ? 1 : 0) : p));
 
-function executor(db: sqlite3.Database): SqlExecutor {
+function executor(q: SqliteTx): SqlExecutor {
   return {
-    all: (sql, params = []) =>
-      new Promise<Row[]>((resolve, reject) => {
-        db.all(toSqlite(sql), params as SqlParam[], (e: Error | null, rows: Row[]) => (e ? reject(e) : resolve(rows)));
-      }),
-    run: (sql, params = []) =>
-      new Promise<number>((resolve, reject) => {
-        db.run(toSqlite(sql), params as SqlParam[], function (this: sqlite3.RunResult, e: Error | null) {
-          if (e) reject(e);
-          else resolve(this.changes);
-        });
-      }),
+    all: (sql, params = []) => q.all<Row>(toSqlite(sql), toSqliteParams(params)),
+    run: async (sql, params = []) => (await q.run(toSqlite(sql), toSqliteParams(params))).changes,
   };
-}
-
-function exec(db: sqlite3.Database, sql: string): Promise<void> {
-  return new Promise((resolve, reject) => db.exec(sql, (e) => (e ? reject(e) : resolve())));
 }
 
 /**
- * SQLite through `sqlite3`: one connection in WAL mode. sqlite3 cannot interleave two
- * transactions on one connection, so every operation waits its turn in one queue.
+ * SQLite through the shared sqlite3 connection (shared/sqlite-connection.ts): one connection in
+ * WAL mode whose one queue runs every read and every transaction in turn.
  */
 export async function openSqliteDatabase(file: string): Promise<SqlDatabase> {
-  const db = await open(file);
-  db.configure('busyTimeout', BUSY_TIMEOUT_MS);
-  await exec(db, 'PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;');
-  const q = executor(db);
-  let queue: Promise<unknown> = Promise.resolve();
-  let closed = false;
+  const db = await SqliteConnection.open(file, { busyTimeoutMs: BUSY_TIMEOUT_MS });
+  const transaction = <T>(fn: (q: SqlExecutor) => Promise<T>): Promise<T> => db.transaction((tx) => fn(executor(tx)));
 
-  const serialised = <T>(fn: () => Promise<T>): Promise<T> => {
-    if (closed) return Promise.reject(new Error('storage is closed'));
-    const next = queue.then(fn, fn);
-    queue = next.catch(() => undefined);
-    return next;
-  };
-
-  const transaction = <T>(fn: (q: SqlExecutor) => Promise<T>): Promise<T> =>
-    serialised(async () => {
-      await exec(db, 'BEGIN IMMEDIATE');
-      try {
-        const result = await fn(q);
-        await exec(db, 'COMMIT');
-        return result;
-      } catch (e) {
-        await exec(db, 'ROLLBACK').catch(() => undefined);
-        throw e;
-      }
-    });
-
-  await transaction(async (t) => {
+  await db.transaction(async (tx) => {
+    const t = executor(tx);
     await t.run('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
     const done = new Set((await t.all('SELECT version FROM schema_migrations')).map((r) => Number(r['version'])));
     for (const m of migrationsFor('sqlite')) {
       if (done.has(m.version)) continue;
-      await exec(db, m.sql);
+      await tx.exec(m.sql);
       await t.run('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [m.version, m.name, new Date().toISOString()]);
     }
   });
@@ -78,16 +39,11 @@ export async function openSqliteDatabase(file: string): Promise<SqlDatabase> {
   return {
     dialect: 'sqlite',
     ilike: 'LIKE',
-    read: (fn) => serialised(() => fn(q)),
+    read: (fn) => db.exclusive((q) => fn(executor(q))),
     transaction,
     lockChanges: () => Promise.resolve(),
     // Every transaction already runs alone on the one connection.
     lockKiosk: () => Promise.resolve(),
-    close: async () => {
-      if (closed) return;
-      await queue;
-      closed = true;
-      await new Promise<void>((resolve, reject) => db.close((e) => (e ? reject(e) : resolve())));
-    },
+    close: () => db.close(),
   };
 }

@@ -10,6 +10,7 @@ import type { CardReaderEvent, CardReaderHealth, CardReaderService } from '../..
 import { CardIoError, type CardIoErrorCode } from '../card/errors.js';
 import type { HostCommand, HostMessage, HostOptions } from './host-protocol.js';
 import type { CardDriverLog } from './reader-service.js';
+import { backoffDelay } from '../../shared/backoff.js';
 
 export interface SupervisedReaderServiceOptions extends HostOptions {
   readonly log?: CardDriverLog;
@@ -40,7 +41,8 @@ export class SupervisedCardReaderService implements CardReaderService {
   readonly #cards = new Set<string>();
   /** Readers whose tap has not ended with `card-read` or `card-error` yet. */
   readonly #reading = new Set<string>();
-  #restartDelay = RESTART_MIN_MS;
+  /** Restarts since the host last came up. */
+  #restarts = 0;
   #restartTimer: NodeJS.Timeout | null = null;
   #nextTransmit = 1;
   readonly #transmits = new Map<number, { resolve: (r: Uint8Array) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }>();
@@ -158,7 +160,7 @@ export class SupervisedCardReaderService implements CardReaderService {
             this.#opts.log?.(m.level, m.message);
             break;
           case 'started':
-            this.#restartDelay = RESTART_MIN_MS;
+            this.#restarts = 0;
             started();
             break;
           case 'transmit-result':
@@ -172,12 +174,12 @@ export class SupervisedCardReaderService implements CardReaderService {
         if (this.#child === child) this.#child = null;
         this.#hostGone(`reader host exited (${signal ?? code})`);
         if (!this.#running) return;
-        this.#opts.log?.('warn', `card reader host exited (${signal ?? code}); restarting in ${this.#restartDelay} ms${stderr ? `; stderr: ${stderr.trim()}` : ''}`);
+        const delay = backoffDelay(++this.#restarts, { baseMs: RESTART_MIN_MS, capMs: RESTART_MAX_MS, jitter: 'none' });
+        this.#opts.log?.('warn', `card reader host exited (${signal ?? code}); restarting in ${delay} ms${stderr ? `; stderr: ${stderr.trim()}` : ''}`);
         this.#restartTimer = setTimeout(() => {
           this.#restartTimer = null;
           if (this.#running) void this.#spawn();
-        }, this.#restartDelay);
-        this.#restartDelay = Math.min(this.#restartDelay * 2, RESTART_MAX_MS);
+        }, delay);
       });
     });
   }

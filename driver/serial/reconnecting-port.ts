@@ -3,6 +3,7 @@ import type { DeviceFailure } from '../../shared/devices.js';
 import { ok, type Result } from '../../shared/result.js';
 import { fail } from './failure.js';
 import { locateSerialDevice, type SerialDeviceCriteria } from './locate.js';
+import { backoffDelay } from '../../shared/backoff.js';
 
 /** First wait after a failed open or a disconnect; doubles up to {@link RECONNECT_MAX_MS}. */
 export const RECONNECT_INITIAL_MS = 250;
@@ -165,7 +166,7 @@ export class ReconnectingSerialPort {
 
   private scheduleRetry(reason: string): void {
     const { initialMs, maxMs } = this.options.backoff ?? { initialMs: RECONNECT_INITIAL_MS, maxMs: RECONNECT_MAX_MS };
-    const delay = Math.min(maxMs, initialMs * 2 ** this.attempt) * (0.8 + Math.random() * 0.4);
+    const delay = backoffDelay(this.attempt + 1, { baseMs: initialMs, capMs: maxMs, jitter: 'spread' });
     this.attempt = Math.min(this.attempt + 1, 16);
     this.stateValue = 'waiting';
     this.log(`${this.options.name}: ${reason}; retry in ${Math.round(delay)} ms`);

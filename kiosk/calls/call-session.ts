@@ -12,6 +12,7 @@ import WebSocket from 'ws';
 import { fromCallback } from 'xstate';
 import { parseCentralFrame, type CallEndReason, type CentralToKiosk, type KioskToCentral } from '../../shared/call-protocol.js';
 import type { CallSessionCommand, CallSessionInput, CentralEvent } from '../flows/escalation.js';
+import { backoffDelay } from '../../shared/backoff.js';
 
 export interface CallSessionOptions {
   /** Central's base URL, e.g. `http://127.0.0.1:8080`. */
@@ -123,7 +124,7 @@ export function createCallSessionActor(options: CallSessionOptions) {
           finish({ type: 'CENTRAL.OFFLINE' });
           return;
         }
-        const delay = Math.min(4000, 500 * 2 ** attempt++);
+        const delay = backoffDelay(++attempt, { baseMs: 500, capMs: 4000, jitter: 'none' });
         retryTimer = setTimeout(connect, delay);
       });
     };

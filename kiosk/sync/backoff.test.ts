@@ -1,24 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import fc from 'fast-check';
-import { backoffDelay, parseRetryAfter } from './backoff.js';
+import { parseRetryAfter } from './backoff.js';
 import { asChangesResponse, asIngestResponse } from './response-shapes.js';
-
-describe('backoffDelay', () => {
-  const policy = { baseMs: 1000, capMs: 60_000 };
-  it('doubles the ceiling per failure up to the cap', () => {
-    const top = () => 0.999999;
-    expect([1, 2, 3, 4, 7, 8, 50].map((n) => backoffDelay(n, policy, top))).toEqual([999, 1999, 3999, 7999, 59_999, 59_999, 59_999]);
-  });
-  it('is full jitter: any value in [0, ceiling) and never negative or above the cap', () => {
-    fc.assert(
-      fc.property(fc.integer({ min: 1, max: 1000 }), fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), (failures, r) => {
-        const d = backoffDelay(failures, policy, () => r);
-        return d >= 0 && d < policy.capMs && Number.isInteger(d);
-      }),
-    );
-    expect(backoffDelay(5, policy, () => 0)).toBe(0);
-  });
-});
 
 describe('parseRetryAfter', () => {
   it('reads seconds and HTTP dates, and ignores garbage', () => {

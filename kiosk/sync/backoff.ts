@@ -1,19 +1,7 @@
-/** Capped exponential back-off with full jitter: a delay drawn uniformly from [0, min(cap, base·2^(n−1))). */
-export interface BackoffPolicy {
-  /** Ceiling of the first retry's delay. */
-  readonly baseMs: number;
-  /** Largest ceiling, however many failures in a row. */
-  readonly capMs: number;
-}
+import type { BackoffPolicy } from '../../shared/backoff.js';
 
-export const DEFAULT_BACKOFF: BackoffPolicy = { baseMs: 1_000, capMs: 5 * 60_000 };
-
-/** Delay before retry number `failures` (1 after the first failure). `random` returns [0, 1). */
-export function backoffDelay(failures: number, policy: BackoffPolicy, random: () => number): number {
-  const exp = Math.min(30, Math.max(0, failures - 1));
-  const ceiling = Math.min(policy.capMs, policy.baseMs * 2 ** exp);
-  return Math.floor(random() * ceiling);
-}
+/** The sync worker's retries: full jitter from 1 s, at most 5 min apart. */
+export const DEFAULT_BACKOFF: BackoffPolicy = { baseMs: 1_000, capMs: 5 * 60_000, jitter: 'full' };
 
 /** `Retry-After` as ms from `nowMs`: delta-seconds or an HTTP date. Null when absent or unreadable. */
 export function parseRetryAfter(value: string | null, nowMs: number): number | null {

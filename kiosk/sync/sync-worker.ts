@@ -1,7 +1,8 @@
 import type { SyncItem } from '../../shared/sync.js';
 import type { KioskStore, ClockSample } from '../store/kiosk-store.js';
 import type { OutboxEntry } from '../store/outbox-types.js';
-import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.js';
+import { backoffDelay, type BackoffPolicy } from '../../shared/backoff.js';
+import { DEFAULT_BACKOFF } from './backoff.js';
 import type { SyncClient, Exchange } from './sync-client.js';
 import type { SyncFault } from './sync-fault.js';
 

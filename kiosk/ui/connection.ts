@@ -1,5 +1,6 @@
 import { UI_CLOSE_REPLACED, UI_SUBPROTOCOL, type UiUpMessage } from '../../shared/ui-protocol.js';
 import type { KioskScreenMessage } from '../../shared/ui-wire.js';
+import { backoffDelay } from '../../shared/backoff.js';
 
 export type ConnectionState = 'connecting' | 'open' | 'reconnecting';
 
@@ -83,8 +84,7 @@ export class RuntimeConnection {
       this.socket = null;
       this.attempt++;
       this.handlers.onState('reconnecting');
-      const delay = Math.min(MAX_RETRY_MS, FIRST_RETRY_MS * 2 ** (this.attempt - 1));
-      this.timer = setTimeout(() => this.connect(), delay / 2 + Math.random() * (delay / 2));
+      this.timer = setTimeout(() => this.connect(), backoffDelay(this.attempt, { baseMs: FIRST_RETRY_MS, capMs: MAX_RETRY_MS, jitter: 'equal' }));
     };
   }
 }
