@@ -151,7 +151,7 @@ export type ScreenView =
       readonly card: { readonly maskedNumber: string } | null;
       readonly submitting: boolean;
       /** Set when saving the ticket failed; SUBMIT tries again (no second ticket is made). */
-      readonly error: 'submit-failed' | null;
+      readonly error: 'submit-failed' | 'storage-full' | null;
     }
   | {
       readonly screen: 'report-done';

@@ -34,7 +34,7 @@ export interface FaultReportContext {
   readonly phone: string;
   readonly phoneError: 'phone-invalid' | null;
   readonly card: TicketCardContext | null;
-  readonly submitError: 'submit-failed' | null;
+  readonly submitError: 'submit-failed' | 'storage-full' | null;
   readonly ticket: CreateTicketOutput | null;
   readonly receipt: ReceiptState;
   /** Kiosk clock (ms) of the last change the passenger made: the restore rule's age. */
@@ -176,7 +176,11 @@ export function createFaultReportMachine(deps: FlowDeps) {
             language: context.language,
           }),
           onDone: { target: 'submitted', actions: [assign({ ticket: ({ event }) => event.output }), 'draftChanged'] },
-          onError: { target: 'review', actions: assign({ submitError: 'submit-failed' }) },
+          onError: {
+            target: 'review',
+            // A full disk says so: the passenger keeps the report and is told why it cannot be saved now.
+            actions: assign({ submitError: ({ event }) => ((event.error as { code?: unknown } | null)?.code === 'storage-full' ? 'storage-full' : 'submit-failed') }),
+          },
         },
       },
       submitted: {

@@ -5,6 +5,8 @@ import { EscPosPrinter } from '../../driver/printer/escpos-printer.js';
 import { ticketReceipt } from '../../driver/printer/ticket-receipt.js';
 import { SupervisedCardReaderService } from '../../driver/pcsc/supervised-service.js';
 import { UI_DIR } from '../appliance/app-layout.js';
+import { StorageGuard } from '../appliance/storage-guard.js';
+import type { DeviceHealth } from '../../shared/devices.js';
 import type { KioskConfig } from '../config/index.js';
 import { FaultMonitor } from '../fault-monitor/fault-monitor.js';
 import { faultPortsFromTicketService } from '../fault-monitor/ticket-service-port.js';
@@ -67,7 +69,10 @@ export async function createKioskRuntime(config: KioskConfig, options: CreateRun
   let maintenance: MaintenanceWiring | null = null;
   const hidTransport = await hidTransportFor(config.hid, logger);
   try {
-    const tickets = new TicketService(store, { kioskId: config.kioskId, kioskCode: config.kioskCode, stationId: config.stationId });
+    // Free space on the data folder: a full disk refuses new tickets and raises a `storage` device fault.
+    let onStorage: (health: DeviceHealth) => void = () => undefined;
+    const storage = new StorageGuard({ dir: dataDir, onChange: (h) => onStorage(h) });
+    const tickets = new TicketService(store, { kioskId: config.kioskId, kioskCode: config.kioskCode, stationId: config.stationId }, { storage });
     const sessionFile = new SessionFile(join(dataDir, 'session.json'));
     const saved = await sessionFile.load();
     if (!saved.ok) logger.warn('saved session unreadable; starting fresh', { reason: saved.reason });
@@ -111,6 +116,7 @@ export async function createKioskRuntime(config: KioskConfig, options: CreateRun
       options.faultMonitor === false
         ? null
         : new FaultMonitor(faultPortsFromTicketService(tickets, () => new Date(now()), (line) => logger.info(line, { component: 'fault-monitor' })));
+    onStorage = (h) => monitor?.observeDevice('storage', h);
     const devices = new KioskDevices({
       printer,
       cabinet,
@@ -188,6 +194,7 @@ export async function createKioskRuntime(config: KioskConfig, options: CreateRun
       connectSrc: [wsOrigin(config.central.url)],
       uiKey,
       services: [
+        { name: 'storage guard', start: () => storage.start(), stop: () => storage.stop() },
         ...(feedPump ? [{ name: 'technician feed', start: () => feedPump.start(), stop: () => feedPump.stop() }] : []),
         { name: 'technician registry', stop: () => wiring.close() },
       ],

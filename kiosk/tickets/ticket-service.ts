@@ -1,4 +1,5 @@
 import { DEVICE_EVENT_SEVERITIES, type AuditEntry, type BlocklistEntry, type DeviceEvent } from '../../shared/sync.js';
+import { isDiskFull } from '../appliance/storage-guard.js';
 import { makeTicketId, parseTicketId, type Rating, type Ticket, type TicketId, type TicketStatus } from '../../shared/ticket.js';
 import { err, ok, type Result } from '../../shared/result.js';
 import { uuidv7 } from '../../shared/ids.js';
@@ -20,7 +21,7 @@ export interface KioskIdentity {
 
 /** A write the store could not make (disk full, file gone): nothing was stored, the passenger is told to try again or ask staff. */
 export interface StoreFailure {
-  readonly code: 'store-unavailable' | 'ticket-counter-exhausted';
+  readonly code: 'store-unavailable' | 'ticket-counter-exhausted' | 'storage-full';
   readonly message: string;
   readonly cause?: unknown;
 }
@@ -59,6 +60,17 @@ export interface RatingDraft {
 const MAX_DAILY_COUNTER = 999_999;
 const KIOSK_CODE = /^[A-Z0-9]{2,8}$/;
 
+/** Free space for new tickets (kiosk/appliance/storage-guard.ts). */
+export interface StorageRoom {
+  hasRoom(): Promise<boolean>;
+  /** SQLite found the disk full although `hasRoom` said yes. */
+  reportFull(): void;
+}
+
+function storageFull(): StoreFailure {
+  return { code: 'storage-full', message: "the kiosk's storage is full; nothing was stored" };
+}
+
 function storeFailure(cause: unknown): StoreFailure {
   return { code: 'store-unavailable', message: 'the kiosk could not save this; nothing was stored', cause };
 }
@@ -86,6 +98,7 @@ export class TicketService {
   constructor(
     private readonly store: KioskStore,
     private readonly kiosk: KioskIdentity,
+    private readonly options: { readonly storage?: StorageRoom } = {},
   ) {
     if (!KIOSK_CODE.test(kiosk.kioskCode)) throw new Error(`kiosk code ${JSON.stringify(kiosk.kioskCode)} must be 2–8 of A–Z0–9`);
   }
@@ -108,6 +121,8 @@ export class TicketService {
     const nowMs = this.store.now();
     const localDate = shanghaiDate(nowMs);
     const cardHash = d.card ? this.store.cardHash(d.card.cardNumber) : null;
+    // A full disk: refused before anything is written, so nothing stored is at risk.
+    if (this.options.storage && !(await this.options.storage.hasRoom())) return err(storageFull());
     try {
       const made = await this.store.write(async (w): Promise<{ ticket: Ticket; duplicate: boolean }> => {
         if (d.draftId !== null) {
@@ -135,6 +150,10 @@ export class TicketService {
       return ok({ ticket: made.ticket, id: made.ticket.id, duplicate: made.duplicate });
     } catch (error) {
       if (error instanceof CounterExhausted) return err({ code: 'ticket-counter-exhausted', message: 'this kiosk has filed the most tickets one day allows' });
+      if (isDiskFull(error)) {
+        this.options.storage?.reportFull();
+        return err(storageFull());
+      }
       return err(storeFailure(error));
     }
   }

@@ -31,6 +31,10 @@ const LABELS = {
   'report.card-attached': { zh: '已附卡片', en: 'Card attached' },
   'report.no-card': { zh: '未附卡片（可放卡附上）', en: 'No card attached (tap your card to attach it)' },
   'report.submit-failed': { zh: '保存失败，请再试一次', en: 'Could not save, please try again' },
+  'report.storage-full': {
+    zh: '本机存储空间已满，暂时无法保存报告。您填写的内容仍在；请按“联系人工客服”或向车站工作人员求助。',
+    en: 'This kiosk’s storage is full, so it cannot save reports right now. What you wrote is still here; tap “Talk to an agent” or ask station staff.',
+  },
   'report.done': { zh: '已提交，您的工单号', en: 'Submitted. Your ticket number' },
   'report.printing': { zh: '正在打印凭条…', en: 'Printing your receipt…' },
   'report.print-failed': { zh: '凭条打印失败，请扫描二维码保存', en: 'The receipt could not be printed: scan the QR code instead' },

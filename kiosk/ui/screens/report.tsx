@@ -138,7 +138,7 @@ export function ReportReviewScreen({ model, send, lang }: ScreenProps<'report-re
         <dt class="muted">{label(lang, 'card')}</dt>
         <dd>{model.card?.maskedNumber ?? label(lang, 'none')}</dd>
       </dl>
-      {model.error !== null && <p class="notice error">{label(lang, 'report.submit-failed')}</p>}
+      {model.error !== null && <p class="notice error">{label(lang, model.error === 'storage-full' ? 'report.storage-full' : 'report.submit-failed')}</p>}
       <div class="nav">
         <button type="button" class="primary" data-testid="submit" disabled={model.submitting} onClick={() => send({ type: 'SUBMIT' })}>
           {model.submitting ? label(lang, 'submitting') : label(lang, 'button.submit')}
