@@ -326,3 +326,38 @@ describe('hardware inputs, decided by the session', () => {
     expect(JSON.stringify(x.actor.getSnapshot().context)).not.toContain(CARD_NUMBER);
   });
 });
+
+describe('the call slot inside the session', () => {
+  it('a call cancelled before an agent answers tells central and goes back to the menu, without a survey', async () => {
+    const x = (h = sessionHarness());
+    x.send({ type: 'START' });
+    x.send({ type: 'MENU.CALL' });
+    await settle();
+    expect(x.call.connected).toBe(true);
+    x.call.central({ type: 'CENTRAL.QUEUED', callId: 'c1', position: 2, estimatedWaitSeconds: 60 });
+    expect(x.screen()).toMatchObject({ screen: 'call', phase: 'queued', queuePosition: 2 });
+    x.send({ type: 'CALL.CANCEL' });
+    await settle();
+    expect(x.call.commands).toContainEqual({ type: 'LEAVE', reason: 'cancelled' });
+    expect(x.screen()).toMatchObject({ screen: 'menu', chrome: { idleSecondsLeft: 90 } });
+    expect(x.call.connected).toBe(false);
+  });
+
+  it('no agent on the emergency lane: the passenger leaves with a callback ticket filed through the same createTicket, then the menu', async () => {
+    const x = (h = sessionHarness());
+    x.send({ type: 'CALL.EMERGENCY' });
+    await settle();
+    x.call.central({ type: 'CENTRAL.FALLBACK', reason: 'no-agent' });
+    expect(x.screen()).toMatchObject({ screen: 'call', view: { phase: 'callback-offer', reason: 'no-agent' } });
+    x.send({ type: 'SKIP' });
+    const input = x.ports.calls.find((c) => c.port === 'createTicket')?.input as CreateTicketInput;
+    expect(input).toMatchObject({ category: 'callback', phone: null });
+    expect(input.description).toContain('EMERGENCY');
+    x.ports.resolve('createTicket', ticket);
+    await settle();
+    expect(x.screen()).toMatchObject({ screen: 'call', view: { phase: 'callback-done', ticketId: TICKET_ID } });
+    x.send({ type: 'NEXT' });
+    await settle();
+    expect(x.screen()).toMatchObject({ screen: 'menu' });
+  });
+});
