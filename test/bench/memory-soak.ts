@@ -1,0 +1,182 @@
+/**
+ * `npm run bench:memory`: memory soak of the compiled runtime, alone in its own process
+ * (`test/bench/soak-runtime.js` on `dist/app`, plain Node, like production), with the kiosk page
+ * open in Chromium throughout. Prints the RSS curve; asserts nothing.
+ *  1. taps injected as card-reader events (no pcscd): SOAK_INJECTED (10,000), a sample every
+ *     SOAK_INJECTED_EVERY (500);
+ *  2. taps through pcscd: a virtual card on vpcd slot 1 read by the real PC/SC stack:
+ *     SOAK_PCSCD (1,000), a sample every SOAK_PCSCD_EVERY (50). Run it under the readers' lock:
+ *     flock /tmp/kiosk-readers.lock npm run bench:memory
+ * Each sample is taken after a full GC in the runtime. Budget (docs/appliance.md): ≤ 120 MB
+ * RSS, and within 5 MB of the warm-up level (the sample at 10 % of the taps) to the end.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { CardSnapshot } from '../../shared/card.js';
+import { loadCardImage, VirtualCard, VPCD_SLOTS } from '../../hardware-sim/virtual-card/index.js';
+import { buildApp } from '../../scripts/build.js';
+import { openKioskBrowser, type KioskBrowser } from '../support/browser.js';
+import { ensureUiBuilt } from '../support/e2e-ui-build.js';
+import { startCardService } from '../support/pcsc-card.js';
+
+const HARNESS = fileURLToPath(new URL('./soak-runtime.js', import.meta.url));
+const INJECTED = Number(process.env['SOAK_INJECTED'] ?? 10_000);
+const INJECTED_EVERY = Number(process.env['SOAK_INJECTED_EVERY'] ?? 500);
+const PCSCD = Number(process.env['SOAK_PCSCD'] ?? 1_000);
+const PCSCD_EVERY = Number(process.env['SOAK_PCSCD_EVERY'] ?? 50);
+const SLOT = VPCD_SLOTS[1];
+const mb = (n: number) => (n / 1024 / 1024).toFixed(1);
+
+interface Sample {
+  readonly taps: number;
+  readonly rss: number;
+  readonly heapUsed: number;
+  readonly external: number;
+}
+
+type Message = { type: 'ready'; launchUrl: string } | { type: 'screen'; screen: string } | { type: 'injected' } | ({ type: 'sample' } & Omit<Sample, 'taps'>);
+
+class Harness {
+  readonly child: ChildProcess;
+  readonly #waiters: { match: (m: Message) => boolean; resolve: (m: Message) => void }[] = [];
+  constructor(mode: 'injected' | 'pcscd', dataDir: string) {
+    this.child = fork(HARNESS, [mode, dataDir, SLOT.reader], { execArgv: ['--expose-gc'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    this.child.on('message', (m: Message) => {
+      const i = this.#waiters.findIndex((w) => w.match(m));
+      if (i >= 0) this.#waiters.splice(i, 1)[0]!.resolve(m);
+    });
+  }
+  next<T extends Message['type']>(type: T, match: (m: Extract<Message, { type: T }>) => boolean = () => true, timeoutMs = 60_000): Promise<Extract<Message, { type: T }>> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no ${type} from the runtime within ${timeoutMs} ms`)), timeoutMs);
+      this.#waiters.push({
+        match: (m) => m.type === type && match(m as Extract<Message, { type: T }>),
+        resolve: (m) => {
+          clearTimeout(timer);
+          resolve(m as Extract<Message, { type: T }>);
+        },
+      });
+    });
+  }
+  async sample(taps: number): Promise<Sample> {
+    const s = this.next('sample');
+    this.child.send({ type: 'sample' });
+    const { rss, heapUsed, external } = await s;
+    return { taps, rss, heapUsed, external };
+  }
+  async stop(): Promise<void> {
+    const exited = new Promise((r) => this.child.once('exit', r));
+    this.child.send({ type: 'stop' });
+    await exited;
+  }
+}
+
+function report(title: string, samples: readonly Sample[], total: number): void {
+  console.log(`\n${title}`);
+  console.log('   taps    RSS MB   heap MB   external MB');
+  for (const s of samples) console.log(`${String(s.taps).padStart(7)}  ${mb(s.rss).padStart(8)}  ${mb(s.heapUsed).padStart(8)}  ${mb(s.external).padStart(12)}`);
+  const warm = samples.find((s) => s.taps >= total * 0.1) ?? samples[0]!;
+  const last = samples.at(-1)!;
+  const peak = Math.max(...samples.map((s) => s.rss));
+  console.log(
+    `RSS at warm-up (${warm.taps} taps) ${mb(warm.rss)} MB, at the end ${mb(last.rss)} MB, peak ${mb(peak)} MB (budget 120 MB: ${(peak / (120 * 1024 * 1024)).toFixed(2)} of it); ` +
+      `growth after warm-up ${mb(last.rss - warm.rss)} MB (budget 5 MB: ${((last.rss - warm.rss) / (5 * 1024 * 1024)).toFixed(2)} of it), ` +
+      `JS heap ${mb(warm.heapUsed)} → ${mb(last.heapUsed)} MB, external ${mb(warm.external)} → ${mb(last.external)} MB`,
+  );
+}
+
+async function readOneSnapshot(): Promise<CardSnapshot> {
+  const { service, log } = await startCardService();
+  const card = new VirtualCard(await loadCardImage('t-union-guangzhou-ok'));
+  try {
+    await card.insert({ port: VPCD_SLOTS[0].port });
+    const read = await log.next('card-read');
+    return read.snapshot;
+  } finally {
+    await card.remove();
+    await service.stop();
+  }
+}
+
+async function withPage<T>(launchUrl: string, fn: (b: KioskBrowser) => Promise<T>): Promise<T> {
+  const browser = await openKioskBrowser();
+  try {
+    await browser.page.goto(launchUrl);
+    await browser.page.locator('main[data-screen="attract"]').waitFor();
+    return await fn(browser);
+  } finally {
+    await browser.close();
+  }
+}
+
+async function injectedSoak(snapshot: CardSnapshot): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'kiosk-soak-'));
+  const h = new Harness('injected', dir);
+  try {
+    const { launchUrl } = await h.next('ready');
+    const samples = await withPage(launchUrl, async () => {
+      const out = [await h.sample(0)];
+      for (let done = 0; done < INJECTED; ) {
+        const count = Math.min(INJECTED_EVERY, INJECTED - done);
+        const finished = h.next('injected', () => true, 600_000);
+        h.child.send({ type: 'inject', count, snapshot });
+        await finished;
+        done += count;
+        out.push(await h.sample(done));
+      }
+      return out;
+    });
+    report(`1. ${INJECTED} taps injected as card-reader events (compiled runtime in its own process, page connected):`, samples, INJECTED);
+  } finally {
+    await h.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+async function pcscdSoak(): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'kiosk-soak-'));
+  const h = new Harness('pcscd', dir);
+  const image = await loadCardImage('t-union-guangzhou-ok');
+  try {
+    const { launchUrl } = await h.next('ready');
+    const samples = await withPage(launchUrl, async () => {
+      const out = [await h.sample(0)];
+      for (let i = 1; i <= PCSCD; i++) {
+        const balance = h.next('screen', (m) => m.screen === 'balance');
+        const card = new VirtualCard(image);
+        await card.insert({ port: SLOT.port });
+        await balance;
+        await new Promise((r) => setTimeout(r, 300)); // the full read after the fast path
+        await card.remove();
+        const attract = h.next('screen', (m) => m.screen === 'attract');
+        h.child.send({ type: 'exit-screen' });
+        await attract;
+        if (i % PCSCD_EVERY === 0 || i === PCSCD) out.push(await h.sample(i));
+      }
+      return out;
+    });
+    report(`2. ${PCSCD} taps through pcscd (vpcd slot 1, real PC/SC stack in the runtime's supervised reader host; the host's own RSS is not in these figures):`, samples, PCSCD);
+  } finally {
+    await h.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+async function main(): Promise<void> {
+  await ensureUiBuilt();
+  await buildApp();
+  const snapshot = await readOneSnapshot();
+  if (INJECTED > 0) await injectedSoak(snapshot);
+  if (PCSCD > 0) await pcscdSoak();
+}
+
+main().then(
+  () => process.exit(0),
+  (e: unknown) => {
+    console.error(`bench:memory failed: ${e instanceof Error ? e.message : String(e)}`);
+    process.exit(1);
+  },
+);
