@@ -57,3 +57,14 @@ export const ticketStatusLabel = (lang: Language, status: TicketStatus): string 
 
 /** The card family's name in `lang`. */
 export const familyLabel = (lang: Language, family: CardFamily): string => wordsIn(lang, CARD_FAMILY_WORDS[family]);
+
+/** Help (FAQ) article categories; a category central has that is not here reads "other questions". */
+export const FAQ_CATEGORY_WORDS: Readonly<Record<string, Words>> = {
+  card: { zh: '交通卡', en: 'Transit cards' },
+  fare: { zh: '票价与扣费', en: 'Fares and charges' },
+  gate: { zh: '闸机进出站', en: 'Gates, entering and leaving' },
+  service: { zh: '车站服务', en: 'Station services' },
+  't-union': { zh: '交通联合卡', en: 'T-Union cards' },
+};
+
+export const faqCategoryWords = (category: string): Words => FAQ_CATEGORY_WORDS[category] ?? { zh: '其他问题', en: 'Other questions' };

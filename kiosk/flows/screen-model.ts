@@ -142,7 +142,7 @@ function surveyView(lang: Language, s: SurveySnapshot | null, ctx: Ctx): ScreenV
     service: s?.context.service ?? ctx.survey.service,
     step,
     score: s?.context.score ?? null,
-    reasons: surveyReasonChoices(lang),
+    reasons: surveyReasonChoices(lang, s?.context.score ?? null),
     reason: s?.context.reason ?? null,
   };
 }

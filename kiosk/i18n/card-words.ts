@@ -164,13 +164,19 @@ export function cardErrorText(lang: Language, code: CardReadErrorCode): { title:
   switch (code) {
     case 'unsupported-card':
       return zh
-        ? { title: '无法识别此卡', advice: '这不是本终端支持的交通卡。请使用交通联合卡或城市一卡通。' }
-        : { title: 'This card is not supported', advice: 'This is not a transit card this kiosk can read. Please use a T-Union or city transit card.' };
+        ? { title: '无法识别此卡', advice: '这不是本终端支持的交通卡。请使用交通联合卡或城市一卡通。如果这是您的交通卡，它可能已损坏：可以报告问题，或联系人工客服。' }
+        : {
+            title: 'This card is not supported',
+            advice: 'This is not a transit card this kiosk can read. Please use a T-Union or city transit card. If it is your transit card, it may be damaged: report it, or talk to an agent.',
+          };
     case 'unreadable-card':
     case 'timeout':
       return zh
-        ? { title: '读卡没有成功', advice: '请把卡平放在读卡区，保持不动，再试一次。' }
-        : { title: 'The card could not be read', advice: 'Hold the card flat and still on the reader and try again.' };
+        ? { title: '读卡没有成功', advice: '请把卡平放在读卡区，保持不动，再试一次。如果多次都读不出，卡片可能已损坏：可以报告问题，或联系人工客服。' }
+        : {
+            title: 'The card could not be read',
+            advice: 'Hold the card flat and still on the reader and try again. If it fails again and again the card may be damaged: report it, or talk to an agent.',
+          };
     case 'card-removed':
       return zh
         ? { title: '读卡时卡片被拿开了', advice: '请重新放卡，并保持不动直到显示完成。' }

@@ -1,3 +1,4 @@
+import { pinyin } from 'pinyin-pro';
 import type { FaqArticle } from '../../shared/sync.js';
 
 export interface FaqHit {
@@ -34,7 +35,23 @@ export function faqTerms(text: string): string[] {
   return [...terms];
 }
 
-/** Ranks cached articles: a hit in the title counts three, in the body one; both languages are searched, the passenger's first. */
+const initialsCache = new Map<string, string>();
+
+/** `如何退卡` → `rhtk`: the first letter of each character's pinyin (pinyin-pro), for searching by initials. */
+export function pinyinInitials(text: string): string {
+  let hit = initialsCache.get(text);
+  if (hit === undefined) {
+    hit = pinyin(text, { pattern: 'first', toneType: 'none', type: 'array', nonZh: 'removed' }).join('').toLowerCase();
+    initialsCache.set(text, hit);
+  }
+  return hit;
+}
+
+/**
+ * Ranks cached articles: a hit in the title counts three, in the body one; both languages are
+ * searched, the passenger's first. A query of Latin letters also matches the pinyin initials of
+ * the Chinese title (`tk` finds 如何退卡).
+ */
 export function searchFaq(articles: readonly FaqArticle[], query: FaqQuery): FaqHit[] {
   const terms = faqTerms(query.text);
   const other = query.language === 'zh' ? 'en' : 'zh';
@@ -49,6 +66,7 @@ export function searchFaq(articles: readonly FaqArticle[], query: FaqQuery): Faq
         if (article.title[lang].toLowerCase().includes(term)) score += 3 * weight * factor;
         if (article.body[lang].toLowerCase().includes(term)) score += weight * factor;
       }
+      if (/^[a-z]{2,}$/.test(term) && pinyinInitials(article.title.zh).includes(term)) score += 2 * weight;
     }
     if (score > 0) hits.push({ article, score });
   }

@@ -1,3 +1,4 @@
+import { faqCategoryWords } from '../../../shared/words.js';
 import type { ReceiptPrinter } from '../../../shared/devices.js';
 import type { FlowPorts, TicketStatusRecord } from '../../flows/ports.js';
 import type { TicketService, TicketStatusView } from '../../tickets/index.js';
@@ -56,7 +57,7 @@ export function createFlowPorts(deps: FlowPortDeps): FlowPorts {
     },
     async listFaqCategories() {
       const ids = await tickets.faqCategories();
-      return ids.map((id) => ({ id, title: { zh: id, en: id } }));
+      return ids.map((id) => ({ id, title: faqCategoryWords(id) }));
     },
     async searchFaq({ categoryId, query, language }) {
       const hits = await tickets.searchFaq({ text: query ?? '', language, ...(categoryId !== null ? { category: categoryId } : {}) });

@@ -140,6 +140,9 @@ export function BalanceScreen({ model, send, lang }: ScreenProps<'balance'>) {
   );
 }
 
+/** Reads that fail like a damaged card does: the passenger may report it or talk to an agent. */
+const DAMAGED_CARD_CODES: readonly string[] = ['unreadable-card', 'timeout', 'unsupported-card'];
+
 export function CardErrorScreen({ model, send, lang }: ScreenProps<'card-error'>) {
   return (
     <>
@@ -148,6 +151,16 @@ export function CardErrorScreen({ model, send, lang }: ScreenProps<'card-error'>
         <p>{model.advice}</p>
       </div>
       <div class="nav">
+        {DAMAGED_CARD_CODES.includes(model.code) && (
+          <button type="button" data-testid="card-error-report" onClick={() => send({ type: 'MENU.REPORT' })}>
+            {label(lang, 'report')}
+          </button>
+        )}
+        {model.code !== 'no-card' && (
+          <button type="button" data-testid="card-error-call" onClick={() => send({ type: 'MENU.CALL' })}>
+            {label(lang, 'menu.call')}
+          </button>
+        )}
         <button type="button" class="primary" onClick={() => send({ type: 'EXIT' })}>
           {label(lang, 'exit')}
         </button>

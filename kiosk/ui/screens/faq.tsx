@@ -1,15 +1,52 @@
+import { useState } from 'preact/hooks';
+import type { Language } from '../../../shared/ui-protocol.js';
 import { label } from '../labels.js';
-import type { ScreenProps } from './types.js';
+import { OnScreenKeyboard } from '../widgets/keyboard.js';
+import { keyLabels, TextField } from './report.js';
+import type { ScreenProps, Send } from './types.js';
+
+/** Search by Chinese words, pinyin initials (`tk` finds 退卡) or English words; the query stays on the page until sent. */
+function FaqSearch({ send, lang }: { send: Send; lang: Language }) {
+  const [open, setOpen] = useState(false);
+  const [text, setText] = useState('');
+  if (!open)
+    return (
+      <div class="nav">
+        <button type="button" data-testid="faq-search-open" onClick={() => setOpen(true)}>
+          {label(lang, 'faq.search-open')}
+        </button>
+      </div>
+    );
+  return (
+    <section class="faq-search">
+      <p class="muted">{label(lang, 'faq.search-hint')}</p>
+      <div class="search-row">
+        <TextField text={text} short testId="faq-query" />
+        <button type="button" class="primary" data-testid="faq-search" disabled={text.trim() === ''} onClick={() => send({ type: 'FAQ.SEARCH', query: text.trim() })}>
+          {label(lang, 'faq.search')}
+        </button>
+      </div>
+      <OnScreenKeyboard
+        lang={lang}
+        actions={{ key: (k) => setText((t) => (t + k).slice(0, 40)), backspace: () => setText((t) => [...t].slice(0, -1).join('')), clear: () => setText('') }}
+        phrases={[]}
+        onPhrase={() => undefined}
+        labels={keyLabels(lang)}
+      />
+    </section>
+  );
+}
 
 export function FaqCategoriesScreen({ model, send, lang }: ScreenProps<'faq-categories'>) {
   return (
     <>
       <h1>{label(lang, 'faq.title')}</h1>
+      <FaqSearch send={send} lang={lang} />
       {model.error !== null && <p class="notice error">{label(lang, 'faq.unavailable')}</p>}
       {model.categories === null && model.error === null && <p class="muted">{label(lang, 'loading')}</p>}
       <div class="actions">
         {model.categories?.map((c) => (
-          <button type="button" class="action" key={c.id} onClick={() => send({ type: 'FAQ.CATEGORY', categoryId: c.id })}>
+          <button type="button" class="action" key={c.id} data-faq-category={c.id} onClick={() => send({ type: 'FAQ.CATEGORY', categoryId: c.id })}>
             {c.label}
           </button>
         ))}
@@ -27,7 +64,7 @@ export function FaqListScreen({ model, send, lang }: ScreenProps<'faq-list'>) {
       {model.articles?.length === 0 && <p class="muted">{label(lang, 'noArticles')}</p>}
       <div class="actions" style={{ gridTemplateColumns: '1fr' }}>
         {model.articles?.map((a) => (
-          <button type="button" class="action" style={{ textAlign: 'left' }} key={a.id} onClick={() => send({ type: 'FAQ.OPEN', articleId: a.id })}>
+          <button type="button" class="action" style={{ textAlign: 'left' }} key={a.id} data-faq-article={a.id} onClick={() => send({ type: 'FAQ.OPEN', articleId: a.id })}>
             {a.label}
           </button>
         ))}
@@ -38,7 +75,7 @@ export function FaqListScreen({ model, send, lang }: ScreenProps<'faq-list'>) {
 
 export function FaqArticleScreen({ model }: ScreenProps<'faq-article'>) {
   return (
-    <article>
+    <article data-testid="faq-article">
       <h1>{model.title}</h1>
       {model.body.split(/\n+/).map((para, i) => (
         <p key={i}>{para}</p>

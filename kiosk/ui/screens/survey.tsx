@@ -27,16 +27,27 @@ export function SurveyScreen({ model, send, lang }: ScreenProps<'survey'>) {
       return (
         <>
           <h1>{label(lang, 'survey.reason')}</h1>
+          <p class="muted" data-testid="survey-score">{label(lang, 'survey.your-score', model.score ?? 0)}</p>
           <div class="actions">
             {model.reasons.map((r) => (
-              <button type="button" class="action" key={r.id} onClick={() => send({ type: 'SURVEY.REASON', reasonId: r.id })}>
-                {r.label}
+              <button
+                type="button"
+                class={model.reason === r.id ? 'action chosen' : 'action'}
+                key={r.id}
+                data-reason={r.id}
+                aria-pressed={model.reason === r.id}
+                onClick={() => send({ type: 'SURVEY.REASON', reasonId: r.id })}
+              >
+                {model.reason === r.id ? `✓ ${r.label}` : r.label}
               </button>
             ))}
           </div>
           <div class="nav">
-            <button type="button" onClick={() => send({ type: 'SKIP' })}>
+            <button type="button" data-testid="survey-skip" onClick={() => send({ type: 'SKIP' })}>
               {label(lang, 'button.skip')}
+            </button>
+            <button type="button" class="primary" data-testid="survey-send" onClick={() => send({ type: 'SUBMIT' })}>
+              {label(lang, 'survey.send')}
             </button>
           </div>
         </>
