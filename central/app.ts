@@ -13,7 +13,7 @@ import { technicianHandlers } from './technicians/routes.js';
 import { schemaCompiler } from './api/validation.js';
 import { registerCallRoutes } from './calls/index.js';
 import { registerStaffPage } from './staff/page.js';
-import { registerTicketPage } from './public/ticket-page.js';
+import { registerTicketPage } from './ticket-page/ticket-page.js';
 import type { CentralStorage } from './storage/types.js';
 
 export interface CentralAppOptions {

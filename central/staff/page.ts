@@ -15,7 +15,7 @@ const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; connect-sr
 
 /** Serves the staff page at `/staff/`. */
 export function registerStaffPage(app: FastifyInstance): void {
-  const contents = Object.fromEntries(Object.keys(FILES).map((name) => [name, readFileSync(join(here, 'public', name), 'utf8')]));
+  const contents = Object.fromEntries(Object.keys(FILES).map((name) => [name, readFileSync(join(here, 'static', name), 'utf8')]));
   app.get('/staff', (_request, reply) => reply.redirect('/staff/'));
   for (const [name, type] of Object.entries(FILES)) {
     const url = name === 'index.html' ? '/staff/' : `/staff/${name}`;
