@@ -80,7 +80,7 @@ describe('central close()', () => {
     await a;
     central = null;
     // The storage refuses work once closed, with words saying so, and closing it again is a no-op.
-    await expect(c.storage.listKiosks()).rejects.toThrow('storage is closed');
+    await expect(c.storage.listKiosks()).rejects.toMatchObject({ code: 'SQLITE_CLOSED', message: 'database is closed' });
     await expect(c.storage.close()).resolves.toBeUndefined();
     await expect(c.close()).resolves.toBeUndefined();
   });
