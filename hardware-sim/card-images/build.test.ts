@@ -83,7 +83,7 @@ describe('T-Union layouts (CARDS.md)', () => {
     const { engine } = await tUnion('t-union-open-trip');
     const newest = read(engine, '00B201F400');
     expect(newest.slice(0, 2)).toBe('03');
-    expect(newest.slice(0x0a * 2, 0x0c * 2)).toBe('0114');
+    expect(newest.slice(0x0a * 2, 0x0e * 2)).toBe('0001000E'); // Line 1, station 14: Tiyu Xilu in the shipped Guangzhou table
   });
 
   it('list the blocked card in the test blocklist', async () => {

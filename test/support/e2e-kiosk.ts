@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
+import { seedDemoStations } from '../../central/seed/demo-stations.js';
 import { startCentral, type RunningCentral } from '../../central/server.js';
 import { loadCardImage, VirtualCard, VPCD_SLOTS } from '../../hardware-sim/virtual-card/index.js';
 import { parseKioskConfig, type KioskConfig } from '../../kiosk/config/index.js';
@@ -134,6 +135,8 @@ export async function startKioskUnderTest(overrides: Partial<Record<string, unkn
       dataDir: join(dir, 'central'),
       port: 0,
     });
+    // The station tables shipped for the demo city and the simulated cards' cities, as an operator imports them.
+    await seedDemoStations(central.storage, new Date());
     const rawConfig: Record<string, unknown> = {
       stationId: 'GZ-L3-TYXL',
       stationName: { zh: '体育西路站', en: 'Tiyu Xilu Station' },
