@@ -1,0 +1,18 @@
+// One central instance for the sync benchmark, in its own process (started by test/bench/sync.ts).
+// Env: BENCH_CENTRAL_STORAGE (a StorageConfig as JSON), BENCH_CENTRAL_DATA (its data dir),
+// BENCH_CENTRAL_SEED_KIOSKS ("first,count": kiosk identities to add, or empty for none).
+// Prints "central listening on URL" when ready; closes on SIGTERM.
+import { startCentral } from '../../central/server.js';
+import type { StorageConfig } from '../../central/storage/types.js';
+import { kioskIdentity } from '../support/kiosk-writer-harness.js';
+
+const storage = JSON.parse(process.env['BENCH_CENTRAL_STORAGE'] ?? '') as StorageConfig;
+const [first, count] = (process.env['BENCH_CENTRAL_SEED_KIOSKS'] || '0,0').split(',').map(Number) as [number, number];
+const kiosks = Array.from({ length: count }, (_, i) => kioskIdentity(first + i)).map((k) => ({ id: k.kioskId, token: k.token }));
+const central = await startCentral({ port: 0, storage, kiosks, ...(process.env['BENCH_CENTRAL_DATA'] ? { dataDir: process.env['BENCH_CENTRAL_DATA'] } : {}) });
+console.log(`central listening on ${central.url}`);
+const stop = (): void => {
+  void central.close().finally(() => process.exit(0));
+};
+process.once('SIGTERM', stop);
+process.once('SIGINT', stop);
