@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import type { ApiError } from '../../shared/sync.js';
+import { StorageUnavailable } from '../storage/types.js';
 
 /** An expected failure of a request, answered as an `ApiError` with this status. */
 export class ApiFailure extends Error {
@@ -30,6 +31,12 @@ const FASTIFY_CODES: Readonly<Record<string, string>> = {
 export function installErrorHandlers(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | ApiFailure, request, reply) => {
     if (error instanceof ApiFailure) return reply.code(error.statusCode).send(apiError(error.code, error.message));
+    if (error instanceof StorageUnavailable) {
+      return reply
+        .code(503)
+        .header('retry-after', String(error.retryAfterSeconds))
+        .send(apiError('storage-unavailable', 'central cannot reach its database just now; nothing was stored, send again later'));
+    }
     if (error.validation) {
       const first = error.validation[0];
       const where = `${error.validationContext ?? 'request'}${first?.instancePath.replace(/\//g, '.') ?? ''}`;

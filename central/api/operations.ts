@@ -26,7 +26,7 @@ export interface Operation {
 }
 
 const errors = (...codes: number[]): Record<number, ComponentName> => Object.fromEntries(codes.map((c) => [c, 'ApiError' as const]));
-const staffErrors = errors(400, 401);
+const staffErrors = errors(400, 401, 503);
 
 export const OPERATIONS = [
   { operationId: 'health', method: 'GET', url: '/v1/health', summary: 'Liveness and server time', tag: 'meta', auth: 'none', responses: { 200: 'Health' } },
@@ -40,7 +40,7 @@ export const OPERATIONS = [
     params: S.KioskParams,
     requestBody: 'IngestRequest',
     bodyValidation: S.IngestRequestEnvelope,
-    responses: { 200: 'IngestResponse', ...errors(400, 401, 403, 413, 415) },
+    responses: { 200: 'IngestResponse', ...errors(400, 401, 403, 413, 415, 503) },
   },
   {
     operationId: 'getChanges',
@@ -51,7 +51,7 @@ export const OPERATIONS = [
     auth: 'kiosk',
     params: S.KioskParams,
     query: S.ChangesQuery,
-    responses: { 200: 'ChangesResponse', ...errors(400, 401, 403) },
+    responses: { 200: 'ChangesResponse', ...errors(400, 401, 403, 503) },
   },
   {
     operationId: 'postHeartbeat',

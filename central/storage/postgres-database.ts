@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { migrationsFor } from './migrations.js';
 import type { SqlDatabase, SqlExecutor, SqlParam } from './sql-database.js';
+import { StorageUnavailable, type PostgresPoolOptions } from './types.js';
 
 /** Advisory lock keys (arbitrary, fixed): one for migrations, one for the change cursor. */
 const MIGRATION_LOCK = 740_301;
@@ -24,29 +25,71 @@ function sqlState(e: unknown): string | undefined {
   return typeof e === 'object' && e !== null && 'code' in e && typeof e.code === 'string' ? e.code : undefined;
 }
 
+/** SQLSTATEs and socket errors that mean "the server is away or shutting down", not "this request is wrong". */
+const AWAY_STATES = new Set(['57P01', '57P02', '57P03', 'ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT']);
+const RETRY_AFTER_SECONDS = 2;
+
+function unavailable(e: unknown): StorageUnavailable | null {
+  if (e instanceof StorageUnavailable) return e;
+  const state = sqlState(e);
+  const message = e instanceof Error ? e.message : String(e);
+  if ((state !== undefined && (AWAY_STATES.has(state) || state.startsWith('08'))) || /Connection terminated|timeout exceeded when trying to connect/i.test(message)) {
+    return new StorageUnavailable(`the database is not answering: ${message}`, RETRY_AFTER_SECONDS);
+  }
+  return null;
+}
+
 /**
  * PostgreSQL through a `pg` pool. Several central instances may share one database: every
  * guarantee (unique ids, sequences, change order) is kept by the database itself.
  */
-export async function openPostgresDatabase(url: string, schema = 'public'): Promise<SqlDatabase> {
+export async function openPostgresDatabase(url: string, schema = 'public', poolOptions: PostgresPoolOptions = {}): Promise<SqlDatabase> {
   if (!SCHEMA_NAME_PATTERN.test(schema)) throw new Error(`invalid PostgreSQL schema name: ${schema}`);
-  const pool = new pg.Pool({ connectionString: url, max: 8, options: `-c search_path=${schema}` });
+  const maxWaiting = poolOptions.maxWaiting ?? 64;
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: poolOptions.max ?? 8,
+    connectionTimeoutMillis: poolOptions.connectionTimeoutMs ?? 2000,
+    options: `-c search_path=${schema}`,
+  });
   pool.on('error', () => undefined);
+  const guarded = new WeakSet<pg.PoolClient>();
+
+  /** A connection, or StorageUnavailable when too many wait already or none comes in time. */
+  const connect = async (): Promise<pg.PoolClient> => {
+    if (pool.waitingCount >= maxWaiting) throw new StorageUnavailable(`${pool.waitingCount} requests already wait for the database`, RETRY_AFTER_SECONDS);
+    try {
+      const client = await pool.connect();
+      // The server may drop a connection while it is checked out (a restart): without a
+      // listener that 'error' event would end the process; the query in progress fails instead.
+      if (!guarded.has(client)) {
+        guarded.add(client);
+        client.on('error', () => undefined);
+      }
+      return client;
+    } catch (e) {
+      throw unavailable(e) ?? e;
+    }
+  };
 
   const transaction = async <T>(fn: (q: SqlExecutor) => Promise<T>): Promise<T> => {
     for (let attempt = 1; ; attempt++) {
-      const client = await pool.connect();
+      const client = await connect();
+      let broken = false;
       try {
         await client.query('BEGIN');
         const result = await fn(executor(client));
         await client.query('COMMIT');
         return result;
       } catch (e) {
-        await client.query('ROLLBACK').catch(() => undefined);
+        const away = unavailable(e);
+        // A connection the server dropped is thrown away, not handed to the next request.
+        broken = away !== null;
+        if (!broken) await client.query('ROLLBACK').catch(() => undefined);
         const state = sqlState(e);
-        if (attempt >= MAX_ATTEMPTS || state === undefined || !RETRYABLE.has(state)) throw e;
+        if (attempt >= MAX_ATTEMPTS || state === undefined || !RETRYABLE.has(state)) throw away ?? e;
       } finally {
-        client.release();
+        client.release(broken || undefined);
       }
     }
   };
@@ -74,11 +117,16 @@ export async function openPostgresDatabase(url: string, schema = 'public'): Prom
     dialect: 'postgres',
     ilike: 'ILIKE',
     read: async (fn) => {
-      const client = await pool.connect();
+      const client = await connect();
+      let broken = false;
       try {
         return await fn(executor(client));
+      } catch (e) {
+        const away = unavailable(e);
+        broken = away !== null;
+        throw away ?? e;
       } finally {
-        client.release();
+        client.release(broken || undefined);
       }
     },
     transaction,

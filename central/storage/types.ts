@@ -18,7 +18,31 @@ export type EngineName = 'sqlite' | 'postgres';
 
 export type StorageConfig =
   | { readonly engine: 'sqlite'; readonly file: string }
-  | { readonly engine: 'postgres'; readonly url: string; readonly schema?: string };
+  | { readonly engine: 'postgres'; readonly url: string; readonly schema?: string; readonly pool?: PostgresPoolOptions };
+
+/** How much an instance lets pile up when PostgreSQL is slow or away, instead of waiting without end. */
+export interface PostgresPoolOptions {
+  /** Connections per instance. Default 8. */
+  readonly max?: number;
+  /** Longest wait for a free connection before answering 503. Default 2,000 ms. */
+  readonly connectionTimeoutMs?: number;
+  /** Requests that may wait for a connection at once; the next one gets 503 at once. Default 64. */
+  readonly maxWaiting?: number;
+}
+
+/**
+ * The database is slow or away (no connection within the wait, too many waiting, the server
+ * restarting): nothing was stored, and the request may be sent again after `retryAfterSeconds`.
+ */
+export class StorageUnavailable extends Error {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(message);
+    this.name = 'StorageUnavailable';
+  }
+}
 
 export interface KioskRecord {
   readonly id: string;
