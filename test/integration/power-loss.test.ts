@@ -81,8 +81,10 @@ describe(`power cut after SIGKILL: writes after the last fsync are lost (seed ${
     );
     expect(where.write).toBeGreaterThan(FULL_ROUNDS / 2);
     expect(full.acknowledged.length).toBeGreaterThan(FULL_ROUNDS);
-    // The cuts did drop writes: kills inside a transaction leave WAL frames not yet synced.
-    expect(full.undone).toBeGreaterThan(0);
+    // With FULL, SQLite writes a transaction's WAL frames at COMMIT and fsyncs them before COMMIT
+    // returns, so a cut seldom finds unsynced bytes (some runs find none); that the shim does drop
+    // unsynced writes is shown by the NORMAL control below, through the same cuts.
+    expect(full.undone).toBeLessThanOrEqual(full.unsynced);
     expect(full.integrity).toBe('ok');
     expect(full.lost).toEqual([]);
   });
