@@ -44,7 +44,14 @@ export interface CardTrip {
   readonly time: string | null;
   /** City code where the trip step happened, 4 hex digits, e.g. `5810`. */
   readonly cityCode: string;
-  /** Line and station bytes, hex (their meaning is city-specific). */
+  /**
+   * Line number as the card stores it: 0x1E bytes 0x0A..0x0B, big-endian (JT/T 978 "线路",
+   * 2 bytes HEX). Station tables key on (cityCode, line, stationNumber).
+   */
+  readonly line: number;
+  /** Station number as the card stores it: 0x1E bytes 0x0C..0x0D, big-endian (JT/T 978 "站点"). */
+  readonly stationNumber: number;
+  /** The raw bytes 0x0A..0x10 (line, station, operator code, reserved), hex, for technicians. */
   readonly station: string;
   readonly terminal: string;
   readonly institution: string;
@@ -53,7 +60,10 @@ export interface CardTrip {
 /** Raw e-purse slots as the card answered them, for technicians (see CARDS.md, Balance). */
 export interface BalanceSlots {
   readonly slot0: number;
-  /** null when the card rejected `80 5C 01 02 04`. */
+  /**
+   * T-Union's second slot (the overdraft the card owes, subtracted from slot 0); null when the
+   * card rejected `80 5C 01 02 04` or the family has none.
+   */
   readonly slot1: number | null;
 }
 
@@ -69,10 +79,18 @@ export interface CardSummary {
   readonly balance: number;
   readonly currency: 'CNY';
   readonly balanceSlots: BalanceSlots;
+  /**
+   * From T-Union file 0x17, read after the summary: `unknown` in the summary, the card's value in
+   * the snapshot (`unknown` too when the card has no such file).
+   */
   readonly holderType: CardHolderType;
-  /** SHA-256 of the UID, hex; the UID itself is never kept. */
+  /** SHA-256 of the UID, hex; the UID itself is never kept. Read after the summary: null in it. */
   readonly uidHash: string | null;
-  /** AID (hex) that answered SELECT. */
+  /**
+   * AID (hex) that answered SELECT: the application whose purse gave `balance`. A card with
+   * both T-Union and City Union applications answers the T-Union one first (docs/card-reading.md,
+   * "Cards with two applications").
+   */
   readonly aid: string;
 }
 

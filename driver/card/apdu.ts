@@ -2,6 +2,9 @@
 
 export const GET_UID = Uint8Array.of(0xff, 0xca, 0x00, 0x00, 0x00);
 
+/** SELECT the master file `3F00` (the card's top level), no FCI asked. */
+export const SELECT_MF = Uint8Array.of(0x00, 0xa4, 0x00, 0x00, 0x02, 0x3f, 0x00);
+
 export function selectByName(name: Uint8Array): Uint8Array {
   return Uint8Array.of(0x00, 0xa4, 0x04, 0x00, name.length, ...name, 0x00);
 }

@@ -51,7 +51,7 @@ export function encodeTransactionRecord(t: Omit<CardTransaction, 'kind'>): Uint8
   return b;
 }
 
-export interface TripRecordFields extends Omit<CardTrip, 'kind' | 'mode'> {
+export interface TripRecordFields extends Omit<CardTrip, 'kind' | 'mode' | 'line' | 'stationNumber'> {
   readonly typeCode: number;
   readonly modeCode: number;
 }

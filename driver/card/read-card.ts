@@ -1,12 +1,13 @@
 /**
- * One complete read of a transit card over an `ApduTransport`: UID, detection, the fast path
- * (summary: info, balance, holder type) handed to `onSummary` at once, then the logs. Returns
- * the snapshot or a `CardReadError`; never a half-filled snapshot.
+ * One complete read of a transit card over an `ApduTransport`: detection, the fast path
+ * (summary: info and balance, 3 APDUs on a T-Union or City Union card whose FCI carries 0x15)
+ * handed to `onSummary` at once, then the UID, the holder type and the logs. Returns the
+ * snapshot or a `CardReadError`; never a half-filled snapshot.
  */
 import { createHash } from 'node:crypto';
 import type { BalanceSlots, CardFamily, CardHolderType, CardReadError, CardSnapshot, CardSummary, CardTransaction, CardTrip } from '../../shared/card.js';
 import { err, ok, type Result } from '../../shared/result.js';
-import { GET_UID, getBalance, readBinary, readRecord, selectByName } from './apdu.js';
+import { GET_UID, SELECT_MF, getBalance, readBinary, readRecord, selectByName } from './apdu.js';
 import { toHex } from './bytes.js';
 import { CardIoError, type DecodeError } from './errors.js';
 import {
@@ -18,7 +19,10 @@ import {
   type FamilySpec,
 } from './families.js';
 import {
+  CHONGQING_CITY_CODE,
+  cityUnionCity,
   decodeBeijingInfo,
+  decodeChongqingInfo,
   decodeCityUnionInfo,
   decodeLingnanInfo,
   decodeShenzhenInfo,
@@ -47,23 +51,32 @@ export async function readCard(transport: ApduTransport, options: ReadCardOption
   const channel = new CardChannel(transport, options.commandTimeoutMs === undefined ? {} : { commandTimeoutMs: options.commandTimeoutMs });
   let family: CardFamily | undefined;
   try {
-    const uid = await channel.send(GET_UID);
-    const uidHash = uid.sw === SW_OK && uid.data.length > 0 ? hashUid(uid.data) : null;
     const detected = await detect(channel);
     if (detected === null) {
+      const uidHash = await readUidHash(channel);
       return err({ code: 'unsupported-card', message: 'not a supported transit card', ...(uidHash ? { detail: `uid sha256 ${uidHash}` } : {}) });
     }
     family = detected.spec.family;
-    const summary: CardSummary = { ...(await readSummary(channel, detected)), uidHash };
+    const fast = await readSummary(channel, detected);
+    const summary: CardSummary = { ...fast.summary, uidHash: null };
     options.onSummary?.(summary);
+    const uidHash = await readUidHash(channel);
+    if (fast.leftApplication) expectOk(await channel.send(selectByName(detected.name)), 'SELECT (back into the application)');
+    const holderType = detected.spec.family === 't-union' ? await tUnionHolderType(channel) : summary.holderType;
     const transactions = await readTransactions(channel);
     const trips = detected.spec.tripsSfi === null ? [] : await readTrips(channel, detected.spec.tripsSfi);
     const now = options.now?.() ?? new Date();
-    return ok({ ...summary, transactions, trips, readAt: now.toISOString(), apduCount: channel.apduCount });
+    return ok({ ...summary, uidHash, holderType, transactions, trips, readAt: now.toISOString(), apduCount: channel.apduCount });
   } catch (e) {
     if (!(e instanceof CardIoError)) throw e;
     return err({ code: e.code, message: e.message, ...(family ? { family } : {}), ...(e.detail === undefined ? {} : { detail: e.detail }) });
   }
+}
+
+/** `FF CA 00 00 00` answered by the reader: SHA-256 of the UID, or null when the reader has none. */
+async function readUidHash(channel: CardChannel): Promise<string | null> {
+  const uid = await channel.send(GET_UID);
+  return uid.sw === SW_OK && uid.data.length > 0 ? hashUid(uid.data) : null;
 }
 
 interface Detected {
@@ -85,49 +98,85 @@ async function detect(channel: CardChannel): Promise<Detected | null> {
 
 type SummaryWithoutUid = Omit<CardSummary, 'uidHash'>;
 
-async function readSummary(channel: CardChannel, d: Detected): Promise<SummaryWithoutUid> {
+interface FastRead {
+  readonly summary: SummaryWithoutUid;
+  /** True when the fast path selected the MF (files outside the application): select it again before the logs. */
+  readonly leftApplication: boolean;
+}
+
+async function readSummary(channel: CardChannel, d: Detected): Promise<FastRead> {
   const aid = toHex(d.name);
   switch (d.spec.family) {
     case 't-union': {
-      const info = must(decodeTUnionInfo(await info15(channel, d.fci)));
+      const file15 = findInfoInFci(d.fci);
       const slot0 = await balanceSlot(channel, 0);
       const slot1 = await balanceSlot(channel, 1);
-      const holderType = await tUnionHolderType(channel);
-      return summaryOf('t-union', aid, info, { slot0: slot0 ?? 0, slot1 }, tUnionBalance(slot0 ?? 0, slot1), holderType);
+      const info = must(decodeTUnionInfo(file15 ?? (await readInfo15(channel))));
+      return stay(summaryOf('t-union', aid, info, { slot0: slot0 ?? 0, slot1 }, tUnionBalance(slot0 ?? 0, slot1)));
     }
-    case 'city-union':
-      return pbocSummary(channel, d, must(decodeCityUnionInfo(await info15(channel, d.fci))));
-    case 'shenzhen-tong':
-      return pbocSummary(channel, d, must(decodeShenzhenInfo(await info15(channel, d.fci))));
-    case 'beijing':
-      return pbocSummary(channel, d, must(decodeBeijingInfo(expectOk(await channel.send(readBinary(0x04)), 'READ BINARY 0x04'))));
+    case 'city-union': {
+      const fromFci = findInfoInFci(d.fci);
+      const slot0 = await pbocSlot0(channel);
+      const file15 = fromFci ?? (await readInfo15(channel));
+      if (cityUnionCity(file15) === CHONGQING_CITY_CODE) {
+        const mf05 = await readOutsideApplication(channel, 0x05);
+        return { summary: pbocSummary(d, must(decodeChongqingInfo(file15, mf05)), slot0), leftApplication: true };
+      }
+      return stay(pbocSummary(d, must(decodeCityUnionInfo(file15)), slot0));
+    }
+    case 'shenzhen-tong': {
+      const fromFci = findInfoInFci(d.fci);
+      const slot0 = await pbocSlot0(channel);
+      return stay(pbocSummary(d, must(decodeShenzhenInfo(fromFci ?? (await readInfo15(channel)))), slot0));
+    }
+    case 'beijing': {
+      const slot0 = await pbocSlot0(channel);
+      const file04 = await readOutsideApplication(channel, 0x04);
+      return { summary: pbocSummary(d, must(decodeBeijingInfo(file04)), slot0), leftApplication: true };
+    }
     case 'wuhan-tong': {
       const file0A = expectOk(await channel.send(readBinary(0x0a)), 'READ BINARY 0x0A');
       const file05 = expectOk(await channel.send(readBinary(0x05)), 'READ BINARY 0x05');
-      return pbocSummary(channel, d, must(decodeWuhanInfo(file0A, file05)));
+      const info = must(decodeWuhanInfo(file0A, file05));
+      return stay(pbocSummary(d, info, await pbocSlot0(channel)));
     }
     case 'lingnan-pass': {
       const info = must(decodeLingnanInfo(expectOk(await channel.send(readBinary(0x15)), 'READ BINARY 0x15')));
       expectOk(await channel.send(selectByName(LINGNAN_PURSE_NAME)), 'SELECT PAY.TICL');
-      return pbocSummary(channel, d, info);
+      return stay(pbocSummary(d, info, await pbocSlot0(channel)));
     }
   }
 }
 
-async function pbocSummary(channel: CardChannel, d: Detected, info: CardInfo): Promise<SummaryWithoutUid> {
+const stay = (summary: SummaryWithoutUid): FastRead => ({ summary, leftApplication: false });
+
+/** SELECT MF, then READ BINARY of a file kept at the card's top level (outside every application). */
+async function readOutsideApplication(channel: CardChannel, sfi: number): Promise<Uint8Array> {
+  expectOk(await channel.send(SELECT_MF), 'SELECT MF');
+  return expectOk(await channel.send(readBinary(sfi)), `READ BINARY MF SFI ${sfi.toString(16).toUpperCase()}`);
+}
+
+async function pbocSlot0(channel: CardChannel): Promise<number> {
   const slot0 = await balanceSlot(channel, 0);
   if (slot0 === null) throw new CardIoError('unreadable-card', 'card refused GET BALANCE', 'slot 0');
-  return summaryOf(d.spec.family, toHex(d.name), info, { slot0, slot1: null }, pbocBalance(slot0), 'unknown');
+  return slot0;
 }
 
-function summaryOf(family: CardFamily, aid: string, info: CardInfo, balanceSlots: BalanceSlots, balance: number, holderType: CardHolderType): SummaryWithoutUid {
-  return { family, aid, ...info, balance, currency: 'CNY', balanceSlots, holderType };
+function pbocSummary(d: Detected, info: CardInfo, slot0: number): SummaryWithoutUid {
+  return summaryOf(d.spec.family, toHex(d.name), info, { slot0, slot1: null }, pbocBalance(slot0));
 }
 
-/** File 0x15 from the FCI's `9F0C` when the card put it there, else READ BINARY. */
-async function info15(channel: CardChannel, fci: Uint8Array): Promise<Uint8Array> {
+function summaryOf(family: CardFamily, aid: string, info: CardInfo, balanceSlots: BalanceSlots, balance: number): SummaryWithoutUid {
+  return { family, aid, ...info, balance, currency: 'CNY', balanceSlots, holderType: 'unknown' };
+}
+
+/** File 0x15 from the FCI's `9F0C` when the card put it there (saves one APDU), else null. */
+function findInfoInFci(fci: Uint8Array): Uint8Array | null {
   const fromFci = findTlv(fci, '9F0C');
-  if (fromFci.ok && fromFci.value !== null && fromFci.value.length >= INFO_15_LENGTH) return fromFci.value;
+  return fromFci.ok && fromFci.value !== null && fromFci.value.length >= INFO_15_LENGTH ? fromFci.value : null;
+}
+
+async function readInfo15(channel: CardChannel): Promise<Uint8Array> {
   return expectOk(await channel.send(readBinary(0x15)), 'READ BINARY 0x15');
 }
 

@@ -42,20 +42,19 @@ function pbocExpected(e: Omit<ExpectedCardValues, 'holderType' | 'trips' | 'diag
 
 export function cityUnionCard(): CardImage {
   const aid = hex('A00000000386980701');
-  // Bytes 16..19 read the same big- or little-endian: the byte order is disputed (CARDS.md).
-  const numberBytes = hex('05 3A 3A 05');
+  // Bytes 12..19: the account number in BCD, starting with the city code, as on the published
+  // Hangzhou cards (test/fixtures/cards/city-union-hangzhou-*.json).
   const file15 = record(30, [
     [0, hex('0101 4520 FFFFFFFF')],
     [8, Uint8Array.of(0x02, 0x01)],
-    [10, hex('000000000000')],
-    [16, numberBytes],
+    [12, hex('4520 0000 1234 5678')],
     [20, bcdDate('2022-07-01')],
     [24, bcdDate('2032-06-30')],
   ]);
   const log = purseLog(SHOPPING);
   return {
     name: 'city-union',
-    description: 'City Union (城市一卡通互联互通, PBOC) card issued in Qingdao; number bytes are palindromic so either byte order gives the same number',
+    description: 'City Union (城市一卡通互联互通, PBOC) card issued in Qingdao; number = BCD account in 0x15 bytes 12..19',
     uid: '04C1D2E3',
     historicalBytes: '',
     applications: [
@@ -63,7 +62,7 @@ export function cityUnionCard(): CardImage {
     ],
     expected: pbocExpected({
       family: 'city-union',
-      cardNumber: String(0x053a3a05),
+      cardNumber: '4520000012345678',
       cityCode: '4520',
       validFrom: '2022-07-01',
       validUntil: '2032-06-30',
@@ -117,11 +116,12 @@ export function beijingCard(): CardImage {
   const log = purseLog(SHOPPING.slice(0, 2));
   return {
     name: 'beijing',
-    description: 'Beijing (北京市政交通一卡通): DF 1001 named PBOC (not OC), number = hex of 0x04 bytes 0..7',
+    description: 'Beijing (北京市政交通一卡通): DF 1001 named PBOC (not OC), number = hex of bytes 0..7 of file 0x04 at the MF (outside the application)',
     uid: '04B0B1B2',
     historicalBytes: '',
+    mfFiles: [{ sfi: 0x04, binary: toHex(file04) }],
     applications: [
-      { aid: toHex(name), fid: '1001', fci: fciOf(name), files: [{ sfi: 0x04, binary: toHex(file04) }, { sfi: 0x18, records: log.records }], balance: { slot0: 2350 } },
+      { aid: toHex(name), fid: '1001', fci: fciOf(name), files: [{ sfi: 0x18, records: log.records }], balance: { slot0: 2350 } },
     ],
     expected: pbocExpected({
       family: 'beijing',

@@ -37,6 +37,7 @@ function loadFile(f: CardFileImage): LoadedFile {
  */
 export class CardEngine {
   private readonly apps: readonly LoadedApplication[];
+  private readonly mfFiles: readonly LoadedFile[];
   private readonly uid: Uint8Array;
   private readonly swUnknownIns: number;
   private readonly swUnknownCla: number;
@@ -48,6 +49,7 @@ export class CardEngine {
     this.uid = hexToBytes(image.uid);
     this.swUnknownIns = parseInt(image.unknownInstruction?.replace(/\s+/g, '') ?? '6D00', 16);
     this.swUnknownCla = parseInt(image.unknownClass?.replace(/\s+/g, '') ?? '6E00', 16);
+    this.mfFiles = (image.mfFiles ?? []).map(loadFile);
     this.apps = image.applications.map((a) => ({
       image: a,
       aid: hexToBytes(a.aid),
@@ -143,8 +145,8 @@ export class CardEngine {
   }
 
   private fileBySfi(sfi: number): LoadedFile | null | undefined {
-    if (!this.selected) return undefined;
-    return this.selected.files.find((f) => f.sfi === sfi) ?? null;
+    const files = this.selected ? this.selected.files : this.mfFiles;
+    return files.find((f) => f.sfi === sfi) ?? null;
   }
 
   /** Applies Le to the data: `6C xx` in exact-Le mode, the first Le bytes, or `62 82` when shorter. */

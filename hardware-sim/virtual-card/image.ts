@@ -85,6 +85,11 @@ export interface CardImage {
   readonly atr?: string;
   /** Historical bytes for the computed ATR, hex; default none. */
   readonly historicalBytes?: string;
+  /**
+   * Files at the card's top level (MF), outside every application: read by SFI when no
+   * application is selected (after power on or `SELECT 3F00`), e.g. Beijing's 0x04.
+   */
+  readonly mfFiles?: readonly CardFileImage[];
   readonly applications: readonly CardApplicationImage[];
   readonly t0?: T0Behaviour;
   /** Status word for an unknown INS, hex; default `6D00`. */

@@ -87,7 +87,7 @@ export function parseCardImage(json: unknown, source = 'card image'): CardImage 
   const uint32 = (v: unknown): boolean => Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 0xffffffff;
 
   if (!isObj(json)) throw new CardImageError('invalid-image', `${source}: must be a JSON object`, ['(root): must be an object']);
-  known(json, ['name', 'description', 'uid', 'atr', 'historicalBytes', 'applications', 't0', 'unknownInstruction', 'unknownClass', 'expected'], '');
+  known(json, ['name', 'description', 'uid', 'atr', 'historicalBytes', 'mfFiles', 'applications', 't0', 'unknownInstruction', 'unknownClass', 'expected'], '');
   if (typeof json.name !== 'string' || !CARD_IMAGE_NAME.test(json.name)) bad('name', 'must be lower-case letters, digits and dashes');
   if (typeof json.description !== 'string' || json.description.length === 0) bad('description', 'must be a non-empty string');
   hex(json, 'uid', '', { required: true, bytes: [4, 7, 10] });
@@ -105,6 +105,25 @@ export function parseCardImage(json: unknown, source = 'card image'): CardImage 
   }
   if (!isObj(json.expected)) bad('expected', 'must be an object with at least `family`');
   else if (json.expected.family !== null && typeof json.expected.family !== 'string') bad('expected.family', 'must be a string or null');
+
+  function checkFiles(files: unknown, at: string): void {
+    if (!Array.isArray(files)) return bad(at, 'must be a list');
+    files.forEach((f: unknown, j) => {
+      const fw = `${at}[${j}].`;
+      if (!isObj(f)) return bad(`${at}[${j}]`, 'must be an object');
+      known(f, ['sfi', 'fid', 'binary', 'records'], fw);
+      if (f.sfi === undefined && f.fid === undefined) bad(`${at}[${j}]`, 'needs `sfi` or `fid`');
+      if (f.sfi !== undefined && (!Number.isInteger(f.sfi) || (f.sfi as number) < 1 || (f.sfi as number) > 30)) bad(`${fw}sfi`, 'must be an integer 1..30');
+      hex(f, 'fid', fw, { bytes: [2] });
+      if ((f.binary === undefined) === (f.records === undefined)) bad(`${at}[${j}]`, 'needs exactly one of `binary` or `records`');
+      hex(f, 'binary', fw);
+      if (f.records !== undefined) {
+        if (!Array.isArray(f.records)) bad(`${fw}records`, 'must be a list of hex strings');
+        else f.records.forEach((r: unknown, k) => (typeof r === 'string' && isHex(r) ? undefined : bad(`${fw}records[${k}]`, 'must be hex bytes')));
+      }
+    });
+  }
+  if (json.mfFiles !== undefined) checkFiles(json.mfFiles, 'mfFiles');
 
   if (!Array.isArray(json.applications)) bad('applications', 'must be a list');
   else
@@ -134,23 +153,7 @@ export function parseCardImage(json: unknown, source = 'card image'): CardImage 
           hex(app.technician, 'secretKeyHex', `${w}technician.`, { required: true });
         }
       }
-      if (app.files !== undefined) {
-        if (!Array.isArray(app.files)) return bad(`${w}files`, 'must be a list');
-        app.files.forEach((f: unknown, j) => {
-          const fw = `${w}files[${j}].`;
-          if (!isObj(f)) return bad(`${w}files[${j}]`, 'must be an object');
-          known(f, ['sfi', 'fid', 'binary', 'records'], fw);
-          if (f.sfi === undefined && f.fid === undefined) bad(`${w}files[${j}]`, 'needs `sfi` or `fid`');
-          if (f.sfi !== undefined && (!Number.isInteger(f.sfi) || (f.sfi as number) < 1 || (f.sfi as number) > 30)) bad(`${fw}sfi`, 'must be an integer 1..30');
-          hex(f, 'fid', fw, { bytes: [2] });
-          if ((f.binary === undefined) === (f.records === undefined)) bad(`${w}files[${j}]`, 'needs exactly one of `binary` or `records`');
-          hex(f, 'binary', fw);
-          if (f.records !== undefined) {
-            if (!Array.isArray(f.records)) bad(`${fw}records`, 'must be a list of hex strings');
-            else f.records.forEach((r: unknown, k) => (typeof r === 'string' && isHex(r) ? undefined : bad(`${fw}records[${k}]`, 'must be hex bytes')));
-          }
-        });
-      }
+      if (app.files !== undefined) checkFiles(app.files, `${w}files`);
     });
 
   if (problems.length > 0) {

@@ -10,6 +10,8 @@ const trip = (i: number): CardTrip => ({
   balanceAfter: 1000,
   time: `2026-11-23T08:0${i}:00+08:00`,
   cityCode: '5810',
+  line: 1,
+  stationNumber: i,
   station: `01${i}`,
   terminal: 'AABBCCDDEEFF',
   institution: '01',

@@ -9,6 +9,8 @@ const trip = (kind: CardTrip['kind'], time: string): CardTrip => ({
   balanceAfter: 3000,
   time,
   cityCode: '5810',
+  line: 0x0102,
+  stationNumber: 0x0304,
   station: '01020304050607',
   terminal: '1122334455667788',
   institution: '01015810FFFFFFFF',

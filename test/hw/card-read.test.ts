@@ -82,7 +82,7 @@ describe('card images through the real PC/SC stack', () => {
     }
   });
 
-  it('the T-Union fast path takes 5 APDUs: UID, SELECT with 9F0C, two balance slots, 0x17', async () => {
+  it('the T-Union balance shows after 3 APDUs: SELECT with 9F0C, two balance slots; UID and 0x17 come after', async () => {
     log.mark();
     const card = await tapCard('t-union-guangzhou-ok');
     let apdusAtSummary = -1;
@@ -91,8 +91,10 @@ describe('card images through the real PC/SC stack', () => {
     });
     try {
       await log.next('card-read');
-      expect(apdusAtSummary).toBe(5);
-      expect(card.apduLog.slice(0, 5).map((x) => x.command.slice(0, 8))).toEqual(['FFCA0000', '00A40400', '805C0002', '805C0102', '00B09700']);
+      // the reader host emits the summary after the third APDU; the card may have seen the next
+      // one (the UID) by the time the event crosses the process boundary
+      expect(apdusAtSummary).toBeGreaterThanOrEqual(3);
+      expect(card.apduLog.slice(0, 5).map((x) => x.command.slice(0, 8))).toEqual(['00A40400', '805C0002', '805C0102', 'FFCA0000', '00B09700']);
     } finally {
       unsubscribe();
       await card.remove();

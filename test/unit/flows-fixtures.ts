@@ -36,7 +36,7 @@ export const summary: CardSummary = {
 };
 
 export function trip(kind: CardTrip['kind'], station: string, time: string, amount = 0): CardTrip {
-  return { kind, mode: 'metro', amount, balanceAfter: 1250, time, cityCode: '5810', station, terminal: '000000000001', institution: '0000000000000000' };
+  return { kind, mode: 'metro', amount, balanceAfter: 1250, time, cityCode: '5810', line: 1, stationNumber: 14, station, terminal: '000000000001', institution: '0000000000000000' };
 }
 
 export const snapshot: CardSnapshot = {

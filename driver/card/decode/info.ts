@@ -45,13 +45,55 @@ export function decodeTUnionInfo(bytes: Uint8Array): Result<CardInfo, DecodeErro
   return ok({ cardNumber: digits.slice(1), cityCode: issuerCity(bytes), ...v.value });
 }
 
-/** City Union 0x15: number is bytes 16..19 as a big-endian uint32 (the byte order implementations dispute). */
+/** City code of Chongqing, whose City Union cards keep the number in the MF file SFI 5. */
+export const CHONGQING_CITY_CODE = '4000';
+/** City code of Shanghai, whose City Union cards keep a binary number in 0x15 bytes 16..19. */
+export const SHANGHAI_CITY_CODE = '2900';
+
+/**
+ * City Union 0x15. The number is the application account, bytes 12..19: 16 BCD digits on the
+ * cards published with their bytes (Hangzhou: `31 00 00 00 20 45 88 78` → `3100000020458878`,
+ * the first four digits repeating the city code). Where those bytes are not BCD (Shanghai), the
+ * number is bytes 16..19 as an unsigned integer, little-endian for Shanghai and big-endian
+ * elsewhere; no published Shanghai bytes confirm this (docs/card-reading.md).
+ * Chongqing (city 4000) keeps a different 0x15: use `decodeChongqingInfo`.
+ */
 export function decodeCityUnionInfo(bytes: Uint8Array): Result<CardInfo, DecodeError> {
   const short = needLength(bytes, INFO_15_LENGTH, '0x15');
   if (short) return err(short);
   const v = validity(bytes, 20, 24, '0x15');
   if (!v.ok) return v;
-  return ok({ cardNumber: String(uintBE(bytes, 16, 4)), cityCode: issuerCity(bytes), ...v.value });
+  const cityCode = issuerCity(bytes);
+  const account = bcdDigits(bytes, 12, 8);
+  const cardNumber = account ?? String(cityCode === SHANGHAI_CITY_CODE ? uintLE(bytes, 16, 4) : uintBE(bytes, 16, 4));
+  return ok({ cardNumber, cityCode, ...v.value });
+}
+
+/** Bytes 2..3 of a City Union 0x15 as the city code, to choose the layout before decoding. */
+export function cityUnionCity(bytes: Uint8Array): string | null {
+  return bytes.length >= 4 ? issuerCity(bytes) : null;
+}
+
+/**
+ * Chongqing City Union: 0x15 holds the city at bytes 2..3 and the expiry date at bytes 8..11;
+ * the MF-level file SFI 5 holds the account number (BCD, bytes 12..19) and the issue date
+ * (bytes 20..23).
+ */
+export function decodeChongqingInfo(file15: Uint8Array, mfFile05: Uint8Array): Result<CardInfo, DecodeError> {
+  const short = needLength(file15, 12, '0x15') ?? needLength(mfFile05, 24, 'MF SFI 5');
+  if (short) return err(short);
+  const account = bcdDigits(mfFile05, 12, 8);
+  if (account === null) return err(decodeError('MF SFI 5 card number', `not BCD: ${toHex(mfFile05.subarray(12, 20))}`));
+  const from = decodeBcdDate(mfFile05, 20);
+  const until = decodeBcdDate(file15, 8);
+  if (from.kind === 'invalid') return err(decodeError('MF SFI 5 issue date', `not a BCD date: ${toHex(mfFile05.subarray(20, 24))}`));
+  if (until.kind === 'invalid') return err(decodeError('0x15 expiry date', `not a BCD date: ${toHex(file15.subarray(8, 12))}`));
+  return ok({
+    cardNumber: account,
+    cityCode: CHONGQING_CITY_CODE,
+    validFrom: from.kind === 'date' ? from.value : null,
+    validUntil: until.kind === 'date' ? until.value : null,
+  });
 }
 
 /** Check digit of Shenzhen Tong numbers: `(10 − digitsum % 10) % 10`. */

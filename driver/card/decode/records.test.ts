@@ -56,13 +56,13 @@ describe('0x18 transaction record', () => {
   });
 
   it('maps type codes to kinds', () => {
-    const kinds = [0x02, 0x06, 0x09, 0x01, 0x05].map((t) => {
+    const kinds = [0x02, 0x06, 0x09, 0x01, 0x05, 0x07].map((t) => {
       const b = TX_TRIP.slice();
       b[9] = t;
       const r = decodeTransactionRecord(b);
       return r.ok ? r.value?.kind : r.error.code;
     });
-    expect(kinds).toEqual(['top-up', 'purchase', 'trip', 'other', 'other']);
+    expect(kinds).toEqual(['top-up', 'purchase', 'trip', 'top-up', 'purchase', 'other']);
   });
 
   it('an all-zero record is empty; a short one is unreadable', () => {
@@ -108,6 +108,8 @@ describe('0x1E trip record', () => {
         balanceAfter: 3000,
         time: '2024-05-17T08:05:00+08:00',
         cityCode: '5810',
+        line: 0x0102,
+        stationNumber: 0x0304,
         station: '01020304050607',
         terminal: '1122334455667788',
         institution: '01015810FFFFFFFF',
@@ -116,11 +118,15 @@ describe('0x1E trip record', () => {
   });
 
   it('maps kinds and modes', () => {
+    // JT/T 978 type byte: 01/03 entry, 02/04 exit (electronic cash / e-purse), 05/06 single, 07/08 fare adjustment, 09/0A top-up
     const seen = [
       [0x04, 0x02],
       [0x02, 0x00],
+      [0x01, 0x01],
       [0x06, 0x01],
+      [0x05, 0x02],
       [0x07, 0x09],
+      [0x0a, 0x01],
     ].map(([kind, mode]) => {
       const b = TRIP_ENTRY.slice();
       b[0] = kind!;
@@ -128,7 +134,7 @@ describe('0x1E trip record', () => {
       const r = decodeTripRecord(b);
       return r.ok && r.value ? `${r.value.kind}/${r.value.mode}` : 'error';
     });
-    expect(seen).toEqual(['exit/bus', 'single/other', 'single/metro', 'other/other']);
+    expect(seen).toEqual(['exit/bus', 'exit/other', 'entry/metro', 'single/metro', 'single/bus', 'other/other', 'other/metro']);
   });
 
   it('round-trips encodeTripRecord', () => {
@@ -159,8 +165,24 @@ describe('0x1E trip record', () => {
   it('random bytes give a record, empty, or a typed error; never a throw', () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 60 }), (b) => {
-        for (const r of [decodeTripRecord(b), decodeTransactionRecord(b)]) {
-          if (!r.ok) expect(r.error.code).toBe('unreadable-card');
+        const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
+        const trip = decodeTripRecord(b);
+        if (!trip.ok) expect(trip.error.code).toBe('unreadable-card');
+        else if (trip.value === null) expect(b.every((x) => x === 0)).toBe(true);
+        else {
+          // read back from the bytes at the offsets of the published layout, not through the encoder
+          expect(trip.value.amount).toBe(view.getUint32(0x11));
+          expect(trip.value.balanceAfter).toBe(view.getUint32(0x15));
+          expect(trip.value.line).toBe(view.getUint16(0x0a));
+          expect(trip.value.stationNumber).toBe(view.getUint16(0x0c));
+        }
+        const tx = decodeTransactionRecord(b);
+        if (!tx.ok) expect(tx.error.code).toBe('unreadable-card');
+        else if (tx.value === null) expect(b.subarray(0, 23).every((x) => x === 0)).toBe(true);
+        else {
+          expect(tx.value.counter).toBe(view.getUint16(0));
+          expect(tx.value.amount).toBe(view.getUint32(5));
+          expect(tx.value.typeCode).toBe(b[9]);
         }
       }),
     );

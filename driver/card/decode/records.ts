@@ -8,10 +8,13 @@ import { decodeBcdTime } from './bcd-time.js';
 export const TRANSACTION_RECORD_LENGTH = 23;
 export const TRIP_RECORD_LENGTH = 48;
 
+/** 0x18 byte 9 (PBOC transaction type): 01/02 load (top-up), 05/06 purchase, 09 compound purchase (a trip). */
 export function transactionKind(typeCode: number): TransactionKind {
   switch (typeCode) {
+    case 0x01:
     case 0x02:
       return 'top-up';
+    case 0x05:
     case 0x06:
       return 'purchase';
     case 0x09:
@@ -21,13 +24,19 @@ export function transactionKind(typeCode: number): TransactionKind {
   }
 }
 
+/**
+ * 0x1E byte 0 (JT/T 978): 01/03 entry (electronic cash / e-purse), 02/04 exit, 05/06 single
+ * purchase; 07/08 fare adjustment and 09/0A top-up are `other`.
+ */
 export function tripKind(typeCode: number): TripKind {
   switch (typeCode) {
+    case 0x01:
     case 0x03:
       return 'entry';
+    case 0x02:
     case 0x04:
       return 'exit';
-    case 0x02:
+    case 0x05:
     case 0x06:
       return 'single';
     default:
@@ -66,6 +75,8 @@ export function decodeTripRecord(bytes: Uint8Array): Result<CardTrip | null, Dec
     balanceAfter: uintBE(bytes, 0x15, 4),
     time: decodeBcdTime(bytes, 0x19),
     cityCode: bcdDigits(bytes, 0x20, 2) ?? toHex(bytes.subarray(0x20, 0x22)),
+    line: uintBE(bytes, 0x0a, 2),
+    stationNumber: uintBE(bytes, 0x0c, 2),
     station: toHex(bytes.subarray(0x0a, 0x11)),
     terminal: toHex(bytes.subarray(0x01, 0x09)),
     institution: toHex(bytes.subarray(0x22, 0x2a)),

@@ -1,0 +1,94 @@
+// Published real cards (test/fixtures/cards) as the oracle for the decoders: each card's bytes
+// are served by the simulator's card engine in process and read by the real readCard; the
+// values must be what the source says the card holds. The same cards go through pcscd + vpcd in
+// test/hw/card-published.test.ts.
+import { describe, expect, it } from 'vitest';
+import { readCard } from '../../driver/card/read-card.js';
+import { tUnionBalance } from '../../driver/card/decode/purse.js';
+import { CARD_FAMILIES } from '../../shared/card.js';
+import { CardEngine } from '../../hardware-sim/virtual-card/index.js';
+import { expectedFromSource, loadPublishedCards, publishedCardImage, sourceOf } from '../support/published-cards.js';
+
+const cards = await loadPublishedCards();
+const replayable = cards.filter((c) => !c.balanceOnly);
+
+async function readPublished(name: string) {
+  const card = replayable.find((c) => c.name === name)!;
+  const engine = new CardEngine(publishedCardImage(card));
+  const sent: string[] = [];
+  let summaryAfter = -1;
+  const result = await readCard(
+    {
+      transmit: (apdu) => {
+        sent.push(Buffer.from(apdu).toString('hex').toUpperCase());
+        return Promise.resolve(engine.transmit(apdu));
+      },
+    },
+    { onSummary: () => (summaryAfter = sent.length) },
+  );
+  return { card, result, sent, summaryAfter };
+}
+
+describe('published real cards', () => {
+  it('every fixture names its source: a repository with its commit, or an address', () => {
+    for (const c of cards) {
+      const s = c.source;
+      expect(s.what.length, c.name).toBeGreaterThan(20);
+      if (s.repository) expect(s.commit, c.name).toMatch(/^[0-9a-f]{40}$/);
+      else expect(s.address, c.name).toMatch(/^https:\/\//);
+    }
+  });
+
+  it('cover every family but Wuhan Tong, for which no card bytes are published', () => {
+    const families = new Set(replayable.map((c) => c.family));
+    expect([...CARD_FAMILIES].filter((f) => !families.has(f))).toEqual(['wuhan-tong']);
+  });
+
+  it.each(replayable.map((c) => [c.name, sourceOf(c)]))('%s (%s) reads as the source says', async (name) => {
+    const { card, result } = await readPublished(name);
+    expect(result.ok, JSON.stringify(result)).toBe(true);
+    if (!result.ok) return;
+    const s = result.value;
+    const expected = expectedFromSource(card);
+    const actual = Object.fromEntries(Object.keys(expected).map((k) => [k, (s as unknown as Record<string, unknown>)[k]]));
+    expect(actual).toEqual(expected);
+    const says = card.sourceSays;
+    if (says.transactions) {
+      expect(s.transactions.map(({ overdraft: _o, ...t }) => t)).toEqual(says.transactions);
+    }
+    if (says.transactionCount !== undefined) expect(s.transactions).toHaveLength(says.transactionCount);
+    if (says.newestTransaction) expect(s.transactions[0]).toMatchObject(says.newestTransaction);
+  });
+
+  it('Shenzhen Tong: nfsee reads the number big-endian; its own handbook and Metrodroid say little-endian, and so does the decoder', async () => {
+    const { card, result } = await readPublished('shenzhen-tong-nfsee');
+    expect(card.disagreement).toMatchObject({ field: 'cardNumber', right: 'decoder' });
+    expect(result.ok && result.value.cardNumber).toBe('3314986592');
+    expect(result.ok && result.value.cardNumber).not.toBe(card.sourceSays.cardNumber);
+  });
+
+  it('T-Union and City Union cards show the balance after 3 APDUs: SELECT (0x15 in its FCI), GET BALANCE (and slot 1)', async () => {
+    for (const name of ['t-union-nfsee', 't-union-beijing-cardemulator', 'city-union-hangzhou-youngbug', 'city-union-hangzhou-cnblogs']) {
+      const { summaryAfter, sent } = await readPublished(name);
+      expect(summaryAfter, `${name}: ${sent.slice(0, summaryAfter).join(' ')}`).toBeLessThanOrEqual(3);
+    }
+  });
+
+  it('Beijing and Chongqing read their number outside the application (SELECT 3F00), then go back into it for the logs', async () => {
+    for (const [name, file] of [
+      ['beijing-nfsee', '00B0840000'],
+      ['city-union-chongqing-nfsee', '00B0850000'],
+    ] as const) {
+      const { sent, result } = await readPublished(name);
+      const at = sent.indexOf(file);
+      expect(sent[at - 1], name).toBe('00A40000023F00');
+      expect(sent.slice(at + 1).some((c) => c.startsWith('00A40400')), name).toBe(true);
+      expect(result.ok && result.value.transactions.length, name).toBe(3);
+    }
+  });
+
+  it('T-Union balance is slot 0 minus slot 1: the Shanghai card with 0x320 in both slots shows 0.00', () => {
+    const c = cards.find((x) => x.name === 't-union-shanghai-both-slots')!;
+    expect(tUnionBalance(c.slot0!, c.slot1!)).toBe(c.sourceSays.balance);
+  });
+});
