@@ -96,7 +96,8 @@ const T_UNION_SPECS: readonly TUnionCardSpec[] = [
     cardNumber: '3105810100040400033',
     balance: 9350,
     events: [...COMMUTE.slice(0, -1), { kind: 'entry', at: '2026-05-03 08:10:00', station: GZ.tiyuXilu }],
-    diagnosis: ['open-trip'],
+    // Two entries without an exit: 07:50 at Zhujiang New Town and 08:10 at Tiyu Xilu; each is an open trip.
+    diagnosis: ['open-trip', 'open-trip'],
     notes: { openTripStation: GZ.tiyuXilu.en, openTripTime: '2026-05-03T08:10:00+08:00' },
   },
   {
