@@ -1,33 +1,12 @@
 // `kiosk card read` as a technician runs it: a child process on the real PC/SC stack.
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadCardImage } from '../../hardware-sim/virtual-card/index.js';
 import { CARD_SLOT, tapCard } from '../support/pcsc-card.js';
+import { runKioskCli, type CliRun } from '../support/run-cli.js';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
-interface Run {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-function kiosk(args: string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'kiosk/cli.ts', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 45_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+type Run = CliRun;
+const kiosk = (args: string[]): Promise<Run> => runKioskCli(args);
 
 const noStackTrace = (r: Run): void => {
   expect(r.stdout + r.stderr).not.toMatch(/\n\s+at /);

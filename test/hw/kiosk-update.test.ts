@@ -6,13 +6,12 @@ import { existsSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readHealthReport } from '../../kiosk/appliance/update.js';
 import { buildApp } from '../../scripts/build.js';
 import { buildRelease } from '../../scripts/release.js';
+import { ROOT, runKioskCli, type CliRun } from '../support/run-cli.js';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 let dir: string;
 let apps: string;
 let healthFile: string;
@@ -64,17 +63,9 @@ function repack(from: string, id: string, change?: (dir: string) => void): strin
   return file;
 }
 
-function kioskUpdate(artifact: string, timeoutSeconds: number): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const args = ['--import', 'tsx', 'kiosk/cli.ts', 'update', artifact, '--apps', apps, '--health-file', healthFile, '--health-timeout', String(timeoutSeconds), '--restart-command', `kill -TERM "$(cat '${pidFile}')"`];
-    const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+function kioskUpdate(artifact: string, timeoutSeconds: number): Promise<CliRun> {
+  const args = ['update', artifact, '--apps', apps, '--health-file', healthFile, '--health-timeout', String(timeoutSeconds), '--restart-command', `kill -TERM "$(cat '${pidFile}')"`];
+  return runKioskCli(args, { timeoutMs: (timeoutSeconds + 60) * 1000 });
 }
 
 beforeAll(async () => {

@@ -1,32 +1,18 @@
 // The production path on the pinned Node: the compiled kiosk (dist/app, no tsx) loads every
 // native addon and reads a card through pcscd.
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadCardImage } from '../../hardware-sim/virtual-card/index.js';
 import { buildApp } from '../../scripts/build.js';
 import type { VersionReport } from '../../kiosk/appliance/versions.js';
 import { CARD_SLOT, tapCard } from '../support/pcsc-card.js';
+import { runNode, type CliRun } from '../support/run-cli.js';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const PINNED = readFileSync(new URL('../../.node-version', import.meta.url), 'utf8').trim();
 
-function compiledKiosk(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    // The node that runs this test is the pinned one (scripts/node.sh); the child is plain node on compiled JS.
-    const child = spawn(process.execPath, ['dist/app/kiosk/cli.js', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_OPTIONS: '' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 45_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
+function compiledKiosk(args: string[]): Promise<CliRun> {
+  // The node that runs this test is the pinned one (scripts/node.sh); the child is plain node on compiled JS.
+  return runNode(['dist/app/kiosk/cli.js', ...args], { env: { ...process.env, NODE_OPTIONS: '' } });
 }
 
 describe('the pinned runtime, compiled', () => {
