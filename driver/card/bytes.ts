@@ -1,14 +1,6 @@
-/** Byte helpers for card responses: hex, big/little-endian integers, BCD. */
+/** Byte helpers for card responses: big/little-endian integers, BCD; hex and joining from shared/bytes.ts. */
 
-export function toHex(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex').toUpperCase();
-}
-
-export function fromHex(hex: string): Uint8Array {
-  const clean = hex.replace(/\s+/g, '');
-  if (!/^([0-9a-fA-F]{2})*$/.test(clean)) throw new Error(`not hex: ${hex}`);
-  return Uint8Array.from(Buffer.from(clean, 'hex'));
-}
+export { concatBytes, fromHex, toHex } from '../../shared/bytes.js';
 
 export function uintBE(bytes: Uint8Array, offset: number, length: number): number {
   let value = 0;
@@ -39,14 +31,4 @@ export function bcdDigits(bytes: Uint8Array, offset: number, length: number): st
 export function isAll(bytes: Uint8Array, offset: number, length: number, value: number): boolean {
   for (let i = offset; i < offset + length; i++) if (bytes[i] !== value) return false;
   return true;
-}
-
-export function concatBytes(...parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }

@@ -5,6 +5,7 @@
  */
 import nfcPcsc, { type NFC, type NfcCard, type Reader } from 'nfc-pcsc';
 import type { CardReaderEvent, CardReaderHealth, CardReaderService } from '../../shared/card-reader.js';
+import { toHex } from '../../shared/bytes.js';
 import { readCard } from '../card/read-card.js';
 import { CardIoError } from '../card/errors.js';
 import { CardChannel, DEFAULT_COMMAND_TIMEOUT_MS } from '../card/transport.js';
@@ -281,7 +282,7 @@ export class PcscCardReaderService implements CardReaderService {
       if (this.#slots.get(slot.name) !== slot) return;
       this.#cardGone(slot);
       slot.cardPresent = true;
-      const atr = card.atr ? card.atr.toString('hex').toUpperCase() : '';
+      const atr = card.atr ? toHex(card.atr) : '';
       this.#emit({ type: 'card-present', reader: slot.name, atr });
       await this.#read(slot);
     });

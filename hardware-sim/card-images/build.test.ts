@@ -2,14 +2,14 @@ import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CardEngine } from '../virtual-card/engine.js';
-import { bytesToHex, hexToBytes } from '../virtual-card/hex.js';
+import { toHex, fromHex } from '../../shared/bytes.js';
 import type { CardImage } from '../virtual-card/image.js';
 import { CARD_IMAGES_DIR, loadCardImage } from '../virtual-card/load.js';
 import { BLOCKED_CARD_NUMBER, buildBlocklist, buildCardImages, renderJson } from './build.js';
 
 /** APDU in, data out; fails the test on a status word other than 90 00. */
 function read(engine: CardEngine, command: string): string {
-  const r = bytesToHex(engine.transmit(hexToBytes(command)));
+  const r = toHex(engine.transmit(fromHex(command)));
   expect(r.slice(-4), command).toBe('9000');
   return r.slice(0, -4);
 }
@@ -53,13 +53,13 @@ describe('T-Union layouts (CARDS.md)', () => {
       const fci = read(engine, '00A4040008A00000063201010500');
       expect(fci).toContain('9F0C1E' + f15);
     }
-    expect((await tUnion('t-union-low-balance')).engine.transmit(hexToBytes('00B0950000'))[10]).toBe(0x13);
+    expect((await tUnion('t-union-low-balance')).engine.transmit(fromHex('00B0950000'))[10]).toBe(0x13);
   });
 
   it('make the balance slot0 − slot1, with slot 1 absent, zero or the overdraft', async () => {
     const slots = async (name: string): Promise<[string, string]> => {
       const { engine } = await tUnion(name);
-      return [bytesToHex(engine.transmit(hexToBytes('805C000204'))), bytesToHex(engine.transmit(hexToBytes('805C010204')))];
+      return [toHex(engine.transmit(fromHex('805C000204'))), toHex(engine.transmit(fromHex('805C010204')))];
     };
     expect(await slots('t-union-guangzhou-ok')).toEqual(['000021CA9000', '6A86']);
     expect(await slots('t-union-low-balance')).toEqual(['000000969000', '6A86']);
@@ -76,7 +76,7 @@ describe('T-Union layouts (CARDS.md)', () => {
     const tx1 = read(engine, '00B201C400');
     const tx2 = read(engine, '00B202C400');
     expect(parseInt(tx1.slice(0, 4), 16)).toBe(parseInt(tx2.slice(0, 4), 16) + 1);
-    expect(bytesToHex(engine.transmit(hexToBytes('00B20BC400')))).toBe('6A83');
+    expect(toHex(engine.transmit(fromHex('00B20BC400')))).toBe('6A83');
   });
 
   it('leave the open-trip card with an entry and no exit as its newest trip', async () => {
@@ -98,7 +98,7 @@ describe('other families', () => {
     const image = await loadCardImage('shenzhen-tong');
     const engine = new CardEngine(image);
     read(engine, '00A40400075041592E535A5400');
-    const f15 = hexToBytes(read(engine, '00B0950000'));
+    const f15 = fromHex(read(engine, '00B0950000'));
     const n = String(Buffer.from(f15).readUInt32LE(16));
     const check = (10 - ([...n].reduce((s, c) => s + Number(c), 0) % 10)) % 10;
     expect(image.expected.cardNumber).toBe(`${n}${check}`);
@@ -106,18 +106,18 @@ describe('other families', () => {
 
   it('Beijing answers SELECT by FID 1001 and keeps 0x04 at the MF, outside the application, as the published card does', async () => {
     const engine = new CardEngine(await loadCardImage('beijing'));
-    expect(bytesToHex(engine.transmit(hexToBytes('00A40400024F4300')))).toBe('6A82');
+    expect(toHex(engine.transmit(fromHex('00A40400024F4300')))).toBe('6A82');
     read(engine, '00A4000002100100');
-    expect(bytesToHex(engine.transmit(hexToBytes('00B0840000')))).toBe('6A82');
+    expect(toHex(engine.transmit(fromHex('00B0840000')))).toBe('6A82');
     read(engine, '00A40000023F00');
     expect(read(engine, '00B0840000').slice(0, 16)).toBe('1000751004583312');
   });
 
   it('the non-transit, garbage and technician cards answer no readable transit application', async () => {
     const nonTransit = new CardEngine(await loadCardImage('non-transit'));
-    expect(bytesToHex(nonTransit.transmit(hexToBytes('00A4040008A00000063201010500')))).toBe('6A82');
+    expect(toHex(nonTransit.transmit(fromHex('00A4040008A00000063201010500')))).toBe('6A82');
     const garbage = new CardEngine(await loadCardImage('garbage'));
-    expect(bytesToHex(garbage.transmit(hexToBytes('00A4040008A00000063201010500')))).toBe('6F1A8408A00000069000');
+    expect(toHex(garbage.transmit(fromHex('00A4040008A00000063201010500')))).toBe('6F1A8408A00000069000');
     expect(read(garbage, '00B0950000').length / 2).toBeLessThan(30);
   });
 });

@@ -1,5 +1,5 @@
 /** Byte encoders for card images: BCD, big/little-endian integers, BER-TLV, fixed-size records. */
-import { bytesToHex, concatBytes } from '../virtual-card/hex.js';
+import { concatBytes, fromHex } from '../../shared/bytes.js';
 
 export function bcd(digits: string): Uint8Array {
   if (!/^(?:\d\d)+$/.test(digits)) throw new Error(`BCD needs an even number of digits: ${digits}`);
@@ -33,16 +33,12 @@ export function ascii(text: string): Uint8Array {
   return Uint8Array.from(Buffer.from(text, 'ascii'));
 }
 
-export function hex(text: string): Uint8Array {
-  return Uint8Array.from(Buffer.from(text.replace(/\s+/g, ''), 'hex'));
-}
-
 /** BER-TLV with a 1- or 2-byte tag (hex) and a short or 0x81 length. */
 export function tlv(tag: string, ...value: Uint8Array[]): Uint8Array {
   const body = concatBytes(...value);
   if (body.length > 255) throw new RangeError('TLV value too long');
   const len = body.length < 0x80 ? Uint8Array.of(body.length) : Uint8Array.of(0x81, body.length);
-  return concatBytes(hex(tag), len, body);
+  return concatBytes(fromHex(tag), len, body);
 }
 
 /** Lays out fields at fixed offsets in a zero-filled record of `length` bytes. */
@@ -54,5 +50,3 @@ export function record(length: number, fields: readonly (readonly [offset: numbe
   }
   return out;
 }
-
-export const toHex = bytesToHex;

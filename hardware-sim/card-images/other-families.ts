@@ -1,7 +1,7 @@
 /** Images of the other card families (CARDS.md, "Families"), a non-transit card, a garbage card and the technician card. */
 import type { CardFileImage, CardImage, ExpectedCardValues } from '../virtual-card/image.js';
-import { concatBytes } from '../virtual-card/hex.js';
-import { ascii, bcdDate, bcdTime, hex, record, tlv, toHex, uintBE, uintLE } from './encode.js';
+import { concatBytes, fromHex, toHex } from '../../shared/bytes.js';
+import { ascii, bcdDate, bcdTime, record, tlv, uintBE, uintLE } from './encode.js';
 
 export interface PurseEvent {
   readonly at: string;
@@ -18,7 +18,7 @@ function purseLog(events: readonly PurseEvent[]): { records: string[]; count: nu
       [0, uintBE(0x20 + i, 2)],
       [5, uintBE(e.amount, 4)],
       [9, Uint8Array.of(e.kind === 'top-up' ? 0x02 : 0x06)],
-      [10, hex('0A0000000' + String(i + 1).padStart(3, '0'))],
+      [10, fromHex('0A0000000' + String(i + 1).padStart(3, '0'))],
       [16, bcdTime(e.at)],
     ]),
   );
@@ -41,13 +41,13 @@ function pbocExpected(e: Omit<ExpectedCardValues, 'holderType' | 'trips' | 'diag
 }
 
 export function cityUnionCard(): CardImage {
-  const aid = hex('A00000000386980701');
+  const aid = fromHex('A00000000386980701');
   // Bytes 12..19: the account number in BCD, starting with the city code, as on the published
   // Hangzhou cards (test/fixtures/cards/city-union-hangzhou-*.json).
   const file15 = record(30, [
-    [0, hex('0101 4520 FFFFFFFF')],
+    [0, fromHex('0101 4520 FFFFFFFF')],
     [8, Uint8Array.of(0x02, 0x01)],
-    [12, hex('4520 0000 1234 5678')],
+    [12, fromHex('4520 0000 1234 5678')],
     [20, bcdDate('2022-07-01')],
     [24, bcdDate('2032-06-30')],
   ]);
@@ -79,7 +79,7 @@ export function shenzhenTongCard(): CardImage {
   const aid = ascii('PAY.SZT');
   const number = 362_781_234;
   const file15 = record(30, [
-    [0, hex('4480 5840 0000 0000')],
+    [0, fromHex('4480 5840 0000 0000')],
     [8, Uint8Array.of(0x01, 0x01)],
     [16, uintLE(number, 4)],
     [20, bcdDate('2019-09-01')],
@@ -108,8 +108,8 @@ export function shenzhenTongCard(): CardImage {
 export function beijingCard(): CardImage {
   const name = ascii('PBOC');
   const file04 = record(32, [
-    [0, hex('1000 7510 0458 3312')],
-    [8, hex('0201')],
+    [0, fromHex('1000 7510 0458 3312')],
+    [8, fromHex('0201')],
     [24, bcdDate('2020-01-10')],
     [28, bcdDate('2030-01-09')],
   ]);
@@ -138,7 +138,7 @@ export function beijingCard(): CardImage {
 
 export function wuhanTongCard(): CardImage {
   const name = ascii('AP1.WHCTC');
-  const file0A = record(16, [[0, hex('2701 3389 15')]]);
+  const file0A = record(16, [[0, fromHex('2701 3389 15')]]);
   const file05 = record(32, [
     [16, bcdDate('2033-12-31')],
     [20, bcdDate('2023-01-01')],
@@ -178,8 +178,8 @@ export function lingnanPassCard(): CardImage {
   const info = ascii('PAY.APPY');
   const purse = ascii('PAY.TICL');
   const file15 = record(30, [
-    [0, hex('5100 5810 0000 0000')],
-    [11, hex('5180 2261 97')],
+    [0, fromHex('5100 5810 0000 0000')],
+    [11, fromHex('5180 2261 97')],
   ]);
   const log = purseLog(SHOPPING);
   const files: CardFileImage[] = [{ sfi: 0x18, records: log.records }];
@@ -206,7 +206,7 @@ export function lingnanPassCard(): CardImage {
 }
 
 export function nonTransitCard(): CardImage {
-  const aid = hex('A000000333010101');
+  const aid = fromHex('A000000333010101');
   return {
     name: 'non-transit',
     description: 'A bank card (UnionPay debit AID only): answers no transit application',
@@ -218,7 +218,7 @@ export function nonTransitCard(): CardImage {
 }
 
 export function garbageCard(): CardImage {
-  const aid = hex('A000000632010105');
+  const aid = fromHex('A000000632010105');
   return {
     name: 'garbage',
     description: 'Claims T-Union but answers SELECT with a truncated FCI and file 0x15 with 8 bytes: unreadable',
@@ -250,7 +250,7 @@ export function technicianCard(): CardImage {
     applications: [
       {
         aid: aidHex,
-        fci: toHex(tlv('6F', tlv('84', hex(aidHex)), tlv('A5', tlv('50', ascii('SKTECH'))))),
+        fci: toHex(tlv('6F', tlv('84', fromHex(aidHex)), tlv('A5', tlv('50', ascii('SKTECH'))))),
         technician: { technicianId: 'GZ-T-0042', secretKeyHex: TECHNICIAN_TEST_KEY },
       },
     ],

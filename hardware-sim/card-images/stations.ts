@@ -4,7 +4,7 @@
  * byte. The numbers are those of the shipped Guangzhou station table
  * (central/seed/stations/5810-guangzhou.csv): `00 01 00 0E` is Line 1, station 14, Tiyu Xilu.
  */
-import { concatBytes } from '../virtual-card/hex.js';
+import { concatBytes } from '../../shared/bytes.js';
 import { uintBE } from './encode.js';
 
 export interface MetroStation {

@@ -1,7 +1,7 @@
 /** T-Union (交通联合) card images from readable fields, in the byte layouts of CARDS.md. */
 import type { CardImage, ExpectedCardValues, T0Behaviour } from '../virtual-card/image.js';
-import { concatBytes } from '../virtual-card/hex.js';
-import { ascii, bcd, bcdDate, bcdTime, hex, record, tlv, toHex, uintBE } from './encode.js';
+import { concatBytes, fromHex, toHex } from '../../shared/bytes.js';
+import { ascii, bcd, bcdDate, bcdTime, record, tlv, uintBE } from './encode.js';
 import { stationBytes, type MetroStation } from './stations.js';
 
 export const T_UNION_AID = 'A000000632010105';
@@ -40,7 +40,7 @@ export interface TUnionCardSpec {
   readonly notes?: Readonly<Record<string, string | number | boolean | null>>;
 }
 
-const TERMINAL_ID = (seq: number): Uint8Array => concatBytes(hex('5810'), uintBE(seq, 4));
+const TERMINAL_ID = (seq: number): Uint8Array => concatBytes(fromHex('5810'), uintBE(seq, 4));
 const TRANSACTION_RECORDS = 10;
 const MAX_TRIP_RECORDS = 30;
 
@@ -48,7 +48,7 @@ function info15(s: TUnionCardSpec): Uint8Array {
   const serial = (s.hiddenFirstDigit ?? '0') + s.cardNumber;
   if (!/^31\d{17}$/.test(s.cardNumber)) throw new Error(`${s.name}: a T-Union number is 19 digits starting 31`);
   return record(30, [
-    [0, concatBytes(hex('0101'), bcd(s.cityCode), hex('FFFFFFFF'))],
+    [0, concatBytes(fromHex('0101'), bcd(s.cityCode), fromHex('FFFFFFFF'))],
     [8, Uint8Array.of(0x02, 0x01)],
     [10, bcd(serial)],
     [20, bcdDate(s.validFrom)],
@@ -58,7 +58,7 @@ function info15(s: TUnionCardSpec): Uint8Array {
 
 function info17(s: TUnionCardSpec): Uint8Array {
   return record(60, [
-    [0, hex('00000156')],
+    [0, fromHex('00000156')],
     [4, bcd(s.provinceCode)],
     [6, bcd(s.cityCode)],
     [10, Uint8Array.of(HOLDER_TYPE_CODES[s.holderType])],
@@ -92,7 +92,7 @@ function replay(s: TUnionCardSpec): Built {
           [2, uintBE(overdraft, 3)],
           [5, uintBE(amount, 4)],
           [9, Uint8Array.of(type)],
-          [10, concatBytes(hex('58'), uintBE(terminal, 5))],
+          [10, concatBytes(fromHex('58'), uintBE(terminal, 5))],
           [16, bcdTime(e.at)],
         ]),
       );
@@ -109,7 +109,7 @@ function replay(s: TUnionCardSpec): Built {
           [0x15, uintBE(Math.max(0, balance), 4)],
           [0x19, bcdTime(e.at)],
           [0x20, bcd(city)],
-          [0x22, concatBytes(hex('0101'), bcd(city), hex('FFFFFFFF'))],
+          [0x22, concatBytes(fromHex('0101'), bcd(city), fromHex('FFFFFFFF'))],
         ]),
       );
     }
@@ -123,7 +123,7 @@ export function tUnionCard(s: TUnionCardSpec): CardImage {
   const padded = [...transactions, ...Array.from({ length: TRANSACTION_RECORDS - transactions.length }, () => new Uint8Array(23))];
   const slot0 = Math.max(0, s.balance);
   const slot1 = s.balance < 0 ? -s.balance : s.hasSlot1 ? 0 : undefined;
-  const fci = tlv('6F', tlv('84', hex(T_UNION_AID)), tlv('A5', tlv('50', ascii('MOT_T_EP')), tlv('9F0C', file15)));
+  const fci = tlv('6F', tlv('84', fromHex(T_UNION_AID)), tlv('A5', tlv('50', ascii('MOT_T_EP')), tlv('9F0C', file15)));
   const expected: ExpectedCardValues = {
     family: 't-union',
     cardNumber: s.cardNumber,

@@ -1,4 +1,4 @@
-import { concatBytes, hexToBytes } from './hex.js';
+import { concatBytes, fromHex } from '../../shared/bytes.js';
 import type { CardImage } from './image.js';
 
 /**
@@ -14,6 +14,6 @@ export function iso14443_4Atr(historicalBytes: Uint8Array): Uint8Array {
 
 /** The image's ATR: given, or computed from its historical bytes. */
 export function atrOf(image: CardImage): Uint8Array {
-  if (image.atr !== undefined) return hexToBytes(image.atr);
-  return iso14443_4Atr(hexToBytes(image.historicalBytes ?? ''));
+  if (image.atr !== undefined) return fromHex(image.atr);
+  return iso14443_4Atr(fromHex(image.historicalBytes ?? ''));
 }

@@ -2,12 +2,12 @@ import { createHmac } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { iso14443_4Atr, atrOf } from './atr.js';
 import { CardEngine } from './engine.js';
-import { bytesToHex, hexToBytes } from './hex.js';
+import { toHex, fromHex } from '../../shared/bytes.js';
 import type { CardImage } from './image.js';
 import { loadCardImage, parseCardImage } from './load.js';
 
 const TU = 'A000000632010105';
-const tx = (engine: CardEngine, command: string): string => bytesToHex(engine.transmit(hexToBytes(command)));
+const tx = (engine: CardEngine, command: string): string => toHex(engine.transmit(fromHex(command)));
 const selectTU = `00A4040008${TU}00`;
 
 const small: CardImage = parseCardImage({
@@ -162,9 +162,9 @@ describe('CardEngine', () => {
 
 describe('ATR', () => {
   it('is 3B 8n 80 01 <historical> TCK with TCK the XOR of T0..last historical byte', () => {
-    expect(bytesToHex(iso14443_4Atr(new Uint8Array(0)))).toBe('3B80800101');
-    expect(bytesToHex(iso14443_4Atr(hexToBytes('8073')))).toBe('3B8280018073F0');
-    expect(bytesToHex(atrOf(small))).toBe('3B8280018073F0');
-    expect(bytesToHex(atrOf({ ...small, atr: '3B8F8001804F0CA000000306030001000000006A' }))).toBe('3B8F8001804F0CA000000306030001000000006A');
+    expect(toHex(iso14443_4Atr(new Uint8Array(0)))).toBe('3B80800101');
+    expect(toHex(iso14443_4Atr(fromHex('8073')))).toBe('3B8280018073F0');
+    expect(toHex(atrOf(small))).toBe('3B8280018073F0');
+    expect(toHex(atrOf({ ...small, atr: '3B8F8001804F0CA000000306030001000000006A' }))).toBe('3B8F8001804F0CA000000306030001000000006A');
   });
 });

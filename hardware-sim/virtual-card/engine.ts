@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { SW, parseCommandApdu, withSw, type CommandApdu } from './apdu.js';
-import { hexToBytes, sameBytes } from './hex.js';
+import { fromHex, sameBytes } from '../../shared/bytes.js';
 import type { CardApplicationImage, CardFileImage, CardImage } from './image.js';
 
 interface LoadedFile {
@@ -24,9 +24,9 @@ const MF = Uint8Array.of(0x3f, 0x00);
 function loadFile(f: CardFileImage): LoadedFile {
   return {
     sfi: f.sfi ?? null,
-    fid: f.fid !== undefined ? hexToBytes(f.fid) : null,
-    binary: f.binary !== undefined ? hexToBytes(f.binary) : null,
-    records: f.records !== undefined ? f.records.map(hexToBytes) : null,
+    fid: f.fid !== undefined ? fromHex(f.fid) : null,
+    binary: f.binary !== undefined ? fromHex(f.binary) : null,
+    records: f.records !== undefined ? f.records.map(fromHex) : null,
   };
 }
 
@@ -46,16 +46,16 @@ export class CardEngine {
   private pending: Uint8Array | null = null;
 
   constructor(readonly image: CardImage) {
-    this.uid = hexToBytes(image.uid);
+    this.uid = fromHex(image.uid);
     this.swUnknownIns = parseInt(image.unknownInstruction?.replace(/\s+/g, '') ?? '6D00', 16);
     this.swUnknownCla = parseInt(image.unknownClass?.replace(/\s+/g, '') ?? '6E00', 16);
     this.mfFiles = (image.mfFiles ?? []).map(loadFile);
     this.apps = image.applications.map((a) => ({
       image: a,
-      aid: hexToBytes(a.aid),
-      fid: a.fid !== undefined ? hexToBytes(a.fid) : null,
-      fci: hexToBytes(a.fci),
-      selectAnswer: a.selectAnswer !== undefined ? hexToBytes(a.selectAnswer) : null,
+      aid: fromHex(a.aid),
+      fid: a.fid !== undefined ? fromHex(a.fid) : null,
+      fci: fromHex(a.fci),
+      selectAnswer: a.selectAnswer !== undefined ? fromHex(a.selectAnswer) : null,
       files: (a.files ?? []).map(loadFile),
     }));
   }
@@ -212,7 +212,7 @@ export class CardEngine {
     if (!tech) return this.sw(SW.conditionsNotSatisfied);
     if (apdu.p1 !== 0 || apdu.p2 !== 0) return this.sw(SW.wrongP1P2);
     if (apdu.data.length !== 16) return this.sw(SW.wrongLength);
-    const mac = createHmac('sha256', Buffer.from(hexToBytes(tech.secretKeyHex)))
+    const mac = createHmac('sha256', Buffer.from(fromHex(tech.secretKeyHex)))
       .update(apdu.data)
       .update(tech.technicianId, 'ascii')
       .digest();

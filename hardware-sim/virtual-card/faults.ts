@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { hexToBytes, isHex } from './hex.js';
+import { fromHex, isHex } from '../../shared/bytes.js';
 
 /**
  * Which APDUs a fault applies to. APDUs are numbered from 1 in the order the card receives
@@ -70,7 +70,7 @@ export function decideFault(faults: CardFaults | undefined, index: number, comma
   if (faults.removeAfterApdus !== undefined && index > faults.removeAfterApdus) return { action: { kind: 'remove' }, delayMs };
   if (matching(faults.mute)) return { action: { kind: 'mute' }, delayMs };
   const garbage = matching(faults.garbage);
-  if (garbage) return { action: { kind: 'garbage', bytes: garbage.answer !== undefined ? hexToBytes(garbage.answer) : randomGarbage() }, delayMs };
+  if (garbage) return { action: { kind: 'garbage', bytes: garbage.answer !== undefined ? fromHex(garbage.answer) : randomGarbage() }, delayMs };
   if (matching(faults.short)) return { action: { kind: 'short' }, delayMs };
   return { action: { kind: 'answer' }, delayMs };
 }

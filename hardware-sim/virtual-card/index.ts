@@ -11,4 +11,3 @@ export type { CardImageEntry, CardImageErrorCode } from './load.js';
 export type { BalanceImage, CardApplicationImage, CardFileImage, CardImage, ExpectedCardValues, T0Behaviour, TechnicianImage } from './image.js';
 export { cardFaultsProblems, decideFault } from './faults.js';
 export type { ApduSelector, CardFaults, FaultAction } from './faults.js';
-export { bytesToHex, hexToBytes } from './hex.js';

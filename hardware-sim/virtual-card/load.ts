@@ -1,7 +1,7 @@
 import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { isHex } from './hex.js';
+import { isHex } from '../../shared/bytes.js';
 import { CARD_IMAGE_NAME, type CardImage } from './image.js';
 
 /** Where the committed card images live. */

@@ -2,7 +2,7 @@ import net from 'node:net';
 import { atrOf } from './atr.js';
 import { CardEngine } from './engine.js';
 import { decideFault, type CardFaults, type FaultAction } from './faults.js';
-import { bytesToHex } from './hex.js';
+import { toHex } from '../../shared/bytes.js';
 import type { CardImage } from './image.js';
 
 /** A vpcd reader slot of pcscd: reader name and the TCP port the card connects to. */
@@ -242,10 +242,10 @@ export class VirtualCard {
     }
     if (this.muted) return;
     const index = ++this.apduCount;
-    const command = bytesToHex(frame);
+    const command = toHex(frame);
     const { action, delayMs } = decideFault(this.faultsValue, index, command);
     const record = (response: Uint8Array | null): void => {
-      const exchange: ApduExchange = { index, command, response: response ? bytesToHex(response) : '', outcome: action.kind };
+      const exchange: ApduExchange = { index, command, response: response ? toHex(response) : '', outcome: action.kind };
       this.log_.push(exchange);
       this.onApdu?.(exchange);
     };

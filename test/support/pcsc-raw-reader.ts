@@ -4,7 +4,7 @@
  * event-driven (reader `status` events), each with a bound.
  */
 import pcsclite from '@pokusew/pcsclite';
-import { bytesToHex, hexToBytes } from '../../hardware-sim/virtual-card/index.js';
+import { fromHex, toHex } from '../../shared/bytes.js';
 
 type PcscLite = ReturnType<typeof pcsclite>;
 type Reader = Parameters<Parameters<PcscLite['on']>[1]>[0] & { name: string };
@@ -31,7 +31,7 @@ export class RawPcscReader {
     return (this.state & this.reader.SCARD_STATE_EMPTY) !== 0;
   }
   get currentAtr(): string | null {
-    return this.atr ? bytesToHex(this.atr) : null;
+    return this.atr ? toHex(this.atr) : null;
   }
 
   until(test: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
@@ -66,7 +66,7 @@ export class RawPcscReader {
 
   /** `transmit` with hex in and out (upper case), for readable assertions. */
   async transmitHex(hex: string): Promise<string> {
-    return bytesToHex(await this.transmit(hexToBytes(hex)));
+    return toHex(await this.transmit(fromHex(hex)));
   }
 
   disconnect(): Promise<void> {

@@ -3,6 +3,7 @@ import type { CardInField } from '../../maintenance/flow-ports.js';
 import { SELECT_TECHNICIAN } from '../../maintenance/auth/technician-card.js';
 import type { StampedCardEvent } from './card-reader-bridge.js';
 import type { Logger } from '../logger.js';
+import { toHex } from '../../../shared/bytes.js';
 
 /**
  * APDUs to the card now in a reader's field, outside the passenger read (the PC/SC stack's
@@ -15,8 +16,6 @@ export interface CardApduChannel {
 const GET_UID = Uint8Array.from([0xff, 0xca, 0x00, 0x00, 0x00]);
 
 const ok = (r: Uint8Array): boolean => r.length >= 2 && r[r.length - 2] === 0x90 && r[r.length - 1] === 0x00;
-
-const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex').toUpperCase();
 
 /**
  * Sits between the card reader and the session. A card the passenger reader cannot serve
@@ -76,7 +75,7 @@ export class TechnicianGate {
     try {
       const channel = this.channel!;
       const u = await channel.transmit(reader, GET_UID);
-      uid = ok(u) ? hex(u.subarray(0, -2)) : null;
+      uid = ok(u) ? toHex(u.subarray(0, -2)) : null;
       technician = ok(await channel.transmit(reader, SELECT_TECHNICIAN));
     } catch (e) {
       this.logger.info('technician probe failed', { reader, error: e instanceof Error ? e.message : String(e) });
