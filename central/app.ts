@@ -1,7 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import Fastify from 'fastify';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { authenticateKiosk, authenticateStaff, hashToken, sameHash } from './api/auth.js';
-import { apiError, installErrorHandlers } from './api/errors.js';
+import { apiError, installErrorHandlers, type ServerErrorLog } from './api/errors.js';
 import { heartbeatHandlers } from './api/heartbeat-routes.js';
 import { kioskHandlers } from './api/kiosk-routes.js';
 import { buildOpenApiDocument } from './api/openapi.js';
@@ -27,6 +28,8 @@ export interface CentralAppOptions {
   readonly logger?: boolean;
   /** Requests per client address per minute to the public ticket page `/t/:ticketId`. Default 120. */
   readonly ticketPagePerMinute?: number;
+  /** Where every 5xx is logged with its request id (default: one JSON line on stderr). */
+  readonly errorLog?: ServerErrorLog;
 }
 
 /** Builds central's Fastify app (routes, validation, errors, staff page, call routes) without listening. */
@@ -38,6 +41,8 @@ export async function buildCentralApp(options: CentralAppOptions): Promise<Fasti
     bodyLimit: BODY_LIMIT_BYTES,
     return503OnClosing: true,
     forceCloseConnections: true,
+    // Request ids that do not repeat across restarts or instances, so a logged 5xx can be found from the answer.
+    genReqId: () => randomUUID(),
     // The router's own errors (an overlong path parameter, a malformed URL) as ApiErrors that never echo the URL.
     frameworkErrors: (error, _request, reply) => {
       const tooLong = error.code === 'FST_ERR_MAX_PARAM_LENGTH';
@@ -46,7 +51,7 @@ export async function buildCentralApp(options: CentralAppOptions): Promise<Fasti
   });
   app.setValidatorCompiler(schemaCompiler());
   app.removeContentTypeParser('text/plain');
-  installErrorHandlers(app);
+  installErrorHandlers(app, options.errorLog);
   app.addHook('onSend', (_request, reply, payload, done) => {
     reply.header('x-content-type-options', 'nosniff');
     reply.header('cache-control', 'no-store');

@@ -4,7 +4,7 @@
  *   central serve [--port 8081] [--host 127.0.0.1] [--data DIR] [--engine sqlite|postgres]
  *                 [--pg-url URL] [--pg-schema NAME] [--kiosk-id ID --kiosk-token T]
  *                 [--station ID] [--staff-token T] [--demo]
- *   central kiosk add <id> [--token T] [--station ID]
+ *   central kiosk add <id> --station ID [--code CODE] [--token T]   (CODE: what its ticket ids start with; default the id when it is 2–8 of A–Z0–9)
  *   central faq import <file.json>
  *   central stations import <file.csv>
  *   central blocklist add <cardNumber> --reason TEXT
@@ -36,10 +36,10 @@ const STORAGE_OPTIONS = {
 
 const USAGE = `usage:
   central serve [--port 8081] [--host 127.0.0.1] [--data DIR] [--engine sqlite|postgres] [--pg-url URL] [--pg-schema NAME]
-                [--kiosk-id ID --kiosk-token T] [--station ID] [--staff-token T] [--demo]
+                [--kiosk-id ID --kiosk-token T] [--station ID] [--kiosk-code CODE] [--staff-token T] [--demo]
                 (no credential exists unless given; --demo adds the published demo ones: kiosk DEMO01 /
                  demo-kiosk-token-DEMO01, staff token demo-staff-token, demo FAQ; for a development machine only)
-  central kiosk add <id> [--token T] [--station ID]
+  central kiosk add <id> --station ID [--code CODE] [--token T]   (CODE: what its ticket ids start with; default the id when it is 2–8 of A–Z0–9)
   central faq import <file.json>
   central stations import <file.csv>     (station tables per city; docs/central.md says the columns)
   central blocklist add <cardNumber> --reason TEXT
@@ -83,6 +83,7 @@ async function serve(args: string[]): Promise<number> {
       host: { type: 'string' },
       'kiosk-id': { type: 'string' },
       'kiosk-token': { type: 'string' },
+      'kiosk-code': { type: 'string' },
       station: { type: 'string' },
       'staff-token': { type: 'string' },
       demo: { type: 'boolean', default: false },
@@ -100,7 +101,12 @@ async function serve(args: string[]): Promise<number> {
   if ((kioskId === undefined) !== (kioskToken === undefined)) throw new UsageError('--kiosk-id and --kiosk-token go together');
   if (kioskToken !== undefined && kioskToken.length < 16) throw new UsageError('a kiosk token must be at least 16 characters');
   if (staffToken !== undefined && staffToken.length < 16) throw new UsageError('a staff token must be at least 16 characters');
-  const kiosks = kioskId !== undefined && kioskToken !== undefined ? [{ id: kioskId, token: kioskToken, ...(stationId !== undefined ? { stationId } : {}) }] : [];
+  const kioskCode = values['kiosk-code'] ?? process.env['CENTRAL_KIOSK_CODE'];
+  if (kioskCode !== undefined && !/^[A-Z0-9]{2,8}$/.test(kioskCode)) throw new UsageError('a kiosk code is 2–8 of A–Z0–9 (what its ticket ids start with)');
+  const kiosks =
+    kioskId !== undefined && kioskToken !== undefined
+      ? [{ id: kioskId, token: kioskToken, ...(stationId !== undefined ? { stationId } : {}), ...(kioskCode !== undefined ? { ticketCode: kioskCode } : {}) }]
+      : [];
   const central = await startCentral({
     host: values.host ?? '127.0.0.1',
     port,
@@ -130,16 +136,17 @@ async function serve(args: string[]): Promise<number> {
 }
 
 async function kiosk(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { ...STORAGE_OPTIONS, token: { type: 'string' }, station: { type: 'string' } } });
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { ...STORAGE_OPTIONS, token: { type: 'string' }, station: { type: 'string' }, code: { type: 'string' } } });
   const [sub, id] = positionals;
   if (sub !== 'add' || id === undefined) throw new UsageError(USAGE);
   if (!new RegExp(KIOSK_ID_PATTERN).test(id)) throw new UsageError(`invalid kiosk id ${id}`);
   const token = values.token ?? randomBytes(24).toString('base64url');
   if (token.length < 16) throw new UsageError('a kiosk token must be at least 16 characters');
+  if (values.code !== undefined && !/^[A-Z0-9]{2,8}$/.test(values.code)) throw new UsageError('a kiosk code is 2–8 of A–Z0–9 (what its ticket ids start with)');
   await withStorage(values, async (storage) => {
     const other = await storage.findKioskByTokenHash(hashToken(token));
     if (other && other.id !== id) throw new UsageError('this token is already used by another kiosk');
-    await seedKiosks(storage, [{ id, token, ...(values.station ? { stationId: values.station } : {}) }], new Date());
+    await seedKiosks(storage, [{ id, token, ...(values.station ? { stationId: values.station } : {}), ...(values.code ? { ticketCode: values.code } : {}) }], new Date());
   });
   process.stdout.write(values.token ? `kiosk ${id} saved\n` : `kiosk ${id} saved; its token (shown once): ${token}\n`);
   return 0;

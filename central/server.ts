@@ -11,6 +11,8 @@ export interface CentralKioskSeed {
   readonly id: string;
   readonly token: string;
   readonly stationId?: string;
+  /** The code its ticket ids start with; default: the kept one, else the kiosk id when it is 2–8 of A–Z0–9. */
+  readonly ticketCode?: string;
 }
 
 export interface StartCentralOptions {
@@ -42,7 +44,13 @@ export interface RunningCentral {
 export async function seedKiosks(storage: CentralStorage, kiosks: readonly CentralKioskSeed[], now: Date): Promise<void> {
   for (const k of kiosks) {
     const existing = await storage.getKiosk(k.id);
-    await storage.upsertKiosk({ id: k.id, stationId: k.stationId ?? existing?.stationId ?? null, tokenHash: hashToken(k.token), createdAt: existing?.createdAt ?? now.toISOString() });
+    await storage.upsertKiosk({
+      id: k.id,
+      stationId: k.stationId ?? existing?.stationId ?? null,
+      tokenHash: hashToken(k.token),
+      createdAt: existing?.createdAt ?? now.toISOString(),
+      ticketCode: k.ticketCode ?? existing?.ticketCode ?? null,
+    });
   }
 }
 

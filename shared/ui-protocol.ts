@@ -17,6 +17,7 @@
  */
 import { err, ok, type Result } from './result.js';
 import type { CallView } from './call-protocol.js';
+import { FORBIDDEN_TEXT_CHARS } from './text-rules.js';
 import { MAINTENANCE_PAGES, SELF_TESTS, type MaintenancePage, type MaintenanceView, type SelfTestName } from './maintenance-protocol.js';
 
 export const LANGUAGES = ['zh', 'en'] as const;
@@ -382,9 +383,8 @@ export const PASSENGER_EVENT_TYPES: readonly PassengerEventType[] = [
 
 type Rec = Readonly<Record<string, unknown>>;
 
-// C0 controls other than tab and newline, DEL, C1 controls, bidi overrides: never accepted.
-// eslint-disable-next-line no-control-regex
-const FORBIDDEN_CHARS = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/;
+// One rule with central's sync API (shared/text-rules.ts).
+const FORBIDDEN_CHARS = FORBIDDEN_TEXT_CHARS;
 
 function fail(code: UiProtocolErrorCode, message: string): Result<never, UiProtocolError> {
   return err({ code, message });

@@ -21,8 +21,7 @@ export function bearerToken(request: FastifyRequest): string {
 
 /**
  * The kiosk a request may act as: the token must be the one of the kiosk named in the path.
- * A token of another kiosk gets 403, an unknown token 401, a valid token for a kiosk id that
- * does not exist can only be another kiosk's, so it gets 403 too.
+ * A token of another kiosk gets 403; an unknown kiosk and a wrong token both get the same 401.
  */
 export async function authenticateKiosk(storage: CentralStorage, request: FastifyRequest, kioskId: string): Promise<KioskRecord> {
   const hash = hashToken(bearerToken(request));
@@ -30,7 +29,7 @@ export async function authenticateKiosk(storage: CentralStorage, request: Fastif
   if (kiosk && sameHash(hash, kiosk.tokenHash)) return kiosk;
   const holder = await storage.findKioskByTokenHash(hash);
   if (holder) throw new ApiFailure(403, 'wrong-kiosk', `this token belongs to another kiosk and may not act as ${kioskId}`);
-  if (!kiosk) throw new ApiFailure(401, 'unknown-kiosk', 'unknown kiosk or token');
+  // An unknown kiosk and a wrong token answer alike, so that nobody learns which kiosk ids exist.
   throw new ApiFailure(401, 'invalid-token', 'unknown kiosk or token');
 }
 

@@ -9,6 +9,7 @@ import { MAX_DESCRIPTION_LENGTH, PHONE_PATTERN, TICKET_CATEGORIES, TICKET_ID_PAT
 import { DEVICE_EVENT_SEVERITIES, OUTBOX_KINDS } from '../../shared/sync.js';
 import { LANGUAGES, RATED_SERVICES } from '../../shared/ui-protocol.js';
 import { UUID_PATTERN } from '../../shared/ids.js';
+import { FORBIDDEN_LINE_CLASS, FORBIDDEN_TEXT_CLASS } from '../../shared/text-rules.js';
 
 export type JsonSchema = { readonly [key: string]: unknown };
 
@@ -20,10 +21,10 @@ export const MAX_CHANGES_LIMIT = 500;
 export const DEFAULT_CHANGES_LIMIT = 100;
 export const MAX_PAGE_LIMIT = 200;
 
-/** Text without control characters other than tab and newline. */
-const TEXT_PATTERN = '^[^\\u0000-\\u0008\\u000B-\\u001F\\u007F]*$';
-/** One line: no control characters at all. */
-const LINE_PATTERN = '^[^\\u0000-\\u001F\\u007F]*$';
+/** Text without control characters other than tab and newline, C1 controls or bidi controls (the UI protocol's rule). */
+const TEXT_PATTERN = `^[^${FORBIDDEN_TEXT_CLASS}]*$`;
+/** One line: the same, and no tab or newline either. */
+const LINE_PATTERN = `^[^${FORBIDDEN_LINE_CLASS}]*$`;
 
 const text = (maxLength: number, minLength = 0): JsonSchema => ({ type: 'string', minLength, maxLength, pattern: TEXT_PATTERN });
 const line = (maxLength: number, minLength = 1): JsonSchema => ({ type: 'string', minLength, maxLength, pattern: LINE_PATTERN });
@@ -146,7 +147,7 @@ export const IngestAck = object({
 export const IngestReject = object({
   id: nullable({ type: 'string' }),
   seq: nullable({ type: 'integer' }),
-  code: { type: 'string', enum: ['invalid-item', 'unknown-kind', 'kiosk-mismatch', 'seq-conflict', 'id-conflict', 'ticket-conflict'] },
+  code: { type: 'string', enum: ['invalid-item', 'unknown-kind', 'kiosk-mismatch', 'seq-conflict', 'id-conflict', 'ticket-conflict', 'too-deep', 'too-large', 'clock-skew'] },
   reason: { type: 'string' },
 });
 
@@ -359,8 +360,9 @@ export const KioskInput = object(
     id: kioskId,
     token: { type: 'string', minLength: 16, maxLength: 200, pattern: '^[\\x21-\\x7E]+$' },
     stationId: nullable(stationId),
+    ticketCode: { type: 'string', pattern: '^[A-Z0-9]{2,8}$' },
   },
-  ['stationId'],
+  ['stationId', 'ticketCode'],
 );
 
 export const TechnicianParams = object({ technicianId });

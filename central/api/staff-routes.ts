@@ -79,11 +79,11 @@ export function staffHandlers(ctx: ApiContext): Handlers<StaffOperation> {
 
     listKiosks: async () => ({ kiosks: (await storage.listKiosks()).map(({ id, stationId, createdAt }) => ({ id, stationId, createdAt })) }),
     putKiosk: async (request) => {
-      const body = request.body as { id: string; token: string; stationId?: string | null };
+      const body = request.body as { id: string; token: string; stationId?: string | null; ticketCode?: string };
       const existing = await storage.getKiosk(body.id);
       const other = await storage.findKioskByTokenHash(hashToken(body.token));
       if (other && other.id !== body.id) throw new ApiFailure(400, 'token-in-use', 'choose another token');
-      const kiosk = { id: body.id, stationId: body.stationId ?? null, tokenHash: hashToken(body.token), createdAt: existing?.createdAt ?? at() };
+      const kiosk = { id: body.id, stationId: body.stationId ?? null, tokenHash: hashToken(body.token), createdAt: existing?.createdAt ?? at(), ticketCode: body.ticketCode ?? existing?.ticketCode ?? null };
       await storage.upsertKiosk(kiosk);
       return { id: kiosk.id, stationId: kiosk.stationId, createdAt: kiosk.createdAt };
     },

@@ -118,11 +118,18 @@ CREATE TABLE station_tables (
 );
 `;
 
+/** The code a kiosk's ticket ids start with (`GZ0102-…`): one kiosk per code. */
+const ticketCodes = `
+ALTER TABLE kiosks ADD COLUMN ticket_code TEXT;
+CREATE UNIQUE INDEX kiosks_by_ticket_code ON kiosks (ticket_code);
+`;
+
 export function migrationsFor(dialect: 'sqlite' | 'postgres'): readonly Migration[] {
   return [
     { version: 1, name: 'initial', sql: initial(dialect) },
     { version: 2, name: 'technicians', sql: technicians },
     { version: 3, name: 'kiosk heartbeats', sql: heartbeats },
     { version: 4, name: 'station tables', sql: stationTables },
+    { version: 5, name: 'kiosk ticket codes', sql: ticketCodes },
   ];
 }

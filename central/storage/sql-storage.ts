@@ -33,7 +33,7 @@ function parseJson<T>(v: unknown): T {
 }
 
 function toKiosk(r: Row): KioskRecord {
-  return { id: str(r['id']), stationId: strOrNull(r['station_id']), tokenHash: str(r['token_hash']), createdAt: str(r['created_at']) };
+  return { id: str(r['id']), stationId: strOrNull(r['station_id']), tokenHash: str(r['token_hash']), createdAt: str(r['created_at']), ticketCode: strOrNull(r['ticket_code']) };
 }
 
 function toTicket(r: Row): StoredTicket {
@@ -523,13 +523,13 @@ export class SqlCentralStorage implements CentralStorage {
   upsertKiosk(kiosk: KioskRecord): Promise<void> {
     return this.db.transaction(async (q) => {
       const inserted = await q.all(
-        'INSERT INTO kiosks (id, station_id, token_hash, config, created_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO NOTHING RETURNING id',
-        [kiosk.id, kiosk.stationId, kiosk.tokenHash, '{}', kiosk.createdAt],
+        'INSERT INTO kiosks (id, station_id, token_hash, config, created_at, ticket_code) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO NOTHING RETURNING id',
+        [kiosk.id, kiosk.stationId, kiosk.tokenHash, '{}', kiosk.createdAt, kiosk.ticketCode ?? null],
       );
       if (inserted.length > 0) {
         await this.addChange(q, { type: 'config', config: await this.globalConfig(q) }, kiosk.createdAt, { kioskId: kiosk.id, stationId: null });
       } else {
-        await q.run('UPDATE kiosks SET token_hash = $1, station_id = $2 WHERE id = $3', [kiosk.tokenHash, kiosk.stationId, kiosk.id]);
+        await q.run('UPDATE kiosks SET token_hash = $1, station_id = $2, ticket_code = $3 WHERE id = $4', [kiosk.tokenHash, kiosk.stationId, kiosk.ticketCode ?? null, kiosk.id]);
       }
     });
   }

@@ -50,6 +50,12 @@ export interface KioskRecord {
   /** SHA-256 of the kiosk's bearer token, hex. The token itself is never stored. */
   readonly tokenHash: string;
   readonly createdAt: string;
+  /**
+   * The code its ticket ids start with (`GZ0102` in `GZ0102-261130-0007-3`); central refuses a
+   * ticket of this kiosk with another code. Null: the kiosk id itself when it has that shape
+   * (2–8 of A–Z0–9), else the kiosk may file no tickets until one is set.
+   */
+  readonly ticketCode?: string | null;
 }
 
 /** An item that passed validation, ready to store. */

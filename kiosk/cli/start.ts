@@ -38,7 +38,7 @@ function isLoopback(url: string): boolean {
 /** The local central knows this kiosk; `--demo` adds the published demo staff token and FAQ (development only). */
 function centralArgs(config: KioskConfig, demo: boolean): string[] {
   const port = new URL(config.central.url).port || '80';
-  return ['serve', '--data', 'var/central', '--port', port, '--kiosk-id', config.kioskId, '--kiosk-token', config.central.token, '--station', config.stationId, ...(demo ? ['--demo'] : [])];
+  return ['serve', '--data', 'var/central', '--port', port, '--kiosk-id', config.kioskId, '--kiosk-token', config.central.token, '--station', config.stationId, '--kiosk-code', config.kioskCode, ...(demo ? ['--demo'] : [])];
 }
 
 export async function run(args: string[]): Promise<number> {

@@ -8,7 +8,7 @@ import { kioskIdentity } from '../support/kiosk-writer-harness.js';
 
 const storage = JSON.parse(process.env['BENCH_CENTRAL_STORAGE'] ?? '') as StorageConfig;
 const [first, count] = (process.env['BENCH_CENTRAL_SEED_KIOSKS'] || '0,0').split(',').map(Number) as [number, number];
-const kiosks = Array.from({ length: count }, (_, i) => kioskIdentity(first + i)).map((k) => ({ id: k.kioskId, token: k.token }));
+const kiosks = Array.from({ length: count }, (_, i) => kioskIdentity(first + i)).map((k) => ({ id: k.kioskId, token: k.token, stationId: k.stationId, ticketCode: k.kioskCode }));
 const central = await startCentral({ port: 0, storage, kiosks, ...(process.env['BENCH_CENTRAL_DATA'] ? { dataDir: process.env['BENCH_CENTRAL_DATA'] } : {}) });
 console.log(`central listening on ${central.url}`);
 const stop = (): void => {

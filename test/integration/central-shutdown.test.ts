@@ -24,7 +24,7 @@ afterEach(async () => {
 async function start(): Promise<RunningCentral> {
   const dir = tempDir('central-shutdown-');
   dirs.push(dir);
-  central = await startCentral({ storage: { engine: 'sqlite', file: join(dir.path, 'central.db') }, dataDir: dir.path, kiosks: [{ id: k.kioskId, token: k.token }] });
+  central = await startCentral({ storage: { engine: 'sqlite', file: join(dir.path, 'central.db') }, dataDir: dir.path, kiosks: [{ id: k.kioskId, token: k.token, stationId: k.stationId, ticketCode: k.kioskCode }] });
   return central;
 }
 

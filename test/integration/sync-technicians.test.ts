@@ -39,7 +39,7 @@ beforeAll(async () => {
     storage: { engine: 'sqlite', file: join(dir.path, 'central.db') },
     dataDir: join(dir.path, 'central-data'),
     staffToken: STAFF,
-    kiosks: [{ id: k1.kioskId, token: k1.token }],
+    kiosks: [{ id: k1.kioskId, token: k1.token, stationId: k1.stationId, ticketCode: k1.kioskCode }],
   });
   kiosk = await openKiosk(join(dir.path, 'kiosk.db'), k1, central.url);
   image = await loadCardImage('technician');

@@ -130,7 +130,7 @@ export async function startKioskUnderTest(overrides: Partial<Record<string, unkn
     }
     central = await startCentral({
       storage: { engine: 'sqlite', file: join(dir, 'central.sqlite') },
-      kiosks: [{ id: KIOSK_ID, token: KIOSK_TOKEN, stationId: 'GZ-L3-TYXL' }],
+      kiosks: [{ id: KIOSK_ID, token: KIOSK_TOKEN, stationId: 'GZ-L3-TYXL', ticketCode: 'GZ0102' }],
       staffToken: STAFF_TOKEN,
       dataDir: join(dir, 'central'),
       port: 0,

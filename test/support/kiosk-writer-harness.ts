@@ -18,8 +18,8 @@ export function kioskIdentity(n = 1): KioskIdentity & { token: string } {
   return { kioskId: `kiosk-${code.toLowerCase()}`, kioskCode: code, stationId: 'GZ-L3-TIYU-XILU', token: `token-${code}-${'x'.repeat(24)}` };
 }
 
-export async function startSqliteCentral(dir: string, kiosks: readonly { kioskId: string; token: string }[]): Promise<RunningCentral> {
-  return startCentral({ port: 0, storage: { engine: 'sqlite', file: join(dir, 'central.db') }, dataDir: join(dir, 'central-data'), kiosks: kiosks.map((k) => ({ id: k.kioskId, token: k.token })) });
+export async function startSqliteCentral(dir: string, kiosks: readonly (KioskIdentity & { token: string })[]): Promise<RunningCentral> {
+  return startCentral({ port: 0, storage: { engine: 'sqlite', file: join(dir, 'central.db') }, dataDir: join(dir, 'central-data'), kiosks: kiosks.map((k) => ({ id: k.kioskId, token: k.token, stationId: k.stationId, ticketCode: k.kioskCode })) });
 }
 
 /** The kiosk's sync-side composition, as the runtime builds it. */
