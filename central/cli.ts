@@ -45,7 +45,7 @@ const USAGE = `usage:
   central blocklist add <cardNumber> --reason TEXT
   central technician add <id> --name NAME --key HEX64 [--inactive]   (PIN from env CENTRAL_TECHNICIAN_PIN, never argv)
 (every command takes the storage flags; env: CENTRAL_DATA, CENTRAL_ENGINE, CENTRAL_PG_URL,
- CENTRAL_KIOSK_ID, CENTRAL_KIOSK_TOKEN, CENTRAL_STATION, CENTRAL_STAFF_TOKEN, CENTRAL_PORT)`;
+ CENTRAL_KIOSK_ID, CENTRAL_KIOSK_TOKEN, CENTRAL_STATION, CENTRAL_KIOSK_CODE, CENTRAL_STAFF_TOKEN, CENTRAL_PORT)`;
 
 class UsageError extends Error {}
 

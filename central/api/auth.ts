@@ -19,6 +19,15 @@ export function bearerToken(request: FastifyRequest): string {
   return m[1];
 }
 
+const authenticated = new WeakMap<FastifyRequest, KioskRecord>();
+
+/** The kiosk record `authenticateKiosk` found for this request (no second lookup while the handler runs). */
+export function authenticatedKiosk(request: FastifyRequest): KioskRecord {
+  const kiosk = authenticated.get(request);
+  if (!kiosk) throw new Error('authenticatedKiosk: the request was not authenticated as a kiosk');
+  return kiosk;
+}
+
 /**
  * The kiosk a request may act as: the token must be the one of the kiosk named in the path.
  * A token of another kiosk gets 403; an unknown kiosk and a wrong token both get the same 401.
@@ -26,7 +35,10 @@ export function bearerToken(request: FastifyRequest): string {
 export async function authenticateKiosk(storage: CentralStorage, request: FastifyRequest, kioskId: string): Promise<KioskRecord> {
   const hash = hashToken(bearerToken(request));
   const kiosk = await storage.getKiosk(kioskId);
-  if (kiosk && sameHash(hash, kiosk.tokenHash)) return kiosk;
+  if (kiosk && sameHash(hash, kiosk.tokenHash)) {
+    authenticated.set(request, kiosk);
+    return kiosk;
+  }
   const holder = await storage.findKioskByTokenHash(hash);
   if (holder) throw new ApiFailure(403, 'wrong-kiosk', `this token belongs to another kiosk and may not act as ${kioskId}`);
   // An unknown kiosk and a wrong token answer alike, so that nobody learns which kiosk ids exist.

@@ -1,7 +1,7 @@
 import type { AnyDownChange, IngestReject, IngestResponse, ChangesResponse } from '../../shared/sync.js';
 import type { ValidItem } from '../storage/types.js';
 import type { ApiContext, Handlers } from './context.js';
-import { ApiFailure } from './errors.js';
+import { authenticatedKiosk } from './auth.js';
 import { ItemValidator } from './validation.js';
 
 /** The kiosk side: ingest and changes. Authentication has already run (see `app.ts`). */
@@ -13,8 +13,7 @@ export function kioskHandlers(ctx: ApiContext): Handlers<'health' | 'ingestBatch
     ingestBatch: async (request): Promise<IngestResponse> => {
       const { kioskId } = request.params as { kioskId: string };
       const { items } = request.body as { items: unknown[] };
-      const kiosk = await ctx.storage.getKiosk(kioskId);
-      if (!kiosk) throw new ApiFailure(401, 'invalid-token', 'unknown kiosk or token');
+      const kiosk = authenticatedKiosk(request);
       const now = ctx.now();
       const valid: ValidItem[] = [];
       const rejects: IngestReject[] = [];

@@ -54,7 +54,7 @@ beforeAll(async () => {
   await ensureUiBuilt();
   dir = await mkdtemp(join(tmpdir(), 'kiosk-watchdog-'));
   x = await startXvfb(1080, 1920);
-  central = await startCentral({ storage: { engine: 'sqlite', file: join(dir, 'central.sqlite') }, kiosks: [{ id: 'WD-K01', token: KIOSK_TOKEN, stationId: 'GZ-L3-TYXL' }], staffToken: 'watchdog-staff-token-0123456789', dataDir: join(dir, 'central'), port: 0 });
+  central = await startCentral({ storage: { engine: 'sqlite', file: join(dir, 'central.sqlite') }, kiosks: [{ id: 'WD-K01', token: KIOSK_TOKEN, stationId: 'GZ-L3-TYXL', ticketCode: 'GZ0109' }], staffToken: 'watchdog-staff-token-0123456789', dataDir: join(dir, 'central'), port: 0 });
   const config = parseKioskConfig(
     { stationId: 'GZ-L3-TYXL', stationName: { zh: '体育西路站', en: 'Tiyu Xilu Station' }, kioskId: 'WD-K01', kioskCode: 'GZ0109', cityCode: '5810', central: { url: central.url, token: KIOSK_TOKEN }, ui: { port: 0 }, readerName: E2E_SLOT.reader, dataDir: join(dir, 'kiosk'), hid: null },
     'watchdog config',

@@ -77,7 +77,7 @@ beforeAll(async () => {
   await buildApp();
   dir = await mkdtemp(join(tmpdir(), 'kiosk-xvfb-'));
   x = await startXvfb(W, H);
-  central = await startCentral({ storage: { engine: 'sqlite', file: join(dir, 'central.sqlite') }, kiosks: [{ id: 'XV-K01', token: TOKEN, stationId: 'GZ-L3-TYXL' }], staffToken: 'xvfb-staff-token-0123456789', dataDir: join(dir, 'central'), port: 0 });
+  central = await startCentral({ storage: { engine: 'sqlite', file: join(dir, 'central.sqlite') }, kiosks: [{ id: 'XV-K01', token: TOKEN, stationId: 'GZ-L3-TYXL', ticketCode: 'GZ0110' }], staffToken: 'xvfb-staff-token-0123456789', dataDir: join(dir, 'central'), port: 0 });
   const json = {
     stationId: 'GZ-L3-TYXL',
     stationName: { zh: '体育西路站', en: 'Tiyu Xilu Station' },

@@ -62,7 +62,7 @@ describe('PostgreSQL restarts under load', () => {
   });
 
   it('loses and duplicates nothing: every ticket stored once, every outbox row acknowledged', { timeout: 240_000 }, async () => {
-    const seeds = identities.map((k) => ({ id: k.kioskId, token: k.token, stationId: k.stationId }));
+    const seeds = identities.map((k) => ({ id: k.kioskId, token: k.token, stationId: k.stationId, ticketCode: k.kioskCode }));
     centrals.push(await startCentral({ storage, kiosks: seeds, staffToken: STAFF_TOKEN, dataDir: join(dir, 'one') }));
     centrals.push(await startCentral({ storage, kiosks: [], staffToken: STAFF_TOKEN, dataDir: join(dir, 'two') }));
     for (const [i, identity] of identities.entries()) {
