@@ -9,7 +9,10 @@
  * (unsupported or unreadable card) or after it (card removed while the logs were read: the
  * summary stays true, the snapshot never arrives).
  */
-import type { CardReadError, CardSnapshot, CardSummary } from './card.js';
+import type { CardReadError, CardReadErrorCode, CardSnapshot, CardSummary } from './card.js';
+
+/** Why a {@link CardReaderService.transmit} failed: the `code` of the Error it rejects with. */
+export type CardTransmitErrorCode = Extract<CardReadErrorCode, 'card-removed' | 'reader-gone' | 'timeout' | 'unreadable-card'>;
 
 export type CardReaderEvent =
   | { readonly type: 'reader-added'; readonly reader: string }
@@ -34,4 +37,14 @@ export interface CardReaderService {
   subscribe(listener: (event: CardReaderEvent) => void): () => void;
   readers(): readonly string[];
   health(): CardReaderHealth;
+  /**
+   * One command APDU to the card now on `reader`, run after whatever the reader is doing with that
+   * card (the passenger read); `61xx` and `6Cxx` are followed. Resolves with the answer: data then
+   * SW1 SW2 (at least 2 bytes). Rejects with an Error whose `code` is a {@link CardTransmitErrorCode}:
+   * `card-removed` when no card is on the reader or it left (a card that comes back is a new card:
+   * it does not revive the old one), `reader-gone` for an unknown or vanished reader or a stopped
+   * service, `timeout`, `unreadable-card`. Used for cards the passenger read does not serve (the
+   * technician card).
+   */
+  transmit(reader: string, apdu: Uint8Array): Promise<Uint8Array>;
 }

@@ -1,8 +1,8 @@
 /** Errors of the card driver. Every one carries a `CardReadErrorCode` so callers can branch on it. */
-import type { CardReadErrorCode } from '../../shared/card.js';
+import type { CardTransmitErrorCode } from '../../shared/card-reader.js';
 
 /** What can go wrong while exchanging APDUs (detection-level codes come later, in `readCard`). */
-export type CardIoErrorCode = Extract<CardReadErrorCode, 'card-removed' | 'reader-gone' | 'timeout' | 'unreadable-card'>;
+export type CardIoErrorCode = CardTransmitErrorCode;
 
 /** An APDU exchange failed. Thrown by transports and the channel; turned into a `CardReadError` by `readCard`. */
 export class CardIoError extends Error {

@@ -105,7 +105,8 @@ export class PcscCardReaderService implements CardReaderService {
    */
   transmit(reader: string, apdu: Uint8Array): Promise<Uint8Array> {
     const slot = this.#slots.get(reader);
-    if (!slot?.cardPresent) return Promise.reject(new CardIoError('card-removed', `no card on ${reader}`));
+    if (!this.#running || !slot) return Promise.reject(new CardIoError('reader-gone', `no reader ${reader}`));
+    if (!slot.cardPresent) return Promise.reject(new CardIoError('card-removed', `no card on ${reader}`));
     return new Promise<Uint8Array>((resolve, reject) => {
       this.#enqueue(slot, async () => {
         try {

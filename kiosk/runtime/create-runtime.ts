@@ -107,7 +107,7 @@ export async function createKioskRuntime(config: KioskConfig, options: CreateRun
         ? new SupervisedCardReaderService({ readerName: config.readerName, log: (level, message) => logger[level](message, { component: 'card-reader' }) })
         : null;
     const cardReader: CardReaderService = options.cardReader ?? supervised!;
-    const cardChannel: CardApduChannel | null = options.cardChannel !== undefined ? options.cardChannel : channelOf(cardReader);
+    const cardChannel: CardApduChannel | null = options.cardChannel !== undefined ? options.cardChannel : cardReader;
 
     const syncClient = options.sync === false ? null : new SyncClient({ baseUrl: config.central.url, kioskId: config.kioskId, token: config.central.token });
     const sync = syncClient ? new SyncWorker({ store, client: syncClient }) : null;
@@ -212,12 +212,6 @@ export async function createKioskRuntime(config: KioskConfig, options: CreateRun
 export function wsOrigin(httpUrl: string): string {
   const u = new URL(httpUrl);
   return `${u.protocol === 'https:' ? 'wss:' : 'ws:'}//${u.host}`;
-}
-
-/** The reader service's own APDU channel to the card in the field, when it offers one. */
-function channelOf(service: CardReaderService): CardApduChannel | null {
-  const candidate = service as CardReaderService & Partial<CardApduChannel>;
-  return typeof candidate.transmit === 'function' ? { transmit: (reader, apdu) => candidate.transmit!(reader, apdu) } : null;
 }
 
 /**

@@ -74,6 +74,10 @@ class InjectedCardReader implements CardReaderService {
   health(): CardReaderHealth {
     return { state: 'ok', readers: [this.reader] };
   }
+  /** The benchmark's taps are events only: there is no card to send an APDU to. */
+  transmit(reader: string): Promise<Uint8Array> {
+    return Promise.reject(Object.assign(new Error(`no card on ${reader}`), { code: 'card-removed' }));
+  }
   emit(e: CardReaderEvent): void {
     for (const l of this.listeners) l(e);
   }
