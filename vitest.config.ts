@@ -5,6 +5,7 @@ import { defineConfig } from 'vitest/config';
  * - unit: pure code, pseudo-terminals, SQLite files, loopback servers; files in parallel.
  * - hw: suites that use pcscd's two virtual readers; one file at a time (the readers are shared).
  * - e2e: real Chromium against the real runtime; one file at a time.
+ * After a run of a whole group, its file and test counts must be the README's (readme-counts-reporter).
  */
 export default defineConfig({
   test: {
@@ -13,7 +14,7 @@ export default defineConfig({
     teardownTimeout: 20_000,
     pool: 'forks',
     maxWorkers: 2,
-    reporters: ['default', './test/support/summary-reporter.ts'],
+    reporters: ['default', './test/support/summary-reporter.ts', './test/support/readme-counts-reporter.ts'],
     projects: [
       {
         extends: true,

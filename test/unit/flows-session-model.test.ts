@@ -34,6 +34,7 @@ import type { SessionEvent } from '../../kiosk/flows/events.js';
 import { toScreenModel } from '../../kiosk/flows/screen-model.js';
 import { createSessionMachine, type SessionContext, type SessionMachine } from '../../kiosk/flows/session.js';
 import { CARD_NUMBER, DIAGNOSIS, snapshot, summary, T0, TICKET_ID } from './flows-fixtures.js';
+import { allTransitions, keyOf } from './session-transitions.js';
 
 const IDLE_MS = 90_000;
 const WARNING_MS = 30_000;
@@ -92,25 +93,6 @@ const DONE_OUTPUTS: Record<string, readonly unknown[]> = {
   survey: [{ next: 'attract' }],
   maintenance: [undefined],
 };
-
-/** Every transition definition of the machine, with a key that is the same on every copy of it. */
-function allTransitions(machine: SessionMachine): Map<string, AnyTransitionDefinition> {
-  const out = new Map<string, AnyTransitionDefinition>();
-  const visit = (node: AnyStateNode) => {
-    for (const defs of node.transitions.values()) for (const d of defs) out.set(keyOf(d), d);
-    for (const d of node.always ?? []) out.set(keyOf(d), d);
-    for (const c of Object.values(node.states)) visit(c);
-  };
-  visit(machine.root);
-  return out;
-}
-
-function keyOf(d: AnyTransitionDefinition): string {
-  const type = String(d.eventType);
-  const list = type === '' ? (d.source.always ?? []) : (d.source.transitions.get(type) ?? []);
-  const targets = (d.target ?? []).map((t) => t.id).join(',');
-  return `${d.source.id} ─${type || '(always)'}#${list.indexOf(d)}→ ${targets || '(stays)'}`;
-}
 
 /** The events worth trying in a walked state: every type the machine names, child ends only while that child runs. */
 function eventsFor(types: readonly string[]) {
