@@ -8,10 +8,11 @@
  *   central faq import <file.json>
  *   central stations import <file.csv>
  *   central blocklist add <cardNumber> --reason TEXT
- *   central technician add <id> --name NAME --key HEX64 [--inactive]   (PIN from CENTRAL_TECHNICIAN_PIN)
+ *   central technician add <id> --name NAME --public-key FILE.pem
+ *   central technician revoke <id>
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { hashToken } from './api/auth.js';
@@ -19,13 +20,14 @@ import { FaqArticleInput, FaqParams, BlocklistEntry as BlocklistEntrySchema, KIO
 import { createAjv } from './api/validation.js';
 import { seedDemoFaq } from './seed/demo-faq.js';
 import { seedDemoStations } from './seed/demo-stations.js';
+import { DEMO_TECHNICIAN, seedDemoTechnician } from './seed/demo-technician.js';
 import { parseStationCsv } from '../shared/stations.js';
 import { seedKiosks, startCentral } from './server.js';
 import { openCentralStorage } from './storage/open.js';
 import type { CentralStorage, StorageConfig } from './storage/types.js';
 import type { FaqArticle } from '../shared/sync.js';
 import { TechnicianInput, TechnicianParams } from './api/schemas.js';
-import { technicianCredential } from './technicians/routes.js';
+import { technicianCredential, TechnicianKeyError } from './technicians/routes.js';
 
 const STORAGE_OPTIONS = {
   data: { type: 'string' },
@@ -43,7 +45,8 @@ const USAGE = `usage:
   central faq import <file.json>
   central stations import <file.csv>     (station tables per city; docs/central.md says the columns)
   central blocklist add <cardNumber> --reason TEXT
-  central technician add <id> --name NAME --key HEX64 [--inactive]   (PIN from env CENTRAL_TECHNICIAN_PIN, never argv)
+  central technician add <id> --name NAME --public-key FILE.pem   (the card's ECDSA P-256 public key; the card keeps its private key and checks its PIN)
+  central technician revoke <id>   (kiosks refuse the technician's card from their next sync)
 (every command takes the storage flags; env: CENTRAL_DATA, CENTRAL_ENGINE, CENTRAL_PG_URL,
  CENTRAL_KIOSK_ID, CENTRAL_KIOSK_TOKEN, CENTRAL_STATION, CENTRAL_KIOSK_CODE, CENTRAL_STAFF_TOKEN, CENTRAL_PORT)`;
 
@@ -55,7 +58,8 @@ function storageConfig(flags: Flags): { config: StorageConfig; dataDir: string }
   const dataDir = resolve(flags.data ?? process.env['CENTRAL_DATA'] ?? 'var/central');
   const engine = flags.engine ?? process.env['CENTRAL_ENGINE'] ?? 'sqlite';
   if (engine === 'sqlite') {
-    mkdirSync(dataDir, { recursive: true });
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    chmodSync(dataDir, 0o700);
     return { config: { engine: 'sqlite', file: resolve(dataDir, 'central.sqlite') }, dataDir };
   }
   if (engine !== 'postgres') throw new UsageError(`unknown engine ${engine} (sqlite or postgres)`);
@@ -117,6 +121,7 @@ async function serve(args: string[]): Promise<number> {
   });
   const seeded = demo ? await seedDemoFaq(central.storage, new Date()) : 0;
   const cities = demo ? await seedDemoStations(central.storage, new Date()) : 0;
+  const technicianSeeded = demo ? await seedDemoTechnician(central.storage, new Date()) : false;
   const known = (await central.storage.listKiosks()).length;
   process.stdout.write(
     `central listening on ${central.url} (${config.engine}${config.engine === 'sqlite' ? ` ${config.file}` : ''})\n` +
@@ -125,7 +130,7 @@ async function serve(args: string[]): Promise<number> {
         : known === 0 && staffToken === undefined
           ? `  no kiosks and no staff token are configured: nothing is accepted (add kiosks with \`central kiosk add\`, give --staff-token; --demo for a development machine)\n`
           : `  ${known} kiosk(s) known; staff API ${staffToken === undefined ? 'closed (no --staff-token)' : 'open to the configured staff token'}\n`) +
-      `  staff page ${central.url}/staff/${seeded > 0 ? `; seeded ${seeded} FAQ articles` : ''}${cities > 0 ? `; seeded station tables of ${cities} cities` : ''}\n`,
+      `  staff page ${central.url}/staff/${seeded > 0 ? `; seeded ${seeded} FAQ articles` : ''}${cities > 0 ? `; seeded station tables of ${cities} cities` : ''}${technicianSeeded ? `; enrolled demo technician ${DEMO_TECHNICIAN.technicianId} (card image \`technician\`, PIN 482913)` : ''}\n`,
   );
   await new Promise<void>((resolveStop) => {
     process.once('SIGINT', resolveStop);
@@ -208,17 +213,35 @@ async function technician(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { ...STORAGE_OPTIONS, name: { type: 'string' }, key: { type: 'string' }, inactive: { type: 'boolean' } },
+    options: { ...STORAGE_OPTIONS, name: { type: 'string' }, 'public-key': { type: 'string' } },
   });
   const [sub, id] = positionals;
-  if (sub !== 'add' || id === undefined || values.name === undefined || values.key === undefined) throw new UsageError(USAGE);
-  const input = { name: values.name, active: values.inactive !== true, keyHex: values.key, pin: process.env['CENTRAL_TECHNICIAN_PIN'] ?? '' };
   const ajv = createAjv({ coerce: false });
-  if (!ajv.compile(TechnicianParams)({ technicianId: id })) throw new UsageError(`invalid technician id ${id} (1–32 letters, digits, -)`);
-  if (!ajv.compile(TechnicianInput)(input)) throw new UsageError('need --name, --key of 64 hex digits and CENTRAL_TECHNICIAN_PIN of 4–12 digits');
-  const credential = await technicianCredential(id, input, new Date().toISOString());
-  await withStorage(values, (storage) => storage.putTechnician(credential));
-  process.stdout.write(`technician ${id} saved (${input.active ? 'active' : 'inactive'}); kiosks receive it at their next sync\n`);
+  if (id !== undefined && !ajv.compile(TechnicianParams)({ technicianId: id })) throw new UsageError(`invalid technician id ${id} (1–32 letters, digits, -)`);
+  if (sub === 'revoke' && id !== undefined) {
+    const info = await withStorage(values, (storage) => storage.revokeTechnician(id, new Date().toISOString()));
+    if (!info) throw new UsageError(`no technician ${id}`);
+    process.stdout.write(`technician ${id} revoked; kiosks refuse the card from their next sync\n`);
+    return 0;
+  }
+  if (sub !== 'add' || id === undefined || values.name === undefined || values['public-key'] === undefined) throw new UsageError(USAGE);
+  let pem: string;
+  try {
+    pem = readFileSync(values['public-key'], 'utf8');
+  } catch {
+    throw new UsageError(`cannot read ${values['public-key']}`);
+  }
+  const input = { name: values.name, publicKeyPem: pem };
+  if (!ajv.compile(TechnicianInput)(input)) throw new UsageError('need --name (1–100 characters) and --public-key FILE.pem holding a PEM public key');
+  let enrolled: ReturnType<typeof technicianCredential>;
+  try {
+    enrolled = technicianCredential(id, input, new Date().toISOString());
+  } catch (e) {
+    if (e instanceof TechnicianKeyError) throw new UsageError(`${values['public-key']}: ${e.message}`);
+    throw e;
+  }
+  await withStorage(values, (storage) => storage.putTechnician(enrolled.credential, enrolled.keyId));
+  process.stdout.write(`technician ${id} enrolled with key ${enrolled.keyId.slice(0, 16)}…; kiosks receive it at their next sync\n`);
   return 0;
 }
 

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -58,7 +58,9 @@ export async function seedKiosks(storage: CentralStorage, kiosks: readonly Centr
 export async function startCentral(options: StartCentralOptions): Promise<RunningCentral> {
   const now = options.now ?? (() => new Date());
   const dataDir = options.dataDir ?? join(tmpdir(), 'station-kiosk-central');
-  mkdirSync(dataDir, { recursive: true });
+  // Owner-only: central's files hold kiosk token hashes, tickets with phone and card numbers.
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  chmodSync(dataDir, 0o700);
   const storage = await openCentralStorage(options.storage);
   try {
     await seedKiosks(storage, options.kiosks ?? [], now());

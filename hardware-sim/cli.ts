@@ -8,6 +8,7 @@ import { pathToFileURL } from 'node:url';
 import { VPCD_SLOTS } from './virtual-card/virtual-card.js';
 import type { CardFaults } from './virtual-card/faults.js';
 import { writeCardImages } from './card-images/build.js';
+import { writeTechnicianCard } from './card-images/technician-card.js';
 import { DEFAULT_SIM_PORT, startSimDaemon, type SimServer } from './daemon/index.js';
 import type { ReaderState } from './daemon/card-readers.js';
 import { startSimDevices, type CabinetSimState, type HidDelivery, type HidSimState, type PrinterSimState, type SimDevices } from './devices/index.js';
@@ -34,6 +35,11 @@ const USAGE = `usage: npm run -s sim -- <command>
   remove [--reader …]                 take the card off a reader
   list                                readers and what is on them; card images available
   cards build                         regenerate hardware-sim/card-images/*.json from build.ts
+  technician-card ID --pin PIN --public-key FILE.pem [--image NAME] [--tries N]
+                                      a new technician card with a fresh ECDSA P-256 key pair: the image
+                                      (hardware-sim/card-images/NAME.json, 0600, default technician-<id>) holds
+                                      the private key and the PIN; FILE.pem gets the public key for
+                                      \`central technician add ID --name NAME --public-key FILE.pem\`
 Commands other than serve talk to a running daemon (--port, or SIM_PORT; default ${DEFAULT_SIM_PORT}).`;
 
 export interface CliIo {
@@ -238,6 +244,10 @@ export async function main(argv: readonly string[], io: CliIo = stdio): Promise<
         'no-serial': { type: 'boolean' },
         keyboard: { type: 'boolean' },
         battery: { type: 'string' },
+        pin: { type: 'string' },
+        'public-key': { type: 'string' },
+        image: { type: 'string' },
+        tries: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -318,6 +328,28 @@ export async function main(argv: readonly string[], io: CliIo = stdio): Promise<
         if (rest[0] !== 'build') throw new CliError('usage: cards build', 2);
         const files = await writeCardImages();
         io.out(`wrote ${files.length} files: ${files.join(', ')}`);
+        return 0;
+      }
+      case 'technician-card': {
+        const usage = 'usage: technician-card ID --pin PIN --public-key FILE.pem [--image NAME] [--tries N]';
+        const technicianId = rest[0];
+        if (!technicianId || values.pin === undefined || values['public-key'] === undefined) throw new CliError(usage, 2);
+        const tries = count(values.tries, '--tries');
+        let made: Awaited<ReturnType<typeof writeTechnicianCard>>;
+        try {
+          made = await writeTechnicianCard({
+            technicianId,
+            pin: values.pin,
+            publicKeyFile: values['public-key'],
+            ...(values.image !== undefined ? { name: values.image } : {}),
+            ...(tries !== undefined ? { pinTries: tries } : {}),
+          });
+        } catch (e) {
+          if (e instanceof RangeError) throw new CliError(`${e.message}\n${usage}`, 2);
+          throw e;
+        }
+        io.out(`card image ${made.image.name} (${made.imageFile}, holds the private key) for technician ${technicianId}`);
+        io.out(`public key: ${made.publicKeyFile}; enrol it with: npm run -s central -- technician add ${technicianId} --name NAME --public-key ${made.publicKeyFile}`);
         return 0;
       }
       default:

@@ -95,10 +95,8 @@ export interface MaintenanceStatus {
 
 /** Why the technician was not let in, for the screen. */
 export interface MaintenanceRefusal {
-  /** A `TechnicianAuthFailureCode` (kiosk/maintenance/auth), or `timeout`. */
+  /** A `TechnicianAuthFailureCode` (kiosk/maintenance/auth): `card-blocked` (too many wrong PINs, counted by the card), `revoked`, `card-auth-failed`…, or `timeout`. */
   readonly code: string;
-  /** Whole minutes until a lockout ends, rounded up; null when not locked out. */
-  readonly minutesLeft: number | null;
 }
 
 /** The maintenance screen, by phase. */

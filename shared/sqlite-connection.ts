@@ -7,7 +7,16 @@
  * product knows the `sqlite3` package. Node only: no page imports this file.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { chmod, open as openFile } from 'node:fs/promises';
 import sqlite3 from 'sqlite3';
+
+/** Creates `file` if missing with mode 0600, and sets 0600 on an existing one. */
+async function ownerOnlyFile(file: string): Promise<void> {
+  const handle = await openFile(file, 'a', 0o600);
+  await handle.close();
+  await chmod(file, 0o600);
+  for (const side of ['-wal', '-shm']) await chmod(file + side, 0o600).catch(() => undefined);
+}
 
 export type SqlValue = string | number | bigint | null | Uint8Array;
 export type SqlParams = readonly SqlValue[];
@@ -87,9 +96,18 @@ export class SqliteConnection implements SqliteTx {
     readonly path: string,
   ) {}
 
-  /** Opens `path` with WAL (unless read-only), `synchronous=FULL` and foreign keys on. */
+  /**
+   * Opens `path` with WAL (unless read-only), `synchronous=FULL` and foreign keys on. A file
+   * opened for writing is made owner-only (0600) first, created so if new: the kiosk store and
+   * central's database hold tokens, phone and card numbers. SQLite gives its `-wal` and `-shm`
+   * files the database file's mode.
+   */
   static async open(path: string, options: SqliteOpenOptions = {}): Promise<SqliteConnection> {
     const mode = options.readOnly ? sqlite3.OPEN_READONLY : sqlite3.OPEN_READWRITE | sqlite3.OPEN_CREATE;
+    if (!options.readOnly && path !== '' && path !== ':memory:' && !path.startsWith('file:')) {
+      // A path that cannot be created fails below with SQLite's own error.
+      await ownerOnlyFile(path).catch(() => undefined);
+    }
     const db = await new Promise<sqlite3.Database>((resolve, reject) => {
       const opened = new sqlite3.Database(path, mode, (e) => (e ? reject(wrap(e, `open ${path}`)) : resolve(opened)));
     });

@@ -103,19 +103,24 @@ export type DownChange =
   /** A city's whole station table (shared/stations.ts), replacing the one the kiosk had. */
   | { readonly type: 'stations'; readonly cursor: number; readonly table: StationTable };
 
-/** A technician as central provisions them to kiosks, so a kiosk verifies the card and PIN offline. */
+/**
+ * A technician as central enrols them and kiosks receive them: a name, the public key of their
+ * card and whether they are revoked. Nothing in it lets anyone pass as the technician or learn
+ * their PIN: the private key and the PIN stay on the card (shared/technician-card.ts).
+ */
 export interface TechnicianCredential {
   readonly technicianId: string;
   readonly name: string;
-  readonly active: boolean;
-  /** The 32-byte HMAC key the technician card holds, hex. */
-  readonly keyHex: string;
-  /** `scrypt$N$r$p$<salt b64>$<hash b64>`; never the PIN itself. */
-  readonly pinHash: string;
+  /** The card's ECDSA P-256 public key, SubjectPublicKeyInfo PEM. */
+  readonly publicKeyPem: string;
+  /** When central revoked the technician; null while they may enter maintenance. */
+  readonly revokedAt: string | null;
   readonly updatedAt: string;
 }
 
-/** Whether a value from the network is a well-formed {@link TechnicianCredential} (read by the sync client and the technician feed). */
+const PUBLIC_KEY_PEM = /^-----BEGIN PUBLIC KEY-----\r?\n[A-Za-z0-9+/=\r\n]{40,400}-----END PUBLIC KEY-----\r?\n?$/;
+
+/** Whether a value from the network is a well-formed {@link TechnicianCredential} (read by the sync client). A secret in it (old format) makes it malformed. */
 export function isTechnicianCredential(v: unknown): v is TechnicianCredential {
   if (typeof v !== 'object' || v === null) return false;
   const t = v as Record<string, unknown>;
@@ -123,12 +128,12 @@ export function isTechnicianCredential(v: unknown): v is TechnicianCredential {
     typeof t['technicianId'] === 'string' &&
     /^[A-Za-z0-9-]{1,32}$/.test(t['technicianId']) &&
     typeof t['name'] === 'string' &&
-    typeof t['active'] === 'boolean' &&
-    typeof t['keyHex'] === 'string' &&
-    /^[0-9A-Fa-f]{64}$/.test(t['keyHex']) &&
-    typeof t['pinHash'] === 'string' &&
-    t['pinHash'].startsWith('scrypt$') &&
-    typeof t['updatedAt'] === 'string'
+    typeof t['publicKeyPem'] === 'string' &&
+    PUBLIC_KEY_PEM.test(t['publicKeyPem']) &&
+    (t['revokedAt'] === null || typeof t['revokedAt'] === 'string') &&
+    typeof t['updatedAt'] === 'string' &&
+    !('keyHex' in t) &&
+    !('pinHash' in t)
   );
 }
 

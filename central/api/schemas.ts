@@ -179,12 +179,15 @@ export const TicketStatusUpdate = object({
 export const TECHNICIAN_ID_PATTERN = '^[A-Za-z0-9-]{1,32}$';
 const technicianId: JsonSchema = { type: 'string', pattern: TECHNICIAN_ID_PATTERN };
 
+/** A public key in PEM; central parses it and takes only an ECDSA P-256 key (central/technicians). */
+const publicKeyPem: JsonSchema = { type: 'string', minLength: 100, maxLength: 1000, pattern: '^-----BEGIN PUBLIC KEY-----\\r?\\n[A-Za-z0-9+/=\\r\\n]{40,400}-----END PUBLIC KEY-----\\r?\\n?$' };
+
+/** What kiosks receive about a technician: the card's public key and the revocation, never a secret. */
 export const TechnicianCredential = object({
   technicianId,
   name: line(100),
-  active: { type: 'boolean' },
-  keyHex: { type: 'string', pattern: '^[0-9A-Fa-f]{64}$' },
-  pinHash: { type: 'string', pattern: '^scrypt\\$[0-9]+\\$[0-9]+\\$[0-9]+\\$[A-Za-z0-9+/=]+\\$[A-Za-z0-9+/=]+$' },
+  publicKeyPem,
+  revokedAt: nullable(timestamp),
   updatedAt: timestamp,
 });
 
@@ -366,13 +369,16 @@ export const KioskInput = object(
 );
 
 export const TechnicianParams = object({ technicianId });
-export const TechnicianInput = object({
+/** Enrolling a technician: their name and their card's public key (no PIN: the card checks it). */
+export const TechnicianInput = object({ name: line(100), publicKeyPem });
+export const TechnicianInfo = object({
+  technicianId,
   name: line(100),
-  active: { type: 'boolean' },
-  keyHex: { type: 'string', pattern: '^[0-9A-Fa-f]{64}$' },
-  pin: { type: 'string', pattern: '^[0-9]{4,12}$' },
+  /** SHA-256 of the card's public key (SubjectPublicKeyInfo DER), hex: what the card answers to GET DATA key id. */
+  keyId: { type: 'string', pattern: '^[0-9a-f]{64}$' },
+  revokedAt: nullable(timestamp),
+  updatedAt: timestamp,
 });
-export const TechnicianInfo = object({ technicianId, name: line(100), active: { type: 'boolean' }, updatedAt: timestamp });
 export const TechnicianList = object({ technicians: { type: 'array', items: TechnicianInfo } });
 
 // Heartbeats (shared/heartbeat.ts).

@@ -7,7 +7,7 @@ import { ApiFailure } from './errors.js';
 import type { OperationId } from './operations.js';
 
 type Config = Record<string, unknown>;
-type StaffOperation = Exclude<OperationId, 'health' | 'ingestBatch' | 'getChanges' | 'listTechnicians' | 'putTechnician' | 'postHeartbeat' | 'listHeartbeats'>;
+type StaffOperation = Exclude<OperationId, 'health' | 'ingestBatch' | 'getChanges' | 'listTechnicians' | 'putTechnician' | 'revokeTechnician' | 'postHeartbeat' | 'listHeartbeats'>;
 
 function notFound(what: string): ApiFailure {
   return new ApiFailure(404, 'not-found', `${what} not found`);

@@ -6,7 +6,7 @@
  * Writes are queued one after another on a single connection (sqlite3 cannot interleave
  * transactions on one connection); `flush()` waits for them.
  */
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import sqlite3 from 'sqlite3';
 import type { FallbackReason } from '../../shared/call-protocol.js';
@@ -48,7 +48,10 @@ export class CallStore implements QueuePersistence {
   ) {}
 
   static async open(dataDir: string, now: () => number, onError: (e: Error) => void): Promise<CallStore> {
-    mkdirSync(dataDir, { recursive: true });
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    // Owner-only, as every central data file (the call context names kiosks and passengers' cards).
+    closeSync(openSync(join(dataDir, 'calls.sqlite'), 'a', 0o600));
+    chmodSync(join(dataDir, 'calls.sqlite'), 0o600);
     const db = await new Promise<sqlite3.Database>((resolve, reject) => {
       const d = new sqlite3.Database(join(dataDir, 'calls.sqlite'), (e) => (e ? reject(e) : resolve(d)));
     });

@@ -88,7 +88,7 @@ CREATE TABLE settings (
 `;
 }
 
-/** Technicians provisioned to kiosks (central/technicians): the card key and a scrypt PIN hash, never the PIN. */
+/** Technicians provisioned to kiosks (first form; replaced by `technicianKeys`). */
 const technicians = `
 CREATE TABLE technicians (
   id TEXT PRIMARY KEY,
@@ -124,6 +124,24 @@ ALTER TABLE kiosks ADD COLUMN ticket_code TEXT;
 CREATE UNIQUE INDEX kiosks_by_ticket_code ON kiosks (ticket_code);
 `;
 
+/**
+ * Technicians by their card's public key: the old table held each card's HMAC key and a PIN
+ * hash, and every technician change in the feed carried them. Both go; those technicians must
+ * be enrolled again with their card's public key (`central technician add … --public-key`).
+ */
+const technicianKeys = `
+DROP TABLE technicians;
+DELETE FROM changes WHERE type = 'technician';
+CREATE TABLE technicians (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  public_key_pem TEXT NOT NULL,
+  key_id TEXT NOT NULL,
+  revoked_at TEXT,
+  updated_at TEXT NOT NULL
+);
+`;
+
 export function migrationsFor(dialect: 'sqlite' | 'postgres'): readonly Migration[] {
   return [
     { version: 1, name: 'initial', sql: initial(dialect) },
@@ -131,5 +149,6 @@ export function migrationsFor(dialect: 'sqlite' | 'postgres'): readonly Migratio
     { version: 3, name: 'kiosk heartbeats', sql: heartbeats },
     { version: 4, name: 'station tables', sql: stationTables },
     { version: 5, name: 'kiosk ticket codes', sql: ticketCodes },
+    { version: 6, name: 'technicians by public key', sql: technicianKeys },
   ];
 }

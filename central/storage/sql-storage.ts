@@ -426,24 +426,30 @@ export class SqlCentralStorage implements CentralStorage {
   }
 
   listTechnicians(): Promise<TechnicianInfo[]> {
-    return this.db.read(async (q) =>
-      (await q.all('SELECT id, name, active, updated_at FROM technicians ORDER BY id')).map((r) => ({
-        technicianId: str(r['id']),
-        name: str(r['name']),
-        active: num(r['active']) === 1,
-        updatedAt: str(r['updated_at']),
-      })),
-    );
+    return this.db.read(async (q) => (await q.all('SELECT id, name, key_id, revoked_at, updated_at FROM technicians ORDER BY id')).map(technicianInfo));
   }
 
-  putTechnician(t: TechnicianCredential): Promise<void> {
+  putTechnician(t: TechnicianCredential, keyId: string): Promise<void> {
     return this.db.transaction(async (q) => {
       await q.run(
-        `INSERT INTO technicians (id, name, active, key_hex, pin_hash, updated_at) VALUES ($1, $2, $3, $4, $5, $6)
-         ON CONFLICT (id) DO UPDATE SET name = excluded.name, active = excluded.active, key_hex = excluded.key_hex, pin_hash = excluded.pin_hash, updated_at = excluded.updated_at`,
-        [t.technicianId, t.name, t.active ? 1 : 0, t.keyHex, t.pinHash, t.updatedAt],
+        `INSERT INTO technicians (id, name, public_key_pem, key_id, revoked_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (id) DO UPDATE SET name = excluded.name, public_key_pem = excluded.public_key_pem, key_id = excluded.key_id,
+           revoked_at = excluded.revoked_at, updated_at = excluded.updated_at`,
+        [t.technicianId, t.name, t.publicKeyPem, keyId, t.revokedAt, t.updatedAt],
       );
       await this.addChange(q, { type: 'technician', technician: t }, t.updatedAt, { kioskId: null, stationId: null });
+    });
+  }
+
+  revokeTechnician(technicianId: string, at: string): Promise<TechnicianInfo | null> {
+    return this.db.transaction(async (q) => {
+      const row = (await q.all('SELECT id, name, public_key_pem, key_id, revoked_at, updated_at FROM technicians WHERE id = $1', [technicianId]))[0];
+      if (!row) return null;
+      const revokedAt = row['revoked_at'] === null ? at : str(row['revoked_at']);
+      await q.run('UPDATE technicians SET revoked_at = $1, updated_at = $2 WHERE id = $3', [revokedAt, at, technicianId]);
+      const t: TechnicianCredential = { technicianId, name: str(row['name']), publicKeyPem: str(row['public_key_pem']), revokedAt, updatedAt: at };
+      await this.addChange(q, { type: 'technician', technician: t }, at, { kioskId: null, stationId: null });
+      return technicianInfo({ ...row, revoked_at: revokedAt, updated_at: at });
     });
   }
 
@@ -541,4 +547,14 @@ export class SqlCentralStorage implements CentralStorage {
   close(): Promise<void> {
     return this.db.close();
   }
+}
+
+function technicianInfo(r: Record<string, unknown>): TechnicianInfo {
+  return {
+    technicianId: str(r['id']),
+    name: str(r['name']),
+    keyId: str(r['key_id']),
+    revokedAt: r['revoked_at'] === null || r['revoked_at'] === undefined ? null : str(r['revoked_at']),
+    updatedAt: str(r['updated_at']),
+  };
 }

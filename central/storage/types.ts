@@ -127,11 +127,13 @@ export interface StatusChange {
   readonly at: string;
 }
 
-/** A technician as staff see them: no key, no PIN hash. */
+/** A technician as staff see them. */
 export interface TechnicianInfo {
   readonly technicianId: string;
   readonly name: string;
-  readonly active: boolean;
+  /** SHA-256 of the card's public key, hex. */
+  readonly keyId: string;
+  readonly revokedAt: string | null;
   readonly updatedAt: string;
 }
 
@@ -161,7 +163,9 @@ export interface CentralStorage {
   /** Technicians without their key or PIN hash, by id. */
   listTechnicians(): Promise<TechnicianInfo[]>;
   /** Inserts or replaces a technician and writes a `technician` change for every kiosk. */
-  putTechnician(technician: TechnicianCredential): Promise<void>;
+  putTechnician(technician: TechnicianCredential, keyId: string): Promise<void>;
+  /** Marks a technician revoked and writes a `technician` change for every kiosk; null when unknown (an already revoked one keeps its time). */
+  revokeTechnician(technicianId: string, at: string): Promise<TechnicianInfo | null>;
 
   listTickets(filter: TicketFilter): Promise<{ tickets: StoredTicket[]; total: number }>;
   getTicket(id: string): Promise<{ ticket: StoredTicket; history: TicketHistoryEntry[] } | null>;

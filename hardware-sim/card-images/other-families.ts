@@ -237,24 +237,42 @@ export function garbageCard(): CardImage {
   };
 }
 
-/** Test-only key of the technician card image; a real card keeps its key inside. */
-export const TECHNICIAN_TEST_KEY = '53544B544543482D544553542D4B45592D303030303030303030303030303031';
+/**
+ * The demo technician card's private key (ECDSA P-256). It lives only in this card image (the
+ * simulated chip); central's demo seed enrols the matching public key
+ * (central/seed/demo-technician.ts). Make your own cards with `npm run -s sim -- technician-card`.
+ */
+export const TECHNICIAN_DEMO_PRIVATE_KEY = `-----BEGIN PRIVATE KEY-----
+MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQghpi5HLdIcylsPqVC
+zy0QGMs5f4Xuli4xXPwUEOrcZwOhRANCAAQGXp5KBZxU2DiqZsAawIJWTreBLiIG
+YlzjIozUUWl0ObVL6oNr2u51GXp2fOoKYDIjc8fmbrNNwyw4lAVZkLA/
+-----END PRIVATE KEY-----
+`;
+/** The demo card's PIN, checked by the card itself. */
+export const TECHNICIAN_DEMO_PIN = '482913';
 
-export function technicianCard(): CardImage {
+/** A technician card image: the applet with its own key pair and PIN (see shared/technician-card.ts). */
+export function technicianCard(options: { name?: string; technicianId?: string; privateKeyPem?: string; pin?: string; pinTries?: number; uid?: string } = {}): CardImage {
+  const technicianId = options.technicianId ?? 'GZ-T-0042';
   const aidHex = toHex(concatBytes(Uint8Array.of(0xf0), ascii('SKTECH'), Uint8Array.of(0x01)));
   return {
-    name: 'technician',
-    description: 'Field technician card: proprietary AID F0 53 4B 54 45 43 48 01, GET DATA of the technician id, INTERNAL AUTHENTICATE with HMAC-SHA256',
-    uid: '04EC0042',
+    name: options.name ?? 'technician',
+    description: `Field technician card ${technicianId}: proprietary AID F0 53 4B 54 45 43 48 01, GET DATA of the technician id and key id, VERIFY PIN counted by the card, INTERNAL AUTHENTICATE signed with its ECDSA P-256 key`,
+    uid: options.uid ?? '04EC0042',
     historicalBytes: '',
     applications: [
       {
         aid: aidHex,
         fci: toHex(tlv('6F', tlv('84', fromHex(aidHex)), tlv('A5', tlv('50', ascii('SKTECH'))))),
-        technician: { technicianId: 'GZ-T-0042', secretKeyHex: TECHNICIAN_TEST_KEY },
+        technician: {
+          technicianId,
+          privateKeyPem: options.privateKeyPem ?? TECHNICIAN_DEMO_PRIVATE_KEY,
+          pin: options.pin ?? TECHNICIAN_DEMO_PIN,
+          ...(options.pinTries !== undefined ? { pinTries: options.pinTries } : {}),
+        },
       },
     ],
-    expected: { family: null, readError: 'unsupported-card', notes: { technicianId: 'GZ-T-0042' } },
+    expected: { family: null, readError: 'unsupported-card', notes: { technicianId } },
   };
 }
 

@@ -1,10 +1,12 @@
-import { createHmac } from 'node:crypto';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { createHash, createPublicKey, verify } from 'node:crypto';
+import { technicianSignedMessage } from '../../shared/technician-card.js';
+import { newTechnicianCard } from '../card-images/technician-card.js';
+import { describe, expect, it } from 'vitest';
 import { iso14443_4Atr, atrOf } from './atr.js';
 import { CardEngine } from './engine.js';
 import { toHex, fromHex } from '../../shared/bytes.js';
 import type { CardImage } from './image.js';
-import { loadCardImage, parseCardImage } from './load.js';
+import { parseCardImage } from './load.js';
 
 const TU = 'A000000632010105';
 const tx = (engine: CardEngine, command: string): string => toHex(engine.transmit(fromHex(command)));
@@ -135,27 +137,60 @@ describe('CardEngine', () => {
   });
 
   describe('technician card', () => {
-    let e: CardEngine;
-    let image: CardImage;
-    beforeAll(async () => {
-      image = await loadCardImage('technician');
-      e = new CardEngine(image);
+    it('answers GET DATA with the technician id and key id, checks and counts the PIN, and signs a challenge only after a verified PIN', () => {
+      const card = newTechnicianCard({ technicianId: 'GZ-T-0077', pin: '24681357', pinTries: 3 });
+      const c = new CardEngine(card.image);
+      expect(tx(c, '80CA010100')).toBe('6A88');
+      expect(tx(c, '00A4040008F0534B544543480100').endsWith('9000')).toBe(true);
+      expect(Buffer.from(tx(c, '80CA010100').slice(0, -4), 'hex').toString('ascii')).toBe('GZ-T-0077');
+      const keyId = createHash('sha256').update(createPublicKey(card.publicKeyPem).export({ type: 'spki', format: 'der' })).digest('hex').toUpperCase();
+      expect(tx(c, '80CA010200')).toBe(keyId + '9000');
+      const challenge = '00112233445566778899AABBCCDDEEFF'.repeat(2);
+      expect(tx(c, `0088000020${challenge}00`)).toBe('6982');
+      expect(tx(c, '00200080')).toBe('63C3');
+      expect(tx(c, '0020008008' + Buffer.from('1111').toString('hex') + 'FFFFFFFF')).toBe('63C2');
+      expect(tx(c, '0020008008' + Buffer.from('12').toString('hex') + 'FFFFFFFFFFFF')).toBe('6A80');
+      expect(tx(c, '00200080')).toBe('63C2');
+      expect(tx(c, '0020008008' + Buffer.from('24681357').toString('hex'))).toBe('9000');
+      expect(tx(c, '00200080')).toBe('9000');
+      const answer = tx(c, `0088000020${challenge}00`);
+      expect(answer.endsWith('9000')).toBe(true);
+      const signature = Buffer.from(answer.slice(0, -4), 'hex');
+      expect(verify('sha256', technicianSignedMessage(Buffer.from(challenge, 'hex')), card.publicKeyPem, signature)).toBe(true);
+      expect(verify('sha256', technicianSignedMessage(Buffer.from(challenge.replace('00', '01'), 'hex')), card.publicKeyPem, signature)).toBe(false);
+      // One signature per verified PIN.
+      expect(tx(c, `0088000020${challenge}00`)).toBe('6982');
+      expect(tx(c, `0088000010${challenge.slice(0, 32)}00`)).toBe('6700');
     });
-    it('answers GET DATA with the technician id and INTERNAL AUTHENTICATE with HMAC-SHA256(key, challenge ‖ id)[0..16]', () => {
-      expect(tx(e, '80CA010100')).toBe('6A88');
-      expect(tx(e, '00A4040008F0534B544543480100').endsWith('9000')).toBe(true);
-      expect(Buffer.from(tx(e, '80CA010100').slice(0, -4), 'hex').toString('ascii')).toBe('GZ-T-0042');
-      const challenge = '00112233445566778899AABBCCDDEEFF';
-      const tech = image.applications[0]!.technician!;
-      const mac = createHmac('sha256', Buffer.from(tech.secretKeyHex, 'hex'))
-        .update(Buffer.concat([Buffer.from(challenge, 'hex'), Buffer.from('GZ-T-0042')]))
-        .digest()
-        .subarray(0, 16);
-      expect(tx(e, `0088000010${challenge}00`)).toBe(mac.toString('hex').toUpperCase() + '9000');
-      expect(tx(e, `0088000008${challenge.slice(0, 16)}00`)).toBe('6700');
+    it('keeps its PIN counter across taps (power cycles, new engines) and blocks for good after the last wrong PIN', () => {
+      const card = newTechnicianCard({ technicianId: 'GZ-T-0078', pin: '2468', pinTries: 2 });
+      const wrong = '0020008008' + Buffer.from('1357').toString('hex') + 'FFFFFFFF';
+      const first = new CardEngine(card.image);
+      tx(first, '00A4040008F0534B544543480100');
+      expect(tx(first, wrong)).toBe('63C1');
+      first.reset();
+      const second = new CardEngine(card.image);
+      tx(second, '00A4040008F0534B544543480100');
+      expect(tx(second, '00200080')).toBe('63C1');
+      expect(tx(second, wrong)).toBe('63C0');
+      expect(tx(second, '0020008008' + Buffer.from('2468').toString('hex') + 'FFFFFFFF')).toBe('6983');
+      expect(tx(second, `0088000020${'00'.repeat(32)}00`)).toBe('6983');
+      const third = new CardEngine(card.image);
+      tx(third, '00A4040008F0534B544543480100');
+      expect(tx(third, '00200080')).toBe('6983');
+    });
+    it('forgets a verified PIN when powered off', () => {
+      const card = newTechnicianCard({ technicianId: 'GZ-T-0079', pin: '2468' });
+      const c = new CardEngine(card.image);
+      tx(c, '00A4040008F0534B544543480100');
+      expect(tx(c, '0020008008' + Buffer.from('2468').toString('hex') + 'FFFFFFFF')).toBe('9000');
+      c.reset();
+      tx(c, '00A4040008F0534B544543480100');
+      expect(tx(c, `0088000020${'00'.repeat(32)}00`)).toBe('6982');
     });
     it('refuses INTERNAL AUTHENTICATE outside the technician application', () => {
-      expect(tx(new CardEngine(small), `0088000010${'00'.repeat(16)}00`)).toBe('6985');
+      expect(tx(new CardEngine(small), `0088000020${'00'.repeat(32)}00`)).toBe('6985');
+      expect(tx(new CardEngine(small), '00200080')).toBe('6985');
     });
   });
 });

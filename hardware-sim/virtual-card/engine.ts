@@ -1,7 +1,16 @@
-import { createHmac } from 'node:crypto';
+import { createHash, createPrivateKey, createPublicKey, sign, type KeyObject } from 'node:crypto';
+import {
+  TECHNICIAN_CHALLENGE_LENGTH,
+  TECHNICIAN_DATA_ID,
+  TECHNICIAN_DATA_KEY_ID,
+  TECHNICIAN_PIN_BLOCK_LENGTH,
+  TECHNICIAN_PIN_REFERENCE,
+  TECHNICIAN_SW,
+  technicianSignedMessage,
+} from '../../shared/technician-card.js';
 import { SW, parseCommandApdu, withSw, type CommandApdu } from './apdu.js';
 import { fromHex, sameBytes } from '../../shared/bytes.js';
-import type { CardApplicationImage, CardFileImage, CardImage } from './image.js';
+import type { CardApplicationImage, CardFileImage, CardImage, TechnicianImage } from './image.js';
 
 interface LoadedFile {
   readonly sfi: number | null;
@@ -17,9 +26,37 @@ interface LoadedApplication {
   readonly fci: Uint8Array;
   readonly selectAnswer: Uint8Array | null;
   readonly files: readonly LoadedFile[];
+  readonly technician: LoadedTechnician | null;
 }
 
 const MF = Uint8Array.of(0x3f, 0x00);
+
+/** The technician applet's persistent memory: the PIN try counter survives taps (power cycles), as on a real card. */
+interface TechnicianMemory {
+  triesLeft: number;
+}
+
+/** Card memory of this process, by image name, technician id and key: one counter per simulated card. */
+const technicianMemories = new Map<string, TechnicianMemory>();
+
+interface LoadedTechnician {
+  readonly image: TechnicianImage;
+  readonly key: KeyObject;
+  readonly keyId: Uint8Array;
+  readonly memory: TechnicianMemory;
+}
+
+function loadTechnician(cardName: string, t: TechnicianImage): LoadedTechnician {
+  const key = createPrivateKey(t.privateKeyPem);
+  const keyId = createHash('sha256').update(createPublicKey(key).export({ type: 'spki', format: 'der' })).digest();
+  const slot = `${cardName}/${t.technicianId}/${keyId.toString('hex')}`;
+  let memory = technicianMemories.get(slot);
+  if (!memory) {
+    memory = { triesLeft: t.pinTries ?? 5 };
+    technicianMemories.set(slot, memory);
+  }
+  return { image: t, key, keyId: Uint8Array.from(keyId), memory };
+}
 
 function loadFile(f: CardFileImage): LoadedFile {
   return {
@@ -44,6 +81,8 @@ export class CardEngine {
   private selected: LoadedApplication | null = null;
   private currentEf: LoadedFile | null = null;
   private pending: Uint8Array | null = null;
+  /** PIN verified since power on; one signature consumes it. */
+  private pinVerified = false;
 
   constructor(readonly image: CardImage) {
     this.uid = fromHex(image.uid);
@@ -57,6 +96,7 @@ export class CardEngine {
       fci: fromHex(a.fci),
       selectAnswer: a.selectAnswer !== undefined ? fromHex(a.selectAnswer) : null,
       files: (a.files ?? []).map(loadFile),
+      technician: a.technician ? loadTechnician(image.name, a.technician) : null,
     }));
   }
 
@@ -65,6 +105,7 @@ export class CardEngine {
     this.selected = null;
     this.currentEf = null;
     this.pending = null;
+    this.pinVerified = false;
   }
 
   transmit(command: Uint8Array): Uint8Array {
@@ -109,6 +150,8 @@ export class CardEngine {
         return apdu.cla === 0x80 ? this.getData(apdu) : this.sw(this.swUnknownCla);
       case 0x88:
         return apdu.cla === 0x00 ? this.internalAuthenticate(apdu) : this.sw(this.swUnknownCla);
+      case 0x20:
+        return apdu.cla === 0x00 ? this.verify(apdu) : this.sw(this.swUnknownCla);
       default:
         return this.sw(this.swUnknownIns);
     }
@@ -138,6 +181,7 @@ export class CardEngine {
   }
 
   private enter(app: LoadedApplication, noFci: boolean): Uint8Array {
+    if (this.selected !== app) this.pinVerified = false;
     this.selected = app;
     this.currentEf = null;
     if (app.selectAnswer) return app.selectAnswer.slice();
@@ -202,21 +246,46 @@ export class CardEngine {
   }
 
   private getData(apdu: CommandApdu): Uint8Array {
-    const tech = this.selected?.image.technician;
-    if (!tech || apdu.p1 !== 0x01 || apdu.p2 !== 0x01) return this.sw(SW.dataNotFound);
-    return this.answerWithLe(new TextEncoder().encode(tech.technicianId), apdu.le ?? 0);
+    const tech = this.selected?.technician;
+    const tag = (apdu.p1 << 8) | apdu.p2;
+    if (!tech) return this.sw(SW.dataNotFound);
+    if (tag === TECHNICIAN_DATA_ID) return this.answerWithLe(new TextEncoder().encode(tech.image.technicianId), apdu.le ?? 0);
+    if (tag === TECHNICIAN_DATA_KEY_ID) return this.answerWithLe(tech.keyId, apdu.le ?? 0);
+    return this.sw(SW.dataNotFound);
   }
 
+  /** VERIFY: without data, the PIN state; with a PIN block, checks it and counts a wrong one. */
+  private verify(apdu: CommandApdu): Uint8Array {
+    const tech = this.selected?.technician;
+    if (!tech) return this.sw(SW.conditionsNotSatisfied);
+    if (apdu.p1 !== 0x00 || apdu.p2 !== TECHNICIAN_PIN_REFERENCE) return this.sw(SW.wrongP1P2);
+    const memory = tech.memory;
+    if (memory.triesLeft === 0) return this.sw(TECHNICIAN_SW.blocked);
+    if (apdu.data.length === 0) return this.sw(this.pinVerified ? SW.ok : TECHNICIAN_SW.triesLeftBase | memory.triesLeft);
+    if (apdu.data.length !== TECHNICIAN_PIN_BLOCK_LENGTH) return this.sw(SW.wrongLength);
+    const digits = Buffer.from(apdu.data).toString('latin1').replace(/\xff+$/, '');
+    if (!/^\d{4,8}$/.test(digits)) return this.sw(TECHNICIAN_SW.wrongData);
+    if (digits === tech.image.pin) {
+      memory.triesLeft = tech.image.pinTries ?? 5;
+      this.pinVerified = true;
+      return this.sw(SW.ok);
+    }
+    memory.triesLeft -= 1;
+    this.pinVerified = false;
+    return this.sw(TECHNICIAN_SW.triesLeftBase | memory.triesLeft);
+  }
+
+  /** INTERNAL AUTHENTICATE: signs `prefix ‖ challenge` with the card's key, once per verified PIN. */
   private internalAuthenticate(apdu: CommandApdu): Uint8Array {
-    const tech = this.selected?.image.technician;
+    const tech = this.selected?.technician;
     if (!tech) return this.sw(SW.conditionsNotSatisfied);
     if (apdu.p1 !== 0 || apdu.p2 !== 0) return this.sw(SW.wrongP1P2);
-    if (apdu.data.length !== 16) return this.sw(SW.wrongLength);
-    const mac = createHmac('sha256', Buffer.from(fromHex(tech.secretKeyHex)))
-      .update(apdu.data)
-      .update(tech.technicianId, 'ascii')
-      .digest();
-    return withSw(Uint8Array.from(mac.subarray(0, 16)), SW.ok);
+    if (apdu.data.length !== TECHNICIAN_CHALLENGE_LENGTH) return this.sw(SW.wrongLength);
+    if (tech.memory.triesLeft === 0) return this.sw(TECHNICIAN_SW.blocked);
+    if (!this.pinVerified) return this.sw(SW.securityNotSatisfied);
+    this.pinVerified = false;
+    const signature = sign('sha256', technicianSignedMessage(apdu.data), tech.key);
+    return withSw(Uint8Array.from(signature), SW.ok);
   }
 
   private getResponse(apdu: CommandApdu): Uint8Array {

@@ -24,8 +24,12 @@ export interface BalanceImage {
 export interface TechnicianImage {
   /** Printable ASCII, answered by `80 CA 01 01 00`. */
   readonly technicianId: string;
-  /** HMAC-SHA256 key for INTERNAL AUTHENTICATE, hex. */
-  readonly secretKeyHex: string;
+  /** The card's ECDSA P-256 private key, PKCS#8 PEM. It signs INTERNAL AUTHENTICATE challenges and never leaves the card. */
+  readonly privateKeyPem: string;
+  /** The PIN the card checks itself (VERIFY), 4–8 digits. */
+  readonly pin: string;
+  /** Wrong PINs in a row before the card blocks (`69 83`); default 5. The count lives in the sim's card memory, across taps. */
+  readonly pinTries?: number;
 }
 
 /** One application (ADF/DF) on the card. */

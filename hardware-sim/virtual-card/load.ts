@@ -1,7 +1,9 @@
+import { createPrivateKey } from 'node:crypto';
 import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isHex } from '../../shared/bytes.js';
+import { TECHNICIAN_PIN_PATTERN } from '../../shared/technician-card.js';
 import { CARD_IMAGE_NAME, type CardImage } from './image.js';
 
 /** Where the committed card images live. */
@@ -147,10 +149,13 @@ export function parseCardImage(json: unknown, source = 'card image'): CardImage 
       if (app.technician !== undefined) {
         if (!isObj(app.technician)) bad(`${w}technician`, 'must be an object');
         else {
-          known(app.technician, ['technicianId', 'secretKeyHex'], `${w}technician.`);
+          known(app.technician, ['technicianId', 'privateKeyPem', 'pin', 'pinTries'], `${w}technician.`);
           if (typeof app.technician.technicianId !== 'string' || !/^[\x20-\x7e]{1,32}$/.test(app.technician.technicianId))
             bad(`${w}technician.technicianId`, 'must be 1..32 printable ASCII characters');
-          hex(app.technician, 'secretKeyHex', `${w}technician.`, { required: true });
+          if (!isP256PrivateKey(app.technician.privateKeyPem)) bad(`${w}technician.privateKeyPem`, 'must be an ECDSA P-256 private key (PKCS#8 PEM)');
+          if (typeof app.technician.pin !== 'string' || !TECHNICIAN_PIN_PATTERN.test(app.technician.pin)) bad(`${w}technician.pin`, 'must be 4..8 digits');
+          const tries = app.technician.pinTries;
+          if (tries !== undefined && (typeof tries !== 'number' || !Number.isInteger(tries) || tries < 1 || tries > 15)) bad(`${w}technician.pinTries`, 'must be an integer 1..15');
         }
       }
       if (app.files !== undefined) checkFiles(app.files, `${w}files`);
@@ -160,4 +165,14 @@ export function parseCardImage(json: unknown, source = 'card image'): CardImage 
     throw new CardImageError('invalid-image', `${source}: invalid card image: ${problems.slice(0, 5).join('; ')}${problems.length > 5 ? ` (+${problems.length - 5} more)` : ''}`, problems);
   }
   return json as unknown as CardImage;
+}
+
+function isP256PrivateKey(v: unknown): boolean {
+  if (typeof v !== 'string') return false;
+  try {
+    const key = createPrivateKey(v);
+    return key.asymmetricKeyType === 'ec' && key.asymmetricKeyDetails?.namedCurve === 'prime256v1';
+  } catch {
+    return false;
+  }
 }

@@ -20,9 +20,8 @@ export interface MaintenanceSessionRef {
 export interface MaintenanceAuthFailure {
   /** A `TechnicianAuthFailureCode`. */
   readonly code: string;
+  /** Wrong PINs the card still allows before it blocks itself. */
   readonly attemptsLeft?: number;
-  /** ISO 8601 end of a lockout. */
-  readonly lockedUntil?: string;
 }
 
 export type MaintenanceExitReason = 'logout' | 'idle-timeout' | 'card-removed' | 'door-closed';

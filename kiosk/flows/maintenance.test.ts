@@ -102,11 +102,11 @@ const EVENTS: readonly GraphEvent[] = [
   { type: 'MAINT.REFRESH' },
   done('verifyCard', { ok: true, value: { token: 't-1', technicianId: 'GZ-T-0042', name: '李工' } }),
   done('verifyCard', { ok: false, error: { code: 'card-auth-failed' } }),
-  done('verifyCard', { ok: false, error: { code: 'locked-out', lockedUntil: '2026-11-23T01:05:00.000Z' } }),
+  done('verifyCard', { ok: false, error: { code: 'card-blocked' } }),
   fail('verifyCard'),
   done('checkPin', { ok: true, value: SESSION }),
   done('checkPin', { ok: false, error: { code: 'wrong-pin', attemptsLeft: 4 } }),
-  done('checkPin', { ok: false, error: { code: 'locked-out', lockedUntil: '2026-11-23T01:05:00.000Z' } }),
+  done('checkPin', { ok: false, error: { code: 'card-blocked' } }),
   fail('checkPin'),
   done('collectStatus', STATUS),
   fail('collectStatus'),
@@ -253,15 +253,15 @@ describe('maintenance paths', () => {
     }
   });
 
-  it('shows a lockout with the minutes left, then returns to passengers', async () => {
+  it('shows a card blocked by too many wrong PINs, then returns to passengers', async () => {
     const { h, ports } = maintenanceHarness();
     try {
       h.send({ type: 'CARD.TECHNICIAN' });
       expect(h.screen()).toMatchObject({ screen: 'maintenance', view: { phase: 'verifying' } });
       await settle();
-      ports.resolve('verifyCard', { ok: false, error: { code: 'locked-out', lockedUntil: new Date(h.clock.now() + 11.5 * 60_000).toISOString() } });
+      ports.resolve('verifyCard', { ok: false, error: { code: 'card-blocked' } });
       await settle();
-      expect(h.screen()).toMatchObject({ view: { phase: 'refused', refusal: { code: 'locked-out', minutesLeft: 12 } } });
+      expect(h.screen()).toMatchObject({ view: { phase: 'refused', refusal: { code: 'card-blocked' } } });
       h.clock.increment(TIMEOUTS.refusedMs);
       await settle();
       expect(h.screen().screen).toBe('attract');

@@ -4,7 +4,7 @@
  * `tapCard` → CARD.TECHNICIAN (the card in the field answers the technician application) →
  * `verifying`; a session opened by that card (input `cardInField`) starts at `verifying` (card challenge–response) → `pin` (on-screen pad,
  * digits kept in context only) → `checkingPin` → `session`, or → `refused` (not a technician
- * card, clone, unknown, withdrawn, locked out with minutes left). A wrong PIN goes back to `pin`
+ * card, clone, unknown, revoked, card blocked by too many wrong PINs). A wrong PIN goes back to `pin`
  * with the attempts left. `session` is parallel: `work` (collect status, self-tests, outbox
  * retry/discard, in/out of service; one at a time) and `timer` (idle timeout, restarted by any
  * technician event). EXIT or the idle timeout → `leaving` (the exit is audited) → `ended`, whose
@@ -26,7 +26,7 @@ export const MAINTENANCE_IDLE_MS = 5 * 60_000;
 export const MAINTENANCE_TAP_MS = 60_000;
 export const MAINTENANCE_PIN_MS = 90_000;
 export const MAINTENANCE_REFUSED_MS = 15_000;
-export const MAX_PIN_DIGITS = 12;
+export const MAX_PIN_DIGITS = 8;
 export const MIN_PIN_DIGITS = 4;
 
 export interface MaintenanceFlowDeps {
@@ -89,7 +89,7 @@ export function maintenanceView(c: Omit<MaintenanceContext, 'screen'>): Maintena
     case 'pin':
       return { phase: 'pin', technicianName: c.technicianName ?? '', digits: c.pin.length, checking: c.busy === 'pin', error: c.pinError };
     case 'refused':
-      return { phase: 'refused', refusal: c.refusal ?? { code: 'card-error', minutesLeft: null } };
+      return { phase: 'refused', refusal: c.refusal ?? { code: 'card-error'} };
     case 'session':
       return { phase: 'session', technicianName: c.technicianName ?? '', page: c.page, status: c.status, busy: c.busy, tests: c.tests, notice: c.notice };
   }
@@ -99,9 +99,8 @@ function withScreen(c: Omit<MaintenanceContext, 'screen'>): MaintenanceContext {
   return { ...c, screen: { screen: 'maintenance', page: c.phase, view: maintenanceView(c) } };
 }
 
-function refusalOf(failure: MaintenanceAuthFailure, now: number): MaintenanceRefusal {
-  const until = failure.lockedUntil === undefined ? Number.NaN : Date.parse(failure.lockedUntil);
-  return { code: failure.code, minutesLeft: Number.isNaN(until) ? null : Math.max(1, Math.ceil((until - now) / 60_000)) };
+function refusalOf(failure: MaintenanceAuthFailure): MaintenanceRefusal {
+  return { code: failure.code };
 }
 
 /** Technician events that restart the idle timer. */
@@ -112,7 +111,6 @@ type PinOutput = Awaited<ReturnType<MaintenancePorts['checkPin']>>;
 type ActionOutput = Result<void, { readonly code: string }>;
 
 export function createMaintenanceMachine(deps: MaintenanceFlowDeps) {
-  const { clock } = deps;
   const set = (f: (args: { context: MaintenanceContext; event: KioskEvent }) => Partial<Omit<MaintenanceContext, 'screen'>>) =>
     assign<MaintenanceContext, AnyEventObject, undefined, KioskEvent, never>(({ context, event }) => withScreen({ ...context, ...f({ context, event: event as KioskEvent }) }));
   const output = <T>(event: unknown): T => (event as { output: T }).output;
@@ -175,11 +173,11 @@ export function createMaintenanceMachine(deps: MaintenanceFlowDeps) {
               target: 'refused',
               actions: set(({ event }) => {
                 const r = output<VerifyOutput>(event);
-                return r.ok ? {} : { refusal: refusalOf(r.error, clock.now()) };
+                return r.ok ? {} : { refusal: refusalOf(r.error) };
               }),
             },
           ],
-          onError: { target: 'refused', actions: set(() => ({ refusal: { code: 'card-error', minutesLeft: null } })) },
+          onError: { target: 'refused', actions: set(() => ({ refusal: { code: 'card-error'} })) },
         },
       },
       pin: {
@@ -221,11 +219,11 @@ export function createMaintenanceMachine(deps: MaintenanceFlowDeps) {
               target: 'refused',
               actions: set(({ event }) => {
                 const r = output<PinOutput>(event);
-                return { pin: '', token: null, busy: null, refusal: r.ok ? null : refusalOf(r.error, clock.now()) };
+                return { pin: '', token: null, busy: null, refusal: r.ok ? null : refusalOf(r.error) };
               }),
             },
           ],
-          onError: { target: 'refused', actions: set(() => ({ pin: '', token: null, busy: null, refusal: { code: 'store-failed', minutesLeft: null } })) },
+          onError: { target: 'refused', actions: set(() => ({ pin: '', token: null, busy: null, refusal: { code: 'store-failed'} })) },
         },
       },
       refused: {

@@ -32,7 +32,9 @@ export function maintenancePorts(deps: MaintenancePortsDeps): MaintenancePorts {
       return deps.auth.presentCard(card.transmit, card.uid);
     },
     async checkPin({ token, pin }) {
-      const r = await deps.auth.enterPin(token, pin);
+      const card = deps.cardInField();
+      if (!card) return { ok: false, error: { code: 'no-card-session' } };
+      const r = await deps.auth.enterPin(token, pin, card.transmit);
       if (!r.ok) return r;
       sessions.set(r.value.sessionId, r.value);
       return { ok: true, value: { sessionId: r.value.sessionId, technicianId: r.value.technicianId, name: r.value.name } };

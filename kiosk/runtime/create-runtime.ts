@@ -29,7 +29,6 @@ import { ServiceGate } from './session/service-gate.js';
 import { SessionFile, type SavedSession } from './session/session-file.js';
 import { PERSISTED_SESSION_FORMAT, restoreSession } from '../flows/persistence.js';
 import type { CardApduChannel } from './hardware/technician-gate.js';
-import { TechnicianFeedPump } from './effects/technician-feed-pump.js';
 import { bootUiKey } from './browser/ui-key.js';
 import { ownerOnlyDir } from '../store/owner-only.js';
 
@@ -174,7 +173,6 @@ export async function createKioskRuntime(config: KioskConfig, options: CreateRun
       logger,
     });
 
-    const feedPump = maintenance.feed && sync ? new TechnicianFeedPump(maintenance.feed, sync, logger) : null;
     const wiring = maintenance;
     runtime = new KioskRuntime({
       config,
@@ -195,8 +193,7 @@ export async function createKioskRuntime(config: KioskConfig, options: CreateRun
       uiKey,
       services: [
         { name: 'storage guard', start: () => storage.start(), stop: () => storage.stop() },
-        ...(feedPump ? [{ name: 'technician feed', start: () => feedPump.start(), stop: () => feedPump.stop() }] : []),
-        { name: 'technician registry', stop: () => wiring.close() },
+        { name: 'maintenance', stop: () => wiring.close() },
       ],
     });
     return runtime;

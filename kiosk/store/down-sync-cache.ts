@@ -82,13 +82,13 @@ export class DownSyncCache {
     return Object.fromEntries(rows.map((r) => [r.key, JSON.parse(r.value) as unknown]));
   }
 
-  /** A technician central provisioned to this kiosk (card key and PIN hash, never the PIN), or null. */
+  /** A technician central enrolled (their card's public key, revoked or not), or null. */
   async technician(technicianId: string): Promise<TechnicianCredential | null> {
-    const r = await this.db.get<{ id: string; name: string; active: number; key_hex: string; pin_hash: string; updated_at: string }>(
-      'SELECT id, name, active, key_hex, pin_hash, updated_at FROM technicians WHERE id = ?',
+    const r = await this.db.get<{ id: string; name: string; public_key_pem: string; revoked_at: string | null; updated_at: string }>(
+      'SELECT id, name, public_key_pem, revoked_at, updated_at FROM technicians WHERE id = ?',
       [technicianId],
     );
-    return r ? { technicianId: r.id, name: r.name, active: r.active === 1, keyHex: r.key_hex, pinHash: r.pin_hash, updatedAt: r.updated_at } : null;
+    return r ? { technicianId: r.id, name: r.name, publicKeyPem: r.public_key_pem, revokedAt: r.revoked_at, updatedAt: r.updated_at } : null;
   }
 
   async technicianCount(): Promise<number> {
@@ -144,10 +144,10 @@ async function applyChange(tx: SqliteTx, change: AnyDownChange): Promise<void> {
     case 'technician': {
       const t = change.technician;
       await tx.run(
-        `INSERT INTO technicians (id, name, active, key_hex, pin_hash, updated_at, cursor) VALUES (?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (id) DO UPDATE SET name = excluded.name, active = excluded.active, key_hex = excluded.key_hex, pin_hash = excluded.pin_hash,
+        `INSERT INTO technicians (id, name, public_key_pem, revoked_at, updated_at, cursor) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET name = excluded.name, public_key_pem = excluded.public_key_pem, revoked_at = excluded.revoked_at,
            updated_at = excluded.updated_at, cursor = excluded.cursor WHERE excluded.cursor >= technicians.cursor`,
-        [t.technicianId, t.name, t.active ? 1 : 0, t.keyHex, t.pinHash, t.updatedAt, change.cursor],
+        [t.technicianId, t.name, t.publicKeyPem, t.revokedAt, t.updatedAt, change.cursor],
       );
       return;
     }

@@ -2,7 +2,7 @@ import { KIOSK_STATIONS } from '../i18n/stations.js';
 import { createHmac, randomBytes } from 'node:crypto';
 import type { OutboxPayload } from '../../shared/sync.js';
 import { uuidv7 } from '../../shared/ids.js';
-import { migrate } from './migrations.js';
+import { migrate, TECHNICIAN_SECRETS_DROPPED_AT } from './migrations.js';
 import { Outbox, appendOutboxRow, nextCounter } from './outbox.js';
 import { DownSyncCache } from './down-sync-cache.js';
 import { insertAuditEntry } from './records.js';
@@ -71,7 +71,12 @@ export class KioskStore {
     const driver = options.driver ?? sqlite3Driver;
     const db = await driver.open(options.path, options.busyTimeoutMs !== undefined ? { busyTimeoutMs: options.busyTimeoutMs } : {});
     try {
-      await migrate(db);
+      const migrated = await migrate(db);
+      if (migrated.from > 0 && migrated.from < TECHNICIAN_SECRETS_DROPPED_AT && migrated.to >= TECHNICIAN_SECRETS_DROPPED_AT) {
+        // Dropped technician secrets must not linger in free pages or the WAL.
+        await db.exec('VACUUM');
+        await db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
+      }
       const key = await db.transaction(async (tx) => {
         const row = await tx.get<{ value: string }>(`SELECT value FROM kiosk_meta WHERE key = 'card-hash-key'`);
         if (row) return row.value;

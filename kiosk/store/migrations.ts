@@ -159,7 +159,31 @@ export const MIGRATIONS: readonly Migration[] = [
       await tx.exec(`CREATE TABLE station_cache (city_code TEXT PRIMARY KEY, body TEXT NOT NULL CHECK (json_valid(body))) STRICT;`);
     },
   },
+  {
+    version: 4,
+    name: 'technicians by public key: card keys and PIN hashes dropped',
+    async up(tx) {
+      // Technicians used to arrive with their card's HMAC key and a scrypt hash of their PIN.
+      // Those rows go (the store is vacuumed after this step, see KioskStore.open), and the
+      // down-cursor goes back to 0 so the public keys central now sends are fetched again.
+      await tx.exec(`
+        DROP TABLE technicians;
+        CREATE TABLE technicians (
+          id TEXT PRIMARY KEY,
+          name TEXT NOT NULL,
+          public_key_pem TEXT NOT NULL,
+          revoked_at TEXT,
+          updated_at TEXT NOT NULL,
+          cursor INTEGER NOT NULL
+        ) STRICT;
+        DELETE FROM kiosk_meta WHERE key = 'down-cursor';
+      `);
+    },
+  },
 ];
+
+/** The first schema version without technician secrets: a store migrated across it is vacuumed. */
+export const TECHNICIAN_SECRETS_DROPPED_AT = 4;
 
 /** Runs every migration above the file's `user_version`, each in its own transaction. */
 export async function migrate(db: SqliteDriver, migrations: readonly Migration[] = MIGRATIONS): Promise<{ from: number; to: number }> {

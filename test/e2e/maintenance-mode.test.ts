@@ -1,6 +1,6 @@
 /**
  * Maintenance mode through the real kiosk: central provisions the technician (staff API), the
- * runtime pulls it after a sync cycle, the simulated technician card is tapped on vpcd slot 1 (pcscd →
+ * runtime pulls its public key after a sync cycle, the simulated technician card is tapped on vpcd slot 1 (pcscd →
  * the supervised reader host → the challenge–response over its APDU channel), the PIN is typed
  * on the on-screen pad in Chromium, the test receipt comes out of the simulated printer on a
  * real pty, and leaving clears every trace of the technician from the page.
@@ -9,12 +9,14 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_TECHNICIAN } from '../../central/seed/demo-technician.js';
 import { SimulatedPrinterDevice } from '../../hardware-sim/printer/printer-device.js';
 import type { PrintedReceipt } from '../../hardware-sim/printer/receipt-model.js';
 import { STAFF_TOKEN, startKioskUnderTest, type KioskUnderTest } from '../support/e2e-kiosk.js';
 import { eventually } from '../support/e2e-wait.js';
 
-const TECHNICIAN = { id: 'GZ-T-0042', name: '李工程师', pin: '482913', keyHex: '53544B544543482D544553542D4B45592D303030303030303030303030303031' };
+/** The demo technician: central enrols the public key of the committed `technician` card image, whose PIN the card checks. */
+const TECHNICIAN = { id: DEMO_TECHNICIAN.technicianId, name: DEMO_TECHNICIAN.name, pin: '482913', publicKeyPem: DEMO_TECHNICIAN.publicKeyPem };
 
 let dir: string;
 let printer: SimulatedPrinterDevice;
@@ -46,11 +48,11 @@ beforeAll(async () => {
   const res = await fetch(`${kiosk.central.url}/v1/staff/technicians/${TECHNICIAN.id}`, {
     method: 'PUT',
     headers: { authorization: `Bearer ${STAFF_TOKEN}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ name: TECHNICIAN.name, active: true, keyHex: TECHNICIAN.keyHex, pin: TECHNICIAN.pin }),
+    body: JSON.stringify({ name: TECHNICIAN.name, publicKeyPem: TECHNICIAN.publicKeyPem }),
   });
   expect(res.status).toBeLessThan(300);
   kiosk.runtime.parts.sync?.syncNow();
-  await eventually('technician pulled from central', () => Promise.resolve(kiosk.logs.entries.some((e) => e.message === 'technician changes applied')), 60_000);
+  await eventually('technician pulled from central', async () => (await kiosk.runtime.parts.store.caches.technician(TECHNICIAN.id)) !== null, 60_000);
 }, 120_000);
 
 afterAll(async () => {

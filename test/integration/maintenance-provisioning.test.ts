@@ -1,34 +1,29 @@
 /**
- * Technician provisioning end to end: a technician added at central (staff API, both engines)
- * travels through the change feed (`types=technician`) into the kiosk's registry (real SQLite
- * file), which then lets the simulated technician card and the PIN in; the PIN never leaves central, the
- * key and hash never reach the staff list, and a kiosk that does not ask gets no technician change.
+ * Technician enrolment end to end, both engines: central enrols a technician by their card's
+ * public key (staff API), the change feed (`types=technician`) carries the public key into the
+ * kiosk store (real SQLite file, applied as the sync worker does), which then lets the
+ * simulated card in with its PIN checked by the card; a revocation refuses it. No secret ever
+ * travels: central never sees a PIN or private key, and refuses a private key offered as the key.
  */
+import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CardEngine, loadCardImage, type CardImage } from '../../hardware-sim/virtual-card/index.js';
-import { MemoryLockoutStore } from '../../kiosk/maintenance/auth/lockout-store.js';
+import { CardEngine } from '../../hardware-sim/virtual-card/index.js';
 import { TechnicianAuthenticator } from '../../kiosk/maintenance/auth/technician-auth.js';
-import type { ApduTransmit } from '../../kiosk/maintenance/auth/technician-card.js';
-import { TechnicianFeed } from '../../kiosk/maintenance/technician-feed.js';
-import { SqliteTechnicianRegistry } from '../../kiosk/maintenance/technician-registry.js';
-import { sqlite3Driver } from '../../kiosk/store/sqlite3-driver.js';
+import { StoreTechnicianRegistry } from '../../kiosk/maintenance/technician-registry.js';
+import { KioskStore } from '../../kiosk/store/index.js';
+import { SyncClient } from '../../kiosk/sync/sync-client.js';
 import { ENGINES, KIOSKS, STAFF_TOKEN, startTestCentral, type CentralFixture } from '../support/central.js';
+import { engineTransmit, freshTechnicianCard } from '../support/technician-cards.js';
 
-const KEY = '53544B544543482D544553542D4B45592D303030303030303030303030303031';
-
-function transmitTo(image: CardImage): ApduTransmit {
-  const engine = new CardEngine(image);
-  return (apdu) => Promise.resolve(Buffer.from(engine.transmit(apdu)));
-}
-
-describe.each(ENGINES)('technician provisioning (%s)', (engine) => {
+describe.each(ENGINES)('technician enrolment (%s)', (engine) => {
   let fx: CentralFixture;
   let dir: string;
-  let registry: SqliteTechnicianRegistry;
-  let image: CardImage;
+  let store: KioskStore;
+  const card = freshTechnicianCard();
+  const transmit = () => engineTransmit(card.image, new CardEngine(card.image)).transmit;
 
   const staff = (method: string, url: string, body?: unknown) =>
     fetch(`${fx.central.url}${url}`, {
@@ -36,44 +31,54 @@ describe.each(ENGINES)('technician provisioning (%s)', (engine) => {
       headers: { authorization: `Bearer ${STAFF_TOKEN}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
-  const feed = () => new TechnicianFeed({ centralUrl: fx.central.url, kioskId: KIOSKS.a.id, token: KIOSKS.a.token, registry });
-  const auth = () => new TechnicianAuthenticator({ registry, lockouts: new MemoryLockoutStore(), recordAudit: () => Promise.resolve(), now: () => new Date() });
+  /** One down-sync pass as the sync worker does it: every page into the store. */
+  const pull = async (): Promise<number> => {
+    const client = new SyncClient({ baseUrl: fx.central.url, kioskId: KIOSKS.a.id, token: KIOSKS.a.token });
+    let applied = 0;
+    for (;;) {
+      const page = await client.getChanges(await store.caches.cursor(), 100);
+      if (!page.ok) throw new Error(page.error.message);
+      applied += page.value.body.changes.filter((c) => c.type === 'technician').length;
+      await store.caches.apply(page.value.body);
+      if (!page.value.body.more) return applied;
+    }
+  };
+  const auth = () => new TechnicianAuthenticator({ registry: new StoreTechnicianRegistry(store.caches), recordAudit: () => Promise.resolve(), now: () => new Date() });
 
   beforeAll(async () => {
     fx = await startTestCentral(engine);
     dir = mkdtempSync(path.join(tmpdir(), 'maint-prov-'));
-    registry = await SqliteTechnicianRegistry.open(sqlite3Driver, path.join(dir, 'technicians.db'));
-    image = await loadCardImage('technician');
+    store = await KioskStore.open({ path: path.join(dir, 'kiosk.db') });
   });
 
   afterAll(async () => {
-    await registry?.close();
+    await store?.close();
     await fx?.dispose();
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('a technician added at central reaches the kiosk and the card + PIN are verified offline', async () => {
-    expect(await auth().presentCard(transmitTo(image))).toMatchObject({ ok: false, error: { code: 'unknown-technician' } });
+  it('a technician enrolled at central by public key reaches the kiosk, and the card + PIN (checked by the card) let them in offline', async () => {
+    expect(await auth().presentCard(transmit())).toMatchObject({ ok: false, error: { code: 'unknown-technician' } });
 
-    const put = await staff('PUT', '/v1/staff/technicians/GZ-T-0042', { name: '李工', active: true, keyHex: KEY, pin: '482913' });
+    const put = await staff('PUT', '/v1/staff/technicians/GZ-T-0042', { name: '李工', publicKeyPem: card.publicKeyPem });
     expect(put.status).toBe(200);
-    expect(await put.json()).toMatchObject({ technicianId: 'GZ-T-0042', name: '李工', active: true });
+    const info = (await put.json()) as { keyId: string };
+    expect(info).toMatchObject({ technicianId: 'GZ-T-0042', name: '李工', revokedAt: null, keyId: expect.stringMatching(/^[0-9a-f]{64}$/) as string });
 
     const list = await (await staff('GET', '/v1/staff/technicians')).text();
-    expect(list).toContain('GZ-T-0042');
-    expect(list).not.toMatch(/scrypt|53544B54|482913/i);
+    expect(list).toContain(info.keyId);
 
-    expect(await feed().pull()).toEqual({ ok: true, value: { applied: 1 } });
-    const stored = await registry.lookup('GZ-T-0042');
-    expect(stored).toMatchObject({ technicianId: 'GZ-T-0042', active: true, keyHex: KEY });
-    expect(stored?.pinHash).toMatch(/^scrypt\$16384\$8\$1\$/);
-    expect(JSON.stringify(stored)).not.toContain('482913');
+    expect(await pull()).toBe(1);
+    const stored = await store.caches.technician('GZ-T-0042');
+    expect(stored).toMatchObject({ technicianId: 'GZ-T-0042', revokedAt: null });
+    expect(stored?.publicKeyPem).toContain('BEGIN PUBLIC KEY');
 
     const a = auth();
-    const card = await a.presentCard(transmitTo(image), '04EC0042');
-    if (!card.ok) throw new Error(card.error.message);
-    expect(await a.enterPin(card.value.token, '000000')).toMatchObject({ ok: false, error: { code: 'wrong-pin' } });
-    expect(await a.enterPin(card.value.token, '482913')).toMatchObject({ ok: true, value: { technicianId: 'GZ-T-0042', name: '李工' } });
+    const t = transmit();
+    const tapped = await a.presentCard(t, card.image.uid);
+    if (!tapped.ok) throw new Error(tapped.error.message);
+    expect(await a.enterPin(tapped.value.token, '000000', t)).toMatchObject({ ok: false, error: { code: 'wrong-pin', attemptsLeft: 4 } });
+    expect(await a.enterPin(tapped.value.token, '482913', t)).toMatchObject({ ok: true, value: { technicianId: 'GZ-T-0042', name: '李工' } });
   });
 
   it('a kiosk that does not ask for technicians never receives one (older kiosks keep syncing)', async () => {
@@ -84,40 +89,47 @@ describe.each(ENGINES)('technician provisioning (%s)', (engine) => {
     expect(body.changes.filter((c) => c.type === 'technician')).toEqual([]);
   });
 
-  it('withdrawing the technician at central refuses the card on the kiosk after the next pull', async () => {
-    expect((await staff('PUT', '/v1/staff/technicians/GZ-T-0042', { name: '李工', active: false, keyHex: KEY, pin: '482913' })).status).toBe(200);
-    expect(await feed().pull()).toEqual({ ok: true, value: { applied: 1 } });
-    expect(await auth().presentCard(transmitTo(image))).toMatchObject({ ok: false, error: { code: 'inactive' } });
-    expect(await feed().pull()).toEqual({ ok: true, value: { applied: 0 } });
+  it('revoking the technician at central refuses the card on the kiosk after the next pull', async () => {
+    const res = await staff('POST', '/v1/staff/technicians/GZ-T-0042/revoke');
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ technicianId: 'GZ-T-0042', revokedAt: expect.any(String) as string });
+    expect(await pull()).toBe(1);
+    expect(await auth().presentCard(transmit())).toMatchObject({ ok: false, error: { code: 'revoked' } });
+    expect(await pull()).toBe(0);
+    expect((await staff('POST', '/v1/staff/technicians/GZ-T-0404/revoke')).status).toBe(404);
   });
 
-  it('refuses bad technician input with a typed error and stores nothing', async () => {
+  it('enrolling a new card key lifts the revocation and the old card stays refused', async () => {
+    const replacement = freshTechnicianCard();
+    expect((await staff('PUT', '/v1/staff/technicians/GZ-T-0042', { name: '李工', publicKeyPem: replacement.publicKeyPem })).status).toBe(200);
+    expect(await pull()).toBe(1);
+    expect(await auth().presentCard(transmit())).toMatchObject({ ok: false, error: { code: 'card-auth-failed' } });
+    expect(await auth().presentCard(engineTransmit(replacement.image).transmit)).toMatchObject({ ok: true });
+  });
+
+  it('refuses bad enrolment input (a private key, an RSA key, another curve, garbage, bad names) with a clear message, and stores nothing', async () => {
+    const privatePem = card.image.applications[0]!.technician!.privateKeyPem;
+    const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ type: 'spki', format: 'pem' }).toString();
+    const p384 = generateKeyPairSync('ec', { namedCurve: 'P-384' }).publicKey.export({ type: 'spki', format: 'pem' }).toString();
+    const before = await pull();
     for (const body of [
-      { name: 'x', active: true, keyHex: 'ABC', pin: '482913' },
-      { name: 'x', active: true, keyHex: KEY, pin: '12' },
-      { name: 'x', active: true, keyHex: KEY, pin: '111111' },
-      { name: 'x\u0000y', active: true, keyHex: KEY, pin: '482913' },
+      { name: 'x', publicKeyPem: privatePem },
+      { name: 'x', publicKeyPem: rsa },
+      { name: 'x', publicKeyPem: p384 },
+      { name: 'x', publicKeyPem: card.publicKeyPem.replace(/[A-Z]/g, 'A') },
+      { name: 'x\u0000y', publicKeyPem: card.publicKeyPem },
+      { name: 'x', keyHex: 'AB'.repeat(32), pin: '482913' },
     ]) {
       const res = await staff('PUT', '/v1/staff/technicians/GZ-T-0099', body);
       expect(res.status).toBe(400);
-      expect(await res.json()).toMatchObject({ error: { code: expect.any(String) as string } });
+      expect(await res.json()).toMatchObject({ error: { code: 'invalid-request', message: expect.any(String) as string } });
     }
-    expect((await staff('PUT', '/v1/staff/technicians/bad%20id', { name: 'x', active: true, keyHex: KEY, pin: '482913' })).status).toBe(400);
-    expect(await feed().pull()).toEqual({ ok: true, value: { applied: 0 } });
-    expect(await registry.lookup('GZ-T-0099')).toBeNull();
-  });
-
-  it('a malformed feed answer changes nothing in the registry', async () => {
-    const before = await registry.cursor();
-    const broken = new TechnicianFeed({
-      centralUrl: fx.central.url,
-      kioskId: KIOSKS.a.id,
-      token: KIOSKS.a.token,
-      registry,
-      fetch: () => Promise.resolve(new Response(JSON.stringify({ changes: [{ type: 'technician', cursor: 99, technician: { technicianId: 'X', keyHex: 'zz' } }], cursor: 99, more: false }))),
-    });
-    expect(await broken.pull()).toMatchObject({ ok: false, error: { code: 'bad-answer' } });
-    expect(await registry.cursor()).toBe(before);
-    expect(await registry.lookup('X')).toBeNull();
+    const refusedPrivate = await staff('PUT', '/v1/staff/technicians/GZ-T-0099', { name: 'x', publicKeyPem: privatePem });
+    expect(((await refusedPrivate.json()) as { error: { message: string } }).error.message).toMatch(/private key|public key/i);
+    expect((await staff('PUT', '/v1/staff/technicians/bad%20id', { name: 'x', publicKeyPem: card.publicKeyPem })).status).toBe(400);
+    expect(before).toBe(0);
+    expect(await pull()).toBe(0);
+    expect(await store.caches.technician('GZ-T-0099')).toBeNull();
+    expect(await (await staff('GET', '/v1/staff/technicians')).text()).not.toContain('GZ-T-0099');
   });
 });

@@ -7,13 +7,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createActor, SimulatedClock } from 'xstate';
 import { CardEngine, loadCardImage, type CardImage } from '../../hardware-sim/virtual-card/index.js';
 import { createKioskSessionMachine } from '../../kiosk/flows/kiosk-flows.js';
 import { toScreenModel } from '../../kiosk/flows/screen-model.js';
-import { FileLockoutStore } from '../../kiosk/maintenance/auth/lockout-store.js';
-import { hashPin } from '../../kiosk/maintenance/auth/pin-hash.js';
 import { TechnicianAuthenticator, type TechnicianRecord } from '../../kiosk/maintenance/auth/technician-auth.js';
 import { maintenancePorts, recordActionWith, type CardInField } from '../../kiosk/maintenance/flow-ports.js';
 import { RecentLog } from '../../kiosk/maintenance/log-buffer.js';
@@ -22,19 +20,15 @@ import { FileServiceModeStore } from '../../kiosk/maintenance/service-mode.js';
 import { KioskStore } from '../../kiosk/store/index.js';
 import { TicketService } from '../../kiosk/tickets/index.js';
 import type { MaintenanceView } from '../../shared/maintenance-protocol.js';
+import { freshTechnicianCard } from '../support/technician-cards.js';
 import { DIAGNOSIS, ScriptedCall, someEffects } from '../unit/flows-fixtures.js';
 
-const KEY = '53544B544543482D544553542D4B45592D303030303030303030303030303031';
 const T0 = Date.parse('2026-11-23T06:00:00Z');
 
 let image: CardImage;
 let record: TechnicianRecord;
 
-beforeAll(async () => {
-  image = await loadCardImage('technician');
-  record = { technicianId: 'GZ-T-0042', name: '李工', keyHex: KEY, pinHash: await hashPin('482913', { N: 1024, r: 8, p: 1 }), active: true };
-});
-
+/** A tap: a new power-on of the card (its PIN counter is the card's, kept across taps). */
 function cardOf(img: CardImage): CardInField {
   const engine = new CardEngine(img);
   return { transmit: (apdu) => Promise.resolve(Buffer.from(engine.transmit(apdu))), uid: img.uid ?? null };
@@ -54,12 +48,11 @@ describe('maintenance session with real parts', () => {
   let actor: ReturnType<typeof start>;
   let log: RecentLog;
 
-  function start(lockoutsFile: string, serviceFile: string) {
+  function start(serviceFile: string) {
     const now = () => new Date(clock.now());
     const tickets = new TicketService(store, { kioskId: 'GZ0102', kioskCode: 'GZ0102', stationId: 'GZ-TIYUXILU' });
     const auth = new TechnicianAuthenticator({
       registry: { lookup: (id) => Promise.resolve(id === record.technicianId ? record : null) },
-      lockouts: new FileLockoutStore(lockoutsFile),
       recordAudit: (e) => tickets.recordAudit(e),
       now,
     });
@@ -102,13 +95,16 @@ describe('maintenance session with real parts', () => {
   };
 
   beforeEach(async () => {
+    const fresh = freshTechnicianCard();
+    image = fresh.image;
+    record = fresh.record();
     dir = mkdtempSync(path.join(tmpdir(), 'maint-session-'));
     clock = new SimulatedClock();
     clock.set(T0);
     store = await KioskStore.open({ path: path.join(dir, 'kiosk.db'), now: () => clock.now() });
     log = new RecentLog(() => new Date(clock.now()));
     card = null;
-    actor = start(path.join(dir, 'lockouts.json'), path.join(dir, 'service.json'));
+    actor = start(path.join(dir, 'service.json'));
   });
 
   afterEach(async () => {
@@ -160,22 +156,23 @@ describe('maintenance session with real parts', () => {
   });
 
   it('a clone without the key and a passenger card are refused; nobody gets in', async () => {
-    const clone: CardImage = { ...image, applications: image.applications.map((a) => (a.technician ? { ...a, technician: { ...a.technician, secretKeyHex: '11'.repeat(32) } } : a)) };
+    // Same UID, technician id and PIN, but not the card's private key.
+    const clone: CardImage = { ...freshTechnicianCard().image, uid: image.uid };
     tap(cardOf(clone));
     await until(() => view()?.phase === 'refused', 'refused');
-    expect(view()).toEqual({ phase: 'refused', refusal: { code: 'card-auth-failed', minutesLeft: null } });
+    expect(view()).toEqual({ phase: 'refused', refusal: { code: 'card-auth-failed' } });
     actor.send({ type: 'BACK' });
     await until(() => screen() === 'attract', 'attract');
 
     tap(cardOf(await loadCardImage('t-union-guangzhou-ok')));
     await until(() => view()?.phase === 'refused', 'refused');
-    expect(view()).toEqual({ phase: 'refused', refusal: { code: 'not-technician-card', minutesLeft: null } });
+    expect(view()).toEqual({ phase: 'refused', refusal: { code: 'not-technician-card' } });
     const refused = (await audit()).filter((a) => a.action === 'maintenance.refused').map((a) => a.detail?.split(':')[0]);
     expect(refused).toEqual(['card-auth-failed', 'not-technician-card']);
     expect((await audit()).some((a) => a.action === 'maintenance.entry')).toBe(false);
   });
 
-  it('wrong PINs show attempts left, the fifth locks out with minutes left, and the lockout survives a restart', async () => {
+  it('wrong PINs show the attempts the card has left, the fifth blocks the card, and the card stays blocked across a kiosk restart', async () => {
     tap(cardOf(image));
     await until(() => view()?.phase === 'pin', 'PIN pad');
     for (let left = 4; left >= 1; left--) {
@@ -183,16 +180,16 @@ describe('maintenance session with real parts', () => {
       await until(() => (view() as { error?: { attemptsLeft: number } | null }).error?.attemptsLeft === left, `${left} attempts left`);
     }
     typePin('000000');
-    await until(() => view()?.phase === 'refused', 'locked out');
-    expect(view()).toEqual({ phase: 'refused', refusal: { code: 'locked-out', minutesLeft: 15 } });
+    await until(() => view()?.phase === 'refused', 'card blocked');
+    expect(view()).toEqual({ phase: 'refused', refusal: { code: 'card-blocked' } });
 
     actor.stop();
-    clock.increment(5 * 60_000);
-    actor = start(path.join(dir, 'lockouts.json'), path.join(dir, 'service.json'));
+    clock.increment(60 * 60_000);
+    actor = start(path.join(dir, 'service.json'));
     tap(cardOf(image));
-    await until(() => view()?.phase === 'refused', 'still locked out');
-    expect(view()).toEqual({ phase: 'refused', refusal: { code: 'locked-out', minutesLeft: 10 } });
-    expect((await audit()).filter((a) => a.action === 'maintenance.lockout')).toHaveLength(1);
+    await until(() => view()?.phase === 'refused', 'still blocked');
+    expect(view()).toEqual({ phase: 'refused', refusal: { code: 'card-blocked' } });
+    expect((await audit()).filter((a) => a.action === 'maintenance.card-blocked')).toHaveLength(1);
   });
 
   it('retry and discard of rejected outbox rows are audited under the technician; a wrong row is refused', async () => {

@@ -1,22 +1,20 @@
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, createPublicKey, randomBytes, verify, type KeyObject } from 'node:crypto';
 import type { Result } from '../../../shared/result.js';
 import type { AuditEntry } from '../../../shared/sync.js';
-import type { LockoutState, LockoutStore } from './lockout-store.js';
-import { verifyPin } from './pin-hash.js';
-import { CHALLENGE_LENGTH, readTechnicianCard, type ApduTransmit } from './technician-card.js';
+import { TECHNICIAN_PIN_PATTERN, technicianSignedMessage } from '../../../shared/technician-card.js';
+import { CHALLENGE_LENGTH, identifyTechnicianCard, signOnCard, verifyPinOnCard, type ApduTransmit } from './technician-card.js';
 
-/** A technician as central provisions them. */
+/** A technician as central enrols them: a public key, never a secret. */
 export interface TechnicianRecord {
   readonly technicianId: string;
   readonly name: string;
-  /** The card's 32-byte HMAC key, hex. */
-  readonly keyHex: string;
-  /** `scrypt$N$r$p$salt$hash` (see pin-hash.ts). */
-  readonly pinHash: string;
-  readonly active: boolean;
+  /** The card's ECDSA P-256 public key, SubjectPublicKeyInfo PEM. */
+  readonly publicKeyPem: string;
+  /** Revoked at central: the card is refused whatever it proves. */
+  readonly revoked: boolean;
 }
 
-/** Technicians provisioned from central (down-synced); the kiosk never trusts a card without one. */
+/** Technicians enrolled at central (down-synced); the kiosk never trusts a card without one. */
 export interface TechnicianRegistry {
   lookup(technicianId: string): Promise<TechnicianRecord | null>;
 }
@@ -25,9 +23,9 @@ export const TECHNICIAN_AUTH_FAILURE_CODES = [
   'not-technician-card',
   'card-error',
   'unknown-technician',
-  'inactive',
+  'revoked',
   'card-auth-failed',
-  'locked-out',
+  'card-blocked',
   'wrong-pin',
   'invalid-pin',
   'no-card-session',
@@ -39,15 +37,17 @@ export interface TechnicianAuthFailure {
   readonly code: TechnicianAuthFailureCode;
   /** For the technician screen and the log; never contains a PIN or key. */
   readonly message: string;
+  /** Wrong PINs the card still allows before it blocks (`wrong-pin`). */
   readonly attemptsLeft?: number;
-  readonly lockedUntil?: string;
 }
 
-/** A card that proved its key; the PIN is asked next. */
+/** A card that named an enrolled technician and a key that matches; the PIN is asked next. */
 export interface CardVerified {
   readonly token: string;
   readonly technicianId: string;
   readonly name: string;
+  /** Wrong PINs the card allows before it blocks. */
+  readonly pinTriesLeft: number;
 }
 
 export interface TechnicianSession {
@@ -59,34 +59,45 @@ export interface TechnicianSession {
 
 export interface TechnicianAuthDeps {
   readonly registry: TechnicianRegistry;
-  readonly lockouts: LockoutStore;
   readonly recordAudit: (entry: AuditEntry) => Promise<unknown>;
   readonly now: () => Date;
   readonly random?: (n: number) => Buffer;
 }
 
 export interface TechnicianAuthConfig {
-  /** Wrong PINs in a row before the card is locked out. */
-  readonly maxPinAttempts: number;
-  readonly lockoutMs: number;
   /** How long after the card tap the PIN may be entered. */
   readonly pinWindowMs: number;
 }
 
-export const DEFAULT_TECHNICIAN_AUTH_CONFIG: TechnicianAuthConfig = { maxPinAttempts: 5, lockoutMs: 15 * 60_000, pinWindowMs: 2 * 60_000 };
+export const DEFAULT_TECHNICIAN_AUTH_CONFIG: TechnicianAuthConfig = { pinWindowMs: 2 * 60_000 };
 
-const PIN_PATTERN = /^\d{4,12}$/;
+interface PendingCard {
+  readonly technicianId: string;
+  readonly keyId: string;
+  readonly name: string;
+  readonly expiresMs: number;
+}
+
+/** SHA-256 of a public key's SubjectPublicKeyInfo DER, hex: what the card answers to GET DATA key id. */
+export function technicianKeyId(publicKey: KeyObject | string): string {
+  const key = typeof publicKey === 'string' ? createPublicKey(publicKey) : publicKey;
+  return createHash('sha256').update(key.export({ type: 'spki', format: 'der' })).digest('hex');
+}
 
 /**
- * Technician authentication: card challenge–response (the UID is never trusted), then PIN, with
- * a persistent lockout after too many wrong PINs. Every attempt, success, failure, lockout,
- * action and exit goes to the audit log.
+ * Technician authentication with no secret on the kiosk: the card names its technician and key,
+ * checks the PIN itself (counting wrong ones and blocking, as PIV cards do), and after a good PIN
+ * signs a fresh random challenge with its ECDSA P-256 key; the kiosk verifies that signature with
+ * the public key central enrolled, and refuses a revoked technician. PIN tries on one card run one
+ * at a time. Every attempt, success, refusal, action and exit goes to the audit log.
  */
 export class TechnicianAuthenticator {
   private readonly config: TechnicianAuthConfig;
   private readonly random: (n: number) => Buffer;
-  private readonly pendingCards = new Map<string, { technicianId: string; name: string; expiresMs: number }>();
+  private readonly pendingCards = new Map<string, PendingCard>();
   private readonly sessions = new Map<string, TechnicianSession>();
+  /** The tail of each card's queue of PIN tries, by technician id and key id. */
+  private readonly cardQueues = new Map<string, Promise<void>>();
 
   constructor(
     private readonly deps: TechnicianAuthDeps,
@@ -97,74 +108,75 @@ export class TechnicianAuthenticator {
   }
 
   /**
-   * Runs the card part over `transmit`. `uid` (from the reader) only goes to the audit log,
-   * hashed, to trace a cloned card; it decides nothing.
+   * Reads the card over `transmit`: its technician, key and PIN state. `uid` (from the reader)
+   * only goes to the audit log, hashed, to trace a copied card; it decides nothing.
    */
   async presentCard(transmit: ApduTransmit, uid: string | null = null): Promise<Result<CardVerified, TechnicianAuthFailure>> {
     const uidNote = uid === null ? 'uid unknown' : `uid#${createHash('sha256').update(uid.toUpperCase()).digest('hex').slice(0, 12)}`;
-    const challenge = this.random(CHALLENGE_LENGTH);
-    const card = await readTechnicianCard(transmit, challenge);
+    const card = await identifyTechnicianCard(transmit);
     if (!card.ok) return this.refuse('unknown', card.error.code, card.error.message, uidNote);
-    const { technicianId, response } = card.value;
+    const { technicianId, keyId, pin } = card.value;
     await this.audit(technicianId, 'maintenance.card-presented', uidNote);
 
-    const record = await this.deps.registry.lookup(technicianId);
-    if (!record) return this.refuse(technicianId, 'unknown-technician', 'this technician is not provisioned on this kiosk', uidNote);
-    if (!record.active) return this.refuse(technicianId, 'inactive', 'this technician card has been withdrawn', uidNote);
-
-    const expected = createHmac('sha256', Buffer.from(record.keyHex, 'hex')).update(challenge).update(technicianId, 'ascii').digest().subarray(0, 16);
-    if (!timingSafeEqual(expected, response)) {
-      return this.refuse(technicianId, 'card-auth-failed', 'the card did not prove its key (copied or wrong card)', uidNote);
-    }
-    const lock = await this.lockState(technicianId);
-    if (!lock.ok) return lock;
-    if (lock.value.lockedUntil !== null) {
-      return this.refuse(technicianId, 'locked-out', `locked until ${lock.value.lockedUntil}`, uidNote, { lockedUntil: lock.value.lockedUntil });
-    }
+    const record = await this.enrolled(technicianId, keyId, uidNote);
+    if (!record.ok) return record;
+    if (pin.blocked) return this.refuse(technicianId, 'card-blocked', 'the card is blocked after too many wrong PINs', uidNote);
     const token = this.random(16).toString('hex');
-    this.pendingCards.set(token, { technicianId, name: record.name, expiresMs: this.deps.now().getTime() + this.config.pinWindowMs });
-    await this.audit(technicianId, 'maintenance.card-verified', uidNote);
-    return { ok: true, value: { token, technicianId, name: record.name } };
+    this.pendingCards.set(token, { technicianId, keyId, name: record.value.name, expiresMs: this.deps.now().getTime() + this.config.pinWindowMs });
+    await this.audit(technicianId, 'maintenance.card-verified', `${uidNote}; ${pin.triesLeft} PIN tries left on the card`);
+    return { ok: true, value: { token, technicianId, name: record.value.name, pinTriesLeft: pin.triesLeft } };
   }
 
-  /** Checks the PIN for a verified card; five wrong in a row lock the card out. */
-  async enterPin(token: string, pin: string): Promise<Result<TechnicianSession, TechnicianAuthFailure>> {
+  /**
+   * Sends the PIN to the card in the field (the same card that was presented), and after the
+   * card accepts it, verifies the card's signature of a fresh challenge. Tries on one card run
+   * one after the other, never interleaved.
+   */
+  enterPin(token: string, pin: string, transmit: ApduTransmit): Promise<Result<TechnicianSession, TechnicianAuthFailure>> {
+    const pending = this.pendingCards.get(token);
+    if (!pending) return this.refuse('unknown', 'no-card-session', 'tap the technician card again');
+    return this.oneAtATime(`${pending.technicianId}/${pending.keyId}`, () => this.tryPin(token, pin, transmit));
+  }
+
+  private async tryPin(token: string, pin: string, transmit: ApduTransmit): Promise<Result<TechnicianSession, TechnicianAuthFailure>> {
     const pending = this.pendingCards.get(token);
     if (!pending || pending.expiresMs < this.deps.now().getTime()) {
       this.pendingCards.delete(token);
       return this.refuse(pending?.technicianId ?? 'unknown', 'no-card-session', 'tap the technician card again');
     }
     const { technicianId } = pending;
-    const lock = await this.lockState(technicianId);
-    if (!lock.ok) return lock;
-    if (lock.value.lockedUntil !== null) {
+    if (!TECHNICIAN_PIN_PATTERN.test(pin)) {
+      return this.refuse(technicianId, 'invalid-pin', 'a PIN is 4 to 8 digits (not sent to the card)');
+    }
+    const record = await this.enrolled(technicianId, pending.keyId, null);
+    if (!record.ok) {
       this.pendingCards.delete(token);
-      return this.refuse(technicianId, 'locked-out', `locked until ${lock.value.lockedUntil}`, null, { lockedUntil: lock.value.lockedUntil });
+      return record;
     }
-    const record = await this.deps.registry.lookup(technicianId);
-    if (!record?.active) {
+    const card = await identifyTechnicianCard(transmit);
+    if (!card.ok || card.value.technicianId !== technicianId || card.value.keyId !== pending.keyId) {
       this.pendingCards.delete(token);
-      return this.refuse(technicianId, record ? 'inactive' : 'unknown-technician', 'this technician is not allowed on this kiosk');
+      return this.refuse(technicianId, 'no-card-session', 'the tapped card is no longer on the reader; tap it again');
     }
-    const good = PIN_PATTERN.test(pin) && (await verifyPin(pin, record.pinHash));
-    if (!good) {
-      const failedPins = lock.value.failedPins + 1;
-      const lockNow = failedPins >= this.config.maxPinAttempts;
-      const lockedUntil = lockNow ? new Date(this.deps.now().getTime() + this.config.lockoutMs).toISOString() : null;
-      const saved = await this.saveLock(technicianId, { failedPins, lockedUntil });
-      if (!saved.ok) return saved;
-      if (lockNow) {
-        this.pendingCards.delete(token);
-        await this.audit(technicianId, 'maintenance.lockout', `${failedPins} wrong PINs; locked until ${lockedUntil}`);
-        return { ok: false, error: { code: 'locked-out', message: `too many wrong PINs; locked until ${lockedUntil}`, lockedUntil: lockedUntil! } };
-      }
-      const attemptsLeft = this.config.maxPinAttempts - failedPins;
-      return this.refuse(technicianId, PIN_PATTERN.test(pin) ? 'wrong-pin' : 'invalid-pin', `wrong PIN; ${attemptsLeft} attempts left`, null, { attemptsLeft });
+    const answer = await verifyPinOnCard(transmit, pin);
+    if (!answer.ok) return this.refuse(technicianId, answer.error.code, answer.error.message);
+    if (answer.value.kind === 'blocked') {
+      this.pendingCards.delete(token);
+      await this.audit(technicianId, 'maintenance.card-blocked', 'the card blocked itself after too many wrong PINs');
+      return this.refuse(technicianId, 'card-blocked', 'the card is blocked after too many wrong PINs');
     }
-    const saved = await this.saveLock(technicianId, { failedPins: 0, lockedUntil: null });
-    if (!saved.ok) return saved;
+    if (answer.value.kind === 'wrong') {
+      const attemptsLeft = answer.value.triesLeft;
+      return this.refuse(technicianId, 'wrong-pin', `wrong PIN; ${attemptsLeft} attempts left on the card`, null, { attemptsLeft });
+    }
+    const challenge = this.random(CHALLENGE_LENGTH);
+    const signature = await signOnCard(transmit, challenge);
     this.pendingCards.delete(token);
-    const session: TechnicianSession = { sessionId: this.random(16).toString('hex'), technicianId, name: record.name, startedAt: this.deps.now().toISOString() };
+    if (!signature.ok) return this.refuse(technicianId, 'card-auth-failed', `the card did not sign the challenge (${signature.error.message})`);
+    if (!verifySignature(record.value.publicKeyPem, challenge, signature.value)) {
+      return this.refuse(technicianId, 'card-auth-failed', 'the card did not prove the enrolled key (copied or wrong card)');
+    }
+    const session: TechnicianSession = { sessionId: this.random(16).toString('hex'), technicianId, name: record.value.name, startedAt: this.deps.now().toISOString() };
     this.sessions.set(session.sessionId, session);
     await this.audit(technicianId, 'maintenance.entry', `session ${session.sessionId}`);
     return { ok: true, value: session };
@@ -182,31 +194,39 @@ export class TechnicianAuthenticator {
     await this.audit(session.technicianId, 'maintenance.exit', `${reason}; session ${session.sessionId}`);
   }
 
-  private async lockState(technicianId: string): Promise<Result<LockoutState, TechnicianAuthFailure>> {
-    let state: LockoutState | null;
-    try {
-      state = await this.deps.lockouts.get(technicianId);
-    } catch (e) {
-      return this.refuse(technicianId, 'store-failed', `lockout store: ${e instanceof Error ? e.message : String(e)}`);
-    }
-    const s = state ?? { failedPins: 0, lockedUntil: null };
-    if (s.lockedUntil !== null && Date.parse(s.lockedUntil) <= this.deps.now().getTime()) {
-      const cleared: LockoutState = { failedPins: 0, lockedUntil: null };
-      const saved = await this.saveLock(technicianId, cleared);
-      if (!saved.ok) return saved;
-      await this.audit(technicianId, 'maintenance.lockout-expired', `was locked until ${s.lockedUntil}`);
-      return { ok: true, value: cleared };
-    }
-    return { ok: true, value: s };
+  /** Runs `fn` after every earlier try on the same card has finished. */
+  private oneAtATime<T>(card: string, fn: () => Promise<T>): Promise<T> {
+    const before = this.cardQueues.get(card) ?? Promise.resolve();
+    const run = before.then(fn);
+    const after = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.cardQueues.set(card, after);
+    void after.then(() => {
+      if (this.cardQueues.get(card) === after) this.cardQueues.delete(card);
+    });
+    return run;
   }
 
-  private async saveLock(technicianId: string, state: LockoutState): Promise<Result<void, TechnicianAuthFailure>> {
+  /** The enrolled, unrevoked technician whose key is the card's. */
+  private async enrolled(technicianId: string, keyId: string, note: string | null): Promise<Result<TechnicianRecord, TechnicianAuthFailure>> {
+    let record: TechnicianRecord | null;
     try {
-      await this.deps.lockouts.put(technicianId, state);
-      return { ok: true, value: undefined };
+      record = await this.deps.registry.lookup(technicianId);
     } catch (e) {
-      return this.refuse(technicianId, 'store-failed', `lockout store: ${e instanceof Error ? e.message : String(e)}`);
+      return this.refuse(technicianId, 'store-failed', `technician registry: ${e instanceof Error ? e.message : String(e)}`, note);
     }
+    if (!record) return this.refuse(technicianId, 'unknown-technician', 'this technician is not enrolled', note);
+    if (record.revoked) return this.refuse(technicianId, 'revoked', 'this technician has been revoked', note);
+    let enrolledKeyId: string;
+    try {
+      enrolledKeyId = technicianKeyId(record.publicKeyPem);
+    } catch {
+      return this.refuse(technicianId, 'store-failed', 'the enrolled public key does not parse', note);
+    }
+    if (enrolledKeyId !== keyId) return this.refuse(technicianId, 'card-auth-failed', 'the card holds another key than the enrolled one', note);
+    return { ok: true, value: record };
   }
 
   private async refuse(
@@ -214,7 +234,7 @@ export class TechnicianAuthenticator {
     code: TechnicianAuthFailureCode,
     message: string,
     note: string | null = null,
-    extra: { attemptsLeft?: number; lockedUntil?: string } = {},
+    extra: { attemptsLeft?: number } = {},
   ): Promise<{ ok: false; error: TechnicianAuthFailure }> {
     await this.audit(actor, 'maintenance.refused', `${code}: ${message}${note ? ` (${note})` : ''}`);
     return { ok: false, error: { code, message, ...extra } };
@@ -222,5 +242,14 @@ export class TechnicianAuthenticator {
 
   private async audit(actor: string, action: string, detail: string | null): Promise<void> {
     await this.deps.recordAudit({ actor, action, detail });
+  }
+}
+
+/** Whether `signature` (DER) is the enrolled key's ECDSA-SHA256 signature of the challenge message. */
+function verifySignature(publicKeyPem: string, challenge: Buffer, signature: Buffer): boolean {
+  try {
+    return verify('sha256', technicianSignedMessage(challenge), { key: publicKeyPem, dsaEncoding: 'der' }, signature);
+  } catch {
+    return false;
   }
 }

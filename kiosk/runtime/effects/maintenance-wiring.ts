@@ -1,20 +1,18 @@
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CardReaderService } from '../../../shared/card-reader.js';
 import type { HidDevices } from '../../../driver/hid/hid-devices.js';
 import type { ReceiptPrinter } from '../../../shared/devices.js';
 import type { KioskConfig } from '../../config/index.js';
 import type { MaintenancePorts } from '../../flows/maintenance-ports.js';
-import { FileLockoutStore } from '../../maintenance/auth/lockout-store.js';
 import { TechnicianAuthenticator } from '../../maintenance/auth/technician-auth.js';
 import { maintenancePorts, recordActionWith, type CardInField } from '../../maintenance/flow-ports.js';
 import type { RecentLog } from '../../maintenance/log-buffer.js';
 import { MaintenanceService, type SelfTest } from '../../maintenance/maintenance-service.js';
 import { cardReaderSelfTest, helpButtonsSelfTest, printerSelfTest, scannerSelfTest } from '../../maintenance/self-tests.js';
 import type { ServiceModeStore } from '../../maintenance/service-mode.js';
-import { TechnicianFeed } from '../../maintenance/technician-feed.js';
-import { SqliteTechnicianRegistry } from '../../maintenance/technician-registry.js';
+import { StoreTechnicianRegistry } from '../../maintenance/technician-registry.js';
 import type { KioskStore } from '../../store/index.js';
-import { sqlite3Driver } from '../../store/sqlite3-driver.js';
 import type { SyncClient, SyncWorker } from '../../sync/index.js';
 import type { TicketService } from '../../tickets/index.js';
 import type { KioskDevices } from '../hardware/devices.js';
@@ -40,8 +38,7 @@ export interface MaintenanceWiringDeps {
 export interface MaintenanceWiring {
   /** The maintenance flow's effects (`KioskEffects.maintenance`). */
   readonly ports: MaintenancePorts;
-  readonly registry: SqliteTechnicianRegistry;
-  readonly feed: TechnicianFeed | null;
+  readonly registry: StoreTechnicianRegistry;
   readonly service: MaintenanceService;
   close(): Promise<void>;
 }
@@ -49,11 +46,10 @@ export interface MaintenanceWiring {
 export async function wireMaintenance(deps: MaintenanceWiringDeps): Promise<MaintenanceWiring> {
   const { config, tickets } = deps;
   const now = () => new Date(deps.now());
-  const registry = await SqliteTechnicianRegistry.open(sqlite3Driver, join(deps.dataDir, 'technicians.sqlite'));
-  const feed = deps.sync ? new TechnicianFeed({ centralUrl: config.central.url, kioskId: config.kioskId, token: config.central.token, registry }) : null;
+  await removeTechnicianSecretFiles(deps.dataDir);
+  const registry = new StoreTechnicianRegistry(deps.store.caches);
   const auth = new TechnicianAuthenticator({
     registry,
-    lockouts: new FileLockoutStore(join(deps.dataDir, 'technician-lockouts.json')),
     recordAudit: (e) => tickets.recordAudit(e),
     now,
   });
@@ -89,5 +85,15 @@ export async function wireMaintenance(deps: MaintenanceWiringDeps): Promise<Main
     now,
   });
   const ports = maintenancePorts({ auth, service, cardInField: deps.cardInField });
-  return { ports, registry, feed, service, close: () => registry.close() };
+  return { ports, registry, service, close: () => Promise.resolve() };
+}
+
+/**
+ * Files of the earlier technician scheme: a registry holding every technician's card key and PIN
+ * hash, and a kiosk-side lockout count (the card counts wrong PINs now). Deleted at start.
+ */
+const TECHNICIAN_SECRET_FILES = ['technicians.sqlite', 'technicians.sqlite-wal', 'technicians.sqlite-shm', 'technician-lockouts.json'];
+
+export async function removeTechnicianSecretFiles(dataDir: string): Promise<void> {
+  for (const f of TECHNICIAN_SECRET_FILES) await rm(join(dataDir, f), { force: true });
 }

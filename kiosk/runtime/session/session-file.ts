@@ -69,7 +69,8 @@ export class SessionFile {
           continue;
         }
         const tmp = `${this.path}.tmp`;
-        await writeFile(tmp, JSON.stringify({ format: FORMAT, ...s }), { flush: true });
+        // Owner-only: a half-written report holds a passenger's phone number.
+        await writeFile(tmp, JSON.stringify({ format: FORMAT, ...s }), { flush: true, mode: 0o600 });
         await rename(tmp, this.path);
       }
     } finally {

@@ -48,7 +48,7 @@ export function MaintenanceView({ model, send, lang }: ScreenProps<'maintenance'
         <>
           <h1>{mt(lang, 'refused')}</h1>
           <p class="notice" data-testid="maint-refused" data-code={v.refusal.code}>
-            {refusalText(lang, v.refusal.code, v.refusal.minutesLeft)}
+            {refusalText(lang, v.refusal.code)}
           </p>
           <div class="nav">
             <button type="button" class="primary" onClick={() => send({ type: 'BACK' })}>
@@ -62,9 +62,9 @@ export function MaintenanceView({ model, send, lang }: ScreenProps<'maintenance'
   }
 }
 
-function refusalText(lang: Language, code: string, minutes: number | null): string {
-  const known = ['not-technician-card', 'card-auth-failed', 'unknown-technician', 'inactive', 'locked-out'];
-  return known.includes(code) ? mt(lang, `refused.${code}` as MaintenanceTextKey, minutes ?? 1) : mt(lang, 'refused.other');
+function refusalText(lang: Language, code: string): string {
+  const known = ['not-technician-card', 'card-auth-failed', 'unknown-technician', 'revoked', 'card-blocked'];
+  return known.includes(code) ? mt(lang, `refused.${code}` as MaintenanceTextKey) : mt(lang, 'refused.other');
 }
 
 function Nav({ send, lang }: { send: Send; lang: Language }) {
