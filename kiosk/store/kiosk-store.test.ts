@@ -31,7 +31,7 @@ afterEach(async () => {
 describe('KioskStore on a real SQLite file', () => {
   it('migrates an empty file, then re-opens without migrating again and keeps the data', async () => {
     const s1 = await openStore();
-    expect((await s1.db.get<{ user_version: number }>('PRAGMA user_version'))?.user_version).toBe(3);
+    expect((await s1.db.get<{ user_version: number }>('PRAGMA user_version'))?.user_version).toBe(4);
     expect((await s1.db.get<{ journal_mode: string }>('PRAGMA journal_mode'))?.journal_mode).toBe('wal');
     expect((await s1.db.get<{ synchronous: number }>('PRAGMA synchronous'))?.synchronous).toBe(2);
     expect((await s1.db.get<{ foreign_keys: number }>('PRAGMA foreign_keys'))?.foreign_keys).toBe(1);
@@ -41,7 +41,7 @@ describe('KioskStore on a real SQLite file', () => {
     open.length = 0;
 
     const s2 = await openStore();
-    expect(await migrate(s2.db)).toEqual({ from: 3, to: 3 });
+    expect(await migrate(s2.db)).toEqual({ from: 4, to: 4 });
     const rows = await s2.outbox.list();
     expect(rows).toHaveLength(1);
     expect(rows[0]?.payload.kind).toBe('ticket');
