@@ -231,14 +231,15 @@ async function technician(args: string[]): Promise<number> {
   } catch {
     throw new UsageError(`cannot read ${values['public-key']}`);
   }
-  const input = { name: values.name, publicKeyPem: pem };
-  if (!ajv.compile(TechnicianInput)(input)) throw new UsageError('need --name (1–100 characters) and --public-key FILE.pem holding a PEM public key');
   let enrolled: ReturnType<typeof technicianCredential>;
   try {
-    enrolled = technicianCredential(id, input, new Date().toISOString());
+    enrolled = technicianCredential(id, { name: values.name, publicKeyPem: pem }, new Date().toISOString());
   } catch (e) {
     if (e instanceof TechnicianKeyError) throw new UsageError(`${values['public-key']}: ${e.message}`);
     throw e;
+  }
+  if (!ajv.compile(TechnicianInput)({ name: values.name, publicKeyPem: enrolled.credential.publicKeyPem })) {
+    throw new UsageError('need --name (1–100 characters, no control characters) and --public-key FILE.pem holding a PEM public key');
   }
   await withStorage(values, (storage) => storage.putTechnician(enrolled.credential, enrolled.keyId));
   process.stdout.write(`technician ${id} enrolled with key ${enrolled.keyId.slice(0, 16)}…; kiosks receive it at their next sync\n`);

@@ -35,9 +35,9 @@ const USAGE = `usage: npm run -s sim -- <command>
   remove [--reader …]                 take the card off a reader
   list                                readers and what is on them; card images available
   cards build                         regenerate hardware-sim/card-images/*.json from build.ts
-  technician-card ID --pin PIN --public-key FILE.pem [--image NAME] [--tries N]
+  technician-card ID --pin PIN --public-key FILE.pem [--image NAME] [--tries N] [--dir DIR]
                                       a new technician card with a fresh ECDSA P-256 key pair: the image
-                                      (hardware-sim/card-images/NAME.json, 0600, default technician-<id>) holds
+                                      (DIR/NAME.json, 0600; default hardware-sim/card-images/technician-<id>.json) holds
                                       the private key and the PIN; FILE.pem gets the public key for
                                       \`central technician add ID --name NAME --public-key FILE.pem\`
 Commands other than serve talk to a running daemon (--port, or SIM_PORT; default ${DEFAULT_SIM_PORT}).`;
@@ -248,6 +248,7 @@ export async function main(argv: readonly string[], io: CliIo = stdio): Promise<
         'public-key': { type: 'string' },
         image: { type: 'string' },
         tries: { type: 'string' },
+        dir: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -331,7 +332,7 @@ export async function main(argv: readonly string[], io: CliIo = stdio): Promise<
         return 0;
       }
       case 'technician-card': {
-        const usage = 'usage: technician-card ID --pin PIN --public-key FILE.pem [--image NAME] [--tries N]';
+        const usage = 'usage: technician-card ID --pin PIN --public-key FILE.pem [--image NAME] [--tries N] [--dir DIR]';
         const technicianId = rest[0];
         if (!technicianId || values.pin === undefined || values['public-key'] === undefined) throw new CliError(usage, 2);
         const tries = count(values.tries, '--tries');
@@ -343,6 +344,7 @@ export async function main(argv: readonly string[], io: CliIo = stdio): Promise<
             publicKeyFile: values['public-key'],
             ...(values.image !== undefined ? { name: values.image } : {}),
             ...(tries !== undefined ? { pinTries: tries } : {}),
+            ...(values.dir !== undefined ? { dir: values.dir } : {}),
           });
         } catch (e) {
           if (e instanceof RangeError) throw new CliError(`${e.message}\n${usage}`, 2);

@@ -18,6 +18,7 @@ export interface NewTechnicianCard {
 export function newTechnicianCard(options: { technicianId: string; pin: string; name?: string; pinTries?: number }): NewTechnicianCard {
   if (!TECHNICIAN_ID_PATTERN.test(options.technicianId)) throw new RangeError('a technician id is 1–32 letters, digits or dashes');
   if (!TECHNICIAN_PIN_PATTERN.test(options.pin)) throw new RangeError('a card PIN is 4 to 8 digits');
+  if (options.pinTries !== undefined && (!Number.isInteger(options.pinTries) || options.pinTries < 1 || options.pinTries > 15)) throw new RangeError('PIN tries are 1 to 15');
   const name = options.name ?? `technician-${options.technicianId.toLowerCase()}`;
   if (!CARD_IMAGE_NAME.test(name)) throw new RangeError('an image name is lower case letters, digits and dashes');
   const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
