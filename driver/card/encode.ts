@@ -3,8 +3,9 @@
  * round-trip properties of the decoders. Layouts: CARDS.md ("T-Union files").
  */
 import type { CardTransaction, CardTrip } from '../../shared/card.js';
-import { encodeBcdDate, encodeBcdTime } from './decode/bcd-time.js';
-import { fromHex } from './bytes.js';
+import { bcdDate, uintBE } from '../../shared/card-encoders.js';
+import { fromHex } from '../../shared/bytes.js';
+import { encodeBcdTime } from './decode/bcd-time.js';
 
 export interface TUnionInfoFields {
   /** 4 BCD digits placed at bytes 2..3 of the issuer id. */
@@ -24,27 +25,17 @@ export function encodeTUnionInfo(f: TUnionInfoFields): Uint8Array {
   b[8] = f.appType ?? 0x02; // application type
   b[9] = f.appVersion ?? 0x01; // application version
   b.set(fromHex(f.serial), 10); // serial, 20 BCD digits
-  b.set(encodeBcdDate(f.validFrom), 20);
-  b.set(encodeBcdDate(f.validUntil), 24);
+  b.set(bcdDate(f.validFrom), 20);
+  b.set(bcdDate(f.validUntil), 24);
   return b;
-}
-
-function be(value: number, length: number): Uint8Array {
-  const out = new Uint8Array(length);
-  let v = value;
-  for (let i = length - 1; i >= 0; i--) {
-    out[i] = v % 256;
-    v = Math.floor(v / 256);
-  }
-  return out;
 }
 
 /** 23-byte 0x18 record. `time: null` writes an all-FF time (not a valid BCD time). */
 export function encodeTransactionRecord(t: Omit<CardTransaction, 'kind'>): Uint8Array {
   const b = new Uint8Array(23);
-  b.set(be(t.counter, 2), 0);
-  b.set(be(t.overdraft, 3), 2);
-  b.set(be(t.amount, 4), 5);
+  b.set(uintBE(t.counter, 2), 0);
+  b.set(uintBE(t.overdraft, 3), 2);
+  b.set(uintBE(t.amount, 4), 5);
   b[9] = t.typeCode;
   b.set(fromHex(t.terminal), 10);
   b.set(t.time === null ? new Uint8Array(7).fill(0xff) : encodeBcdTime(t.time), 16);
@@ -63,8 +54,8 @@ export function encodeTripRecord(t: TripRecordFields): Uint8Array {
   b.set(fromHex(t.terminal), 0x01);
   b[0x09] = t.modeCode;
   b.set(fromHex(t.station), 0x0a);
-  b.set(be(t.amount, 4), 0x11);
-  b.set(be(t.balanceAfter, 4), 0x15);
+  b.set(uintBE(t.amount, 4), 0x11);
+  b.set(uintBE(t.balanceAfter, 4), 0x15);
   b.set(t.time === null ? new Uint8Array(7).fill(0xff) : encodeBcdTime(t.time), 0x19);
   b.set(fromHex(t.cityCode), 0x20);
   b.set(fromHex(t.institution), 0x22);
@@ -72,5 +63,5 @@ export function encodeTripRecord(t: TripRecordFields): Uint8Array {
 }
 
 export function encodeBalance(slot: number): Uint8Array {
-  return be(slot >>> 0, 4);
+  return uintBE(slot >>> 0, 4);
 }

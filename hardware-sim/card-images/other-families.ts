@@ -1,7 +1,7 @@
 /** Images of the other card families (CARDS.md, "Families"), a non-transit card, a garbage card and the technician card. */
 import type { CardFileImage, CardImage, ExpectedCardValues } from '../virtual-card/image.js';
 import { concatBytes, fromHex, toHex } from '../../shared/bytes.js';
-import { ascii, bcdDate, bcdTime, record, tlv, uintBE, uintLE } from './encode.js';
+import { ascii, bcdDate, bcdTime, record, tlv, uintBE, uintLE } from '../../shared/card-encoders.js';
 
 export interface PurseEvent {
   readonly at: string;

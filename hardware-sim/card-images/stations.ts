@@ -5,7 +5,7 @@
  * (central/seed/stations/5810-guangzhou.csv): `00 01 00 0E` is Line 1, station 14, Tiyu Xilu.
  */
 import { concatBytes } from '../../shared/bytes.js';
-import { uintBE } from './encode.js';
+import { uintBE } from '../../shared/card-encoders.js';
 
 export interface MetroStation {
   readonly line: number;

@@ -1,7 +1,7 @@
 /** T-Union (交通联合) card images from readable fields, in the byte layouts of CARDS.md. */
 import type { CardImage, ExpectedCardValues, T0Behaviour } from '../virtual-card/image.js';
 import { concatBytes, fromHex, toHex } from '../../shared/bytes.js';
-import { ascii, bcd, bcdDate, bcdTime, record, tlv, uintBE } from './encode.js';
+import { ascii, bcd, bcdDate, bcdTime, record, tlv, uintBE } from '../../shared/card-encoders.js';
 import { stationBytes, type MetroStation } from './stations.js';
 
 export const T_UNION_AID = 'A000000632010105';

@@ -9,7 +9,8 @@ import type { CardReadError, CardReadErrorCode, CardSnapshot } from '../../share
 import type { CardReaderEvent } from '../../shared/card-reader.js';
 import { SupervisedCardReaderService } from '../../driver/pcsc/supervised-service.js';
 import { cardReport, formatCardError, formatCardReport } from '../diagnosis/card-report.js';
-import { diagnose, shanghaiDate, type Blocklist } from '../diagnosis/diagnose.js';
+import { diagnose, type Blocklist } from '../diagnosis/diagnose.js';
+import { shanghaiDate } from '../../shared/shanghai-date.js';
 import { loadKioskConfig } from '../config/index.js';
 
 const DEFAULT_TIMEOUT_S = 30;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CardSnapshot, CardTrip } from '../../shared/card.js';
-import { diagnose, shanghaiDate, type DiagnoseContext } from './diagnose.js';
+import { diagnose, type DiagnoseContext } from './diagnose.js';
+import { shanghaiDate } from '../../shared/shanghai-date.js';
 
 const trip = (kind: CardTrip['kind'], time: string): CardTrip => ({
   kind,

@@ -10,20 +10,13 @@ export interface Blocklist {
 }
 
 export interface DiagnoseContext {
-  /** Today in Asia/Shanghai, `YYYY-MM-DD` (see `shanghaiDate`). */
+  /** Today in Asia/Shanghai, `YYYY-MM-DD` (see `shanghaiDate` in shared/shanghai-date.ts). */
   readonly today: string;
   /** City code of this station, 4 digits, e.g. `5810`; null when unknown (no `other-city` finding). */
   readonly stationCityCode: string | null;
   /** Fen; a balance from 0 up to below this is low. */
   readonly lowBalanceThreshold: number;
   readonly blocklist: Blocklist;
-}
-
-const SHANGHAI_OFFSET_MS = 8 * 3600 * 1000;
-
-/** The calendar date in Asia/Shanghai (UTC+8, no daylight saving) at `instant`. */
-export function shanghaiDate(instant: Date): string {
-  return new Date(instant.getTime() + SHANGHAI_OFFSET_MS).toISOString().slice(0, 10);
 }
 
 const tripTime = (t: CardTrip) => (t.time === null ? Number.NEGATIVE_INFINITY : Date.parse(t.time));

@@ -10,7 +10,8 @@ import { assign, sendParent, setup, type SnapshotFrom } from 'xstate';
 import type { CardReadError, CardSnapshot, CardSummary, Diagnosis } from '../../shared/card.js';
 import type { CardEvent, ChildToSessionEvent, FlowExit } from './events.js';
 import type { PassengerEvent } from '../../shared/ui-protocol.js';
-import { diagnose, shanghaiDate } from '../diagnosis/diagnose.js';
+import { diagnose } from '../diagnosis/diagnose.js';
+import { shanghaiDate } from '../../shared/shanghai-date.js';
 import { missingEffect } from './effects.js';
 import type { CheckBlocklistInput, CheckBlocklistOutput, FlowDeps } from './ports.js';
 

@@ -6,7 +6,7 @@ import { parseTicketId, type TicketCardContext } from '../../shared/ticket.js';
 import type { FaqArticle } from '../../shared/sync.js';
 import { KioskStore } from '../store/kiosk-store.js';
 import { TicketService } from './ticket-service.js';
-import { shanghaiDate } from './local-date.js';
+import { shanghaiDate } from '../../shared/shanghai-date.js';
 
 let dir: string;
 let store: KioskStore;

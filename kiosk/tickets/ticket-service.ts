@@ -7,7 +7,7 @@ import { RATED_SERVICES } from '../../shared/ui-protocol.js';
 import type { KioskStore } from '../store/kiosk-store.js';
 import { findOutboxPayloadByDraft, findTicket, findTicketByFaultKey, findTicketsByCardHash, insertAuditEntry, insertDeviceEvent, insertRating, insertTelemetry, insertTicket, type LocalTicket } from '../store/records.js';
 import { validateTicketDraft, isDraftId, isStorableText, type TicketDraft, type TicketDraftError } from './ticket-draft.js';
-import { shanghaiDate } from './local-date.js';
+import { shanghaiDate } from '../../shared/shanghai-date.js';
 import { faqCategories, searchFaq, type FaqHit, type FaqQuery } from './faq-search.js';
 
 /** The terminal's identity as tickets carry it. */

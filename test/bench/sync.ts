@@ -26,7 +26,7 @@ import { makeTicketId, type Ticket } from '../../shared/ticket.js';
 import { uuidv7 } from '../../shared/ids.js';
 import type { SyncItem } from '../../shared/sync.js';
 import { SyncClient } from '../../kiosk/sync/sync-client.js';
-import { shanghaiDate } from '../../kiosk/tickets/local-date.js';
+import { shanghaiDate } from '../../shared/shanghai-date.js';
 import { kioskIdentity, tempDir } from '../support/kiosk-writer-harness.js';
 
 type Engine = 'sqlite' | 'postgres';

@@ -16,7 +16,7 @@ import type { RunningCentral } from '../../central/server.js';
 import { dropPostgresSchema } from '../../central/storage/postgres-database.js';
 import type { StorageConfig } from '../../central/storage/types.js';
 import { insertTicket } from '../../kiosk/store/records.js';
-import { shanghaiDate } from '../../kiosk/tickets/local-date.js';
+import { shanghaiDate } from '../../shared/shanghai-date.js';
 import { makeTicketId, type Ticket } from '../../shared/ticket.js';
 import { PG_URL, STAFF_TOKEN, call } from '../support/central.js';
 import { drained, kioskIdentity, openKiosk, waitFor, type KioskUnderTest } from '../support/kiosk-writer-harness.js';

@@ -1,5 +1,5 @@
-/** Byte encoders for card images: BCD, big/little-endian integers, BER-TLV, fixed-size records. */
-import { concatBytes, fromHex } from '../../shared/bytes.js';
+/** Byte encoders for card files (simulated card images, driver test fixtures): BCD, big/little-endian integers, BER-TLV, fixed-size records. */
+import { concatBytes, fromHex } from './bytes.js';
 
 export function bcd(digits: string): Uint8Array {
   if (!/^(?:\d\d)+$/.test(digits)) throw new Error(`BCD needs an even number of digits: ${digits}`);
