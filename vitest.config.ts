@@ -2,8 +2,10 @@ import { defineConfig } from 'vitest/config';
 
 /**
  * Three groups, run one after another:
- * - unit: pure code, pseudo-terminals, SQLite files, loopback servers; files in parallel.
- * - hw: suites that use pcscd's two virtual readers; one file at a time (the readers are shared).
+ * - unit: pure code, pseudo-terminals, SQLite files, loopback servers, device contracts against
+ *   the in-memory bindings; files in parallel.
+ * - hw: suites that use pcscd's two virtual readers, and the device contracts against the
+ *   simulator behind the real OS interface and against real devices; one file at a time (the readers are shared).
  * - e2e: real Chromium against the real runtime; one file at a time.
  * After a run of a whole group, its file and test counts must be the README's (readme-counts-reporter).
  */
@@ -20,7 +22,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
-          include: ['{driver,shared,kiosk,central,hardware-sim}/**/*.test.ts', 'test/unit/**/*.test.ts', 'test/integration/**/*.test.ts', 'test/security/**/*.test.ts'],
+          include: ['{driver,shared,kiosk,central,hardware-sim}/**/*.test.ts', 'test/unit/**/*.test.ts', 'test/integration/**/*.test.ts', 'test/security/**/*.test.ts', 'test/contract/**/*.memory.test.ts'],
           sequence: { groupOrder: 0 },
         },
       },
@@ -28,7 +30,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'hw',
-          include: ['test/hw/**/*.test.ts'],
+          include: ['test/hw/**/*.test.ts', 'test/contract/**/*.hw.test.ts'],
           fileParallelism: false,
           sequence: { groupOrder: 1 },
         },

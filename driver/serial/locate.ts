@@ -1,6 +1,6 @@
 import { readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { SerialPort } from 'serialport';
+import type { SerialBinding } from './binding.js';
 
 /**
  * How to find a serial device again after it was unplugged: its last path, a stable
@@ -36,14 +36,18 @@ async function exists(p: string): Promise<boolean> {
   }
 }
 
-export const defaultLocateDeps: LocateDeps = {
-  list: () => SerialPort.list(),
-  byIdDir: '/dev/serial/by-id',
-  exists,
-};
+/** Where to look with a binding: the file system for paths, and the ports the binding lists. */
+export function bindingLocateDeps(binding: SerialBinding): LocateDeps {
+  const list = (): Promise<readonly SerialPortListing[]> => binding.list();
+  return {
+    list,
+    byIdDir: '/dev/serial/by-id',
+    exists: async (p) => (await exists(p)) || (await list().catch(() => [])).some((port) => port.path === p),
+  };
+}
 
 /** The path to open now, or `null` when the device is not there. */
-export async function locateSerialDevice(criteria: SerialDeviceCriteria, deps: LocateDeps = defaultLocateDeps): Promise<string | null> {
+export async function locateSerialDevice(criteria: SerialDeviceCriteria, deps: LocateDeps): Promise<string | null> {
   if (criteria.path !== undefined && (await deps.exists(criteria.path))) return criteria.path;
   if (criteria.byIdContains !== undefined) {
     const names = await readdir(deps.byIdDir).catch(() => [] as string[]);

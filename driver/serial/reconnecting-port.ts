@@ -1,15 +1,16 @@
-import { SerialPort } from 'serialport';
+import { SerialPortStream } from '@serialport/stream';
+import type { SerialBinding } from './binding.js';
 import type { DeviceFailure } from '../../shared/devices.js';
 import { ok, type Result } from '../../shared/result.js';
 import { fail } from './failure.js';
-import { locateSerialDevice, type SerialDeviceCriteria } from './locate.js';
+import { bindingLocateDeps, locateSerialDevice, type SerialDeviceCriteria } from './locate.js';
 import { backoffDelay } from '../../shared/backoff.js';
 
 /** First wait after a failed open or a disconnect; doubles up to {@link RECONNECT_MAX_MS}. */
 export const RECONNECT_INITIAL_MS = 250;
 export const RECONNECT_MAX_MS = 5_000;
 
-/** The part of a serialport stream this actor uses; `SerialPort` from `serialport` satisfies it. */
+/** The part of a serialport stream this actor uses; a `SerialPortStream` over the binding satisfies it. */
 export interface SerialLink {
   readonly isOpen: boolean;
   open(callback: (error: Error | null) => void): void;
@@ -30,8 +31,9 @@ export interface ReconnectingSerialPortOptions {
   readonly criteria: SerialDeviceCriteria;
   readonly baudRate: number;
   readonly backoff?: { readonly initialMs: number; readonly maxMs: number };
-  /** Defaults to the real binding: `new SerialPort({ path, baudRate, autoOpen: false })`. */
-  readonly createLink?: (path: string, baudRate: number) => SerialLink;
+  /** How bytes reach the port: `systemSerialBinding()` in production, a `MemorySerialBinding` in unit tests. Required: nothing picks one for the caller. */
+  readonly binding: SerialBinding;
+  /** Defaults to the path, `/dev/serial/by-id` and the ports the binding lists. */
   readonly locate?: (criteria: SerialDeviceCriteria) => Promise<string | null>;
   readonly log?: (line: string) => void;
 }
@@ -53,13 +55,12 @@ export class ReconnectingSerialPort {
   private readonly dataListeners = new Set<Listener<Buffer>>();
   private readonly openListeners = new Set<Listener<string>>();
   private readonly closeListeners = new Set<Listener<string>>();
-  private readonly createLink: (path: string, baudRate: number) => SerialLink;
   private readonly locate: (criteria: SerialDeviceCriteria) => Promise<string | null>;
   private readonly log: (line: string) => void;
 
   constructor(private readonly options: ReconnectingSerialPortOptions) {
-    this.createLink = options.createLink ?? ((path, baudRate) => new SerialPort({ path, baudRate, autoOpen: false }));
-    this.locate = options.locate ?? ((c) => locateSerialDevice(c));
+    const deps = bindingLocateDeps(options.binding);
+    this.locate = options.locate ?? ((c) => locateSerialDevice(c, deps));
     this.log = options.log ?? (() => undefined);
   }
 
@@ -131,7 +132,7 @@ export class ReconnectingSerialPort {
       this.scheduleRetry('device not found');
       return;
     }
-    const link = this.createLink(found, this.options.baudRate);
+    const link: SerialLink = new SerialPortStream({ binding: this.options.binding, path: found, baudRate: this.options.baudRate, autoOpen: false });
     link.on('error', (error) => this.log(`${this.options.name}: ${error.message}`));
     const opened = await new Promise<Error | null>((resolve) => link.open(resolve));
     if (this.stateValue !== 'searching') {

@@ -11,6 +11,8 @@ import { SerialQueue } from './serial-queue.js';
 /** What every polled serial device driver takes; a missing value falls back to the driver's default. */
 export interface SerialDeviceOptions {
   readonly criteria: SerialDeviceCriteria;
+  /** How bytes reach the port (see `binding.ts`); required. */
+  readonly binding: ReconnectingSerialPortOptions['binding'];
   readonly baudRate?: number;
   /** Id in device updates; default the device kind (`printer`, `cabinet`). */
   readonly device?: string;
@@ -19,7 +21,6 @@ export interface SerialDeviceOptions {
   readonly clock?: DeviceClock;
   readonly log?: (line: string) => void;
   readonly backoff?: ReconnectingSerialPortOptions['backoff'];
-  readonly createLink?: ReconnectingSerialPortOptions['createLink'];
   readonly locate?: ReconnectingSerialPortOptions['locate'];
 }
 
@@ -69,9 +70,9 @@ export abstract class SerialDevice<Frame, Status> {
       name: this.device,
       criteria: options.criteria,
       baudRate: options.baudRate ?? defaults.baudRate,
+      binding: options.binding,
       log: this.log,
       ...(options.backoff ? { backoff: options.backoff } : {}),
-      ...(options.createLink ? { createLink: options.createLink } : {}),
       ...(options.locate ? { locate: options.locate } : {}),
     });
   }

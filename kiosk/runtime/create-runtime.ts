@@ -2,6 +2,7 @@ import { join, resolve } from 'node:path';
 import type { CardReaderService } from '../../shared/card-reader.js';
 import type { ReceiptPrinter } from '../../shared/devices.js';
 import { EscPosPrinter } from '../../driver/printer/escpos-printer.js';
+import { systemSerialBinding } from '../../driver/serial/binding.js';
 import { ticketReceipt } from '../../driver/printer/ticket-receipt.js';
 import { SupervisedCardReaderService } from '../../driver/pcsc/supervised-service.js';
 import { UI_DIR } from '../appliance/app-layout.js';
@@ -78,10 +79,12 @@ export async function createKioskRuntime(config: KioskConfig, options: CreateRun
     const serviceGate = new ServiceGate(new FileServiceModeStore(join(dataDir, 'service-mode.json')));
     await serviceGate.load();
 
+    // The serial devices' binding is chosen here, once: the operating system's ports.
+    const serialBinding = systemSerialBinding();
     const printer: ReceiptPrinter | null = config.printerPath
-      ? new EscPosPrinter({ criteria: { path: config.printerPath }, log: (line) => logger.info(line, { device: 'printer' }) })
+      ? new EscPosPrinter({ criteria: { path: config.printerPath }, binding: serialBinding, log: (line) => logger.info(line, { device: 'printer' }) })
       : null;
-    const cabinet = cabinetFor(config.cabinetPath, logger);
+    const cabinet = cabinetFor(config.cabinetPath, serialBinding, logger);
     const hid = hidDevicesFor(hidTransport, logger);
     const station = config.stationName;
 

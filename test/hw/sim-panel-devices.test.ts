@@ -14,6 +14,7 @@ import { startSimDaemon, type SimServer } from '../../hardware-sim/daemon/index.
 import { startSimDevices, type SimDevices } from '../../hardware-sim/devices/index.js';
 import type { DeviceUpdate } from '../../shared/devices.js';
 import { nextMatching, requireSocat, tempDir, type TempDir } from '../support/pty.js';
+import { systemSerialBinding } from '../../driver/serial/binding.js';
 
 let dir: TempDir;
 let devices: SimDevices;
@@ -30,8 +31,8 @@ beforeAll(async () => {
   dir = await tempDir('sim-panel');
   devices = await startSimDevices({ ptyDir: path.join(dir.path, 'sim'), receiptsDir: path.join(dir.path, 'receipts') });
   server = await startSimDaemon({ port: 0, extraDevices: devices.devices });
-  printer = new EscPosPrinter({ criteria: { path: path.join(dir.path, 'sim', 'printer') }, backoff: { initialMs: 50, maxMs: 400 } });
-  cabinet = new SerialCabinetController({ criteria: { path: path.join(dir.path, 'sim', 'cabinet') }, backoff: { initialMs: 50, maxMs: 400 } });
+  printer = new EscPosPrinter({ criteria: { path: path.join(dir.path, 'sim', 'printer') }, binding: systemSerialBinding(), backoff: { initialMs: 50, maxMs: 400 } });
+  cabinet = new SerialCabinetController({ criteria: { path: path.join(dir.path, 'sim', 'cabinet') }, binding: systemSerialBinding(), backoff: { initialMs: 50, maxMs: 400 } });
   transport = new RemoteHidTransport({ url: devices.hid.ipcUrl ?? '' });
   hid = new HidDevices({ transport, pollIntervalMs: 60_000 });
   await Promise.all([printer.start(), cabinet.start(), hid.start()]);

@@ -4,6 +4,7 @@ import { SerialCabinetController } from '../../driver/cabinet/cabinet-controller
 import { SimulatedCabinetDevice } from '../../hardware-sim/cabinet/cabinet-sim.js';
 import type { DeviceUpdate } from '../../shared/devices.js';
 import { nextMatching, requireSocat, tempDir, type TempDir } from '../support/pty.js';
+import { systemSerialBinding } from '../../driver/serial/binding.js';
 
 describe('cabinet controller over a real pseudo-terminal', () => {
   let dir: TempDir;
@@ -15,7 +16,7 @@ describe('cabinet controller over a real pseudo-terminal', () => {
     dir = await tempDir('cabinet');
     sim = new SimulatedCabinetDevice({ hostPath: path.join(dir.path, 'cabinet') });
     await sim.start();
-    cabinet = new SerialCabinetController({ criteria: { path: sim.link.hostPath }, backoff: { initialMs: 50, maxMs: 400 } });
+    cabinet = new SerialCabinetController({ criteria: { path: sim.link.hostPath }, binding: systemSerialBinding(), backoff: { initialMs: 50, maxMs: 400 } });
     await cabinet.start();
   });
 

@@ -8,6 +8,7 @@ import { KioskStore } from '../../kiosk/store/kiosk-store.js';
 import { TicketService } from '../../kiosk/tickets/ticket-service.js';
 import type { OutboxPayload } from '../../shared/sync.js';
 import { requireSocat, tempDir, type TempDir } from '../support/pty.js';
+import { systemSerialBinding } from '../../driver/serial/binding.js';
 
 const kiosk = { kioskId: 'kiosk-gz-0102', kioskCode: 'GZ0102', stationId: 'GZ-L3-TIYU-XILU' };
 
@@ -29,7 +30,7 @@ describe('paper out on the pty printer files exactly one device-fault ticket (re
     store = await KioskStore.open({ path: path.join(dir.path, 'kiosk.db'), now: () => Date.now() });
     service = new TicketService(store, kiosk);
     monitor = new FaultMonitor(faultPortsFromTicketService(service, () => new Date()));
-    printer = new EscPosPrinter({ criteria: { path: sim.link.hostPath } });
+    printer = new EscPosPrinter({ criteria: { path: sim.link.hostPath }, binding: systemSerialBinding() });
     monitor.watch(printer);
     await printer.start();
   });

@@ -4,6 +4,7 @@ import { EscPosPrinter } from '../../driver/printer/escpos-printer.js';
 import { SimulatedPrinterDevice } from '../../hardware-sim/printer/printer-device.js';
 import type { DeviceHealth, DeviceUpdate } from '../../shared/devices.js';
 import { nextMatching, requireSocat, tempDir, type TempDir } from '../support/pty.js';
+import { systemSerialBinding } from '../../driver/serial/binding.js';
 
 const healthIs =
   (state: DeviceHealth['state']) =>
@@ -28,7 +29,7 @@ describe('printer unplugged and plugged back (real pty pair killed and recreated
   });
 
   it('starts absent when the printer is not there, and comes up when it appears', async () => {
-    printer = new EscPosPrinter({ criteria: { path: sim.link.hostPath }, backoff: { initialMs: 50, maxMs: 400 } });
+    printer = new EscPosPrinter({ criteria: { path: sim.link.hostPath }, binding: systemSerialBinding(), backoff: { initialMs: 50, maxMs: 400 } });
     await printer.start();
     expect(printer.health()).toMatchObject({ state: 'absent', code: 'not-found' });
     expect(await printer.status()).toMatchObject({ ok: false, error: { code: 'not-connected' } });

@@ -8,6 +8,7 @@ import type { PrintedReceipt } from '../../hardware-sim/printer/receipt-model.js
 import { SimulatedPrinterDevice } from '../../hardware-sim/printer/printer-device.js';
 import type { TicketId } from '../../shared/ticket.js';
 import { nextMatching, requireSocat, tempDir, type TempDir } from '../support/pty.js';
+import { systemSerialBinding } from '../../driver/serial/binding.js';
 
 const statusUrl = 'https://kf.metro.example/t/GZ0102-261123-0042-7';
 const receipt = ticketReceipt({
@@ -28,7 +29,7 @@ describe('ESC/POS printer over a real pseudo-terminal', () => {
     dir = await tempDir('printer');
     sim = new SimulatedPrinterDevice({ hostPath: path.join(dir.path, 'printer'), receiptsDir: path.join(dir.path, 'receipts') });
     await sim.start();
-    printer = new EscPosPrinter({ criteria: { path: sim.link.hostPath }, backoff: { initialMs: 50, maxMs: 500 } });
+    printer = new EscPosPrinter({ criteria: { path: sim.link.hostPath }, binding: systemSerialBinding(), backoff: { initialMs: 50, maxMs: 500 } });
     await printer.start();
   });
 

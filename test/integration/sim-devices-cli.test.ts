@@ -18,6 +18,7 @@ import { startSimDaemon, type SimServer } from '../../hardware-sim/daemon/index.
 import { startSimDevices, type SimDevices } from '../../hardware-sim/devices/index.js';
 import type { DeviceUpdate } from '../../shared/devices.js';
 import { nextMatching, requireSocat, tempDir, type TempDir } from '../support/pty.js';
+import { systemSerialBinding } from '../../driver/serial/binding.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const TSX_CLI = path.join(ROOT, 'node_modules/tsx/dist/cli.mjs');
@@ -83,7 +84,7 @@ describe('sim serve (as `npm start` runs it)', () => {
       `sim: HID scanner and help buttons in injected-reports mode over IPC (not kernel uhid): ws://127.0.0.1:${port}/api/hid/ipc`,
       `sim: control API and panel on http://127.0.0.1:${port}`,
     ]);
-    const cabinet = new SerialCabinetController({ criteria: { path: path.join(ptyDir, 'cabinet') } });
+    const cabinet = new SerialCabinetController({ criteria: { path: path.join(ptyDir, 'cabinet') }, binding: systemSerialBinding() });
     await cabinet.start();
     try {
       expect(await cabinet.status()).toMatchObject({ ok: true, value: { door: 'closed' } });
@@ -105,7 +106,7 @@ describe('sim serve (as `npm start` runs it)', () => {
     children.push(second.child);
     expect(await second.exited).toBe(1);
     expect(second.stderr.join('\n')).toContain(`port ${port} is in use`);
-    const cabinet = new SerialCabinetController({ criteria: { path: path.join(ptyDir, 'cabinet') } });
+    const cabinet = new SerialCabinetController({ criteria: { path: path.join(ptyDir, 'cabinet') }, binding: systemSerialBinding() });
     await cabinet.start();
     try {
       expect(await cabinet.status()).toMatchObject({ ok: true, value: { door: 'closed' } });
@@ -156,8 +157,8 @@ describe('sim device commands', () => {
     dir = await tempDir('sim-cli');
     devices = await startSimDevices({ ptyDir: path.join(dir.path, 'sim'), receiptsDir: path.join(dir.path, 'receipts') });
     server = await startSimDaemon({ port: 0, extraDevices: devices.devices });
-    printer = new EscPosPrinter({ criteria: { path: path.join(dir.path, 'sim', 'printer') } });
-    cabinet = new SerialCabinetController({ criteria: { path: path.join(dir.path, 'sim', 'cabinet') } });
+    printer = new EscPosPrinter({ criteria: { path: path.join(dir.path, 'sim', 'printer') }, binding: systemSerialBinding() });
+    cabinet = new SerialCabinetController({ criteria: { path: path.join(dir.path, 'sim', 'cabinet') }, binding: systemSerialBinding() });
     transport = new RemoteHidTransport({ url: devices.hid.ipcUrl ?? '' });
     hid = new HidDevices({ transport, pollIntervalMs: 60_000 });
     await Promise.all([printer.start(), cabinet.start(), hid.start()]);

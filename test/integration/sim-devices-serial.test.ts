@@ -15,6 +15,7 @@ import { startSimDevices, type CabinetSimState, type PrinterSimState, type Recei
 import type { DeviceHealth, DeviceUpdate } from '../../shared/devices.js';
 import type { TicketId } from '../../shared/ticket.js';
 import { nextMatching, requireSocat, tempDir, type TempDir } from '../support/pty.js';
+import { systemSerialBinding } from '../../driver/serial/binding.js';
 
 let dir: TempDir;
 let devices: SimDevices;
@@ -40,8 +41,8 @@ beforeAll(async () => {
   dir = await tempDir('sim-serial');
   devices = await startSimDevices({ ptyDir: path.join(dir.path, 'sim'), receiptsDir: path.join(dir.path, 'receipts') });
   server = await startSimDaemon({ port: 0, extraDevices: devices.devices });
-  printer = new EscPosPrinter({ criteria: { path: path.join(dir.path, 'sim', 'printer') }, backoff: { initialMs: 50, maxMs: 400 } });
-  cabinet = new SerialCabinetController({ criteria: { path: path.join(dir.path, 'sim', 'cabinet') }, backoff: { initialMs: 50, maxMs: 400 } });
+  printer = new EscPosPrinter({ criteria: { path: path.join(dir.path, 'sim', 'printer') }, binding: systemSerialBinding(), backoff: { initialMs: 50, maxMs: 400 } });
+  cabinet = new SerialCabinetController({ criteria: { path: path.join(dir.path, 'sim', 'cabinet') }, binding: systemSerialBinding(), backoff: { initialMs: 50, maxMs: 400 } });
   await printer.start();
   await cabinet.start();
 });

@@ -1,6 +1,7 @@
 import type { CardReaderService } from '../../../shared/card-reader.js';
 import type { CabinetController, DeviceHealth, DeviceUpdate, HidTransport, HelpButton, ReceiptPrinter } from '../../../shared/devices.js';
 import { SerialCabinetController } from '../../../driver/cabinet/cabinet-controller.js';
+import type { SerialBinding } from '../../../driver/serial/binding.js';
 import { HidDevices } from '../../../driver/hid/hid-devices.js';
 import { RemoteHidTransport } from '../../../driver/hid/remote-transport.js';
 import type { HidConfig } from '../../config/index.js';
@@ -156,8 +157,8 @@ export async function hidTransportFor(config: HidConfig | null, logger: Logger):
 }
 
 /** The cabinet controller on its serial device, or null. */
-export function cabinetFor(path: string | null, logger: Logger): SerialCabinetController | null {
-  return path ? new SerialCabinetController({ criteria: { path }, log: (line) => logger.info(line, { device: 'cabinet' }) }) : null;
+export function cabinetFor(path: string | null, binding: SerialBinding, logger: Logger): SerialCabinetController | null {
+  return path ? new SerialCabinetController({ criteria: { path }, binding, log: (line) => logger.info(line, { device: 'cabinet' }) }) : null;
 }
 
 /** HID devices over a transport, or null. */
