@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ConfigError, parseKioskConfig } from '../config/index.js';
+import { ConfigError, parseKioskConfig, publicUrlProblem } from '../config/index.js';
 import { APP_ROOT } from '../appliance/app-layout.js';
 import { CONFIG_PATH } from '../appliance/install-plan.js';
 import { install, uninstall } from '../appliance/install.js';
@@ -58,6 +58,8 @@ function installNow(args: string[]): number {
   try {
     const config = parseKioskConfig(JSON.parse(text) as unknown, configFile);
     port = config.ui.port;
+    const publicProblem = publicUrlProblem(config, false);
+    if (publicProblem !== null) throw new Error(`${configFile}: ${publicProblem}`);
     if (isAbsolute(config.dataDir) && !config.dataDir.startsWith('/var/lib/station-kiosk')) say(`  note: dataDir ${config.dataDir} is outside /var/lib/station-kiosk, the only folder the service may write`);
   } catch (e) {
     process.stderr.write(`kiosk install: ${e instanceof ConfigError ? e.message : e instanceof Error ? e.message : String(e)}\n`);

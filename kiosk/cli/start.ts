@@ -9,7 +9,7 @@
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { APP_ROOT, nodeEntry } from '../appliance/app-layout.js';
-import { ConfigError, loadKioskConfig, type KioskConfig } from '../config/index.js';
+import { ConfigError, isLoopbackUrl, loadKioskConfig, publicUrlProblem, ticketPageBase, type KioskConfig } from '../config/index.js';
 import { openSupervisedKioskWindow } from '../appliance/kiosk-window.js';
 import { hasDisplay } from '../runtime/browser/chromium.js';
 import { ChildService, waitForHttp } from './child-service.js';
@@ -29,11 +29,6 @@ const SIM_PORT = 8090;
 const SERVICE_START_TIMEOUT_MS = 60_000;
 
 const say = (line: string) => process.stdout.write(line + '\n');
-
-function isLoopback(url: string): boolean {
-  const host = new URL(url).hostname;
-  return host === '127.0.0.1' || host === 'localhost' || host === '[::1]';
-}
 
 /** The local central knows this kiosk; `--demo` adds the published demo staff token and FAQ (development only). */
 function centralArgs(config: KioskConfig, demo: boolean): string[] {
@@ -64,6 +59,11 @@ export async function run(args: string[]): Promise<number> {
     }
     throw e;
   }
+  const publicProblem = publicUrlProblem(config, values.demo);
+  if (publicProblem !== null) {
+    process.stderr.write(`${values.config}: ${publicProblem}\n`);
+    return 2;
+  }
 
   const children: ChildService[] = [];
   let runtime: KioskRuntime | null = null;
@@ -83,7 +83,7 @@ export async function run(args: string[]): Promise<number> {
         throw new Error(`the hardware simulator did not come up on port ${SIM_PORT} (see [sim] lines above)`);
       }
     }
-    if (!values['no-central'] && isLoopback(config.central.url)) {
+    if (!values['no-central'] && isLoopbackUrl(config.central.url)) {
       const central = new ChildService({ name: 'central', script: 'central/cli.ts', args: centralArgs(config, values.demo), cwd: ROOT, output: say });
       children.push(central);
       central.start();
@@ -103,6 +103,8 @@ export async function run(args: string[]): Promise<number> {
   say('');
   say(`  Kiosk:               ${runtime.url}`);
   if (children.some((c) => c.running) && !values['no-sim']) say(`  Sim control panel:   http://127.0.0.1:${SIM_PORT}/  (tap a card on "${config.readerName ?? 'any reader'}")`);
+  const ticketBase = ticketPageBase(config);
+  say(`  Ticket page (receipt and QR code): ${ticketBase}/t/<ticket id>${isLoopbackUrl(ticketBase) ? '  (loopback, demo only: a phone cannot open it; set publicBaseUrl)' : ''}`);
   say(`  Central staff page:  ${config.central.url}/staff/`);
   say(`  Agent console:       ${config.central.url}/console/`);
   say('  Ctrl-C stops everything.');

@@ -1,2 +1,2 @@
-export { ConfigError, LANGUAGES, type HidConfig, type KioskConfig, type Language } from './kiosk-config.js';
+export { ConfigError, isLoopbackUrl, LANGUAGES, publicUrlProblem, ticketPageBase, type HidConfig, type KioskConfig, type Language } from './kiosk-config.js';
 export { loadKioskConfig, parseKioskConfig } from './load.js';

@@ -33,6 +33,13 @@ export interface KioskConfig {
     /** Bearer token of this kiosk. */
     readonly token: string;
   };
+  /**
+   * Base URL of the passenger ticket page as a phone outside the station reaches it (the receipt,
+   * the QR code and the screen show `<publicBaseUrl>/t/<ticket id>`), e.g.
+   * `https://service.metro.example/`. Null: central's own URL, which is only right in the demo
+   * (`kiosk start --demo`); outside it a loopback address here is refused (`publicUrlProblem`).
+   */
+  readonly publicBaseUrl: string | null;
   readonly ui: {
     /** Loopback port of the kiosk UI (HTTP + WebSocket). 0 picks a free one (tests). */
     readonly port: number;
@@ -65,4 +72,33 @@ export class ConfigError extends Error {
     super(problems.map((p) => `${source}: ${p}`).join('\n'));
     this.name = 'ConfigError';
   }
+}
+
+/** Where the passenger ticket page is: `publicBaseUrl`, else central's URL. No trailing slash. */
+export function ticketPageBase(config: Pick<KioskConfig, 'publicBaseUrl' | 'central'>): string {
+  return config.publicBaseUrl ?? config.central.url;
+}
+
+const LOOPBACK_HOST = /^(localhost|127(\.\d{1,3}){3}|\[::1\]|0\.0\.0\.0|\[::\])$/i;
+
+/** Whether `url` names this machine (a passenger's phone reaching it would reach itself). */
+export function isLoopbackUrl(url: string): boolean {
+  try {
+    return LOOPBACK_HOST.test(new URL(url).hostname) || new URL(url).hostname.endsWith('.localhost');
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Why this config cannot serve passengers' phones outside the demo, or null when it can: the
+ * ticket page link (receipt, QR code, screen) must not point at a loopback address.
+ */
+export function publicUrlProblem(config: Pick<KioskConfig, 'publicBaseUrl' | 'central'>, demo: boolean): string | null {
+  if (demo) return null;
+  const base = ticketPageBase(config);
+  if (!isLoopbackUrl(base)) return null;
+  return config.publicBaseUrl === null
+    ? `publicBaseUrl is not set, so the receipt and the QR code would point at central's address ${base}, a loopback address that a passenger's phone cannot open. Set publicBaseUrl to the public address of the ticket page (e.g. "https://service.metro.example"), or run with --demo.`
+    : `publicBaseUrl must be an address a passenger's phone can open, got the loopback address ${base}. Set it to the public address of the ticket page (e.g. "https://service.metro.example"), or run with --demo.`;
 }

@@ -74,6 +74,12 @@ class FieldReader {
     return v as Language[];
   }
 
+  optionalUrl(key: string): string | null {
+    const v = this.get(key);
+    if (v === undefined || v === null) return null;
+    return this.url(key) || null;
+  }
+
   url(key: string): string {
     const v = this.get(key);
     if (typeof v === 'string') {
@@ -134,6 +140,7 @@ const KNOWN = [
   'idleWarningSeconds',
   'lowBalanceThreshold',
   'central',
+  'publicBaseUrl',
   'ui',
   'readerName',
   'printerPath',
@@ -167,6 +174,7 @@ export function parseKioskConfig(value: unknown, source: string): KioskConfig {
     idleWarningSeconds: r.integer('idleWarningSeconds', 3, 60, 10),
     lowBalanceThreshold: r.integer('lowBalanceThreshold', 0, 100_000, 500),
     central: { url: central.url('url'), token: central.text('token') },
+    publicBaseUrl: r.optionalUrl('publicBaseUrl'),
     ui: { port: ui.integer('port', 0, 65535, 8080) },
     readerName: r.optionalText('readerName', null),
     printerPath: r.optionalText('printerPath', null),

@@ -8,7 +8,7 @@ import { SupervisedCardReaderService } from '../../driver/pcsc/supervised-servic
 import { UI_DIR } from '../appliance/app-layout.js';
 import { StorageGuard } from '../appliance/storage-guard.js';
 import type { DeviceHealth } from '../../shared/devices.js';
-import type { KioskConfig } from '../config/index.js';
+import { ticketPageBase, type KioskConfig } from '../config/index.js';
 import { FaultMonitor } from '../fault-monitor/fault-monitor.js';
 import { faultPortsFromTicketService } from '../fault-monitor/ticket-service-port.js';
 import { RecentLog } from '../maintenance/log-buffer.js';
@@ -90,7 +90,7 @@ export async function createKioskRuntime(config: KioskConfig, options: CreateRun
 
     const ports = createFlowPorts({
       tickets,
-      statusBaseUrl: config.central.url,
+      statusBaseUrl: ticketPageBase(config),
       printReceipt: printer
         ? printerPort(printer, (input) =>
             ticketReceipt({

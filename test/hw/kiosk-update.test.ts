@@ -87,7 +87,7 @@ beforeAll(async () => {
   const demo = JSON.parse(readFileSync(join(ROOT, 'config/demo.json'), 'utf8')) as Record<string, unknown>;
   writeFileSync(
     config,
-    JSON.stringify({ ...demo, central: { url: 'http://127.0.0.1:9', token: 'update-test-token-0123456789' }, ui: { port: 0 }, readerName: 'No Reader For Update Tests', printerPath: null, cabinetPath: null, hid: null, dataDir: join(state, 'data') }),
+    JSON.stringify({ ...demo, central: { url: 'http://127.0.0.1:9', token: 'update-test-token-0123456789' }, publicBaseUrl: 'https://service.metro.example', ui: { port: 0 }, readerName: 'No Reader For Update Tests', printerPath: null, cabinetPath: null, hid: null, dataDir: join(state, 'data') }),
   );
   service = new RestartAlways(config, state);
   service.start();

@@ -52,7 +52,8 @@ interface RuntimeProcess {
 async function startRuntimeProcess(rawConfig: Record<string, unknown>, dir: string): Promise<RuntimeProcess> {
   const file = join(dir, 'kiosk-config.json');
   await writeFile(file, JSON.stringify(rawConfig));
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'kiosk/cli.ts'), 'start', '--config', file, '--no-browser', '--no-sim', '--no-central'], {
+  // --demo: the ticket page link stays on the loopback central of the test, which only the demo allows.
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'kiosk/cli.ts'), 'start', '--config', file, '--no-browser', '--no-sim', '--no-central', '--demo'], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -8,6 +8,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import type { CallMedia, CallView as CallViewModel } from '../../../shared/call-protocol.js';
 import type { Language, PassengerEvent } from '../../../shared/ui-protocol.js';
 import type { ScreenProps } from '../screens/types.js';
+import { QrCode } from '../widgets/qr-code.js';
 import { KioskCallMedia, type MediaState } from './media.js';
 import { callText, endedText, fallbackText } from './texts.js';
 
@@ -192,6 +193,7 @@ export function CallView({ view, send, lang, nowMs = () => Date.now() }: Props) 
             <p class="ticket-id big" data-testid="call-ticket-id">
               {view.ticketId}
             </p>
+            <QrCode data={view.statusUrl} label={callText(lang, 'qr')} />
             <div class="nav">
               <button type="button" class="primary" data-testid="call-done" onClick={() => send({ type: 'NEXT' })}>
                 {callText(lang, 'done')}

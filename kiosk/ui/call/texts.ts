@@ -44,6 +44,7 @@ const TEXT = {
   retry: { zh: '重试', en: 'Try again' },
   ticketDone: { zh: '回访工单号', en: 'Callback ticket' },
   done: { zh: '完成', en: 'Done' },
+  qr: { zh: '扫码查看处理进度', en: 'Scan to follow your ticket' },
   article: { zh: '客服为您打开了帮助文章：{0}', en: 'Your agent opened a help article: {0}' },
   report: { zh: '客服已为您登记工单：{0}', en: 'Your agent filed ticket {0} for you' },
 } as const;

@@ -17,7 +17,12 @@ export function QrCode(props: { readonly data: string; readonly label: string })
   return (
     <figure class="qr" data-testid="qr" data-qr={props.data}>
       {svg === null ? <div class="qr-box" /> : <div class="qr-box" dangerouslySetInnerHTML={{ __html: svg }} />}
-      <figcaption>{props.label}</figcaption>
+      <figcaption>
+        {props.label}
+        <span class="qr-url" data-testid="qr-url">
+          {props.data}
+        </span>
+      </figcaption>
     </figure>
   );
 }
