@@ -104,7 +104,7 @@ export interface CardSnapshot extends CardSummary {
   readonly apduCount: number;
 }
 
-export const DIAGNOSIS_CODES = ['expired', 'not-yet-valid', 'blocked', 'open-trip', 'low-balance', 'negative-balance', 'other-city'] as const;
+export const DIAGNOSIS_CODES = ['expired', 'not-yet-valid', 'blocked', 'open-trip', 'low-balance', 'negative-balance', 'not-accepted', 'other-city'] as const;
 export type DiagnosisCode = (typeof DIAGNOSIS_CODES)[number];
 
 /** One finding about a card, with the facts that explain it. */
@@ -115,7 +115,20 @@ export type Diagnosis =
   | { readonly code: 'open-trip'; readonly entry: CardTrip }
   | { readonly code: 'low-balance'; readonly balance: number; readonly threshold: number }
   | { readonly code: 'negative-balance'; readonly balance: number }
-  | { readonly code: 'other-city'; readonly cardCity: string; readonly stationCity: string };
+  /**
+   * The card cannot pay for a ride at this station: not T-Union and of another city the station
+   * does not list (`not-t-union`), not T-Union and of no known city (`city-unknown`), or a T-Union
+   * card where the station takes none (`t-union-not-accepted`).
+   */
+  | {
+      readonly code: 'not-accepted';
+      readonly family: CardFamily;
+      readonly cardCity: string | null;
+      readonly stationCity: string;
+      readonly reason: 'not-t-union' | 'city-unknown' | 't-union-not-accepted';
+    }
+  /** A card of another city that pays here: through T-Union, or listed by the station (`via`). */
+  | { readonly code: 'other-city'; readonly cardCity: string; readonly stationCity: string; readonly via?: 't-union' | 'station-list' };
 
 /** Why a read gave no snapshot. Stable codes: the CLI, the UI and tests rely on them. */
 export const CARD_READ_ERROR_CODES = [

@@ -35,7 +35,7 @@ describe('committed card images', () => {
     const families = new Set(images.map((i) => i.expected.family));
     for (const f of ['t-union', 'city-union', 'shenzhen-tong', 'beijing', 'wuhan-tong', 'lingnan-pass']) expect(families).toContain(f);
     const diagnoses = new Set(images.flatMap((i) => i.expected.diagnosis ?? []));
-    for (const d of ['expired', 'not-yet-valid', 'blocked', 'open-trip', 'low-balance', 'negative-balance', 'other-city']) expect(diagnoses).toContain(d);
+    for (const d of ['expired', 'not-yet-valid', 'blocked', 'open-trip', 'low-balance', 'negative-balance', 'not-accepted', 'other-city']) expect(diagnoses).toContain(d);
     expect(new Set(images.map((i) => i.uid)).size).toBe(images.length);
   });
 });

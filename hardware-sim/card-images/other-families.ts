@@ -34,10 +34,14 @@ const SHOPPING: readonly PurseEvent[] = [
   { at: '2026-05-02 07:55:10', kind: 'purchase', amount: 200 },
 ];
 
-/** Diagnoses are those at a Guangzhou (5810) station: a card of another city is `other-city`. */
+/**
+ * Diagnoses are those at a Guangzhou (5810) station that takes T-Union cards: none of these
+ * families is T-Union, so only a Guangdong card (Lingnan Pass) pays there; the others are
+ * `not-accepted`.
+ */
 function pbocExpected(e: Omit<ExpectedCardValues, 'holderType' | 'trips' | 'diagnosis'>): ExpectedCardValues {
-  const otherCity = e.cityCode !== undefined && e.cityCode !== null && e.cityCode !== '5810';
-  return { holderType: 'unknown', trips: 0, diagnosis: otherCity ? ['other-city'] : [], ...e };
+  const guangdong = e.family === 'lingnan-pass';
+  return { holderType: 'unknown', trips: 0, diagnosis: guangdong ? [] : ['not-accepted'], ...e };
 }
 
 export function cityUnionCard(): CardImage {

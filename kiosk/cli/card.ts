@@ -11,6 +11,7 @@ import { SupervisedCardReaderService } from '../../driver/pcsc/supervised-servic
 import { cardReport, formatCardError, formatCardReport } from '../diagnosis/card-report.js';
 import { diagnose, type Blocklist } from '../diagnosis/diagnose.js';
 import { shanghaiDate } from '../../shared/shanghai-date.js';
+import type { AcceptedCards } from '../diagnosis/acceptance.js';
 import { loadKioskConfig } from '../config/index.js';
 
 const DEFAULT_TIMEOUT_S = 30;
@@ -27,6 +28,8 @@ interface Options {
   readonly timeoutMs: number;
   readonly json: boolean;
   readonly city: string | null;
+  /** The station's accepted cards (from the kiosk config); null: T-Union cards. */
+  readonly acceptedCards: AcceptedCards | null;
   readonly lowBalance: number;
   readonly blocklist: Blocklist;
   readonly verbose: boolean;
@@ -61,6 +64,7 @@ async function options(args: string[]): Promise<Options> {
     timeoutMs: timeout * 1000,
     json: values.json,
     city,
+    acceptedCards: config?.acceptedCards ?? null,
     lowBalance,
     blocklist: values.blocklist ? await loadBlocklist(values.blocklist) : new Map(),
     verbose: values.verbose,
@@ -148,7 +152,7 @@ export async function run(args: string[]): Promise<number> {
     else process.stderr.write(formatCardError(outcome.error));
     return EXIT_OF[outcome.error.code];
   }
-  const diagnosis = diagnose(outcome.snapshot, { today: shanghaiDate(new Date()), stationCityCode: opts.city, lowBalanceThreshold: opts.lowBalance, blocklist: opts.blocklist });
+  const diagnosis = diagnose(outcome.snapshot, { today: shanghaiDate(new Date()), stationCityCode: opts.city, lowBalanceThreshold: opts.lowBalance, blocklist: opts.blocklist, ...(opts.acceptedCards ? { acceptedCards: opts.acceptedCards } : {}) });
   const report = cardReport(outcome.reader, outcome.snapshot, diagnosis);
   process.stdout.write(opts.json ? JSON.stringify(report) + '\n' : formatCardReport(report));
   return 0;

@@ -5,6 +5,7 @@
  * this file's).
  */
 import type { Language } from '../../shared/ui-protocol.js';
+import type { AcceptedCards } from '../diagnosis/acceptance.js';
 
 export { LANGUAGES, type Language } from '../../shared/ui-protocol.js';
 
@@ -25,6 +26,12 @@ export interface KioskConfig {
   readonly idleTimeoutSeconds: number;
   /** How long the "are you still there?" countdown shows before the reset. */
   readonly idleWarningSeconds: number;
+  /**
+   * Cards this station takes besides its own city's: T-Union cards (`tUnion`), whole families
+   * (`families`, e.g. `city-union`) and other cities' own cards (`cities`, 4-digit codes). The
+   * passenger is told whether their card pays here and why. Default: T-Union cards only.
+   */
+  readonly acceptedCards: AcceptedCards;
   /** Below this balance (fen) the kiosk says the card needs a top-up. */
   readonly lowBalanceThreshold: number;
   readonly central: {

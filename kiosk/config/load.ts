@@ -1,4 +1,6 @@
 import { readFile } from 'node:fs/promises';
+import { CARD_FAMILIES, type CardFamily } from '../../shared/card.js';
+import { DEFAULT_ACCEPTED_CARDS, type AcceptedCards } from '../diagnosis/acceptance.js';
 import { ConfigError, LANGUAGES, type HidConfig, type KioskConfig, type Language } from './kiosk-config.js';
 
 type Raw = Readonly<Record<string, unknown>>;
@@ -120,6 +122,28 @@ class FieldReader {
     return null;
   }
 
+  /** `acceptedCards`: `{ tUnion?: boolean, families?: CardFamily[], cities?: string[] }`; absent → T-Union cards. */
+  acceptedCards(key: string): AcceptedCards {
+    const v = this.get(key);
+    if (v === undefined) return DEFAULT_ACCEPTED_CARDS;
+    const o = v as Raw;
+    const want = `{"tUnion": true|false, "families": [${CARD_FAMILIES.map((f) => `"${f}"`).join(', ')}], "cities": ["<4 digits>", …]} (each part optional)`;
+    if (typeof v !== 'object' || v === null || Array.isArray(v) || Object.keys(o).some((k) => !['tUnion', 'families', 'cities'].includes(k))) {
+      this.fail(key, want, v);
+      return DEFAULT_ACCEPTED_CARDS;
+    }
+    const tUnion = o['tUnion'] ?? true;
+    const families = o['families'] ?? [];
+    const cities = o['cities'] ?? [];
+    const familiesOk = Array.isArray(families) && families.every((f) => (CARD_FAMILIES as readonly unknown[]).includes(f));
+    const citiesOk = Array.isArray(cities) && cities.every((c) => typeof c === 'string' && /^\d{4}$/.test(c));
+    if (typeof tUnion !== 'boolean' || !familiesOk || !citiesOk) {
+      this.fail(key, want, v);
+      return DEFAULT_ACCEPTED_CARDS;
+    }
+    return { tUnion, families: families as CardFamily[], cities: cities as string[] };
+  }
+
   unknownKeys(known: readonly string[]): void {
     for (const k of Object.keys(this.raw)) {
       if (!known.includes(k)) this.problems.push(`${this.prefix}${k} is not a known setting (known: ${known.join(', ')})`);
@@ -139,6 +163,7 @@ const KNOWN = [
   'idleTimeoutSeconds',
   'idleWarningSeconds',
   'lowBalanceThreshold',
+  'acceptedCards',
   'central',
   'publicBaseUrl',
   'ui',
@@ -173,6 +198,7 @@ export function parseKioskConfig(value: unknown, source: string): KioskConfig {
     idleTimeoutSeconds: r.integer('idleTimeoutSeconds', 10, 600, 60),
     idleWarningSeconds: r.integer('idleWarningSeconds', 3, 60, 10),
     lowBalanceThreshold: r.integer('lowBalanceThreshold', 0, 100_000, 500),
+    acceptedCards: r.acceptedCards('acceptedCards'),
     central: { url: central.url('url'), token: central.text('token') },
     publicBaseUrl: r.optionalUrl('publicBaseUrl'),
     ui: { port: ui.integer('port', 0, 65535, 8080) },

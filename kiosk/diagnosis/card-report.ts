@@ -56,8 +56,10 @@ function finding(d: Diagnosis): string {
       return `low balance (${yuan(d.balance)} < ${yuan(d.threshold)})`;
     case 'negative-balance':
       return `negative balance (${yuan(d.balance)})`;
+    case 'not-accepted':
+      return `cannot pay at this station (${d.reason}; ${d.family} card of city ${d.cardCity ?? 'unknown'}, station in ${d.stationCity})`;
     case 'other-city':
-      return `issued in city ${d.cardCity}, this station is in ${d.stationCity}`;
+      return `issued in city ${d.cardCity}, this station is in ${d.stationCity}${d.via === 'station-list' ? ' (accepted by the station list)' : ' (T-Union)'}`;
   }
 }
 

@@ -76,8 +76,8 @@ describe('diagnose', () => {
     expect(diagnose({ ...card, balance: -250 }, ctx)).toEqual([{ code: 'negative-balance', balance: -250 }]);
   });
 
-  it('other city when the issuer city differs from the station; unknown cities say nothing', () => {
-    expect(diagnose({ ...card, cityCode: '1000' }, ctx)).toEqual([{ code: 'other-city', cardCity: '1000', stationCity: '5810' }]);
+  it('a T-Union card of another city is other-city (it pays here); unknown cities say nothing', () => {
+    expect(diagnose({ ...card, cityCode: '1000' }, ctx)).toEqual([{ code: 'other-city', cardCity: '1000', stationCity: '5810', via: 't-union' }]);
     expect(codes({ ...card, cityCode: null })).toEqual([]);
     expect(codes({ ...card, cityCode: '1000' }, { stationCityCode: null })).toEqual([]);
   });

@@ -3,6 +3,7 @@
  * the kiosk explains to a passenger. Pure: the caller passes today's date and the station.
  */
 import type { CardSnapshot, CardSummary, CardTrip, Diagnosis } from '../../shared/card.js';
+import { cardUseAt, DEFAULT_ACCEPTED_CARDS, type AcceptedCards } from './acceptance.js';
 
 /** Card numbers the operator has blocked, with the reason (central sends it down). A `Map` fits. */
 export interface Blocklist {
@@ -12,8 +13,10 @@ export interface Blocklist {
 export interface DiagnoseContext {
   /** Today in Asia/Shanghai, `YYYY-MM-DD` (see `shanghaiDate` in shared/shanghai-date.ts). */
   readonly today: string;
-  /** City code of this station, 4 digits, e.g. `5810`; null when unknown (no `other-city` finding). */
+  /** City code of this station, 4 digits, e.g. `5810`; null when unknown (no `other-city` or `not-accepted` finding). */
   readonly stationCityCode: string | null;
+  /** The station's accepted cards besides its own city's (config `acceptedCards`); default: T-Union cards. */
+  readonly acceptedCards?: AcceptedCards;
   /** Fen; a balance from 0 up to below this is low. */
   readonly lowBalanceThreshold: number;
   readonly blocklist: Blocklist;
@@ -45,8 +48,8 @@ const isSnapshot = (card: CardSummary | CardSnapshot): card is CardSnapshot => '
 
 /**
  * Every finding about the card, most serious first: blocked, expired, not-yet-valid,
- * negative-balance, open-trip, low-balance, other-city. A summary (no logs read yet) cannot show
- * an open trip.
+ * negative-balance, not-accepted, open-trip, low-balance, other-city. A summary (no logs read
+ * yet) cannot show an open trip. Whether the card pays here follows `cardUseAt` (acceptance.ts).
  */
 export function diagnose(card: CardSummary | CardSnapshot, ctx: DiagnoseContext): Diagnosis[] {
   const out: Diagnosis[] = [];
@@ -55,8 +58,13 @@ export function diagnose(card: CardSummary | CardSnapshot, ctx: DiagnoseContext)
   if (card.validUntil !== null && card.validUntil < ctx.today) out.push({ code: 'expired', validUntil: card.validUntil });
   if (card.validFrom !== null && card.validFrom > ctx.today) out.push({ code: 'not-yet-valid', validFrom: card.validFrom });
   if (card.balance < 0) out.push({ code: 'negative-balance', balance: card.balance });
+  const station = ctx.stationCityCode;
+  const use = station === null ? null : cardUseAt(card, station, ctx.acceptedCards ?? DEFAULT_ACCEPTED_CARDS);
+  if (use && station !== null && !use.usable) out.push({ code: 'not-accepted', family: card.family, cardCity: use.cardCity, stationCity: station, reason: use.because });
   if (isSnapshot(card)) for (const entry of openEntries(card.trips)) out.push({ code: 'open-trip', entry });
   if (card.balance >= 0 && card.balance < ctx.lowBalanceThreshold) out.push({ code: 'low-balance', balance: card.balance, threshold: ctx.lowBalanceThreshold });
-  if (card.cityCode !== null && ctx.stationCityCode !== null && card.cityCode !== ctx.stationCityCode) out.push({ code: 'other-city', cardCity: card.cityCode, stationCity: ctx.stationCityCode });
+  if (use?.usable && station !== null && use.cardCity !== null && use.cardCity !== station && use.because !== 'home-city') {
+    out.push({ code: 'other-city', cardCity: use.cardCity, stationCity: station, via: use.because === 't-union' ? 't-union' : 'station-list' });
+  }
   return out;
 }

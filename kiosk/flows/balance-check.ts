@@ -6,6 +6,7 @@
  * Removing the card after a complete read ends the flow (→ survey); removing it mid-read shows
  * "card removed". Personal data lives only in this flow's context and goes when it ends.
  */
+import type { AcceptedCards } from '../diagnosis/acceptance.js';
 import { assign, sendParent, setup, type SnapshotFrom } from 'xstate';
 import type { CardReadError, CardSnapshot, CardSummary, Diagnosis } from '../../shared/card.js';
 import type { CardEvent, ChildToSessionEvent, FlowExit } from './events.js';
@@ -40,6 +41,8 @@ export interface DiagnosisSettings {
   readonly stationCityCode: string | null;
   /** Fen; a balance below it is low. */
   readonly lowBalanceThreshold: number;
+  /** The station's accepted cards besides its own city's; default: T-Union cards. */
+  readonly acceptedCards?: AcceptedCards;
 }
 
 export interface BalanceCheckDeps extends FlowDeps {
@@ -56,6 +59,7 @@ export function createBalanceCheckMachine(deps: BalanceCheckDeps) {
       today: shanghaiDate(new Date(deps.clock.now())),
       stationCityCode: deps.diagnosis.stationCityCode,
       lowBalanceThreshold: deps.diagnosis.lowBalanceThreshold,
+      ...(deps.diagnosis.acceptedCards ? { acceptedCards: deps.diagnosis.acceptedCards } : {}),
       blocklist: { get: (n) => (blocked !== null && n === snapshot.cardNumber ? blocked.reason : undefined) },
     });
   return setup({

@@ -4,7 +4,9 @@ import type { DiagnosisLine, Language, TransactionLine } from '../../shared/ui-p
 import { formatClock, formatDate, formatDateTime, formatYuan } from './format.js';
 import { placeLabel } from './stations.js';
 
-export { familyLabel } from '../../shared/words.js';
+import { familyLabel } from '../../shared/words.js';
+
+export { familyLabel };
 
 type Bi = { readonly zh: string; readonly en: string };
 const pick = (lang: Language, b: Bi) => (lang === 'zh' ? b.zh : b.en);
@@ -141,16 +143,56 @@ export function diagnosisLine(lang: Language, d: Diagnosis): DiagnosisLine {
         offerAgent: false,
         offerReport: false,
       };
-    case 'other-city': {
+    case 'not-accepted': {
+      const card = familyLabel(lang, d.family);
+      const here = cityLabel(lang, d.stationCity);
+      const zh = lang === 'zh';
+      const other = zh ? '在这里乘车，请购买单程票或使用手机乘车码。' : 'To ride here, buy a single-journey ticket or use a ride QR code on your phone.';
+      if (d.reason === 't-union-not-accepted') {
+        return {
+          code: d.code,
+          severity: 'problem',
+          title: zh ? `本站不受理其他城市的${card}` : `This station does not take ${card}s of other cities`,
+          advice: zh ? `${other}卡内余额不受影响。` : `${other} The balance on your card is not affected.`,
+          offerAgent: false,
+          offerReport: false,
+        };
+      }
+      if (d.reason === 'city-unknown' || d.cardCity === null) {
+        return {
+          code: d.code,
+          severity: 'problem',
+          title: zh ? `无法确认这张${card}能否在${here}乘车` : `We cannot tell whether this ${card} works in ${here}`,
+          advice: zh
+            ? `它不是“交通联合”卡，卡上也没有发卡城市的信息。只有卡面印有“交通联合”标志的卡才能在全国各城市乘车。${other}如有疑问，请联系人工客服。`
+            : `It is not a T-Union card, and it does not say which city issued it. Only cards with the T-Union (交通联合) logo work in every city. ${other} If in doubt, talk to an agent.`,
+          offerAgent: true,
+          offerReport: false,
+        };
+      }
       const home = cityLabel(lang, d.cardCity);
       return {
         code: d.code,
+        severity: 'problem',
+        title: zh ? `这张${home}的${card}不能在${here}乘车` : `This ${home} card (${card}) cannot pay for rides in ${here}`,
+        advice: zh
+          ? `它不是“交通联合”卡，只能在${home}使用。只有卡面印有“交通联合”标志的卡才能在全国各城市乘车。${other}卡内余额不受影响，回到${home}可以继续使用。`
+          : `It is not a T-Union card, so it works only in ${home}. Only cards with the T-Union (交通联合) logo work in every city. ${other} The balance stays on the card for use in ${home}.`,
+        offerAgent: false,
+        offerReport: false,
+      };
+    }
+    case 'other-city': {
+      const home = cityLabel(lang, d.cardCity);
+      const listed = d.via === 'station-list';
+      return {
+        code: d.code,
         severity: 'info',
-        title: lang === 'zh' ? `这是${home}发行的卡` : `This card was issued in ${home}`,
+        title: lang === 'zh' ? `这是${home}发行的卡，可以在这里乘车` : `This card was issued in ${home}; it works here`,
         advice:
           lang === 'zh'
-            ? `${home}的交通联合卡可以在这里乘车；有关余额或扣费的问题由${home}的发卡机构处理，您提交的工单会转给它。`
-            : `A ${home} card works here through T-Union. Questions about its balance or charges go to its home operator in ${home}; a ticket you file here is passed on to them.`,
+            ? `${listed ? `本站受理${home}的卡` : `${home}的交通联合卡在全国互通`}；有关余额或扣费的问题由${home}的发卡机构处理，您提交的工单会转给它。`
+            : `${listed ? `This station takes ${home} cards` : `A ${home} card works here through T-Union`}. Questions about its balance or charges go to its home operator in ${home}; a ticket you file here is passed on to them.`,
         offerAgent: false,
         offerReport: true,
       };

@@ -166,7 +166,7 @@ export async function createKioskRuntime(config: KioskConfig, options: CreateRun
           clock: { now },
           idleTimeoutMs: config.idleTimeoutSeconds * 1000,
           idleWarningMs: config.idleWarningSeconds * 1000,
-          diagnosis: { stationCityCode: config.cityCode, lowBalanceThreshold: config.lowBalanceThreshold },
+          diagnosis: { stationCityCode: config.cityCode, lowBalanceThreshold: config.lowBalanceThreshold, acceptedCards: config.acceptedCards },
           ...(mediaTimeoutMs !== undefined ? { call: { mediaTimeoutMs } } : {}),
         },
         { passenger: ports, call, maintenance: maintenance.ports },
