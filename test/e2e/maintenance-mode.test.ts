@@ -5,11 +5,13 @@
  * on the on-screen pad in Chromium, the test receipt comes out of the simulated printer on a
  * real pty, and leaving clears every trace of the technician from the page.
  */
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_TECHNICIAN } from '../../central/seed/demo-technician.js';
+import { renderJson } from '../../hardware-sim/card-images/build.js';
+import { newTechnicianCard } from '../../hardware-sim/card-images/technician-card.js';
 import { SimulatedPrinterDevice } from '../../hardware-sim/printer/printer-device.js';
 import type { PrintedReceipt } from '../../hardware-sim/printer/receipt-model.js';
 import { STAFF_TOKEN, startKioskUnderTest, type KioskUnderTest } from '../support/e2e-kiosk.js';
@@ -119,4 +121,55 @@ describe('maintenance mode', () => {
     expect(actions).toContain('maintenance.action.self-test.printer');
     await card.remove();
   }, 120_000);
+
+  it('a card blocked by five wrong PINs and a revoked technician are refused in words', async () => {
+    const { page } = kiosk;
+    const enrol = async (card: ReturnType<typeof newTechnicianCard>, name: string): Promise<string> => {
+      const file = join(dir, `${card.image.name}.json`);
+      await writeFile(file, renderJson(card.image), { mode: 0o600 });
+      const id = card.image.applications[0]!.technician!.technicianId;
+      const res = await fetch(`${kiosk.central.url}/v1/staff/technicians/${id}`, {
+        method: 'PUT',
+        headers: { authorization: `Bearer ${STAFF_TOKEN}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ name, publicKeyPem: card.publicKeyPem }),
+      });
+      expect(res.status).toBe(200);
+      kiosk.runtime.parts.sync?.syncNow();
+      await eventually(`${id} pulled from central`, async () => (await kiosk.runtime.parts.store.caches.technician(id)) !== null, 60_000);
+      return file;
+    };
+    const refusal = page.locator('[data-testid="maint-refused"]');
+
+    const guessed = await enrol(newTechnicianCard({ technicianId: 'GZ-T-0201', pin: '97531' }), '赵工');
+    let card = await kiosk.tap(guessed);
+    await page.locator('[data-testid="maint-pin-dots"]').waitFor({ timeout: 30_000 });
+    for (let left = 4; left >= 1; left--) {
+      await typePin('1111');
+      await page.locator('[data-testid="maint-pin-submit"]').click();
+      await expect.poll(() => page.locator('[data-testid="maint-pin-error"]').textContent(), { timeout: 30_000 }).toBe(`密码错误，还可尝试 ${left} 次`);
+    }
+    await typePin('1111');
+    await page.locator('[data-testid="maint-pin-submit"]').click();
+    await refusal.waitFor({ timeout: 30_000 });
+    expect(await refusal.getAttribute('data-code')).toBe('card-blocked');
+    expect(await refusal.textContent()).toBe('密码错误次数过多，维护卡已锁定，请联系管理员更换');
+    await kiosk.screenshot('maintenance-card-blocked');
+    await page.getByRole('button', { name: '确定' }).click();
+    await page.locator('main[data-screen="attract"]').waitFor({ timeout: 30_000 });
+    await card.remove();
+
+    const revokedFile = await enrol(newTechnicianCard({ technicianId: 'GZ-T-0202', pin: '24680' }), '钱工');
+    const revoke = await fetch(`${kiosk.central.url}/v1/staff/technicians/GZ-T-0202/revoke`, { method: 'POST', headers: { authorization: `Bearer ${STAFF_TOKEN}` } });
+    expect(revoke.status).toBe(200);
+    kiosk.runtime.parts.sync?.syncNow();
+    await eventually('the revocation pulled', async () => (await kiosk.runtime.parts.store.caches.technician('GZ-T-0202'))?.revokedAt != null, 60_000);
+    card = await kiosk.tap(revokedFile);
+    await refusal.waitFor({ timeout: 30_000 });
+    expect(await refusal.getAttribute('data-code')).toBe('revoked');
+    expect(await refusal.textContent()).toBe('此维护人员已被撤销授权');
+    await kiosk.screenshot('maintenance-revoked');
+    await page.getByRole('button', { name: '确定' }).click();
+    await page.locator('main[data-screen="attract"]').waitFor({ timeout: 30_000 });
+    await card.remove();
+  }, 180_000);
 });
