@@ -142,6 +142,9 @@ CREATE TABLE technicians (
 );
 `;
 
+/** The migration that drops the technician secrets of the earlier scheme (SQLite is vacuumed after it). */
+export const TECHNICIAN_SECRETS_DROPPED_AT = 6;
+
 export function migrationsFor(dialect: 'sqlite' | 'postgres'): readonly Migration[] {
   return [
     { version: 1, name: 'initial', sql: initial(dialect) },

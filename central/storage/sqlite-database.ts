@@ -1,5 +1,5 @@
 import { SqliteConnection, type SqliteTx, type SqlValue } from '../../shared/sqlite-connection.js';
-import { migrationsFor } from './migrations.js';
+import { migrationsFor, TECHNICIAN_SECRETS_DROPPED_AT } from './migrations.js';
 import type { Row, SqlDatabase, SqlExecutor, SqlParam } from './sql-database.js';
 
 const BUSY_TIMEOUT_MS = 10_000;
@@ -25,7 +25,7 @@ export async function openSqliteDatabase(file: string): Promise<SqlDatabase> {
   const db = await SqliteConnection.open(file, { busyTimeoutMs: BUSY_TIMEOUT_MS });
   const transaction = <T>(fn: (q: SqlExecutor) => Promise<T>): Promise<T> => db.transaction((tx) => fn(executor(tx)));
 
-  await db.transaction(async (tx) => {
+  const secretsDropped = await db.transaction(async (tx) => {
     const t = executor(tx);
     await t.run('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
     const done = new Set((await t.all('SELECT version FROM schema_migrations')).map((r) => Number(r['version'])));
@@ -34,7 +34,13 @@ export async function openSqliteDatabase(file: string): Promise<SqlDatabase> {
       await tx.exec(m.sql);
       await t.run('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [m.version, m.name, new Date().toISOString()]);
     }
+    return done.size > 0 && !done.has(TECHNICIAN_SECRETS_DROPPED_AT);
   });
+  if (secretsDropped) {
+    // The earlier technician table held card keys and PIN hashes: leave no trace in free pages or the WAL.
+    await db.exec('VACUUM');
+    await db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
+  }
 
   return {
     dialect: 'sqlite',

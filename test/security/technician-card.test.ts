@@ -13,6 +13,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCentral, type RunningCentral } from '../../central/server.js';
+import { migrationsFor, TECHNICIAN_SECRETS_DROPPED_AT } from '../../central/storage/migrations.js';
+import { openCentralStorage } from '../../central/storage/open.js';
+import { SqliteConnection } from '../../shared/sqlite-connection.js';
 import { DEMO_TECHNICIAN } from '../../central/seed/demo-technician.js';
 import { CardEngine, loadCardImage } from '../../hardware-sim/virtual-card/index.js';
 import { TechnicianAuthenticator, type TechnicianRegistry } from '../../kiosk/maintenance/auth/technician-auth.js';
@@ -144,6 +147,34 @@ describe('a stolen kiosk holds nothing that authenticates', () => {
     expect((await readFile(file)).includes(Buffer.from(oldKey))).toBe(true);
 
     const upgraded = await KioskStore.open({ path: file });
+    await upgraded.close();
+    for (const f of [file, `${file}-wal`]) {
+      const bytes = await readFile(f).catch(() => Buffer.alloc(0));
+      expect(bytes.includes(Buffer.from(oldKey)), path.basename(f)).toBe(false);
+      expect(bytes.includes(Buffer.from('scrypt$')), path.basename(f)).toBe(false);
+    }
+  });
+
+  it("central's SQLite file of the earlier version, holding card keys and PIN hashes in its table and change feed, loses them on upgrade", async () => {
+    const file = path.join(dir, 'old-central.sqlite');
+    const old = await SqliteConnection.open(file);
+    await old.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
+    for (const m of migrationsFor('sqlite').filter((x) => x.version < TECHNICIAN_SECRETS_DROPPED_AT)) {
+      await old.exec(m.sql);
+      await old.run('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)', [m.version, m.name, '2026-11-01T00:00:00Z']);
+    }
+    const oldKey = 'C0FFEE5EC12E7' + 'CD'.repeat(25) + '2';
+    const oldHash = 'scrypt$16384$8$1$b2xkc2FsdG9sZHNhbHQ=$b2xkaGFzaG9sZGhhc2hvbGRoYXNob2xkaGFzaG9sZA==';
+    for (let i = 0; i < 50; i++) {
+      await old.run('INSERT INTO technicians (id, name, active, key_hex, pin_hash, updated_at) VALUES (?, ?, 1, ?, ?, ?)', [`T-${i}`, 'old', oldKey, oldHash, '2026-11-01T00:00:00Z']);
+      const body = JSON.stringify({ type: 'technician', technician: { technicianId: `T-${i}`, name: 'old', active: true, keyHex: oldKey, pinHash: oldHash, updatedAt: '2026-11-01T00:00:00Z' } });
+      await old.run("INSERT INTO changes (type, kiosk_id, station_id, body, at) VALUES ('technician', NULL, NULL, ?, ?)", [body, '2026-11-01T00:00:00Z']);
+    }
+    await old.close();
+    expect((await readFile(file)).includes(Buffer.from(oldKey))).toBe(true);
+
+    const upgraded = await openCentralStorage({ engine: 'sqlite', file });
+    expect(await upgraded.listTechnicians()).toEqual([]);
     await upgraded.close();
     for (const f of [file, `${file}-wal`]) {
       const bytes = await readFile(f).catch(() => Buffer.alloc(0));
