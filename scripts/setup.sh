@@ -20,8 +20,9 @@ as_root() {
 apt_packages=(pcscd vsmartcard-vpcd libpcsclite-dev socat chromium fonts-noto-cjk unifont python3 make g++ x11-utils)
 # Tests also need: PostgreSQL; gcc (the power-loss test compiles its LD_PRELOAD shim with cc);
 # Xvfb and xwd (x11-apps) for the kiosk window tests; cage, which the installed window service
-# runs (systemd-analyze verify checks that it exists).
-[ "$mode" = test ] && apt_packages+=(postgresql gcc xvfb x11-apps cage)
+# runs (systemd-analyze verify checks that it exists); coturn, the TURN relay a call between
+# two network namespaces goes through.
+[ "$mode" = test ] && apt_packages+=(postgresql gcc xvfb x11-apps cage coturn)
 missing=()
 for p in "${apt_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -77,6 +77,13 @@ export interface IceServer {
   readonly credential?: string;
 }
 
+/**
+ * Which candidates a call may use (RTCPeerConnection's `iceTransportPolicy`): `relay` sends all
+ * media through the TURN relay, for networks where kiosks and agents must not reveal or reach
+ * each other's addresses. Absent means `all`.
+ */
+export type IceTransportPolicy = 'all' | 'relay';
+
 export const FALLBACK_REASONS = ['offline', 'no-agent', 'max-wait', 'ring-timeout', 'connection-failed', 'expired'] as const;
 /**
  * Why no agent can take the call; the kiosk then offers a callback ticket.
@@ -140,6 +147,7 @@ export type CentralToKiosk =
       readonly agentName: string;
       readonly media: MediaGrant;
       readonly iceServers: readonly IceServer[];
+      readonly iceTransportPolicy?: IceTransportPolicy;
     }
   | { readonly type: 'ended'; readonly callId: string; readonly reason: CallEndReason }
   | { readonly type: 'fallback'; readonly requestId: string | null; readonly callId: string | null; readonly reason: FallbackReason }
@@ -186,7 +194,7 @@ export type CentralToAgent =
   | { readonly type: 'queue'; readonly serverTime: string; readonly entries: readonly QueueView[]; readonly agents: readonly AgentView[] }
   | { readonly type: 'offer'; readonly callId: string; readonly lane: CallLane; readonly context: CallContext }
   | { readonly type: 'offer-withdrawn'; readonly callId: string; readonly reason: 'answered-elsewhere' | 'ring-timeout' | 'left' }
-  | { readonly type: 'connected'; readonly callId: string; readonly context: CallContext; readonly iceServers: readonly IceServer[] }
+  | { readonly type: 'connected'; readonly callId: string; readonly context: CallContext; readonly iceServers: readonly IceServer[]; readonly iceTransportPolicy?: IceTransportPolicy }
   | { readonly type: 'signal'; readonly callId: string; readonly signal: MediaSignal }
   | { readonly type: 'action-result'; readonly callId: string; readonly actionId: string; readonly status: ActionResultStatus; readonly code: string | null }
   | { readonly type: 'ended'; readonly callId: string; readonly reason: CallEndReason }
@@ -361,6 +369,7 @@ export interface CallMedia {
   /** `ws://…/calls/media?token=…` on central; valid for this call only. */
   readonly signallingUrl: string;
   readonly iceServers: readonly IceServer[];
+  readonly iceTransportPolicy?: IceTransportPolicy;
 }
 
 /**

@@ -12,7 +12,7 @@ import { DEFAULT_QUEUE_SETTINGS, type QueueSettings } from './queue.js';
 import { CallStore } from './queue-store.js';
 import { systemScheduler, type Scheduler } from './scheduler.js';
 import { CallSignalling, type AgentAccount, type KioskAuthenticator } from './signalling.js';
-import { NO_ICE, type IceConfig } from './turn.js';
+import { NO_ICE, checkIceConfig, type IceConfig } from './turn.js';
 
 export type { AgentAccount, KioskAuthenticator } from './signalling.js';
 export type { IceConfig } from './turn.js';
@@ -65,7 +65,7 @@ export async function registerCallRoutes(app: FastifyInstance, options: CallRout
     store,
     agents: options.agents ?? file.agents ?? [],
     authenticateKiosk: options.authenticateKiosk ?? ((id, token) => Promise.resolve(kiosks.some((k) => k.id === id && k.token === token))),
-    ice: options.ice ?? file.ice ?? NO_ICE,
+    ice: checkIceConfig(options.ice ?? file.ice ?? NO_ICE),
     mediaTokenTtlSeconds: options.mediaTokenTtlSeconds ?? 900,
     log,
   });

@@ -40,7 +40,7 @@ function harness(settings = DEFAULT_QUEUE_SETTINGS) {
       queueChanged: () => undefined,
       grantMedia: (callId) => ({ path: '/calls/media', token: `t-${callId}`, expiresAt: '' }),
       revokeMedia: () => undefined,
-      iceServers: () => [],
+      ice: () => ({ iceServers: [], iceTransportPolicy: 'all' }),
     },
   });
   const lastTo = (kioskId: string) => kiosk.filter((k) => k.kioskId === kioskId).at(-1)?.m;

@@ -24,12 +24,12 @@ import type {
   CentralToAgent,
   CentralToKiosk,
   FallbackReason,
-  IceServer,
   MediaGrant,
   QueueView,
 } from '../../shared/call-protocol.js';
 import { err, ok, type Result } from '../../shared/result.js';
 import type { Scheduler } from './scheduler.js';
+import type { IceGrant } from './turn.js';
 
 export interface QueueSettings {
   readonly ringTimeoutSeconds: number;
@@ -73,7 +73,7 @@ export interface QueueOutputs {
   queueChanged(): void;
   grantMedia(callId: string, kioskId: string): MediaGrant;
   revokeMedia(callId: string): void;
-  iceServers(user: string): IceServer[];
+  ice(user: string): IceGrant;
 }
 
 export type QueueErrorCode = 'unknown-agent' | 'unknown-call' | 'not-offered' | 'not-your-call' | 'busy' | 'duplicate-request';
@@ -197,9 +197,9 @@ export class CallQueue {
       callId,
       agentName: agent.name,
       media,
-      iceServers: this.deps.outputs.iceServers(entry.kioskId),
+      ...this.deps.outputs.ice(entry.kioskId),
     });
-    this.deps.outputs.toAgent(agentId, { type: 'connected', callId, context: entry.context, iceServers: this.deps.outputs.iceServers(`agent-${agentId}`) });
+    this.deps.outputs.toAgent(agentId, { type: 'connected', callId, context: entry.context, ...this.deps.outputs.ice(`agent-${agentId}`) });
     this.afterChange();
     return ok(null);
   }
@@ -267,7 +267,7 @@ export class CallQueue {
         callId,
         agentName: agent?.name ?? '',
         media: this.deps.outputs.grantMedia(callId, kioskId),
-        iceServers: this.deps.outputs.iceServers(kioskId),
+        ...this.deps.outputs.ice(kioskId),
       });
     }
     this.afterChange();

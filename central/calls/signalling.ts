@@ -20,7 +20,7 @@ import { uuidv7 } from '../../shared/ids.js';
 import { CallQueue, type QueueSettings } from './queue.js';
 import type { CallStore } from './queue-store.js';
 import type { Scheduler } from './scheduler.js';
-import { iceServersFor, type IceConfig } from './turn.js';
+import { iceGrantFor, type IceConfig } from './turn.js';
 
 export interface AgentAccount {
   readonly id: string;
@@ -88,7 +88,7 @@ export class CallSignalling {
         queueChanged: () => this.scheduleBroadcast(),
         grantMedia: (callId, kioskId) => this.grantMedia(callId, kioskId),
         revokeMedia: (callId) => this.revokeMedia(callId),
-        iceServers: (user) => iceServersFor(deps.ice, user, deps.scheduler.now()),
+        ice: (user) => iceGrantFor(deps.ice, user, deps.scheduler.now()),
       },
     });
   }

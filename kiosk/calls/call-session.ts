@@ -74,7 +74,11 @@ export function createCallSessionActor(options: CallSessionOptions) {
             type: 'CENTRAL.CONNECTED',
             callId: m.callId,
             agentName: m.agentName,
-            media: { signallingUrl: `${wsUrlOf(options.centralUrl, m.media.path)}?token=${encodeURIComponent(m.media.token)}`, iceServers: m.iceServers },
+            media: {
+              signallingUrl: `${wsUrlOf(options.centralUrl, m.media.path)}?token=${encodeURIComponent(m.media.token)}`,
+              iceServers: m.iceServers,
+              ...(m.iceTransportPolicy ? { iceTransportPolicy: m.iceTransportPolicy } : {}),
+            },
           });
           return;
         case 'ended':

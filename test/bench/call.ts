@@ -1,18 +1,30 @@
 // npm run bench:call — video-call figures on loopback, printed; exits by itself.
 //  1. "Talk to an agent" → the agent's console rings; answer → first video frame decoded on
-//     the kiosk page (real Chromium, fake camera, real central).
+//     the kiosk page (real Chromium, fake camera, real central): on loopback, then with kiosk
+//     and agent in two network namespaces whose media can only go through Debian's coturn
+//     (relay-only ICE; needs root, iproute2 and coturn, else said and skipped).
 //  2. Central's signalling with 200 kiosks queued at once (WebSocket clients): how long until
 //     every waiting kiosk has its new place after the head of the queue is served, and memory.
 import WebSocket from 'ws';
 import { openKioskBrowser } from '../support/browser.js';
-import { AGENTS, KIOSKS, startCallCentral, startKioskHarness } from '../support/call-harness.js';
+import { AGENTS, KIOSKS, startCallCentral, startKioskHarness, type KioskCallHarness } from '../support/call-harness.js';
 import { startCentral } from '../../central/server.js';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { Page } from 'playwright-core';
+import { waitForDecodedFrames } from '../support/webrtc-stats.js';
+import { coturnUnavailable, startRelay } from '../support/coturn.js';
+import { createTwoNetworks, netnsUnavailable } from '../support/netns.js';
 
 const ROUNDS = Number(process.env['CALL_BENCH_ROUNDS'] ?? 8);
 const QUEUED = Number(process.env['CALL_BENCH_KIOSKS'] ?? 200);
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)] ?? NaN;
+}
 
 function stats(xs: number[]): string {
   const s = [...xs].sort((a, b) => a - b);
@@ -20,18 +32,77 @@ function stats(xs: number[]): string {
   return `median ${at(0.5).toFixed(0)} ms, p95 ${at(0.95).toFixed(0)} ms (n=${s.length})`;
 }
 
-async function callLatency(): Promise<void> {
+interface CallSetup {
+  readonly label: string;
+  readonly centralUrl: string;
+  readonly kioskUrl: string;
+  readonly kiosk: KioskCallHarness;
+  readonly kioskPage: Page;
+  readonly agentPage: Page;
+  close(): Promise<void>;
+}
+
+/** Everything on loopback in one browser: the floor of what signalling and media cost. */
+async function onLoopback(): Promise<CallSetup> {
   const central = await startCallCentral({ wrapUpSeconds: 0, ringTimeoutSeconds: 120 });
   const kiosk = await startKioskHarness({ centralUrl: central.central.url, kiosk: KIOSKS[0] });
   const browser = await openKioskBrowser({ media: true });
+  return {
+    label: 'loopback',
+    centralUrl: central.central.url,
+    kioskUrl: kiosk.url,
+    kiosk,
+    kioskPage: browser.page,
+    agentPage: await browser.context.newPage(),
+    async close() {
+      await browser.close();
+      await kiosk.close();
+      await central.close();
+    },
+  };
+}
+
+/** Kiosk and agent in two network namespaces that reach only central and coturn; relay-only ICE. */
+async function throughRelay(): Promise<CallSetup | string> {
+  const missing = netnsUnavailable() ?? coturnUnavailable();
+  if (missing) return missing;
+  const nets = createTwoNetworks();
+  const relay = await startRelay({ address: nets.publicAddress, secret: randomBytes(24).toString('hex') });
+  const central = await startCallCentral(
+    { wrapUpSeconds: 0, ringTimeoutSeconds: 120 },
+    { host: nets.publicAddress, ice: { servers: [], turn: { urls: relay.urls, secret: relay.secret, ttlSeconds: 600 }, transportPolicy: 'relay' } },
+  );
+  const kiosk = await startKioskHarness({ centralUrl: central.central.url, kiosk: KIOSKS[0], host: nets.publicAddress });
+  const secureOrigins = [new URL(kiosk.url).origin, central.central.url];
+  const kioskBrowser = await openKioskBrowser({ media: true, executablePath: nets.kiosk.chromium, secureOrigins });
+  const agentBrowser = await openKioskBrowser({ media: true, executablePath: nets.agent.chromium, secureOrigins });
+  return {
+    label: 'TURN relay',
+    centralUrl: central.central.url,
+    kioskUrl: kiosk.url,
+    kiosk,
+    kioskPage: kioskBrowser.page,
+    agentPage: agentBrowser.page,
+    async close() {
+      await kioskBrowser.close();
+      await agentBrowser.close();
+      await kiosk.close();
+      await central.close();
+      await relay.close();
+      nets.close();
+    },
+  };
+}
+
+async function callLatency(setup: CallSetup): Promise<number> {
+  const { kiosk, kioskPage, agentPage: agent } = setup;
   try {
-    const agent = await browser.context.newPage();
-    await agent.goto(`${central.central.url}/console/`);
+    await agent.goto(`${setup.centralUrl}/console/`);
     await agent.fill('#token', AGENTS[0]!.token);
     await agent.click('[data-testid=login]');
     await agent.click('[data-testid=set-available]');
     await agent.waitForSelector('[data-testid=presence][data-presence=available]');
-    await browser.page.goto(kiosk.url);
+    await kioskPage.goto(setup.kioskUrl);
     const toRing: number[] = [];
     const toFrame: number[] = [];
     for (let i = 0; i < ROUNDS; i++) {
@@ -41,21 +112,17 @@ async function callLatency(): Promise<void> {
       toRing.push(performance.now() - t0);
       const t1 = performance.now();
       await agent.click('[data-testid=answer]');
-      await browser.page.waitForFunction(async () => ((await (globalThis as unknown as { kioskCall?: { framesDecoded(): Promise<number> } }).kioskCall?.framesDecoded()) ?? 0) > 0, null, {
-        timeout: 30_000,
-        polling: 10,
-      });
+      await waitForDecodedFrames(kioskPage, 'kiosk', { pollMs: 5 });
       toFrame.push(performance.now() - t1);
-      await browser.page.click('[data-testid=call-hangup]');
+      await kioskPage.click('[data-testid=call-hangup]');
       await kiosk.finished();
       await agent.waitForSelector('[data-testid=presence][data-presence=available]');
     }
-    console.log(`talk to an agent → agent rung:      ${stats(toRing)}`);
-    console.log(`answer → first frame on the kiosk:  ${stats(toFrame)}`);
+    console.log(`[${setup.label}] talk to an agent → agent rung:      ${stats(toRing)}`);
+    console.log(`[${setup.label}] answer → first frame on the kiosk:  ${stats(toFrame)}`);
+    return median(toFrame);
   } finally {
-    await browser.close();
-    await kiosk.close();
-    await central.close();
+    await setup.close();
   }
 }
 
@@ -155,6 +222,12 @@ async function queueAtScale(): Promise<void> {
   }
 }
 
-await callLatency();
+const loopback = await callLatency(await onLoopback());
+const relayed = await throughRelay();
+if (typeof relayed === 'string') console.log(`[TURN relay] not measured: ${relayed}`);
+else {
+  const relay = await callLatency(relayed);
+  console.log(`answer → first frame, relay ÷ loopback (same run): ${(relay / loopback).toFixed(2)} (goal: relay median ≤ 300 ms)`);
+}
 await queueAtScale();
 process.exit(0);

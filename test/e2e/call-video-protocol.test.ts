@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { openKioskBrowser, type KioskBrowser } from '../support/browser.js';
 import { AGENTS, KIOSKS, startCallCentral, startKioskHarness, type CallCentral, type KioskCallHarness } from '../support/call-harness.js';
+import { waitForDecodedFrames } from '../support/webrtc-stats.js';
 
 let central: CallCentral;
 let kiosk: KioskCallHarness;
@@ -50,8 +51,8 @@ describe('video call to an agent', () => {
 
     // Video frames decoded on both sides.
     await kioskPage.waitForSelector('[data-testid=call-screen][data-phase=in-call]');
-    await kioskPage.waitForFunction(async () => ((await (globalThis as unknown as { kioskCall?: { framesDecoded(): Promise<number> } }).kioskCall?.framesDecoded()) ?? 0) > 0, null, { timeout: 30_000 });
-    await agentPage.waitForFunction(async () => (await (globalThis as unknown as { agentConsole: { framesDecoded(): Promise<number> } }).agentConsole.framesDecoded()) > 0, null, { timeout: 30_000 });
+    await waitForDecodedFrames(kioskPage, 'kiosk');
+    await waitForDecodedFrames(agentPage, 'agent');
     await kioskPage.waitForFunction(() => (document.querySelector<HTMLVideoElement>('[data-testid=call-remote-video]')?.videoWidth ?? 0) > 0);
     await agentPage.waitForFunction(() => (document.querySelector<HTMLVideoElement>('#remote-video')?.videoWidth ?? 0) > 0);
     await kioskPage.waitForSelector('[data-testid=call-media-state]', { state: 'detached' });

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TICKET_ID_PATTERN } from '../../shared/ticket.js';
 import { KIOSK_ID, startKioskUnderTest, type KioskUnderTest } from '../support/e2e-kiosk.js';
 import { eventually } from '../support/e2e-wait.js';
+import { waitForDecodedFrames } from '../support/webrtc-stats.js';
 
 const AGENT = { id: 'a1', name: 'Li Na', token: 'e2e-agent-token-a1-0123456789' };
 
@@ -55,11 +56,7 @@ describe('video call through the kiosk runtime', () => {
     await page.locator('[data-testid=call-screen][data-phase=in-call]').waitFor({ timeout: 30_000 });
     await expect(page.textContent('[data-testid=call-agent]')).resolves.toContain(AGENT.name);
     await page.waitForFunction(() => (document.querySelector<HTMLVideoElement>('[data-testid=call-remote-video]')?.videoWidth ?? 0) > 0, null, { timeout: 30_000 });
-    await page.waitForFunction(
-      async () => ((await (globalThis as unknown as { kioskCall?: { framesDecoded(): Promise<number> } }).kioskCall?.framesDecoded()) ?? 0) > 0,
-      null,
-      { timeout: 30_000 },
-    );
+    await waitForDecodedFrames(page, 'kiosk');
     await page.locator('[data-testid=call-media-state]').waitFor({ state: 'detached', timeout: 30_000 });
     // No idle countdown while the passenger is in a call.
     expect(await page.locator('[data-testid=idle-countdown]').count()).toBe(0);

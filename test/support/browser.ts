@@ -14,14 +14,25 @@ export interface KioskBrowser {
 }
 
 /** Real Chromium (the system's, never downloaded) with a fresh profile, one page at a kiosk screen's size. */
-export async function openKioskBrowser(options: { media?: boolean; width?: number; height?: number } = {}): Promise<KioskBrowser> {
+export async function openKioskBrowser(
+  options: {
+    media?: boolean;
+    width?: number;
+    height?: number;
+    /** Another way to start Chromium (for example inside a network namespace); default the system's. */
+    executablePath?: string;
+    /** Origins to treat as secure although served over plain HTTP off loopback (camera and microphone need one). */
+    secureOrigins?: readonly string[];
+  } = {},
+): Promise<KioskBrowser> {
   const userDataDir = await mkdtemp(join(tmpdir(), 'kiosk-e2e-chromium-'));
   const args = [...ARGS];
   if (options.media) args.push('--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream');
+  if (options.secureOrigins?.length) args.push(`--unsafely-treat-insecure-origin-as-secure=${options.secureOrigins.join(',')}`);
   let context: BrowserContext | null = null;
   try {
     context = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: CHROMIUM,
+      executablePath: options.executablePath ?? CHROMIUM,
       args,
       headless: true,
       viewport: { width: options.width ?? 1280, height: options.height ?? 1024 },

@@ -17,6 +17,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { createActor, fromPromise, type SnapshotFrom } from 'xstate';
 import { startCentral, type RunningCentral } from '../../central/server.js';
 import type { AgentAccount, QueueSettings } from '../../central/calls/index.js';
+import type { IceConfig } from '../../central/calls/turn.js';
 import type { CallLane } from '../../shared/call-protocol.js';
 import { parsePassengerEvent } from '../../shared/ui-protocol.js';
 import { uuidv7 } from '../../shared/ids.js';
@@ -45,10 +46,10 @@ export interface CallCentral {
   close(): Promise<void>;
 }
 
-export async function startCallCentral(queue: Partial<QueueSettings> = {}): Promise<CallCentral> {
+export async function startCallCentral(queue: Partial<QueueSettings> = {}, network: { host?: string; ice?: IceConfig } = {}): Promise<CallCentral> {
   const dir = mkdtempSync(join(tmpdir(), 'call-central-'));
-  writeFileSync(join(dir, 'calls.json'), JSON.stringify({ agents: AGENTS, queue }));
-  const central = await startCentral({ storage: { engine: 'sqlite', file: join(dir, 'central.sqlite') }, kiosks: KIOSKS, dataDir: dir });
+  writeFileSync(join(dir, 'calls.json'), JSON.stringify({ agents: AGENTS, queue, ...(network.ice ? { ice: network.ice } : {}) }));
+  const central = await startCentral({ storage: { engine: 'sqlite', file: join(dir, 'central.sqlite') }, kiosks: KIOSKS, dataDir: dir, ...(network.host ? { host: network.host } : {}) });
   return {
     central,
     dir,
@@ -91,6 +92,8 @@ export async function startKioskHarness(options: {
   kiosk: (typeof KIOSKS)[number];
   mediaTimeoutMs?: number;
   connectTimeoutMs?: number;
+  /** Address the kiosk page is served on (default loopback). */
+  host?: string;
 }): Promise<KioskCallHarness> {
   const pageDir = await buildCallPage();
   const dir = mkdtempSync(join(tmpdir(), 'call-kiosk-'));
@@ -163,12 +166,13 @@ export async function startKioskHarness(options: {
       actor?.send(event.value as never);
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((resolve) => server.listen(0, host, resolve));
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
 
   return {
-    url: `http://127.0.0.1:${port}/`,
+    url: `http://${host}:${port}/`,
     store,
     tickets,
     startCall(lane) {

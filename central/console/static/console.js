@@ -9,7 +9,7 @@ const state = {
   agentId: null,
   presence: 'logged-out',
   offers: new Map(),
-  call: null, // { callId, context, iceServers }
+  call: null, // { callId, context, iceServers, iceTransportPolicy }
   pc: null,
   localStream: null,
   clockOffset: 0,
@@ -117,7 +117,7 @@ async function makeOffer() {
   if (!call) return;
   closePeer();
   await startMedia();
-  const pc = new RTCPeerConnection({ iceServers: call.iceServers });
+  const pc = new RTCPeerConnection({ iceServers: call.iceServers, iceTransportPolicy: call.iceTransportPolicy ?? 'all' });
   state.pc = pc;
   for (const track of state.localStream.getTracks()) pc.addTrack(track, state.localStream);
   pc.ontrack = (ev) => {
@@ -194,7 +194,7 @@ function onMessage(m) {
     case 'connected':
       state.offers.clear();
       renderOffer();
-      state.call = { callId: m.callId, context: m.context, iceServers: m.iceServers };
+      state.call = { callId: m.callId, context: m.context, iceServers: m.iceServers, iceTransportPolicy: m.iceTransportPolicy };
       $('call').hidden = false;
       $('call-id').textContent = m.callId;
       $('action-log').replaceChildren();

@@ -99,7 +99,10 @@ export class KioskCallMedia {
 
   private newPeer(): RTCPeerConnection {
     this.pc?.close();
-    const pc = new RTCPeerConnection({ iceServers: this.media.iceServers.map((s) => ({ ...s, urls: [...s.urls] })) });
+    const pc = new RTCPeerConnection({
+      iceServers: this.media.iceServers.map((s) => ({ ...s, urls: [...s.urls] })),
+      iceTransportPolicy: this.media.iceTransportPolicy ?? 'all',
+    });
     this.pc = pc;
     for (const track of this.local?.getTracks() ?? []) pc.addTrack(track, this.local!);
     pc.ontrack = (ev) => {
