@@ -73,6 +73,7 @@ export function formatCardReport(r: CardReport): string {
     `City          ${r.cityCode ?? 'unknown'}`,
     `Valid         ${r.validFrom ?? '?'} to ${r.validUntil ?? '?'}`,
     `Balance       ${yuan(r.balance)}  (slot 0 ${r.balanceSlots.slot0}, slot 1 ${r.balanceSlots.slot1 ?? 'none'})`,
+    ...(r.family === 't-union' ? [`Overdraft     ${r.balanceSlots.slot1 === null ? 'none (the card refused slot 1)' : `${yuan(r.balanceSlots.slot1 & 0x7fffffff)} owed (slot 1, subtracted from slot 0)`}`] : []),
     `Holder        ${r.holderType}`,
     `Findings      ${r.diagnosis.length === 0 ? 'none' : r.diagnosis.map(finding).join('; ')}`,
     `Transactions  ${r.transactions.length === 0 ? 'none' : '(newest first)'}`,

@@ -6,7 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { readCard } from '../../driver/card/read-card.js';
 import { tUnionBalance } from '../../driver/card/decode/purse.js';
 import { CARD_FAMILIES } from '../../shared/card.js';
-import { CardEngine } from '../../hardware-sim/virtual-card/index.js';
+import { CardEngine, loadCardImage } from '../../hardware-sim/virtual-card/index.js';
+import { cardReport, formatCardReport } from '../../kiosk/diagnosis/card-report.js';
 import { expectedFromSource, loadPublishedCards, publishedCardImage, sourceOf } from '../support/published-cards.js';
 
 const cards = await loadPublishedCards();
@@ -90,5 +91,23 @@ describe('published real cards', () => {
   it('T-Union balance is slot 0 minus slot 1: the Shanghai card with 0x320 in both slots shows 0.00', () => {
     const c = cards.find((x) => x.name === 't-union-shanghai-both-slots')!;
     expect(tUnionBalance(c.slot0!, c.slot1!)).toBe(c.sourceSays.balance);
+  });
+
+  it('the technician report shows the T-Union holder type (0x17 byte 10) and the overdraft (slot 1)', async () => {
+    const { result } = await readPublished('t-union-nfsee');
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    // nfsee's card: 0x17 = 00000156 1000 1000 0000 01 → holder type 1, normal; it refuses slot 1
+    const published = formatCardReport(cardReport('reader', result.value, []));
+    expect(published).toMatch(/^Holder +normal$/m);
+    expect(published).toMatch(/^Overdraft +none \(the card refused slot 1\)$/m);
+    // the simulator's negative-balance card: slot 0 = 0, slot 1 = 0xFA → owes 2.50
+    const engine = new CardEngine(await loadCardImage('t-union-negative-balance'));
+    const owing = await readCard({ transmit: (apdu) => Promise.resolve(engine.transmit(apdu)) });
+    expect(owing.ok).toBe(true);
+    if (!owing.ok) return;
+    const text = formatCardReport(cardReport('reader', owing.value, []));
+    expect(text).toMatch(/^Balance +-¥2\.50 /m);
+    expect(text).toMatch(/^Overdraft +¥2\.50 owed/m);
   });
 });

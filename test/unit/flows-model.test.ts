@@ -2,7 +2,8 @@
  * Model-based: every shortest path of every child flow, generated with @xstate/graph from the
  * machine itself, replayed against the REAL session (the child invoked, events forwarded, effects
  * answered through ports, SimulatedClock), checking at each step that the real flow is where the
- * graph says and that the passenger sees the screen that state must show.
+ * graph says and that the passenger sees the screen that state must show; after each path, that
+ * silence ends on the attract screen with no card data left (`leftAlone`).
  */
 import { getShortestPaths, type StatePath } from '@xstate/graph';
 import { describe, expect, it } from 'vitest';
@@ -15,7 +16,7 @@ import type { SessionEvent } from '../../kiosk/flows/events.js';
 import { createSurveyMachine } from '../../kiosk/flows/survey.js';
 import { ticketStatusMachine } from '../../kiosk/flows/ticket-status.js';
 import type { ScreenName } from '../../shared/ui-protocol.js';
-import { DIAGNOSIS, sessionHarness, settle, snapshot, summary, T0, TICKET_ID, type Harness } from './flows-fixtures.js';
+import { CARD_NUMBER, DIAGNOSIS, sessionHarness, settle, snapshot, summary, T0, TICKET_ID, type Harness } from './flows-fixtures.js';
 
 const deps = { clock: { now: () => T0 }, newId: () => 'draft-1' };
 type EffectEvent = { readonly type: `xstate.${'done' | 'error'}.actor.${string}`; readonly output?: unknown; readonly error?: unknown };
@@ -240,6 +241,20 @@ function reportSubmissionEnded(h: Harness): void {
   if (screen.screen === 'report-review') expect(screen.description.length).toBeGreaterThan(0);
 }
 
+/**
+ * A property no machine states: wherever a path leaves the passenger, silence ends on the attract
+ * screen, with no card number or card digits on it and no card held by the session.
+ */
+function leftAlone(h: Harness): void {
+  for (let i = 0; i < 6; i++) h.clock.increment(5 * 60_000);
+  const s = h.actor.getSnapshot();
+  expect(h.screen().screen).toBe('attract');
+  expect(s.context.card).toBeNull();
+  const shown = JSON.stringify(h.screen());
+  expect(shown).not.toContain(CARD_NUMBER);
+  expect(shown).not.toContain(CARD_NUMBER.slice(-4));
+}
+
 function childSnapshot(h: Harness, id: string): AnyMachineSnapshot | null {
   const ref = (h.actor.getSnapshot().children as Record<string, AnyActorRef | undefined>)[id];
   return ref ? (ref.getSnapshot() as AnyMachineSnapshot) : null;
@@ -309,6 +324,7 @@ for (const model of models) {
             expect(real?.value).toEqual(expected.value);
             expect(h.screen().screen).toBe(model.screen(expected));
           }
+          leftAlone(h);
           expect(h.errors).toEqual([]);
         } finally {
           h.stop();

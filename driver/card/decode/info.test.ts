@@ -132,14 +132,63 @@ describe('other families', () => {
     expect(decodeLingnanInfo(f15)).toEqual({ ok: true, value: { cardNumber: '5100012345', cityCode: null, validFrom: null, validUntil: null } });
   });
 
-  it('every decoder returns a typed result for any bytes, never throws', () => {
+  it('every decoder returns a typed result for any bytes, never throws; what it accepts reads back from the published offsets', () => {
+    // Bytes that are often BCD, so that every decoder accepts a good share of the runs.
+    const bcdByte = fc.tuple(fc.integer({ min: 0, max: 9 }), fc.integer({ min: 0, max: 9 })).map(([h, l]) => h * 16 + l);
+    const bytes = (minLength: number) => fc.array(fc.oneof({ weight: 1, arbitrary: fc.integer({ min: 0, max: 255 }) }, { weight: 12, arbitrary: bcdByte }), { minLength, maxLength: 64 });
+    const bcdDate = fc.date({ min: new Date('2000-01-01'), max: new Date('2099-12-31'), noInvalidDate: true }).map((d) => [...fromHex(d.toISOString().slice(0, 10).replaceAll('-', ''))]);
+    // Half the files carry valid BCD dates at 16, 20, 24 and 28 (every family's date offsets).
+    const file = fc.oneof(
+      bytes(0),
+      fc.tuple(bytes(32), bcdDate, bcdDate, bcdDate, bcdDate).map(([b, ...dates]) => {
+        dates.forEach((d, i) => b.splice(16 + 4 * i, 4, ...d));
+        return b;
+      }),
+    ).map((a) => Uint8Array.from(a));
+    const hex = (b: Uint8Array, from: number, to: number): string => Buffer.from(b.subarray(from, to)).toString('hex').toUpperCase();
+    const date = (b: Uint8Array, at: number): string => hex(b, at, at + 4).replace(/^(\d{4})(\d{2})(\d{2})$/, '$1-$2-$3');
+    const accepted = new Map<string, number>();
+    const count = (name: string) => accepted.set(name, (accepted.get(name) ?? 0) + 1);
     fc.assert(
-      fc.property(fc.uint8Array({ maxLength: 64 }), fc.uint8Array({ maxLength: 64 }), (a, b) => {
-        for (const r of [decodeTUnionInfo(a), decodeCityUnionInfo(a), decodeShenzhenInfo(a), decodeBeijingInfo(a), decodeWuhanInfo(a, b), decodeLingnanInfo(a)]) {
-          if (!r.ok) expect(r.error.code).toBe('unreadable-card');
-          else expect(typeof r.value.cardNumber).toBe('string');
+      fc.property(file, file, (a, b) => {
+        const results = { tUnion: decodeTUnionInfo(a), cityUnion: decodeCityUnionInfo(a), shenzhen: decodeShenzhenInfo(a), beijing: decodeBeijingInfo(a), wuhan: decodeWuhanInfo(a, b), lingnan: decodeLingnanInfo(a) };
+        for (const r of Object.values(results)) if (!r.ok) expect(r.error.code).toBe('unreadable-card');
+        const { tUnion, cityUnion, shenzhen, beijing, wuhan, lingnan } = results;
+        if (tUnion.ok) {
+          count('tUnion');
+          expect(tUnion.value.cardNumber).toBe(hex(a, 10, 20).slice(1));
+          if (tUnion.value.validFrom !== null) expect(tUnion.value.validFrom).toBe(date(a, 20));
+          if (tUnion.value.validUntil !== null) expect(tUnion.value.validUntil).toBe(date(a, 24));
+          if (tUnion.value.cityCode !== null) expect(tUnion.value.cityCode).toBe(hex(a, 2, 4));
+        }
+        if (cityUnion.ok) {
+          count('cityUnion');
+          const account = hex(a, 12, 20);
+          const binary = [String(Buffer.from(a).readUInt32LE(16)), String(Buffer.from(a).readUInt32BE(16))];
+          if (/^\d{16}$/.test(account)) expect(cityUnion.value.cardNumber).toBe(account);
+          else expect(binary).toContain(cityUnion.value.cardNumber);
+        }
+        if (shenzhen.ok) {
+          count('shenzhen');
+          const n = String(Buffer.from(a).readUInt32LE(16));
+          expect(shenzhen.value.cardNumber).toMatch(new RegExp(`^${n}\\d$`));
+          expect(shenzhen.value.cityCode).toBe('5840');
+        }
+        if (beijing.ok) {
+          count('beijing');
+          expect(beijing.value.cardNumber).toBe(hex(a, 0, 8));
+        }
+        if (wuhan.ok) {
+          count('wuhan');
+          expect(wuhan.value.cardNumber).toBe(hex(a, 0, 5));
+        }
+        if (lingnan.ok) {
+          count('lingnan');
+          expect(lingnan.value).toEqual({ cardNumber: hex(a, 11, 16), cityCode: null, validFrom: null, validUntil: null });
         }
       }),
+      { numRuns: 500 },
     );
-  });
-});
+    // the properties on success were exercised for every family
+    expect([...accepted.keys()].sort()).toEqual(['beijing', 'cityUnion', 'lingnan', 'shenzhen', 'tUnion', 'wuhan']);
+  });});

@@ -31,6 +31,14 @@ describe('FCI TLV', () => {
       fc.property(fc.uint8Array({ maxLength: 80 }), (b) => {
         const r = findTlv(b, '9F0C');
         if (!r.ok) expect(r.error.code).toBe('unreadable-card');
+        else if (r.value !== null) {
+          // a value found is bytes of the answer, right after the tag 9F 0C and its length
+          const at = Buffer.from(b).indexOf(Buffer.from(r.value));
+          expect(at).toBeGreaterThanOrEqual(3);
+          const len = r.value.length;
+          const header = len < 0x80 ? [0x9f, 0x0c, len] : len < 0x100 ? [0x9f, 0x0c, 0x81, len] : [0x9f, 0x0c, 0x82, len >> 8, len & 0xff];
+          expect(Buffer.from(b).indexOf(Buffer.from([...header, ...r.value]))).toBeGreaterThanOrEqual(0);
+        }
       }),
     );
   });
