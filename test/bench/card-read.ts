@@ -1,11 +1,34 @@
-// Card-read benchmark: N taps of a T-Union image through pcscd + vpcd (npm run bench:card-read).
-// Prints tap-to-snapshot and fast-path latencies, APDUs per read, and the read time as a ratio to
-// bare APDU round trips of the same count through the same stack. BENCH_TAPS overrides N (200).
+// Card-read benchmark through pcscd + vpcd (npm run bench:card-read).
+// 1. N taps of a T-Union image through the runtime's reader service: tap-to-snapshot and
+//    fast-path latencies, APDUs per read, and the read time as a ratio to bare APDU round trips
+//    of the same count through the same stack. BENCH_TAPS overrides N (200).
+// 2. Per family (a published real card where there is one, the simulator's image for Wuhan
+//    Tong): APDUs before the balance (the summary event) and the time to it, M taps each, read by
+//    the driver's readCard over nfc-pcsc in this process with every APDU counted, and the same
+//    card through the runtime's reader service (card-present → card-summary). BENCH_FAMILY_TAPS
+//    overrides M (20).
 import nfcPcsc, { type Reader } from 'nfc-pcsc';
+import { readCard } from '../../driver/card/read-card.js';
+import type { ApduTransport } from '../../driver/card/transport.js';
+import { NfcReaderTransport } from '../../driver/pcsc/nfc-transport.js';
 import { SupervisedCardReaderService } from '../../driver/pcsc/supervised-service.js';
+import type { CardImage } from '../../hardware-sim/virtual-card/index.js';
+import { loadCardImage } from '../../hardware-sim/virtual-card/index.js';
 import { CARD_SLOT, CardEventLog, tapCard } from '../support/pcsc-card.js';
+import { loadPublishedCards, publishedCardImage } from '../support/published-cards.js';
 
 const TAPS = Number(process.env['BENCH_TAPS'] ?? 200);
+const FAMILY_TAPS = Number(process.env['BENCH_FAMILY_TAPS'] ?? 20);
+/** One card per family: published real cards, and the simulator's image where none is published. */
+const FAMILY_CARDS = [
+  't-union-nfsee',
+  'city-union-hangzhou-cnblogs',
+  'city-union-chongqing-nfsee',
+  'shenzhen-tong-nfsee',
+  'beijing-nfsee',
+  'wuhan-tong',
+  'lingnan-pass-cardemulator',
+] as const;
 const IMAGE = 't-union-guangzhou-ok';
 
 const pct = (xs: number[], p: number): number => {
@@ -43,19 +66,109 @@ async function measureReads(): Promise<{ tapToSnapshot: number[]; presentToSnaps
   return out;
 }
 
-/** Mean time of `count` bare `FF CA 00 00 00` round trips on a card, straight through nfc-pcsc. */
-async function measureBareApdus(count: number, rounds: number): Promise<number> {
+async function familyImages(): Promise<CardImage[]> {
+  const published = await loadPublishedCards();
+  return Promise.all(
+    FAMILY_CARDS.map(async (name) => {
+      const card = published.find((c) => c.name === name);
+      return card ? publishedCardImage(card) : loadCardImage(name);
+    }),
+  );
+}
+
+interface FamilyFigures {
+  readonly card: string;
+  readonly family: string;
+  readonly apdusBeforeBalance: number;
+  readonly apdusPerRead: number;
+  /** nfc-pcsc `card` event → `onSummary`, in this process. */
+  readonly toBalance: number[];
+  /** The runtime's reader service: card-present → card-summary. */
+  readonly serviceToBalance: number[];
+}
+
+function openReader(): Promise<{ nfc: InstanceType<typeof nfcPcsc.NFC>; reader: Reader }> {
   const nfc = new nfcPcsc.NFC();
   nfc.on('error', () => undefined);
-  const reader = await new Promise<Reader>((resolve) =>
+  return new Promise((resolve) =>
     nfc.on('reader', (r) => {
       r.on('error', () => undefined);
       r.on('end', () => undefined);
       if (r.name !== CARD_SLOT.reader) return;
       r.autoProcessing = false;
-      resolve(r);
+      resolve({ nfc, reader: r });
     }),
   );
+}
+
+/** Each family's card read FAMILY_TAPS times by readCard over nfc-pcsc, counting the APDUs sent before the summary. */
+async function measureFamiliesInProcess(images: readonly CardImage[], reader: Reader): Promise<Omit<FamilyFigures, 'serviceToBalance'>[]> {
+  const out: Omit<FamilyFigures, 'serviceToBalance'>[] = [];
+  for (const image of images) {
+    const toBalance: number[] = [];
+    let apdusBeforeBalance = -1;
+    let apdusPerRead = -1;
+    let family = '';
+    for (let i = 0; i < FAMILY_TAPS; i++) {
+      const present = new Promise<number>((resolve) => reader.once('card', () => resolve(performance.now())));
+      const card = await tapCard(image);
+      const t0 = await present;
+      const nfc = new NfcReaderTransport(reader);
+      let sent = 0;
+      let atSummary = { apdus: -1, ms: -1 };
+      const counting: ApduTransport = {
+        transmit: (apdu) => {
+          sent++;
+          return nfc.transmit(apdu);
+        },
+      };
+      const result = await readCard(counting, { onSummary: () => (atSummary = { apdus: sent, ms: performance.now() - t0 }) });
+      if (!result.ok) throw new Error(`${image.name}: ${result.error.code} ${result.error.message}`);
+      family = result.value.family;
+      apdusBeforeBalance = atSummary.apdus;
+      apdusPerRead = result.value.apduCount;
+      toBalance.push(atSummary.ms);
+      const gone = new Promise<void>((resolve) => reader.once('card.off', () => resolve()));
+      await card.remove();
+      await gone;
+    }
+    out.push({ card: image.name, family, apdusBeforeBalance, apdusPerRead, toBalance });
+  }
+  return out;
+}
+
+/** The same cards through the runtime's reader service: card-present → card-summary. */
+async function measureFamiliesThroughService(images: readonly CardImage[]): Promise<number[][]> {
+  const log = new CardEventLog();
+  const service = new SupervisedCardReaderService({ readerName: CARD_SLOT.reader });
+  service.subscribe(log.push);
+  await service.start();
+  if (!service.readers().includes(CARD_SLOT.reader)) await log.next('reader-added');
+  const at = new Map<string, number>();
+  service.subscribe((e) => at.set(e.type, performance.now()));
+  const out: number[][] = [];
+  try {
+    for (const image of images) {
+      const times: number[] = [];
+      for (let i = 0; i < FAMILY_TAPS; i++) {
+        log.mark();
+        at.clear();
+        const card = await tapCard(image);
+        await log.next('card-read');
+        times.push(at.get('card-summary')! - at.get('card-present')!);
+        await card.remove();
+        await log.next('card-removed');
+      }
+      out.push(times);
+    }
+  } finally {
+    await service.stop();
+  }
+  return out;
+}
+
+/** Mean time of `count` bare `FF CA 00 00 00` round trips on a card, straight through nfc-pcsc. */
+async function measureBareApdus(reader: Reader, count: number, rounds: number): Promise<number> {
   const card = await tapCard(IMAGE);
   await new Promise<void>((resolve) => reader.once('card', () => resolve()));
   const times: number[] = [];
@@ -64,20 +177,40 @@ async function measureBareApdus(count: number, rounds: number): Promise<number> 
     for (let i = 0; i < count; i++) await reader.transmit(Buffer.from([0xff, 0xca, 0x00, 0x00, 0x00]), 1024);
     times.push(performance.now() - t0);
   }
+  const gone = new Promise<void>((resolve) => reader.once('card.off', () => resolve()));
   await card.remove();
+  await gone;
   return times.reduce((a, b) => a + b, 0) / times.length;
 }
 
+const progress = (what: string): boolean => process.stderr.write(`card-read benchmark: ${what}\n`);
+progress(`${TAPS} taps of ${IMAGE} through the reader service`);
 const reads = await measureReads();
+const images = await familyImages();
+progress(`${images.length} family cards × ${FAMILY_TAPS} taps through the reader service`);
+const serviceTimes = await measureFamiliesThroughService(images);
+progress('bare APDUs and family cards in process');
+const { reader } = await openReader();
 const apdus = reads.apdus[0]!;
-const bare = await measureBareApdus(apdus, 5);
+const bare = await measureBareApdus(reader, apdus, 5);
+const families: FamilyFigures[] = (await measureFamiliesInProcess(images, reader)).map((f, i) => ({ ...f, serviceToBalance: serviceTimes[i]! }));
 const medianRead = pct(reads.presentToSnapshot, 50);
 console.log(`card-read benchmark: ${TAPS} taps of ${IMAGE} on ${CARD_SLOT.reader}`);
 console.log(`  tap to snapshot (insert → card-read):   median ${fmt(pct(reads.tapToSnapshot, 50))}, p95 ${fmt(pct(reads.tapToSnapshot, 95))}  (includes vpcd's presence poll)`);
 console.log(`  card-present → card-read:               median ${fmt(medianRead)}, p95 ${fmt(pct(reads.presentToSnapshot, 95))}`);
 console.log(`  card-present → card-summary (fast path): median ${fmt(pct(reads.presentToSummary, 50))}, p95 ${fmt(pct(reads.presentToSummary, 95))}`);
-console.log(`  APDUs per read: ${apdus} (min ${Math.min(...reads.apdus)}, max ${Math.max(...reads.apdus)}); fast path 5`);
+console.log(`  APDUs per read: ${apdus} (min ${Math.min(...reads.apdus)}, max ${Math.max(...reads.apdus)})`);
 console.log(`  bare round trips of ${apdus} APDUs through nfc-pcsc + pcscd + vpcd: ${fmt(bare)} (${fmt(bare / apdus)} each)`);
 console.log(`  read time / bare APDU time: ${(medianRead / bare).toFixed(2)}`);
+console.log(`per family, ${FAMILY_TAPS} taps each: APDUs before the balance (summary event), time to it in process (card → summary) and through the reader service (card-present → card-summary), medians`);
+for (const f of families) {
+  const line = [
+    `  ${f.family.padEnd(14)} ${f.card.padEnd(28)}`,
+    `APDUs before balance ${String(f.apdusBeforeBalance).padStart(2)} of ${String(f.apdusPerRead).padStart(2)}`,
+    `to balance ${fmt(pct(f.toBalance, 50)).padStart(9)} (${(pct(f.toBalance, 50) / (bare / apdus)).toFixed(1)} bare APDUs)`,
+    `service ${fmt(pct(f.serviceToBalance, 50)).padStart(9)}`,
+  ];
+  console.log(line.join('  '));
+}
 // nfc-pcsc's native reader threads keep the loop alive and closing them can deadlock: end here.
 process.exit(0);

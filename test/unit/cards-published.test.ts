@@ -2,6 +2,7 @@
 // are served by the simulator's card engine in process and read by the real readCard; the
 // values must be what the source says the card holds. The same cards go through pcscd + vpcd in
 // test/hw/card-published.test.ts.
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { readCard } from '../../driver/card/read-card.js';
 import { tUnionBalance } from '../../driver/card/decode/purse.js';
@@ -109,5 +110,24 @@ describe('published real cards', () => {
     const text = formatCardReport(cardReport('reader', owing.value, []));
     expect(text).toMatch(/^Balance +-¥2\.50 /m);
     expect(text).toMatch(/^Overdraft +¥2\.50 owed/m);
+  });
+
+  it("APDUs before the balance and per read are docs/card-reading.md's table, family by family", async () => {
+    const docs = readFileSync(new URL('../../docs/card-reading.md', import.meta.url), 'utf8');
+    const rows = [...docs.matchAll(/^\| `([\w-]+)` \| (\d+) \| (\d+) \|/gm)].map((m) => ({ name: m[1]!, before: Number(m[2]), full: Number(m[3]) }));
+    const families = new Set<string>();
+    for (const row of rows) {
+      const published = replayable.find((c) => c.name === row.name);
+      const engine = new CardEngine(published ? publishedCardImage(published) : await loadCardImage(row.name));
+      let sent = 0;
+      let before = -1;
+      const r = await readCard({ transmit: (apdu) => (sent++, Promise.resolve(engine.transmit(apdu))) }, { onSummary: () => (before = sent) });
+      expect(r.ok, row.name).toBe(true);
+      if (r.ok) families.add(r.value.family);
+      expect({ name: row.name, before, full: r.ok ? r.value.apduCount : -1 }).toEqual(row);
+      if (row.before > 3) expect(docs, row.name).toMatch(new RegExp(`^\\| \`${row.name}\` \\| \\d+ \\| \\d+ \\| [^—|]{20,}`, 'm'));
+    }
+    // every family has a row
+    expect([...families].sort()).toEqual([...CARD_FAMILIES].sort());
   });
 });
