@@ -1,7 +1,9 @@
 /**
  * The card-reader contract: what the kiosk sees of its PC/SC readers. The real binding is
  * `driver/pcsc` (nfc-pcsc over pcscd); in simulation the same binding talks to pcscd's vpcd
- * virtual reader, so this contract has one implementation and no fake.
+ * virtual reader. `driver/pcsc/memory-reader.ts` keeps the same contract in memory for unit
+ * tests (cards placed from software, read by the same driver code). One set of cases checks all
+ * of them: `test/contract/card-reader.contract.ts`.
  *
  * Event order for one tap: `card-present` → `card-summary` (fast path: family, number,
  * validity, balance) → `card-read` (the whole snapshot with logs) or `card-error`, then

@@ -6,7 +6,7 @@
 import nfcPcsc, { type NFC, type NfcCard, type Reader } from 'nfc-pcsc';
 import type { CardReaderEvent, CardReaderHealth, CardReaderService } from '../../shared/card-reader.js';
 import { toHex } from '../../shared/bytes.js';
-import { readCard } from '../card/read-card.js';
+import { readCardToEvents } from './card-read-events.js';
 import { CardIoError } from '../card/errors.js';
 import { CardChannel, DEFAULT_COMMAND_TIMEOUT_MS } from '../card/transport.js';
 import { NfcReaderTransport, pcscCode } from './nfc-transport.js';
@@ -290,24 +290,12 @@ export class PcscCardReaderService implements CardReaderService {
   }
 
   async #read(slot: ReaderSlot): Promise<void> {
-    const reader = slot.name;
-    try {
-      const result = await readCard(new NfcReaderTransport(slot.reader), {
-        now: () => this.#now(),
-        commandTimeoutMs: this.#opts.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS,
-        onSummary: (summary) => this.#emit({ type: 'card-summary', reader, summary }),
-      });
-      if (result.ok) {
-        this.#log('info', `reader ${reader}: read ${result.value.family} card in ${result.value.apduCount} APDUs`);
-        this.#emit({ type: 'card-read', reader, snapshot: result.value });
-      } else {
-        this.#log('info', `reader ${reader}: ${result.error.code} (${result.error.message})`);
-        this.#emit({ type: 'card-error', reader, error: result.error });
-      }
-    } catch (e) {
-      this.#log('error', `reader ${reader}: read failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
-      this.#emit({ type: 'card-error', reader, error: { code: 'unreadable-card', message: 'internal error while reading the card' } });
-    }
+    await readCardToEvents(new NfcReaderTransport(slot.reader), slot.name, {
+      now: () => this.#now(),
+      commandTimeoutMs: this.#opts.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS,
+      emit: (e) => this.#emit(e),
+      log: (level, line) => this.#log(level, line),
+    });
   }
 }
 

@@ -1,0 +1,32 @@
+/** One tap's read turned into the contract's events; the same for every card reader service. */
+import type { CardReaderEvent } from '../../shared/card-reader.js';
+import { readCard } from '../card/read-card.js';
+import type { ApduTransport } from '../card/transport.js';
+
+export interface CardReadEventsOptions {
+  readonly now: () => Date;
+  readonly commandTimeoutMs: number;
+  readonly emit: (event: CardReaderEvent) => void;
+  readonly log: (level: 'info' | 'error', line: string) => void;
+}
+
+/** Reads the card behind `transport`: `card-summary` as soon as it is known, then `card-read` or `card-error`. */
+export async function readCardToEvents(transport: ApduTransport, reader: string, o: CardReadEventsOptions): Promise<void> {
+  try {
+    const result = await readCard(transport, {
+      now: o.now,
+      commandTimeoutMs: o.commandTimeoutMs,
+      onSummary: (summary) => o.emit({ type: 'card-summary', reader, summary }),
+    });
+    if (result.ok) {
+      o.log('info', `reader ${reader}: read ${result.value.family} card in ${result.value.apduCount} APDUs`);
+      o.emit({ type: 'card-read', reader, snapshot: result.value });
+    } else {
+      o.log('info', `reader ${reader}: ${result.error.code} (${result.error.message})`);
+      o.emit({ type: 'card-error', reader, error: result.error });
+    }
+  } catch (e) {
+    o.log('error', `reader ${reader}: read failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    o.emit({ type: 'card-error', reader, error: { code: 'unreadable-card', message: 'internal error while reading the card' } });
+  }
+}
