@@ -53,9 +53,9 @@ if [ "$mode" = test ]; then
   bash scripts/postgres.sh ensure
 fi
 
-# ---- build: compiled runtime (dist/app) and UI (dist/ui) -----------------------------
-# Production runs compiled JavaScript; each half is rebuilt when one of its sources is newer.
-newest_app=$(find kiosk driver shared central hardware-sim scripts/build.ts package.json -type f -newer dist/app/BUILD.json 2>/dev/null | grep -v '^kiosk/ui/' | head -1 || true)
+# ---- build: compiled runtime (dist/app), kiosk UI (dist/ui), browser pages (dist/pages, dist/panel)
+# Production runs compiled JavaScript; each part is rebuilt when one of its sources is newer.
+newest_app=$(find kiosk driver shared central hardware-sim scripts/build.ts package.json -type f -newer dist/app/BUILD.json 2>/dev/null | grep -v -e '^kiosk/ui/' -e '^central/pages/' -e '^hardware-sim/panel/' | head -1 || true)
 if [ ! -f dist/app/BUILD.json ] || [ -n "$newest_app" ]; then
   log "compiling the runtime into dist/app"
   bash scripts/node.sh exec npx tsx scripts/build.ts --no-ui
@@ -67,4 +67,13 @@ if [ -f kiosk/ui/vite.config.ts ]; then
     bash scripts/node.sh exec npx vite build --config kiosk/ui/vite.config.ts --logLevel warn
   fi
 fi
+# Central's agent console and staff page, and the sim daemon's control panel (TypeScript, Vite).
+for page in central/pages:dist/pages/console.html hardware-sim/panel:dist/panel/index.html; do
+  src=${page%%:*} built=${page#*:}
+  newest_src=$(find "$src" shared -type f -newer "$built" 2>/dev/null | head -1 || true)
+  if [ ! -f "$built" ] || [ -n "$newest_src" ]; then
+    log "building the browser pages of $src"
+    bash scripts/node.sh exec npx vite build --config "$src/vite.config.ts" --logLevel warn
+  fi
+done
 log "ready"

@@ -1,11 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
+import { projectRootOf } from '../../shared/project-root.js';
 import { SimRequestError, type SimApiError, type SimDevice } from './sim-device.js';
 
 export const DEFAULT_SIM_PORT = 8090;
-const PANEL_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../panel');
+/** The control panel, built by Vite from hardware-sim/panel (scripts/setup.sh builds it). */
+const PANEL_DIR = path.join(projectRootOf(import.meta.url), 'dist', 'panel');
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 
 export interface SimServerOptions {
@@ -52,8 +53,13 @@ export async function startSimServer(options: SimServerOptions): Promise<SimServ
   });
   app.setNotFoundHandler((req, reply) => reply.code(404).send(errorBody('not-found', `no route ${req.method} ${req.url.split('?')[0]}`)));
 
-  app.get('/', async (_req, reply) => reply.type('text/html; charset=utf-8').send(await readFile(path.join(PANEL_DIR, 'index.html'), 'utf8')));
-  app.get('/panel.js', async (_req, reply) => reply.type('text/javascript; charset=utf-8').send(await readFile(path.join(PANEL_DIR, 'panel.js'), 'utf8')));
+  const panelFile = async (reply: FastifyReply, name: string, type: string): Promise<FastifyReply> => {
+    const body = await readFile(path.join(PANEL_DIR, name), 'utf8').catch(() => null);
+    if (body === null) return reply.code(503).send(errorBody('panel-not-built', 'the control panel is not built: run scripts/setup.sh'));
+    return reply.type(type).send(body);
+  };
+  app.get('/', (_req, reply) => panelFile(reply, 'index.html', 'text/html; charset=utf-8'));
+  app.get('/panel.js', (_req, reply) => panelFile(reply, 'panel.js', 'text/javascript; charset=utf-8'));
   app.get('/api/devices', () => options.devices.map((d) => ({ id: d.id, description: d.description, status: d.status() })));
   for (const device of options.devices) device.registerRoutes(app);
 
