@@ -123,6 +123,11 @@ async function serve(args: string[]): Promise<number> {
   const cities = demo ? await seedDemoStations(central.storage, new Date()) : 0;
   const technicianSeeded = demo ? await seedDemoTechnician(central.storage, new Date()) : false;
   const known = (await central.storage.listKiosks()).length;
+  // Listen for the stop signals before announcing: whoever reads the announcement may stop us at once.
+  const stopped = new Promise<void>((resolveStop) => {
+    process.once('SIGINT', resolveStop);
+    process.once('SIGTERM', resolveStop);
+  });
   process.stdout.write(
     `central listening on ${central.url} (${config.engine}${config.engine === 'sqlite' ? ` ${config.file}` : ''})\n` +
       (demo
@@ -132,10 +137,7 @@ async function serve(args: string[]): Promise<number> {
           : `  ${known} kiosk(s) known; staff API ${staffToken === undefined ? 'closed (no --staff-token)' : 'open to the configured staff token'}\n`) +
       `  staff page ${central.url}/staff/${seeded > 0 ? `; seeded ${seeded} FAQ articles` : ''}${cities > 0 ? `; seeded station tables of ${cities} cities` : ''}${technicianSeeded ? `; enrolled demo technician ${DEMO_TECHNICIAN.technicianId} (card image \`technician\`, PIN 482913)` : ''}\n`,
   );
-  await new Promise<void>((resolveStop) => {
-    process.once('SIGINT', resolveStop);
-    process.once('SIGTERM', resolveStop);
-  });
+  await stopped;
   await central.close();
   return 0;
 }

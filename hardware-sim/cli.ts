@@ -150,16 +150,18 @@ async function serve(options: ServeOptions, io: CliIo): Promise<number> {
     const code = (e as NodeJS.ErrnoException).code;
     throw new CliError(code === 'EADDRINUSE' ? `port ${options.port} is in use (another sim daemon?); choose one with --port` : `cannot start: ${(e as Error).message}`);
   }
+  // Listen for the stop signals before announcing: whoever reads the announcement may stop us at once.
+  const stopped = new Promise<void>((resolve) => {
+    const stop = (): void => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
   if (devices.printer) io.out(`sim: printer on ${devices.printer.device.link.hostPath} (receipts in ${devices.printer.state().receiptsDir})`);
   if (devices.cabinet) io.out(`sim: cabinet controller on ${devices.cabinet.device.link.hostPath}`);
   if (!options.serial) io.out('sim: no printer or cabinet (--no-serial)');
   io.out(`sim: HID scanner and help buttons in injected-reports mode over IPC (not kernel uhid): ${devices.hid.ipcUrl ?? '?'}`);
   io.out(`sim: control API and panel on ${server.url}`);
-  await new Promise<void>((resolve) => {
-    const stop = (): void => resolve();
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
+  await stopped;
   await server.close();
   await devices.stop();
   io.err('sim: stopped; cards removed, ptys closed');

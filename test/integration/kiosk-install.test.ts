@@ -11,6 +11,8 @@ import { chromiumPolicyStatus } from '../support/chromium-policy.js';
 import { ROOT, runKioskCli, type CliRun } from '../support/run-cli.js';
 
 let dir: string;
+/** The demo configuration as a station would install it: with the public address of the ticket page. */
+let stationConfig: string;
 
 const kiosk = (args: string[]): Promise<CliRun> => runKioskCli(args);
 
@@ -29,6 +31,9 @@ async function filesUnder(root: string): Promise<string[]> {
 beforeAll(async () => {
   if (!existsSync(join(ROOT, 'dist/app/kiosk/cli.js'))) await buildApp();
   dir = await mkdtemp(join(tmpdir(), 'kiosk-install-'));
+  stationConfig = join(dir, 'station.json');
+  const demo = JSON.parse(readFileSync(join(ROOT, 'config/demo.json'), 'utf8')) as Record<string, unknown>;
+  await writeFile(stationConfig, JSON.stringify({ ...demo, publicBaseUrl: 'https://service.metro.example' }, null, 2));
 });
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
@@ -45,9 +50,17 @@ describe('kiosk install / uninstall (Debian 12 layout, into --root)', () => {
     expect(existsSync(root)).toBe(false);
   });
 
+  it('refuses the demo configuration, whose ticket links point at loopback, and writes nothing', async () => {
+    const root = join(dir, 'demo');
+    const r = await kiosk(['install', '--root', root, '--config', 'config/demo.json']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/publicBaseUrl is not set/);
+    expect(existsSync(root)).toBe(false);
+  });
+
   it('installs the user, udev rules, units, Chromium policy, journald limits and the configuration', async () => {
     const root = join(dir, 'station');
-    const r = await kiosk(['install', '--root', root, '--config', 'config/demo.json']);
+    const r = await kiosk(['install', '--root', root, '--config', stationConfig]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(await filesUnder(root)).toEqual(
@@ -73,7 +86,7 @@ describe('kiosk install / uninstall (Debian 12 layout, into --root)', () => {
     const config = statSync(join(root, 'etc/station-kiosk/kiosk.json'));
     expect(config.mode & 0o777).toBe(0o640);
     expect(config.gid).toBe(Number(/^kiosk:x:(\d+):/m.exec(group)?.[1]));
-    expect(readFileSync(join(root, 'etc/station-kiosk/kiosk.json'), 'utf8')).toBe(readFileSync(join(ROOT, 'config/demo.json'), 'utf8'));
+    expect(readFileSync(join(root, 'etc/station-kiosk/kiosk.json'), 'utf8')).toBe(readFileSync(stationConfig, 'utf8'));
 
     const unit = readFileSync(join(root, 'etc/systemd/system/station-kiosk.service'), 'utf8');
     expect(unit).toContain('Type=notify');
