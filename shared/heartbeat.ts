@@ -1,3 +1,5 @@
+import type { KioskConfigState } from './kiosk-config.js';
+
 /**
  * What a kiosk tells central every few seconds about itself, for the fleet view: which build
  * runs, for how long, its devices, the outbox backlog, disk space and clock offset. Sent by the
@@ -18,6 +20,8 @@ export interface KioskHeartbeat {
   readonly clockOffsetMs: number | null;
   /** The kiosk's clock when it sent this. */
   readonly sentAt: string;
+  /** The remote configuration in use, and the last one refused since (with the reasons); absent from older kiosks. */
+  readonly config?: KioskConfigState;
 }
 
 /** A heartbeat as central keeps it. */

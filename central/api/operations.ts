@@ -203,6 +203,16 @@ export const OPERATIONS = [
     responses: { 200: 'ConfigView', ...staffErrors },
   },
   {
+    operationId: 'listConfigAudit',
+    method: 'GET',
+    url: '/v1/staff/config/audit',
+    summary: "Configuration changes, newest first: who, when, old and new (kioskId=ID: that kiosk's own; kioskId=global: the global configuration)",
+    tag: 'staff',
+    auth: 'staff',
+    query: S.ConfigAuditQuery,
+    responses: { 200: 'ConfigAuditList', ...staffErrors },
+  },
+  {
     operationId: 'listTechnicians',
     method: 'GET',
     url: '/v1/staff/technicians',

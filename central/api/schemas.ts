@@ -348,9 +348,28 @@ export const BlocklistParams = object({ cardNumber });
 export const BlocklistInput = object({ reason: line(200) });
 export const BlocklistList = object({ entries: { type: 'array', items: BlocklistEntry } });
 
+// Remote configuration: its settings are checked against shared/kiosk-config.ts by the route.
 export const KioskConfig: JsonSchema = { type: 'object', maxProperties: 200 };
-export const ConfigInput = object({ config: KioskConfig });
+/** `actor`: who makes the change, for the audit (default "staff"). */
+export const ConfigInput = object({ config: KioskConfig, actor: line(100) }, ['actor']);
 export const ConfigView = object({ config: KioskConfig });
+export const ConfigAuditQuery = object(
+  {
+    kioskId: { type: 'string', minLength: 1, maxLength: 64 },
+    limit: { type: 'integer', minimum: 1, maximum: 500, default: 100 },
+    offset: { type: 'integer', minimum: 0, default: 0 },
+  },
+  ['kioskId', 'limit', 'offset'],
+);
+export const ConfigAuditEntry = object({
+  id: { type: 'integer' },
+  at: timestamp,
+  actor: line(100),
+  kioskId: nullable({ type: 'string' }),
+  old: KioskConfig,
+  new: KioskConfig,
+});
+export const ConfigAuditList = object({ entries: { type: 'array', items: ConfigAuditEntry } });
 
 export const KioskInfo = object({
   id: kioskId,
@@ -393,7 +412,11 @@ export const KioskHeartbeat = object({
   disk: object({ freeBytes: count, totalBytes: count }),
   clockOffsetMs: nullable({ type: 'integer' }),
   sentAt: timestamp,
-});
+  config: object({
+    version: nullable(count),
+    rejected: nullable(object({ version: count, problems: { type: 'array', maxItems: 20, items: { type: 'string', maxLength: 300 } }, at: timestamp })),
+  }),
+}, ['config']);
 export const HeartbeatAck = object({ receivedAt: timestamp, serverTime: timestamp });
 export const StoredHeartbeat = object({ kioskId, receivedAt: timestamp, heartbeat: KioskHeartbeat });
 export const HeartbeatList = object({ heartbeats: { type: 'array', items: StoredHeartbeat } });
@@ -432,6 +455,8 @@ export const COMPONENT_SCHEMAS = {
   BlocklistList,
   ConfigInput,
   ConfigView,
+  ConfigAuditEntry,
+  ConfigAuditList,
   KioskInfo,
   KioskList,
   KioskInput,

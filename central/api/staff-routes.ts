@@ -1,3 +1,4 @@
+import { checkRemoteSettings } from '../../shared/kiosk-config.js';
 import type { BlocklistEntry, FaqArticle } from '../../shared/sync.js';
 import type { TicketId, TicketStatus } from '../../shared/ticket.js';
 import type { Page, TicketFilter } from '../storage/types.js';
@@ -11,6 +12,12 @@ type StaffOperation = Exclude<OperationId, 'health' | 'ingestBatch' | 'getChange
 
 function notFound(what: string): ApiFailure {
   return new ApiFailure(404, 'not-found', `${what} not found`);
+}
+
+/** A configuration that breaks the settings' rules (shared/kiosk-config.ts) is refused with every reason; nothing is stored. */
+function checked(config: Config, what: string): void {
+  const check = checkRemoteSettings(config);
+  if (!check.ok) throw new ApiFailure(400, 'invalid-config', `${what}: ${check.problems.join('; ')}`);
 }
 
 /** The staff side: tickets, ratings, device events, FAQ, blocklist, kiosks and configuration. */
@@ -95,15 +102,25 @@ export function staffHandlers(ctx: ApiContext): Handlers<StaffOperation> {
     },
     putKioskConfig: async (request) => {
       const { kioskId } = request.params as { kioskId: string };
-      const { config } = request.body as { config: Config };
-      if (!(await storage.putKioskConfig(kioskId, config, at()))) throw notFound(`kiosk ${kioskId}`);
+      const { config, actor } = request.body as { config: Config; actor?: string };
+      checked(config, `configuration of kiosk ${kioskId}`);
+      // What the kiosk will get: the global settings with its own over them.
+      checked({ ...(await storage.getGlobalConfig()), ...config }, `configuration of kiosk ${kioskId} with the global settings`);
+      if (!(await storage.putKioskConfig(kioskId, config, at(), actor ?? 'staff'))) throw notFound(`kiosk ${kioskId}`);
       return { config };
     },
     getGlobalConfig: async () => ({ config: await storage.getGlobalConfig() }),
     putGlobalConfig: async (request) => {
-      const { config } = request.body as { config: Config };
-      await storage.putGlobalConfig(config, at());
+      const { config, actor } = request.body as { config: Config; actor?: string };
+      checked(config, 'global configuration');
+      for (const k of await storage.listKiosks()) checked({ ...config, ...((await storage.getKioskConfig(k.id)) ?? {}) }, `configuration of kiosk ${k.id} with these global settings`);
+      await storage.putGlobalConfig(config, at(), actor ?? 'staff');
       return { config };
+    },
+    listConfigAudit: async (request) => {
+      const q = request.query as { kioskId?: string; limit: number; offset: number };
+      const scope = q.kioskId === undefined ? undefined : q.kioskId === 'global' ? null : q.kioskId;
+      return { entries: await storage.listConfigAudit({ limit: q.limit, offset: q.offset }, scope) };
     },
   };
 }

@@ -145,6 +145,21 @@ CREATE TABLE technicians (
 /** The migration that drops the technician secrets of the earlier scheme (SQLite is vacuumed after it). */
 export const TECHNICIAN_SECRETS_DROPPED_AT = 6;
 
+/** Every change of a kiosk's or the global configuration: who, when, what it was and what it became. */
+function configAudit(dialect: 'sqlite' | 'postgres'): string {
+  return `
+CREATE TABLE config_audit (
+  id ${serial[dialect]},
+  at TEXT NOT NULL,
+  actor TEXT NOT NULL,
+  kiosk_id TEXT REFERENCES kiosks(id),
+  old_config TEXT NOT NULL,
+  new_config TEXT NOT NULL
+);
+CREATE INDEX config_audit_by_kiosk ON config_audit (kiosk_id, id);
+`;
+}
+
 export function migrationsFor(dialect: 'sqlite' | 'postgres'): readonly Migration[] {
   return [
     { version: 1, name: 'initial', sql: initial(dialect) },
@@ -153,5 +168,6 @@ export function migrationsFor(dialect: 'sqlite' | 'postgres'): readonly Migratio
     { version: 4, name: 'station tables', sql: stationTables },
     { version: 5, name: 'kiosk ticket codes', sql: ticketCodes },
     { version: 6, name: 'technicians by public key', sql: technicianKeys },
+    { version: 7, name: 'config audit', sql: configAudit(dialect) },
   ];
 }

@@ -6,6 +6,7 @@ import type { Row, SqlDatabase, SqlExecutor, SqlParam } from './sql-database.js'
 import type {
   CentralStorage,
   ChangesPage,
+  ConfigAuditEntry,
   IngestOutcome,
   KioskRecord,
   Page,
@@ -487,12 +488,39 @@ export class SqlCentralStorage implements CentralStorage {
     return this.db.read((q) => this.globalConfig(q));
   }
 
-  putGlobalConfig(config: Config, at: string): Promise<void> {
+  putGlobalConfig(config: Config, at: string, actor = 'staff'): Promise<void> {
     return this.db.transaction(async (q) => {
+      await this.audit(q, { at, actor, kioskId: null, old: await this.globalConfig(q), new: config });
       await q.run('INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value', [GLOBAL_CONFIG_KEY, JSON.stringify(config)]);
       for (const k of await q.all('SELECT id, config FROM kiosks ORDER BY id')) {
         await this.addChange(q, { type: 'config', config: { ...config, ...parseJson<Config>(k['config']) } }, at, { kioskId: str(k['id']), stationId: null });
       }
+    });
+  }
+
+  private async audit(q: SqlExecutor, e: Omit<ConfigAuditEntry, 'id'>): Promise<void> {
+    await q.run('INSERT INTO config_audit (at, actor, kiosk_id, old_config, new_config) VALUES ($1, $2, $3, $4, $5)', [
+      e.at,
+      e.actor,
+      e.kioskId,
+      JSON.stringify(e.old),
+      JSON.stringify(e.new),
+    ]);
+  }
+
+  listConfigAudit(page: Page, kioskId?: string | null): Promise<ConfigAuditEntry[]> {
+    return this.db.read(async (q) => {
+      const where = kioskId === undefined ? '' : kioskId === null ? 'WHERE kiosk_id IS NULL' : 'WHERE kiosk_id = $3';
+      const params: SqlParam[] = [page.limit, page.offset, ...(typeof kioskId === 'string' ? [kioskId] : [])];
+      const rows = await q.all(`SELECT id, at, actor, kiosk_id, old_config, new_config FROM config_audit ${where} ORDER BY id DESC LIMIT $1 OFFSET $2`, params);
+      return rows.map((r) => ({
+        id: num(r['id']),
+        at: str(r['at']),
+        actor: str(r['actor']),
+        kioskId: strOrNull(r['kiosk_id']),
+        old: parseJson<Config>(r['old_config']),
+        new: parseJson<Config>(r['new_config']),
+      }));
     });
   }
 
@@ -503,10 +531,12 @@ export class SqlCentralStorage implements CentralStorage {
     });
   }
 
-  putKioskConfig(kioskId: string, config: Config, at: string): Promise<boolean> {
+  putKioskConfig(kioskId: string, config: Config, at: string, actor = 'staff'): Promise<boolean> {
     return this.db.transaction(async (q) => {
-      const changed = await q.run('UPDATE kiosks SET config = $1 WHERE id = $2', [JSON.stringify(config), kioskId]);
-      if (changed === 0) return false;
+      const before = (await q.all('SELECT config FROM kiosks WHERE id = $1', [kioskId]))[0];
+      if (!before) return false;
+      await q.run('UPDATE kiosks SET config = $1 WHERE id = $2', [JSON.stringify(config), kioskId]);
+      await this.audit(q, { at, actor, kioskId, old: parseJson<Config>(before['config']), new: config });
       await this.addChange(q, { type: 'config', config: { ...(await this.globalConfig(q)), ...config } }, at, { kioskId, stationId: null });
       return true;
     });

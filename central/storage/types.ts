@@ -137,6 +137,18 @@ export interface TechnicianInfo {
   readonly updatedAt: string;
 }
 
+/** One change of configuration, as audited. */
+export interface ConfigAuditEntry {
+  readonly id: number;
+  readonly at: string;
+  /** Who changed it, as the staff request named them. */
+  readonly actor: string;
+  /** The kiosk whose own configuration changed; null: the global configuration. */
+  readonly kioskId: string | null;
+  readonly old: Record<string, unknown>;
+  readonly new: Record<string, unknown>;
+}
+
 export interface ChangesPage {
   readonly changes: readonly AnyDownChange[];
   /** The cursor to pass next time: the last change's, or the one given when there is none. */
@@ -197,11 +209,16 @@ export interface CentralStorage {
 
   /** The configuration every kiosk gets, under its own. */
   getGlobalConfig(): Promise<Record<string, unknown>>;
-  /** Replaces the global configuration and writes each kiosk's effective configuration as a change. */
-  putGlobalConfig(config: Record<string, unknown>, at: string): Promise<void>;
+  /**
+   * Replaces the global configuration, writes each kiosk's effective configuration as a change
+   * and an audit entry (`actor`, old → new), in one transaction.
+   */
+  putGlobalConfig(config: Record<string, unknown>, at: string, actor?: string): Promise<void>;
   getKioskConfig(kioskId: string): Promise<Record<string, unknown> | null>;
-  /** Replaces a kiosk's own configuration; returns false for an unknown kiosk. */
-  putKioskConfig(kioskId: string, config: Record<string, unknown>, at: string): Promise<boolean>;
+  /** Replaces a kiosk's own configuration, with its change and audit entry; returns false for an unknown kiosk. */
+  putKioskConfig(kioskId: string, config: Record<string, unknown>, at: string, actor?: string): Promise<boolean>;
+  /** Configuration changes, newest first: one kiosk's own (`kioskId`), the global ones (`null`), or all (undefined). */
+  listConfigAudit(page: Page, kioskId?: string | null): Promise<ConfigAuditEntry[]>;
 
   getKiosk(id: string): Promise<KioskRecord | null>;
   findKioskByTokenHash(tokenHash: string): Promise<KioskRecord | null>;

@@ -5,6 +5,7 @@
  */
 import { statfs } from 'node:fs/promises';
 import type { KioskHeartbeat } from '../../shared/heartbeat.js';
+import type { KioskConfigState } from '../../shared/kiosk-config.js';
 import type { KioskRuntime } from '../runtime/kiosk-runtime.js';
 import type { Logger } from '../runtime/logger.js';
 
@@ -19,12 +20,14 @@ export interface HeartbeatSources {
   readonly outbox: () => Promise<{ readonly depth: number; readonly rejected: number; readonly oldestPendingAt: string | null; readonly clockOffsetMs: number | null }>;
   /** The folder whose filesystem's free space is reported (the kiosk's data folder). */
   readonly dataDir: string;
+  /** The remote configuration's version and the last refusal. */
+  readonly config?: () => Promise<KioskConfigState>;
   readonly now?: () => number;
 }
 
 export async function collectHeartbeat(s: HeartbeatSources): Promise<KioskHeartbeat> {
   const now = s.now?.() ?? Date.now();
-  const [outbox, fs] = await Promise.all([s.outbox(), statfs(s.dataDir)]);
+  const [outbox, fs, config] = await Promise.all([s.outbox(), statfs(s.dataDir), s.config?.()]);
   return {
     kioskVersion: s.kioskVersion,
     nodeVersion: process.version,
@@ -34,6 +37,7 @@ export async function collectHeartbeat(s: HeartbeatSources): Promise<KioskHeartb
     disk: { freeBytes: fs.bavail * fs.bsize, totalBytes: fs.blocks * fs.bsize },
     clockOffsetMs: outbox.clockOffsetMs === null ? null : Math.round(outbox.clockOffsetMs),
     sentAt: new Date(now).toISOString(),
+    ...(config ? { config: { version: config.version, rejected: config.rejected && { ...config.rejected, problems: config.rejected.problems.slice(0, 20).map((p) => p.slice(0, 300)) } } } : {}),
   };
 }
 
@@ -112,6 +116,7 @@ export function runtimeHeartbeatSources(runtime: KioskRuntime, kioskVersion: str
         .map(([k, v]) => ({ device: k.slice(0, -'.health'.length), state: String(v) }));
     },
     outbox: () => runtime.parts.store.outbox.stats(),
+    config: () => runtime.parts.store.caches.configState(),
     dataDir: runtime.parts.config.dataDir,
   };
 }

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { CARD_FAMILIES, type CardFamily } from '../../shared/card.js';
 import { DEFAULT_ACCEPTED_CARDS, type AcceptedCards } from '../diagnosis/acceptance.js';
+import { SETTING_RANGES as RANGES } from '../../shared/kiosk-config.js';
 import { ConfigError, LANGUAGES, type HidConfig, type KioskConfig, type Language } from './kiosk-config.js';
 
 type Raw = Readonly<Record<string, unknown>>;
@@ -195,9 +196,9 @@ export function parseKioskConfig(value: unknown, source: string): KioskConfig {
     cityCode: r.text('cityCode', /^\d{4}$/, 'four digits'),
     languages,
     defaultLanguage: r.language('defaultLanguage', languages[0]),
-    idleTimeoutSeconds: r.integer('idleTimeoutSeconds', 10, 600, 60),
-    idleWarningSeconds: r.integer('idleWarningSeconds', 3, 60, 10),
-    lowBalanceThreshold: r.integer('lowBalanceThreshold', 0, 100_000, 500),
+    idleTimeoutSeconds: r.integer('idleTimeoutSeconds', RANGES.idleTimeoutSeconds.min, RANGES.idleTimeoutSeconds.max, 60),
+    idleWarningSeconds: r.integer('idleWarningSeconds', RANGES.idleWarningSeconds.min, RANGES.idleWarningSeconds.max, 10),
+    lowBalanceThreshold: r.integer('lowBalanceThreshold', RANGES.lowBalanceThreshold.min, RANGES.lowBalanceThreshold.max, 500),
     acceptedCards: r.acceptedCards('acceptedCards'),
     central: { url: central.url('url'), token: central.text('token') },
     publicBaseUrl: r.optionalUrl('publicBaseUrl'),

@@ -50,8 +50,11 @@ export interface SessionOptions extends FlowDeps {
   readonly call?: EscalationSettings;
   /** The maintenance flow's timeouts. */
   readonly maintenance?: Omit<MaintenanceFlowDeps, 'clock'>;
+  /** Read each time a countdown starts, so that a setting central changed applies to the next one. */
   readonly idleTimeoutMs?: number;
   readonly idleWarningMs?: number;
+  /** The language each new session starts in (read at every reset); default zh. */
+  readonly defaultLanguage?: Language;
 }
 
 export interface SessionContext {
@@ -157,8 +160,9 @@ function onEach(types: readonly string[], transition: Transition): Record<string
 
 export function createSessionMachine(options: SessionOptions) {
   const { clock } = options;
-  const idleMs = options.idleTimeoutMs ?? IDLE_TIMEOUT_MS;
-  const warningMs = options.idleWarningMs ?? IDLE_WARNING_MS;
+  const idleMs = (): number => options.idleTimeoutMs ?? IDLE_TIMEOUT_MS;
+  const warningMs = (): number => options.idleWarningMs ?? IDLE_WARNING_MS;
+  const startLanguage = (): Language => options.defaultLanguage ?? DEFAULT_LANGUAGE;
   const exitTargets = [
     { guard: 'exitToSurvey', target: 'survey', actions: 'rememberSurvey' },
     { guard: 'exitToAttract', target: '#session.attract' },
@@ -190,20 +194,20 @@ export function createSessionMachine(options: SessionOptions) {
       exitToAttract: ({ event }) => outputOf(event)?.next === 'attract',
     },
     delays: {
-      untilIdleDeadline: ({ context }) => Math.max(0, (context.idleDeadline ?? clock.now() + idleMs) - clock.now()),
-      untilWarningDeadline: ({ context }) => Math.max(0, (context.warningDeadline ?? clock.now() + warningMs) - clock.now()),
+      untilIdleDeadline: ({ context }) => Math.max(0, (context.idleDeadline ?? clock.now() + idleMs()) - clock.now()),
+      untilWarningDeadline: ({ context }) => Math.max(0, (context.warningDeadline ?? clock.now() + warningMs()) - clock.now()),
     },
     actions: {
-      clearSession: assign({ ...cleared, language: DEFAULT_LANGUAGE, largeText: false }),
+      clearSession: assign(() => ({ ...cleared, language: startLanguage(), largeText: false })),
       takeServiceMode: assign(({ event }) => (event.type === 'SERVICE.CHANGED' ? { inService: event.inService } : {})),
       /** Restarts the countdown; applies language and text size. */
       activity: assign(({ event }) => ({
-        idleDeadline: clock.now() + idleMs,
+        idleDeadline: clock.now() + idleMs(),
         warningDeadline: null,
         ...(event.type === 'LANG.SET' ? { language: event.language } : {}),
         ...(event.type === 'TEXT.LARGE' ? { largeText: event.on } : {}),
       })),
-      startWarning: assign({ warningDeadline: () => clock.now() + warningMs, idleDeadline: null }),
+      startWarning: assign({ warningDeadline: () => clock.now() + warningMs(), idleDeadline: null }),
       pauseIdle: assign({ idleDeadline: null, warningDeadline: null }),
       rememberCallSurvey: assign(({ event }) => {
         const out = (event as { output?: Partial<VideoEscalationOutput> }).output;
@@ -230,7 +234,7 @@ export function createSessionMachine(options: SessionOptions) {
     },
   }).createMachine({
     id: 'session',
-    context: { ...cleared, language: DEFAULT_LANGUAGE, largeText: false, inService: true },
+    context: () => ({ ...cleared, language: startLanguage(), largeText: false, inService: true }),
     initial: 'attract',
     on: {
       'SERVICE.CHANGED': { actions: 'takeServiceMode' },

@@ -32,6 +32,9 @@ import { PERSISTED_SESSION_FORMAT, restoreSession } from '../flows/persistence.j
 import type { CardApduChannel } from './hardware/technician-gate.js';
 import { bootUiKey } from './browser/ui-key.js';
 import { ownerOnlyDir } from '../store/owner-only.js';
+import { checkRemoteSettings } from '../../shared/kiosk-config.js';
+import { fileSettings, LiveSettings } from '../config/remote-settings.js';
+import type { SessionEngine } from './session/session-host.js';
 
 /** The built UI, `dist/ui` at the project root. */
 export const DEFAULT_UI_DIR = UI_DIR;
@@ -79,8 +82,26 @@ export async function createKioskRuntime(config: KioskConfig, options: CreateRun
     const serviceGate = new ServiceGate(new FileServiceModeStore(join(dataDir, 'service-mode.json')));
     await serviceGate.load();
 
+    // Remote configuration: the last good one from central over the file's values; newer ones wait for the start screen.
+    const base = fileSettings(config);
+    store.caches.useConfigBase(base);
+    const cached = checkRemoteSettings(await store.caches.config(), base);
+    if (!cached.ok) logger.warn('stored configuration from central does not fit this config file; using the file', { problems: cached.problems });
+    let engineRef: SessionEngine | null = null;
+    const live = new LiveSettings(config, cached.ok ? cached.settings : {}, cached.ok ? (await store.caches.configState()).version : null, (version, settings) => {
+      logger.info('configuration from central in use', { version });
+      // The start screen was drawn in the previous default language: show it in the new one.
+      const screen = engineRef?.screen();
+      if (screen?.screen === 'attract' && screen.chrome.language !== settings.defaultLanguage) engineRef?.send({ type: 'LANG.SET', language: settings.defaultLanguage });
+    });
+    const unsubscribeConfig = store.caches.onConfig((o) => {
+      if (o.kind === 'taken') live.offer(o.version, o.settings);
+      else logger.warn('configuration from central refused; the last good one stays', { version: o.version, problems: o.problems });
+    });
+
     // The serial devices' binding is chosen here, once: the operating system's ports.
     const serialBinding = systemSerialBinding();
+
     const printer: ReceiptPrinter | null = config.printerPath
       ? new EscPosPrinter({ criteria: { path: config.printerPath }, binding: serialBinding, log: (line) => logger.info(line, { device: 'printer' }) })
       : null;
@@ -164,17 +185,33 @@ export async function createKioskRuntime(config: KioskConfig, options: CreateRun
       machine: createKioskSessionMachine(
         {
           clock: { now },
-          idleTimeoutMs: config.idleTimeoutSeconds * 1000,
-          idleWarningMs: config.idleWarningSeconds * 1000,
-          diagnosis: { stationCityCode: config.cityCode, lowBalanceThreshold: config.lowBalanceThreshold, acceptedCards: config.acceptedCards },
+          // Read when used, so that a configuration from central applies from the next countdown / session on.
+          get idleTimeoutMs() {
+            return live.current.idleTimeoutSeconds * 1000;
+          },
+          get idleWarningMs() {
+            return live.current.idleWarningSeconds * 1000;
+          },
+          get defaultLanguage() {
+            return live.current.defaultLanguage;
+          },
+          diagnosis: {
+            stationCityCode: config.cityCode,
+            get lowBalanceThreshold() {
+              return live.current.lowBalanceThreshold;
+            },
+            acceptedCards: config.acceptedCards,
+          },
           ...(mediaTimeoutMs !== undefined ? { call: { mediaTimeoutMs } } : {}),
         },
         { passenger: ports, call, maintenance: maintenance.ports },
       ),
       toScreen: (snapshot) => toScreenModel(snapshot, now()),
-      restored: restoredSnapshot(saved.ok ? saved.value : null, now(), config, logger),
+      restored: restoredSnapshot(saved.ok ? saved.value : null, now(), live.current, logger),
       logger,
     });
+    engineRef = engine;
+    live.attach({ isIdle: () => engine.screen().screen === 'attract', subscribe: (l) => engine.subscribe(l) });
 
     const wiring = maintenance;
     runtime = new KioskRuntime({
@@ -197,6 +234,13 @@ export async function createKioskRuntime(config: KioskConfig, options: CreateRun
       services: [
         { name: 'storage guard', start: () => storage.start(), stop: () => storage.stop() },
         { name: 'maintenance', stop: () => wiring.close() },
+        {
+          name: 'remote settings',
+          stop: () => {
+            unsubscribeConfig();
+            live.detach();
+          },
+        },
       ],
     });
     return runtime;
@@ -218,7 +262,7 @@ export function wsOrigin(httpUrl: string): string {
  * The flows' restart rule (`restoreSession`): only a report in progress is resumed (behind the
  * idle warning, or its submission finished); anything else starts fresh at the attract screen.
  */
-function restoredSnapshot(saved: SavedSession | null, at: number, config: KioskConfig, logger: Logger): unknown {
+function restoredSnapshot(saved: SavedSession | null, at: number, config: Pick<KioskConfig, 'idleTimeoutSeconds' | 'idleWarningSeconds'>, logger: Logger): unknown {
   const outcome = restoreSession(saved ? { format: PERSISTED_SESSION_FORMAT, savedAt: saved.savedAt, snapshot: saved.snapshot } : null, at, {
     idleTimeoutMs: config.idleTimeoutSeconds * 1000,
     idleWarningMs: config.idleWarningSeconds * 1000,

@@ -1,3 +1,4 @@
+import { checkRemoteSettings, type KioskConfigState, type RemoteSettings } from '../../shared/kiosk-config.js';
 import type { StationDirectory, StationTable } from '../../shared/stations.js';
 import type { AnyChangesResponse, AnyDownChange, BlocklistEntry, FaqArticle, TechnicianCredential } from '../../shared/sync.js';
 import type { TicketStatus, TicketStatusUpdate, TicketId } from '../../shared/ticket.js';
@@ -14,12 +15,26 @@ interface FaqRow {
   updated_at: string;
 }
 
+/** What became of a configuration central sent: taken (its settings), or refused (why). */
+export type ConfigOutcome =
+  | { readonly kind: 'taken'; readonly version: number; readonly settings: RemoteSettings }
+  | { readonly kind: 'refused'; readonly version: number; readonly problems: readonly string[] };
+
 /**
  * What central sent down, kept so the kiosk works offline: ticket statuses, FAQ articles,
- * configuration (each change's keys merged over the cached ones) and the card blocklist,
- * with the cursor to ask from next time.
+ * configuration, the card blocklist, with the cursor to ask from next time.
+ *
+ * Configuration: central sends the kiosk's whole effective configuration as one change; it is
+ * checked (shared/kiosk-config.ts, against the kiosk's own file for the rules that compare two
+ * settings) and, when good, replaces the cached one (`config_cache`, the last good, on disk)
+ * with its version (the change's cursor); when not, the cache keeps the last good and the
+ * refusal (version, reasons) is kept for the heartbeat. Listeners hear each outcome after the
+ * transaction commits.
  */
 export class DownSyncCache {
+  private configBase: RemoteSettings = {};
+  private readonly configListeners = new Set<(outcome: ConfigOutcome) => void>();
+
   constructor(
     private readonly db: SqliteDriver,
     private readonly now: () => number,
@@ -43,19 +58,60 @@ export class DownSyncCache {
     return row ? Number(row.value) : 0;
   }
 
+  /** The kiosk's own settings (its config file), for the rules that compare two settings. */
+  useConfigBase(base: RemoteSettings): void {
+    this.configBase = base;
+  }
+
+  /** Called with what became of each configuration central sent. Returns the unsubscribe function. */
+  onConfig(listener: (outcome: ConfigOutcome) => void): () => void {
+    this.configListeners.add(listener);
+    return () => this.configListeners.delete(listener);
+  }
+
   /** Applies one page of changes and moves the cursor, in one transaction: all of it or none. */
   apply(page: AnyChangesResponse): Promise<number> {
     const at = new Date(this.now()).toISOString();
     const tables = page.changes.flatMap((c) => (c.type === 'stations' ? [c.table] : []));
+    const outcomes: ConfigOutcome[] = [];
     return this.db.transaction(async (tx) => {
-      for (const change of page.changes) await applyChange(tx, change);
+      for (const change of page.changes) {
+        if (change.type === 'config') outcomes.push(await this.applyConfig(tx, change.cursor, change.config, at));
+        else await applyChange(tx, change);
+      }
       await tx.run(`INSERT INTO kiosk_meta (key, value) VALUES ('down-cursor', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`, [String(page.cursor)]);
       await tx.run(`INSERT INTO kiosk_meta (key, value) VALUES ('last-down-sync-at', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`, [at]);
       return page.changes.length;
     }).then((n) => {
       for (const t of tables) this.stations?.put(t);
+      for (const o of outcomes) for (const l of [...this.configListeners]) l(o);
       return n;
     });
+  }
+
+  private async applyConfig(tx: SqliteTx, version: number, config: Readonly<Record<string, unknown>>, at: string): Promise<ConfigOutcome> {
+    const check = checkRemoteSettings(config, this.configBase);
+    if (!check.ok) {
+      const rejected: KioskConfigState['rejected'] = { version, problems: check.problems, at };
+      await tx.run(`INSERT INTO kiosk_meta (key, value) VALUES ('config-rejected', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`, [JSON.stringify(rejected)]);
+      return { kind: 'refused', version, problems: check.problems };
+    }
+    await tx.run('DELETE FROM config_cache');
+    for (const [key, value] of Object.entries(check.settings)) {
+      await tx.run('INSERT INTO config_cache (key, value) VALUES (?, ?)', [key, JSON.stringify(value ?? null)]);
+    }
+    await tx.run(`INSERT INTO kiosk_meta (key, value) VALUES ('config-version', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`, [String(version)]);
+    await tx.run(`DELETE FROM kiosk_meta WHERE key = 'config-rejected'`);
+    return { kind: 'taken', version, settings: check.settings };
+  }
+
+  /** The version of the configuration in use and the last one refused since (for the heartbeat). */
+  async configState(): Promise<KioskConfigState> {
+    const rows = await this.db.all<{ key: string; value: string }>(`SELECT key, value FROM kiosk_meta WHERE key IN ('config-version', 'config-rejected')`);
+    const get = (k: string) => rows.find((r) => r.key === k)?.value;
+    const version = get('config-version');
+    const rejected = get('config-rejected');
+    return { version: version === undefined ? null : Number(version), rejected: rejected === undefined ? null : (JSON.parse(rejected) as KioskConfigState['rejected']) };
   }
 
   async ticketStatus(ticketId: string): Promise<TicketStatusUpdate | null> {
@@ -77,7 +133,8 @@ export class DownSyncCache {
     }));
   }
 
-  async config(): Promise<Record<string, unknown>> {
+  /** The last good configuration central sent (checked when it came), or {} before any. */
+  async config(): Promise<RemoteSettings> {
     const rows = await this.db.all<{ key: string; value: string }>('SELECT key, value FROM config_cache ORDER BY key');
     return Object.fromEntries(rows.map((r) => [r.key, JSON.parse(r.value) as unknown]));
   }
@@ -129,10 +186,7 @@ async function applyChange(tx: SqliteTx, change: AnyDownChange): Promise<void> {
       return;
     }
     case 'config':
-      for (const [key, value] of Object.entries(change.config)) {
-        await tx.run('INSERT INTO config_cache (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value', [key, JSON.stringify(value ?? null)]);
-      }
-      return;
+      throw new Error('configuration changes are applied by DownSyncCache.applyConfig');
     case 'blocklist':
       if (change.deleted) await tx.run('DELETE FROM blocklist_cache WHERE card_number = ?', [change.entry.cardNumber]);
       else

@@ -281,8 +281,8 @@ describe.each(ENGINES)('central /v1 on %s', (engine) => {
     const article = { category: 'card', title: { zh: '<b>退卡</b>', en: 'Refund' }, body: { zh: '到客服中心办理。', en: 'At the service centre.' } };
     expect((await staff('PUT', '/v1/staff/faq/refund-test', '/v1/staff/faq/{faqId}', article)).status).toBe(200);
     expect((await staff('PUT', '/v1/staff/blocklist/3104921000099999', '/v1/staff/blocklist/{cardNumber}', { reason: 'reported lost' })).status).toBe(200);
-    expect((await staff('PUT', `/v1/staff/kiosks/${C.id}/config`, '/v1/staff/kiosks/{kioskId}/config', { config: { idleSeconds: 90 } })).status).toBe(200);
-    expect((await staff('PUT', '/v1/staff/config', '/v1/staff/config', { config: { idleSeconds: 60, language: 'zh' } })).status).toBe(200);
+    expect((await staff('PUT', `/v1/staff/kiosks/${C.id}/config`, '/v1/staff/kiosks/{kioskId}/config', { config: { idleTimeoutSeconds: 90 } })).status).toBe(200);
+    expect((await staff('PUT', '/v1/staff/config', '/v1/staff/config', { config: { idleTimeoutSeconds: 60, defaultLanguage: 'zh' } })).status).toBe(200);
     expect((await staff('DELETE', '/v1/staff/blocklist/3104921000099999', '/v1/staff/blocklist/{cardNumber}')).status).toBe(204);
     expect((await staff('DELETE', '/v1/staff/faq/refund-test', '/v1/staff/faq/{faqId}')).status).toBe(204);
     expect((await staff('DELETE', '/v1/staff/faq/refund-test', '/v1/staff/faq/{faqId}')).status).toBe(404);
@@ -297,10 +297,10 @@ describe.each(ENGINES)('central /v1 on %s', (engine) => {
       ['faq', true],
     ]);
     expect(feed[0]).toMatchObject({ article: { id: 'refund-test', title: { zh: '<b>退卡</b>' } } });
-    expect(feed[2]).toMatchObject({ config: { idleSeconds: 90 } });
-    expect(feed[3]).toMatchObject({ config: { idleSeconds: 90, language: 'zh' } });
+    expect(feed[2]).toMatchObject({ config: { idleTimeoutSeconds: 90 } });
+    expect(feed[3]).toMatchObject({ config: { idleTimeoutSeconds: 90, defaultLanguage: 'zh' } });
     const feedA = (await changes(A, cursor)).changes.filter((c) => c.type === 'config');
-    expect(feedA.at(-1)).toMatchObject({ config: { idleSeconds: 60, language: 'zh' } });
+    expect(feedA.at(-1)).toMatchObject({ config: { idleTimeoutSeconds: 60, defaultLanguage: 'zh' } });
   });
 
   it('refuses bad staff input with 400 and changes nothing', async () => {

@@ -63,7 +63,7 @@ describe('sync worker against the real central (SQLite, loopback)', () => {
     await central.storage.changeTicketStatus({ ticketId: first as TicketId, status: 'resolved', note: '闸机已修复', actor: 'agent-1', at });
     await central.storage.putFaq({ id: 'refund', category: 'cards', title: { zh: '如何退卡', en: 'Returning a card' }, body: { zh: '到客服中心退卡', en: 'Go to the service centre' }, updatedAt: at });
     await central.storage.putBlocklist({ cardNumber: '3105123412347984', reason: 'reported lost' }, at);
-    await central.storage.putKioskConfig(k1.kioskId, { idleResetSeconds: 90 }, at);
+    await central.storage.putKioskConfig(k1.kioskId, { idleTimeoutSeconds: 90 }, at);
     kiosk.worker.syncNow();
     await waitFor(kiosk.worker, async () => (await kiosk.tickets.blocked('3105123412347984')) !== null && (await kiosk.store.caches.faqArticles()).length === 1, 'changes in the cache');
     await waitFor(kiosk.worker, async () => {
@@ -73,7 +73,7 @@ describe('sync worker against the real central (SQLite, loopback)', () => {
     const status = await kiosk.tickets.ticketStatus(first ?? '');
     expect(status).toMatchObject({ ok: true, value: { status: 'resolved', note: '闸机已修复', delivery: 'delivered' } });
     expect((await kiosk.tickets.searchFaq({ text: '退卡', language: 'zh' }))[0]?.article.id).toBe('refund');
-    await waitFor(kiosk.worker, async () => (await kiosk.store.caches.config())['idleResetSeconds'] === 90, 'the kiosk config');
+    await waitFor(kiosk.worker, async () => (await kiosk.store.caches.config()).idleTimeoutSeconds === 90, 'the kiosk config');
     expect(await kiosk.store.caches.cursor()).toBeGreaterThan(0);
   });
 
