@@ -13,6 +13,13 @@ export const RUNTIME_UNIT = 'station-kiosk.service';
 export const BROWSER_UNIT = 'station-kiosk-browser.service';
 /** The runtime tells systemd it is alive at half this interval. */
 export const WATCHDOG_SECONDS = 30;
+/**
+ * V8 flags of the runtime's Node. `--max-semi-space-size=1` (MB) keeps V8's young generation
+ * small: by default it grows to 16 MB a semi-space under a burst of taps and is never given
+ * back, which is what made the runtime's RSS climb by 30–55 MB steps with the JS heap flat
+ * (docs/appliance.md, "Memory"). `package.json`'s `start` script passes the same flag.
+ */
+export const RUNTIME_NODE_FLAGS = ['--max-semi-space-size=1', '--enable-source-maps'] as const;
 
 export interface InstallInputs {
   /** The application folder (with package.json, dist/app, dist/ui, node_modules). */
@@ -90,7 +97,7 @@ SupplementaryGroups=dialout
 StateDirectory=station-kiosk
 WorkingDirectory=${STATE_DIR}
 Environment=NODE_ENV=production
-ExecStart=${i.node} --enable-source-maps ${i.appDir}/dist/app/kiosk/cli.js start --config ${CONFIG_PATH} --no-sim --no-central --no-browser
+ExecStart=${i.node} ${RUNTIME_NODE_FLAGS.join(' ')} ${i.appDir}/dist/app/kiosk/cli.js start --config ${CONFIG_PATH} --no-sim --no-central --no-browser
 NoNewPrivileges=yes
 ProtectSystem=strict
 ProtectHome=read-only

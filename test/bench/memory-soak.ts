@@ -9,6 +9,10 @@
  *     flock /tmp/kiosk-readers.lock npm run bench:memory
  * Each sample is taken after a full GC in the runtime. Budget (docs/appliance.md): ≤ 120 MB
  * RSS, and within 5 MB of the warm-up level (the sample at 10 % of the taps) to the end.
+ * The runtime runs with production's Node flags (`RUNTIME_NODE_FLAGS`, as the systemd unit
+ * and `npm start`); SOAK_NODE_FLAGS replaces them (e.g. SOAK_NODE_FLAGS= for Node's defaults,
+ * to see the growth the flags prevent). SOAK_PACE_MS waits that long after each injected tap
+ * (default 0: as fast as the runtime takes them, the worst case).
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -17,6 +21,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CardSnapshot } from '../../shared/card.js';
 import { loadCardImage, VirtualCard, VPCD_SLOTS } from '../../hardware-sim/virtual-card/index.js';
+import { RUNTIME_NODE_FLAGS } from '../../kiosk/appliance/install-plan.js';
 import { buildApp } from '../../scripts/build.js';
 import { openKioskBrowser, type KioskBrowser } from '../support/browser.js';
 import { ensureUiBuilt } from '../support/e2e-ui-build.js';
@@ -28,12 +33,14 @@ const INJECTED_EVERY = Number(process.env['SOAK_INJECTED_EVERY'] ?? 500);
 const PCSCD = Number(process.env['SOAK_PCSCD'] ?? 1_000);
 const PCSCD_EVERY = Number(process.env['SOAK_PCSCD_EVERY'] ?? 50);
 const SLOT = VPCD_SLOTS[1];
+const NODE_FLAGS = process.env['SOAK_NODE_FLAGS'] !== undefined ? process.env['SOAK_NODE_FLAGS'].split(/\s+/).filter(Boolean) : [...RUNTIME_NODE_FLAGS];
 const mb = (n: number) => (n / 1024 / 1024).toFixed(1);
 
 interface Sample {
   readonly taps: number;
   readonly rss: number;
   readonly heapUsed: number;
+  readonly heapTotal: number;
   readonly external: number;
 }
 
@@ -43,7 +50,7 @@ class Harness {
   readonly child: ChildProcess;
   readonly #waiters: { match: (m: Message) => boolean; resolve: (m: Message) => void }[] = [];
   constructor(mode: 'injected' | 'pcscd', dataDir: string) {
-    this.child = fork(HARNESS, [mode, dataDir, SLOT.reader], { execArgv: ['--expose-gc'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    this.child = fork(HARNESS, [mode, dataDir, SLOT.reader], { execArgv: [...NODE_FLAGS, '--expose-gc'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     this.child.on('message', (m: Message) => {
       const i = this.#waiters.findIndex((w) => w.match(m));
       if (i >= 0) this.#waiters.splice(i, 1)[0]!.resolve(m);
@@ -64,8 +71,8 @@ class Harness {
   async sample(taps: number): Promise<Sample> {
     const s = this.next('sample');
     this.child.send({ type: 'sample' });
-    const { rss, heapUsed, external } = await s;
-    return { taps, rss, heapUsed, external };
+    const { rss, heapUsed, heapTotal, external } = await s;
+    return { taps, rss, heapUsed, heapTotal, external };
   }
   async stop(): Promise<void> {
     const exited = new Promise((r) => this.child.once('exit', r));
@@ -76,8 +83,10 @@ class Harness {
 
 function report(title: string, samples: readonly Sample[], total: number): void {
   console.log(`\n${title}`);
-  console.log('   taps    RSS MB   heap MB   external MB');
-  for (const s of samples) console.log(`${String(s.taps).padStart(7)}  ${mb(s.rss).padStart(8)}  ${mb(s.heapUsed).padStart(8)}  ${mb(s.external).padStart(12)}`);
+  console.log('   taps    RSS MB   heap MB   V8 heap committed MB   external MB');
+  for (const s of samples) {
+    console.log(`${String(s.taps).padStart(7)}  ${mb(s.rss).padStart(8)}  ${mb(s.heapUsed).padStart(8)}  ${mb(s.heapTotal).padStart(21)}  ${mb(s.external).padStart(12)}`);
+  }
   const warm = samples.find((s) => s.taps >= total * 0.1) ?? samples[0]!;
   const last = samples.at(-1)!;
   const peak = Math.max(...samples.map((s) => s.rss));
@@ -86,6 +95,9 @@ function report(title: string, samples: readonly Sample[], total: number): void 
       `growth after warm-up ${mb(last.rss - warm.rss)} MB (budget 5 MB: ${((last.rss - warm.rss) / (5 * 1024 * 1024)).toFixed(2)} of it), ` +
       `JS heap ${mb(warm.heapUsed)} → ${mb(last.heapUsed)} MB, external ${mb(warm.external)} → ${mb(last.external)} MB`,
   );
+  const flat = samples.filter((s) => s.taps >= warm.taps).every((s) => Math.abs(s.rss - warm.rss) <= 5 * 1024 * 1024);
+  const holds = peak <= 120 * 1024 * 1024 && flat;
+  console.log(`BUDGET ${title.split('.')[0]}: ${holds ? 'holds' : 'NOT met'} (peak ${peak <= 120 * 1024 * 1024 ? '≤' : '>'} 120 MB; every sample after warm-up ${flat ? 'within' : 'NOT within'} 5 MB of it)`);
 }
 
 async function readOneSnapshot(): Promise<CardSnapshot> {
@@ -166,6 +178,7 @@ async function pcscdSoak(): Promise<void> {
 }
 
 async function main(): Promise<void> {
+  console.log(`runtime Node flags: ${NODE_FLAGS.join(' ') || '(none: Node defaults)'}${process.env['SOAK_PACE_MS'] ? `; ${process.env['SOAK_PACE_MS']} ms after each injected tap` : ''}`);
   await ensureUiBuilt();
   await buildApp();
   const snapshot = await readOneSnapshot();

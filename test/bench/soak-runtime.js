@@ -20,6 +20,7 @@ class InjectedCardReader {
   subscribe(l) { this.listeners.add(l); return () => this.listeners.delete(l); }
   readers() { return [INJECTED]; }
   health() { return { state: 'ok', readers: [INJECTED] }; }
+  transmit() { return Promise.reject(Object.assign(new Error('no card for APDUs on the injected reader'), { code: 'card-removed' })); }
   emit(e) { for (const l of this.listeners) l(e); }
 }
 
@@ -46,7 +47,8 @@ runtime.host.onScreen((m) => {
   screens += 1;
   process.send?.({ type: 'screen', screen: m.model.screen });
 });
-const settle = () => new Promise((r) => setImmediate(r));
+const PACE_MS = Number(process.env['SOAK_PACE_MS'] ?? 0);
+const settle = () => new Promise((r) => (PACE_MS > 0 ? setTimeout(r, PACE_MS) : setImmediate(r)));
 
 process.on('message', async (m) => {
   if (m.type === 'inject') {
@@ -68,7 +70,7 @@ process.on('message', async (m) => {
     await new Promise((r) => setTimeout(r, 50));
     globalThis.gc?.();
     const u = process.memoryUsage();
-    process.send?.({ type: 'sample', rss: u.rss, heapUsed: u.heapUsed, external: u.external, arrayBuffers: u.arrayBuffers, screens });
+    process.send?.({ type: "sample", rss: u.rss, heapUsed: u.heapUsed, heapTotal: u.heapTotal, external: u.external, arrayBuffers: u.arrayBuffers, screens });
   } else if (m.type === 'stop') {
     await runtime.stop();
     process.exit(0);
