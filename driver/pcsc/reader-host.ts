@@ -5,6 +5,7 @@
  */
 import type { HostCommand, HostMessage, HostOptions } from './host-protocol.js';
 import { PcscCardReaderService } from './reader-service.js';
+import { fromHex, toHex } from '../../shared/bytes.js';
 
 const options = JSON.parse(process.env['KIOSK_CARD_HOST_OPTIONS'] ?? '{}') as HostOptions;
 const send = (m: HostMessage): void => {
@@ -27,11 +28,13 @@ service.subscribe((event) => {
 process.on('message', (m: HostCommand) => {
   if (m.type === 'stop') process.exit(0);
   if (m.type === 'transmit') {
-    service.transmit(m.reader, Buffer.from(m.apdu, 'hex')).then(
-      (r) => send({ type: 'transmit-result', id: m.id, ok: true, response: Buffer.from(r).toString('hex') }),
-      (e: unknown) =>
-        send({ type: 'transmit-result', id: m.id, ok: false, code: (e as { code?: string }).code ?? 'unreadable-card', message: e instanceof Error ? e.message : String(e) }),
-    );
+    Promise.resolve()
+      .then(() => service.transmit(m.reader, fromHex(m.apdu)))
+      .then(
+        (r) => send({ type: 'transmit-result', id: m.id, ok: true, response: toHex(r) }),
+        (e: unknown) =>
+          send({ type: 'transmit-result', id: m.id, ok: false, code: (e as { code?: string }).code ?? 'unreadable-card', message: e instanceof Error ? e.message : String(e) }),
+      );
   }
 });
 process.on('disconnect', () => process.exit(0));

@@ -11,6 +11,7 @@ import { CardIoError, type CardIoErrorCode } from '../card/errors.js';
 import type { HostCommand, HostMessage, HostOptions } from './host-protocol.js';
 import type { CardDriverLog } from './reader-service.js';
 import { backoffDelay } from '../../shared/backoff.js';
+import { fromHex, toHex } from '../../shared/bytes.js';
 
 export interface SupervisedReaderServiceOptions extends HostOptions {
   readonly log?: CardDriverLog;
@@ -94,7 +95,7 @@ export class SupervisedCardReaderService implements CardReaderService {
     return new Promise<Uint8Array>((resolve, reject) => {
       const timer = setTimeout(() => this.#settleTransmit(id, new CardIoError('timeout', `the reader host did not answer in ${TRANSMIT_TIMEOUT_MS} ms`)), TRANSMIT_TIMEOUT_MS);
       this.#transmits.set(id, { resolve, reject, timer });
-      child.send({ type: 'transmit', id, reader, apdu: Buffer.from(apdu).toString('hex') } satisfies HostCommand);
+      child.send({ type: 'transmit', id, reader, apdu: toHex(apdu) } satisfies HostCommand);
     });
   }
 
@@ -164,7 +165,7 @@ export class SupervisedCardReaderService implements CardReaderService {
             started();
             break;
           case 'transmit-result':
-            this.#settleTransmit(m.id, m.ok ? Uint8Array.from(Buffer.from(m.response, 'hex')) : new CardIoError(m.code as CardIoErrorCode, m.message));
+            this.#settleTransmit(m.id, m.ok ? fromHex(m.response) : new CardIoError(m.code as CardIoErrorCode, m.message));
             break;
         }
       });
