@@ -17,6 +17,10 @@ export interface Words {
 /** The words in `lang`. */
 export const wordsIn = (lang: Language, words: Words): string => words[lang];
 
+/** `text` with `{0}`, `{1}`… replaced by `values` in order: the one placeholder style of every word table. */
+export const fillWords = (text: string, ...values: readonly (string | number)[]): string =>
+  values.reduce<string>((filled, value, i) => filled.replaceAll(`{${i}}`, String(value)), text);
+
 /** Both languages, Chinese first: `交通卡问题 Transit card problem`. */
 export const bothLanguages = (words: Words): string => `${words.zh} ${words.en}`;
 

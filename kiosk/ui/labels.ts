@@ -1,5 +1,6 @@
 import type { Language } from '../../shared/ui-protocol.js';
-import { wordsIn, type Words } from '../../shared/words.js';
+import { fillWords, wordsIn, type Words } from '../../shared/words.js';
+import { CALL_END_WORDS, CALL_WORDS } from './call/texts.js';
 
 /**
  * The UI's own words: buttons, titles and the frame's messages. Screen texts about the card,
@@ -53,12 +54,12 @@ const LABELS = {
   'faq.search-open': { zh: '搜索问题', en: 'Search help' },
   'faq.search-hint': { zh: '可以输入中文、拼音首字母（例如 tk 找“退卡”）或英文', en: 'Type English words, Chinese, or pinyin initials (e.g. tk for 退卡)' },
   'survey.send': { zh: '发送评价', en: 'Send' },
-  'survey.your-score': { zh: '您给了 {n} 颗星。可以选一个原因，也可以直接发送。', en: 'You gave {n} stars. Pick a reason if you like, then send.' },
+  'survey.your-score': { zh: '您给了 {0} 颗星。可以选一个原因，也可以直接发送。', en: 'You gave {0} stars. Pick a reason if you like, then send.' },
   'idle.warning': { zh: '您还在吗？', en: 'Are you still there?' },
-  'idle.discarding-report': { zh: '您的反馈将在 {s} 秒后清除', en: 'Your report will be discarded in {s} s' },
+  'idle.discarding-report': { zh: '您的反馈将在 {0} 秒后清除', en: 'Your report will be discarded in {0} s' },
   'idle.continue': { zh: '继续', en: 'Continue' },
   'idle.discard': { zh: '清除', en: 'Discard' },
-  'idle.countdown': { zh: '{s} 秒后返回首页', en: 'Back to start in {s} s' },
+  'idle.countdown': { zh: '{0} 秒后返回首页', en: 'Back to start in {0} s' },
   'button.back': { zh: '返回', en: 'Back' },
   'button.home': { zh: '首页', en: 'Home' },
   'button.next': { zh: '下一步', en: 'Next' },
@@ -93,14 +94,14 @@ const LABELS = {
   backspace: { zh: '删除', en: 'Delete' },
   shift: { zh: '大写', en: 'Shift' },
   clear: { zh: '清空', en: 'Clear' },
-  callTitle: { zh: '视频客服', en: 'Video help' },
-  callConnecting: { zh: '正在连接客服…', en: 'Connecting to an agent…' },
-  callQueued: { zh: '排队中，前面还有 {n} 人', en: 'In the queue: {n} ahead of you' },
+  callTitle: CALL_WORDS.title,
+  callConnecting: CALL_WORDS.connecting,
+  callQueued: CALL_WORDS.queued,
   callInCall: { zh: '通话中', en: 'In call' },
-  callEnded: { zh: '通话已结束', en: 'The call has ended' },
+  callEnded: CALL_END_WORDS['hung-up'],
   callUnavailable: { zh: '暂时无人接听，请稍后再试或报告问题', en: 'No agent is free. Try again later or report the problem' },
-  hangUp: { zh: '挂断', en: 'Hang up' },
-  cancel: { zh: '取消', en: 'Cancel' },
+  hangUp: CALL_WORDS.hangUp,
+  cancel: CALL_WORDS.cancel,
   maintenance: { zh: '设备维护中', en: 'Under maintenance' },
   'keyboard.pinyin': { zh: '拼音', en: '拼音 Pinyin' },
   'keyboard.latin': { zh: '英文 ABC', en: 'ABC' },
@@ -109,17 +110,16 @@ const LABELS = {
   'keyboard.previous': { zh: '上一页', en: 'Back' },
   'keyboard.type-letters': { zh: '输入字母', en: 'Type letters' },
   'phone.why': { zh: '留下手机号码，工作人员可以给您回电。也可以跳过。', en: 'Leave a mobile number and staff can call you back. You may skip this.' },
-  'phone.count': { zh: '已输入 {n} 位，共 11 位', en: '{n} of 11 digits' },
+  'phone.count': { zh: '已输入 {0} 位，共 11 位', en: '{0} of 11 digits' },
   'phone.format': { zh: '中国大陆手机号码：11 位数字，以 1 开头，第二位是 3 到 9，例如 138 0013 8000。', en: 'A mainland China mobile number: 11 digits, starting with 1, then 3 to 9, e.g. 138 0013 8000.' },
   'phone.hint-first': { zh: '手机号码第一位是 1', en: 'A mobile number starts with 1' },
   'phone.hint-second': { zh: '手机号码第二位是 3 到 9', en: 'The second digit of a mobile number is 3 to 9' },
-  'phone.hint-length': { zh: '还差 {n} 位数字', en: '{n} more digits to go' },
+  'phone.hint-length': { zh: '还差 {0} 位数字', en: '{0} more digits to go' },
 } as const satisfies Readonly<Record<string, Words>>;
 
 export type LabelKey = keyof typeof LABELS;
 
-/** A fixed label; `{n}` / `{s}` are filled with `n`. */
+/** A fixed label; `{0}` is filled with `n`. */
 export function label(language: Language, key: LabelKey, n?: number): string {
-  const text = wordsIn(language, LABELS[key]);
-  return n === undefined ? text : text.replace(/\{[ns]\}/g, String(n));
+  return fillWords(wordsIn(language, LABELS[key]), ...(n === undefined ? [] : [n]));
 }

@@ -10,10 +10,13 @@ import type { StoredTicket } from '../../central/storage/types.js';
 import { escapeHtml, ticketPageHtml } from '../../central/ticket-page/ticket-page.js';
 import { familyLabel as kioskFamilyLabel } from '../../kiosk/i18n/card-words.js';
 import { categoryLabel as kioskCategoryLabel, ticketStatusLabel as kioskStatusLabel } from '../../kiosk/i18n/labels.js';
+import { callText } from '../../kiosk/ui/call/texts.js';
+import { label } from '../../kiosk/ui/labels.js';
+import { mt } from '../../kiosk/ui/maintenance/texts.js';
 import { CARD_FAMILIES } from '../../shared/card.js';
 import { TICKET_CATEGORIES, TICKET_STATUSES, makeTicketId } from '../../shared/ticket.js';
 import { LANGUAGES } from '../../shared/ui-protocol.js';
-import { CARD_FAMILY_WORDS, TICKET_CATEGORY_WORDS, TICKET_STATUS_WORDS, bothLanguages } from '../../shared/words.js';
+import { CARD_FAMILY_WORDS, TICKET_CATEGORY_WORDS, TICKET_STATUS_WORDS, bothLanguages, fillWords } from '../../shared/words.js';
 
 function storedTicket(over: Partial<StoredTicket>): StoredTicket {
   return {
@@ -78,5 +81,22 @@ describe('one word for one thing', () => {
     // The word of one category never stands on another category's page.
     const gate = ticketPageHtml(storedTicket({ category: 'gate' }), []);
     expect(gate).not.toContain(TICKET_CATEGORY_WORDS['card-problem'].zh);
+  });
+
+  it('the kiosk screens say a call word once: the fallback screen, the call screen and the technician screens agree', () => {
+    for (const lang of LANGUAGES) {
+      expect(label(lang, 'callTitle')).toBe(callText(lang, 'title'));
+      expect(label(lang, 'callQueued', 3)).toBe(callText(lang, 'queued', 3));
+      expect(label(lang, 'hangUp')).toBe(callText(lang, 'hangUp'));
+      expect(label(lang, 'cancel')).toBe(callText(lang, 'cancel'));
+      expect(mt(lang, 'cancel')).toBe(label(lang, 'cancel'));
+    }
+    expect(label('en', 'phone.count', 4)).toBe('4 of 11 digits');
+    expect(mt('zh', 'pin.wrong', 2)).toBe('密码错误，还可尝试 2 次');
+  });
+
+  it('one placeholder style: {0}, {1}… filled in order, every time they stand', () => {
+    expect(fillWords('{0} of {1}, {0} again', 4, 11)).toBe('4 of 11, 4 again');
+    expect(fillWords('no placeholder', 1)).toBe('no placeholder');
   });
 });

@@ -1,7 +1,8 @@
 import type { CallEndReason, FallbackReason } from '../../../shared/call-protocol.js';
 import type { Language } from '../../../shared/ui-protocol.js';
+import { fillWords, wordsIn, type Words } from '../../../shared/words.js';
 
-const fallback: Record<FallbackReason, { zh: string; en: string }> = {
+const fallback: Readonly<Record<FallbackReason, Words>> = {
   offline: { zh: '暂时无法连接客服中心。', en: 'The service centre cannot be reached right now.' },
   'no-agent': { zh: '现在没有客服人员值班。', en: 'No agent is on duty right now.' },
   'max-wait': { zh: '很抱歉，等待时间太长。', en: 'Sorry, the wait is too long.' },
@@ -10,7 +11,7 @@ const fallback: Record<FallbackReason, { zh: string; en: string }> = {
   expired: { zh: '通话已中断。', en: 'The call was interrupted.' },
 };
 
-const ended: Record<CallEndReason, { zh: string; en: string }> = {
+export const CALL_END_WORDS: Readonly<Record<CallEndReason, Words>> = {
   'hung-up': { zh: '通话已结束。', en: 'The call has ended.' },
   cancelled: { zh: '已取消。', en: 'Cancelled.' },
   'agent-lost': { zh: '通话已中断。', en: 'The call was interrupted.' },
@@ -19,7 +20,8 @@ const ended: Record<CallEndReason, { zh: string; en: string }> = {
   'end-call-action': { zh: '客服人员已结束通话。', en: 'The agent ended the call.' },
 };
 
-const TEXT = {
+/** The video call screen's words; the call fallback screen takes its words from here too. */
+export const CALL_WORDS = {
   title: { zh: '视频客服', en: 'Video help' },
   emergencyTitle: { zh: '紧急求助', en: 'Emergency help' },
   connecting: { zh: '正在连接客服中心…', en: 'Connecting to the service centre…' },
@@ -47,13 +49,13 @@ const TEXT = {
   qr: { zh: '扫码查看处理进度', en: 'Scan to follow your ticket' },
   article: { zh: '客服为您打开了帮助文章：{0}', en: 'Your agent opened a help article: {0}' },
   report: { zh: '客服已为您登记工单：{0}', en: 'Your agent filed ticket {0} for you' },
-} as const;
+} as const satisfies Readonly<Record<string, Words>>;
 
-export type CallTextKey = keyof typeof TEXT;
+export type CallTextKey = keyof typeof CALL_WORDS;
 
 export function callText(lang: Language, key: CallTextKey, ...args: (string | number)[]): string {
-  return args.reduce<string>((s, a, i) => s.replace(`{${i}}`, String(a)), TEXT[key][lang]);
+  return fillWords(wordsIn(lang, CALL_WORDS[key]), ...args);
 }
 
-export const fallbackText = (lang: Language, reason: FallbackReason): string => fallback[reason][lang];
-export const endedText = (lang: Language, reason: CallEndReason): string => ended[reason][lang];
+export const fallbackText = (lang: Language, reason: FallbackReason): string => wordsIn(lang, fallback[reason]);
+export const endedText = (lang: Language, reason: CallEndReason): string => wordsIn(lang, CALL_END_WORDS[reason]);

@@ -1,4 +1,8 @@
 import type { Language } from '../../../shared/ui-protocol.js';
+import { fillWords, wordsIn, type Words } from '../../../shared/words.js';
+import { CALL_WORDS } from '../call/texts.js';
+
+/** The technician screens' words, keyed by word: `mt(lang, key, n)`. */
 
 const TEXTS = {
   'out-of-service': { zh: '本机暂停服务', en: 'Out of service' },
@@ -7,7 +11,7 @@ const TEXTS = {
   verifying: { zh: '正在验证维护卡…', en: 'Checking the technician card…' },
   'pin.title': { zh: '请输入维护密码', en: 'Enter your PIN' },
   'pin.checking': { zh: '正在核对…', en: 'Checking…' },
-  'pin.wrong': { zh: '密码错误，还可尝试 {n} 次', en: 'Wrong PIN; {n} attempts left' },
+  'pin.wrong': { zh: '密码错误，还可尝试 {0} 次', en: 'Wrong PIN; {0} attempts left' },
   'pin.invalid': { zh: '密码为 4–8 位数字', en: 'A PIN is 4–8 digits' },
   refused: { zh: '无法进入维护模式', en: 'Maintenance mode refused' },
   'refused.not-technician-card': { zh: '这不是维护卡', en: 'This is not a technician card' },
@@ -19,7 +23,7 @@ const TEXTS = {
   leaving: { zh: '正在退出维护模式…', en: 'Leaving maintenance mode…' },
   ok: { zh: '确定', en: 'OK' },
   submit: { zh: '确认', en: 'Enter' },
-  cancel: { zh: '取消', en: 'Cancel' },
+  cancel: CALL_WORDS.cancel,
   backspace: { zh: '退格', en: '⌫' },
   clear: { zh: '清除', en: 'Clear' },
   exit: { zh: '退出维护', en: 'Leave maintenance' },
@@ -51,11 +55,10 @@ const TEXTS = {
   no: { zh: '否', en: 'no' },
   unknown: { zh: '未知', en: 'unknown' },
   busy: { zh: '进行中…', en: 'Working…' },
-} as const;
+} as const satisfies Readonly<Record<string, Words>>;
 
 export type MaintenanceTextKey = keyof typeof TEXTS;
 
 export function mt(lang: Language, key: MaintenanceTextKey, n?: number): string {
-  const text: string = TEXTS[key][lang];
-  return n === undefined ? text : text.replace('{n}', String(n));
+  return fillWords(wordsIn(lang, TEXTS[key]), ...(n === undefined ? [] : [n]));
 }
