@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import Fastify from 'fastify';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { authenticateKiosk, authenticateStaff, hashToken, sameHash } from './api/auth.js';
+import { authenticateKiosk, authenticateStaff, hashToken, sameHash, staffTokenTable, type StaffCredential } from './api/auth.js';
 import { apiError, installErrorHandlers, type ServerErrorLog } from './api/errors.js';
 import { heartbeatHandlers } from './api/heartbeat-routes.js';
 import { kioskHandlers } from './api/kiosk-routes.js';
@@ -21,6 +21,8 @@ export interface CentralAppOptions {
   readonly storage: CentralStorage;
   /** Bearer token for the staff endpoints and page; without one they answer 401. */
   readonly staffToken?: string | null;
+  /** Staff tokens with a name and a role (the plain `staffToken` is one of role `staff`, named `staff`). */
+  readonly staffCredentials?: readonly StaffCredential[];
   /** Where call recordings and other files live (given to the call routes). */
   readonly dataDir: string;
   readonly now?: () => Date;
@@ -60,7 +62,7 @@ export async function buildCentralApp(options: CentralAppOptions): Promise<Fasti
 
   const ctx = { storage: options.storage, now: options.now ?? (() => new Date()) };
   const handlers = { ...kioskHandlers(ctx), ...staffHandlers(ctx), ...technicianHandlers(ctx), ...heartbeatHandlers(ctx) };
-  const staffTokenHash = options.staffToken ? hashToken(options.staffToken) : null;
+  const staffTokens = staffTokenTable([...(options.staffToken ? [{ name: 'staff', token: options.staffToken, role: 'staff' as const }] : []), ...(options.staffCredentials ?? [])]);
 
   for (const op of OPERATIONS as readonly Operation[]) {
     const handler = handlers[op.operationId as keyof typeof handlers];
@@ -74,7 +76,7 @@ export async function buildCentralApp(options: CentralAppOptions): Promise<Fasti
       },
       onRequest: async (request) => {
         if (op.auth === 'kiosk') await authenticateKiosk(options.storage, request, (request.params as { kioskId: string }).kioskId);
-        else if (op.auth === 'staff') authenticateStaff(staffTokenHash, request);
+        else if (op.auth === 'staff') authenticateStaff(staffTokens, request, 'capability' in op ? op.capability : undefined);
       },
       handler,
     });

@@ -3,8 +3,10 @@
  *
  *   central serve [--port 8081] [--host 127.0.0.1] [--data DIR] [--engine sqlite|postgres]
  *                 [--pg-url URL] [--pg-schema NAME] [--kiosk-id ID --kiosk-token T]
- *                 [--station ID] [--staff-token T] [--demo]
+ *                 [--station ID] [--staff-token T] [--supervisor-token T] [--demo]
  *   central kiosk add <id> --station ID [--code CODE] [--token T]   (CODE: what its ticket ids start with; default the id when it is 2–8 of A–Z0–9)
+ *   central kiosk rotate-token <id> [--token T]
+ *   central kiosk revoke <id>
  *   central faq import <file.json>
  *   central stations import <file.csv>
  *   central blocklist add <cardNumber> --reason TEXT
@@ -38,17 +40,20 @@ const STORAGE_OPTIONS = {
 
 const USAGE = `usage:
   central serve [--port 8081] [--host 127.0.0.1] [--data DIR] [--engine sqlite|postgres] [--pg-url URL] [--pg-schema NAME]
-                [--kiosk-id ID --kiosk-token T] [--station ID] [--kiosk-code CODE] [--staff-token T] [--demo]
+                [--kiosk-id ID --kiosk-token T] [--station ID] [--kiosk-code CODE] [--staff-token T] [--supervisor-token T] [--demo]
                 (no credential exists unless given; --demo adds the published demo ones: kiosk DEMO01 /
-                 demo-kiosk-token-DEMO01, staff token demo-staff-token, demo FAQ; for a development machine only)
+                 demo-kiosk-token-DEMO01, staff token demo-staff-token, demo FAQ; for a development machine only;
+                 a staff token sees card numbers masked, a supervisor token may also reveal one, audited)
   central kiosk add <id> --station ID [--code CODE] [--token T]   (CODE: what its ticket ids start with; default the id when it is 2–8 of A–Z0–9)
+  central kiosk rotate-token <id> [--token T]   (a new token for a known kiosk, printed once; the old one stops working)
+  central kiosk revoke <id>                      (no token opens this kiosk any more, until rotate-token)
   central faq import <file.json>
   central stations import <file.csv>     (station tables per city; docs/central.md says the columns)
   central blocklist add <cardNumber> --reason TEXT
   central technician add <id> --name NAME --public-key FILE.pem   (the card's ECDSA P-256 public key; the card keeps its private key and checks its PIN)
   central technician revoke <id>   (kiosks refuse the technician's card from their next sync)
 (every command takes the storage flags; env: CENTRAL_DATA, CENTRAL_ENGINE, CENTRAL_PG_URL,
- CENTRAL_KIOSK_ID, CENTRAL_KIOSK_TOKEN, CENTRAL_STATION, CENTRAL_KIOSK_CODE, CENTRAL_STAFF_TOKEN, CENTRAL_PORT)`;
+ CENTRAL_KIOSK_ID, CENTRAL_KIOSK_TOKEN, CENTRAL_STATION, CENTRAL_KIOSK_CODE, CENTRAL_STAFF_TOKEN, CENTRAL_SUPERVISOR_TOKEN, CENTRAL_PORT)`;
 
 class UsageError extends Error {}
 
@@ -90,6 +95,7 @@ async function serve(args: string[]): Promise<number> {
       'kiosk-code': { type: 'string' },
       station: { type: 'string' },
       'staff-token': { type: 'string' },
+      'supervisor-token': { type: 'string' },
       demo: { type: 'boolean', default: false },
     },
   });
@@ -105,6 +111,9 @@ async function serve(args: string[]): Promise<number> {
   if ((kioskId === undefined) !== (kioskToken === undefined)) throw new UsageError('--kiosk-id and --kiosk-token go together');
   if (kioskToken !== undefined && kioskToken.length < 16) throw new UsageError('a kiosk token must be at least 16 characters');
   if (staffToken !== undefined && staffToken.length < 16) throw new UsageError('a staff token must be at least 16 characters');
+  const supervisorToken = values['supervisor-token'] ?? process.env['CENTRAL_SUPERVISOR_TOKEN'];
+  if (supervisorToken !== undefined && supervisorToken.length < 16) throw new UsageError('a supervisor token must be at least 16 characters');
+  if (supervisorToken !== undefined && supervisorToken === staffToken) throw new UsageError('the supervisor token must differ from the staff token');
   const kioskCode = values['kiosk-code'] ?? process.env['CENTRAL_KIOSK_CODE'];
   if (kioskCode !== undefined && !/^[A-Z0-9]{2,8}$/.test(kioskCode)) throw new UsageError('a kiosk code is 2–8 of A–Z0–9 (what its ticket ids start with)');
   const kiosks =
@@ -118,6 +127,7 @@ async function serve(args: string[]): Promise<number> {
     dataDir,
     kiosks,
     ...(staffToken !== undefined ? { staffToken } : {}),
+    ...(supervisorToken !== undefined ? { staffCredentials: [{ name: 'supervisor', token: supervisorToken, role: 'supervisor' as const }] } : {}),
   });
   const seeded = demo ? await seedDemoFaq(central.storage, new Date()) : 0;
   const cities = demo ? await seedDemoStations(central.storage, new Date()) : 0;
@@ -132,9 +142,9 @@ async function serve(args: string[]): Promise<number> {
     `central listening on ${central.url} (${config.engine}${config.engine === 'sqlite' ? ` ${config.file}` : ''})\n` +
       (demo
         ? `  DEMO credentials (published; never on a real network): kiosk ${kioskId} / ${kioskToken} at ${stationId ?? 'no station'}, staff token ${staffToken}\n`
-        : known === 0 && staffToken === undefined
+        : known === 0 && staffToken === undefined && supervisorToken === undefined
           ? `  no kiosks and no staff token are configured: nothing is accepted (add kiosks with \`central kiosk add\`, give --staff-token; --demo for a development machine)\n`
-          : `  ${known} kiosk(s) known; staff API ${staffToken === undefined ? 'closed (no --staff-token)' : 'open to the configured staff token'}\n`) +
+          : `  ${known} kiosk(s) known; staff API ${staffToken === undefined && supervisorToken === undefined ? 'closed (no --staff-token)' : `open to the configured ${[staffToken !== undefined ? 'staff' : null, supervisorToken !== undefined ? 'supervisor' : null].filter(Boolean).join(' and ')} token`}\n`) +
       `  staff page ${central.url}/staff/${seeded > 0 ? `; seeded ${seeded} FAQ articles` : ''}${cities > 0 ? `; seeded station tables of ${cities} cities` : ''}${technicianSeeded ? `; enrolled demo technician ${DEMO_TECHNICIAN.technicianId} (card image \`technician\`, PIN 482913)` : ''}\n`,
   );
   await stopped;
@@ -145,8 +155,9 @@ async function serve(args: string[]): Promise<number> {
 async function kiosk(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { ...STORAGE_OPTIONS, token: { type: 'string' }, station: { type: 'string' }, code: { type: 'string' } } });
   const [sub, id] = positionals;
-  if (sub !== 'add' || id === undefined) throw new UsageError(USAGE);
+  if ((sub !== 'add' && sub !== 'rotate-token' && sub !== 'revoke') || id === undefined) throw new UsageError(USAGE);
   if (!new RegExp(KIOSK_ID_PATTERN).test(id)) throw new UsageError(`invalid kiosk id ${id}`);
+  if (sub === 'rotate-token' || sub === 'revoke') return changeKioskToken(values, sub, id);
   const token = values.token ?? randomBytes(24).toString('base64url');
   if (token.length < 16) throw new UsageError('a kiosk token must be at least 16 characters');
   if (values.code !== undefined && !/^[A-Z0-9]{2,8}$/.test(values.code)) throw new UsageError('a kiosk code is 2–8 of A–Z0–9 (what its ticket ids start with)');
@@ -156,6 +167,27 @@ async function kiosk(args: string[]): Promise<number> {
     await seedKiosks(storage, [{ id, token, ...(values.station ? { stationId: values.station } : {}), ...(values.code ? { ticketCode: values.code } : {}) }], new Date());
   });
   process.stdout.write(values.token ? `kiosk ${id} saved\n` : `kiosk ${id} saved; its token (shown once): ${token}\n`);
+  return 0;
+}
+
+/**
+ * A new token for a known kiosk (printed once unless given), or none at all: revoking stores the
+ * hash of 32 random bytes nobody holds, so no token opens the kiosk until the next rotate-token.
+ * Either way the old token stops working at once (central reads the hash on every request).
+ */
+async function changeKioskToken(values: Flags & { token?: string }, sub: 'rotate-token' | 'revoke', id: string): Promise<number> {
+  const token = sub === 'revoke' ? null : (values.token ?? randomBytes(24).toString('base64url'));
+  if (token !== null && token.length < 16) throw new UsageError('a kiosk token must be at least 16 characters');
+  await withStorage(values, async (storage) => {
+    const existing = await storage.getKiosk(id);
+    if (!existing) throw new UsageError(`no kiosk ${id}; add it with \`central kiosk add ${id} --station ID\``);
+    const tokenHash = token === null ? randomBytes(32).toString('hex') : hashToken(token);
+    const other = await storage.findKioskByTokenHash(tokenHash);
+    if (other && other.id !== id) throw new UsageError('this token is already used by another kiosk');
+    await storage.upsertKiosk({ ...existing, tokenHash });
+  });
+  if (token === null) process.stdout.write(`kiosk ${id} revoked: no token opens it until \`central kiosk rotate-token ${id}\`\n`);
+  else process.stdout.write(values.token ? `kiosk ${id}: token replaced\n` : `kiosk ${id}: new token (shown once): ${token}\n`);
   return 0;
 }
 

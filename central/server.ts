@@ -2,7 +2,7 @@ import { chmodSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { hashToken } from './api/auth.js';
+import { hashToken, type StaffCredential } from './api/auth.js';
 import { buildCentralApp } from './app.js';
 import { openCentralStorage } from './storage/open.js';
 import type { CentralStorage, StorageConfig } from './storage/types.js';
@@ -24,6 +24,8 @@ export interface StartCentralOptions {
   /** Kiosks to add (or whose token and station to replace) before listening. */
   readonly kiosks?: readonly CentralKioskSeed[];
   readonly staffToken?: string;
+  /** Staff tokens with a name and a role (supervisor/administrator may reveal card numbers, audited). */
+  readonly staffCredentials?: readonly StaffCredential[];
   /** Default: a directory under the OS temp dir. */
   readonly dataDir?: string;
   readonly now?: () => Date;
@@ -67,6 +69,7 @@ export async function startCentral(options: StartCentralOptions): Promise<Runnin
     const app = await buildCentralApp({
       storage,
       staffToken: options.staffToken ?? null,
+      ...(options.staffCredentials ? { staffCredentials: options.staffCredentials } : {}),
       dataDir,
       now,
       logger: options.logger ?? false,

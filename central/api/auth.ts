@@ -45,7 +45,69 @@ export async function authenticateKiosk(storage: CentralStorage, request: Fastif
   throw new ApiFailure(401, 'invalid-token', 'unknown kiosk or token');
 }
 
-export function authenticateStaff(staffTokenHash: string | null, request: FastifyRequest): void {
+/**
+ * Staff roles until there are personal accounts: each configured staff token carries one.
+ * `staff` sees card numbers masked; `supervisor` and `administrator` may also reveal a ticket's
+ * full card number (each reveal is audited) and read the reveal audit.
+ */
+export const STAFF_ROLES = ['staff', 'supervisor', 'administrator'] as const;
+export type StaffRole = (typeof STAFF_ROLES)[number];
+
+export const STAFF_CAPABILITIES = ['reveal-card-number', 'read-card-reveals'] as const;
+export type StaffCapability = (typeof STAFF_CAPABILITIES)[number];
+
+export const ROLE_CAPABILITIES: Readonly<Record<StaffRole, readonly StaffCapability[]>> = {
+  staff: [],
+  supervisor: ['reveal-card-number', 'read-card-reveals'],
+  administrator: ['reveal-card-number', 'read-card-reveals'],
+};
+
+/** A configured staff token: who it is (written into audit rows) and its role. */
+export interface StaffCredential {
+  readonly name: string;
+  readonly token: string;
+  readonly role: StaffRole;
+}
+
+/** Who a staff request was made by. */
+export interface StaffPrincipal {
+  readonly name: string;
+  readonly role: StaffRole;
+}
+
+export interface StaffTokenTable {
+  readonly entries: readonly (StaffPrincipal & { readonly tokenHash: string })[];
+}
+
+export function staffTokenTable(credentials: readonly StaffCredential[]): StaffTokenTable {
+  const seen = new Set<string>();
+  const entries = credentials.map((c) => {
+    const tokenHash = hashToken(c.token);
+    if (seen.has(tokenHash)) throw new Error(`staff credential ${c.name}: its token is already used by another staff credential`);
+    seen.add(tokenHash);
+    return { name: c.name, role: c.role, tokenHash };
+  });
+  return { entries };
+}
+
+const staffOf = new WeakMap<FastifyRequest, StaffPrincipal>();
+
+/** The staff member `authenticateStaff` found for this request. */
+export function staffPrincipal(request: FastifyRequest): StaffPrincipal {
+  const who = staffOf.get(request);
+  if (!who) throw new Error('staffPrincipal: the request was not authenticated as staff');
+  return who;
+}
+
+/** The configured staff token the request carries (every entry compared, in constant time each); 401 otherwise, 403 without the capability. */
+export function authenticateStaff(table: StaffTokenTable, request: FastifyRequest, capability?: StaffCapability): StaffPrincipal {
   const hash = hashToken(bearerToken(request));
-  if (staffTokenHash === null || !sameHash(hash, staffTokenHash)) throw new ApiFailure(401, 'invalid-staff-token', 'a staff token is required');
+  let found: StaffPrincipal | null = null;
+  for (const e of table.entries) if (sameHash(hash, e.tokenHash)) found = { name: e.name, role: e.role };
+  if (found === null) throw new ApiFailure(401, 'invalid-staff-token', 'a staff token is required');
+  if (capability !== undefined && !ROLE_CAPABILITIES[found.role].includes(capability)) {
+    throw new ApiFailure(403, 'forbidden-for-role', `the ${found.role} role may not do this (${capability} is for supervisors and administrators)`);
+  }
+  staffOf.set(request, found);
+  return found;
 }

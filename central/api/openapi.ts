@@ -27,6 +27,7 @@ function operation(op: Operation): JsonSchema {
   return {
     operationId: op.operationId,
     summary: op.summary,
+    ...(op.capability ? { description: `Needs a staff token whose role allows \`${op.capability}\` (supervisor, administrator); other staff tokens get 403 forbidden-for-role.`, 'x-required-capability': op.capability } : {}),
     tags: [op.tag],
     ...(op.auth === 'none' ? { security: [] } : { security: [{ [op.auth === 'kiosk' ? 'kioskToken' : 'staffToken']: [] }] }),
     ...(parameters(op).length > 0 ? { parameters: parameters(op) } : {}),
@@ -56,7 +57,12 @@ export function buildOpenApiDocument(): JsonSchema {
     components: {
       securitySchemes: {
         kioskToken: { type: 'http', scheme: 'bearer', description: "One token per kiosk; it may only act as its own kiosk." },
-        staffToken: { type: 'http', scheme: 'bearer', description: 'The staff token, separate from kiosk tokens.' },
+        staffToken: {
+          type: 'http',
+          scheme: 'bearer',
+          description:
+            'A configured staff token, separate from kiosk tokens, with a role: staff (card numbers masked: first 4, last 4), supervisor or administrator (may also reveal a full card number, audited).',
+        },
       },
       schemas: COMPONENT_SCHEMAS,
     },

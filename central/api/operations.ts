@@ -2,6 +2,7 @@
  * Every `/v1` operation in one table: the routes are registered from it and the OpenAPI
  * document is built from it, so the two cannot drift apart.
  */
+import type { StaffCapability } from './auth.js';
 import * as S from './schemas.js';
 import type { JsonSchema } from './schemas.js';
 
@@ -15,6 +16,8 @@ export interface Operation {
   readonly summary: string;
   readonly tag: 'kiosk' | 'staff' | 'meta';
   readonly auth: 'none' | 'kiosk' | 'staff';
+  /** For a staff operation: what the token's role must allow (otherwise any staff token). */
+  readonly capability?: StaffCapability;
   readonly params?: JsonSchema;
   readonly query?: JsonSchema;
   /** What the body is documented as. */
@@ -94,6 +97,28 @@ export const OPERATIONS = [
     responses: { 200: 'TicketDetail', ...staffErrors, 404: 'ApiError' },
   },
   {
+    operationId: 'revealCardNumber',
+    method: 'POST',
+    url: '/v1/staff/tickets/:ticketId/reveal-card-number',
+    summary: "The ticket's full card number, for a supervisor or administrator token only; every reveal is written to the audit with who and when",
+    tag: 'staff',
+    auth: 'staff',
+    capability: 'reveal-card-number',
+    params: S.TicketParams,
+    responses: { 200: 'CardNumberReveal', ...staffErrors, 403: 'ApiError', 404: 'ApiError' },
+  },
+  {
+    operationId: 'listCardReveals',
+    method: 'GET',
+    url: '/v1/staff/card-reveals',
+    summary: 'The audit of card-number reveals, newest first (supervisor or administrator token)',
+    tag: 'staff',
+    auth: 'staff',
+    capability: 'read-card-reveals',
+    query: S.CardRevealQuery,
+    responses: { 200: 'CardRevealList', ...staffErrors, 403: 'ApiError' },
+  },
+  {
     operationId: 'changeTicketStatus',
     method: 'POST',
     url: '/v1/staff/tickets/:ticketId/status',
@@ -147,7 +172,7 @@ export const OPERATIONS = [
     auth: 'staff',
     params: S.BlocklistParams,
     requestBody: 'BlocklistInput',
-    responses: { 200: 'BlocklistEntry', ...staffErrors },
+    responses: { 200: 'StaffBlocklistEntry', ...staffErrors },
   },
   {
     operationId: 'deleteBlocklist',

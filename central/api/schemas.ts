@@ -47,11 +47,17 @@ const ticketId: JsonSchema = { type: 'string', pattern: TICKET_ID_PATTERN.source
 const ticketStatus: JsonSchema = { type: 'string', enum: [...TICKET_STATUSES] };
 const ticketCategory: JsonSchema = { type: 'string', enum: [...TICKET_CATEGORIES] };
 const cardNumber: JsonSchema = { type: 'string', pattern: CARD_NUMBER_PATTERN };
+/**
+ * A masked card number as `maskCardNumber` writes it: first 4 and last 4 with fixed groups of
+ * stars (`3104 **** **** 2345`), or `**** 5678` for a short number. A full number never matches.
+ */
+export const MASKED_CARD_NUMBER_PATTERN = '^(?:[0-9A-Fa-f]{4} \\*{4} \\*{4} [0-9A-Fa-f]{4}|\\*{4} [0-9A-Fa-f]{1,4})$';
+const maskedCardNumber: JsonSchema = { type: 'string', pattern: MASKED_CARD_NUMBER_PATTERN };
 
 export const TicketCardContext = object({
   family: { type: 'string', enum: [...CARD_FAMILIES] },
   cardNumber,
-  masked: line(40),
+  masked: maskedCardNumber,
   cityCode: nullable({ type: 'string', pattern: '^[0-9]{4}$' }),
   balance: { type: 'number', minimum: -1e7, maximum: 1e7 },
   diagnosis: { type: 'array', maxItems: DIAGNOSIS_CODES.length, items: { type: 'string', enum: [...DIAGNOSIS_CODES] } },
@@ -252,9 +258,16 @@ export const Health = object({
 
 // Staff side.
 
+/** The card as staff get it: `cardNumber` masked too (a supervisor reveals it with `revealCardNumber`). */
+export const StaffCardContext = object({
+  ...(TicketCardContext['properties'] as Record<string, JsonSchema>),
+  cardNumber: { ...maskedCardNumber, description: 'Masked (first 4, last 4); the full number only through revealCardNumber, audited' },
+});
+
 export const StaffTicket = object(
   {
     ...(Ticket['properties'] as Record<string, JsonSchema>),
+    card: nullable(StaffCardContext),
     status: ticketStatus,
     statusNote: nullable({ type: 'string' }),
     updatedAt: timestamp,
@@ -346,7 +359,34 @@ export const FaqList = object({ articles: { type: 'array', items: FaqArticle } }
 
 export const BlocklistParams = object({ cardNumber });
 export const BlocklistInput = object({ reason: line(200) });
-export const BlocklistList = object({ entries: { type: 'array', items: BlocklistEntry } });
+/** Blocked cards as staff list them: the number masked (kiosks get the full number through their changes). */
+export const StaffBlocklistEntry = object({ cardNumber: maskedCardNumber, reason: line(200) });
+export const BlocklistList = object({ entries: { type: 'array', items: StaffBlocklistEntry } });
+
+/** A ticket's full card number, revealed to a supervisor or administrator; the reveal is audited. */
+export const CardNumberReveal = object({
+  ticketId,
+  cardNumber,
+  revealedBy: { type: 'string' },
+  role: { type: 'string', enum: ['supervisor', 'administrator'] },
+  revealedAt: timestamp,
+});
+
+/** One audited reveal: who saw which ticket's card number, when. */
+export const CardRevealRecord = object({
+  ticketId,
+  revealedBy: { type: 'string' },
+  role: { type: 'string' },
+  revealedAt: timestamp,
+});
+export const CardRevealList = object({ reveals: { type: 'array', items: CardRevealRecord } });
+export const CardRevealQuery = object(
+  {
+    limit: { type: 'integer', minimum: 1, maximum: MAX_PAGE_LIMIT, default: 50 },
+    offset: { type: 'integer', minimum: 0, maximum: 1_000_000_000, default: 0 },
+  },
+  ['limit', 'offset'],
+);
 
 // Remote configuration: its settings are checked against shared/kiosk-config.ts by the route.
 export const KioskConfig: JsonSchema = { type: 'object', maxProperties: 200 };
@@ -440,6 +480,7 @@ export const COMPONENT_SCHEMAS = {
   ChangesResponse,
   ApiError,
   Health,
+  StaffCardContext,
   StaffTicket,
   TicketHistoryEntry,
   TicketList,
@@ -452,7 +493,11 @@ export const COMPONENT_SCHEMAS = {
   FaqArticleInput,
   FaqList,
   BlocklistInput,
+  StaffBlocklistEntry,
   BlocklistList,
+  CardNumberReveal,
+  CardRevealRecord,
+  CardRevealList,
   ConfigInput,
   ConfigView,
   ConfigAuditEntry,

@@ -1,8 +1,9 @@
+import { maskCardNumber } from '../../shared/card.js';
 import { checkRemoteSettings } from '../../shared/kiosk-config.js';
 import type { BlocklistEntry, FaqArticle } from '../../shared/sync.js';
 import type { TicketId, TicketStatus } from '../../shared/ticket.js';
-import type { Page, TicketFilter } from '../storage/types.js';
-import { hashToken } from './auth.js';
+import type { Page, StoredTicket, TicketFilter } from '../storage/types.js';
+import { hashToken, staffPrincipal } from './auth.js';
 import type { ApiContext, Handlers } from './context.js';
 import { ApiFailure } from './errors.js';
 import type { OperationId } from './operations.js';
@@ -20,6 +21,16 @@ function checked(config: Config, what: string): void {
   if (!check.ok) throw new ApiFailure(400, 'invalid-config', `${what}: ${check.problems.join('; ')}`);
 }
 
+/**
+ * A ticket as staff get it: the card number masked (first 4, last 4) in `cardNumber` as in
+ * `masked`. The full number leaves central only through `revealCardNumber`, audited.
+ */
+export function maskTicket<T extends StoredTicket>(ticket: T): T {
+  return ticket.card ? { ...ticket, card: { ...ticket.card, cardNumber: maskCardNumber(ticket.card.cardNumber), masked: maskCardNumber(ticket.card.cardNumber) } } : ticket;
+}
+
+const maskEntry = (entry: BlocklistEntry): BlocklistEntry => ({ ...entry, cardNumber: maskCardNumber(entry.cardNumber) });
+
 /** The staff side: tickets, ratings, device events, FAQ, blocklist, kiosks and configuration. */
 export function staffHandlers(ctx: ApiContext): Handlers<StaffOperation> {
   const { storage } = ctx;
@@ -28,7 +39,7 @@ export function staffHandlers(ctx: ApiContext): Handlers<StaffOperation> {
   const detail = async (ticketId: string) => {
     const found = await storage.getTicket(ticketId);
     if (!found) throw notFound(`ticket ${ticketId}`);
-    return found;
+    return { ...found, ticket: maskTicket(found.ticket) };
   };
 
   return {
@@ -38,10 +49,23 @@ export function staffHandlers(ctx: ApiContext): Handlers<StaffOperation> {
         throw new ApiFailure(400, 'invalid-request', 'from must not be after to');
       }
       const { tickets, total } = await storage.listTickets(filter);
-      return { tickets, total, limit: filter.limit, offset: filter.offset };
+      return { tickets: tickets.map(maskTicket), total, limit: filter.limit, offset: filter.offset };
     },
 
     getTicket: (request) => detail((request.params as { ticketId: string }).ticketId),
+
+    revealCardNumber: async (request) => {
+      const { ticketId } = request.params as { ticketId: string };
+      const who = staffPrincipal(request);
+      const revealedAt = at();
+      const number = await storage.revealCardNumber(ticketId, who.name, who.role, revealedAt);
+      if (number === null) throw notFound(`ticket ${ticketId}`);
+      if (number === 'no-card') throw new ApiFailure(404, 'no-card-number', `ticket ${ticketId} has no card`);
+      request.log.info({ ticketId, revealedBy: who.name, role: who.role }, 'card number revealed');
+      return { ticketId, cardNumber: number, revealedBy: who.name, role: who.role, revealedAt };
+    },
+
+    listCardReveals: async (request) => ({ reveals: await storage.listCardReveals(request.query as { limit: number; offset: number }) }),
 
     changeTicketStatus: async (request) => {
       const { ticketId } = request.params as { ticketId: string };
@@ -72,11 +96,11 @@ export function staffHandlers(ctx: ApiContext): Handlers<StaffOperation> {
       return reply.code(204).send();
     },
 
-    listBlocklist: async () => ({ entries: await storage.listBlocklist() }),
+    listBlocklist: async () => ({ entries: (await storage.listBlocklist()).map(maskEntry) }),
     putBlocklist: async (request) => {
       const entry: BlocklistEntry = { cardNumber: (request.params as { cardNumber: string }).cardNumber, reason: (request.body as { reason: string }).reason };
       await storage.putBlocklist(entry, at());
-      return entry;
+      return maskEntry(entry);
     },
     deleteBlocklist: async (request, reply) => {
       const { cardNumber } = request.params as { cardNumber: string };

@@ -160,6 +160,19 @@ CREATE INDEX config_audit_by_kiosk ON config_audit (kiosk_id, id);
 `;
 }
 
+/** Every reveal of a full card number to staff: who (the staff credential's name and role), which ticket, when. */
+function cardReveals(dialect: 'sqlite' | 'postgres'): string {
+  return `
+CREATE TABLE card_reveals (
+  id ${serial[dialect]},
+  ticket_id TEXT NOT NULL REFERENCES tickets(id),
+  actor TEXT NOT NULL,
+  role TEXT NOT NULL,
+  at TEXT NOT NULL
+);
+`;
+}
+
 export function migrationsFor(dialect: 'sqlite' | 'postgres'): readonly Migration[] {
   return [
     { version: 1, name: 'initial', sql: initial(dialect) },
@@ -169,5 +182,6 @@ export function migrationsFor(dialect: 'sqlite' | 'postgres'): readonly Migratio
     { version: 5, name: 'kiosk ticket codes', sql: ticketCodes },
     { version: 6, name: 'technicians by public key', sql: technicianKeys },
     { version: 7, name: 'config audit', sql: configAudit(dialect) },
+    { version: 8, name: 'card number reveals', sql: cardReveals(dialect) },
   ];
 }

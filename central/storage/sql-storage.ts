@@ -4,6 +4,7 @@ import { DEFAULT_DOWN_CHANGE_TYPES, type AnyDownChange, type BlocklistEntry, typ
 import type { Rating, Ticket, TicketStatus } from '../../shared/ticket.js';
 import type { Row, SqlDatabase, SqlExecutor, SqlParam } from './sql-database.js';
 import type {
+  CardRevealRecord,
   CentralStorage,
   ChangesPage,
   ConfigAuditEntry,
@@ -452,6 +453,28 @@ export class SqlCentralStorage implements CentralStorage {
       await this.addChange(q, { type: 'technician', technician: t }, at, { kioskId: null, stationId: null });
       return technicianInfo({ ...row, revoked_at: revokedAt, updated_at: at });
     });
+  }
+
+  revealCardNumber(ticketId: string, actor: string, role: string, at: string): Promise<string | 'no-card' | null> {
+    return this.db.transaction(async (q) => {
+      const row = (await q.all('SELECT body FROM tickets WHERE id = $1', [ticketId]))[0];
+      if (!row) return null;
+      const card = parseJson<Ticket>(row['body']).card;
+      if (!card) return 'no-card';
+      await q.run('INSERT INTO card_reveals (ticket_id, actor, role, at) VALUES ($1, $2, $3, $4)', [ticketId, actor, role, at]);
+      return card.cardNumber;
+    });
+  }
+
+  listCardReveals(page: Omit<Page, 'kioskId'>): Promise<CardRevealRecord[]> {
+    return this.db.read(async (q) =>
+      (await q.all('SELECT ticket_id, actor, role, at FROM card_reveals ORDER BY id DESC LIMIT $1 OFFSET $2', [page.limit, page.offset])).map((r) => ({
+        ticketId: str(r['ticket_id']),
+        revealedBy: str(r['actor']),
+        role: str(r['role']),
+        revealedAt: str(r['at']),
+      })),
+    );
   }
 
   listBlocklist(): Promise<BlocklistEntry[]> {

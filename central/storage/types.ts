@@ -100,6 +100,13 @@ export interface TicketFilter {
   readonly offset: number;
 }
 
+export interface CardRevealRecord {
+  readonly ticketId: string;
+  readonly revealedBy: string;
+  readonly role: string;
+  readonly revealedAt: string;
+}
+
 export interface Page {
   readonly kioskId?: string;
   readonly limit: number;
@@ -202,6 +209,15 @@ export interface CentralStorage {
   putFaq(article: FaqArticle): Promise<void>;
   /** Returns false when there was no such article. */
   deleteFaq(id: string, at: string): Promise<boolean>;
+
+  /**
+   * A ticket's full card number for a staff member allowed to see it, with the audit row (who,
+   * role, when) written first in the same transaction: no audit row, no number. Null: no such
+   * ticket; `no-card`: the ticket has no card.
+   */
+  revealCardNumber(ticketId: string, actor: string, role: string, at: string): Promise<string | 'no-card' | null>;
+  /** The reveal audit, newest first. */
+  listCardReveals(page: Omit<Page, 'kioskId'>): Promise<CardRevealRecord[]>;
 
   listBlocklist(): Promise<BlocklistEntry[]>;
   putBlocklist(entry: BlocklistEntry, at: string): Promise<void>;
