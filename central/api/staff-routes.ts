@@ -58,11 +58,11 @@ export function staffHandlers(ctx: ApiContext): Handlers<StaffOperation> {
       const { ticketId } = request.params as { ticketId: string };
       const who = staffPrincipal(request);
       const revealedAt = at();
-      const number = await storage.revealCardNumber(ticketId, who.name, who.role, revealedAt);
-      if (number === null) throw notFound(`ticket ${ticketId}`);
-      if (number === 'no-card') throw new ApiFailure(404, 'no-card-number', `ticket ${ticketId} has no card`);
+      const revealed = await storage.revealCardNumber(ticketId, who.name, who.role, revealedAt);
+      if (revealed === null) throw notFound(`ticket ${ticketId}`);
+      if (revealed === 'no-card') throw new ApiFailure(404, 'no-card-number', `ticket ${ticketId} has no card`);
       request.log.info({ ticketId, revealedBy: who.name, role: who.role }, 'card number revealed');
-      return { ticketId, cardNumber: number, revealedBy: who.name, role: who.role, revealedAt };
+      return { ticketId, cardNumber: revealed.cardNumber, revealedBy: who.name, role: who.role, revealedAt };
     },
 
     listCardReveals: async (request) => ({ reveals: await storage.listCardReveals(request.query as { limit: number; offset: number }) }),

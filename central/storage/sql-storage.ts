@@ -455,14 +455,14 @@ export class SqlCentralStorage implements CentralStorage {
     });
   }
 
-  revealCardNumber(ticketId: string, actor: string, role: string, at: string): Promise<string | 'no-card' | null> {
+  revealCardNumber(ticketId: string, actor: string, role: string, at: string): Promise<{ readonly cardNumber: string } | 'no-card' | null> {
     return this.db.transaction(async (q) => {
       const row = (await q.all('SELECT body FROM tickets WHERE id = $1', [ticketId]))[0];
       if (!row) return null;
       const card = parseJson<Ticket>(row['body']).card;
       if (!card) return 'no-card';
       await q.run('INSERT INTO card_reveals (ticket_id, actor, role, at) VALUES ($1, $2, $3, $4)', [ticketId, actor, role, at]);
-      return card.cardNumber;
+      return { cardNumber: card.cardNumber };
     });
   }
 

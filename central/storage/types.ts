@@ -215,7 +215,7 @@ export interface CentralStorage {
    * role, when) written first in the same transaction: no audit row, no number. Null: no such
    * ticket; `no-card`: the ticket has no card.
    */
-  revealCardNumber(ticketId: string, actor: string, role: string, at: string): Promise<string | 'no-card' | null>;
+  revealCardNumber(ticketId: string, actor: string, role: string, at: string): Promise<{ readonly cardNumber: string } | 'no-card' | null>;
   /** The reveal audit, newest first. */
   listCardReveals(page: Omit<Page, 'kioskId'>): Promise<CardRevealRecord[]>;
 

@@ -53,9 +53,9 @@ describe('a staff token never gets a full card number', () => {
     const changed = await call(central.url, 'POST', `/v1/staff/tickets/${filed.id}/status`, { token: STAFF_TOKEN, body: { status: 'in-progress', note: 'looking' } });
     expect(changed.status).toBe(200);
     expect(changed.text).not.toContain(FULL);
-    const detail = answers[2]!.body as { ticket: { card: { cardNumber: string; masked: string } } };
+    const detail = answers[2].body as { ticket: { card: { cardNumber: string; masked: string } } };
     expect(detail.ticket.card).toMatchObject({ cardNumber: '3104 **** **** 2345', masked: '3104 **** **** 2345' });
-    expect((answers[3]!.body as { entries: { cardNumber: string }[] }).entries).toEqual([{ cardNumber: '3104 **** **** 2345', reason: 'reported lost' }]);
+    expect((answers[3].body as { entries: { cardNumber: string }[] }).entries).toEqual([{ cardNumber: '3104 **** **** 2345', reason: 'reported lost' }]);
   });
 
   it('the staff token may not reveal, nor read the reveal audit; nothing is audited for the refusal', async () => {
