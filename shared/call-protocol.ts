@@ -12,11 +12,12 @@
  * Every message from the network is untrusted: parse it with the `parse…` functions here, which
  * return a typed value or a {@link ProtocolError} with a machine-readable `code`.
  */
-import type { CardFamily, DiagnosisCode, TripKind, TripMode } from './card.js';
+import { CARD_FAMILIES, DIAGNOSIS_CODES, type CardFamily, type DiagnosisCode, type TripKind, type TripMode } from './card.js';
 import type { TicketCategory } from './ticket.js';
-import { TICKET_CATEGORIES } from './ticket.js';
+import { TICKET_CATEGORIES, TICKET_ID_PATTERN } from './ticket.js';
 import { err, ok, type Result } from './result.js';
 import { LANGUAGES } from './ui-protocol.js';
+import { FORBIDDEN_TEXT_CHARS } from './text-rules.js';
 
 export const CALL_LANES = ['information', 'emergency'] as const;
 /** `emergency` is always served first and offered to every available agent at once. */
@@ -266,18 +267,95 @@ export function parseMediaFrame(frame: string): Result<MediaSignal, ProtocolErro
   return d.ok ? parseMediaSignal(d.value) : d;
 }
 
+/**
+ * A masked card number as `maskCardNumber` writes it (`3105 **** **** 7984`, or `**** 5678` for a
+ * short number). A context whose `maskedNumber` is anything else, a full number included, is refused.
+ */
+export const MASKED_NUMBER = /^(?:[0-9A-Fa-f]{4} \*{4} \*{4} [0-9A-Fa-f]{4}|\*{4} [0-9A-Fa-f]{1,4})$/;
+const TRIP_KINDS: readonly TripKind[] = ['entry', 'exit', 'single', 'other'];
+const TRIP_MODES: readonly TripMode[] = ['metro', 'bus', 'other'];
+const HEALTH_STATES: readonly CallDeviceHealth['state'][] = ['ok', 'degraded', 'fault', 'absent'];
+/** Most device entries a context may carry (a kiosk has a handful). */
+export const MAX_CONTEXT_DEVICES = 16;
+/** Most open ticket ids a context may carry. */
+export const MAX_CONTEXT_TICKETS = 10;
+
+/** Text an agent reads: a string of at most `max` characters without control or bidi characters (one rule with the UI protocol). */
+const isText = (v: unknown, max: number, min = 1): v is string => typeof v === 'string' && v.length >= min && v.length <= max && !FORBIDDEN_TEXT_CHARS.test(v) && !/[\t\n]/.test(v);
+const isFen = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && Math.abs(v) <= 10_000_000;
+const onlyKeys = (o: Obj, keys: readonly string[]): boolean => Object.keys(o).every((k) => keys.includes(k));
+
+type ContextCheck<T> = { ok: true; value: T } | { ok: false; why: string };
+const fine = <T>(value: T): ContextCheck<T> => ({ ok: true, value });
+const wrong = (why: string): ContextCheck<never> => ({ ok: false, why });
+
+function checkCard(v: unknown): ContextCheck<CallContext['card']> {
+  if (v === null) return fine(null);
+  if (!isObj(v) || !onlyKeys(v, ['family', 'maskedNumber', 'balance', 'validUntil'])) return wrong('context card must be null or { family, maskedNumber, balance, validUntil }');
+  if (!isOneOf(v['family'], CARD_FAMILIES)) return wrong('context card.family is not a card family');
+  if (typeof v['maskedNumber'] !== 'string' || !MASKED_NUMBER.test(v['maskedNumber'])) return wrong('context card.maskedNumber must be masked (first 4, last 4)');
+  if (!isFen(v['balance'])) return wrong('context card.balance must be whole fen');
+  if (v['validUntil'] !== null && !(typeof v['validUntil'] === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v['validUntil']))) return wrong('context card.validUntil must be null or YYYY-MM-DD');
+  return fine({ family: v['family'], maskedNumber: v['maskedNumber'], balance: v['balance'], validUntil: v['validUntil'] });
+}
+
+function checkList<T>(v: unknown, name: string, max: number, each: (x: unknown) => T | null): ContextCheck<T[]> {
+  if (!Array.isArray(v) || v.length > max) return wrong(`context ${name} must be a list of at most ${max}`);
+  const out: T[] = [];
+  for (const x of v as unknown[]) {
+    const checked = each(x);
+    if (checked === null) return wrong(`context ${name} has an entry of the wrong shape`);
+    out.push(checked);
+  }
+  return fine(out);
+}
+
+/**
+ * The call context by its schema: every field's type, length and allowed values, no other
+ * fields, the card number masked. What passes is rebuilt field by field, so the console gets
+ * exactly this shape and nothing else.
+ */
 function parseContext(v: unknown): Result<CallContext, ProtocolError> {
   if (!isObj(v)) return bad('context must be an object');
-  if (!isStr(v['stationId']) || !isStr(v['kioskId']) || typeof v['stationName'] !== 'string') return bad('context needs stationId, stationName, kioskId');
-  if (!isOneOf(v['language'], LANGUAGES)) return bad('context language');
-  for (const k of ['diagnosis', 'recentTrips', 'openTicketIds', 'health'] as const) {
-    const list = v[k];
-    if (!Array.isArray(list) || list.length > 50) return bad(`context ${k} must be a short list`);
-  }
-  if (v['card'] !== null && !isObj(v['card'])) return bad('context card');
   if (JSON.stringify(v).length > 16 * 1024) return err({ code: 'too-large', message: 'context too large' });
-  // Shape checked; the console renders every field as text, never as markup.
-  return ok(v as unknown as CallContext);
+  if (!onlyKeys(v, ['stationId', 'stationName', 'kioskId', 'language', 'card', 'diagnosis', 'recentTrips', 'openTicketIds', 'health'])) return bad('context has fields it may not have');
+  if (!isText(v['stationId'], 64) || !isText(v['kioskId'], 64) || !isText(v['stationName'], 100, 0)) return bad('context needs stationId, stationName, kioskId as short text');
+  if (!isOneOf(v['language'], LANGUAGES)) return bad('context language');
+  const card = checkCard(v['card']);
+  if (!card.ok) return bad(card.why);
+  const diagnosis = checkList(v['diagnosis'], 'diagnosis', DIAGNOSIS_CODES.length, (x) => (isOneOf(x, DIAGNOSIS_CODES) ? x : null));
+  if (!diagnosis.ok) return bad(diagnosis.why);
+  const recentTrips = checkList(v['recentTrips'], 'recentTrips', MAX_CONTEXT_TRIPS, (x): CallTrip | null =>
+    isObj(x) &&
+    onlyKeys(x, ['kind', 'mode', 'time', 'amount', 'station']) &&
+    isOneOf(x['kind'], TRIP_KINDS) &&
+    isOneOf(x['mode'], TRIP_MODES) &&
+    (x['time'] === null || (isText(x['time'], 40) && !Number.isNaN(Date.parse(x['time'])))) &&
+    isFen(x['amount']) &&
+    isText(x['station'], 100, 0)
+      ? { kind: x['kind'], mode: x['mode'], time: x['time'], amount: x['amount'], station: x['station'] }
+      : null,
+  );
+  if (!recentTrips.ok) return bad(recentTrips.why);
+  const openTicketIds = checkList(v['openTicketIds'], 'openTicketIds', MAX_CONTEXT_TICKETS, (x) => (typeof x === 'string' && TICKET_ID_PATTERN.test(x) ? x : null));
+  if (!openTicketIds.ok) return bad(openTicketIds.why);
+  const health = checkList(v['health'], 'health', MAX_CONTEXT_DEVICES, (x): CallDeviceHealth | null =>
+    isObj(x) && onlyKeys(x, ['device', 'state', 'code']) && isText(x['device'], 64) && isOneOf(x['state'], HEALTH_STATES) && (x['code'] === null || isText(x['code'], 64))
+      ? { device: x['device'], state: x['state'], code: x['code'] }
+      : null,
+  );
+  if (!health.ok) return bad(health.why);
+  return ok({
+    stationId: v['stationId'],
+    stationName: v['stationName'],
+    kioskId: v['kioskId'],
+    language: v['language'],
+    card: card.value,
+    diagnosis: diagnosis.value,
+    recentTrips: recentTrips.value,
+    openTicketIds: openTicketIds.value,
+    health: health.value,
+  });
 }
 
 export function parseKioskMessage(frame: string): Result<KioskToCentral, ProtocolError> {

@@ -76,7 +76,7 @@ export interface QueueOutputs {
   ice(user: string): IceGrant;
 }
 
-export type QueueErrorCode = 'unknown-agent' | 'unknown-call' | 'not-offered' | 'not-your-call' | 'busy' | 'duplicate-request';
+export type QueueErrorCode = 'unknown-agent' | 'unknown-call' | 'not-offered' | 'not-your-call' | 'busy' | 'duplicate-request' | 'call-active';
 export interface QueueError {
   readonly code: QueueErrorCode;
   readonly message: string;
@@ -230,9 +230,15 @@ export class CallQueue {
 
   // ---- kiosks ------------------------------------------------------------------------
 
+  /**
+   * A kiosk asks for an agent. One active call per kiosk: while it has a call waiting, ringing or
+   * connected, another request is refused with `call-active` (the kiosk resumes or leaves that call).
+   */
   request(kioskId: string, requestId: string, lane: CallLane, context: CallContext): Result<string, QueueError> {
     for (const e of this.entries.values()) {
-      if (e.kioskId === kioskId && e.requestId === requestId) return err({ code: 'duplicate-request', message: 'already queued' });
+      if (e.kioskId !== kioskId) continue;
+      if (e.requestId === requestId) return err({ code: 'duplicate-request', message: 'already queued' });
+      return err({ code: 'call-active', message: `this kiosk already has a call (${e.callId}, ${e.detached ? 'detached' : e.state}); resume or leave it before asking again` });
     }
     const callId = this.deps.newId();
     const stored: StoredQueueEntry = { callId, requestId, kioskId, lane, context, enqueuedAt: this.now() };
