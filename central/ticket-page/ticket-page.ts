@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { parseTicketId } from '../../shared/ticket.js';
 import { TICKET_CATEGORY_WORDS, TICKET_STATUS_WORDS, type Words } from '../../shared/words.js';
 import type { CentralStorage, StoredTicket, TicketHistoryEntry } from '../storage/types.js';
-import { FixedWindowLimiter } from './rate-limit.js';
+import { FixedWindowLimiter, clientBucket } from './rate-limit.js';
 
 /** The page has no script; its only style is inline. */
 const CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
@@ -79,13 +79,13 @@ export interface TicketPageOptions {
 
 /**
  * `GET /t/:ticketId`: the page the kiosk's receipt and screen QR code point to. 400 for a
- * malformed id (check digit included), 404 for an unknown one, 429 beyond the per-address
- * rate. Always HTML, never a stack trace.
+ * malformed id (check digit included), 404 for an unknown one, 429 beyond the rate per client
+ * (an IPv4 address or an IPv6 /64). Always HTML, never a stack trace.
  */
 export function registerTicketPage(app: FastifyInstance, options: TicketPageOptions): void {
   const limiter = new FixedWindowLimiter(options.perMinute ?? 120, 60_000, options.now ?? Date.now);
   app.get('/t/:ticketId', async (request, reply) => {
-    const wait = limiter.take(request.ip);
+    const wait = limiter.take(clientBucket(request.ip));
     if (wait !== null) {
       reply.header('retry-after', String(Math.ceil(wait / 1000)));
       return messagePage(reply, 429, '请求过于频繁，请稍后再试', 'Too many requests; please try again in a minute');
