@@ -9,7 +9,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
 import { registerCallRoutes } from '../../central/calls/index.js';
-import type { CallContext, CentralToAgent, CentralToKiosk } from '../../shared/call-protocol.js';
+import type { CentralToAgent, CentralToKiosk } from '../../shared/call-protocol.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'security-calls-'));
 const kiosks = new Map([
@@ -33,19 +33,18 @@ function connect<T>(path: string, headers: Record<string, string> = {}): Promise
 }
 const kiosk = (id: string) => connect<CentralToKiosk>(`/calls/kiosk?kioskId=${id}`, { authorization: `Bearer ${kiosks.get(id)}` });
 
-const context = (kioskId: string, overrides: Record<string, unknown> = {}): CallContext =>
-  ({
-    stationId: 'GZ-TIYUXILU',
-    stationName: '体育西路 Tiyu Xilu',
-    kioskId,
-    language: 'en',
-    card: { family: 't-union', maskedNumber: '3104 **** **** 2345', balance: 1250, validUntil: '2030-12-31' },
-    diagnosis: ['open-trip'],
-    recentTrips: [{ kind: 'entry', mode: 'metro', time: '2026-11-30T08:10:00+08:00', amount: 0, station: 'Tiyu Xilu' }],
-    openTicketIds: [],
-    health: [{ device: 'printer', state: 'ok', code: null }],
-    ...overrides,
-  }) as CallContext;
+const context = (kioskId: string, overrides: Record<string, unknown> = {}): Record<string, unknown> => ({
+  stationId: 'GZ-TIYUXILU',
+  stationName: '体育西路 Tiyu Xilu',
+  kioskId,
+  language: 'en',
+  card: { family: 't-union', maskedNumber: '3104 **** **** 2345', balance: 1250, validUntil: '2030-12-31' },
+  diagnosis: ['open-trip'],
+  recentTrips: [{ kind: 'entry', mode: 'metro', time: '2026-11-30T08:10:00+08:00', amount: 0, station: 'Tiyu Xilu' }],
+  openTicketIds: [],
+  health: [{ device: 'printer', state: 'ok', code: null }],
+  ...overrides,
+});
 
 beforeAll(async () => {
   app = Fastify();
@@ -116,7 +115,8 @@ describe('the call context is checked by its schema', () => {
     const before = lastQueue()?.entries.length ?? 0;
     k2.ws.send(JSON.stringify({ type: 'request', requestId: `odd-${Math.random()}`, lane: 'emergency', context: context('K2', overrides) }));
     await vi.waitFor(() => expect(k2.received.some((m) => m.type === 'error')).toBe(true));
-    expect(k2.received.find((m) => m.type === 'error')).toMatchObject({ code: expect.stringMatching(/^(bad-message|too-large)$/) });
+    const refusal = k2.received.find((m) => m.type === 'error');
+    expect(['bad-message', 'too-large']).toContain(refusal?.type === 'error' ? refusal.code : null);
     expect(lastQueue()?.entries.length ?? 0).toBe(before);
     expect(JSON.stringify(agent.received)).not.toContain('3104921000012345');
     k2.ws.terminate();
