@@ -1,6 +1,7 @@
 /**
  * A stolen kiosk token: the operator rotates it or revokes the kiosk with central's command line,
- * and the old token opens nothing any more (the thief replays it against the sync API).
+ * and the old token opens nothing any more (the thief replays it against the sync API). Each
+ * command is its own process (tsx start-up), hence the longer timeouts.
  */
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -56,7 +57,7 @@ describe('rotating and revoking a kiosk token', () => {
     expect(await central('kiosk', 'revoke', 'K1')).toMatch(/K1 revoked/);
     expect(await answerFor(fresh!)).toBe(401);
     expect(await answerFor(stolen)).toBe(401);
-  });
+  }, 120_000);
 
   it('rotate-token of an unknown kiosk is refused and creates nothing', async () => {
     await expect(central('kiosk', 'rotate-token', 'NOPE1')).rejects.toThrow(/no kiosk NOPE1/);
@@ -66,5 +67,5 @@ describe('rotating and revoking a kiosk token', () => {
     } finally {
       await c.close();
     }
-  });
+  }, 60_000);
 });
