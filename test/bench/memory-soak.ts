@@ -3,8 +3,8 @@
  * (`test/bench/soak-runtime.js` on `dist/app`, plain Node, like production), with the kiosk page
  * open in Chromium throughout. Prints the RSS curve; asserts nothing.
  *  1. taps injected as card-reader events (no pcscd): SOAK_INJECTED (10,000), a sample every
- *     SOAK_INJECTED_EVERY (500);
- *  2. taps through pcscd: a virtual card on vpcd slot 1 read by the real PC/SC stack:
+ *     SOAK_INJECTED_EVERY (500) (run second, after the pcscd phase);
+ *  2. taps through pcscd (run first): a virtual card on vpcd slot 1 read by the real PC/SC stack:
  *     SOAK_PCSCD (1,000), a sample every SOAK_PCSCD_EVERY (50). Run it under the readers' lock:
  *     flock /tmp/kiosk-readers.lock npm run bench:memory
  * Each sample is taken after a full GC in the runtime. Budget (docs/appliance.md): ≤ 120 MB
@@ -181,9 +181,10 @@ async function main(): Promise<void> {
   console.log(`runtime Node flags: ${NODE_FLAGS.join(' ') || '(none: Node defaults)'}${process.env['SOAK_PACE_MS'] ? `; ${process.env['SOAK_PACE_MS']} ms after each injected tap` : ''}`);
   await ensureUiBuilt();
   await buildApp();
-  const snapshot = await readOneSnapshot();
-  if (INJECTED > 0) await injectedSoak(snapshot);
+  // The taps through pcscd first: the card read below (the injected taps' snapshot) runs a PC/SC
+  // reader service in this process, and after it the runtime's own reader host never saw a card.
   if (PCSCD > 0) await pcscdSoak();
+  if (INJECTED > 0) await injectedSoak(await readOneSnapshot());
 }
 
 main().then(
