@@ -57,7 +57,8 @@ async function takeCallback(k: KioskUnderTest, reason: string, phone: string | n
   expect(await page.getByTestId('call-fallback-reason').textContent()).not.toContain(reason);
   if (phone === null) await page.getByTestId('call-no-phone').click();
   else {
-    await page.getByTestId('call-phone').fill(phone);
+    for (const d of phone) await page.locator(`.keypad [data-key="${d}"]`).click();
+    await page.waitForFunction((n) => (document.querySelector('[data-testid="call-phone"]')?.textContent ?? '').replace(/\D/g, '') === n, phone);
     await page.locator('[data-testid=call-callback-submit]:enabled').click();
   }
   const idText = page.getByTestId('call-ticket-id');

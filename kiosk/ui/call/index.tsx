@@ -9,6 +9,8 @@ import type { CallMedia, CallView as CallViewModel } from '../../../shared/call-
 import type { Language, PassengerEvent } from '../../../shared/ui-protocol.js';
 import type { ScreenProps } from '../screens/types.js';
 import { QrCode } from '../widgets/qr-code.js';
+import { NumericKeypad } from '../widgets/keypad.js';
+import { groupPhone, keyLabels, TextField } from '../screens/report.js';
 import { KioskCallMedia, type MediaState } from './media.js';
 import { callText, endedText, fallbackText } from './texts.js';
 
@@ -152,16 +154,16 @@ export function CallView({ view, send, lang, nowMs = () => Date.now() }: Props) 
               {fallbackText(lang, view.reason)}
             </p>
             <p>{callText(lang, 'callbackOffer')}</p>
-            <label>
-              {callText(lang, 'phone')}
-              <input
-                data-testid="call-phone"
-                inputMode="numeric"
-                maxLength={11}
-                value={view.phone}
-                onInput={(e) => send({ type: 'TEXT.SET', text: (e.target as HTMLInputElement).value })}
+            <div class="phone-entry">
+              <div class="phone-left">
+                <p class="muted">{callText(lang, 'phone')}</p>
+                <TextField text={groupPhone(view.phone)} short testId="call-phone" />
+              </div>
+              <NumericKeypad
+                actions={{ key: (k) => send({ type: 'KEY.PRESS', key: k }), backspace: () => send({ type: 'KEY.BACKSPACE' }), clear: () => send({ type: 'TEXT.SET', text: '' }) }}
+                labels={keyLabels(lang)}
               />
-            </label>
+            </div>
             {!view.phoneValid && view.phone.length === 11 && <p class="error">{callText(lang, 'phoneInvalid')}</p>}
             <div class="nav">
               <button type="button" data-testid="call-no-phone" onClick={() => send({ type: 'SKIP' })}>

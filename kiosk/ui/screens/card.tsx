@@ -3,6 +3,16 @@ import { label } from '../labels.js';
 import type { ScreenProps, Send } from './types.js';
 import type { Language } from '../../../shared/ui-protocol.js';
 
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** A card's `YYYY-MM-DD` date as people write it: 2030年1月9日, 9 Jan 2030. */
+export function dateInWords(lang: Language, date: string): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
+  if (!m) return date;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  return lang === 'zh' ? `${y}年${mo}月${d}日` : `${d} ${MONTHS[mo - 1] ?? ''} ${y}`;
+}
+
 export function AttractScreen({ send, lang }: ScreenProps<'attract'>) {
   return (
     <button type="button" class="action primary" style={{ flex: 1, fontSize: '2.5rem' }} data-testid="start" onClick={() => send({ type: 'START' })}>
@@ -98,7 +108,7 @@ export function BalanceScreen({ model, send, lang }: ScreenProps<'balance'>) {
         </div>
         {card.validUntil !== null && (
           <div class="muted">
-            {label(lang, 'validUntil')} {card.validUntil}
+            {label(lang, 'validUntil')} {dateInWords(lang, card.validUntil)}
           </div>
         )}
       </section>
