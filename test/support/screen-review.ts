@@ -38,6 +38,8 @@ export async function reviewScreen(page: Page, options: ReviewOptions = {}): Pro
       const short = (s: string) => (s.length > 60 ? s.slice(0, 57) + '…' : s);
       const isExempt = (el: Element) => exempt.some((sel) => el.closest(sel) !== null);
       const keySet = new Set(keys);
+      // Hyphenated English words a sentence may hold; any other kebab-case word is a code.
+      const english = new Set(['top-up', 'top-ups', 'single-journey', 'e-purse', 'check-in', 'follow-up', 'self-service', 'up-to-date', 'non-transit']);
 
       // 1. Visible text that is an id or a code.
       const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
@@ -48,8 +50,9 @@ export async function reviewScreen(page: Page, options: ReviewOptions = {}): Pro
         const words = text.split(/[\s,.;:()（），。；：、/]+/).filter(Boolean);
         const kebab = /(^|[^A-Za-z0-9-])[a-z]+(?:-[a-z0-9]+)+(?=$|[^A-Za-z0-9-])/.exec(text);
         const hex = /\b0x[0-9a-fA-F]+\b/.exec(text);
-        const key = words.find((w) => keySet.has(w) && w === w.toLowerCase());
-        if (kebab) problems.push(`code-like text "${kebab[0].trim()}" in ${name(el)}: "${short(text)}"`);
+        // A key alone is a code (`ok`, `gate`); the same word inside a sentence is English.
+        const key = words.length === 1 && keySet.has(text) ? text : undefined;
+        if (kebab && !english.has(kebab[0].replace(/^[^a-z]/, ''))) problems.push(`code-like text "${kebab[0].trim()}" in ${name(el)}: "${short(text)}"`);
         else if (hex) problems.push(`hex code "${hex[0]}" in ${name(el)}: "${short(text)}"`);
         else if (key) problems.push(`key "${key}" shown as a word in ${name(el)}: "${short(text)}"`);
         else if (/\b\d{4}-\d{2}-\d{2}(T\d{2}:\d{2})?\b/.test(text)) problems.push(`ISO date or time in ${name(el)}: "${short(text)}"`);

@@ -10,6 +10,25 @@ import type { ScreenProps, Send } from '../screens/types.js';
 import { NumericKeypad } from '../widgets/keypad.js';
 import { mt, type MaintenanceTextKey } from './texts.js';
 
+type Bi = { readonly zh: string; readonly en: string };
+/** Device names and states in words on the technician's screen (never their keys). */
+const DEVICE_WORDS: Readonly<Record<string, Bi>> = {
+  'card-reader': { zh: '读卡器', en: 'Card reader' },
+  printer: { zh: '凭条打印机', en: 'Receipt printer' },
+  cabinet: { zh: '机柜', en: 'Cabinet' },
+  'qr-scanner': { zh: '扫码器', en: 'QR scanner' },
+  'help-buttons': { zh: '求助按钮', en: 'Help buttons' },
+  storage: { zh: '存储空间', en: 'Storage' },
+};
+const STATE_WORDS: Readonly<Record<string, Bi>> = {
+  ok: { zh: '正常', en: 'Working' },
+  degraded: { zh: '需要注意', en: 'Needs attention' },
+  fault: { zh: '故障', en: 'Fault' },
+  absent: { zh: '未连接', en: 'Not connected' },
+};
+const deviceWord = (lang: Language, device: string) => DEVICE_WORDS[device]?.[lang] ?? (lang === 'zh' ? '其他设备' : 'Other device');
+const stateWord = (lang: Language, state: string) => STATE_WORDS[state]?.[lang] ?? (lang === 'zh' ? '未知' : 'Unknown');
+
 type SessionView = Extract<View, { phase: 'session' }>;
 
 export function MaintenanceView({ model, send, lang }: ScreenProps<'maintenance'>) {
@@ -156,8 +175,8 @@ function Page({ view, status, send, lang }: { view: SessionView; status: Mainten
             <tbody>
               {status.devices.map((d) => (
                 <tr key={d.device} data-device={d.device} data-state={d.state}>
-                  <td>{d.device}</td>
-                  <td class={d.state === 'ok' ? 'maint-ok' : 'maint-bad'}>{d.state}</td>
+                  <td>{deviceWord(lang, d.device)}</td>
+                  <td class={d.state === 'ok' ? 'maint-ok' : 'maint-bad'}>{stateWord(lang, d.state)}</td>
                   <td>{[d.code, d.detail].filter(Boolean).join(' · ')}</td>
                 </tr>
               ))}
