@@ -45,13 +45,17 @@ export interface RejectedItemLine {
 }
 
 export interface OutboxStatusView {
+  /** Rows still to deliver: pending + in-flight. */
   readonly depth: number;
   readonly inFlight: number;
+  /** Kiosk time of the oldest row still to deliver. */
   readonly oldestPendingAt: string | null;
   readonly acked: number;
   readonly rejected: number;
   readonly discarded: number;
+  /** Kiosk time of the last batch central acknowledged. */
   readonly lastSuccessfulSyncAt: string | null;
+  /** Kiosk time of the last successful down-sync. */
   readonly lastDownSyncAt: string | null;
   /** The most recent rejected rows, newest first. */
   readonly rejectedItems: readonly RejectedItemLine[];

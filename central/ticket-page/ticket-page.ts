@@ -3,6 +3,7 @@ import { parseTicketId } from '../../shared/ticket.js';
 import { TICKET_CATEGORY_WORDS, TICKET_STATUS_WORDS, type Words } from '../../shared/words.js';
 import type { CentralStorage, StoredTicket, TicketHistoryEntry } from '../storage/types.js';
 import { FixedWindowLimiter, clientBucket } from './rate-limit.js';
+import { SHANGHAI_OFFSET_MS } from '../../shared/shanghai-date.js';
 
 /** The page has no script; its only style is inline. */
 const CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
@@ -24,7 +25,7 @@ export function escapeHtml(text: string): string {
 function beijingTime(iso: string): string {
   const ms = Date.parse(iso);
   if (Number.isNaN(ms)) return '';
-  return `${new Date(ms + 8 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ')} (UTC+8)`;
+  return `${new Date(ms + SHANGHAI_OFFSET_MS).toISOString().slice(0, 16).replace('T', ' ')} (UTC+8)`;
 }
 
 const both = (w: Words): string => `${escapeHtml(w.zh)} <span class="en">${escapeHtml(w.en)}</span>`;

@@ -2,22 +2,14 @@
 import type { CardReadError, CardSnapshot, Diagnosis } from '../../shared/card.js';
 import { CARD_FAMILY_WORDS } from '../../shared/words.js';
 
-export interface CardReport {
+/** The snapshot's own fields, as the card gave them. */
+type SnapshotFields = Pick<CardSnapshot, 'family' | 'cardNumber' | 'cityCode' | 'validFrom' | 'validUntil' | 'balance' | 'currency' | 'balanceSlots' | 'holderType' | 'apduCount' | 'readAt'>;
+
+export interface CardReport extends SnapshotFields {
   readonly reader: string;
-  readonly family: CardSnapshot['family'];
-  readonly cardNumber: string;
-  readonly cityCode: string | null;
-  readonly validFrom: string | null;
-  readonly validUntil: string | null;
-  readonly balance: number;
-  readonly currency: 'CNY';
-  readonly balanceSlots: CardSnapshot['balanceSlots'];
-  readonly holderType: CardSnapshot['holderType'];
   readonly transactions: readonly Pick<CardSnapshot['transactions'][number], 'counter' | 'amount' | 'kind' | 'typeCode' | 'terminal' | 'time'>[];
   readonly trips: readonly Pick<CardSnapshot['trips'][number], 'kind' | 'mode' | 'amount' | 'balanceAfter' | 'time' | 'cityCode' | 'station' | 'terminal'>[];
   readonly diagnosis: readonly Diagnosis[];
-  readonly apduCount: number;
-  readonly readAt: string;
 }
 
 export function cardReport(reader: string, s: CardSnapshot, diagnosis: readonly Diagnosis[]): CardReport {

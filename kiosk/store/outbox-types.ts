@@ -1,3 +1,4 @@
+import type { OutboxStatusView } from '../../shared/maintenance-protocol.js';
 import type { OutboxKind, OutboxPayload } from '../../shared/sync.js';
 
 /**
@@ -34,20 +35,8 @@ export interface OutboxEntry {
   readonly resolutionNote: string | null;
 }
 
-/** What a technician sees about the queue. */
-export interface OutboxStats {
-  /** Rows still to deliver: pending + in-flight. */
-  readonly depth: number;
-  readonly inFlight: number;
-  /** Kiosk time of the oldest row still to deliver. */
-  readonly oldestPendingAt: string | null;
-  readonly acked: number;
-  readonly rejected: number;
-  readonly discarded: number;
-  /** Kiosk time of the last batch central acknowledged. */
-  readonly lastSuccessfulSyncAt: string | null;
-  /** Kiosk time of the last successful down-sync. */
-  readonly lastDownSyncAt: string | null;
+/** What a technician sees about the queue: the maintenance screen's counts, and the clock offset. */
+export interface OutboxStats extends Omit<OutboxStatusView, 'rejectedItems'> {
   /** Central clock minus kiosk clock, ms, from the latest exchange; null before the first. */
   readonly clockOffsetMs: number | null;
 }

@@ -1,6 +1,10 @@
 import type { Language } from '../../shared/ui-protocol.js';
 import { fillWords, wordsIn, type Words } from '../../shared/words.js';
 import { CALL_END_WORDS, CALL_WORDS } from './call/texts.js';
+import { KEY_WORDS } from './keyboard-words.js';
+
+/** "Report a problem": the menu entry and the button on the card screen are one word. */
+const REPORT: Words = { zh: '问题反馈', en: 'Report a problem' };
 
 /**
  * The UI's own words: buttons, titles and the frame's messages. Screen texts about the card,
@@ -10,7 +14,7 @@ const LABELS = {
   'attract.title': { zh: '乘客服务', en: 'Passenger service' },
   'attract.hint': { zh: '请放卡查询，或点击屏幕开始', en: 'Tap your card, or touch the screen to start' },
   'menu.balance': { zh: '查询卡片', en: 'Check my card' },
-  'menu.report': { zh: '问题反馈', en: 'Report a problem' },
+  'menu.report': REPORT,
   'menu.status': { zh: '工单查询', en: 'Follow a ticket' },
   'menu.faq': { zh: '常见问题', en: 'Help' },
   'menu.call': { zh: '联系人工客服', en: 'Talk to an agent' },
@@ -76,7 +80,7 @@ const LABELS = {
   checking: { zh: '正在检查卡片状态…', en: 'Checking the card…' },
   cardOk: { zh: '卡片状态正常', en: 'The card is in good order' },
   validUntil: { zh: '有效期至', en: 'Valid until' },
-  report: { zh: '报告问题', en: 'Report a problem' },
+  report: REPORT,
   category: { zh: '类型', en: 'Category' },
   description: { zh: '描述', en: 'Description' },
   phone: { zh: '电话', en: 'Phone' },
@@ -91,9 +95,9 @@ const LABELS = {
   noArticles: { zh: '没有找到相关内容', en: 'Nothing found' },
   exit: { zh: '结束', en: 'Finish' },
   space: { zh: '空格', en: 'Space' },
-  backspace: { zh: '删除', en: 'Delete' },
+  backspace: KEY_WORDS.backspace,
   shift: { zh: '大写', en: 'Shift' },
-  clear: { zh: '清空', en: 'Clear' },
+  clear: KEY_WORDS.clear,
   callTitle: CALL_WORDS.title,
   callConnecting: CALL_WORDS.connecting,
   callQueued: CALL_WORDS.queued,

@@ -1,5 +1,6 @@
 /** BCD dates and times as transit cards store them (Asia/Shanghai local time). */
 import { bcdDigits, isAll } from '../bytes.js';
+import { bcdTime } from '../../../shared/card-encoders.js';
 
 const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31] as const;
 
@@ -41,16 +42,9 @@ export function decodeBcdTime(bytes: Uint8Array, offset: number): string | null 
   return `${date.value}T${t.slice(0, 2)}:${t.slice(2, 4)}:${t.slice(4, 6)}+08:00`;
 }
 
-/** Inverse of `decodeBcdDate`, for fixtures and the simulator's images. */
-export function encodeBcdDate(date: string): Uint8Array {
-  const digits = date.replace(/-/g, '');
-  if (!/^\d{8}$/.test(digits)) throw new Error(`not a YYYY-MM-DD date: ${date}`);
-  return Uint8Array.from(Buffer.from(digits, 'hex'));
-}
-
 /** Inverse of `decodeBcdTime` (the offset must be +08:00). */
 export function encodeBcdTime(iso: string): Uint8Array {
-  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})\+08:00$/.exec(iso);
+  const m = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}:\d{2})\+08:00$/.exec(iso);
   if (!m) throw new Error(`not a +08:00 ISO time: ${iso}`);
-  return Uint8Array.from(Buffer.from(m.slice(1).join(''), 'hex'));
+  return bcdTime(`${m[1]!} ${m[2]!}`);
 }

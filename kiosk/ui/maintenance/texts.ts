@@ -1,6 +1,7 @@
 import type { Language } from '../../../shared/ui-protocol.js';
 import { fillWords, wordsIn, type Words } from '../../../shared/words.js';
 import { CALL_WORDS } from '../call/texts.js';
+import { KEY_WORDS } from '../keyboard-words.js';
 
 /** The technician screens' words, keyed by word: `mt(lang, key, n)`. */
 
@@ -24,8 +25,8 @@ const TEXTS = {
   ok: { zh: '确定', en: 'OK' },
   submit: { zh: '确认', en: 'Enter' },
   cancel: CALL_WORDS.cancel,
-  backspace: { zh: '退格', en: '⌫' },
-  clear: { zh: '清除', en: 'Clear' },
+  backspace: KEY_WORDS.backspace,
+  clear: KEY_WORDS.clear,
   exit: { zh: '退出维护', en: 'Leave maintenance' },
   refresh: { zh: '刷新', en: 'Refresh' },
   'page.devices': { zh: '设备', en: 'Devices' },
