@@ -4,9 +4,8 @@
 // be decoded both ways, and both ends' selected candidate pair must be a relay candidate.
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
 import { openKioskBrowser, type KioskBrowser } from '../support/browser.js';
-import { AGENTS, KIOSKS, startCallCentral, startKioskHarness, type CallCentral, type KioskCallHarness } from '../support/call-harness.js';
+import { AGENTS, KIOSKS, loginAgent, startCallCentral, startKioskHarness, type CallCentral, type KioskCallHarness } from '../support/call-harness.js';
 import { coturnUnavailable, startRelay, type RunningRelay } from '../support/coturn.js';
 import { createTwoNetworks, netnsUnavailable, type TwoNetworks } from '../support/netns.js';
 import { recordPeerConnections, selectedCandidateTypes, waitForDecodedFrames } from '../support/webrtc-stats.js';
@@ -45,15 +44,6 @@ afterAll(async () => {
   nets?.close();
 });
 
-async function loginAgent(page: Page, token: string): Promise<void> {
-  await page.goto(`${central.central.url}/console/`);
-  await page.fill('#token', token);
-  await page.click('[data-testid=login]');
-  await page.waitForSelector('[data-testid=set-available]:visible');
-  await page.click('[data-testid=set-available]');
-  await page.waitForSelector('[data-testid=presence][data-presence=available]');
-}
-
 describe.skipIf(missing !== null)(`a call through a TURN relay between two networks${missing ? ` (${missing})` : ''}`, () => {
   it('keeps the kiosk and the agent apart: each reaches the public side, neither reaches the other', () => {
     const centralPort = Number(new URL(central.central.url).port);
@@ -66,7 +56,7 @@ describe.skipIf(missing !== null)(`a call through a TURN relay between two netwo
   it('shows video both ways through the relay', async () => {
     const kioskPage = kioskBrowser.page;
     const agentPage = agentBrowser.page;
-    await loginAgent(agentPage, AGENTS[0]!.token);
+    await loginAgent(agentPage, central, AGENTS[0]!.token);
     await kioskPage.goto(kiosk.url);
     await kioskPage.waitForSelector('[data-testid=idle]');
 

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { openKioskBrowser, type KioskBrowser } from '../support/browser.js';
-import { AGENTS, KIOSKS, startCallCentral, startKioskHarness, type CallCentral, type KioskCallHarness } from '../support/call-harness.js';
+import { AGENTS, KIOSKS, loginAgent, startCallCentral, startKioskHarness, type CallCentral, type KioskCallHarness } from '../support/call-harness.js';
 import { waitForDecodedFrames } from '../support/webrtc-stats.js';
 
 let central: CallCentral;
@@ -12,15 +12,6 @@ let kiosk: KioskCallHarness;
 let browser: KioskBrowser;
 let kioskPage: Page;
 let agentPage: Page;
-
-async function loginAgent(page: Page, token: string): Promise<void> {
-  await page.goto(`${central.central.url}/console/`);
-  await page.fill('#token', token);
-  await page.click('[data-testid=login]');
-  await page.waitForSelector('[data-testid=set-available]:visible');
-  await page.click('[data-testid=set-available]');
-  await page.waitForSelector('[data-testid=presence][data-presence=available]');
-}
 
 beforeAll(async () => {
   central = await startCallCentral({ ringTimeoutSeconds: 60, wrapUpSeconds: 1 });
@@ -38,7 +29,7 @@ afterAll(async () => {
 
 describe('video call to an agent', () => {
   it('connects kiosk and agent with video both ways, runs audited actions, hangs up and stores the rating', async () => {
-    await loginAgent(agentPage, AGENTS[0]!.token);
+    await loginAgent(agentPage, central, AGENTS[0]!.token);
     await kioskPage.goto(kiosk.url);
     await kioskPage.waitForSelector('[data-testid=idle]');
 
