@@ -5,6 +5,9 @@
 #   pcscd.sh restart
 set -euo pipefail
 sock=/run/pcscd/pcscd.comm
+# pcscd lives in /usr/sbin, which a non-login PATH may lack.
+PATH="$PATH:/usr/sbin:/sbin"
+
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
 alive() {
