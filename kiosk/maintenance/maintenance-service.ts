@@ -65,7 +65,7 @@ const LOG_SHOWN = 100;
 function readerLine(h: CardReaderHealth): DeviceStatusLine {
   switch (h.state) {
     case 'ok':
-      return { device: 'card-reader', state: 'ok', code: null, detail: `${h.readers.length} reader(s)`, since: null };
+      return { device: 'card-reader', state: 'ok', code: null, detail: h.readers.join(', '), since: null };
     case 'no-reader':
       return { device: 'card-reader', state: 'absent', code: 'no-reader', detail: null, since: h.since };
     case 'pcscd-down':
