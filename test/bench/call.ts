@@ -17,6 +17,7 @@ import type { Page } from 'playwright-core';
 import { waitForDecodedFrames } from '../support/webrtc-stats.js';
 import { coturnUnavailable, startRelay } from '../support/coturn.js';
 import { createTwoNetworks, netnsUnavailable } from '../support/netns.js';
+import { loginAgent } from '../support/agent-console.js';
 
 const ROUNDS = Number(process.env['CALL_BENCH_ROUNDS'] ?? 8);
 const QUEUED = Number(process.env['CALL_BENCH_KIOSKS'] ?? 200);
@@ -97,11 +98,7 @@ async function throughRelay(): Promise<CallSetup | string> {
 async function callLatency(setup: CallSetup): Promise<number> {
   const { kiosk, kioskPage, agentPage: agent } = setup;
   try {
-    await agent.goto(`${setup.centralUrl}/console/`);
-    await agent.fill('#token', AGENTS[0]!.token);
-    await agent.click('[data-testid=login]');
-    await agent.click('[data-testid=set-available]');
-    await agent.waitForSelector('[data-testid=presence][data-presence=available]');
+    await loginAgent(agent, setup.centralUrl, AGENTS[0]!.token);
     await kioskPage.goto(setup.kioskUrl);
     const toRing: number[] = [];
     const toFrame: number[] = [];

@@ -7,6 +7,7 @@ import type { Page } from 'playwright-core';
 import type { QueueSettings } from '../../central/calls/index.js';
 import { openKioskBrowser, type KioskBrowser } from '../support/browser.js';
 import { AGENTS, KIOSKS, startCallCentral, startKioskHarness, type CallCentral, type KioskCallHarness } from '../support/call-harness.js';
+import { loginAgent } from '../support/agent-console.js';
 
 let browser: KioskBrowser;
 const cleanups: (() => Promise<unknown>)[] = [];
@@ -40,14 +41,7 @@ async function kiosk(centralUrl: string, which = 0, extra: { mediaTimeoutMs?: nu
 async function agent(c: CallCentral, index: number, available = true): Promise<Page> {
   const page = await browser.context.newPage();
   cleanups.push(() => page.close());
-  await page.goto(`${c.central.url}/console/`);
-  await page.fill('#token', AGENTS[index]!.token);
-  await page.click('[data-testid=login]');
-  await page.waitForSelector('[data-testid=set-available]:visible');
-  if (available) {
-    await page.click('[data-testid=set-available]');
-    await page.waitForSelector('[data-testid=presence][data-presence=available]');
-  }
+  await loginAgent(page, c.central.url, AGENTS[index]!.token, available);
   return page;
 }
 

@@ -5,10 +5,11 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openKioskBrowser, type KioskBrowser } from '../support/browser.js';
-import { AGENTS, KIOSKS, loginAgent, startCallCentral, startKioskHarness, type CallCentral, type KioskCallHarness } from '../support/call-harness.js';
+import { AGENTS, KIOSKS, startCallCentral, startKioskHarness, type CallCentral, type KioskCallHarness } from '../support/call-harness.js';
 import { coturnUnavailable, startRelay, type RunningRelay } from '../support/coturn.js';
 import { createTwoNetworks, netnsUnavailable, type TwoNetworks } from '../support/netns.js';
 import { recordPeerConnections, selectedCandidateTypes, waitForDecodedFrames } from '../support/webrtc-stats.js';
+import { loginAgent } from '../support/agent-console.js';
 
 const missing = netnsUnavailable() ?? coturnUnavailable();
 
@@ -56,7 +57,7 @@ describe.skipIf(missing !== null)(`a call through a TURN relay between two netwo
   it('shows video both ways through the relay', async () => {
     const kioskPage = kioskBrowser.page;
     const agentPage = agentBrowser.page;
-    await loginAgent(agentPage, central, AGENTS[0]!.token);
+    await loginAgent(agentPage, central.central.url, AGENTS[0]!.token);
     await kioskPage.goto(kiosk.url);
     await kioskPage.waitForSelector('[data-testid=idle]');
 

@@ -4,8 +4,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { openKioskBrowser, type KioskBrowser } from '../support/browser.js';
-import { AGENTS, KIOSKS, loginAgent, startCallCentral, startKioskHarness, type CallCentral, type KioskCallHarness } from '../support/call-harness.js';
+import { AGENTS, KIOSKS, startCallCentral, startKioskHarness, type CallCentral, type KioskCallHarness } from '../support/call-harness.js';
 import { waitForDecodedFrames } from '../support/webrtc-stats.js';
+import { loginAgent } from '../support/agent-console.js';
 
 let central: CallCentral;
 let kiosk: KioskCallHarness;
@@ -29,7 +30,7 @@ afterAll(async () => {
 
 describe('video call to an agent', () => {
   it('connects kiosk and agent with video both ways, runs audited actions, hangs up and stores the rating', async () => {
-    await loginAgent(agentPage, central, AGENTS[0]!.token);
+    await loginAgent(agentPage, central.central.url, AGENTS[0]!.token);
     await kioskPage.goto(kiosk.url);
     await kioskPage.waitForSelector('[data-testid=idle]');
 

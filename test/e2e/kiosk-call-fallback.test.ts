@@ -10,6 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { TICKET_ID_PATTERN } from '../../shared/ticket.js';
 import { startKioskUnderTest, type KioskUnderTest } from '../support/e2e-kiosk.js';
 import { eventually } from '../support/e2e-wait.js';
+import { loginAgent } from '../support/agent-console.js';
 
 const AGENTS = [
   { id: 'a1', name: 'Li Na', token: 'e2e-agent-token-a1-0123456789' },
@@ -30,14 +31,7 @@ async function start(queue: Record<string, number>, overrides: Record<string, un
 /** An agent console logged in; set available unless `available` is false (then on break). */
 async function agent(k: KioskUnderTest, index: number, available = true): Promise<Page> {
   const page = await k.browser.context.newPage();
-  await page.goto(`${k.central.url}/console/`);
-  await page.fill('#token', AGENTS[index]!.token);
-  await page.click('[data-testid=login]');
-  await page.waitForSelector('[data-testid=set-available]:visible');
-  if (available) {
-    await page.click('[data-testid=set-available]');
-    await page.waitForSelector('[data-testid=presence][data-presence=available]');
-  }
+  await loginAgent(page, k.central.url, AGENTS[index]!.token, available);
   return page;
 }
 

@@ -12,6 +12,7 @@ import { TICKET_ID_PATTERN } from '../../shared/ticket.js';
 import { KIOSK_ID, startKioskUnderTest, type KioskUnderTest } from '../support/e2e-kiosk.js';
 import { eventually } from '../support/e2e-wait.js';
 import { waitForDecodedFrames } from '../support/webrtc-stats.js';
+import { loginAgent } from '../support/agent-console.js';
 
 const AGENT = { id: 'a1', name: 'Li Na', token: 'e2e-agent-token-a1-0123456789' };
 
@@ -30,10 +31,7 @@ async function setAgent(status: 'available' | 'on-break'): Promise<void> {
 beforeAll(async () => {
   kiosk = await startKioskUnderTest({}, { calls: { agents: [AGENT], queue: { ringTimeoutSeconds: 60, wrapUpSeconds: 1 } }, media: true });
   agentPage = await kiosk.browser.context.newPage();
-  await agentPage.goto(`${kiosk.central.url}/console/`);
-  await agentPage.fill('#token', AGENT.token);
-  await agentPage.click('[data-testid=login]');
-  await agentPage.waitForSelector('[data-testid=set-available]:visible');
+  await loginAgent(agentPage, kiosk.central.url, AGENT.token, false);
 }, 120_000);
 
 afterAll(async () => {

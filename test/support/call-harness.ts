@@ -11,7 +11,6 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Page } from 'playwright-core';
 import { build } from 'vite';
 import preact from '@preact/preset-vite';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -59,16 +58,6 @@ export async function startCallCentral(queue: Partial<QueueSettings> = {}, netwo
       rmSync(dir, { recursive: true, force: true });
     },
   };
-}
-
-/** An agent logs in to the console of `central` and says they are available. */
-export async function loginAgent(page: Page, central: CallCentral, token: string): Promise<void> {
-  await page.goto(`${central.central.url}/console/`);
-  await page.fill('#token', token);
-  await page.click('[data-testid=login]');
-  await page.waitForSelector('[data-testid=set-available]:visible');
-  await page.click('[data-testid=set-available]');
-  await page.waitForSelector('[data-testid=presence][data-presence=available]');
 }
 
 /** Builds the test page once per process into a temp dir. */
