@@ -65,6 +65,19 @@ export async function run(args: string[]): Promise<number> {
     return 2;
   }
 
+  // Listen for the stop signals before anything starts or is announced: whoever reads the banner
+  // (systemd, a test, a person) may stop us at once, and a stop during start-up stops what started.
+  let stopSignal: NodeJS.Signals | null = null;
+  const signalled = new Promise<NodeJS.Signals>((resolve) => {
+    const onSignal = (signal: NodeJS.Signals): void => {
+      stopSignal ??= signal;
+      resolve(signal);
+    };
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+  });
+  const stopRequested = (): boolean => stopSignal !== null;
+
   const children: ChildService[] = [];
   let runtime: KioskRuntime | null = null;
   let stopping = false;
@@ -79,25 +92,33 @@ export async function run(args: string[]): Promise<number> {
       const sim = new ChildService({ name: 'sim', script: 'hardware-sim/cli.ts', args: ['serve'], cwd: ROOT, output: say });
       children.push(sim);
       sim.start();
-      if (!(await waitForHttp(`http://127.0.0.1:${SIM_PORT}/`, SERVICE_START_TIMEOUT_MS, () => !sim.running))) {
+      if (!(await waitForHttp(`http://127.0.0.1:${SIM_PORT}/`, SERVICE_START_TIMEOUT_MS, () => !sim.running || stopRequested())) && !stopRequested()) {
         throw new Error(`the hardware simulator did not come up on port ${SIM_PORT} (see [sim] lines above)`);
       }
     }
-    if (!values['no-central'] && isLoopbackUrl(config.central.url)) {
+    if (!values['no-central'] && !stopRequested() && isLoopbackUrl(config.central.url)) {
       const central = new ChildService({ name: 'central', script: 'central/cli.ts', args: centralArgs(config, values.demo), cwd: ROOT, output: say });
       children.push(central);
       central.start();
-      if (!(await waitForHttp(`${config.central.url}/v1/health`, SERVICE_START_TIMEOUT_MS, () => !central.running))) {
+      if (!(await waitForHttp(`${config.central.url}/v1/health`, SERVICE_START_TIMEOUT_MS, () => !central.running || stopRequested())) && !stopRequested()) {
         throw new Error(`the local central service did not come up at ${config.central.url} (see [central] lines above)`);
       }
     }
 
-    runtime = await createKioskRuntime(config, { logger: createJsonLogger('kiosk') });
-    await runtime.start();
+    if (!stopRequested()) {
+      runtime = await createKioskRuntime(config, { logger: createJsonLogger('kiosk') });
+      await runtime.start();
+    }
   } catch (e) {
     process.stderr.write(`kiosk start: ${e instanceof Error ? e.message : String(e)}\n`);
     await stopAll();
     return 1;
+  }
+  if (stopSignal !== null || runtime === null) {
+    say(`stopping (${stopSignal ?? 'start-up ended'}) before the kiosk was up…`);
+    await stopAll();
+    say('stopped.');
+    return 0;
   }
 
   say('');
@@ -153,16 +174,9 @@ export async function run(args: string[]): Promise<number> {
   }
 
   // In a terminal, Ctrl-C reaches the helpers too: one of them ending then is part of the stop.
-  let signalled = false;
-  const markSignal = () => {
-    signalled = true;
-  };
-  process.once('SIGINT', markSignal);
-  process.once('SIGTERM', markSignal);
   const reason = await new Promise<string>((resolve) => {
-    process.once('SIGINT', () => resolve('SIGINT'));
-    process.once('SIGTERM', () => resolve('SIGTERM'));
-    for (const c of children) void c.whenExited().then((code) => !stopping && resolve(`a helper service exited (code ${code})`));
+    void signalled.then(resolve);
+    for (const c of children) void c.whenExited().then((code) => !stopping && stopSignal === null && resolve(`a helper service exited (code ${code})`));
   });
   say(`stopping (${reason})…`);
   await notifier.stop();
@@ -171,5 +185,5 @@ export async function run(args: string[]): Promise<number> {
   await browser?.stop();
   await stopAll();
   say('stopped.');
-  return signalled ? 0 : 1;
+  return stopSignal !== null ? 0 : 1;
 }
