@@ -32,6 +32,8 @@ export interface CentralAppOptions {
   readonly ticketPagePerMinute?: number;
   /** Where every 5xx is logged with its request id (default: one JSON line on stderr). */
   readonly errorLog?: ServerErrorLog;
+  /** Central's PostgreSQL when it runs on one: the call queue and its records live there too (else `calls.sqlite` in `dataDir`). */
+  readonly callsPostgres?: { readonly url: string; readonly schema?: string };
 }
 
 /** Builds central's Fastify app (routes, validation, errors, staff page, call routes) without listening. */
@@ -88,6 +90,7 @@ export async function buildCentralApp(options: CentralAppOptions): Promise<Fasti
   registerTicketPage(app, { storage: options.storage, ...(options.ticketPagePerMinute !== undefined ? { perMinute: options.ticketPagePerMinute } : {}) });
   await registerCallRoutes(app, {
     dataDir: options.dataDir,
+    ...(options.callsPostgres ? { postgres: options.callsPostgres } : {}),
     authenticateKiosk: async (kioskId, token) => {
       const kiosk = await options.storage.getKiosk(kioskId);
       return kiosk !== null && sameHash(hashToken(token), kiosk.tokenHash);

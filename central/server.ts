@@ -71,6 +71,7 @@ export async function startCentral(options: StartCentralOptions): Promise<Runnin
       staffToken: options.staffToken ?? null,
       ...(options.staffCredentials ? { staffCredentials: options.staffCredentials } : {}),
       dataDir,
+      ...(options.storage.engine === 'postgres' ? { callsPostgres: { url: options.storage.url, ...(options.storage.schema ? { schema: options.storage.schema } : {}) } } : {}),
       now,
       logger: options.logger ?? false,
       ...(options.ticketPagePerMinute !== undefined ? { ticketPagePerMinute: options.ticketPagePerMinute } : {}),

@@ -1,6 +1,6 @@
 /**
- * Video-call escalation on central: signalling endpoints, the call queue, its SQLite store,
- * and the agent console page (`/console/`). Central's composition root calls
+ * Video-call escalation on central: signalling endpoints, the call queue, its store (SQLite, or
+ * central's PostgreSQL), and the agent console page (`/console/`). Central's composition root calls
  * {@link registerCallRoutes} once. See docs/calls.md.
  */
 import { readFileSync, existsSync } from 'node:fs';
@@ -9,7 +9,8 @@ import websocket from '@fastify/websocket';
 import type { FastifyInstance } from 'fastify';
 import { registerConsole } from '../console/index.js';
 import { DEFAULT_QUEUE_SETTINGS, type QueueSettings } from './queue.js';
-import { CallStore } from './queue-store.js';
+import { PgCallStore } from './pg-call-store.js';
+import { CallStore, type CallRecordStore } from './queue-store.js';
 import { systemScheduler, type Scheduler } from './scheduler.js';
 import { CallSignalling, type AgentAccount, type KioskAuthenticator } from './signalling.js';
 import { NO_ICE, checkIceConfig, type IceConfig } from './turn.js';
@@ -21,6 +22,11 @@ export type { QueueSettings } from './queue.js';
 export interface CallRoutesOptions {
   /** Folder of `calls.sqlite` (and of `calls.json` when the options below are not given). */
   readonly dataDir: string;
+  /**
+   * Central's PostgreSQL, when it runs on one: the call records then live there (schema default
+   * `public`) instead of in `calls.sqlite`, shared by every instance on that schema.
+   */
+  readonly postgres?: { readonly url: string; readonly schema?: string };
   /** Agent accounts; default: `agents` of `<dataDir>/calls.json`. */
   readonly agents?: readonly AgentAccount[];
   /** Kiosk credential check; default: `kiosks` (`[{ id, token }]`) of `<dataDir>/calls.json`. */
@@ -36,7 +42,7 @@ export interface CallRoutesOptions {
 
 export interface CallService {
   readonly signalling: CallSignalling;
-  readonly store: CallStore;
+  readonly store: CallRecordStore;
 }
 
 interface CallsFile {
@@ -57,7 +63,10 @@ export async function registerCallRoutes(app: FastifyInstance, options: CallRout
   const file = options.agents && options.authenticateKiosk && options.ice ? {} : readCallsFile(options.dataDir);
   const log = options.log ?? ((line: string) => app.log.warn(line));
   const scheduler = options.scheduler ?? systemScheduler;
-  const store = await CallStore.open(options.dataDir, () => scheduler.now(), (e) => log(`calls store: ${e.message}`));
+  const onStoreError = (e: Error): void => log(`calls store: ${e.message}`);
+  const store: CallRecordStore = options.postgres
+    ? await PgCallStore.open({ url: options.postgres.url, schema: options.postgres.schema ?? 'public' }, () => scheduler.now(), onStoreError)
+    : await CallStore.open(options.dataDir, () => scheduler.now(), onStoreError);
   const kiosks = file.kiosks ?? [];
   const signalling = new CallSignalling({
     scheduler,

@@ -37,7 +37,19 @@ create table if not exists call_audit (
   detail text, at integer not null);
 `;
 
-export class CallStore implements QueuePersistence {
+/** Where the call records live: `calls.sqlite` ({@link CallStore}) or PostgreSQL (`PgCallStore`). */
+export interface CallRecordStore extends QueuePersistence {
+  loadWaiting(): Promise<StoredQueueEntry[]>;
+  listMissed(): Promise<MissedCall[]>;
+  auditTrail(callId?: string): Promise<AuditRow[]>;
+  /** Resolves when every write queued so far is stored. */
+  flush(): Promise<void>;
+  /** Writes that failed since the start (they are logged through `onError`). */
+  failedWrites(): number;
+  close(): Promise<void>;
+}
+
+export class CallStore implements CallRecordStore {
   private chain: Promise<void> = Promise.resolve();
   private failures = 0;
 

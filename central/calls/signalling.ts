@@ -18,7 +18,7 @@ import {
 } from '../../shared/call-protocol.js';
 import { uuidv7 } from '../../shared/ids.js';
 import { CallQueue, type QueueSettings } from './queue.js';
-import type { CallStore } from './queue-store.js';
+import type { CallRecordStore } from './queue-store.js';
 import type { Scheduler } from './scheduler.js';
 import { iceGrantFor, type IceConfig } from './turn.js';
 
@@ -34,7 +34,7 @@ export type KioskAuthenticator = (kioskId: string, token: string) => Promise<boo
 export interface SignallingDeps {
   readonly scheduler: Scheduler;
   readonly settings: QueueSettings;
-  readonly store: CallStore;
+  readonly store: CallRecordStore;
   readonly agents: readonly AgentAccount[];
   readonly authenticateKiosk: KioskAuthenticator;
   readonly ice: IceConfig;

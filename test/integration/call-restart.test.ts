@@ -1,6 +1,7 @@
 // A central restart does not lose a waiting passenger silently: waiting entries come back from
-// calls.sqlite; a kiosk that reconnects resumes its place; one that does not is recorded as a
-// missed call for agents to call back. Real Fastify, real SQLite, real WebSockets on loopback.
+// calls.sqlite (or from central's PostgreSQL schema, with a fresh data folder, so nothing comes
+// from a file); a kiosk that reconnects resumes its place; one that does not is recorded as a
+// missed call for agents to call back. Real Fastify, real SQLite and PostgreSQL, real WebSockets on loopback.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,8 +9,11 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
 import { registerCallRoutes, type CallService } from '../../central/calls/index.js';
+import { dropPostgresSchema } from '../../central/storage/postgres-database.js';
 import type { CallContext, CentralToKiosk } from '../../shared/call-protocol.js';
 
+const PG_URL = process.env['KIOSK_TEST_PG_URL'] ?? 'postgres://kiosk:kiosk@127.0.0.1:5432/kiosk_test';
+const schema = `call_restart_${process.pid}_${Date.now().toString(36)}`;
 const dir = mkdtempSync(join(tmpdir(), 'call-restart-'));
 const open: (WebSocket | FastifyInstance)[] = [];
 afterAll(async () => {
@@ -18,17 +22,23 @@ afterAll(async () => {
     else await o.close();
   }
   rmSync(dir, { recursive: true, force: true });
+  await dropPostgresSchema(PG_URL, schema);
 });
+
+type Engine = 'sqlite' | 'postgres';
+let folders = 0;
 
 const kiosks = new Map([
   ['K1', 'token-k1'],
   ['K2', 'token-k2'],
 ]);
 
-async function startCentral(): Promise<{ url: string; app: FastifyInstance; service: CallService }> {
+async function startCentral(engine: Engine = 'sqlite'): Promise<{ url: string; app: FastifyInstance; service: CallService }> {
   const app = Fastify();
   const service = await registerCallRoutes(app, {
-    dataDir: dir,
+    // On PostgreSQL every start gets a new, empty folder: what comes back comes from the database.
+    dataDir: engine === 'sqlite' ? dir : join(dir, `pg-${++folders}`),
+    ...(engine === 'postgres' ? { postgres: { url: PG_URL, schema } } : {}),
     agents: [{ id: 'a1', name: 'Li', token: 'agent-token' }],
     authenticateKiosk: (id, token) => Promise.resolve(kiosks.get(id) === token),
     ice: { servers: [], turn: null },
@@ -82,8 +92,8 @@ const context = (kioskId: string): CallContext => ({
 });
 
 describe('central restart with passengers waiting', () => {
-  it('restores waiting entries for kiosks that come back, records the others as missed calls', async () => {
-    const first = await startCentral();
+  it.each<Engine>(['sqlite', 'postgres'])('restores waiting entries for kiosks that come back, records the others as missed calls (%s)', async (engine) => {
+    const first = await startCentral(engine);
     const agent = client(`${first.url}/calls/agent`);
     await new Promise((r) => agent.ws.once('open', r));
     agent.ws.send(JSON.stringify({ type: 'login', token: 'agent-token' }));
@@ -101,7 +111,7 @@ describe('central restart with passengers waiting', () => {
 
     await first.app.close();
 
-    const second = await startCentral();
+    const second = await startCentral(engine);
     expect(second.service.signalling.queue.view().entries.map((e) => [e.callId, e.state])).toEqual([
       [call1, 'detached'],
       [call2, 'detached'],
@@ -128,6 +138,11 @@ describe('central restart with passengers waiting', () => {
     await new Promise((r) => late.ws.once('open', r));
     late.ws.send(JSON.stringify({ type: 'resume', callId: call2 }));
     await vi.waitFor(() => expect(late.received).toContainEqual({ type: 'fallback', requestId: null, callId: call2, reason: 'expired' }));
+    // The audit trail tells the whole story, across the restart, in the engine's own records.
+    expect((await second.service.store.auditTrail(call2)).map((r) => [r.actor, r.action])).toEqual([
+      ['kiosk:K2', 'request'],
+      ['kiosk:K2', 'left:kiosk-lost'],
+    ]);
   });
 
   it('refuses a kiosk with a wrong token and garbage from an agent, with typed errors', async () => {

@@ -1,0 +1,162 @@
+/**
+ * The call records in PostgreSQL, beside central's other tables in the same schema: waiting
+ * queue entries, missed calls and the audit trail. Used when central runs on PostgreSQL, so that
+ * every instance on that schema reads and writes the same records (see docs/central.md).
+ *
+ * Writes keep their order (one chain, one connection at a time); `flush()` waits for them.
+ */
+import pg from 'pg';
+import type { FallbackReason } from '../../shared/call-protocol.js';
+import type { StoredQueueEntry } from './queue.js';
+import type { AuditRow, CallRecordStore, MissedCall } from './queue-store.js';
+
+/** Advisory lock taken while the call tables are created (fixed, arbitrary; beside central's 740_30x). */
+const CALL_SCHEMA_LOCK = 740_311;
+
+export const PG_CALL_SCHEMA = `
+create table if not exists call_waiting (
+  call_id text primary key, request_id text not null, kiosk_id text not null, lane text not null,
+  context_json text not null, enqueued_at bigint not null);
+create table if not exists call_missed (
+  call_id text primary key, request_id text not null, kiosk_id text not null, lane text not null,
+  context_json text not null, enqueued_at bigint not null, reason text not null, missed_at bigint not null);
+create table if not exists call_audit (
+  id bigint generated always as identity primary key, call_id text not null, actor text not null, action text not null,
+  detail text, at bigint not null);
+create index if not exists call_audit_call on call_audit (call_id, id);
+`;
+
+export interface PgCallStoreOptions {
+  readonly url: string;
+  readonly schema: string;
+}
+
+type EntryRow = { call_id: string; request_id: string; kiosk_id: string; lane: string; context_json: string; enqueued_at: string | number };
+
+function entryOf(r: EntryRow): StoredQueueEntry | null {
+  if (r.lane !== 'information' && r.lane !== 'emergency') return null;
+  return {
+    callId: r.call_id,
+    requestId: r.request_id,
+    kioskId: r.kiosk_id,
+    lane: r.lane,
+    context: JSON.parse(r.context_json) as StoredQueueEntry['context'],
+    enqueuedAt: Number(r.enqueued_at),
+  };
+}
+
+export class PgCallStore implements CallRecordStore {
+  private chain: Promise<void> = Promise.resolve();
+  private failures = 0;
+
+  private constructor(
+    readonly pool: pg.Pool,
+    private readonly now: () => number,
+    private readonly onError: (e: Error) => void,
+  ) {}
+
+  static async open(options: PgCallStoreOptions, now: () => number, onError: (e: Error) => void): Promise<PgCallStore> {
+    const pool = new pg.Pool({ connectionString: options.url, max: 3, connectionTimeoutMillis: 5000, options: `-c search_path=${options.schema}` });
+    pool.on('error', () => undefined);
+    pool.on('connect', (client) => client.on('error', () => undefined));
+    try {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        await client.query(`SELECT pg_advisory_xact_lock(${CALL_SCHEMA_LOCK})`);
+        await client.query(`CREATE SCHEMA IF NOT EXISTS "${options.schema}"`);
+        await client.query(PG_CALL_SCHEMA);
+        await client.query('COMMIT');
+      } catch (e) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw e;
+      } finally {
+        client.release();
+      }
+    } catch (e) {
+      await pool.end();
+      throw e;
+    }
+    return new PgCallStore(pool, now, onError);
+  }
+
+  saveWaiting(e: StoredQueueEntry): void {
+    this.write(
+      'insert into call_waiting values ($1,$2,$3,$4,$5,$6) on conflict (call_id) do update set request_id = excluded.request_id, kiosk_id = excluded.kiosk_id, lane = excluded.lane, context_json = excluded.context_json, enqueued_at = excluded.enqueued_at',
+      [e.callId, e.requestId, e.kioskId, e.lane, JSON.stringify(e.context), e.enqueuedAt],
+    );
+  }
+
+  removeWaiting(callId: string): void {
+    this.write('delete from call_waiting where call_id = $1', [callId]);
+  }
+
+  recordMissed(e: StoredQueueEntry, reason: FallbackReason): void {
+    this.write('insert into call_missed values ($1,$2,$3,$4,$5,$6,$7,$8) on conflict (call_id) do nothing', [
+      e.callId,
+      e.requestId,
+      e.kioskId,
+      e.lane,
+      JSON.stringify(e.context),
+      e.enqueuedAt,
+      reason,
+      this.now(),
+    ]);
+  }
+
+  audit(callId: string, actor: string, action: string, detail: string | null): void {
+    this.write('insert into call_audit (call_id, actor, action, detail, at) values ($1,$2,$3,$4,$5)', [callId, actor, action, detail, this.now()]);
+  }
+
+  async loadWaiting(): Promise<StoredQueueEntry[]> {
+    await this.flush();
+    const rows = (await this.pool.query<EntryRow>('select * from call_waiting order by enqueued_at, call_id')).rows;
+    return rows.map(entryOf).filter((e): e is StoredQueueEntry => e !== null);
+  }
+
+  async listMissed(): Promise<MissedCall[]> {
+    await this.flush();
+    const rows = (await this.pool.query<EntryRow & { reason: FallbackReason; missed_at: string }>('select * from call_missed order by missed_at, call_id')).rows;
+    const out: MissedCall[] = [];
+    for (const r of rows) {
+      const e = entryOf(r);
+      if (e) out.push({ ...e, reason: r.reason, missedAt: Number(r.missed_at) });
+    }
+    return out;
+  }
+
+  async auditTrail(callId?: string): Promise<AuditRow[]> {
+    await this.flush();
+    const rows = (
+      await this.pool.query<{ call_id: string; actor: string; action: string; detail: string | null; at: string }>(
+        callId === undefined ? 'select * from call_audit order by id' : 'select * from call_audit where call_id = $1 order by id',
+        callId === undefined ? [] : [callId],
+      )
+    ).rows;
+    return rows.map((r) => ({ callId: r.call_id, actor: r.actor, action: r.action, detail: r.detail, at: Number(r.at) }));
+  }
+
+  flush(): Promise<void> {
+    return this.chain;
+  }
+
+  failedWrites(): number {
+    return this.failures;
+  }
+
+  async close(): Promise<void> {
+    await this.flush();
+    await this.pool.end();
+  }
+
+  private write(sql: string, params: readonly (string | number | null)[]): void {
+    this.chain = this.chain.then(async () => {
+      try {
+        await this.pool.query(sql, params as (string | number | null)[]);
+      } catch (e) {
+        this.failures++;
+        this.onError(e instanceof Error ? e : new Error(String(e)));
+      }
+    });
+  }
+}
