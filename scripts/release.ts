@@ -1,10 +1,11 @@
 /**
  * `npm run release [-- --out DIR] [--id ID] [--no-node]`: one versioned artifact,
  * `station-kiosk-<id>.tar.gz`, that `kiosk update FILE` installs beside the running release.
- * It holds the compiled kiosk (dist/app, dist/ui), package.json and lock, the production
+ * It holds what every role installed from it needs ({@link RELEASE_ROLES}: the kiosk's
+ * runtime and window, central, the demo's simulator), package.json and lock, the production
  * node_modules (dev dependencies pruned, native addons as built for the pinned Node), the
  * pinned Node itself under .runtime/ (unless --no-node), and `RELEASE` (its id).
- * Build first: `npm run build`.
+ * Build first: `npm run build`; a build that lacks a file some role needs is refused.
  */
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -20,12 +21,36 @@ export interface ReleaseOptions {
   readonly withNode?: boolean;
 }
 
+/** What one role run from a release needs of the build, and the built folders that hold it. */
+export interface ReleaseRole {
+  readonly role: string;
+  /** The files that prove the build is there, relative to the release's root. */
+  readonly needs: readonly string[];
+  readonly folders: readonly string[];
+}
+
+export const RELEASE_ROLES: readonly ReleaseRole[] = [
+  {
+    role: 'kiosk runtime and window (kiosk install)',
+    needs: ['dist/app/kiosk/cli.js', 'dist/app/driver/pcsc/reader-host.js', 'dist/ui/index.html'],
+    folders: ['dist/app', 'dist/ui'],
+  },
+  { role: 'central (central serve: staff page, agent console)', needs: ['dist/app/central/cli.js', 'dist/pages/staff.html', 'dist/pages/console.html'], folders: ['dist/app', 'dist/pages'] },
+  { role: 'demo simulator (kiosk start without --no-sim: control panel)', needs: ['dist/app/hardware-sim/cli.js', 'dist/panel/index.html'], folders: ['dist/app', 'dist/panel'] },
+];
+
+/** The files some role needs that the build in `root` lacks, each with its role. */
+export function missingForRoles(root: string): string[] {
+  return RELEASE_ROLES.flatMap((r) => r.needs.filter((f) => !existsSync(join(root, f))).map((f) => `${f} (${r.role})`));
+}
+
 export function releaseId(version: string, at = new Date()): string {
   return `${version}-${at.toISOString().replace(/[-:]/g, '').replace('T', '.').slice(0, 15)}`;
 }
 
 export function buildRelease(o: ReleaseOptions): { file: string; id: string } {
-  if (!existsSync(join(ROOT, 'dist/app/kiosk/cli.js')) || !existsSync(join(ROOT, 'dist/ui/index.html'))) throw new Error('run "npm run build" first');
+  const missing = missingForRoles(ROOT);
+  if (missing.length > 0) throw new Error(`run "npm run build" first; the build lacks ${missing.join(', ')}`);
   const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
   const id = o.id ?? releaseId(pkg.version);
   if (!/^[0-9A-Za-z][0-9A-Za-z._+-]{0,63}$/.test(id)) throw new Error(`bad release id ${id}`);
@@ -33,7 +58,8 @@ export function buildRelease(o: ReleaseOptions): { file: string; id: string } {
   rmSync(stage, { recursive: true, force: true });
   mkdirSync(stage, { recursive: true });
   for (const f of ['package.json', 'package-lock.json', '.node-version']) cpSync(join(ROOT, f), join(stage, f));
-  for (const d of ['dist/app', 'dist/ui', 'config', 'docs']) cpSync(join(ROOT, d), join(stage, d), { recursive: true });
+  const folders = [...new Set(RELEASE_ROLES.flatMap((r) => r.folders))];
+  for (const d of [...folders, 'config', 'docs']) cpSync(join(ROOT, d), join(stage, d), { recursive: true });
   cpSync(join(ROOT, 'node_modules'), join(stage, 'node_modules'), { recursive: true, dereference: false });
   // Dev dependencies go; the native addons stay as built for the pinned Node.
   execFileSync('npm', ['prune', '--omit=dev', '--no-audit', '--no-fund', '--ignore-scripts'], { cwd: stage, stdio: 'ignore' });
