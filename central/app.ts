@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import Fastify from 'fastify';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { authenticateKiosk, authenticateStaff, hashToken, sameHash, staffTokenTable, type StaffCredential } from './api/auth.js';
-import { apiError, installErrorHandlers, type ServerErrorLog } from './api/errors.js';
+import { ApiFailure, apiError, installErrorHandlers, type ServerErrorLog } from './api/errors.js';
 import { heartbeatHandlers } from './api/heartbeat-routes.js';
 import { kioskHandlers } from './api/kiosk-routes.js';
 import { buildOpenApiDocument } from './api/openapi.js';
@@ -14,6 +14,8 @@ import { technicianHandlers } from './technicians/routes.js';
 import { schemaCompiler } from './api/validation.js';
 import { registerCallRoutes } from './calls/index.js';
 import { registerStaffPage } from './staff/page.js';
+import { DEFAULT_SILENT_AFTER_SECONDS, ticketWorkHandlers, type WorkSources } from './staff/ticket-work.js';
+import { agentAccountsOf } from './console/index.js';
 import { registerTicketPage } from './ticket-page/ticket-page.js';
 import type { CentralStorage } from './storage/types.js';
 
@@ -34,6 +36,8 @@ export interface CentralAppOptions {
   readonly errorLog?: ServerErrorLog;
   /** Central's PostgreSQL when it runs on one: the call queue and its records live there too (else `calls.sqlite` in `dataDir`). */
   readonly callsPostgres?: { readonly url: string; readonly schema?: string };
+  /** A kiosk without a heartbeat for longer is shown offline with an alert in the fleet view. Default 180. */
+  readonly kioskSilentAfterSeconds?: number;
 }
 
 /** Builds central's Fastify app (routes, validation, errors, staff page, call routes) without listening. */
@@ -63,8 +67,19 @@ export async function buildCentralApp(options: CentralAppOptions): Promise<Fasti
   });
 
   const ctx = { storage: options.storage, now: options.now ?? (() => new Date()) };
-  const handlers = { ...kioskHandlers(ctx), ...staffHandlers(ctx), ...technicianHandlers(ctx), ...heartbeatHandlers(ctx) };
-  const staffTokens = staffTokenTable([...(options.staffToken ? [{ name: 'staff', token: options.staffToken, role: 'staff' as const }] : []), ...(options.staffCredentials ?? [])]);
+  const agents = agentAccountsOf(options.dataDir);
+  const staffTokens = staffTokenTable([
+    ...(options.staffToken ? [{ name: 'staff', token: options.staffToken, role: 'staff' as const }] : []),
+    ...(options.staffCredentials ?? []),
+    ...agents.map((a) => ({ name: a.name, token: a.token, role: 'agent' as const })),
+  ]);
+  // Filled in once the call routes are up (their store keeps the missed calls).
+  const sources: WorkSources = {
+    people: () => staffTokens.entries.map((e) => ({ name: e.name, role: e.role })),
+    missedCalls: () => Promise.resolve([]),
+    silentAfterSeconds: options.kioskSilentAfterSeconds ?? DEFAULT_SILENT_AFTER_SECONDS,
+  };
+  const handlers = { ...kioskHandlers(ctx), ...staffHandlers(ctx), ...ticketWorkHandlers(ctx, sources), ...technicianHandlers(ctx), ...heartbeatHandlers(ctx) };
 
   for (const op of OPERATIONS as readonly Operation[]) {
     const handler = handlers[op.operationId as keyof typeof handlers];
@@ -78,7 +93,10 @@ export async function buildCentralApp(options: CentralAppOptions): Promise<Fasti
       },
       onRequest: async (request) => {
         if (op.auth === 'kiosk') await authenticateKiosk(options.storage, request, (request.params as { kioskId: string }).kioskId);
-        else if (op.auth === 'staff') authenticateStaff(staffTokens, request, 'capability' in op ? op.capability : undefined);
+        else if (op.auth === 'staff') {
+          const who = authenticateStaff(staffTokens, request, 'capability' in op ? op.capability : undefined);
+          if (who.role === 'agent' && op.agents !== true) throw new ApiFailure(403, 'forbidden-for-role', 'agents may not do this');
+        }
       },
       handler,
     });
@@ -88,7 +106,7 @@ export async function buildCentralApp(options: CentralAppOptions): Promise<Fasti
   app.get('/v1/openapi.json', () => Promise.resolve(openApi));
   registerStaffPage(app);
   registerTicketPage(app, { storage: options.storage, ...(options.ticketPagePerMinute !== undefined ? { perMinute: options.ticketPagePerMinute } : {}) });
-  await registerCallRoutes(app, {
+  const calls = await registerCallRoutes(app, {
     dataDir: options.dataDir,
     ...(options.callsPostgres ? { postgres: options.callsPostgres } : {}),
     authenticateKiosk: async (kioskId, token) => {
@@ -96,5 +114,6 @@ export async function buildCentralApp(options: CentralAppOptions): Promise<Fasti
       return kiosk !== null && sameHash(hashToken(token), kiosk.tokenHash);
     },
   });
+  sources.missedCalls = () => calls.store.listMissed();
   return app;
 }

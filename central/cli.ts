@@ -96,6 +96,7 @@ async function serve(args: string[]): Promise<number> {
       station: { type: 'string' },
       'staff-token': { type: 'string' },
       'supervisor-token': { type: 'string' },
+      'kiosk-silent-after': { type: 'string' },
       demo: { type: 'boolean', default: false },
     },
   });
@@ -116,6 +117,11 @@ async function serve(args: string[]): Promise<number> {
   if (supervisorToken !== undefined && supervisorToken === staffToken) throw new UsageError('the supervisor token must differ from the staff token');
   const kioskCode = values['kiosk-code'] ?? process.env['CENTRAL_KIOSK_CODE'];
   if (kioskCode !== undefined && !/^[A-Z0-9]{2,8}$/.test(kioskCode)) throw new UsageError('a kiosk code is 2–8 of A–Z0–9 (what its ticket ids start with)');
+  const silentRaw = values['kiosk-silent-after'] ?? process.env['CENTRAL_KIOSK_SILENT_AFTER'];
+  const kioskSilentAfterSeconds = silentRaw === undefined ? undefined : Number(silentRaw);
+  if (kioskSilentAfterSeconds !== undefined && (!Number.isInteger(kioskSilentAfterSeconds) || kioskSilentAfterSeconds < 30 || kioskSilentAfterSeconds > 86_400)) {
+    throw new UsageError('--kiosk-silent-after is whole seconds from 30 to 86400 (a kiosk silent longer raises an alert in the fleet view)');
+  }
   const kiosks =
     kioskId !== undefined && kioskToken !== undefined
       ? [{ id: kioskId, token: kioskToken, ...(stationId !== undefined ? { stationId } : {}), ...(kioskCode !== undefined ? { ticketCode: kioskCode } : {}) }]
@@ -128,6 +134,7 @@ async function serve(args: string[]): Promise<number> {
     kiosks,
     ...(staffToken !== undefined ? { staffToken } : {}),
     ...(supervisorToken !== undefined ? { staffCredentials: [{ name: 'supervisor', token: supervisorToken, role: 'supervisor' as const }] } : {}),
+    ...(kioskSilentAfterSeconds !== undefined ? { kioskSilentAfterSeconds } : {}),
   });
   const seeded = demo ? await seedDemoFaq(central.storage, new Date()) : 0;
   const cities = demo ? await seedDemoStations(central.storage, new Date()) : 0;

@@ -32,6 +32,8 @@ export interface StartCentralOptions {
   readonly logger?: boolean;
   /** Requests per client address per minute to the public ticket page. Default 120. */
   readonly ticketPagePerMinute?: number;
+  /** Seconds without a heartbeat after which the fleet view shows a kiosk offline with an alert (default 180). */
+  readonly kioskSilentAfterSeconds?: number;
 }
 
 export interface RunningCentral {
@@ -75,6 +77,7 @@ export async function startCentral(options: StartCentralOptions): Promise<Runnin
       now,
       logger: options.logger ?? false,
       ...(options.ticketPagePerMinute !== undefined ? { ticketPagePerMinute: options.ticketPagePerMinute } : {}),
+      ...(options.kioskSilentAfterSeconds !== undefined ? { kioskSilentAfterSeconds: options.kioskSilentAfterSeconds } : {}),
     });
     const host = options.host ?? '127.0.0.1';
     await app.listen({ host, port: options.port ?? 0 });

@@ -72,3 +72,14 @@ export const FAQ_CATEGORY_WORDS: Readonly<Record<string, Words>> = {
 };
 
 export const faqCategoryWords = (category: string): Words => FAQ_CATEGORY_WORDS[category] ?? { zh: '其他问题', en: 'Other questions' };
+
+/** How urgent staff rate a ticket (the staff page and the agent console). */
+export const TICKET_PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
+export type TicketPriority = (typeof TICKET_PRIORITIES)[number];
+
+export const TICKET_PRIORITY_WORDS: Readonly<Record<TicketPriority, Words>> = {
+  low: { zh: '低', en: 'Low' },
+  normal: { zh: '普通', en: 'Normal' },
+  high: { zh: '高', en: 'High' },
+  urgent: { zh: '紧急', en: 'Urgent' },
+};

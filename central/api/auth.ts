@@ -50,16 +50,18 @@ export async function authenticateKiosk(storage: CentralStorage, request: Fastif
  * `staff` sees card numbers masked; `supervisor` and `administrator` may also reveal a ticket's
  * full card number (each reveal is audited) and read the reveal audit.
  */
-export const STAFF_ROLES = ['staff', 'supervisor', 'administrator'] as const;
+export const STAFF_ROLES = ['agent', 'staff', 'supervisor', 'administrator'] as const;
 export type StaffRole = (typeof STAFF_ROLES)[number];
 
-export const STAFF_CAPABILITIES = ['reveal-card-number', 'read-card-reveals'] as const;
+export const STAFF_CAPABILITIES = ['reveal-card-number', 'read-card-reveals', 'set-ticket-targets'] as const;
 export type StaffCapability = (typeof STAFF_CAPABILITIES)[number];
 
 export const ROLE_CAPABILITIES: Readonly<Record<StaffRole, readonly StaffCapability[]>> = {
+  // An agent's token (calls.json) reaches only the operations marked for agents (tickets, missed calls, FAQ).
+  agent: [],
   staff: [],
-  supervisor: ['reveal-card-number', 'read-card-reveals'],
-  administrator: ['reveal-card-number', 'read-card-reveals'],
+  supervisor: ['reveal-card-number', 'read-card-reveals', 'set-ticket-targets'],
+  administrator: ['reveal-card-number', 'read-card-reveals', 'set-ticket-targets'],
 };
 
 /** A configured staff token: who it is (written into audit rows) and its role. */

@@ -18,6 +18,8 @@ export interface Operation {
   readonly auth: 'none' | 'kiosk' | 'staff';
   /** For a staff operation: what the token's role must allow (otherwise any staff token). */
   readonly capability?: StaffCapability;
+  /** A staff operation agents may use too (from the agent console); the others refuse an agent's token. */
+  readonly agents?: boolean;
   readonly params?: JsonSchema;
   readonly query?: JsonSchema;
   /** What the body is documented as. */
@@ -29,7 +31,8 @@ export interface Operation {
 }
 
 const errors = (...codes: number[]): Record<number, ComponentName> => Object.fromEntries(codes.map((c) => [c, 'ApiError' as const]));
-const staffErrors = errors(400, 401, 503);
+// 403: a role that may not do this (an agent's token outside the operations marked for agents).
+const staffErrors = errors(400, 401, 403, 503);
 
 export const OPERATIONS = [
   { operationId: 'health', method: 'GET', url: '/v1/health', summary: 'Liveness and server time', tag: 'meta', auth: 'none', responses: { 200: 'Health' } },
@@ -78,6 +81,7 @@ export const OPERATIONS = [
   },
   {
     operationId: 'listTickets',
+    agents: true,
     method: 'GET',
     url: '/v1/staff/tickets',
     summary: 'Tickets, newest first, with filters',
@@ -88,6 +92,7 @@ export const OPERATIONS = [
   },
   {
     operationId: 'getTicket',
+    agents: true,
     method: 'GET',
     url: '/v1/staff/tickets/:ticketId',
     summary: 'One ticket with its status history',
@@ -120,6 +125,7 @@ export const OPERATIONS = [
   },
   {
     operationId: 'changeTicketStatus',
+    agents: true,
     method: 'POST',
     url: '/v1/staff/tickets/:ticketId/status',
     summary: "Change a ticket's status with a note; the kiosk gets it through its changes",
@@ -128,6 +134,80 @@ export const OPERATIONS = [
     params: S.TicketParams,
     requestBody: 'StatusChangeRequest',
     responses: { 200: 'TicketDetail', ...staffErrors, 404: 'ApiError' },
+  },
+  ...(
+    [
+      ['assignTicket', 'assign', 'Assign a ticket to a person (null: to nobody); staff only, never shown to the passenger', 'AssignRequest'],
+      ['setTicketPriority', 'priority', "Set a ticket's priority; staff only", 'PriorityRequest'],
+      ['addTicketNote', 'notes', 'Add an internal note: staff only, never sent to the kiosk or shown on the public page', 'NoteRequest'],
+      ['replyToTicket', 'reply', 'Reply to the passenger (optionally with a new status): shown at the kiosk and on the public page', 'ReplyRequest'],
+      ['reopenTicket', 'reopen', 'Reopen a resolved, closed or rejected ticket, with the reason (internal)', 'ReopenRequest'],
+    ] as const
+  ).map(([operationId, path, summary, requestBody]) => ({
+    operationId,
+    method: 'POST' as const,
+    url: `/v1/staff/tickets/:ticketId/${path}`,
+    summary,
+    tag: 'staff' as const,
+    auth: 'staff' as const,
+    agents: true,
+    params: S.TicketParams,
+    requestBody,
+    responses: { 200: 'TicketDetail' as const, ...staffErrors, 404: 'ApiError' as const, 409: 'ApiError' as const },
+  })),
+  {
+    operationId: 'getTicketTargets',
+    agents: true,
+    method: 'GET',
+    url: '/v1/staff/ticket-targets',
+    summary: 'Hours within which a ticket of each category should be resolved (the defaults where none is set)',
+    tag: 'staff',
+    auth: 'staff',
+    responses: { 200: 'TicketTargetsView', ...staffErrors },
+  },
+  {
+    operationId: 'putTicketTargets',
+    method: 'PUT',
+    url: '/v1/staff/ticket-targets',
+    summary: 'Set the hours per category (supervisor or administrator)',
+    tag: 'staff',
+    auth: 'staff',
+    capability: 'set-ticket-targets',
+    requestBody: 'TicketTargets',
+    responses: { 200: 'TicketTargetsView', ...staffErrors, 403: 'ApiError' },
+  },
+  { operationId: 'listPeople',
+    agents: true, method: 'GET', url: '/v1/staff/people', summary: 'The people a ticket can be assigned to', tag: 'staff', auth: 'staff', responses: { 200: 'PeopleList', ...staffErrors } },
+  {
+    operationId: 'listMissedCalls',
+    agents: true,
+    method: 'GET',
+    url: '/v1/staff/missed-calls',
+    summary: 'Calls no agent took, newest first, with who worked each through and when',
+    tag: 'staff',
+    auth: 'staff',
+    responses: { 200: 'MissedCallList', ...staffErrors },
+  },
+  {
+    operationId: 'markMissedCallDone',
+    agents: true,
+    method: 'POST',
+    url: '/v1/staff/missed-calls/:callId/done',
+    summary: 'Mark a missed call worked through (called back); the first mark stays',
+    tag: 'staff',
+    auth: 'staff',
+    params: S.CallParams,
+    requestBody: 'MissedCallDone',
+    responses: { 200: 'MissedCallList', ...staffErrors, 404: 'ApiError', 409: 'ApiError' },
+  },
+  {
+    operationId: 'getFleet',
+    method: 'GET',
+    url: '/v1/staff/fleet',
+    summary: 'Every kiosk: online or not, last contact, version, device faults, outbox backlog, clock offset, and whether it is silent too long',
+    tag: 'staff',
+    auth: 'staff',
+    responses: { 200: 'Fleet', ...staffErrors },
   },
   { operationId: 'listRatings', method: 'GET', url: '/v1/staff/ratings', summary: 'Ratings, newest first', tag: 'staff', auth: 'staff', query: S.PageQuery, responses: { 200: 'RatingList', ...staffErrors } },
   {
@@ -140,7 +220,8 @@ export const OPERATIONS = [
     query: S.PageQuery,
     responses: { 200: 'DeviceEventList', ...staffErrors },
   },
-  { operationId: 'listFaq', method: 'GET', url: '/v1/staff/faq', summary: 'FAQ articles', tag: 'staff', auth: 'staff', responses: { 200: 'FaqList', ...staffErrors } },
+  { operationId: 'listFaq',
+    agents: true, method: 'GET', url: '/v1/staff/faq', summary: 'FAQ articles', tag: 'staff', auth: 'staff', responses: { 200: 'FaqList', ...staffErrors } },
   {
     operationId: 'putFaq',
     method: 'PUT',

@@ -8,6 +8,7 @@ import { CARD_FAMILIES, DIAGNOSIS_CODES } from '../../shared/card.js';
 import { MAX_DESCRIPTION_LENGTH, PHONE_PATTERN, TICKET_CATEGORIES, TICKET_ID_PATTERN, TICKET_STATUSES } from '../../shared/ticket.js';
 import { DEVICE_EVENT_SEVERITIES, OUTBOX_KINDS } from '../../shared/sync.js';
 import { LANGUAGES, RATED_SERVICES } from '../../shared/ui-protocol.js';
+import { TICKET_PRIORITIES } from '../../shared/words.js';
 import { UUID_PATTERN } from '../../shared/ids.js';
 import { FORBIDDEN_LINE_CLASS, FORBIDDEN_TEXT_CLASS } from '../../shared/text-rules.js';
 
@@ -45,6 +46,7 @@ const timestamp: JsonSchema = { type: 'string', format: 'date-time', maxLength: 
 const uuid: JsonSchema = { type: 'string', pattern: UUID_PATTERN.source };
 const ticketId: JsonSchema = { type: 'string', pattern: TICKET_ID_PATTERN.source };
 const ticketStatus: JsonSchema = { type: 'string', enum: [...TICKET_STATUSES] };
+const ticketPriority: JsonSchema = { type: 'string', enum: [...TICKET_PRIORITIES] };
 const ticketCategory: JsonSchema = { type: 'string', enum: [...TICKET_CATEGORIES] };
 const cardNumber: JsonSchema = { type: 'string', pattern: CARD_NUMBER_PATTERN };
 /**
@@ -273,6 +275,10 @@ export const StaffTicket = object(
     updatedAt: timestamp,
     receivedAt: timestamp,
     serverSeq: { type: 'integer', minimum: 1 },
+    assignee: nullable({ type: 'string' }),
+    priority: ticketPriority,
+    dueAt: { type: 'string', description: 'When it should be resolved by, from its category\'s target' },
+    overdue: { type: 'boolean', description: 'Not resolved, closed or rejected, and past dueAt' },
   },
   ['faultKey'],
 );
@@ -291,12 +297,14 @@ export const TicketListQuery = object(
     stationId,
     kioskId,
     q: line(200),
+    assignee: line(64),
+    priority: ticketPriority,
     from: timestamp,
     to: timestamp,
     limit: { type: 'integer', minimum: 1, maximum: MAX_PAGE_LIMIT, default: 50 },
     offset: { type: 'integer', minimum: 0, maximum: 1_000_000_000, default: 0 },
   },
-  ['status', 'category', 'stationId', 'kioskId', 'q', 'from', 'to', 'limit', 'offset'],
+  ['status', 'category', 'stationId', 'kioskId', 'q', 'assignee', 'priority', 'from', 'to', 'limit', 'offset'],
 );
 
 export const TicketList = object({
@@ -306,9 +314,17 @@ export const TicketList = object({
   offset: { type: 'integer' },
 });
 
+export const TicketActivity = object({
+  kind: { type: 'string', enum: ['note', 'assign', 'priority', 'reopen'] },
+  text: { type: 'string' },
+  actor: { type: 'string' },
+  at: timestamp,
+});
+
 export const TicketDetail = object({
   ticket: StaffTicket,
-  history: { type: 'array', items: TicketHistoryEntry },
+  history: { type: 'array', items: TicketHistoryEntry, description: 'Statuses and replies: what the passenger sees' },
+  activity: { type: 'array', items: TicketActivity, description: 'Internal notes, assignments, priorities, reopenings: staff only' },
 });
 
 export const TicketParams = object({ ticketId });
@@ -461,6 +477,62 @@ export const HeartbeatAck = object({ receivedAt: timestamp, serverTime: timestam
 export const StoredHeartbeat = object({ kioskId, receivedAt: timestamp, heartbeat: KioskHeartbeat });
 export const HeartbeatList = object({ heartbeats: { type: 'array', items: StoredHeartbeat } });
 
+// Ticket work (staff): assignment, priority, internal notes, replies, reopening, targets.
+
+const personName = line(64);
+export const AssignRequest = object({ assignee: nullable(personName) });
+export const PriorityRequest = object({ priority: ticketPriority });
+export const NoteRequest = object({ text: text(2000, 1) });
+export const ReplyRequest = object({ text: text(2000, 1), status: ticketStatus }, ['status']);
+export const ReopenRequest = object({ reason: text(2000, 1) });
+const targetHours: JsonSchema = { type: 'integer', minimum: 1, maximum: 24 * 90 };
+export const TicketTargets = object(
+  { targets: object(Object.fromEntries(TICKET_CATEGORIES.map((c) => [c, targetHours])), [...TICKET_CATEGORIES]) },
+);
+export const TicketTargetsView = object({
+  targets: object(Object.fromEntries(TICKET_CATEGORIES.map((c) => [c, targetHours]))),
+});
+export const PeopleList = object({ people: { type: 'array', items: object({ name: { type: 'string' }, role: { type: 'string' } }) } });
+
+// Missed calls to call back (agents).
+
+const callId: JsonSchema = { type: 'string', pattern: '^[A-Za-z0-9_-]{1,64}$' };
+export const CallParams = object({ callId });
+export const MissedCallDone = object({ note: nullable(text(500)) }, ['note']);
+export const MissedCall = object({
+  callId: { type: 'string' },
+  kioskId: { type: 'string' },
+  stationName: { type: 'string' },
+  lane: { type: 'string', enum: ['information', 'emergency'] },
+  reason: { type: 'string' },
+  missedAt: timestamp,
+  maskedCardNumber: nullable({ type: 'string' }),
+  doneBy: nullable({ type: 'string' }),
+  doneAt: nullable(timestamp),
+  note: nullable({ type: 'string' }),
+});
+export const MissedCallList = object({ calls: { type: 'array', items: MissedCall } });
+
+// Fleet view (staff, supervisors).
+
+export const FleetKiosk = object({
+  kioskId: { type: 'string' },
+  stationId: nullable({ type: 'string' }),
+  online: { type: 'boolean' },
+  silent: { type: 'boolean', description: 'No heartbeat for longer than the configured silence; raises an alert' },
+  lastContactAt: nullable(timestamp),
+  kioskVersion: nullable({ type: 'string' }),
+  faults: { type: 'array', items: object({ device: { type: 'string' }, state: { type: 'string' } }) },
+  outboxPending: nullable(count),
+  outboxRejected: nullable(count),
+  clockOffsetMs: nullable({ type: 'integer' }),
+});
+export const Fleet = object({
+  serverTime: timestamp,
+  silentAfterSeconds: { type: 'integer' },
+  kiosks: { type: 'array', items: FleetKiosk },
+});
+
 /** Every named schema, as published in the OpenAPI document. */
 export const COMPONENT_SCHEMAS = {
   Ticket,
@@ -513,4 +585,18 @@ export const COMPONENT_SCHEMAS = {
   HeartbeatAck,
   StoredHeartbeat,
   HeartbeatList,
+  TicketActivity,
+  AssignRequest,
+  PriorityRequest,
+  NoteRequest,
+  ReplyRequest,
+  ReopenRequest,
+  TicketTargets,
+  TicketTargetsView,
+  PeopleList,
+  MissedCallDone,
+  MissedCall,
+  MissedCallList,
+  FleetKiosk,
+  Fleet,
 } as const satisfies Record<string, JsonSchema>;

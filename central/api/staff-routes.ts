@@ -1,15 +1,18 @@
 import { maskCardNumber } from '../../shared/card.js';
 import { checkRemoteSettings } from '../../shared/kiosk-config.js';
 import type { BlocklistEntry, FaqArticle } from '../../shared/sync.js';
-import type { TicketId, TicketStatus } from '../../shared/ticket.js';
-import type { Page, StoredTicket, TicketFilter } from '../storage/types.js';
+import type { Page, StoredTicket } from '../storage/types.js';
 import { hashToken, staffPrincipal } from './auth.js';
 import type { ApiContext, Handlers } from './context.js';
 import { ApiFailure } from './errors.js';
 import type { OperationId } from './operations.js';
+import type { TicketWorkOperation } from '../staff/ticket-work.js';
 
 type Config = Record<string, unknown>;
-type StaffOperation = Exclude<OperationId, 'health' | 'ingestBatch' | 'getChanges' | 'listTechnicians' | 'putTechnician' | 'revokeTechnician' | 'postHeartbeat' | 'listHeartbeats'>;
+type StaffOperation = Exclude<
+  OperationId,
+  'health' | 'ingestBatch' | 'getChanges' | 'listTechnicians' | 'putTechnician' | 'revokeTechnician' | 'postHeartbeat' | 'listHeartbeats' | TicketWorkOperation
+>;
 
 function notFound(what: string): ApiFailure {
   return new ApiFailure(404, 'not-found', `${what} not found`);
@@ -36,24 +39,7 @@ export function staffHandlers(ctx: ApiContext): Handlers<StaffOperation> {
   const { storage } = ctx;
   const at = (): string => ctx.now().toISOString();
 
-  const detail = async (ticketId: string) => {
-    const found = await storage.getTicket(ticketId);
-    if (!found) throw notFound(`ticket ${ticketId}`);
-    return { ...found, ticket: maskTicket(found.ticket) };
-  };
-
   return {
-    listTickets: async (request) => {
-      const filter = request.query as TicketFilter;
-      if (filter.from !== undefined && filter.to !== undefined && Date.parse(filter.from) > Date.parse(filter.to)) {
-        throw new ApiFailure(400, 'invalid-request', 'from must not be after to');
-      }
-      const { tickets, total } = await storage.listTickets(filter);
-      return { tickets: tickets.map(maskTicket), total, limit: filter.limit, offset: filter.offset };
-    },
-
-    getTicket: (request) => detail((request.params as { ticketId: string }).ticketId),
-
     revealCardNumber: async (request) => {
       const { ticketId } = request.params as { ticketId: string };
       const who = staffPrincipal(request);
@@ -66,20 +52,6 @@ export function staffHandlers(ctx: ApiContext): Handlers<StaffOperation> {
     },
 
     listCardReveals: async (request) => ({ reveals: await storage.listCardReveals(request.query as { limit: number; offset: number }) }),
-
-    changeTicketStatus: async (request) => {
-      const { ticketId } = request.params as { ticketId: string };
-      const body = request.body as { status: TicketStatus; note?: string | null; actor?: string };
-      const updated = await storage.changeTicketStatus({
-        ticketId: ticketId as TicketId,
-        status: body.status,
-        note: body.note ?? null,
-        actor: body.actor ?? 'staff',
-        at: at(),
-      });
-      if (!updated) throw notFound(`ticket ${ticketId}`);
-      return detail(ticketId);
-    },
 
     listRatings: async (request) => ({ ratings: await storage.listRatings(request.query as Page) }),
     listDeviceEvents: async (request) => ({ events: await storage.listDeviceEvents(request.query as Page) }),

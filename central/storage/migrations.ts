@@ -173,6 +173,32 @@ CREATE TABLE card_reveals (
 `;
 }
 
+/**
+ * Staff work on tickets: who handles it and how urgent it is, internal notes and the staff-side
+ * activity (never shown to the passenger), and missed calls an agent has worked through.
+ */
+function ticketWork(dialect: 'sqlite' | 'postgres'): string {
+  return `
+ALTER TABLE tickets ADD COLUMN assignee TEXT;
+ALTER TABLE tickets ADD COLUMN priority TEXT NOT NULL DEFAULT 'normal';
+CREATE TABLE ticket_activity (
+  id ${serial[dialect]},
+  ticket_id TEXT NOT NULL REFERENCES tickets(id),
+  kind TEXT NOT NULL,
+  body TEXT NOT NULL,
+  actor TEXT NOT NULL,
+  at TEXT NOT NULL
+);
+CREATE INDEX ticket_activity_by_ticket ON ticket_activity (ticket_id, id);
+CREATE TABLE call_followups (
+  call_id TEXT PRIMARY KEY,
+  done_by TEXT NOT NULL,
+  done_at TEXT NOT NULL,
+  note TEXT
+);
+`;
+}
+
 export function migrationsFor(dialect: 'sqlite' | 'postgres'): readonly Migration[] {
   return [
     { version: 1, name: 'initial', sql: initial(dialect) },
@@ -183,5 +209,6 @@ export function migrationsFor(dialect: 'sqlite' | 'postgres'): readonly Migratio
     { version: 6, name: 'technicians by public key', sql: technicianKeys },
     { version: 7, name: 'config audit', sql: configAudit(dialect) },
     { version: 8, name: 'card number reveals', sql: cardReveals(dialect) },
+    { version: 9, name: 'ticket work', sql: ticketWork(dialect) },
   ];
 }

@@ -1,9 +1,11 @@
 import type { KioskHeartbeat, StoredHeartbeat } from '../../shared/heartbeat.js';
 import type { StationTable } from '../../shared/stations.js';
 import { DEFAULT_DOWN_CHANGE_TYPES, type AnyDownChange, type BlocklistEntry, type FaqArticle, type IngestAck, type IngestReject, type TechnicianCredential } from '../../shared/sync.js';
-import type { Rating, Ticket, TicketStatus } from '../../shared/ticket.js';
+import type { Rating, Ticket, TicketCategory, TicketStatus } from '../../shared/ticket.js';
+import type { TicketPriority } from '../../shared/words.js';
 import type { Row, SqlDatabase, SqlExecutor, SqlParam } from './sql-database.js';
 import type {
+  CallFollowUp,
   CardRevealRecord,
   CentralStorage,
   ChangesPage,
@@ -17,6 +19,8 @@ import type {
   StoredTicket,
   TicketFilter,
   TechnicianInfo,
+  TicketActivity,
+  TicketActivityKind,
   TicketHistoryEntry,
   ValidItem,
 } from './types.js';
@@ -46,8 +50,12 @@ function toTicket(r: Row): StoredTicket {
     updatedAt: str(r['updated_at']),
     receivedAt: str(r['received_at']),
     serverSeq: num(r['server_seq']),
+    assignee: strOrNull(r['assignee']),
+    priority: (strOrNull(r['priority']) ?? 'normal') as TicketPriority,
   };
 }
+
+const TICKET_TARGETS_KEY = 'ticket-targets';
 
 const escapeLike = (s: string): string => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
@@ -272,9 +280,19 @@ export class SqlCentralStorage implements CentralStorage {
     if (filter.kioskId !== undefined) add((p) => `kiosk_id = ${p}`, filter.kioskId);
     if (filter.from !== undefined) add((p) => `created_utc >= ${p}`, new Date(filter.from).toISOString());
     if (filter.to !== undefined) add((p) => `created_utc <= ${p}`, new Date(filter.to).toISOString());
-    if (filter.q !== undefined && filter.q !== '') {
+    if (filter.assignee !== undefined) add((p) => `assignee = ${p}`, filter.assignee);
+    if (filter.priority !== undefined) add((p) => `priority = ${p}`, filter.priority);
+    // Every word must occur somewhere; a word is a substring (Chinese has no spaces between words).
+    for (const word of (filter.q ?? '').split(/\s+/).filter((w) => w !== '').slice(0, 8)) {
       const like = this.db.ilike;
-      add((p) => `(description ${like} ${p} ESCAPE '\\' OR id ${like} ${p} ESCAPE '\\' OR phone ${like} ${p} ESCAPE '\\')`, `%${escapeLike(filter.q)}%`);
+      add(
+        (p) =>
+          `(tickets.description ${like} ${p} ESCAPE '\\' OR tickets.id ${like} ${p} ESCAPE '\\' OR tickets.phone ${like} ${p} ESCAPE '\\'` +
+          ` OR tickets.assignee ${like} ${p} ESCAPE '\\'` +
+          ` OR EXISTS (SELECT 1 FROM ticket_history h WHERE h.ticket_id = tickets.id AND h.note ${like} ${p} ESCAPE '\\')` +
+          ` OR EXISTS (SELECT 1 FROM ticket_activity a WHERE a.ticket_id = tickets.id AND a.kind IN ('note', 'reopen') AND a.body ${like} ${p} ESCAPE '\\'))`,
+        `%${escapeLike(word)}%`,
+      );
     }
     const clause = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
     return this.db.read(async (q) => {
@@ -325,6 +343,60 @@ export class SqlCentralStorage implements CentralStorage {
         { kioskId: ticket.kioskId, stationId: ticket.stationId },
       );
       return ticket;
+    });
+  }
+
+  listTicketActivity(ticketId: string): Promise<TicketActivity[]> {
+    return this.db.read(async (q) =>
+      (await q.all('SELECT kind, body, actor, at FROM ticket_activity WHERE ticket_id = $1 ORDER BY id', [ticketId])).map((r) => ({
+        kind: str(r['kind']) as TicketActivityKind,
+        text: str(r['body']),
+        actor: str(r['actor']),
+        at: str(r['at']),
+      })),
+    );
+  }
+
+  addTicketActivity(ticketId: string, activity: TicketActivity): Promise<StoredTicket | null> {
+    return this.db.transaction(async (q) => {
+      const rows =
+        activity.kind === 'assign'
+          ? await q.all('UPDATE tickets SET assignee = $1, updated_at = $2 WHERE id = $3 RETURNING *', [activity.text === '' ? null : activity.text, activity.at, ticketId])
+          : activity.kind === 'priority'
+            ? await q.all('UPDATE tickets SET priority = $1, updated_at = $2 WHERE id = $3 RETURNING *', [activity.text, activity.at, ticketId])
+            : await q.all('SELECT * FROM tickets WHERE id = $1', [ticketId]);
+      const row = rows[0];
+      if (!row) return null;
+      await q.run('INSERT INTO ticket_activity (ticket_id, kind, body, actor, at) VALUES ($1, $2, $3, $4, $5)', [ticketId, activity.kind, activity.text, activity.actor, activity.at]);
+      return toTicket(row);
+    });
+  }
+
+  listCallFollowUps(): Promise<CallFollowUp[]> {
+    return this.db.read(async (q) =>
+      (await q.all('SELECT call_id, done_by, done_at, note FROM call_followups ORDER BY done_at')).map((r) => ({
+        callId: str(r['call_id']),
+        doneBy: str(r['done_by']),
+        doneAt: str(r['done_at']),
+        note: strOrNull(r['note']),
+      })),
+    );
+  }
+
+  putCallFollowUp(f: CallFollowUp): Promise<boolean> {
+    return this.db.transaction(async (q) => (await q.run('INSERT INTO call_followups (call_id, done_by, done_at, note) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING', [f.callId, f.doneBy, f.doneAt, f.note])) === 1);
+  }
+
+  getTicketTargets(): Promise<Partial<Record<TicketCategory, number>>> {
+    return this.db.read(async (q) => {
+      const row = (await q.all('SELECT value FROM settings WHERE key = $1', [TICKET_TARGETS_KEY]))[0];
+      return row ? parseJson<Partial<Record<TicketCategory, number>>>(row['value']) : {};
+    });
+  }
+
+  putTicketTargets(targets: Partial<Record<TicketCategory, number>>): Promise<void> {
+    return this.db.transaction(async (q) => {
+      await q.run('INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value', [TICKET_TARGETS_KEY, JSON.stringify(targets)]);
     });
   }
 

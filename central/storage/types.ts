@@ -13,6 +13,7 @@ import type { KioskHeartbeat, StoredHeartbeat } from '../../shared/heartbeat.js'
 import type { StationTable } from '../../shared/stations.js';
 import type { AnyDownChange, BlocklistEntry, DeviceEvent, FaqArticle, IngestAck, IngestReject, OutboxPayload, SyncItem, TechnicianCredential } from '../../shared/sync.js';
 import type { Rating, Ticket, TicketCategory, TicketId, TicketStatus } from '../../shared/ticket.js';
+import type { TicketPriority } from '../../shared/words.js';
 
 export type EngineName = 'sqlite' | 'postgres';
 
@@ -76,6 +77,32 @@ export interface StoredTicket extends Ticket {
   readonly updatedAt: string;
   readonly receivedAt: string;
   readonly serverSeq: number;
+  /** The staff member handling it (their name); null: nobody yet. */
+  readonly assignee: string | null;
+  readonly priority: TicketPriority;
+}
+
+/**
+ * Staff-side work on a ticket, never shown to the passenger: an internal note, an assignment,
+ * a priority change, a reopening (its reason).
+ */
+export const TICKET_ACTIVITY_KINDS = ['note', 'assign', 'priority', 'reopen'] as const;
+export type TicketActivityKind = (typeof TICKET_ACTIVITY_KINDS)[number];
+
+export interface TicketActivity {
+  readonly kind: TicketActivityKind;
+  /** The note's text, the assignee's name ('' for nobody), the priority, the reason to reopen. */
+  readonly text: string;
+  readonly actor: string;
+  readonly at: string;
+}
+
+/** A missed call an agent worked through (called back, or nothing to do). */
+export interface CallFollowUp {
+  readonly callId: string;
+  readonly doneBy: string;
+  readonly doneAt: string;
+  readonly note: string | null;
 }
 
 export interface TicketHistoryEntry {
@@ -91,8 +118,14 @@ export interface TicketFilter {
   readonly category?: TicketCategory;
   readonly stationId?: string;
   readonly kioskId?: string;
-  /** Substring of the description, ticket id or phone, case-insensitive. */
+  /**
+   * Words to find: each must occur (as a substring, case-insensitive) in the ticket's id,
+   * description, phone, assignee, a reply to the passenger or an internal note. Substrings,
+   * not a word index, because Chinese text has no spaces between words.
+   */
   readonly q?: string;
+  readonly assignee?: string;
+  readonly priority?: TicketPriority;
   /** Kiosk creation time bounds, inclusive, ISO 8601. */
   readonly from?: string;
   readonly to?: string;
@@ -190,6 +223,24 @@ export interface CentralStorage {
   getTicket(id: string): Promise<{ ticket: StoredTicket; history: TicketHistoryEntry[] } | null>;
   /** Writes a history row and a `ticket-status` change. Returns null when the ticket does not exist. */
   changeTicketStatus(change: StatusChange): Promise<StoredTicket | null>;
+
+  /** Staff-side activity on a ticket (internal notes, assignments, priorities, reopenings), oldest first. */
+  listTicketActivity(ticketId: string): Promise<TicketActivity[]>;
+  /**
+   * Adds staff-side activity; for `assign` and `priority` also sets the ticket's assignee
+   * (`text` '' for nobody) or priority, in the same transaction. Writes no change for the kiosk.
+   * Returns null when the ticket does not exist.
+   */
+  addTicketActivity(ticketId: string, activity: TicketActivity): Promise<StoredTicket | null>;
+
+  /** Missed calls already worked through, by call id. */
+  listCallFollowUps(): Promise<CallFollowUp[]>;
+  /** Marks a missed call done; false when it already was (the first one stays). */
+  putCallFollowUp(followUp: CallFollowUp): Promise<boolean>;
+
+  /** Hours within which a ticket of each category should be resolved (staff-configured; absent: the defaults). */
+  getTicketTargets(): Promise<Partial<Record<TicketCategory, number>>>;
+  putTicketTargets(targets: Partial<Record<TicketCategory, number>>): Promise<void>;
 
   listRatings(page: Page): Promise<StoredRating[]>;
   listDeviceEvents(page: Page): Promise<StoredDeviceEvent[]>;

@@ -238,12 +238,13 @@ describe.each(ENGINES)('central /v1 on %s', (engine) => {
     const cursorC = (await changes(C)).cursor;
 
     const res = await staff('POST', `/v1/staff/tickets/${t.id}/status`, '/v1/staff/tickets/{ticketId}/status', { status: 'in-progress', note: '已派维修人员 A technician is on the way', actor: '王工' });
+    // The history names the signed-in person (the staff token's name), not a name typed into the request.
     expect(res.status).toBe(200);
     const { ticket: updated, history } = res.body as { ticket: StoredTicket; history: TicketHistoryEntry[] };
     expect(updated.status).toBe('in-progress');
     expect(history.map((h) => [h.status, h.actor])).toEqual([
       ['open', `kiosk:${A.id}`],
-      ['in-progress', '王工'],
+      ['in-progress', 'staff'],
     ]);
 
     const expected = { type: 'ticket-status', update: { ticketId: t.id, status: 'in-progress', note: '已派维修人员 A technician is on the way', updatedAt: updated.updatedAt } };

@@ -33,6 +33,8 @@ function storedTicket(over: Partial<StoredTicket>): StoredTicket {
     statusNote: null,
     updatedAt: '2026-12-01T01:30:00Z',
     receivedAt: '2026-12-01T01:30:01Z',
+    assignee: null,
+    priority: 'normal',
     serverSeq: 1,
     ...over,
   };
