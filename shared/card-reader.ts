@@ -5,9 +5,9 @@
  * tests (cards placed from software, read by the same driver code). One set of cases checks all
  * of them: `test/contract/card-reader.contract.ts`.
  *
- * Event order for one tap: `card-present` → `card-summary` (fast path: family, number,
- * validity, balance) → `card-read` (the whole snapshot with logs) or `card-error`, then
- * `card-removed` when the card leaves. A `card-error` may come instead of `card-summary`
+ * Event order for one tap: `card-present` → `card-summary` (fast path: family and balance, with the
+ * number and validity unless the card keeps them in a file read after it: then `cardNumber` is
+ * null) → `card-read` (the whole snapshot with logs) or `card-error`, then `card-removed` when the card leaves. A `card-error` may come instead of `card-summary`
  * (unsupported or unreadable card) or after it (card removed while the logs were read: the
  * summary stays true, the snapshot never arrives).
  */

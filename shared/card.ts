@@ -67,12 +67,17 @@ export interface BalanceSlots {
   readonly slot1: number | null;
 }
 
-/** First, fast part of a read: what the screen needs at once. */
+/**
+ * First, fast part of a read: the balance, shown at once (at most 3 APDUs after the card is
+ * selected, docs/card-reading.md). Where the card keeps its number and dates in a file of its
+ * own, the summary comes before that file is read: `cardNumber` is then null, and so are the city
+ * and the validity the file holds; the snapshot carries them.
+ */
 export interface CardSummary {
   readonly family: CardFamily;
-  /** Digits (or hex) the way the card family prints them on the card. */
-  readonly cardNumber: string;
-  /** City code of the issuer, 4 digits, e.g. `5810` (Guangzhou); null if the family does not carry it. */
+  /** Digits (or hex) the way the card family prints them on the card; null in a summary sent before the file that holds it. */
+  readonly cardNumber: string | null;
+  /** City code of the issuer, 4 digits, e.g. `5810` (Guangzhou); null if the family does not carry it (or not read yet). */
   readonly cityCode: string | null;
   readonly validFrom: string | null;
   readonly validUntil: string | null;
@@ -96,6 +101,7 @@ export interface CardSummary {
 
 /** A complete read: the summary plus the logs. `complete` is false when the logs could not be read. */
 export interface CardSnapshot extends CardSummary {
+  readonly cardNumber: string;
   readonly transactions: readonly CardTransaction[];
   readonly trips: readonly CardTrip[];
   /** When the kiosk read the card (kiosk clock, ISO 8601). */

@@ -9,6 +9,11 @@ export function selectByName(name: Uint8Array): Uint8Array {
   return Uint8Array.of(0x00, 0xa4, 0x04, 0x00, name.length, ...name, 0x00);
 }
 
+/** SELECT a DF by its 2-byte file id, FCI asked (`00 A4 00 00 02 <FID> 00`). */
+export function selectByFileId(fid: Uint8Array): Uint8Array {
+  return Uint8Array.of(0x00, 0xa4, 0x00, 0x00, 0x02, fid[0]!, fid[1]!, 0x00);
+}
+
 export function readBinary(sfi: number): Uint8Array {
   return Uint8Array.of(0x00, 0xb0, 0x80 | sfi, 0x00, 0x00);
 }

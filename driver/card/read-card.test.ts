@@ -208,7 +208,7 @@ const SELECT_SZT = step('00A40400075041592E535A5400', '6A82');
 const SELECT_OC = step('00A40400024F4300', '6A82');
 const SELECT_PBOC = step('00A404000450424F4300', '6A82');
 const SELECT_WUHAN = step('00A40400094150312E574843544300', '6A82');
-const SELECT_LINGNAN = step('00A40400085041592E4150505900', '6A82');
+const SELECT_LINGNAN = step('00A40400085041592E5449434C00', '6A82');
 const answers = (s: ScriptStep, response: string): ScriptStep => ({ command: s.command, response });
 
 const PBOC_15 = '01015840FFFFFFFF' + '0201' + '000000000000' + '4E61BC00' + '20190701' + '20290630' + '0000';
@@ -245,19 +245,18 @@ describe('readCard, other families', () => {
     expect(result).toMatchObject({ ok: true, value: { family: 'shenzhen-tong', cardNumber: '123456784', cityCode: '5840', balance: 1000, transactions: [] } });
   });
 
-  it('Beijing: tries OC, then PBOC; balance, then file 0x04 at the MF, then back into the application for the logs', async () => {
+  it('Beijing: told by MF file 0x04 (starts 1000) after the refused SELECTs; DF 1001 by file id; balance in 4 APDUs with the number', async () => {
     const f04 = '100075123456789A' + '00'.repeat(16) + '20200101' + '20301231';
-    const { result, transport } = await readScripted([
+    const { result, transport, summaries } = await readScripted([
       SELECT_T_UNION,
       SELECT_CITY_UNION,
       SELECT_SZT,
-      SELECT_OC,
-      answers(SELECT_PBOC, '9000'),
-      step('805C000204', '000000649000'),
-      step('00A40000023F00', '9000'),
+      SELECT_WUHAN,
+      SELECT_LINGNAN,
       step('00B0840000', `${f04}9000`),
+      step('00A4000002100100', '6F08840450424F43A5009000'),
+      step('805C000204', '000000649000'),
       step('FFCA000000', `${UID}9000`),
-      answers(SELECT_PBOC, '9000'),
       step('00B201C400', '6A82'),
     ]);
     expect(transport.remaining).toBe(0);
@@ -265,44 +264,158 @@ describe('readCard, other families', () => {
       ok: true,
       value: { family: 'beijing', aid: '50424F43', cardNumber: '100075123456789A', cityCode: '1000', validUntil: '2030-12-31', balance: 100 },
     });
+    expect(summaries[0]).toMatchObject({ sentBefore: 8, summary: { cardNumber: '100075123456789A', balance: 100 } });
   });
 
-  it('Wuhan Tong: 0x0A number, 0x05 dates', async () => {
+  it('Beijing after a Beijing card on this reader: MF file 0x04 right after T-Union, balance after 4 APDUs', async () => {
+    const f04 = '100075123456789A' + '00'.repeat(16) + '20200101' + '20301231';
+    const transport = new ScriptedTransport([
+      SELECT_T_UNION,
+      step('00B0840000', `${f04}9000`),
+      step('00A4000002100100', '6F08840450424F43A5009000'),
+      step('805C000204', '000000649000'),
+      step('FFCA000000', `${UID}9000`),
+      step('00B201C400', '6A82'),
+    ]);
+    let before = -1;
+    const result = await readCard(transport, { familyHint: 'beijing', onSummary: () => (before = transport.sent.length) });
+    expect(transport.remaining).toBe(0);
+    expect(before).toBe(4);
+    expect(result).toMatchObject({ ok: true, value: { family: 'beijing', cardNumber: '100075123456789A' } });
+  });
+
+  it('Beijing whose MF file 0x04 is not readable at detection: its DF by name, balance, then 0x04 at the MF and back', async () => {
+    const f04 = '100075123456789A' + '00'.repeat(16) + '20200101' + '20301231';
+    const { result, transport, summaries } = await readScripted([
+      SELECT_T_UNION,
+      SELECT_CITY_UNION,
+      SELECT_SZT,
+      SELECT_WUHAN,
+      SELECT_LINGNAN,
+      step('00B0840000', '6A82'),
+      SELECT_PBOC,
+      answers(SELECT_OC, '9000'),
+      step('805C000204', '000000649000'),
+      step('00A40000023F00', '9000'),
+      step('00B0840000', `${f04}9000`),
+      answers(SELECT_OC, '9000'),
+      step('FFCA000000', `${UID}9000`),
+      step('00B201C400', '6A82'),
+    ]);
+    expect(transport.remaining).toBe(0);
+    expect(result).toMatchObject({ ok: true, value: { family: 'beijing', aid: '4F43', cardNumber: '100075123456789A', balance: 100 } });
+    // the balance came before the number: the summary says the number is not read yet
+    expect(summaries[0]).toMatchObject({ sentBefore: 9, summary: { cardNumber: null, cityCode: null, validUntil: null, balance: 100 } });
+  });
+
+  it('an MF file 0x04 that is not Beijing\'s (not 1000…) does not make the card Beijing', async () => {
     const { result, transport } = await readScripted([
       SELECT_T_UNION,
       SELECT_CITY_UNION,
       SELECT_SZT,
-      SELECT_OC,
+      SELECT_WUHAN,
+      SELECT_LINGNAN,
+      step('00B0840000', `${'31'.repeat(32)}9000`),
       SELECT_PBOC,
+      SELECT_OC,
+      step('FFCA000000', `${UID}9000`),
+    ]);
+    expect(transport.remaining).toBe(0);
+    expect(result).toMatchObject({ ok: false, error: { code: 'unsupported-card' } });
+  });
+
+  it('Wuhan Tong: the balance first (summary without the number), then 0x0A number and 0x05 dates', async () => {
+    const { result, transport, summaries } = await readScripted([
+      SELECT_T_UNION,
+      SELECT_CITY_UNION,
+      SELECT_SZT,
       answers(SELECT_WUHAN, '9000'),
+      step('805C000204', '000001F49000'),
       step('00B08A0000', '12345678900000009000'),
       step('00B0850000', `${'00'.repeat(16)}20280531201806019000`),
-      step('805C000204', '000001F49000'),
       step('FFCA000000', `${UID}9000`),
       step('00B201C400', '6A83'),
     ]);
     expect(transport.remaining).toBe(0);
     expect(result).toMatchObject({ ok: true, value: { family: 'wuhan-tong', cardNumber: '1234567890', validFrom: '2018-06-01', validUntil: '2028-05-31', balance: 500 } });
+    expect(summaries[0]).toMatchObject({ sentBefore: 5, summary: { family: 'wuhan-tong', cardNumber: null, validUntil: null, balance: 500 } });
   });
 
-  it('Lingnan Pass: info under PAY.APPY, purse under PAY.TICL', async () => {
-    const { result, transport } = await readScripted([
+  it('Lingnan Pass: detected by its purse PAY.TICL, balance, then 0x15 under PAY.APPY and back to PAY.TICL for the log', async () => {
+    const { result, transport, summaries } = await readScripted([
       SELECT_T_UNION,
       SELECT_CITY_UNION,
       SELECT_SZT,
-      SELECT_OC,
-      SELECT_PBOC,
       SELECT_WUHAN,
       answers(SELECT_LINGNAN, '9000'),
-      step('00B0950000', `${'00'.repeat(11)}5100012345${'00'.repeat(14)}9000`),
-      step('00A40400085041592E5449434C00', '9000'),
       step('805C000204', '000009C49000'),
+      step('00A40400085041592E4150505900', '9000'),
+      step('00B0950000', `${'00'.repeat(11)}5100012345${'00'.repeat(14)}9000`),
+      answers(SELECT_LINGNAN, '9000'),
       step('FFCA000000', `${UID}9000`),
       step('00B201C400', `${h(TX[1]!)}9000`),
       step('00B202C400', '6A83'),
     ]);
     expect(transport.remaining).toBe(0);
-    expect(result).toMatchObject({ ok: true, value: { family: 'lingnan-pass', cardNumber: '5100012345', balance: 2500, transactions: [{ kind: 'top-up' }] } });
+    expect(result).toMatchObject({ ok: true, value: { family: 'lingnan-pass', aid: '5041592E5449434C', cardNumber: '5100012345', balance: 2500, transactions: [{ kind: 'top-up' }] } });
+    expect(summaries[0]).toMatchObject({ sentBefore: 6, summary: { cardNumber: null, balance: 2500 } });
+  });
+
+  it('the family last read on this reader goes right after T-Union: a Lingnan Pass card in 3 APDUs', async () => {
+    const transport = new ScriptedTransport([
+      SELECT_T_UNION,
+      answers(SELECT_LINGNAN, '9000'),
+      step('805C000204', '000009C49000'),
+      step('00A40400085041592E4150505900', '9000'),
+      step('00B0950000', `${'00'.repeat(11)}5100012345${'00'.repeat(14)}9000`),
+      answers(SELECT_LINGNAN, '9000'),
+      step('FFCA000000', `${UID}9000`),
+      step('00B201C400', '6A83'),
+    ]);
+    let before = -1;
+    const result = await readCard(transport, { familyHint: 'lingnan-pass', onSummary: () => (before = transport.sent.length) });
+    expect(transport.remaining).toBe(0);
+    expect(before).toBe(3);
+    expect(result).toMatchObject({ ok: true, value: { family: 'lingnan-pass', cardNumber: '5100012345' } });
+  });
+
+  it('a wrong hint costs one refused SELECT, never a wrong family: a City Union card after a Shenzhen Tong card', async () => {
+    const transport = new ScriptedTransport([
+      SELECT_T_UNION,
+      SELECT_SZT,
+      answers(SELECT_CITY_UNION, '6F0A8408A0000000038698079000'),
+      step('805C000204', '800007D09000'),
+      step('00B0950000', `${PBOC_15}9000`),
+      step('FFCA000000', `${UID}9000`),
+      step('00B201C400', '6A83'),
+    ]);
+    let before = -1;
+    const result = await readCard(transport, { familyHint: 'shenzhen-tong', onSummary: () => (before = transport.sent.length) });
+    expect(transport.remaining).toBe(0);
+    expect(before).toBe(4);
+    expect(result).toMatchObject({ ok: true, value: { family: 'city-union', cardNumber: '1315027968' } });
+  });
+
+  it('a hint never moves Beijing\'s generic DF names (PBOC, OC) before another family: only its MF file 0x04 moves', async () => {
+    const transport = new ScriptedTransport([
+      SELECT_T_UNION,
+      step('00B0840000', '6A82'),
+      answers(SELECT_CITY_UNION, '6F0A8408A0000000038698079000'),
+      step('805C000204', '800007D09000'),
+      step('00B0950000', `${PBOC_15}9000`),
+      step('FFCA000000', `${UID}9000`),
+      step('00B201C400', '6A83'),
+    ]);
+    const result = await readCard(transport, { familyHint: 'beijing' });
+    expect(transport.remaining).toBe(0);
+    expect(result).toMatchObject({ ok: true, value: { family: 'city-union' } });
+  });
+
+  it('a SELECT answer that is not an FCI stops the read before any balance is shown', async () => {
+    const { result, summaries, transport } = await readScripted([step('00A4040008A00000063201010500', '6F1A8408A00000069000')]);
+    expect(transport.remaining).toBe(0);
+    expect(result).toMatchObject({ ok: false, error: { code: 'unreadable-card', detail: 'FCI' } });
+    expect(summaries).toHaveLength(0);
   });
 
   it('a card answering none of the names is unsupported, its UID kept only as a hash', async () => {
@@ -310,10 +423,11 @@ describe('readCard, other families', () => {
       SELECT_T_UNION,
       SELECT_CITY_UNION,
       SELECT_SZT,
-      SELECT_OC,
-      SELECT_PBOC,
       SELECT_WUHAN,
       SELECT_LINGNAN,
+      step('00B0840000', '6A82'),
+      SELECT_PBOC,
+      SELECT_OC,
       step('FFCA000000', `${UID}9000`),
     ]);
     expect(transport.remaining).toBe(0);

@@ -1,22 +1,27 @@
 /**
- * One complete read of a transit card over an `ApduTransport`: detection, the fast path
- * (summary: info and balance, 3 APDUs on a T-Union or City Union card whose FCI carries 0x15)
- * handed to `onSummary` at once, then the UID, the holder type and the logs. Returns the
- * snapshot or a `CardReadError`; never a half-filled snapshot.
+ * One complete read of a transit card over an `ApduTransport`: detection, the balance handed to
+ * `onSummary` at once (with the number and validity where the SELECT answer or detection already
+ * gave them), then the UID, the files the summary left out, the holder type and the logs.
+ * Returns the snapshot or a `CardReadError`; never a half-filled snapshot.
  */
 import { createHash } from 'node:crypto';
 import type { BalanceSlots, CardFamily, CardHolderType, CardReadError, CardSnapshot, CardSummary, CardTransaction, CardTrip } from '../../shared/card.js';
 import { err, ok, type Result } from '../../shared/result.js';
-import { GET_UID, SELECT_MF, getBalance, readBinary, readRecord, selectByName } from './apdu.js';
+import { GET_UID, SELECT_MF, getBalance, readBinary, readRecord, selectByFileId, selectByName } from './apdu.js';
 import { toHex } from './bytes.js';
 import { CardIoError, type DecodeError } from './errors.js';
 import {
-  FAMILY_DETECTION_ORDER,
-  LINGNAN_PURSE_NAME,
+  BEIJING_DF,
+  BEIJING_MF_PREFIX,
+  BEIJING_MF_SFI,
+  BEIJING_NAMES,
+  detectionOrder,
+  LINGNAN_INFO_NAME,
   MAX_TRANSACTION_RECORDS,
   MAX_TRIP_RECORDS,
   TRANSACTIONS_SFI,
-  type FamilySpec,
+  TRIPS_SFI_OF,
+  type Probe,
 } from './families.js';
 import {
   CHONGQING_CITY_CODE,
@@ -33,15 +38,20 @@ import {
 } from './decode/info.js';
 import { decodeBalanceSlot, decodeHolderType, pbocBalance, tUnionBalance } from './decode/purse.js';
 import { decodeTransactionRecord, decodeTripRecord } from './decode/records.js';
-import { findTlv } from './decode/tlv.js';
+import { findTlv, parseTlvs } from './decode/tlv.js';
 import { CardChannel, SW_FILE_NOT_FOUND, SW_OK, SW_RECORD_NOT_FOUND, SW_SECURITY, swHex, type ApduResponse, type ApduTransport } from './transport.js';
 
 export interface ReadCardOptions {
   /** Kiosk clock, for `readAt`. */
   readonly now?: () => Date;
   readonly commandTimeoutMs?: number;
-  /** Called once, as soon as the fast path is read, before the logs. Must not throw. */
+  /** Called once, as soon as the balance is read, before the logs. Must not throw. */
   readonly onSummary?: (summary: CardSummary) => void;
+  /**
+   * The family of the previous card read on this reader: its probe goes right after T-Union's.
+   * Ordering only; the card's own answers decide the family.
+   */
+  readonly familyHint?: CardFamily | null;
 }
 
 export const hashUid = (uid: Uint8Array): string => createHash('sha256').update(uid).digest('hex');
@@ -51,22 +61,24 @@ export async function readCard(transport: ApduTransport, options: ReadCardOption
   const channel = new CardChannel(transport, options.commandTimeoutMs === undefined ? {} : { commandTimeoutMs: options.commandTimeoutMs });
   let family: CardFamily | undefined;
   try {
-    const detected = await detect(channel);
+    const detected = await detect(channel, detectionOrder(options.familyHint ?? null));
     if (detected === null) {
       const uidHash = await readUidHash(channel);
       return err({ code: 'unsupported-card', message: 'not a supported transit card', ...(uidHash ? { detail: `uid sha256 ${uidHash}` } : {}) });
     }
-    family = detected.spec.family;
+    family = detected.family;
     const fast = await readSummary(channel, detected);
-    const summary: CardSummary = { ...fast.summary, uidHash: null };
-    options.onSummary?.(summary);
+    options.onSummary?.({ ...fast.summary, uidHash: null });
+    const info = fast.rest === null ? null : await fast.rest();
     const uidHash = await readUidHash(channel);
-    if (fast.leftApplication) expectOk(await channel.send(selectByName(detected.name)), 'SELECT (back into the application)');
-    const holderType = detected.spec.family === 't-union' ? await tUnionHolderType(channel) : summary.holderType;
+    const cardNumber = info?.cardNumber ?? fast.summary.cardNumber;
+    if (cardNumber === null) throw new Error('readSummary left the card number unread');
+    const holderType = detected.family === 't-union' ? await tUnionHolderType(channel) : fast.summary.holderType;
     const transactions = await readTransactions(channel);
-    const trips = detected.spec.tripsSfi === null ? [] : await readTrips(channel, detected.spec.tripsSfi);
+    const tripsSfi = TRIPS_SFI_OF[detected.family];
+    const trips = tripsSfi === null ? [] : await readTrips(channel, tripsSfi);
     const now = options.now?.() ?? new Date();
-    return ok({ ...summary, uidHash, holderType, transactions, trips, readAt: now.toISOString(), apduCount: channel.apduCount });
+    return ok({ ...fast.summary, ...info, cardNumber, uidHash, holderType, transactions, trips, readAt: now.toISOString(), apduCount: channel.apduCount });
   } catch (e) {
     if (!(e instanceof CardIoError)) throw e;
     return err({ code: e.code, message: e.message, ...(family ? { family } : {}), ...(e.detail === undefined ? {} : { detail: e.detail }) });
@@ -80,80 +92,137 @@ async function readUidHash(channel: CardChannel): Promise<string | null> {
 }
 
 interface Detected {
-  readonly spec: FamilySpec;
-  readonly name: Uint8Array;
+  readonly family: CardFamily;
+  /** What the summary names as `aid`: the DF name that answered SELECT (hex). */
+  readonly aid: string;
+  /** The command that selects the application again after a read outside it. */
+  readonly reselect: Uint8Array;
   /** SELECT answer data (FCI), possibly empty. */
   readonly fci: Uint8Array;
+  /** Beijing's MF file 0x04, when detection read it. */
+  readonly beijingMfFile: Uint8Array | null;
 }
 
-async function detect(channel: CardChannel): Promise<Detected | null> {
-  for (const spec of FAMILY_DETECTION_ORDER) {
-    for (const name of spec.names) {
-      const r = await channel.send(selectByName(name));
-      if (r.sw === SW_OK) return { spec, name, fci: r.data };
+async function detect(channel: CardChannel, order: readonly Probe[]): Promise<Detected | null> {
+  for (const probe of order) {
+    if (probe.kind === 'select') {
+      const r = await channel.send(selectByName(probe.name));
+      if (r.sw === SW_OK) return { family: probe.family, aid: toHex(probe.name), reselect: selectByName(probe.name), fci: validFci(r.data), beijingMfFile: null };
+      continue;
     }
+    // No SELECT has answered 90 00 yet, so the MF is still the current DF (ISO 7816-4: a refused
+    // SELECT leaves the current file as it was): READ BINARY by SFI reads Beijing's MF file 0x04.
+    const file04 = await channel.send(readBinary(BEIJING_MF_SFI));
+    if (file04.sw !== SW_OK || !startsWith(file04.data, BEIJING_MF_PREFIX)) continue;
+    return { ...(await selectBeijingDf(channel)), beijingMfFile: file04.data };
   }
   return null;
 }
 
+/** Beijing's application: DF 1001 by file id (nfsee's way), else by its names. */
+async function selectBeijingDf(channel: CardChannel): Promise<Omit<Detected, 'beijingMfFile'>> {
+  const byId = selectByFileId(BEIJING_DF);
+  const r = await channel.send(byId);
+  if (r.sw === SW_OK) {
+    const fci = validFci(r.data);
+    const name = findTlv(fci, '84');
+    return { family: 'beijing', aid: name.ok && name.value !== null && name.value.length > 0 ? toHex(name.value) : toHex(BEIJING_DF), reselect: byId, fci };
+  }
+  for (const n of BEIJING_NAMES) {
+    const byName = await channel.send(selectByName(n));
+    if (byName.sw === SW_OK) return { family: 'beijing', aid: toHex(n), reselect: selectByName(n), fci: validFci(byName.data) };
+  }
+  throw new CardIoError('unreadable-card', 'Beijing card without its application DF', swHex(r.sw));
+}
+
+/** A SELECT answer's data: empty, or a BER-TLV FCI. Anything else is a card answering garbage, stopped before its balance is shown. */
+function validFci(fci: Uint8Array): Uint8Array {
+  if (fci.length > 0 && !parseTlvs(fci).ok) throw new CardIoError('unreadable-card', 'SELECT answer is not an FCI', 'FCI');
+  return fci;
+}
+
+const startsWith = (bytes: Uint8Array, prefix: Uint8Array): boolean => bytes.length >= prefix.length && prefix.every((b, i) => bytes[i] === b);
+
 type SummaryWithoutUid = Omit<CardSummary, 'uidHash'>;
 
 interface FastRead {
+  /** What the card-summary event carries: the balance, and the number where it was at hand. */
   readonly summary: SummaryWithoutUid;
-  /** True when the fast path selected the MF (files outside the application): select it again before the logs. */
-  readonly leftApplication: boolean;
+  /**
+   * Reads what the summary left out (number, city, validity), after the summary is out, and
+   * leaves the card in the application for the logs; null when the summary has it all.
+   */
+  readonly rest: (() => Promise<CardInfo>) | null;
 }
 
+/** Number, city and validity as the summary carries them: null where not read yet. */
+type SummaryInfo = Omit<CardInfo, 'cardNumber'> & { readonly cardNumber: string | null };
+const PENDING: SummaryInfo = { cardNumber: null, cityCode: null, validFrom: null, validUntil: null };
+
 async function readSummary(channel: CardChannel, d: Detected): Promise<FastRead> {
-  const aid = toHex(d.name);
-  switch (d.spec.family) {
+  switch (d.family) {
     case 't-union': {
       const file15 = findInfoInFci(d.fci);
       const slot0 = await balanceSlot(channel, 0);
       const slot1 = await balanceSlot(channel, 1);
-      const info = must(decodeTUnionInfo(file15 ?? (await readInfo15(channel))));
-      return stay(summaryOf('t-union', aid, info, { slot0: slot0 ?? 0, slot1 }, tUnionBalance(slot0 ?? 0, slot1)));
+      const slots = { slot0: slot0 ?? 0, slot1 };
+      const balance = tUnionBalance(slot0 ?? 0, slot1);
+      if (file15 !== null) return whole(summaryOf(d, must(decodeTUnionInfo(file15)), slots, balance));
+      return later(summaryOf(d, PENDING, slots, balance), async () => must(decodeTUnionInfo(await readInfo15(channel))));
     }
     case 'city-union': {
       const fromFci = findInfoInFci(d.fci);
       const slot0 = await pbocSlot0(channel);
-      const file15 = fromFci ?? (await readInfo15(channel));
-      if (cityUnionCity(file15) === CHONGQING_CITY_CODE) {
-        const mf05 = await readOutsideApplication(channel, 0x05);
-        return { summary: pbocSummary(d, must(decodeChongqingInfo(file15, mf05)), slot0), leftApplication: true };
-      }
-      return stay(pbocSummary(d, must(decodeCityUnionInfo(file15)), slot0));
+      const cityUnion = async (file15: Uint8Array): Promise<CardInfo> => {
+        if (cityUnionCity(file15) !== CHONGQING_CITY_CODE) return must(decodeCityUnionInfo(file15));
+        const mf05 = await readOutsideApplication(channel, 0x05, d);
+        return must(decodeChongqingInfo(file15, mf05));
+      };
+      if (fromFci !== null && cityUnionCity(fromFci) !== CHONGQING_CITY_CODE) return whole(pbocSummary(d, must(decodeCityUnionInfo(fromFci)), slot0));
+      const pending = fromFci === null ? PENDING : { ...PENDING, cityCode: CHONGQING_CITY_CODE };
+      return later(pbocSummary(d, pending, slot0), async () => cityUnion(fromFci ?? (await readInfo15(channel))));
     }
     case 'shenzhen-tong': {
       const fromFci = findInfoInFci(d.fci);
       const slot0 = await pbocSlot0(channel);
-      return stay(pbocSummary(d, must(decodeShenzhenInfo(fromFci ?? (await readInfo15(channel)))), slot0));
+      if (fromFci !== null) return whole(pbocSummary(d, must(decodeShenzhenInfo(fromFci)), slot0));
+      return later(pbocSummary(d, PENDING, slot0), async () => must(decodeShenzhenInfo(await readInfo15(channel))));
     }
     case 'beijing': {
       const slot0 = await pbocSlot0(channel);
-      const file04 = await readOutsideApplication(channel, 0x04);
-      return { summary: pbocSummary(d, must(decodeBeijingInfo(file04)), slot0), leftApplication: true };
+      if (d.beijingMfFile !== null) return whole(pbocSummary(d, must(decodeBeijingInfo(d.beijingMfFile)), slot0));
+      return later(pbocSummary(d, PENDING, slot0), async () => must(decodeBeijingInfo(await readOutsideApplication(channel, BEIJING_MF_SFI, d))));
     }
     case 'wuhan-tong': {
-      const file0A = expectOk(await channel.send(readBinary(0x0a)), 'READ BINARY 0x0A');
-      const file05 = expectOk(await channel.send(readBinary(0x05)), 'READ BINARY 0x05');
-      const info = must(decodeWuhanInfo(file0A, file05));
-      return stay(pbocSummary(d, info, await pbocSlot0(channel)));
+      const slot0 = await pbocSlot0(channel);
+      return later(pbocSummary(d, PENDING, slot0), async () => {
+        const file0A = expectOk(await channel.send(readBinary(0x0a)), 'READ BINARY 0x0A');
+        const file05 = expectOk(await channel.send(readBinary(0x05)), 'READ BINARY 0x05');
+        return must(decodeWuhanInfo(file0A, file05));
+      });
     }
     case 'lingnan-pass': {
-      const info = must(decodeLingnanInfo(expectOk(await channel.send(readBinary(0x15)), 'READ BINARY 0x15')));
-      expectOk(await channel.send(selectByName(LINGNAN_PURSE_NAME)), 'SELECT PAY.TICL');
-      return stay(pbocSummary(d, info, await pbocSlot0(channel)));
+      // detected by its purse PAY.TICL: the balance first, then 0x15 under PAY.APPY, then back to the purse for the log
+      const slot0 = await pbocSlot0(channel);
+      return later(pbocSummary(d, PENDING, slot0), async () => {
+        expectOk(await channel.send(selectByName(LINGNAN_INFO_NAME)), 'SELECT PAY.APPY');
+        const info = must(decodeLingnanInfo(await readInfo15(channel)));
+        expectOk(await channel.send(d.reselect), 'SELECT PAY.TICL');
+        return info;
+      });
     }
   }
 }
 
-const stay = (summary: SummaryWithoutUid): FastRead => ({ summary, leftApplication: false });
+const whole = (summary: SummaryWithoutUid): FastRead => ({ summary, rest: null });
+const later = (summary: SummaryWithoutUid, rest: () => Promise<CardInfo>): FastRead => ({ summary, rest });
 
-/** SELECT MF, then READ BINARY of a file kept at the card's top level (outside every application). */
-async function readOutsideApplication(channel: CardChannel, sfi: number): Promise<Uint8Array> {
+/** SELECT MF, READ BINARY of a file kept at the card's top level (outside every application), then back into the application. */
+async function readOutsideApplication(channel: CardChannel, sfi: number, d: Detected): Promise<Uint8Array> {
   expectOk(await channel.send(SELECT_MF), 'SELECT MF');
-  return expectOk(await channel.send(readBinary(sfi)), `READ BINARY MF SFI ${sfi.toString(16).toUpperCase()}`);
+  const file = expectOk(await channel.send(readBinary(sfi)), `READ BINARY MF SFI ${sfi.toString(16).toUpperCase()}`);
+  expectOk(await channel.send(d.reselect), 'SELECT (back into the application)');
+  return file;
 }
 
 async function pbocSlot0(channel: CardChannel): Promise<number> {
@@ -162,12 +231,12 @@ async function pbocSlot0(channel: CardChannel): Promise<number> {
   return slot0;
 }
 
-function pbocSummary(d: Detected, info: CardInfo, slot0: number): SummaryWithoutUid {
-  return summaryOf(d.spec.family, toHex(d.name), info, { slot0, slot1: null }, pbocBalance(slot0));
+function pbocSummary(d: Detected, info: SummaryInfo, slot0: number): SummaryWithoutUid {
+  return summaryOf(d, info, { slot0, slot1: null }, pbocBalance(slot0));
 }
 
-function summaryOf(family: CardFamily, aid: string, info: CardInfo, balanceSlots: BalanceSlots, balance: number): SummaryWithoutUid {
-  return { family, aid, ...info, balance, currency: 'CNY', balanceSlots, holderType: 'unknown' };
+function summaryOf(d: Detected, info: SummaryInfo, balanceSlots: BalanceSlots, balance: number): SummaryWithoutUid {
+  return { family: d.family, aid: d.aid, ...info, balance, currency: 'CNY', balanceSlots, holderType: 'unknown' };
 }
 
 /** File 0x15 from the FCI's `9F0C` when the card put it there (saves one APDU), else null. */

@@ -1,4 +1,5 @@
 /** One tap's read turned into the contract's events; the same for every card reader service. */
+import type { CardFamily } from '../../shared/card.js';
 import type { CardReaderEvent } from '../../shared/card-reader.js';
 import { readCard } from '../card/read-card.js';
 import type { ApduTransport } from '../card/transport.js';
@@ -8,6 +9,11 @@ export interface CardReadEventsOptions {
   readonly commandTimeoutMs: number;
   readonly emit: (event: CardReaderEvent) => void;
   readonly log: (level: 'info' | 'error', line: string) => void;
+  /**
+   * The family last read on each reader, kept by the service: tried right after T-Union on the
+   * next tap (an ordering optimisation, docs/card-reading.md).
+   */
+  readonly lastFamily?: Map<string, CardFamily>;
 }
 
 /** Reads the card behind `transport`: `card-summary` as soon as it is known, then `card-read` or `card-error`. */
@@ -16,7 +22,11 @@ export async function readCardToEvents(transport: ApduTransport, reader: string,
     const result = await readCard(transport, {
       now: o.now,
       commandTimeoutMs: o.commandTimeoutMs,
-      onSummary: (summary) => o.emit({ type: 'card-summary', reader, summary }),
+      familyHint: o.lastFamily?.get(reader) ?? null,
+      onSummary: (summary) => {
+        o.lastFamily?.set(reader, summary.family);
+        o.emit({ type: 'card-summary', reader, summary });
+      },
     });
     if (result.ok) {
       o.log('info', `reader ${reader}: read ${result.value.family} card in ${result.value.apduCount} APDUs`);

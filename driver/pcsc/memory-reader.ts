@@ -7,6 +7,7 @@
  * an unknown or removed reader and a stopped service fail with `reader-gone`, and events come
  * out in contract order per reader (`card-removed` after the read that the removal cut short).
  */
+import type { CardFamily } from '../../shared/card.js';
 import type { CardReaderEvent, CardReaderHealth, CardReaderService } from '../../shared/card-reader.js';
 import { CardIoError } from '../card/errors.js';
 import { CardChannel, DEFAULT_COMMAND_TIMEOUT_MS, type ApduTransport } from '../card/transport.js';
@@ -42,6 +43,7 @@ export class MemoryCardReaderService implements CardReaderService {
   readonly #opts: MemoryCardReaderOptions;
   readonly #listeners = new Set<(event: CardReaderEvent) => void>();
   readonly #slots = new Map<string, Slot>();
+  readonly #lastFamily = new Map<string, CardFamily>();
   #running = false;
   #noReaderSince: string;
 
@@ -137,6 +139,7 @@ export class MemoryCardReaderService implements CardReaderService {
         commandTimeoutMs: this.#opts.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS,
         emit: (e) => this.#emit(e),
         log: (level, line) => this.#opts.log?.(level, line),
+        lastFamily: this.#lastFamily,
       });
     });
   }

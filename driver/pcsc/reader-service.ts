@@ -4,6 +4,7 @@
  * without restarting the process (../shared/DRIVERS.md, nfc-pcsc).
  */
 import nfcPcsc, { type NFC, type NfcCard, type Reader } from 'nfc-pcsc';
+import type { CardFamily } from '../../shared/card.js';
 import type { CardReaderEvent, CardReaderHealth, CardReaderService } from '../../shared/card-reader.js';
 import { toHex } from '../../shared/bytes.js';
 import { readCardToEvents } from './card-read-events.js';
@@ -52,6 +53,7 @@ export class PcscCardReaderService implements CardReaderService {
   readonly #opts: PcscReaderServiceOptions;
   readonly #listeners = new Set<(event: CardReaderEvent) => void>();
   readonly #slots = new Map<string, ReaderSlot>();
+  readonly #lastFamily = new Map<string, CardFamily>();
   #nfc: NFC | null = null;
   /** Every reader of the current instance, served or not: each holds a native thread until closed. */
   #allReaders = new Set<Reader>();
@@ -295,6 +297,7 @@ export class PcscCardReaderService implements CardReaderService {
       commandTimeoutMs: this.#opts.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS,
       emit: (e) => this.#emit(e),
       log: (level, line) => this.#log(level, line),
+      lastFamily: this.#lastFamily,
     });
   }
 }

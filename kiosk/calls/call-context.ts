@@ -28,7 +28,7 @@ export function buildCallContext(source: CallContextSource): CallContext {
     stationName: source.stationName,
     kioskId: source.kioskId,
     language: source.language,
-    card: card ? { family: card.family, maskedNumber: maskCardNumber(card.cardNumber), balance: card.balance, validUntil: card.validUntil } : null,
+    card: card ? { family: card.family, maskedNumber: card.cardNumber === null ? '' : maskCardNumber(card.cardNumber), balance: card.balance, validUntil: card.validUntil } : null,
     diagnosis: [...source.diagnosis],
     recentTrips: trips.slice(0, MAX_CONTEXT_TRIPS).map((t) => ({ kind: t.kind, mode: t.mode, time: t.time, amount: t.amount, station: t.station })),
     openTicketIds: source.openTicketIds.slice(0, 10),

@@ -53,7 +53,7 @@ const isSnapshot = (card: CardSummary | CardSnapshot): card is CardSnapshot => '
  */
 export function diagnose(card: CardSummary | CardSnapshot, ctx: DiagnoseContext): Diagnosis[] {
   const out: Diagnosis[] = [];
-  const reason = ctx.blocklist.get(card.cardNumber);
+  const reason = card.cardNumber === null ? undefined : ctx.blocklist.get(card.cardNumber);
   if (reason !== undefined) out.push({ code: 'blocked', reason });
   if (card.validUntil !== null && card.validUntil < ctx.today) out.push({ code: 'expired', validUntil: card.validUntil });
   if (card.validFrom !== null && card.validFrom > ctx.today) out.push({ code: 'not-yet-valid', validFrom: card.validFrom });

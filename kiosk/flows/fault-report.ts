@@ -50,8 +50,9 @@ type ReportEvent =
   | TextEditEvent
   | CardEvent;
 
-/** Card facts for a ticket, from what the reader delivered. */
-export function ticketCardContext(card: CardSummary | CardSnapshot, diagnosis: TicketCardContext['diagnosis'] = []): TicketCardContext {
+/** Card facts for a ticket, from what the reader delivered; null for a summary sent before the card's number was read. */
+export function ticketCardContext(card: CardSummary | CardSnapshot, diagnosis: TicketCardContext['diagnosis'] = []): TicketCardContext | null {
+  if (card.cardNumber === null) return null;
   return {
     family: card.family,
     cardNumber: card.cardNumber,
@@ -113,7 +114,7 @@ export function createFaultReportMachine(deps: FlowDeps) {
     }),
     on: {
       'LANG.SET': { actions: assign({ language: ({ event }) => event.language }) },
-      'CARD.SUMMARY': { actions: assign({ card: ({ event }) => ticketCardContext(event.summary) }) },
+      'CARD.SUMMARY': { actions: assign({ card: ({ event, context }) => ticketCardContext(event.summary) ?? context.card }) },
       'CARD.READ': { actions: assign({ card: ({ event }) => ticketCardContext(event.snapshot) }) },
       'CARD.REMOVED': { actions: assign({ card: null }) },
     },

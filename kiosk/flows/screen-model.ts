@@ -59,7 +59,7 @@ function balanceView(lang: Language, s: BalanceCheckSnapshot | null): ScreenView
   return {
     screen: 'balance',
     card: {
-      maskedNumber: maskCardNumber(card.cardNumber),
+      maskedNumber: card.cardNumber === null ? '' : maskCardNumber(card.cardNumber),
       familyLabel: familyLabel(lang, card.family),
       cityLabel: card.cityCode ? cityLabel(lang, card.cityCode) : null,
       validFrom: card.validFrom,

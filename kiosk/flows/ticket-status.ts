@@ -88,7 +88,8 @@ export const ticketStatusMachine = setup({
         'KEY.CLEAR': { actions: 'edit' },
         SUBMIT: [{ guard: 'validId', target: 'lookingUp', actions: 'takeId' }, { actions: 'invalidId' }],
         NEXT: [{ guard: 'validId', target: 'lookingUp', actions: 'takeId' }, { actions: 'invalidId' }],
-        'CARD.SUMMARY': 'lookingByCard',
+        // a summary without the number (read after the balance) waits for the snapshot
+        'CARD.SUMMARY': { guard: ({ event }) => event.summary.cardNumber !== null, target: 'lookingByCard' },
         'CARD.READ': 'lookingByCard',
         BACK: { target: 'done', actions: assign({ exit: { next: 'menu' } }) },
       },
@@ -110,7 +111,7 @@ export const ticketStatusMachine = setup({
         id: 'lookupTicketsByCard',
         src: 'lookupTicketsByCard',
         input: ({ event }) => ({
-          cardNumber: event.type === 'CARD.SUMMARY' ? event.summary.cardNumber : event.type === 'CARD.READ' ? event.snapshot.cardNumber : '',
+          cardNumber: event.type === 'CARD.SUMMARY' ? (event.summary.cardNumber ?? '') : event.type === 'CARD.READ' ? event.snapshot.cardNumber : '',
         }),
         onDone: [
           { guard: ({ event }) => event.output.length === 0, target: 'entry', actions: assign({ error: 'no-tickets-for-card' }) },

@@ -39,4 +39,33 @@ describe('published real cards through the real PC/SC stack', () => {
       await log.next('card-removed');
     }
   });
+
+  // The reader service keeps the family last read on the reader: the same card tapped again is
+  // read with its family right after T-Union. What the card saw decides the count.
+  it.each(cards.map((c) => [c.name, c.family]))('%s tapped again (%s): the balance after at most 3 APDUs the card saw, Beijing 4', async (name, family) => {
+    const card = cards.find((c) => c.name === name)!;
+    for (const tap of ['first', 'again'] as const) {
+      log.mark();
+      const virtual = await tapCard(publishedCardImage(card));
+      try {
+        const outcome = await log.outcome();
+        expect(outcome.type, JSON.stringify(outcome)).toBe('card-read');
+        if (outcome.type !== 'card-read' || tap === 'first') continue;
+        const summary = await log.next('card-summary');
+        const commands = virtual.apduLog.map((x) => x.command);
+        // the summary follows the fast path's last GET BALANCE (T-Union: slot 1 right after slot 0)
+        const firstBalance = commands.findIndex((c) => c.startsWith('805C'));
+        const lastBalance = commands[firstBalance + 1]?.startsWith('805C') ? firstBalance + 1 : firstBalance;
+        const beforeBalance = lastBalance + 1;
+        expect(beforeBalance, commands.slice(0, beforeBalance).join(' ')).toBeLessThanOrEqual(family === 'beijing' ? 4 : 3);
+        expect(summary.summary).toMatchObject({ family, balance: outcome.snapshot.balance, balanceSlots: outcome.snapshot.balanceSlots });
+        // what the summary carries agrees with the snapshot; what it left out the snapshot has
+        if (summary.summary.cardNumber !== null) expect(summary.summary.cardNumber).toBe(outcome.snapshot.cardNumber);
+        expect(outcome.snapshot.cardNumber.length).toBeGreaterThan(0);
+      } finally {
+        await virtual.remove();
+        await log.next('card-removed');
+      }
+    }
+  });
 });

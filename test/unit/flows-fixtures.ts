@@ -21,7 +21,7 @@ export const T0 = Date.parse('2026-11-23T08:50:00+08:00');
 
 export const CARD_NUMBER = '3105810012345677984';
 
-export const summary: CardSummary = {
+export const summary: CardSummary & { readonly cardNumber: string } = {
   family: 't-union',
   cardNumber: CARD_NUMBER,
   cityCode: '5810',
