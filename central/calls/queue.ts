@@ -84,15 +84,49 @@ export interface QueueError {
 
 type EntryState = 'waiting' | 'ringing' | 'connected';
 
+/** A timer and when it is due, so that the queue's state can be written down and taken over. */
+interface Timer {
+  readonly handle: unknown;
+  readonly due: number;
+}
+
+/**
+ * Everything the queue holds, as plain data: what another central instance needs to carry on
+ * exactly where this one stopped (timers as due times, offers as who is rung until when).
+ */
+export interface QueueSnapshot {
+  readonly averageHandleSeconds: number;
+  readonly entries: readonly {
+    readonly stored: StoredQueueEntry;
+    readonly state: EntryState;
+    readonly detached: boolean;
+    readonly rung: boolean;
+    readonly ringing: readonly (readonly [agentId: string, due: number])[];
+    readonly agentId: string | null;
+    readonly connectedAt: number | null;
+    readonly graceDue: number | null;
+    readonly lastPosition: number;
+    readonly lastEstimate: number;
+  }[];
+  readonly agents: readonly {
+    readonly id: string;
+    readonly name: string;
+    readonly presence: AgentPresence;
+    readonly idleSince: number;
+    readonly callId: string | null;
+    readonly wrapUpDue: number | null;
+  }[];
+}
+
 interface Entry extends StoredQueueEntry {
   state: EntryState;
   detached: boolean;
   rung: boolean;
-  readonly ringing: Map<string, unknown>;
+  readonly ringing: Map<string, Timer>;
   agentId: string | null;
   connectedAt: number | null;
-  maxWaitTimer: unknown;
-  graceTimer: unknown;
+  maxWaitTimer: Timer | null;
+  graceTimer: Timer | null;
   lastPosition: number;
   lastEstimate: number;
 }
@@ -103,7 +137,7 @@ interface Agent {
   presence: AgentPresence;
   idleSince: number;
   callId: string | null;
-  wrapUpTimer: unknown;
+  wrapUpTimer: Timer | null;
 }
 
 const ON_DUTY: readonly AgentPresence[] = ['available', 'ringing', 'busy', 'wrap-up'];
@@ -130,7 +164,15 @@ export class CallQueue {
   /** An agent's console connected and logged in; starts on break until they choose. */
   agentLoggedIn(agentId: string, name: string): AgentPresence {
     const existing = this.agents.get(agentId);
-    if (existing) return existing.presence === 'logged-out' ? this.setPresence(existing, 'on-break', 'logged-in') : existing.presence;
+    if (existing) {
+      if (existing.presence === 'logged-out') return this.setPresence(existing, 'on-break', 'logged-in');
+      // A console that came back (a reload, or its central instance gone) sees the offers still
+      // ringing for it: the same offers, not new rings.
+      for (const entry of this.entries.values()) {
+        if (entry.ringing.has(agentId)) this.deps.outputs.toAgent(agentId, { type: 'offer', callId: entry.callId, lane: entry.lane, context: entry.context });
+      }
+      return existing.presence;
+    }
     const agent: Agent = { id: agentId, name, presence: 'on-break', idleSince: this.now(), callId: null, wrapUpTimer: null };
     this.agents.set(agentId, agent);
     this.deps.persistence.audit('-', `agent:${agentId}`, 'login', null);
@@ -363,8 +405,67 @@ export class CallQueue {
     return this.deps.scheduler.now();
   }
 
-  private clearTimer(handle: unknown): void {
-    if (handle !== null && handle !== undefined) this.deps.scheduler.clearTimeout(handle);
+  private clearTimer(timer: Timer | null | undefined): void {
+    if (timer) this.deps.scheduler.clearTimeout(timer.handle);
+  }
+
+  private timer(fn: () => void, ms: number): Timer {
+    const delay = Math.max(0, ms);
+    return { handle: this.deps.scheduler.setTimeout(fn, delay), due: this.now() + delay };
+  }
+
+  /** The queue's whole state as plain data (see {@link QueueSnapshot}). */
+  snapshot(): QueueSnapshot {
+    return {
+      averageHandleSeconds: this.averageHandleSeconds,
+      entries: [...this.entries.values()].map((e) => ({
+        stored: { callId: e.callId, requestId: e.requestId, kioskId: e.kioskId, lane: e.lane, context: e.context, enqueuedAt: e.enqueuedAt },
+        state: e.state,
+        detached: e.detached,
+        rung: e.rung,
+        ringing: [...e.ringing].map(([agentId, t]) => [agentId, t.due] as const),
+        agentId: e.agentId,
+        connectedAt: e.connectedAt,
+        graceDue: e.graceTimer?.due ?? null,
+        lastPosition: e.lastPosition,
+        lastEstimate: e.lastEstimate,
+      })),
+      agents: [...this.agents.values()].map((a) => ({ id: a.id, name: a.name, presence: a.presence, idleSince: a.idleSince, callId: a.callId, wrapUpDue: a.wrapUpTimer?.due ?? null })),
+    };
+  }
+
+  /**
+   * Takes over a queue from its snapshot (another instance held it): the same entries, offers,
+   * agents and timers (each due when it was due; one already past fires at once). Sends nothing.
+   */
+  takeOver(s: QueueSnapshot): void {
+    this.close();
+    this.entries.clear();
+    this.agents.clear();
+    this.averageHandleSeconds = s.averageHandleSeconds;
+    for (const a of s.agents) {
+      const agent: Agent = { id: a.id, name: a.name, presence: a.presence, idleSince: a.idleSince, callId: a.callId, wrapUpTimer: null };
+      this.agents.set(a.id, agent);
+      if (a.wrapUpDue !== null) this.armWrapUp(agent, a.wrapUpDue - this.now());
+    }
+    for (const e of s.entries) {
+      const entry = this.track(e.stored, e.detached);
+      entry.state = e.state;
+      entry.rung = e.rung;
+      entry.agentId = e.agentId;
+      entry.connectedAt = e.connectedAt;
+      entry.lastPosition = e.lastPosition;
+      entry.lastEstimate = e.lastEstimate;
+      if (e.state === 'connected') {
+        this.clearTimer(entry.maxWaitTimer);
+        entry.maxWaitTimer = null;
+      }
+      for (const [agentId, due] of e.ringing) {
+        const agent = this.agents.get(agentId);
+        if (agent) entry.ringing.set(agentId, this.timer(() => this.ringTimedOut(entry, agent), due - this.now()));
+      }
+      if (e.graceDue !== null) this.armGrace(entry, e.graceDue - this.now());
+    }
   }
 
   private track(stored: StoredQueueEntry, detached: boolean): Entry {
@@ -382,13 +483,13 @@ export class CallQueue {
       lastEstimate: -1,
     };
     const remaining = stored.enqueuedAt + this.deps.settings.maxWaitSeconds * 1000 - this.now();
-    entry.maxWaitTimer = this.deps.scheduler.setTimeout(() => {
+    entry.maxWaitTimer = this.timer(() => {
       entry.maxWaitTimer = null;
       if (this.entries.get(entry.callId) === entry && entry.state !== 'connected') {
         this.fallback(entry, 'max-wait');
         this.afterChange();
       }
-    }, Math.max(0, remaining));
+    }, remaining);
     this.entries.set(entry.callId, entry);
     return entry;
   }
@@ -396,8 +497,12 @@ export class CallQueue {
   private detach(entry: Entry): void {
     entry.detached = true;
     if (entry.state === 'ringing') this.withdrawEntryOffers(entry, 'left');
+    this.armGrace(entry, this.deps.settings.kioskReconnectGraceSeconds * 1000);
+  }
+
+  private armGrace(entry: Entry, ms: number): void {
     this.clearTimer(entry.graceTimer);
-    entry.graceTimer = this.deps.scheduler.setTimeout(() => {
+    entry.graceTimer = this.timer(() => {
       entry.graceTimer = null;
       if (this.entries.get(entry.callId) !== entry || !entry.detached) return;
       if (entry.state === 'connected') this.endCall(entry, 'kiosk-lost', 'central');
@@ -406,7 +511,7 @@ export class CallQueue {
         this.dropWaiting(entry, 'kiosk-lost');
       }
       this.afterChange();
-    }, this.deps.settings.kioskReconnectGraceSeconds * 1000);
+    }, ms);
   }
 
   private ordered(): Entry[] {
@@ -434,8 +539,7 @@ export class CallQueue {
     agent.presence = 'ringing';
     this.deps.outputs.toAgent(agent.id, { type: 'presence', presence: 'ringing', reason: null });
     this.deps.outputs.toAgent(agent.id, { type: 'offer', callId: entry.callId, lane: entry.lane, context: entry.context });
-    const timer = this.deps.scheduler.setTimeout(() => this.ringTimedOut(entry, agent), this.deps.settings.ringTimeoutSeconds * 1000);
-    entry.ringing.set(agent.id, timer);
+    entry.ringing.set(agent.id, this.timer(() => this.ringTimedOut(entry, agent), this.deps.settings.ringTimeoutSeconds * 1000));
   }
 
   private ringTimedOut(entry: Entry, agent: Agent): void {
@@ -507,13 +611,17 @@ export class CallQueue {
     this.deps.outputs.toAgent(agent.id, { type: 'ended', callId: entry.callId, reason });
     if (agent.presence !== 'busy') return;
     this.setPresence(agent, 'wrap-up', reason);
-    agent.wrapUpTimer = this.deps.scheduler.setTimeout(() => {
+    this.armWrapUp(agent, this.deps.settings.wrapUpSeconds * 1000);
+  }
+
+  private armWrapUp(agent: Agent, ms: number): void {
+    agent.wrapUpTimer = this.timer(() => {
       agent.wrapUpTimer = null;
       if (agent.presence !== 'wrap-up') return;
       agent.idleSince = this.now();
       this.setPresence(agent, 'available', 'wrap-up-over');
       this.afterChange();
-    }, this.deps.settings.wrapUpSeconds * 1000);
+    }, ms);
   }
 
   /** Rings who can be rung, falls back who cannot be served, tells kiosks their place. */

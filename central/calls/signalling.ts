@@ -1,26 +1,24 @@
 /**
- * The three call WebSocket endpoints on central, translating frames to {@link CallQueue} calls:
- * `/calls/kiosk` (kiosk runtimes), `/calls/agent` (agent consoles), `/calls/media` (kiosk pages,
- * SDP/ICE only, with a media token minted when an agent answers). Protocol: shared/call-protocol.ts.
+ * The three call WebSocket endpoints on central: `/calls/kiosk` (kiosk runtimes), `/calls/agent`
+ * (agent consoles), `/calls/media` (kiosk pages, SDP/ICE only, with a media token minted when an
+ * agent answers). Protocol: shared/call-protocol.ts.
+ *
+ * This layer holds the sockets: it checks who is calling, parses every frame, answers bad ones
+ * itself, and hands the rest to a {@link CallBackend} as {@link CallEvent}s; what the backend
+ * decides comes back as {@link CallOutput}s for the sockets it names. On SQLite the backend is
+ * this process's own {@link CallCore}; on PostgreSQL it is the cluster (`pg-cluster.ts`), where
+ * one instance decides and the sockets may be held by any.
  */
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
-import {
-  parseAgentMessage,
-  parseKioskMessage,
-  parseMediaFrame,
-  MAX_FRAME_BYTES,
-  type CentralToAgent,
-  type CentralToKiosk,
-  type MediaGrant,
-  type MediaSignal,
-} from '../../shared/call-protocol.js';
-import { uuidv7 } from '../../shared/ids.js';
-import { CallQueue, type QueueSettings } from './queue.js';
-import type { CallRecordStore } from './queue-store.js';
+import { parseAgentMessage, parseKioskMessage, parseMediaFrame, MAX_FRAME_BYTES, type CentralToAgent, type CentralToKiosk } from '../../shared/call-protocol.js';
+import { CLOSE, CallCore, hashMediaToken, type CallEvent, type CallOutput } from './call-core.js';
+import type { CallQueue, QueuePersistence, QueueSettings } from './queue.js';
 import type { Scheduler } from './scheduler.js';
-import { iceGrantFor, type IceConfig } from './turn.js';
+import type { IceConfig } from './turn.js';
+
+export { CLOSE } from './call-core.js';
 
 export interface AgentAccount {
   readonly id: string;
@@ -31,29 +29,30 @@ export interface AgentAccount {
 /** Checks a kiosk's bearer token; true when `token` belongs to `kioskId`. */
 export type KioskAuthenticator = (kioskId: string, token: string) => Promise<boolean>;
 
+/** Where socket events go and decisions come from. */
+export interface CallBackend {
+  /** Names this instance's connections (`<instanceId>.<n>`). */
+  readonly instanceId: string;
+  event(e: CallEvent): void;
+  /** The queue this instance decides with (on a cluster: the last one it held, if any). */
+  queue(): CallQueue;
+  close(): void;
+}
+
 export interface SignallingDeps {
   readonly scheduler: Scheduler;
   readonly settings: QueueSettings;
-  readonly store: CallRecordStore;
+  readonly store: QueuePersistence;
   readonly agents: readonly AgentAccount[];
   readonly authenticateKiosk: KioskAuthenticator;
   readonly ice: IceConfig;
   readonly mediaTokenTtlSeconds: number;
   readonly log: (line: string) => void;
+  /** Default: a {@link CallCore} in this process ({@link localBackend}). */
+  readonly backend?: (deliver: (o: CallOutput) => void) => CallBackend;
 }
-
-/** WebSocket close codes used by the call endpoints. */
-export const CLOSE = { unauthorized: 4401, replaced: 4409, loginTimeout: 4408 } as const;
 
 const LOGIN_TIMEOUT_MS = 10_000;
-
-interface MediaSession {
-  readonly callId: string;
-  readonly kioskId: string;
-  readonly token: string;
-  readonly expiresAt: number;
-  socket: WebSocket | null;
-}
 
 function sameSecret(a: string, b: string): boolean {
   const x = Buffer.from(a);
@@ -68,29 +67,53 @@ function bearer(request: FastifyRequest): string | null {
   return m ? m[1]! : null;
 }
 
+/** One process decides alone: events are applied at once, outputs delivered at once. */
+export function localBackend(deps: SignallingDeps, deliver: (o: CallOutput) => void): CallBackend {
+  let broadcastPending = false;
+  let closed = false;
+  const core: CallCore = new CallCore({
+    scheduler: deps.scheduler,
+    settings: deps.settings,
+    persistence: deps.store,
+    ice: deps.ice,
+    mediaTokenTtlSeconds: deps.mediaTokenTtlSeconds,
+    sink: {
+      output: deliver,
+      changed: () => {
+        if (broadcastPending || closed) return;
+        broadcastPending = true;
+        setImmediate(() => {
+          broadcastPending = false;
+          if (!closed) core.flushBroadcast();
+        });
+      },
+    },
+  });
+  return {
+    instanceId: 'local',
+    event: (e) => core.apply(e),
+    queue: () => core.queue,
+    close: () => {
+      closed = true;
+      core.close();
+    },
+  };
+}
+
 export class CallSignalling {
-  readonly queue: CallQueue;
-  private readonly kiosks = new Map<string, WebSocket>();
-  private readonly agentSockets = new Map<string, WebSocket>();
-  private readonly media = new Map<string, MediaSession>();
-  private broadcastPending = false;
+  private readonly backend: CallBackend;
+  private readonly sockets = new Map<string, WebSocket>();
+  private nextConn = 0;
   private closed = false;
 
   constructor(private readonly deps: SignallingDeps) {
-    this.queue = new CallQueue({
-      scheduler: deps.scheduler,
-      settings: deps.settings,
-      persistence: deps.store,
-      newId: () => uuidv7(deps.scheduler.now()),
-      outputs: {
-        toKiosk: (kioskId, m) => this.sendKiosk(kioskId, m),
-        toAgent: (agentId, m) => this.sendAgent(agentId, m),
-        queueChanged: () => this.scheduleBroadcast(),
-        grantMedia: (callId, kioskId) => this.grantMedia(callId, kioskId),
-        revokeMedia: (callId) => this.revokeMedia(callId),
-        ice: (user) => iceGrantFor(deps.ice, user, deps.scheduler.now()),
-      },
-    });
+    const deliver = (o: CallOutput): void => this.deliver(o);
+    this.backend = deps.backend ? deps.backend(deliver) : localBackend(deps, deliver);
+  }
+
+  /** The queue this instance decides with. */
+  get queue(): CallQueue {
+    return this.backend.queue();
   }
 
   register(app: FastifyInstance): void {
@@ -101,9 +124,26 @@ export class CallSignalling {
 
   close(): void {
     this.closed = true;
-    this.queue.close();
-    for (const s of [...this.kiosks.values(), ...this.agentSockets.values()]) s.close(1001, 'central stopping');
-    for (const m of this.media.values()) m.socket?.close(1001, 'central stopping');
+    this.backend.close();
+    for (const s of this.sockets.values()) s.close(1001, 'central stopping');
+  }
+
+  /** Does what the backend decided to a socket of this instance (others' are not here). */
+  deliver(o: CallOutput): void {
+    const socket = this.sockets.get(o.conn);
+    if (!socket) return;
+    if (o.m) this.send(socket, o.m);
+    if (o.close) socket.close(o.close.code, o.close.reason);
+  }
+
+  private attach(socket: WebSocket): string {
+    const conn = `${this.backend.instanceId}.${++this.nextConn}`;
+    this.sockets.set(conn, socket);
+    return conn;
+  }
+
+  private event(e: CallEvent): void {
+    if (!this.closed) this.backend.event(e);
   }
 
   // ---- kiosk runtime -------------------------------------------------------------------
@@ -113,17 +153,16 @@ export class CallSignalling {
     const kioskId = typeof query['kioskId'] === 'string' ? query['kioskId'] : '';
     const token = bearer(request);
     const pending: string[] = [];
-    let kioskReady = false;
+    let conn: string | null = null;
     socket.on('message', (data: Buffer, isBinary: boolean) => {
       const frame = isBinary ? '' : data.toString('utf8');
-      if (!kioskReady) pending.push(frame);
-      else this.onKioskFrame(kioskId, socket, frame);
+      if (conn === null) pending.push(frame);
+      else this.onKioskFrame(kioskId, conn, socket, frame);
     });
     socket.on('close', () => {
-      if (kioskReady && this.kiosks.get(kioskId) === socket) {
-        this.kiosks.delete(kioskId);
-        if (!this.closed) this.queue.kioskDetached(kioskId);
-      }
+      if (conn === null) return;
+      this.sockets.delete(conn);
+      this.event({ k: 'kiosk-close', conn, kioskId });
     });
     socket.on('error', (e) => this.deps.log(`kiosk ${kioskId} socket: ${e.message}`));
     const authorised = kioskId !== '' && token !== null ? this.deps.authenticateKiosk(kioskId, token).catch(() => false) : Promise.resolve(false);
@@ -133,54 +172,33 @@ export class CallSignalling {
         socket.close(CLOSE.unauthorized, 'unauthorized');
         return;
       }
-      const previous = this.kiosks.get(kioskId);
-      this.kiosks.set(kioskId, socket);
-      previous?.close(CLOSE.replaced, 'replaced by a newer connection');
-      kioskReady = true;
-      for (const frame of pending.splice(0)) this.onKioskFrame(kioskId, socket, frame);
+      if (socket.readyState !== socket.OPEN) return;
+      const c = this.attach(socket);
+      conn = c;
+      this.event({ k: 'kiosk-open', conn: c, kioskId });
+      for (const frame of pending.splice(0)) this.onKioskFrame(kioskId, c, socket, frame);
     });
   }
 
-  private onKioskFrame(kioskId: string, socket: WebSocket, frame: string): void {
+  private onKioskFrame(kioskId: string, conn: string, socket: WebSocket, frame: string): void {
     const parsed = parseKioskMessage(frame);
     if (!parsed.ok) {
       this.send(socket, { type: 'error', code: parsed.error.code, message: parsed.error.message } satisfies CentralToKiosk);
       return;
     }
     const m = parsed.value;
-    switch (m.type) {
-      case 'request': {
-        if (m.context.kioskId !== kioskId) {
-          this.send(socket, { type: 'error', code: 'bad-message', message: 'context.kioskId is not you' } satisfies CentralToKiosk);
-          return;
-        }
-        const r = this.queue.request(kioskId, m.requestId, m.lane, m.context);
-        if (!r.ok) this.send(socket, { type: 'error', code: r.error.code, message: r.error.message } satisfies CentralToKiosk);
-        return;
-      }
-      case 'resume':
-        this.queue.resume(kioskId, m.callId);
-        return;
-      case 'leave': {
-        const r = this.queue.leave(kioskId, m.callId, m.reason);
-        if (!r.ok) this.send(socket, { type: 'error', code: r.error.code, message: r.error.message } satisfies CentralToKiosk);
-        return;
-      }
-      case 'action-result':
-        this.queue.actionResult(kioskId, m.callId, m.actionId, m.status, m.code);
-        return;
+    if (m.type === 'request' && m.context.kioskId !== kioskId) {
+      this.send(socket, { type: 'error', code: 'bad-message', message: 'context.kioskId is not you' } satisfies CentralToKiosk);
+      return;
     }
-  }
-
-  private sendKiosk(kioskId: string, m: CentralToKiosk): void {
-    const s = this.kiosks.get(kioskId);
-    if (s) this.send(s, m);
+    this.event({ k: 'kiosk-msg', conn, kioskId, m });
   }
 
   // ---- agent console -------------------------------------------------------------------
 
   private onAgent(socket: WebSocket): void {
     let agentId: string | null = null;
+    let conn: string | null = null;
     const loginTimer = setTimeout(() => {
       if (agentId === null) socket.close(CLOSE.loginTimeout, 'log in first');
     }, LOGIN_TIMEOUT_MS);
@@ -199,130 +217,51 @@ export class CallSignalling {
           return;
         }
         clearTimeout(loginTimer);
+        if (agentId !== null && conn !== null) {
+          // A second login on the same socket: the first one's agent leaves this socket.
+          if (agentId !== account.id) this.event({ k: 'agent-close', conn, agentId });
+        }
+        conn ??= this.attach(socket);
         agentId = account.id;
-        const previous = this.agentSockets.get(account.id);
-        this.agentSockets.set(account.id, socket);
-        previous?.close(CLOSE.replaced, 'logged in elsewhere');
-        const presence = this.queue.agentLoggedIn(account.id, account.name);
-        this.send(socket, { type: 'welcome', agentId: account.id, name: account.name, presence } satisfies CentralToAgent);
-        this.sendQueue(socket);
+        this.event({ k: 'agent-login', conn, agentId: account.id, name: account.name });
         return;
       }
-      if (agentId === null) {
+      if (agentId === null || conn === null) {
         this.send(socket, { type: 'error', code: 'unauthorized', message: 'log in first' } satisfies CentralToAgent);
         return;
       }
-      this.onAgentMessage(agentId, socket, m);
+      this.event({ k: 'agent-msg', conn, agentId, m });
     });
     socket.on('close', () => {
       clearTimeout(loginTimer);
-      if (agentId !== null && this.agentSockets.get(agentId) === socket) {
-        this.agentSockets.delete(agentId);
-        if (!this.closed) this.queue.agentDisconnected(agentId);
-      }
+      if (conn === null) return;
+      this.sockets.delete(conn);
+      if (agentId !== null) this.event({ k: 'agent-close', conn, agentId });
     });
     socket.on('error', (e) => this.deps.log(`agent socket: ${e.message}`));
   }
 
-  private onAgentMessage(agentId: string, socket: WebSocket, m: Exclude<ReturnType<typeof parseAgentMessage>, { ok: false }>['value']): void {
-    const fail = (code: string, message: string): void => this.send(socket, { type: 'error', code, message } satisfies CentralToAgent);
-    switch (m.type) {
-      case 'login':
-        return;
-      case 'set-status': {
-        const r = this.queue.setAgentStatus(agentId, m.status);
-        if (!r.ok) fail(r.error.code, r.error.message);
-        return;
-      }
-      case 'answer': {
-        const r = this.queue.answer(agentId, m.callId);
-        if (!r.ok) fail(r.error.code, r.error.message);
-        return;
-      }
-      case 'hang-up': {
-        const r = this.queue.hangUp(agentId, m.callId);
-        if (!r.ok) fail(r.error.code, r.error.message);
-        return;
-      }
-      case 'signal': {
-        if (this.queue.agentOfCall(m.callId) !== agentId) return fail('not-your-call', 'no call of yours with that id');
-        const session = this.media.get(m.callId);
-        if (session?.socket) this.send(session.socket, m.signal);
-        return;
-      }
-      case 'action': {
-        const r = this.queue.agentAction(agentId, m.callId, m.action);
-        if (!r.ok) fail(r.error.code, r.error.message);
-        return;
-      }
-    }
-  }
-
-  private sendAgent(agentId: string, m: CentralToAgent): void {
-    const s = this.agentSockets.get(agentId);
-    if (s) this.send(s, m);
-  }
-
-  private scheduleBroadcast(): void {
-    if (this.broadcastPending || this.closed) return;
-    this.broadcastPending = true;
-    setImmediate(() => {
-      this.broadcastPending = false;
-      for (const s of this.agentSockets.values()) this.sendQueue(s);
-    });
-  }
-
-  private sendQueue(socket: WebSocket): void {
-    const view = this.queue.view();
-    this.send(socket, { type: 'queue', serverTime: new Date(this.deps.scheduler.now()).toISOString(), ...view } satisfies CentralToAgent);
-  }
-
   // ---- kiosk page media ----------------------------------------------------------------
-
-  private grantMedia(callId: string, kioskId: string): MediaGrant {
-    const existing = this.media.get(callId);
-    const session: MediaSession = {
-      callId,
-      kioskId,
-      token: randomBytes(24).toString('base64url'),
-      expiresAt: this.deps.scheduler.now() + this.deps.mediaTokenTtlSeconds * 1000,
-      socket: existing?.socket ?? null,
-    };
-    this.media.set(callId, session);
-    return { path: '/calls/media', token: session.token, expiresAt: new Date(session.expiresAt).toISOString() };
-  }
-
-  private revokeMedia(callId: string): void {
-    const session = this.media.get(callId);
-    this.media.delete(callId);
-    session?.socket?.close(1000, 'call ended');
-  }
 
   private onMedia(socket: WebSocket, request: FastifyRequest): void {
     const query = request.query as Record<string, unknown>;
     const token = typeof query['token'] === 'string' ? query['token'] : '';
-    const session = [...this.media.values()].find((s) => token !== '' && sameSecret(s.token, token));
-    if (!session || session.expiresAt < this.deps.scheduler.now()) {
+    if (token === '') {
       socket.close(CLOSE.unauthorized, 'unknown or expired media token');
       return;
     }
-    const previous = session.socket;
-    session.socket = socket;
-    previous?.close(CLOSE.replaced, 'page reloaded');
+    const conn = this.attach(socket);
     socket.on('message', (data: Buffer, isBinary: boolean) => {
       if (isBinary || data.length > MAX_FRAME_BYTES) return;
       const parsed = parseMediaFrame(data.toString('utf8'));
-      if (!parsed.ok) return;
-      const agentId = this.queue.agentOfCall(session.callId);
-      if (agentId) this.sendAgent(agentId, { type: 'signal', callId: session.callId, signal: parsed.value });
+      if (parsed.ok) this.event({ k: 'media-msg', conn, signal: parsed.value });
     });
     socket.on('close', () => {
-      if (session.socket === socket) session.socket = null;
+      this.sockets.delete(conn);
+      this.event({ k: 'media-close', conn });
     });
     socket.on('error', (e) => this.deps.log(`media socket: ${e.message}`));
-    const agentId = this.queue.agentOfCall(session.callId);
-    const ready: MediaSignal = { type: 'peer-ready' };
-    if (agentId) this.sendAgent(agentId, { type: 'signal', callId: session.callId, signal: ready });
+    this.event({ k: 'media-open', conn, tokenHash: hashMediaToken(token) });
   }
 
   private send(socket: WebSocket, message: object): void {
