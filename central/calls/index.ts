@@ -9,7 +9,9 @@ import websocket from '@fastify/websocket';
 import type { FastifyInstance } from 'fastify';
 import { registerConsole } from '../console/index.js';
 import { DEFAULT_QUEUE_SETTINGS, type QueueSettings } from './queue.js';
+import type { CallOutput } from './call-core.js';
 import { PgCallStore } from './pg-call-store.js';
+import { PgCallCluster } from './pg-cluster.js';
 import { CallStore, type CallRecordStore } from './queue-store.js';
 import { systemScheduler, type Scheduler } from './scheduler.js';
 import { CallSignalling, type AgentAccount, type KioskAuthenticator } from './signalling.js';
@@ -64,32 +66,53 @@ export async function registerCallRoutes(app: FastifyInstance, options: CallRout
   const log = options.log ?? ((line: string) => app.log.warn(line));
   const scheduler = options.scheduler ?? systemScheduler;
   const onStoreError = (e: Error): void => log(`calls store: ${e.message}`);
-  const store: CallRecordStore = options.postgres
-    ? await PgCallStore.open({ url: options.postgres.url, schema: options.postgres.schema ?? 'public' }, () => scheduler.now(), onStoreError)
-    : await CallStore.open(options.dataDir, () => scheduler.now(), onStoreError);
+  const settings = { ...DEFAULT_QUEUE_SETTINGS, ...file.queue, ...options.queue };
+  const ice = checkIceConfig(options.ice ?? file.ice ?? NO_ICE);
+  const mediaTokenTtlSeconds = options.mediaTokenTtlSeconds ?? 900;
+  let signalling: CallSignalling | null = null;
+  let store: CallRecordStore;
+  let cluster: PgCallCluster | null = null;
+  if (options.postgres) {
+    // On PostgreSQL, one instance decides for every instance on the schema (pg-cluster.ts).
+    const schema = options.postgres.schema ?? 'public';
+    const pgStore = await PgCallStore.open({ url: options.postgres.url, schema }, () => scheduler.now(), onStoreError);
+    store = pgStore;
+    cluster = await PgCallCluster.start({
+      url: options.postgres.url,
+      schema,
+      store: pgStore,
+      core: { scheduler, settings, ice, mediaTokenTtlSeconds },
+      log,
+      deliver: (o: CallOutput) => signalling?.deliver(o),
+    });
+  } else store = await CallStore.open(options.dataDir, () => scheduler.now(), onStoreError);
   const kiosks = file.kiosks ?? [];
-  const signalling = new CallSignalling({
+  const calls = new CallSignalling({
     scheduler,
-    settings: { ...DEFAULT_QUEUE_SETTINGS, ...file.queue, ...options.queue },
+    settings,
     store,
     agents: options.agents ?? file.agents ?? [],
     authenticateKiosk: options.authenticateKiosk ?? ((id, token) => Promise.resolve(kiosks.some((k) => k.id === id && k.token === token))),
-    ice: checkIceConfig(options.ice ?? file.ice ?? NO_ICE),
-    mediaTokenTtlSeconds: options.mediaTokenTtlSeconds ?? 900,
+    ice,
+    mediaTokenTtlSeconds,
     log,
+    ...(cluster ? { backend: () => cluster } : {}),
   });
+  signalling = calls;
   // Before the WebSocket plugin's own preClose (which drops every socket): a shutdown must not
   // read as "every agent left" and turn the waiting queue into fallbacks.
+  let stopped: Promise<void> = Promise.resolve();
   app.addHook('preClose', (done) => {
-    signalling.close();
+    stopped = calls.close();
     done();
   });
   if (!app.hasDecorator('websocketServer')) await app.register(websocket, { options: { maxPayload: 256 * 1024 } });
-  signalling.register(app);
+  calls.register(app);
   registerConsole(app);
-  signalling.queue.restore(await store.loadWaiting());
+  if (!cluster) calls.queue.restore(await store.loadWaiting());
   app.addHook('onClose', async () => {
+    await stopped;
     await store.close();
   });
-  return { signalling, store };
+  return { signalling: calls, store };
 }

@@ -24,7 +24,18 @@ create table if not exists call_audit (
   id bigint generated always as identity primary key, call_id text not null, actor text not null, action text not null,
   detail text, at bigint not null);
 create index if not exists call_audit_call on call_audit (call_id, id);
+create table if not exists call_inbox (id bigint generated always as identity primary key, event text not null);
+create table if not exists call_outbox (id bigint generated always as identity primary key, payload text not null, at timestamptz not null default now());
+create table if not exists call_instances (id text primary key, seen_at timestamptz not null);
+create table if not exists call_state (id integer primary key, epoch bigint not null, leader text, state text);
+insert into call_state (id, epoch) values (1, 0) on conflict (id) do nothing;
 `;
+
+/** A write the store would make, for a caller that makes it inside its own transaction. */
+export interface CallWrite {
+  readonly sql: string;
+  readonly params: readonly (string | number | null)[];
+}
 
 export interface PgCallStoreOptions {
   readonly url: string;
@@ -48,6 +59,7 @@ function entryOf(r: EntryRow): StoredQueueEntry | null {
 export class PgCallStore implements CallRecordStore {
   private chain: Promise<void> = Promise.resolve();
   private failures = 0;
+  private diverted: ((w: CallWrite) => void) | null = null;
 
   private constructor(
     readonly pool: pg.Pool,
@@ -56,7 +68,7 @@ export class PgCallStore implements CallRecordStore {
   ) {}
 
   static async open(options: PgCallStoreOptions, now: () => number, onError: (e: Error) => void): Promise<PgCallStore> {
-    const pool = new pg.Pool({ connectionString: options.url, max: 3, connectionTimeoutMillis: 5000, options: `-c search_path=${options.schema}` });
+    const pool = new pg.Pool({ connectionString: options.url, max: 4, connectionTimeoutMillis: 5000, options: `-c search_path=${options.schema}` });
     pool.on('error', () => undefined);
     pool.on('connect', (client) => client.on('error', () => undefined));
     try {
@@ -140,6 +152,11 @@ export class PgCallStore implements CallRecordStore {
     return this.chain;
   }
 
+  /** From now on, writes go to `sink` (the cluster makes them in its own transactions); null: back to the pool. */
+  divert(sink: ((w: CallWrite) => void) | null): void {
+    this.diverted = sink;
+  }
+
   failedWrites(): number {
     return this.failures;
   }
@@ -150,6 +167,10 @@ export class PgCallStore implements CallRecordStore {
   }
 
   private write(sql: string, params: readonly (string | number | null)[]): void {
+    if (this.diverted) {
+      this.diverted({ sql, params });
+      return;
+    }
     this.chain = this.chain.then(async () => {
       try {
         await this.pool.query(sql, params as (string | number | null)[]);

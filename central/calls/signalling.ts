@@ -36,7 +36,8 @@ export interface CallBackend {
   event(e: CallEvent): void;
   /** The queue this instance decides with (on a cluster: the last one it held, if any). */
   queue(): CallQueue;
-  close(): void;
+  /** Stops deciding (timers) and listening; waiting entries stay in the store. */
+  close(): Promise<void>;
 }
 
 export interface SignallingDeps {
@@ -96,6 +97,7 @@ export function localBackend(deps: SignallingDeps, deliver: (o: CallOutput) => v
     close: () => {
       closed = true;
       core.close();
+      return Promise.resolve();
     },
   };
 }
@@ -122,10 +124,12 @@ export class CallSignalling {
     app.get('/calls/media', { websocket: true }, (socket, request) => this.onMedia(socket, request));
   }
 
-  close(): void {
+  /** Closes every socket of this instance (a shutdown is not "everybody left"); resolves when the backend stopped. */
+  close(): Promise<void> {
     this.closed = true;
-    this.backend.close();
+    const stopped = this.backend.close();
     for (const s of this.sockets.values()) s.close(1001, 'central stopping');
+    return stopped;
   }
 
   /** Does what the backend decided to a socket of this instance (others' are not here). */
