@@ -1,7 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import Fastify from 'fastify';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { authenticateKiosk, authenticateStaff, hashToken, sameHash, staffTokenTable, type StaffCredential } from './api/auth.js';
+import { auditEveryChange, createGuard, DEFAULT_AUTH_SETTINGS, ownOrigin, sha256, type AuthSettings, type Guard } from './accounts/guard.js';
+import { registerAccountPages } from './accounts/pages.js';
+import { registerAccountRoutes, type DemoLogin } from './accounts/routes.js';
+import { can, ROLE_WORDS, type Role } from './accounts/roles.js';
+import { seedAccounts, type AccountSeed } from './accounts/seed.js';
+import { authenticateKiosk, hashToken, sameHash } from './api/auth.js';
 import { ApiFailure, apiError, installErrorHandlers, type ServerErrorLog } from './api/errors.js';
 import { heartbeatHandlers } from './api/heartbeat-routes.js';
 import { kioskHandlers } from './api/kiosk-routes.js';
@@ -19,12 +24,28 @@ import { agentAccountsOf } from './console/index.js';
 import { registerTicketPage } from './ticket-page/ticket-page.js';
 import type { CentralStorage } from './storage/types.js';
 
+/** A configured token with a name and a role: a deprecated alias of a named account's API token. */
+export interface StaffCredential {
+  readonly name: string;
+  readonly token: string;
+  readonly role: 'staff' | Role;
+}
+
 export interface CentralAppOptions {
   readonly storage: CentralStorage;
-  /** Bearer token for the staff endpoints and page; without one they answer 401. */
+  /** Accounts to create when missing (demo accounts, the deprecated token aliases, tests). */
+  readonly accounts?: readonly AccountSeed[];
+  /**
+   * Deprecated alias: the personal API token of an administrator account named `staff`
+   * (created when missing). Use `central account add` and `central account token` instead.
+   */
   readonly staffToken?: string | null;
-  /** Staff tokens with a name and a role (the plain `staffToken` is one of role `staff`, named `staff`). */
+  /** Deprecated aliases: each a named account (role `staff` means station staff) with this API token. */
   readonly staffCredentials?: readonly StaffCredential[];
+  /** Sessions, lockout, rate limits, cookie flags, demo mode (central/accounts/guard.ts). */
+  readonly auth?: Partial<AuthSettings>;
+  /** The published demo logins the login page lists (with `auth.demo` only). */
+  readonly demoLogins?: readonly DemoLogin[];
   /** Where call recordings and other files live (given to the call routes). */
   readonly dataDir: string;
   readonly now?: () => Date;
@@ -67,15 +88,17 @@ export async function buildCentralApp(options: CentralAppOptions): Promise<Fasti
   });
 
   const ctx = { storage: options.storage, now: options.now ?? (() => new Date()) };
-  const agents = agentAccountsOf(options.dataDir);
-  const staffTokens = staffTokenTable([
-    ...(options.staffToken ? [{ name: 'staff', token: options.staffToken, role: 'staff' as const }] : []),
-    ...(options.staffCredentials ?? []),
-    ...agents.map((a) => ({ name: a.name, token: a.token, role: 'agent' as const })),
-  ]);
+  await seedAccounts(options.storage, [...(options.accounts ?? []), ...tokenAliases(options), ...agentAliases(agentAccountsOf(options.dataDir))], ctx.now());
+  const guard: Guard = createGuard(options.storage, { ...DEFAULT_AUTH_SETTINGS, ...options.auth }, ctx.now);
+  auditEveryChange(app, options.storage, ctx.now);
+  // The people a ticket can be assigned to: every enabled account, read again before each assignment or list.
+  let people: readonly { readonly name: string; readonly role: string }[] = [];
+  const refreshPeople = async (): Promise<void> => {
+    people = (await options.storage.accounts.list()).filter((a) => a.disabledAt === null).map((a) => ({ name: a.username, role: a.role }));
+  };
   // Filled in once the call routes are up (their store keeps the missed calls).
   const sources: WorkSources = {
-    people: () => staffTokens.entries.map((e) => ({ name: e.name, role: e.role })),
+    people: () => people,
     missedCalls: () => Promise.resolve([]),
     silentAfterSeconds: options.kioskSilentAfterSeconds ?? DEFAULT_SILENT_AFTER_SECONDS,
   };
@@ -94,8 +117,10 @@ export async function buildCentralApp(options: CentralAppOptions): Promise<Fasti
       onRequest: async (request) => {
         if (op.auth === 'kiosk') await authenticateKiosk(options.storage, request, (request.params as { kioskId: string }).kioskId);
         else if (op.auth === 'staff') {
-          const who = authenticateStaff(staffTokens, request, 'capability' in op ? op.capability : undefined);
+          const who = await guard.requireStaff(request, 'capability' in op ? op.capability : 'read-tickets');
+          // Agents reach only the operations marked for them (tickets, missed calls, FAQ), whatever else their capabilities say.
           if (who.role === 'agent' && op.agents !== true) throw new ApiFailure(403, 'forbidden-for-role', 'agents may not do this');
+          if (op.operationId === 'assignTicket' || op.operationId === 'listPeople') await refreshPeople();
         }
       },
       handler,
@@ -105,6 +130,8 @@ export async function buildCentralApp(options: CentralAppOptions): Promise<Fasti
   const openApi = buildOpenApiDocument();
   app.get('/v1/openapi.json', () => Promise.resolve(openApi));
   registerStaffPage(app);
+  registerAccountRoutes(app, { storage: options.storage, guard, now: ctx.now, demoLogins: options.demoLogins ?? [] });
+  registerAccountPages(app);
   registerTicketPage(app, { storage: options.storage, ...(options.ticketPagePerMinute !== undefined ? { perMinute: options.ticketPagePerMinute } : {}) });
   const calls = await registerCallRoutes(app, {
     dataDir: options.dataDir,
@@ -113,7 +140,36 @@ export async function buildCentralApp(options: CentralAppOptions): Promise<Fasti
       const kiosk = await options.storage.getKiosk(kioskId);
       return kiosk !== null && sameHash(hashToken(token), kiosk.tokenHash);
     },
+    agentUpgrade: async (request) => {
+      const origin = request.headers.origin;
+      if (origin !== undefined && origin !== ownOrigin(request)) return { ok: false, status: 403, message: 'the agent console connects only from central’s own page' };
+      const person = await guard.sessionPerson(request);
+      if (!person) return { ok: true, agent: null };
+      if (origin === undefined) return { ok: false, status: 403, message: 'a session connects only from central’s own page' };
+      if (!can(person.role, 'answer-calls')) return { ok: false, status: 403, message: `${ROLE_WORDS[person.role].en} may not answer calls` };
+      await options.storage.accounts.audit({ at: ctx.now().toISOString(), accountId: person.accountId, actor: person.username, role: person.role, action: 'agent-console-connect', target: null, detail: null });
+      return { ok: true, agent: { id: person.accountId, name: person.displayName } };
+    },
+    agentToken: async (token) => {
+      const account = await options.storage.accounts.byToken(sha256(token));
+      if (!account || !can(account.role, 'answer-calls')) return null;
+      await options.storage.accounts.audit({ at: ctx.now().toISOString(), accountId: account.id, actor: account.username, role: account.role, action: 'agent-console-connect', target: null, detail: 'API token' });
+      return { id: account.id, name: account.displayName };
+    },
   });
   sources.missedCalls = () => calls.store.listMissed();
   return app;
+}
+
+/** The deprecated token options as the named accounts they stand for. */
+function tokenAliases(options: CentralAppOptions): AccountSeed[] {
+  const out: AccountSeed[] = [];
+  if (options.staffToken) out.push({ username: 'staff', role: 'administrator', apiToken: options.staffToken });
+  for (const c of options.staffCredentials ?? []) out.push({ username: c.name, role: c.role === 'staff' ? 'station-staff' : c.role, apiToken: c.token });
+  return out;
+}
+
+/** The agents of `<data>/calls.json` (deprecated): each a named agent account whose API token is the configured one. */
+function agentAliases(agents: readonly { readonly name: string; readonly token: string }[]): AccountSeed[] {
+  return agents.map((a) => ({ username: a.name, role: 'agent' as const, apiToken: a.token }));
 }

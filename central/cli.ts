@@ -12,11 +12,16 @@
  *   central blocklist add <cardNumber> --reason TEXT
  *   central technician add <id> --name NAME --public-key FILE.pem
  *   central technician revoke <id>
+ *   central account add NAME --role administrator|supervisor|agent|station-staff [--station ID] [--display-name TEXT]
+ *   central account disable NAME | enable NAME | reset-password NAME | token NAME [--label TEXT] | list
  */
 import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { userInfo } from 'node:os';
+import { DEMO_ACCOUNTS } from './accounts/seed.js';
+import { AccountProblem, addAccount, checkUsername, disableAccount, enableAccount, issueToken, resetPassword, roleText } from './accounts/service.js';
 import { hashToken } from './api/auth.js';
 import { FaqArticleInput, FaqParams, BlocklistEntry as BlocklistEntrySchema, KIOSK_ID_PATTERN } from './api/schemas.js';
 import { createAjv } from './api/validation.js';
@@ -42,8 +47,11 @@ const USAGE = `usage:
   central serve [--port 8081] [--host 127.0.0.1] [--data DIR] [--engine sqlite|postgres] [--pg-url URL] [--pg-schema NAME]
                 [--kiosk-id ID --kiosk-token T] [--station ID] [--kiosk-code CODE] [--staff-token T] [--supervisor-token T] [--demo]
                 (no credential exists unless given; --demo adds the published demo ones: kiosk DEMO01 /
-                 demo-kiosk-token-DEMO01, staff token demo-staff-token, demo FAQ; for a development machine only;
-                 a staff token sees card numbers masked, a supervisor token may also reveal one, audited)
+                 demo-kiosk-token-DEMO01, demo accounts demo-admin, demo-supervisor, demo-agent, demo-staff
+                 (password: the name + "-password"), demo FAQ; for a development machine only.
+                 People log in at /login/ with personal accounts (central account add); --staff-token and
+                 --supervisor-token are deprecated aliases: the API token of an account named staff
+                 (administrator) or supervisor (supervisor))
   central kiosk add <id> --station ID [--code CODE] [--token T]   (CODE: what its ticket ids start with; default the id when it is 2–8 of A–Z0–9)
   central kiosk rotate-token <id> [--token T]   (a new token for a known kiosk, printed once; the old one stops working)
   central kiosk revoke <id>                      (no token opens this kiosk any more, until rotate-token)
@@ -52,6 +60,13 @@ const USAGE = `usage:
   central blocklist add <cardNumber> --reason TEXT
   central technician add <id> --name NAME --public-key FILE.pem   (the card's ECDSA P-256 public key; the card keeps its private key and checks its PIN)
   central technician revoke <id>   (kiosks refuse the technician's card from their next sync)
+  central account add NAME --role administrator|supervisor|agent|station-staff [--station ID] [--display-name TEXT]
+                         (the password is read from stdin, or asked for on a terminal; never on the command line)
+  central account disable NAME          (their sessions and API tokens stop at once, on every instance)
+  central account enable NAME
+  central account reset-password NAME   (new password from stdin or the terminal; their sessions end, a lock is lifted)
+  central account token NAME [--label TEXT]   (a personal API token for a central system or script, shown once; audited as NAME)
+  central account list
 (every command takes the storage flags; env: CENTRAL_DATA, CENTRAL_ENGINE, CENTRAL_PG_URL,
  CENTRAL_KIOSK_ID, CENTRAL_KIOSK_TOKEN, CENTRAL_STATION, CENTRAL_KIOSK_CODE, CENTRAL_STAFF_TOKEN, CENTRAL_SUPERVISOR_TOKEN, CENTRAL_PORT)`;
 
@@ -108,7 +123,7 @@ async function serve(args: string[]): Promise<number> {
   const kioskId = values['kiosk-id'] ?? process.env['CENTRAL_KIOSK_ID'] ?? (demo ? 'DEMO01' : undefined);
   const kioskToken = values['kiosk-token'] ?? process.env['CENTRAL_KIOSK_TOKEN'] ?? (demo ? 'demo-kiosk-token-DEMO01' : undefined);
   const stationId = values.station ?? process.env['CENTRAL_STATION'] ?? (demo ? 'DEMO-STATION' : undefined);
-  const staffToken = values['staff-token'] ?? process.env['CENTRAL_STAFF_TOKEN'] ?? (demo ? 'demo-staff-token' : undefined);
+  const staffToken = values['staff-token'] ?? process.env['CENTRAL_STAFF_TOKEN'];
   if ((kioskId === undefined) !== (kioskToken === undefined)) throw new UsageError('--kiosk-id and --kiosk-token go together');
   if (kioskToken !== undefined && kioskToken.length < 16) throw new UsageError('a kiosk token must be at least 16 characters');
   if (staffToken !== undefined && staffToken.length < 16) throw new UsageError('a staff token must be at least 16 characters');
@@ -135,7 +150,9 @@ async function serve(args: string[]): Promise<number> {
     ...(staffToken !== undefined ? { staffToken } : {}),
     ...(supervisorToken !== undefined ? { staffCredentials: [{ name: 'supervisor', token: supervisorToken, role: 'supervisor' as const }] } : {}),
     ...(kioskSilentAfterSeconds !== undefined ? { kioskSilentAfterSeconds } : {}),
+    ...(demo ? { accounts: DEMO_ACCOUNTS, demoLogins: DEMO_ACCOUNTS, auth: { demo: true } } : {}),
   });
+  const people = (await central.storage.accounts.list()).filter((a) => a.disabledAt === null).length;
   const seeded = demo ? await seedDemoFaq(central.storage, new Date()) : 0;
   const cities = demo ? await seedDemoStations(central.storage, new Date()) : 0;
   const technicianSeeded = demo ? await seedDemoTechnician(central.storage, new Date()) : false;
@@ -148,11 +165,12 @@ async function serve(args: string[]): Promise<number> {
   process.stdout.write(
     `central listening on ${central.url} (${config.engine}${config.engine === 'sqlite' ? ` ${config.file}` : ''})\n` +
       (demo
-        ? `  DEMO credentials (published; never on a real network): kiosk ${kioskId} / ${kioskToken} at ${stationId ?? 'no station'}, staff token ${staffToken}\n`
-        : known === 0 && staffToken === undefined && supervisorToken === undefined
-          ? `  no kiosks and no staff token are configured: nothing is accepted (add kiosks with \`central kiosk add\`, give --staff-token; --demo for a development machine)\n`
-          : `  ${known} kiosk(s) known; staff API ${staffToken === undefined && supervisorToken === undefined ? 'closed (no --staff-token)' : `open to the configured ${[staffToken !== undefined ? 'staff' : null, supervisorToken !== undefined ? 'supervisor' : null].filter(Boolean).join(' and ')} token`}\n`) +
-      `  staff page ${central.url}/staff/${seeded > 0 ? `; seeded ${seeded} FAQ articles` : ''}${cities > 0 ? `; seeded station tables of ${cities} cities` : ''}${technicianSeeded ? `; enrolled demo technician ${DEMO_TECHNICIAN.technicianId} (card image \`technician\`, PIN 482913)` : ''}\n`,
+        ? `  DEMO credentials (published; never on a real network): kiosk ${kioskId} / ${kioskToken} at ${stationId ?? 'no station'}\n` +
+          `  DEMO logins at ${central.url}/login/ — ${DEMO_ACCOUNTS.map((a) => `${a.role}: ${a.username} / ${a.password}`).join(', ')}\n`
+        : known === 0 && people === 0
+          ? `  no kiosks and no accounts exist: nothing is accepted (add kiosks with \`central kiosk add\`, a first administrator with \`central account add NAME --role administrator\`; --demo for a development machine)\n`
+          : `  ${known} kiosk(s) known; ${people} account(s) may log in at ${central.url}/login/${staffToken !== undefined || supervisorToken !== undefined ? ' (--staff-token/--supervisor-token are deprecated aliases of the accounts staff/supervisor)' : ''}\n`) +
+      `  staff page ${central.url}/staff/, agent console ${central.url}/console/, administration ${central.url}/admin/${seeded > 0 ? `; seeded ${seeded} FAQ articles` : ''}${cities > 0 ? `; seeded station tables of ${cities} cities` : ''}${technicianSeeded ? `; enrolled demo technician ${DEMO_TECHNICIAN.technicianId} (card image \`technician\`, PIN 482913)` : ''}\n`,
   );
   await stopped;
   await central.close();
@@ -287,7 +305,123 @@ async function technician(args: string[]): Promise<number> {
   return 0;
 }
 
-const COMMANDS: Readonly<Record<string, (args: string[]) => Promise<number>>> = { serve, kiosk, faq, stations, blocklist, technician };
+/** A password from stdin (its first line) when it is not a terminal, else asked for twice without echo. */
+async function readPassword(prompt: string): Promise<string> {
+  if (!process.stdin.isTTY) {
+    const chunks: Buffer[] = [];
+    for await (const c of process.stdin) chunks.push(c as Buffer);
+    return Buffer.concat(chunks).toString('utf8').split(/\r?\n/)[0] ?? '';
+  }
+  const ask = (q: string): Promise<string> =>
+    new Promise((resolveAnswer) => {
+      process.stderr.write(q);
+      const stdin = process.stdin;
+      stdin.setRawMode(true);
+      stdin.resume();
+      let typed = '';
+      const onData = (d: Buffer): void => {
+        for (const ch of d.toString('utf8')) {
+          if (ch === '\r' || ch === '\n') {
+            stdin.setRawMode(false);
+            stdin.pause();
+            stdin.off('data', onData);
+            process.stderr.write('\n');
+            resolveAnswer(typed);
+            return;
+          }
+          if (ch === '\u0003') process.exit(130);
+          if (ch === '\u007f') typed = typed.slice(0, -1);
+          else typed += ch;
+        }
+      };
+      stdin.on('data', onData);
+    });
+  const first = await ask(prompt);
+  if ((await ask('again: ')) !== first) throw new UsageError('the two passwords differ; nothing changed');
+  return first;
+}
+
+async function account(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { ...STORAGE_OPTIONS, role: { type: 'string' }, station: { type: 'string' }, 'display-name': { type: 'string' }, label: { type: 'string' }, password: { type: 'string' } },
+  });
+  if (values.password !== undefined) throw new UsageError('a password is never given on the command line (others can read it there): pipe it to stdin or type it when asked');
+  const [sub, name] = positionals;
+  const now = new Date();
+  const run = async (fn: (storage: CentralStorage) => Promise<string>): Promise<number> => {
+    try {
+      process.stdout.write((await withStorage(values, fn)) + '\n');
+      return 0;
+    } catch (e) {
+      if (e instanceof AccountProblem) throw new UsageError(e.message);
+      throw e;
+    }
+  };
+  const cliAudit = (storage: CentralStorage, action: string, target: string, detail: string | null = null) =>
+    storage.accounts.audit({ at: now.toISOString(), accountId: null, actor: `cli:${userInfo().username}`, role: 'command line', action, target, detail });
+  if (sub === 'list') {
+    return run(async (storage) =>
+      (await storage.accounts.list())
+        .map((a) => `${a.username}\t${roleText(a.role)}${a.stationId ? ` @ ${a.stationId}` : ''}\t${a.disabledAt ? `disabled ${a.disabledAt}` : 'active'}\t${a.displayName}`)
+        .join('\n') || 'no accounts',
+    );
+  }
+  if (name === undefined) throw new UsageError(USAGE);
+  switch (sub) {
+    case 'add': {
+      if (values.role === undefined) throw new UsageError('central account add NAME --role administrator|supervisor|agent|station-staff [--station ID]');
+      checkUsernameOrUsage(name);
+      const password = await readPassword(`password for ${name}: `);
+      return run(async (storage) => {
+        const a = await addAccount(storage, { username: name, role: values.role!, stationId: values.station ?? null, password, ...(values['display-name'] ? { displayName: values['display-name'] } : {}) }, now);
+        await cliAudit(storage, 'account-add', a.username, `role ${a.role}`);
+        return `account ${a.username} added (${roleText(a.role)}${a.stationId ? ` at ${a.stationId}` : ''}); log in at /login/`;
+      });
+    }
+    case 'disable':
+      return run(async (storage) => {
+        await disableAccount(storage, name, now);
+        await cliAudit(storage, 'account-disable', name);
+        return `account ${name} disabled: its sessions and API tokens stopped working`;
+      });
+    case 'enable':
+      return run(async (storage) => {
+        await enableAccount(storage, name, now);
+        await cliAudit(storage, 'account-enable', name);
+        return `account ${name} enabled`;
+      });
+    case 'reset-password': {
+      checkUsernameOrUsage(name);
+      const password = await readPassword(`new password for ${name}: `);
+      return run(async (storage) => {
+        await resetPassword(storage, name, password, now);
+        await cliAudit(storage, 'account-reset-password', name);
+        return `account ${name}: new password set; its sessions ended`;
+      });
+    }
+    case 'token':
+      return run(async (storage) => {
+        const token = await issueToken(storage, name, values.label ?? 'issued on the command line', now);
+        await cliAudit(storage, 'account-token', name, values.label ?? null);
+        return `API token for ${name} (shown once; send it as Authorization: Bearer …): ${token}`;
+      });
+    default:
+      throw new UsageError(USAGE);
+  }
+}
+
+function checkUsernameOrUsage(name: string): void {
+  try {
+    checkUsername(name);
+  } catch (e) {
+    if (e instanceof AccountProblem) throw new UsageError(e.message);
+    throw e;
+  }
+}
+
+const COMMANDS: Readonly<Record<string, (args: string[]) => Promise<number>>> = { serve, kiosk, faq, stations, blocklist, technician, account };
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;

@@ -2,8 +2,11 @@ import { chmodSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { hashToken, type StaffCredential } from './api/auth.js';
-import { buildCentralApp } from './app.js';
+import type { AuthSettings } from './accounts/guard.js';
+import type { DemoLogin } from './accounts/routes.js';
+import type { AccountSeed } from './accounts/seed.js';
+import { hashToken } from './api/auth.js';
+import { buildCentralApp, type StaffCredential } from './app.js';
 import { openCentralStorage } from './storage/open.js';
 import type { CentralStorage, StorageConfig } from './storage/types.js';
 
@@ -23,9 +26,15 @@ export interface StartCentralOptions {
   readonly storage: StorageConfig;
   /** Kiosks to add (or whose token and station to replace) before listening. */
   readonly kiosks?: readonly CentralKioskSeed[];
+  /** Accounts to create when missing (central/accounts/seed.ts). */
+  readonly accounts?: readonly AccountSeed[];
+  /** Deprecated alias: the API token of an administrator account named `staff`. */
   readonly staffToken?: string;
-  /** Staff tokens with a name and a role (supervisor/administrator may reveal card numbers, audited). */
+  /** Deprecated aliases: named accounts with these API tokens (role `staff` means station staff). */
   readonly staffCredentials?: readonly StaffCredential[];
+  /** Sessions, lockout, rate limits, cookie flags, demo mode. */
+  readonly auth?: Partial<AuthSettings>;
+  readonly demoLogins?: readonly DemoLogin[];
   /** Default: a directory under the OS temp dir. */
   readonly dataDir?: string;
   readonly now?: () => Date;
@@ -72,6 +81,9 @@ export async function startCentral(options: StartCentralOptions): Promise<Runnin
       storage,
       staffToken: options.staffToken ?? null,
       ...(options.staffCredentials ? { staffCredentials: options.staffCredentials } : {}),
+      ...(options.accounts ? { accounts: options.accounts } : {}),
+      ...(options.auth ? { auth: options.auth } : {}),
+      ...(options.demoLogins ? { demoLogins: options.demoLogins } : {}),
       dataDir,
       ...(options.storage.engine === 'postgres' ? { callsPostgres: { url: options.storage.url, ...(options.storage.schema ? { schema: options.storage.schema } : {}) } } : {}),
       now,

@@ -83,3 +83,29 @@ export const TICKET_PRIORITY_WORDS: Readonly<Record<TicketPriority, Words>> = {
   high: { zh: '高', en: 'High' },
   urgent: { zh: '紧急', en: 'Urgent' },
 };
+/** The roles of central's personal accounts (central/accounts/roles.ts). */
+export const ACCOUNT_ROLE_WORDS = {
+  agent: { zh: '视频客服', en: 'Agent' },
+  'station-staff': { zh: '车站工作人员', en: 'Station staff' },
+  supervisor: { zh: '值班主管', en: 'Supervisor' },
+  administrator: { zh: '系统管理员', en: 'Administrator' },
+} as const satisfies Readonly<Record<string, Words>>;
+
+/** What central's login page and the pages' account bar say. */
+export const LOGIN_WORDS = {
+  title: { zh: '工作人员登录', en: 'Staff sign-in' },
+  username: { zh: '用户名', en: 'User name' },
+  password: { zh: '密码', en: 'Password' },
+  signIn: { zh: '登录', en: 'Sign in' },
+  signOut: { zh: '退出登录', en: 'Sign out' },
+  signedInAs: { zh: '当前用户：{0}（{1}）', en: 'Signed in as {0} ({1})' },
+  wrong: { zh: '用户名或密码不正确。', en: 'The user name or password is not right.' },
+  locked: { zh: '登录失败次数过多，此账户已锁定至 {0}（北京时间）。', en: 'Too many failed sign-ins: this account is locked until {0} (Beijing time).' },
+  tooMany: { zh: '此地址登录尝试过多，请一分钟后再试。', en: 'Too many sign-in attempts from this address; try again in a minute.' },
+  disabled: { zh: '此账户已停用，请联系管理员。', en: 'This account is disabled; ask an administrator.' },
+  failed: { zh: '暂时无法登录：{0}', en: 'Cannot sign in just now: {0}' },
+  ended: { zh: '您的登录已结束，请重新登录。', en: 'Your session has ended; please sign in again.' },
+  demo: { zh: '演示系统 — 数据与账户均为公开演示用，切勿用于真实网络', en: 'DEMO — published demo data and accounts; never on a real network' },
+  demoLogins: { zh: '演示账户（密码均为公开的演示密码）：', en: 'Demo accounts (their passwords are published):' },
+  language: { zh: 'English', en: '中文' },
+} as const satisfies Readonly<Record<string, Words>>;

@@ -1,6 +1,8 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import type { CentralStorage, KioskRecord } from '../storage/types.js';
+import { personOf } from '../accounts/guard.js';
+import type { Capability, Role } from '../accounts/roles.js';
 import { ApiFailure } from './errors.js';
 
 /** SHA-256 of a bearer token, hex: what central stores instead of the token. */
@@ -45,71 +47,18 @@ export async function authenticateKiosk(storage: CentralStorage, request: Fastif
   throw new ApiFailure(401, 'invalid-token', 'unknown kiosk or token');
 }
 
-/**
- * Staff roles until there are personal accounts: each configured staff token carries one.
- * `staff` sees card numbers masked; `supervisor` and `administrator` may also reveal a ticket's
- * full card number (each reveal is audited) and read the reveal audit.
- */
-export const STAFF_ROLES = ['agent', 'staff', 'supervisor', 'administrator'] as const;
-export type StaffRole = (typeof STAFF_ROLES)[number];
+/** What a staff route may require of the person's role (central/accounts/roles.ts). */
+export type StaffCapability = Capability;
 
-export const STAFF_CAPABILITIES = ['reveal-card-number', 'read-card-reveals', 'set-ticket-targets'] as const;
-export type StaffCapability = (typeof STAFF_CAPABILITIES)[number];
-
-export const ROLE_CAPABILITIES: Readonly<Record<StaffRole, readonly StaffCapability[]>> = {
-  // An agent's token (calls.json) reaches only the operations marked for agents (tickets, missed calls, FAQ).
-  agent: [],
-  staff: [],
-  supervisor: ['reveal-card-number', 'read-card-reveals', 'set-ticket-targets'],
-  administrator: ['reveal-card-number', 'read-card-reveals', 'set-ticket-targets'],
-};
-
-/** A configured staff token: who it is (written into audit rows) and its role. */
-export interface StaffCredential {
-  readonly name: string;
-  readonly token: string;
-  readonly role: StaffRole;
-}
-
-/** Who a staff request was made by. */
+/** Who a staff request was made by: the person's user name (written into audit rows) and role. */
 export interface StaffPrincipal {
   readonly name: string;
-  readonly role: StaffRole;
+  readonly role: Role;
 }
 
-export interface StaffTokenTable {
-  readonly entries: readonly (StaffPrincipal & { readonly tokenHash: string })[];
-}
-
-export function staffTokenTable(credentials: readonly StaffCredential[]): StaffTokenTable {
-  const seen = new Set<string>();
-  const entries = credentials.map((c) => {
-    const tokenHash = hashToken(c.token);
-    if (seen.has(tokenHash)) throw new Error(`staff credential ${c.name}: its token is already used by another staff credential`);
-    seen.add(tokenHash);
-    return { name: c.name, role: c.role, tokenHash };
-  });
-  return { entries };
-}
-
-const staffOf = new WeakMap<FastifyRequest, StaffPrincipal>();
-
-/** The staff member `authenticateStaff` found for this request. */
+/** The person `requireStaff` found for this request (central/accounts/guard.ts). */
 export function staffPrincipal(request: FastifyRequest): StaffPrincipal {
-  const who = staffOf.get(request);
+  const who = personOf(request);
   if (!who) throw new Error('staffPrincipal: the request was not authenticated as staff');
-  return who;
-}
-
-/** The configured staff token the request carries (every entry compared, in constant time each); 401 otherwise, 403 without the capability. */
-export function authenticateStaff(table: StaffTokenTable, request: FastifyRequest, capability?: StaffCapability): StaffPrincipal {
-  const hash = hashToken(bearerToken(request));
-  let found: StaffPrincipal | null = null;
-  for (const e of table.entries) if (sameHash(hash, e.tokenHash)) found = { name: e.name, role: e.role };
-  if (found === null) throw new ApiFailure(401, 'invalid-staff-token', 'a staff token is required');
-  if (capability !== undefined && !ROLE_CAPABILITIES[found.role].includes(capability)) {
-    throw new ApiFailure(403, 'forbidden-for-role', `the ${found.role} role may not do this (${capability} is for supervisors and administrators)`);
-  }
-  staffOf.set(request, found);
-  return found;
+  return { name: who.username, role: who.role };
 }

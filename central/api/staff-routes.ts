@@ -98,19 +98,21 @@ export function staffHandlers(ctx: ApiContext): Handlers<StaffOperation> {
     },
     putKioskConfig: async (request) => {
       const { kioskId } = request.params as { kioskId: string };
-      const { config, actor } = request.body as { config: Config; actor?: string };
+      const { config } = request.body as { config: Config };
+      const actor = staffPrincipal(request).name;
       checked(config, `configuration of kiosk ${kioskId}`);
       // What the kiosk will get: the global settings with its own over them.
       checked({ ...(await storage.getGlobalConfig()), ...config }, `configuration of kiosk ${kioskId} with the global settings`);
-      if (!(await storage.putKioskConfig(kioskId, config, at(), actor ?? 'staff'))) throw notFound(`kiosk ${kioskId}`);
+      if (!(await storage.putKioskConfig(kioskId, config, at(), actor))) throw notFound(`kiosk ${kioskId}`);
       return { config };
     },
     getGlobalConfig: async () => ({ config: await storage.getGlobalConfig() }),
     putGlobalConfig: async (request) => {
-      const { config, actor } = request.body as { config: Config; actor?: string };
+      const { config } = request.body as { config: Config };
+      const actor = staffPrincipal(request).name;
       checked(config, 'global configuration');
       for (const k of await storage.listKiosks()) checked({ ...config, ...((await storage.getKioskConfig(k.id)) ?? {}) }, `configuration of kiosk ${k.id} with these global settings`);
-      await storage.putGlobalConfig(config, at(), actor ?? 'staff');
+      await storage.putGlobalConfig(config, at(), actor);
       return { config };
     },
     listConfigAudit: async (request) => {

@@ -14,10 +14,10 @@ import { PgCallStore } from './pg-call-store.js';
 import { PgCallCluster } from './pg-cluster.js';
 import { CallStore, type CallRecordStore } from './queue-store.js';
 import { systemScheduler, type Scheduler } from './scheduler.js';
-import { CallSignalling, type AgentAccount, type KioskAuthenticator } from './signalling.js';
+import { CallSignalling, type AgentAccount, type AgentTokenCheck, type AgentUpgradeCheck, type KioskAuthenticator } from './signalling.js';
 import { NO_ICE, checkIceConfig, type IceConfig } from './turn.js';
 
-export type { AgentAccount, KioskAuthenticator } from './signalling.js';
+export type { AgentAccount, AgentTokenCheck, AgentUpgradeCheck, KioskAuthenticator } from './signalling.js';
 export type { IceConfig } from './turn.js';
 export type { QueueSettings } from './queue.js';
 
@@ -33,6 +33,10 @@ export interface CallRoutesOptions {
   readonly agents?: readonly AgentAccount[];
   /** Kiosk credential check; default: `kiosks` (`[{ id, token }]`) of `<dataDir>/calls.json`. */
   readonly authenticateKiosk?: KioskAuthenticator;
+  /** Origin and session check of an agent console's upgrade (personal accounts). */
+  readonly agentUpgrade?: AgentUpgradeCheck;
+  /** An agent's personal API token sent in the `login` frame. */
+  readonly agentToken?: AgentTokenCheck;
   /** Default: `ice` of `<dataDir>/calls.json`, else none (host candidates only). */
   readonly ice?: IceConfig;
   readonly queue?: Partial<QueueSettings>;
@@ -93,6 +97,8 @@ export async function registerCallRoutes(app: FastifyInstance, options: CallRout
     store,
     agents: options.agents ?? file.agents ?? [],
     authenticateKiosk: options.authenticateKiosk ?? ((id, token) => Promise.resolve(kiosks.some((k) => k.id === id && k.token === token))),
+    ...(options.agentUpgrade ? { agentUpgrade: options.agentUpgrade } : {}),
+    ...(options.agentToken ? { agentToken: options.agentToken } : {}),
     ice,
     mediaTokenTtlSeconds,
     log,

@@ -10,7 +10,7 @@
  * one instance decides and the sockets may be held by any.
  */
 import { timingSafeEqual } from 'node:crypto';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
 import { parseAgentMessage, parseKioskMessage, parseMediaFrame, MAX_FRAME_BYTES, type CentralToAgent, type CentralToKiosk } from '../../shared/call-protocol.js';
 import { CLOSE, CallCore, hashMediaToken, type CallEvent, type CallOutput } from './call-core.js';
@@ -40,11 +40,20 @@ export interface CallBackend {
   close(): Promise<void>;
 }
 
+/** The person an agent console's WebSocket upgrade comes from (session cookie), or why it is refused. */
+export type AgentUpgradeCheck = (request: FastifyRequest) => Promise<{ readonly ok: true; readonly agent: Omit<AgentAccount, 'token'> | null } | { readonly ok: false; readonly status: number; readonly message: string }>;
+/** The agent a personal API token belongs to (an account allowed to answer calls), or null. */
+export type AgentTokenCheck = (token: string) => Promise<Omit<AgentAccount, 'token'> | null>;
+
 export interface SignallingDeps {
   readonly scheduler: Scheduler;
   readonly settings: QueueSettings;
   readonly store: QueuePersistence;
+  /** Configured agents (deprecated: personal accounts log in with their session or API token). */
   readonly agents: readonly AgentAccount[];
+  /** Checks Origin and the session cookie before the agent socket opens; without it every upgrade opens and waits for a token login. */
+  readonly agentUpgrade?: AgentUpgradeCheck;
+  readonly agentToken?: AgentTokenCheck;
   readonly authenticateKiosk: KioskAuthenticator;
   readonly ice: IceConfig;
   readonly mediaTokenTtlSeconds: number;
@@ -120,7 +129,25 @@ export class CallSignalling {
 
   register(app: FastifyInstance): void {
     app.get('/calls/kiosk', { websocket: true }, (socket, request) => this.onKiosk(socket, request));
-    app.get('/calls/agent', { websocket: true }, (socket) => this.onAgent(socket));
+    const upgraded = new WeakMap<FastifyRequest, Omit<AgentAccount, 'token'>>();
+    const check = this.deps.agentUpgrade;
+    app.get(
+      '/calls/agent',
+      {
+        websocket: true,
+        ...(check
+          ? {
+              preValidation: async (request: FastifyRequest, reply: FastifyReply) => {
+                const r = await check(request);
+                if (!r.ok) return reply.code(r.status).send({ error: { code: r.status === 403 ? 'forbidden' : 'unauthorized', message: r.message } });
+                if (r.agent) upgraded.set(request, r.agent);
+                return undefined;
+              },
+            }
+          : {}),
+      },
+      (socket, request) => this.onAgent(socket, upgraded.get(request) ?? null),
+    );
     app.get('/calls/media', { websocket: true }, (socket, request) => this.onMedia(socket, request));
   }
 
@@ -200,12 +227,26 @@ export class CallSignalling {
 
   // ---- agent console -------------------------------------------------------------------
 
-  private onAgent(socket: WebSocket): void {
+  private onAgent(socket: WebSocket, fromSession: Omit<AgentAccount, 'token'> | null): void {
     let agentId: string | null = null;
     let conn: string | null = null;
     const loginTimer = setTimeout(() => {
       if (agentId === null) socket.close(CLOSE.loginTimeout, 'log in first');
     }, LOGIN_TIMEOUT_MS);
+    const welcome = (account: Omit<AgentAccount, 'token'>): void => {
+      clearTimeout(loginTimer);
+      if (agentId !== null && conn !== null) {
+        // A second login on the same socket: the first one's agent leaves this socket.
+        if (agentId !== account.id) this.event({ k: 'agent-close', conn, agentId });
+      }
+      conn ??= this.attach(socket);
+      agentId = account.id;
+      this.event({ k: 'agent-login', conn, agentId: account.id, name: account.name });
+    };
+    const refuse = (): void => {
+      this.send(socket, { type: 'error', code: 'unauthorized', message: 'unknown agent token' } satisfies CentralToAgent);
+      socket.close(CLOSE.unauthorized, 'unauthorized');
+    };
     socket.on('message', (data: Buffer, isBinary: boolean) => {
       const parsed = parseAgentMessage(isBinary ? '' : data.toString('utf8'));
       if (!parsed.ok) {
@@ -214,20 +255,16 @@ export class CallSignalling {
       }
       const m = parsed.value;
       if (m.type === 'login') {
-        const account = this.deps.agents.find((a) => sameSecret(a.token, m.token));
-        if (!account) {
-          this.send(socket, { type: 'error', code: 'unauthorized', message: 'unknown agent token' } satisfies CentralToAgent);
-          socket.close(CLOSE.unauthorized, 'unauthorized');
-          return;
-        }
-        clearTimeout(loginTimer);
-        if (agentId !== null && conn !== null) {
-          // A second login on the same socket: the first one's agent leaves this socket.
-          if (agentId !== account.id) this.event({ k: 'agent-close', conn, agentId });
-        }
-        conn ??= this.attach(socket);
-        agentId = account.id;
-        this.event({ k: 'agent-login', conn, agentId: account.id, name: account.name });
+        // Logged in by the session cookie at the upgrade: the person stays who they are.
+        if (fromSession !== null) return;
+        const configured = this.deps.agents.find((a) => sameSecret(a.token, m.token));
+        if (configured) return welcome(configured);
+        const byToken = this.deps.agentToken;
+        if (!byToken) return refuse();
+        void byToken(m.token).then(
+          (account) => (account ? welcome(account) : refuse()),
+          () => refuse(),
+        );
         return;
       }
       if (agentId === null || conn === null) {
@@ -243,6 +280,7 @@ export class CallSignalling {
       if (agentId !== null) this.event({ k: 'agent-close', conn, agentId });
     });
     socket.on('error', (e) => this.deps.log(`agent socket: ${e.message}`));
+    if (fromSession) welcome(fromSession);
   }
 
   // ---- kiosk page media ----------------------------------------------------------------

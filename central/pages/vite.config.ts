@@ -23,7 +23,12 @@ export default defineConfig({
     // No inline script or style: the pages' CSP allows 'self' only.
     modulePreload: { polyfill: false },
     rollupOptions: {
-      input: { console: fileURLToPath(new URL('console.html', import.meta.url)), staff: fileURLToPath(new URL('staff.html', import.meta.url)) },
+      input: {
+        console: fileURLToPath(new URL('console.html', import.meta.url)),
+        staff: fileURLToPath(new URL('staff.html', import.meta.url)),
+        login: fileURLToPath(new URL('login.html', import.meta.url)),
+        admin: fileURLToPath(new URL('admin.html', import.meta.url)),
+      },
     },
   },
 });

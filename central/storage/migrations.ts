@@ -199,6 +199,65 @@ CREATE TABLE call_followups (
 `;
 }
 
+/**
+ * Personal accounts (central/accounts/): people with a role and an Argon2id password hash, their
+ * login sessions (kept here so that a logout or a revoke holds on every instance), their personal
+ * API tokens (hashes only), login attempts per address for the rate limit, and one audit table of
+ * every action a person took.
+ */
+function accounts(dialect: 'sqlite' | 'postgres'): string {
+  return `
+CREATE TABLE accounts (
+  id TEXT PRIMARY KEY,
+  username TEXT NOT NULL UNIQUE,
+  display_name TEXT NOT NULL,
+  role TEXT NOT NULL,
+  station_id TEXT,
+  password_hash TEXT,
+  disabled_at TEXT,
+  failed_logins INTEGER NOT NULL DEFAULT 0,
+  locked_until TEXT,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE TABLE account_sessions (
+  id_hash TEXT PRIMARY KEY,
+  account_id TEXT NOT NULL REFERENCES accounts(id),
+  csrf_token TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  last_seen_at TEXT NOT NULL,
+  expires_at TEXT NOT NULL,
+  revoked_at TEXT
+);
+CREATE INDEX account_sessions_by_account ON account_sessions (account_id);
+CREATE TABLE account_tokens (
+  token_hash TEXT PRIMARY KEY,
+  account_id TEXT NOT NULL REFERENCES accounts(id),
+  label TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  revoked_at TEXT
+);
+CREATE INDEX account_tokens_by_account ON account_tokens (account_id);
+CREATE TABLE login_attempts (
+  id ${serial[dialect]},
+  address TEXT NOT NULL,
+  at TEXT NOT NULL
+);
+CREATE INDEX login_attempts_by_address ON login_attempts (address, at);
+CREATE TABLE audit (
+  id ${serial[dialect]},
+  at TEXT NOT NULL,
+  account_id TEXT,
+  actor TEXT NOT NULL,
+  role TEXT NOT NULL,
+  action TEXT NOT NULL,
+  target TEXT,
+  detail TEXT
+);
+CREATE INDEX audit_by_account ON audit (account_id, id);
+`;
+}
+
 export function migrationsFor(dialect: 'sqlite' | 'postgres'): readonly Migration[] {
   return [
     { version: 1, name: 'initial', sql: initial(dialect) },
@@ -210,5 +269,6 @@ export function migrationsFor(dialect: 'sqlite' | 'postgres'): readonly Migratio
     { version: 7, name: 'config audit', sql: configAudit(dialect) },
     { version: 8, name: 'card number reveals', sql: cardReveals(dialect) },
     { version: 9, name: 'ticket work', sql: ticketWork(dialect) },
+    { version: 10, name: 'personal accounts', sql: accounts(dialect) },
   ];
 }

@@ -3,6 +3,7 @@ import type { StationTable } from '../../shared/stations.js';
 import { DEFAULT_DOWN_CHANGE_TYPES, type AnyDownChange, type BlocklistEntry, type FaqArticle, type IngestAck, type IngestReject, type TechnicianCredential } from '../../shared/sync.js';
 import type { Rating, Ticket, TicketCategory, TicketStatus } from '../../shared/ticket.js';
 import type { TicketPriority } from '../../shared/words.js';
+import { AccountStore } from '../accounts/store.js';
 import type { Row, SqlDatabase, SqlExecutor, SqlParam } from './sql-database.js';
 import type {
   CallFollowUp,
@@ -93,7 +94,10 @@ function classifyExisting(existing: readonly Row[], kioskId: string, { item }: V
 
 /** Central's storage logic, written once over the `SqlDatabase` port; the engines differ only in their driver. */
 export class SqlCentralStorage implements CentralStorage {
-  constructor(private readonly db: SqlDatabase) {}
+  readonly accounts: AccountStore;
+  constructor(private readonly db: SqlDatabase) {
+    this.accounts = new AccountStore(db);
+  }
 
   get engine(): 'sqlite' | 'postgres' {
     return this.db.dialect;

@@ -9,6 +9,7 @@
  * Idempotency and order come from the database (unique keys, sequences, locks), never from
  * the memory of one process.
  */
+import type { AccountStore } from '../accounts/store.js';
 import type { KioskHeartbeat, StoredHeartbeat } from '../../shared/heartbeat.js';
 import type { StationTable } from '../../shared/stations.js';
 import type { AnyDownChange, BlocklistEntry, DeviceEvent, FaqArticle, IngestAck, IngestReject, OutboxPayload, SyncItem, TechnicianCredential } from '../../shared/sync.js';
@@ -286,6 +287,9 @@ export interface CentralStorage {
   putKioskConfig(kioskId: string, config: Record<string, unknown>, at: string, actor?: string): Promise<boolean>;
   /** Configuration changes, newest first: one kiosk's own (`kioskId`), the global ones (`null`), or all (undefined). */
   listConfigAudit(page: Page, kioskId?: string | null): Promise<ConfigAuditEntry[]>;
+
+  /** Personal accounts, their sessions and API tokens, and the audit of what each person did (central/accounts/). */
+  readonly accounts: AccountStore;
 
   getKiosk(id: string): Promise<KioskRecord | null>;
   findKioskByTokenHash(tokenHash: string): Promise<KioskRecord | null>;

@@ -244,6 +244,7 @@ describe.each(ENGINES)('central /v1 on %s', (engine) => {
     expect(updated.status).toBe('in-progress');
     expect(history.map((h) => [h.status, h.actor])).toEqual([
       ['open', `kiosk:${A.id}`],
+      // The history names the person whose token made the change (the account `staff`), not the body's `actor`.
       ['in-progress', 'staff'],
     ]);
 

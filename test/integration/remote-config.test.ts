@@ -138,7 +138,7 @@ describe.each(ENGINES)('remote configuration through central (%s) to the kiosk r
     const audit = await staff('GET', `/v1/staff/config/audit?kioskId=${KIOSK.id}`);
     expect(audit.status).toBe(200);
     expect(audit.json['entries']).toEqual([
-      { id: expect.any(Number) as unknown, at: expect.any(String) as unknown, actor: 'li.wei', kioskId: KIOSK.id, old: {}, new: { idleTimeoutSeconds: 45, defaultLanguage: 'en', stationStaff: staffContact } },
+      { id: expect.any(Number) as unknown, at: expect.any(String) as unknown, actor: 'staff', kioskId: KIOSK.id, old: {}, new: { idleTimeoutSeconds: 45, defaultLanguage: 'en', stationStaff: staffContact } },
     ]);
   });
 

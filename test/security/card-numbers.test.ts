@@ -25,13 +25,13 @@ beforeAll(async () => {
   central = await startCentral({
     storage: { engine: 'sqlite', file: join(dir, 'central.sqlite') },
     kiosks: [A],
-    staffToken: STAFF_TOKEN,
+    accounts: [{ username: 'wang.staff', role: 'station-staff', stationId: 'GZ-TIYUXILU', apiToken: STAFF_TOKEN }],
     staffCredentials: [{ name: 'li.supervisor', token: SUPERVISOR, role: 'supervisor' }],
     dataDir: dir,
   });
   const r = await call(central.url, 'POST', `/v1/kiosks/${A.id}/batches`, { token: A.token, body: { items: [ticketItem(++seq, filed)] } });
   expect((r.body as { acks: unknown[] }).acks).toHaveLength(1);
-  expect((await call(central.url, 'PUT', `/v1/staff/blocklist/${FULL}`, { token: STAFF_TOKEN, body: { reason: 'reported lost' } })).text).not.toContain(FULL);
+  expect((await call(central.url, 'PUT', `/v1/staff/blocklist/${FULL}`, { token: SUPERVISOR, body: { reason: 'reported lost' } })).text).not.toContain(FULL);
 });
 afterAll(async () => {
   await central?.close();

@@ -52,11 +52,16 @@ afterEach(async () => {
 
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
+/** Logs in at /v1/session as a browser of central's own page would; the HTTP status. */
+const login = async (url: string, username: string, password: string): Promise<number> =>
+  (await fetch(`${url}/v1/session`, { method: 'POST', headers: { 'content-type': 'application/json', origin: url }, body: JSON.stringify({ username, password }) })).status;
+
 describe('central without flags', () => {
   it('accepts no credential at all: not the published demo tokens, not any kiosk', async () => {
     const central = await serve([]);
-    expect(central.output()).toMatch(/no kiosks and no staff token/i);
+    expect(central.output()).toMatch(/no kiosks and no accounts exist/i);
     expect((await fetch(`${central.url}/v1/staff/tickets`, { headers: bearer('demo-staff-token') })).status).toBe(401);
+    for (const name of ['demo-admin', 'demo-supervisor', 'demo-agent', 'demo-staff']) expect(await login(central.url, name, `${name}-password`)).toBe(401);
     for (const [id, token] of [
       ['DEMO01', 'demo-kiosk-token-DEMO01'],
       ['gz-tyxl-k01', 'demo-kiosk-token-gz-tyxl-k01'],
@@ -72,11 +77,14 @@ describe('central without flags', () => {
   it('--demo is the only way to get the demo credentials, and it says so at start', async () => {
     const central = await serve(['--demo']);
     expect(central.output()).toMatch(/DEMO credentials/);
-    expect((await fetch(`${central.url}/v1/staff/tickets`, { headers: bearer('demo-staff-token') })).status).toBe(200);
+    expect(central.output()).toMatch(/DEMO logins at http:\S+\/login\/ — administrator: demo-admin \/ demo-admin-password/);
+    for (const name of ['demo-admin', 'demo-supervisor', 'demo-agent', 'demo-staff']) expect(await login(central.url, name, `${name}-password`)).toBe(200);
+    // The shared demo staff token of before is gone: people log in as themselves.
+    expect((await fetch(`${central.url}/v1/staff/tickets`, { headers: bearer('demo-staff-token') })).status).toBe(401);
     expect((await fetch(`${central.url}/v1/kiosks/DEMO01/changes`, { headers: bearer('demo-kiosk-token-DEMO01') })).status).toBe(200);
   });
 
-  it('a configured staff token works without --demo, and the demo one still does not', async () => {
+  it('a configured staff token (deprecated alias of the account "staff") works without --demo, and the demo one still does not', async () => {
     const central = await serve(['--staff-token', 'a-real-staff-token-0123456789']);
     expect((await fetch(`${central.url}/v1/staff/tickets`, { headers: bearer('a-real-staff-token-0123456789') })).status).toBe(200);
     expect((await fetch(`${central.url}/v1/staff/tickets`, { headers: bearer('demo-staff-token') })).status).toBe(401);

@@ -1,0 +1,43 @@
+/** What the administrator's page says, in both languages. */
+import type { Words } from '../../shared/words.js';
+
+export const ADMIN_WORDS = {
+  title: { zh: '系统管理', en: 'Administration' },
+  language: { zh: 'English', en: '中文' },
+  accounts: { zh: '账户', en: 'Accounts' },
+  kiosks: { zh: '终端', en: 'Kiosks' },
+  technicians: { zh: '维修人员', en: 'Technicians' },
+  blocklist: { zh: '黑名单', en: 'Blocked cards' },
+  faq: { zh: '常见问题', en: 'FAQ articles' },
+  stations: { zh: '车站表', en: 'Station tables' },
+  username: { zh: '用户名', en: 'User name' },
+  displayName: { zh: '姓名', en: 'Name' },
+  role: { zh: '角色', en: 'Role' },
+  station: { zh: '所属车站', en: 'Station' },
+  password: { zh: '初始密码（至少 10 个字符）', en: 'First password (at least 10 characters)' },
+  newPassword: { zh: '新密码（至少 10 个字符）', en: 'New password (at least 10 characters)' },
+  state: { zh: '状态', en: 'State' },
+  active: { zh: '可用', en: 'Active' },
+  disabledSince: { zh: '已停用（{0}）', en: 'Disabled since {0}' },
+  lockedUntil: { zh: '已锁定至 {0}', en: 'Locked until {0}' },
+  created: { zh: '创建时间', en: 'Created' },
+  actions: { zh: '操作', en: 'Actions' },
+  add: { zh: '添加账户', en: 'Add account' },
+  disable: { zh: '停用', en: 'Disable' },
+  enable: { zh: '启用', en: 'Enable' },
+  resetPassword: { zh: '重设密码', en: 'Reset password' },
+  changeRole: { zh: '更改角色', en: 'Change role' },
+  save: { zh: '保存', en: 'Save' },
+  cancel: { zh: '取消', en: 'Cancel' },
+  added: { zh: '已添加账户 {0}。', en: 'Account {0} added.' },
+  disabled: { zh: '已停用 {0}：其登录和令牌立即失效。', en: '{0} disabled: their sessions and tokens stopped at once.' },
+  enabled: { zh: '已启用 {0}。', en: '{0} enabled.' },
+  passwordReset: { zh: '已为 {0} 设置新密码，其原有登录已结束。', en: 'New password set for {0}; their earlier sessions ended.' },
+  roleChanged: { zh: '{0} 现在是{1}。', en: '{0} is now {1}.' },
+  noStation: { zh: '—', en: '—' },
+  notAllowed: { zh: '您的角色无权使用此页面。', en: 'Your role may not use this page.' },
+  failed: { zh: '未能完成：{0}', en: 'Not done: {0}' },
+  when: { zh: '（北京时间）', en: '(Beijing time)' },
+} as const satisfies Readonly<Record<string, Words>>;
+
+export type AdminWord = keyof typeof ADMIN_WORDS;
