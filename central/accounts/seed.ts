@@ -8,7 +8,7 @@ import type { CentralStorage } from '../storage/types.js';
 import { sha256 } from './guard.js';
 import type { DemoLogin } from './routes.js';
 import type { Role } from './roles.js';
-import { addAccount, issueToken } from './service.js';
+import { AccountProblem, addAccount, issueToken } from './service.js';
 
 export interface AccountSeed {
   readonly username: string;
@@ -33,11 +33,14 @@ export const DEMO_ACCOUNTS: readonly (AccountSeed & DemoLogin)[] = [
 export async function seedAccounts(storage: CentralStorage, seeds: readonly AccountSeed[], now: Date): Promise<number> {
   let created = 0;
   for (const s of seeds) {
+    // Another instance starting at the same moment may add the same account: `add` then keeps theirs.
     if (!(await storage.accounts.byUsername(s.username))) {
       // An alias account without a password cannot log in on a page: only its token works.
       const password = s.password ?? null;
       if (password !== null) {
-        await addAccount(storage, { username: s.username, role: s.role, displayName: s.displayName ?? s.username, stationId: s.stationId ?? null, password }, now);
+        await addAccount(storage, { username: s.username, role: s.role, displayName: s.displayName ?? s.username, stationId: s.stationId ?? null, password }, now).catch((e: unknown) => {
+          if (!(e instanceof AccountProblem && e.code === 'account-exists')) throw e;
+        });
       } else {
         await storage.accounts.add({ id: uuidv7(now.getTime()), username: s.username, displayName: s.displayName ?? s.username, role: s.role, stationId: s.stationId ?? null, passwordHash: null }, now.toISOString());
       }

@@ -118,7 +118,11 @@ export async function issueToken(storage: CentralStorage, username: string, labe
   const a = await existing(storage, username);
   if (a.disabledAt !== null) throw new AccountProblem('invalid-account', `${username} is disabled`);
   if (token.length < 16 || !/^[\x21-\x7E]+$/.test(token)) throw new AccountProblem('invalid-account', 'an API token is at least 16 printable characters');
-  await storage.accounts.addToken(a.id, sha256(token), label, at.toISOString());
+  if (!(await storage.accounts.addToken(a.id, sha256(token), label, at.toISOString()))) {
+    // Two instances starting with the same configured token both add it: the second finds it there.
+    const holder = await storage.accounts.byToken(sha256(token));
+    if (holder?.id !== a.id) throw new AccountProblem('invalid-account', 'this API token is already in use; choose another');
+  }
   return token;
 }
 

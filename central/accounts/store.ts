@@ -194,8 +194,9 @@ export class AccountStore {
 
   // ---- personal API tokens ---------------------------------------------------------------
 
-  async addToken(accountId: string, tokenHash: string, label: string, at: string): Promise<void> {
-    await this.db.transaction((q) => q.run('INSERT INTO account_tokens (token_hash, account_id, label, created_at) VALUES ($1, $2, $3, $4)', [tokenHash, accountId, label, at]));
+  /** False when this token hash is held already (by anyone: then nothing changes). */
+  async addToken(accountId: string, tokenHash: string, label: string, at: string): Promise<boolean> {
+    return (await this.db.transaction((q) => q.run('INSERT INTO account_tokens (token_hash, account_id, label, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING', [tokenHash, accountId, label, at]))) === 1;
   }
 
   /** The enabled account an unrevoked token belongs to. */
