@@ -56,7 +56,8 @@ describe.each(ENGINES)('ticket work on %s', (engine) => {
     central = await startCentral({
       storage,
       kiosks: [A, B],
-      staffToken: STAFF_TOKEN,
+      // Station staff (not an administrator): the person the ticket-target change is refused to.
+      accounts: [{ username: 'staff', role: 'station-staff', stationId: A.stationId, apiToken: STAFF_TOKEN }],
       staffCredentials: [{ name: '王主管', token: SUPERVISOR_TOKEN, role: 'supervisor' }],
       dataDir: dir,
       now: () => new Date(Date.now() + offsetMs),
