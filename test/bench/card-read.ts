@@ -4,11 +4,14 @@
 //    of the same count through the same stack. BENCH_TAPS overrides N (200).
 // 2. Per family (a published real card where there is one, the simulator's image for Wuhan
 //    Tong): APDUs before the balance (the summary event) and the time to it, M taps each, read by
-//    the driver's readCard over nfc-pcsc in this process with every APDU counted, and the same
-//    card through the runtime's reader service (card-present → card-summary). BENCH_FAMILY_TAPS
-//    overrides M (20).
+//    the driver's readCard over nfc-pcsc in this process with every APDU counted — cold (no
+//    family hint: the reader's last card was of another family) and warm (hint = the card's own
+//    family, as after a card of the same family), taps alternating — and the same card through
+//    the runtime's reader service (card-present → card-summary; its own hint makes every tap but
+//    the first warm). BENCH_FAMILY_TAPS overrides M (20).
 import nfcPcsc, { type Reader } from 'nfc-pcsc';
 import { readCard } from '../../driver/card/read-card.js';
+import type { CardFamily } from '../../shared/card.js';
 import type { ApduTransport } from '../../driver/card/transport.js';
 import { NfcReaderTransport } from '../../driver/pcsc/nfc-transport.js';
 import { SupervisedCardReaderService } from '../../driver/pcsc/supervised-service.js';
@@ -79,10 +82,10 @@ async function familyImages(): Promise<CardImage[]> {
 interface FamilyFigures {
   readonly card: string;
   readonly family: string;
-  readonly apdusBeforeBalance: number;
+  readonly apdusBeforeBalance: { readonly cold: number; readonly warm: number };
   readonly apdusPerRead: number;
-  /** nfc-pcsc `card` event → `onSummary`, in this process. */
-  readonly toBalance: number[];
+  /** nfc-pcsc `card` event → `onSummary`, in this process, without and with the family hint. */
+  readonly toBalance: { readonly cold: number[]; readonly warm: number[] };
   /** The runtime's reader service: card-present → card-summary. */
   readonly serviceToBalance: number[];
 }
@@ -105,11 +108,12 @@ function openReader(): Promise<{ nfc: InstanceType<typeof nfcPcsc.NFC>; reader: 
 async function measureFamiliesInProcess(images: readonly CardImage[], reader: Reader): Promise<Omit<FamilyFigures, 'serviceToBalance'>[]> {
   const out: Omit<FamilyFigures, 'serviceToBalance'>[] = [];
   for (const image of images) {
-    const toBalance: number[] = [];
-    let apdusBeforeBalance = -1;
+    const toBalance = { cold: [] as number[], warm: [] as number[] };
+    const apdusBeforeBalance = { cold: -1, warm: -1 };
     let apdusPerRead = -1;
-    let family = '';
-    for (let i = 0; i < FAMILY_TAPS; i++) {
+    let family: CardFamily | null = null;
+    for (let i = 0; i < 2 * FAMILY_TAPS; i++) {
+      const warm = i % 2 === 1;
       const present = new Promise<number>((resolve) => reader.once('card', () => resolve(performance.now())));
       const card = await tapCard(image);
       const t0 = await present;
@@ -122,17 +126,17 @@ async function measureFamiliesInProcess(images: readonly CardImage[], reader: Re
           return nfc.transmit(apdu);
         },
       };
-      const result = await readCard(counting, { onSummary: () => (atSummary = { apdus: sent, ms: performance.now() - t0 }) });
+      const result = await readCard(counting, { familyHint: warm ? family : null, onSummary: () => (atSummary = { apdus: sent, ms: performance.now() - t0 }) });
       if (!result.ok) throw new Error(`${image.name}: ${result.error.code} ${result.error.message}`);
       family = result.value.family;
-      apdusBeforeBalance = atSummary.apdus;
-      apdusPerRead = result.value.apduCount;
-      toBalance.push(atSummary.ms);
+      apdusBeforeBalance[warm ? 'warm' : 'cold'] = atSummary.apdus;
+      if (!warm) apdusPerRead = result.value.apduCount;
+      toBalance[warm ? 'warm' : 'cold'].push(atSummary.ms);
       const gone = new Promise<void>((resolve) => reader.once('card.off', () => resolve()));
       await card.remove();
       await gone;
     }
-    out.push({ card: image.name, family, apdusBeforeBalance, apdusPerRead, toBalance });
+    out.push({ card: image.name, family: family ?? '?', apdusBeforeBalance, apdusPerRead, toBalance });
   }
   return out;
 }
@@ -202,13 +206,18 @@ console.log(`  card-present → card-summary (fast path): median ${fmt(pct(reads
 console.log(`  APDUs per read: ${apdus} (min ${Math.min(...reads.apdus)}, max ${Math.max(...reads.apdus)})`);
 console.log(`  bare round trips of ${apdus} APDUs through nfc-pcsc + pcscd + vpcd: ${fmt(bare)} (${fmt(bare / apdus)} each)`);
 console.log(`  read time / bare APDU time: ${(medianRead / bare).toFixed(2)}`);
-console.log(`per family, ${FAMILY_TAPS} taps each: APDUs before the balance (summary event), time to it in process (card → summary) and through the reader service (card-present → card-summary), medians`);
+const bareOne = bare / apdus;
+console.log(
+  `per family, ${FAMILY_TAPS} taps each cold and warm: APDUs before the balance (summary event) cold / warm (the reader's last card of the same family) of a full read; time to the balance in process (card → summary), medians, and as a ratio to one bare APDU round trip; through the reader service (card-present → card-summary, median of taps 2…${FAMILY_TAPS}: warm)`,
+);
 for (const f of families) {
+  const cold = pct(f.toBalance.cold, 50);
+  const warm = pct(f.toBalance.warm, 50);
   const line = [
     `  ${f.family.padEnd(14)} ${f.card.padEnd(28)}`,
-    `APDUs before balance ${String(f.apdusBeforeBalance).padStart(2)} of ${String(f.apdusPerRead).padStart(2)}`,
-    `to balance ${fmt(pct(f.toBalance, 50)).padStart(9)} (${(pct(f.toBalance, 50) / (bare / apdus)).toFixed(1)} bare APDUs)`,
-    `service ${fmt(pct(f.serviceToBalance, 50)).padStart(9)}`,
+    `APDUs before balance cold ${String(f.apdusBeforeBalance.cold).padStart(2)} warm ${String(f.apdusBeforeBalance.warm).padStart(2)} of ${String(f.apdusPerRead).padStart(2)}`,
+    `to balance cold ${fmt(cold).padStart(9)} (${(cold / bareOne).toFixed(1)} bare) warm ${fmt(warm).padStart(9)} (${(warm / bareOne).toFixed(1)} bare)`,
+    `service ${fmt(pct(f.serviceToBalance.slice(1), 50)).padStart(9)}`,
   ];
   console.log(line.join('  '));
 }
