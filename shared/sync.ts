@@ -10,10 +10,11 @@
  *
  * Auth: `Authorization: Bearer <token>`, one token per kiosk; a kiosk may only write as itself.
  */
+import type { CardFamily, DiagnosisCode } from './card.js';
 import type { StationTable } from './stations.js';
 import type { Rating, Ticket, TicketStatusUpdate } from './ticket.js';
 
-export const OUTBOX_KINDS = ['ticket', 'rating', 'device-event', 'audit', 'telemetry', 'call-record'] as const;
+export const OUTBOX_KINDS = ['ticket', 'rating', 'device-event', 'audit', 'telemetry', 'call-record', 'alarm'] as const;
 export type OutboxKind = (typeof OUTBOX_KINDS)[number];
 
 /** How much a device event matters; `cleared` ends an earlier warning or fault. */
@@ -39,7 +40,32 @@ export type OutboxPayload =
   | { readonly kind: 'device-event'; readonly event: DeviceEvent }
   | { readonly kind: 'audit'; readonly entry: AuditEntry }
   | { readonly kind: 'telemetry'; readonly metrics: Readonly<Record<string, number | string | boolean | null>> }
-  | { readonly kind: 'call-record'; readonly record: Readonly<Record<string, unknown>> };
+  | { readonly kind: 'call-record'; readonly record: Readonly<Record<string, unknown>> }
+  | { readonly kind: 'alarm'; readonly alarm: EmergencyAlarm };
+
+/**
+ * An emergency alarm raised at a kiosk (the passenger pressed emergency). It goes at the head of
+ * the outbox: sent before every other item and retried the moment central answers. Central
+ * stores it once per `id` and keeps it open until a person acknowledges it.
+ */
+export interface EmergencyAlarm {
+  /** UUIDv7 made by the kiosk's emergency flow. */
+  readonly id: string;
+  readonly kioskId: string;
+  readonly stationId: string;
+  /** Kiosk clock when the button was pressed, ISO 8601. */
+  readonly raisedAt: string;
+  /** The passenger's language at the time. */
+  readonly language: 'zh' | 'en';
+  /** The card read in this session, masked: what staff may see without revealing it. */
+  readonly card: {
+    readonly family: CardFamily;
+    readonly masked: string;
+    /** Fen. */
+    readonly balance: number;
+    readonly diagnosis: readonly DiagnosisCode[];
+  } | null;
+}
 
 /** One item as sent up. */
 export interface SyncItem {

@@ -218,6 +218,28 @@ export interface CallScreen {
   readonly detail: string | null;
   /** The full call state (shared/call-protocol.ts); `phase`/`queuePosition` above are its summary. */
   readonly view: CallView;
+  /** Present in the emergency lane: the guidance shown at once, above whatever the call does. */
+  readonly emergency?: EmergencyView;
+}
+
+/**
+ * The emergency screen (kiosk/flows/emergency.ts): where the station's staff are, the public
+ * emergency numbers (the UI's own table), and how far the alarm at central has got.
+ */
+export interface EmergencyView {
+  /** Where the station's staff office is, in both languages; null when central has not said. */
+  readonly staffOffice: { readonly zh: string; readonly en: string } | null;
+  /** The staff phone number as passengers dial it; null when central has not said. */
+  readonly staffPhone: string | null;
+  /**
+   * The alarm at central: `sending` (kept at the head of the outbox, not yet taken),
+   * `received` (central has it, nobody has answered yet), `unreachable` (central cannot be
+   * reached now; the alarm is kept and sent the moment it can), `staff-coming` (station staff
+   * acknowledged), `agent-answering` (an agent acknowledged or took the video call).
+   */
+  readonly alarm: 'sending' | 'received' | 'unreachable' | 'staff-coming' | 'agent-answering';
+  /** The video call beside the alarm: `calling`, `in-call`, `no-agent` (nobody could take it), `ended`. */
+  readonly video: 'calling' | 'in-call' | 'no-agent' | 'ended';
 }
 
 /**

@@ -109,3 +109,39 @@ export const LOGIN_WORDS = {
   demoLogins: { zh: '演示账户（密码均为公开的演示密码）：', en: 'Demo accounts (their passwords are published):' },
   language: { zh: 'English', en: '中文' },
 } as const satisfies Readonly<Record<string, Words>>;
+
+/** The public emergency numbers of mainland China, shown on the kiosk's emergency screen. */
+export const EMERGENCY_NUMBERS: readonly { readonly number: string; readonly words: Words }[] = [
+  { number: '110', words: { zh: '报警', en: 'Police' } },
+  { number: '120', words: { zh: '急救', en: 'Ambulance' } },
+  { number: '119', words: { zh: '火警', en: 'Fire' } },
+];
+
+/** The kiosk's emergency screen (kiosk/ui/call/emergency.tsx) and the alarm words central's pages share. */
+export const EMERGENCY_WORDS = {
+  title: { zh: '紧急求助', en: 'Emergency help' },
+  helpCalled: { zh: '已为您呼叫帮助', en: 'Help has been called' },
+  staffWhere: { zh: '车站工作人员在：', en: 'Station staff are at:' },
+  staffUnknown: { zh: '请到车站客服中心找工作人员', en: 'Find station staff at the station service centre' },
+  staffPhone: { zh: '车站电话', en: 'Station phone' },
+  publicNumbers: { zh: '紧急电话', en: 'Emergency numbers' },
+  sending: { zh: '正在通知控制中心…', en: 'Telling the control centre…' },
+  received: { zh: '控制中心已收到求助，正在安排人员', en: 'The control centre has your call for help and is sending someone' },
+  unreachable: {
+    zh: '正在联系中心… 暂时无法联系控制中心，请拨打上面的电话',
+    en: 'Still trying: could not reach the control centre. Call the numbers above',
+  },
+  staffComing: { zh: '车站工作人员正在赶来', en: 'Station staff are on the way' },
+  agentAnswering: { zh: '客服人员正在接听', en: 'An agent is answering' },
+  videoCalling: { zh: '正在同时呼叫视频客服…', en: 'Also calling a video agent…' },
+  videoNoAgent: { zh: '视频客服暂时无人接听，工作人员已收到求助', en: 'No video agent is free; staff have your call for help' },
+  videoEnded: { zh: '视频通话已结束', en: 'The video call has ended' },
+  finish: { zh: '我已得到帮助，结束', en: 'I have been helped, finish' },
+} as const satisfies Readonly<Record<string, Words>>;
+
+/** An emergency alarm's state as staff and agents read it on central's pages. */
+export const ALARM_STATE_WORDS = {
+  open: { zh: '未处理', en: 'Not yet acknowledged' },
+  escalated: { zh: '已升级至值班主管', en: 'Escalated to supervisors' },
+  acknowledged: { zh: '已确认', en: 'Acknowledged' },
+} as const satisfies Readonly<Record<string, Words>>;

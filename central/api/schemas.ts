@@ -104,6 +104,23 @@ export const AuditEntry = object({
   detail: nullable(text(2000)),
 });
 
+/** An emergency alarm as the kiosk raises it (shared/sync.ts `EmergencyAlarm`); the card only masked. */
+export const EmergencyAlarm = object({
+  id: uuid,
+  kioskId,
+  stationId,
+  raisedAt: timestamp,
+  language: { type: 'string', enum: [...LANGUAGES] },
+  card: nullable(
+    object({
+      family: { type: 'string', enum: [...CARD_FAMILIES] },
+      masked: maskedCardNumber,
+      balance: { type: 'number', minimum: -1e7, maximum: 1e7 },
+      diagnosis: { type: 'array', maxItems: DIAGNOSIS_CODES.length, items: { type: 'string', enum: [...DIAGNOSIS_CODES] } },
+    }),
+  ),
+});
+
 const PAYLOADS: Record<(typeof OUTBOX_KINDS)[number], JsonSchema> = {
   ticket: object({ kind: { const: 'ticket' }, ticket: Ticket }),
   rating: object({ kind: { const: 'rating' }, rating: Rating }),
@@ -119,6 +136,7 @@ const PAYLOADS: Record<(typeof OUTBOX_KINDS)[number], JsonSchema> = {
     },
   }),
   'call-record': object({ kind: { const: 'call-record' }, record: { type: 'object', maxProperties: 100 } }),
+  alarm: object({ kind: { const: 'alarm' }, alarm: EmergencyAlarm }),
 };
 
 const itemEnvelope = (payload: JsonSchema): JsonSchema =>

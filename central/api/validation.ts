@@ -131,6 +131,13 @@ export class ItemValidator {
       const ratingSkew = skew('item.payload.rating.createdAt', payload.rating.createdAt);
       if (ratingSkew) return ratingSkew;
     }
+    if (payload.kind === 'alarm') {
+      const a = payload.alarm;
+      if (a.kioskId !== kioskId) return reject('kiosk-mismatch', `alarm.kioskId must be ${kioskId}`);
+      if (kiosk.stationId !== null && a.stationId !== kiosk.stationId) return reject('kiosk-mismatch', `alarm.stationId must be ${kiosk.stationId}, the station of kiosk ${kioskId}`);
+      const alarmSkew = skew('item.payload.alarm.raisedAt', a.raisedAt);
+      if (alarmSkew) return alarmSkew;
+    }
     return { ok: true, item: { item, payload } };
   }
 }

@@ -16,7 +16,7 @@
  * Agent actions are checked with `parseAgentAction`: only `show-faq`, `open-fault-report` and
  * `end-call` are performed; anything else is refused, answered `refused` and recorded.
  */
-import { assign, enqueueActions, fromCallback, setup, type ActorRefFrom } from 'xstate';
+import { and, assign, enqueueActions, fromCallback, setup, type ActorRefFrom } from 'xstate';
 import {
   parseAgentAction,
   type CallContext,
@@ -211,6 +211,7 @@ export function createEscalationMachine(deps: EscalationDeps) {
       lostPeer: ({ event }) => event.type === 'CENTRAL.ENDED' && (event.reason === 'agent-lost' || event.reason === 'kiosk-lost' || event.reason === 'media-failed'),
       leftCancelled: ({ event }) => event.type === 'LEFT' && event.reason === 'cancelled',
       leftFailed: ({ event }) => event.type === 'LEFT' && event.reason === 'media-failed',
+      emergencyLane: ({ context }) => context.lane === 'emergency',
     },
   }).createMachine({
     id: 'escalation',
@@ -246,15 +247,25 @@ export function createEscalationMachine(deps: EscalationDeps) {
           input: ({ context }) => ({ requestId: context.requestId, lane: context.lane, context: context.callContext }),
         },
         on: {
-          'CENTRAL.FALLBACK': { target: 'fallback', actions: assign({ fallbackReason: ({ event }) => event.reason }) },
-          'CENTRAL.OFFLINE': { target: 'fallback', actions: assign({ fallbackReason: 'offline' }) },
+          // The emergency lane never becomes a callback form: its guidance stays on screen and the
+          // alarm at central reaches a person (kiosk/flows/emergency.ts); the call just ends unanswered.
+          'CENTRAL.FALLBACK': [
+            { guard: 'emergencyLane', target: 'unanswered', actions: assign({ fallbackReason: ({ event }) => event.reason }) },
+            { target: 'fallback', actions: assign({ fallbackReason: ({ event }) => event.reason }) },
+          ],
+          'CENTRAL.OFFLINE': [
+            { guard: 'emergencyLane', target: 'unanswered', actions: assign({ fallbackReason: 'offline' }) },
+            { target: 'fallback', actions: assign({ fallbackReason: 'offline' }) },
+          ],
           'CENTRAL.ENDED': [
+            { guard: and(['lostPeer', 'emergencyLane']), target: 'unanswered', actions: assign({ fallbackReason: 'connection-failed' }) },
             { guard: 'lostPeer', target: 'fallback', actions: assign({ fallbackReason: 'connection-failed' }) },
             { target: 'ended', actions: assign({ endReason: ({ event }) => event.reason }) },
           ],
           'CENTRAL.ACTION': { actions: { type: 'settleAction', params: { status: 'refused', code: 'not-in-call', note: 'not in a call' } } },
           LEFT: [
             { guard: 'leftCancelled', target: 'cancelled' },
+            { guard: and(['leftFailed', 'emergencyLane']), target: 'unanswered', actions: assign({ fallbackReason: 'connection-failed' }) },
             { guard: 'leftFailed', target: 'fallback', actions: assign({ fallbackReason: 'connection-failed' }) },
             { target: 'ended', actions: assign({ endReason: ({ event }) => event.reason }) },
           ],
@@ -352,6 +363,8 @@ export function createEscalationMachine(deps: EscalationDeps) {
       },
       cancelled: { type: 'final' },
       leftWithTicket: { type: 'final' },
+      /** Emergency lane only: no agent could take the video call (`fallbackReason` says why). */
+      unanswered: { type: 'final' },
     },
     output: ({ context }): FlowExit =>
       context.endReason !== null ? { next: 'survey', service: 'call', ticketId: (context.reportTicketId as FlowExitTicket) ?? null } : { next: 'menu' },

@@ -7,6 +7,7 @@ import type { CardReadError, CardSnapshot, CardSummary, DiagnosisCode } from '..
 import type { CardReaderEvent } from '../../shared/card-reader.js';
 import type { PassengerEvent, RatedService } from '../../shared/ui-protocol.js';
 import type { TicketId } from '../../shared/ticket.js';
+import type { AlarmStatusEvent } from './emergency.js';
 
 export type CardEvent =
   | { readonly type: 'CARD.PRESENT' }
@@ -33,7 +34,9 @@ export type RuntimeEvent =
   | { readonly type: 'SERVICE.CHANGED'; readonly inService: boolean }
   | { readonly type: 'MAINTENANCE.EXIT' }
   /** Any touch on the screen: restarts the idle countdown. */
-  | { readonly type: 'TOUCH' };
+  | { readonly type: 'TOUCH' }
+  /** What became of an emergency alarm at central (kiosk/flows/emergency.ts). */
+  | AlarmStatusEvent;
 
 /** Sent by child flows to the session. */
 export type ChildToSessionEvent =

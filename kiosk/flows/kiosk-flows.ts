@@ -11,6 +11,7 @@ import type { AuditEntry } from '../../shared/sync.js';
 import { createBalanceCheckMachine } from './balance-check.js';
 import { createCallSlotMachine, type VideoEscalationInput } from './call-slot.js';
 import { newIdOf } from './effects.js';
+import { createEmergencyMachine, type RaiseAlarmInput } from './emergency.js';
 import { createEscalationMachine, type CallSessionCommand, type CallSessionInput } from './escalation.js';
 import { faqMachine } from './faq.js';
 import { createFaultReportMachine } from './fault-report.js';
@@ -29,6 +30,12 @@ export interface CallEffects {
   prepareCallContext(input: VideoEscalationInput): Promise<CallContext>;
   /** Stores an agent action in the outbox; a rejection is logged by the implementation and ignored here. */
   recordAudit(entry: AuditEntry): Promise<void>;
+  /**
+   * Puts the emergency alarm at the head of the outbox (sent before everything else, at once);
+   * resolves once it is stored. Idempotent on `alarmId`. What central then does with it comes
+   * back to the session as `ALARM.STATUS`.
+   */
+  raiseAlarm(input: RaiseAlarmInput): Promise<void>;
 }
 
 /** Everything the flows do to the world, as the runtime implements it. */
@@ -48,6 +55,14 @@ export function createKioskSessionMachine(options: SessionOptions, effects: Kios
   const m = effects.maintenance;
   const call = effects.call;
   const escalationDeps = { clock: options.clock, newId: newIdOf(options), ...(options.call ? { settings: options.call } : {}) };
+  const escalation = createEscalationMachine(escalationDeps).provide({
+    actors: { callSession: call.callSession, createTicket: effect((i) => p.createTicket(i)) },
+    actions: {
+      recordAudit: (_, entry) => {
+        call.recordAudit(entry).catch(() => undefined);
+      },
+    },
+  });
   return createSessionMachine(options).provide({
     actors: {
       balanceCheck: createBalanceCheckMachine(options).provide({ actors: { checkBlocklist: effect((i) => p.checkBlocklist(i)) } }),
@@ -62,14 +77,14 @@ export function createKioskSessionMachine(options: SessionOptions, effects: Kios
       videoEscalation: createCallSlotMachine(escalationDeps).provide({
         actors: {
           prepareCallContext: effect((i) => call.prepareCallContext(i)),
-          escalation: createEscalationMachine(escalationDeps).provide({
-            actors: { callSession: call.callSession, createTicket: effect((i) => p.createTicket(i)) },
-            actions: {
-              recordAudit: (_, entry) => {
-                call.recordAudit(entry).catch(() => undefined);
-              },
-            },
-          }),
+          escalation,
+        },
+      }),
+      emergency: createEmergencyMachine(escalationDeps).provide({
+        actors: {
+          raiseAlarm: effect((i) => call.raiseAlarm(i)),
+          prepareCallContext: effect((i) => call.prepareCallContext(i)),
+          escalation,
         },
       }),
       maintenance: createMaintenanceMachine({ clock: options.clock, ...options.maintenance }).provide({

@@ -161,6 +161,16 @@ function view(snapshot: SessionSnapshot, lang: Language): ScreenView {
   if (snapshot.matches({ active: { flow: 'status' } })) return statusScreen(lang, child(snapshot, 'ticketStatus'));
   if (snapshot.matches({ active: { flow: 'faq' } })) return faqView(lang, child(snapshot, 'faq'));
   if (snapshot.matches({ active: { flow: 'survey' } })) return surveyView(lang, child(snapshot, 'survey'), snapshot.context);
+  if (snapshot.matches({ active: { flow: 'emergency' } })) {
+    return slotScreen(child(snapshot, 'emergency'), {
+      screen: 'call',
+      phase: 'connecting',
+      queuePosition: null,
+      detail: null,
+      view: { phase: 'connecting', lane: 'emergency' },
+      emergency: { staffOffice: null, staffPhone: null, alarm: 'sending', video: 'calling' },
+    });
+  }
   if (snapshot.matches({ active: { flow: 'call' } })) {
     return slotScreen(child(snapshot, 'videoEscalation'), {
       screen: 'call',

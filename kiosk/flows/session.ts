@@ -22,13 +22,15 @@
  * timers re-check the deadline when they fire, and `SESSION.RESTORED` re-arms them after a
  * restore (persisted `after` timers do not survive one).
  */
-import { and, assign, forwardTo, not, setup, stateIn, type SnapshotFrom } from 'xstate';
+import { and, assign, forwardTo, not, or, setup, stateIn, type SnapshotFrom } from 'xstate';
 import type { CardSnapshot, CardSummary, DiagnosisCode } from '../../shared/card.js';
 import type { TicketId } from '../../shared/ticket.js';
 import type { Language, RatedService } from '../../shared/ui-protocol.js';
 import type { CallLane } from '../../shared/call-protocol.js';
 import { createBalanceCheckMachine, type BalanceCheckInput, type DiagnosisSettings } from './balance-check.js';
+import type { StationStaffContact } from '../../shared/kiosk-config.js';
 import { createCallSlotMachine, type VideoEscalationInput, type VideoEscalationOutput } from './call-slot.js';
+import { createEmergencyMachine, type EmergencyInput } from './emergency.js';
 import { newIdOf } from './effects.js';
 import type { EscalationSettings } from './escalation.js';
 import type { FlowExit, SessionEvent } from './events.js';
@@ -55,6 +57,8 @@ export interface SessionOptions extends FlowDeps {
   readonly idleWarningMs?: number;
   /** The language each new session starts in (read at every reset); default zh. */
   readonly defaultLanguage?: Language;
+  /** The station's staff office and phone for the emergency screen (read each time emergency is pressed); none: the screen says where to look. */
+  readonly stationStaff?: () => StationStaffContact | null;
 }
 
 export interface SessionContext {
@@ -79,7 +83,7 @@ const CARD_EVENTS = ['CARD.PRESENT', 'CARD.SUMMARY', 'CARD.READ', 'CARD.ERROR', 
 const TEXT_EDITS = ['TEXT.SET', 'KEY.PRESS', 'KEY.BACKSPACE', 'KEY.CLEAR'] as const;
 
 /** Which events each flow state hands to its child (besides what the session does with them). */
-export const FORWARDED: Readonly<Record<'balance' | 'report' | 'status' | 'faq' | 'survey' | 'call', readonly SessionEvent['type'][]>> = {
+export const FORWARDED: Readonly<Record<'balance' | 'report' | 'status' | 'faq' | 'survey' | 'call' | 'emergency', readonly SessionEvent['type'][]>> = {
   balance: [...CARD_EVENTS, 'BACK', 'NEXT'],
   report: [...CARD_EVENTS, ...TEXT_EDITS, 'REPORT.CATEGORY', 'PHRASE.ADD', 'NEXT', 'SKIP', 'SUBMIT', 'BACK', 'RECEIPT.RETRY', 'LANG.SET'],
   status: [...CARD_EVENTS, ...TEXT_EDITS, 'NEXT', 'SUBMIT', 'BACK', 'STATUS.SELECT', 'SCAN.CODE'],
@@ -100,6 +104,7 @@ export const FORWARDED: Readonly<Record<'balance' | 'report' | 'status' | 'faq' 
     'LANG.SET',
     'MENU.CALL',
   ],
+  emergency: ['CALL.HANGUP', 'CALL.MUTE', 'CALL.MEDIA', 'NEXT', 'ALARM.STATUS'],
 };
 
 /** Events that count as the passenger being there: they restart the idle countdown. */
@@ -181,6 +186,7 @@ export function createSessionMachine(options: SessionOptions) {
       faq: faqMachine,
       survey: createSurveyMachine(options),
       videoEscalation: createCallSlotMachine({ clock, newId: newIdOf(options), ...(options.call ? { settings: options.call } : {}) }),
+      emergency: createEmergencyMachine({ clock, newId: newIdOf(options), ...(options.call ? { settings: options.call } : {}) }),
       maintenance: createMaintenanceMachine({ clock, ...options.maintenance }),
     },
     guards: {
@@ -189,7 +195,7 @@ export function createSessionMachine(options: SessionOptions) {
       reportDirty: ({ context }) => context.reportDirty,
       // `=== false`: a snapshot saved before the service mode was part of the session has none.
       outOfService: ({ context }) => context.inService === false,
-      inCall: stateIn('#session.active.flow.call'),
+      inCall: or([stateIn('#session.active.flow.call'), stateIn('#session.active.flow.emergency')]),
       exitToSurvey: ({ event }) => outputOf(event)?.next === 'survey',
       exitToAttract: ({ event }) => outputOf(event)?.next === 'attract',
     },
@@ -253,7 +259,7 @@ export function createSessionMachine(options: SessionOptions) {
           'MENU.STATUS': '#session.active.flow.status',
           'MENU.FAQ': '#session.active.flow.faq',
           'MENU.CALL': { target: '#session.active.flow.call', actions: assign({ callLane: 'information' }) },
-          'CALL.EMERGENCY': { target: '#session.active.flow.call', actions: assign({ callLane: 'emergency' }) },
+          'CALL.EMERGENCY': { target: '#session.active.flow.emergency', actions: assign({ callLane: 'emergency' }) },
           'LANG.SET': { actions: assign({ language: ({ event }) => event.language }) },
           'TEXT.LARGE': { actions: assign({ largeText: ({ event }) => event.on }) },
           'MAINTENANCE.ENTER': 'maintenance',
@@ -284,7 +290,7 @@ export function createSessionMachine(options: SessionOptions) {
               'MENU.STATUS': '.status',
               'MENU.FAQ': '.faq',
               'MENU.CALL': { target: '.call', actions: assign({ callLane: 'information' }) },
-              'CALL.EMERGENCY': { target: '.call', actions: assign({ callLane: 'emergency' }) },
+              'CALL.EMERGENCY': { target: '.emergency', actions: assign({ callLane: 'emergency' }) },
               'CARD.PRESENT': { target: '.balance', actions: 'rememberCard' },
               'CARD.SUMMARY': { actions: 'rememberCard' },
               'CARD.READ': { actions: 'rememberCard' },
@@ -358,6 +364,37 @@ export function createSessionMachine(options: SessionOptions) {
                   onDone: { target: 'survey', actions: 'rememberCallSurvey' },
                 },
                 on: forwarding('videoEscalation', FORWARDED.call),
+              },
+              /**
+               * The emergency lane (kiosk/flows/emergency.ts): guidance at once, the alarm at
+               * central, the video call beside it. Nothing but its own end leaves it: a second
+               * emergency press, a call request, a card or a scanned code change nothing, and HOME
+               * is not offered. Its end goes back to the start screen.
+               */
+              emergency: {
+                invoke: {
+                  id: 'emergency',
+                  src: 'emergency',
+                  input: ({ context }: { context: SessionContext }): EmergencyInput => ({
+                    language: context.language,
+                    card: context.card === null ? null : ticketCardContext(context.card, context.diagnosisCodes),
+                    staff: options.stationStaff?.() ?? null,
+                  }),
+                  onDone: '#session.attract',
+                },
+                on: {
+                  ...forwarding('emergency', FORWARDED.emergency),
+                  'CALL.EMERGENCY': { actions: [] },
+                  'MENU.CALL': { actions: [] },
+                  'MENU.BALANCE': { actions: [] },
+                  'MENU.REPORT': { actions: [] },
+                  'MENU.STATUS': { actions: [] },
+                  'MENU.FAQ': { actions: [] },
+                  'CARD.PRESENT': { actions: 'rememberCard' },
+                  'SCAN.CODE': { actions: [] },
+                  HOME: { actions: [] },
+                  EXIT: { actions: [] },
+                },
               },
             },
           },

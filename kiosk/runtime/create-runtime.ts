@@ -19,7 +19,9 @@ import { categoryLabel } from '../i18n/labels.js';
 import { KioskStore } from '../store/index.js';
 import { SyncClient, SyncWorker } from '../sync/index.js';
 import { TicketService } from '../tickets/index.js';
+import { AlarmWatch } from './effects/alarm-wiring.js';
 import { callEffects } from './effects/call-wiring.js';
+import type { AlarmStatusEvent } from '../flows/emergency.js';
 import { cabinetFor, hidDevicesFor, hidTransportFor, KioskDevices } from './hardware/devices.js';
 import { createFlowEngine } from './session/flow-engine.js';
 import { createFlowPorts, noPrinter, printerPort } from './effects/flow-ports.js';
@@ -50,6 +52,8 @@ export interface CreateRuntimeOptions {
   readonly faultMonitor?: boolean;
   /** Settings of the call flow (tests shorten the media deadline). */
   readonly call?: { readonly mediaTimeoutMs?: number; readonly connectTimeoutMs?: number };
+  /** While an emergency alarm is open: how often to sync (default 2 s). */
+  readonly alarmPollMs?: number;
   /** Whether to start the sync worker (default: yes). */
   readonly sync?: boolean;
   readonly now?: () => number;
@@ -172,9 +176,12 @@ export async function createKioskRuntime(config: KioskConfig, options: CreateRun
       now,
     });
 
+    let sendToSession: (event: AlarmStatusEvent) => void = () => undefined;
+    const alarms = new AlarmWatch({ tickets, store, sync, logger, send: (e) => sendToSession(e), ...(options.alarmPollMs !== undefined ? { pollMs: options.alarmPollMs } : {}) });
     const call = callEffects({
       config,
       tickets,
+      raiseAlarm: alarms.raise,
       health: () => devices.health(),
       logger,
       ...(options.call?.connectTimeoutMs !== undefined ? { settings: { connectTimeoutMs: options.call.connectTimeoutMs } } : {}),
@@ -195,6 +202,7 @@ export async function createKioskRuntime(config: KioskConfig, options: CreateRun
           get defaultLanguage() {
             return live.current.defaultLanguage;
           },
+          stationStaff: () => live.current.stationStaff,
           diagnosis: {
             stationCityCode: config.cityCode,
             get lowBalanceThreshold() {
@@ -211,6 +219,7 @@ export async function createKioskRuntime(config: KioskConfig, options: CreateRun
       logger,
     });
     engineRef = engine;
+    sendToSession = (e) => engine.send(e);
     live.attach({ isIdle: () => engine.screen().screen === 'attract', subscribe: (l) => engine.subscribe(l) });
 
     const wiring = maintenance;
@@ -234,6 +243,7 @@ export async function createKioskRuntime(config: KioskConfig, options: CreateRun
       services: [
         { name: 'storage guard', start: () => storage.start(), stop: () => storage.stop() },
         { name: 'maintenance', stop: () => wiring.close() },
+        { name: 'emergency alarms', stop: () => alarms.stop() },
         {
           name: 'remote settings',
           stop: () => {

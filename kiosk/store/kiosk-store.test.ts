@@ -31,7 +31,7 @@ afterEach(async () => {
 describe('KioskStore on a real SQLite file', () => {
   it('migrates an empty file, then re-opens without migrating again and keeps the data', async () => {
     const s1 = await openStore();
-    expect((await s1.db.get<{ user_version: number }>('PRAGMA user_version'))?.user_version).toBe(4);
+    expect((await s1.db.get<{ user_version: number }>('PRAGMA user_version'))?.user_version).toBe(5);
     expect((await s1.db.get<{ journal_mode: string }>('PRAGMA journal_mode'))?.journal_mode).toBe('wal');
     expect((await s1.db.get<{ synchronous: number }>('PRAGMA synchronous'))?.synchronous).toBe(2);
     expect((await s1.db.get<{ foreign_keys: number }>('PRAGMA foreign_keys'))?.foreign_keys).toBe(1);
@@ -41,10 +41,35 @@ describe('KioskStore on a real SQLite file', () => {
     open.length = 0;
 
     const s2 = await openStore();
-    expect(await migrate(s2.db)).toEqual({ from: 4, to: 4 });
+    expect(await migrate(s2.db)).toEqual({ from: 5, to: 5 });
     const rows = await s2.outbox.list();
     expect(rows).toHaveLength(1);
     expect(rows[0]?.payload.kind).toBe('ticket');
+  });
+
+  it('an emergency alarm is the head of the outbox: claimed before a backlog of older rows, alone, and the store stays sound', async () => {
+    const s = await openStore();
+    const tickets = new TicketService(s, kiosk);
+    for (let i = 0; i < 3; i++) expect((await tickets.recordAudit({ actor: 'kiosk', action: `older-${i}`, detail: null })).ok).toBe(true);
+    const card = { family: 't-union' as const, cardNumber: '31049988776655442345', masked: '3104 **** **** 2345', cityCode: '5810', balance: 1250, diagnosis: [] };
+    const raised = await tickets.recordAlarm({ alarmId: '019a6b1c-3f10-7abc-8def-0123456789ab', raisedAt: '2026-12-01T04:00:00.000Z', language: 'zh', card });
+    expect(raised.ok).toBe(true);
+    const first = await s.outbox.claimBatch(100);
+    expect(first.map((e) => e.kind)).toEqual(['alarm']);
+    const alarm = first[0]!.payload;
+    expect(alarm).toEqual({
+      kind: 'alarm',
+      alarm: { id: '019a6b1c-3f10-7abc-8def-0123456789ab', kioskId: kiosk.kioskId, stationId: kiosk.stationId, raisedAt: '2026-12-01T04:00:00.000Z', language: 'zh', card: { family: 't-union', masked: '3104 **** **** 2345', balance: 1250, diagnosis: [] } },
+    });
+    // The whole card number never goes into the alarm.
+    expect(JSON.stringify(alarm)).not.toContain('31049988776655442345');
+    await s.outbox.release(first, 'offline');
+    // Still first after a failed send; the backlog follows once it is taken.
+    expect((await s.outbox.claimBatch(100)).map((e) => e.kind)).toEqual(['alarm']);
+    expect((await s.outbox.claimBatch(100)).map((e) => e.kind)).toEqual(['audit', 'audit', 'audit']);
+    // A kind the schema does not know is still refused.
+    await expect(s.write((w) => w.appendOutbox({ kind: 'bogus' } as never, '2026-12-01T04:00:00.000Z'))).rejects.toThrow(/CHECK/);
+    expect(await s.integrityCheck()).toBe('ok');
   });
 
   it('refuses a file whose schema is newer than this kiosk knows', async () => {

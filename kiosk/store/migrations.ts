@@ -180,6 +180,24 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 5,
+    name: 'emergency alarms in the outbox',
+    async up(tx) {
+      // Widens the outbox's CHECK on `kind` by the `alarm` kind. Only the CHECK's text changes
+      // (no row is touched and no stored row can break the wider rule), so the table is edited in
+      // place as SQLite's ALTER TABLE page describes for CHECK changes, instead of rebuilding a
+      // table four others reference.
+      const version = (await tx.get<{ schema_version: number }>('PRAGMA schema_version'))?.schema_version ?? 0;
+      await tx.exec('PRAGMA writable_schema = ON');
+      await tx.run(`UPDATE sqlite_schema SET sql = replace(sql, ?, ?) WHERE type = 'table' AND name = 'outbox'`, [
+        `'call-record')`,
+        `'call-record','alarm')`,
+      ]);
+      await tx.exec(`PRAGMA schema_version = ${Math.trunc(version) + 1}`);
+      await tx.exec('PRAGMA writable_schema = OFF');
+    },
+  },
 ];
 
 /** The first schema version without technician secrets: a store migrated across it is vacuumed. */

@@ -87,11 +87,18 @@ export class Outbox {
     return r.changes;
   }
 
-  /** Marks up to `limit` oldest pending rows in-flight (one transaction) and returns them in seq order. */
+  /**
+   * Marks up to `limit` oldest pending rows in-flight (one transaction) and returns them in seq
+   * order. Emergency alarms are the head of the outbox: while one is pending, the batch holds
+   * only the pending alarms, whatever waited before them, so an alarm never waits behind a
+   * backlog (central orders items by its own `serverSeq`, and accepts a kiosk's seqs in any order).
+   */
   claimBatch(limit: number): Promise<OutboxEntry[]> {
     const at = this.iso();
     return this.deps.db.transaction(async (tx) => {
-      const rows = await tx.all<OutboxRow>(`SELECT * FROM outbox WHERE state = 'pending' ORDER BY seq LIMIT ?`, [Math.max(1, Math.trunc(limit))]);
+      const max = Math.max(1, Math.trunc(limit));
+      const alarms = await tx.all<OutboxRow>(`SELECT * FROM outbox WHERE state = 'pending' AND kind = 'alarm' ORDER BY seq LIMIT ?`, [max]);
+      const rows = alarms.length > 0 ? alarms : await tx.all<OutboxRow>(`SELECT * FROM outbox WHERE state = 'pending' ORDER BY seq LIMIT ?`, [max]);
       if (rows.length === 0) return [];
       const seqs = rows.map((r) => r.seq);
       await tx.run(`UPDATE outbox SET state = 'in-flight', attempts = attempts + 1, last_attempt_at = ? WHERE seq IN (${placeholders(seqs.length)})`, [at, ...seqs]);

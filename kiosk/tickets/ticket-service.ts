@@ -1,6 +1,6 @@
-import { DEVICE_EVENT_SEVERITIES, type AuditEntry, type BlocklistEntry, type DeviceEvent } from '../../shared/sync.js';
+import { DEVICE_EVENT_SEVERITIES, type AuditEntry, type BlocklistEntry, type DeviceEvent, type EmergencyAlarm } from '../../shared/sync.js';
 import { isDiskFull } from '../appliance/storage-guard.js';
-import { makeTicketId, parseTicketId, type Rating, type Ticket, type TicketId, type TicketStatus } from '../../shared/ticket.js';
+import { makeTicketId, parseTicketId, type Rating, type Ticket, type TicketCardContext, type TicketId, type TicketStatus } from '../../shared/ticket.js';
 import { err, ok, type Result } from '../../shared/result.js';
 import { uuidv7 } from '../../shared/ids.js';
 import { RATED_SERVICES } from '../../shared/ui-protocol.js';
@@ -217,6 +217,22 @@ export class TicketService {
         return ref;
       }),
     );
+  }
+
+  /**
+   * Puts an emergency alarm in the outbox (it is sent before every other item: the head of the
+   * outbox, kiosk/store/outbox.ts). The card goes masked: central's people see what they may.
+   */
+  async recordAlarm(input: { readonly alarmId: string; readonly raisedAt: string; readonly language: 'zh' | 'en'; readonly card: TicketCardContext | null }): Promise<Result<{ id: string; seq: number }, RecordError>> {
+    const alarm: EmergencyAlarm = {
+      id: input.alarmId,
+      kioskId: this.kiosk.kioskId,
+      stationId: this.kiosk.stationId,
+      raisedAt: input.raisedAt,
+      language: input.language,
+      card: input.card ? { family: input.card.family, masked: input.card.masked, balance: input.card.balance, diagnosis: [...input.card.diagnosis] } : null,
+    };
+    return this.guard(() => this.store.write((w) => w.appendOutbox({ kind: 'alarm', alarm }, this.iso(this.store.now()))));
   }
 
   async recordTelemetry(metrics: Readonly<Record<string, number | string | boolean | null>>): Promise<Result<{ id: string; seq: number }, RecordError>> {

@@ -4,11 +4,10 @@
  * `/calls/kiosk`, the kiosk page (served with the runtime's CSP) joins the media socket at
  * central, the agent console answers, video is decoded on the kiosk page, the passenger hangs
  * up and rates the call, and the rating is in the outbox. Then the emergency button, with nobody
- * on duty: the passenger gets a callback ticket id on screen.
+ * on duty: the emergency guidance and an alarm at central, never a callback form.
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TICKET_ID_PATTERN } from '../../shared/ticket.js';
 import { KIOSK_ID, startKioskUnderTest, type KioskUnderTest } from '../support/e2e-kiosk.js';
 import { eventually } from '../support/e2e-wait.js';
 import { waitForDecodedFrames } from '../support/webrtc-stats.js';
@@ -74,23 +73,19 @@ describe('video call through the kiosk runtime', () => {
     expect(ratings).toMatchObject([{ score: 5, service: 'call' }]);
   }, 180_000);
 
-  it('emergency button with nobody on duty: the passenger leaves with a callback ticket id', async () => {
+  it('emergency button with nobody on duty: the emergency guidance, never a callback form, and the alarm taken by central', async () => {
     const { page } = kiosk;
     await setAgent('on-break');
     await page.locator('main[data-screen="attract"]').waitFor({ timeout: 30_000 });
     await page.locator('[data-testid=emergency]').click();
 
-    await page.locator('[data-testid=call-screen][data-phase=callback-offer]').waitFor({ timeout: 30_000 });
-    expect(await page.locator('[data-testid=call-fallback-reason]').getAttribute('data-reason')).toBe('no-agent');
-    await page.locator('[data-testid=call-no-phone]').click();
-    const idText = page.locator('[data-testid=call-ticket-id]');
-    await idText.waitFor({ timeout: 30_000 });
-    const ticketId = ((await idText.textContent()) ?? '').trim();
-    expect(ticketId).toMatch(TICKET_ID_PATTERN);
-    await kiosk.screenshot('call-callback-ticket');
+    await page.locator('[data-testid=emergency-screen]').waitFor({ timeout: 5_000 });
+    await page.locator('[data-testid=emergency-screen][data-video=no-agent]').waitFor({ timeout: 30_000 });
+    await page.locator('[data-testid=emergency-screen][data-alarm=received]').waitFor({ timeout: 30_000 });
+    expect(await page.locator('[data-testid=call-callback-submit], [data-testid=call-no-phone], [data-testid=call-ticket-id]').count()).toBe(0);
+    await kiosk.screenshot('call-emergency-no-agent');
 
-    const tickets = (await outboxPayloads()).flatMap((p) => (p.kind === 'ticket' && p.ticket.id === ticketId ? [p.ticket] : []));
-    expect(tickets).toMatchObject([{ category: 'callback' }]);
-    expect(tickets[0]?.description).toContain('EMERGENCY');
+    expect((await outboxPayloads()).filter((p) => p.kind === 'ticket' && p.ticket.category === 'callback')).toEqual([]);
+    expect((await outboxPayloads()).filter((p) => p.kind === 'alarm')).toMatchObject([{ alarm: { kioskId: KIOSK_ID } }]);
   }, 120_000);
 });

@@ -13,6 +13,7 @@ import { createKioskRuntime, type CreateRuntimeOptions } from '../../kiosk/runti
 import type { KioskRuntime } from '../../kiosk/runtime/kiosk-runtime.js';
 import { createMemoryLogger } from '../../kiosk/runtime/logger.js';
 import { openKioskBrowser, type KioskBrowser } from './browser.js';
+import { FaultProxy } from './fault-proxy.js';
 import { ensureUiBuilt, UI_DIST } from './e2e-ui-build.js';
 
 /** The vpcd slot the kiosk end-to-end suites own (slot 0 is the demo daemon's). */
@@ -36,6 +37,8 @@ export interface KioskUnderTestOptions {
    * `runtime` is not reachable from the test (it lives in the other process).
    */
   readonly runtimeProcess?: boolean;
+  /** Put a fault proxy between the kiosk and central (`proxy` on the result): cut central off and back. */
+  readonly faultProxy?: boolean;
 }
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -85,6 +88,8 @@ export interface KioskUnderTest {
   readonly page: Page;
   readonly logs: ReturnType<typeof createMemoryLogger>;
   readonly dir: string;
+  /** With `faultProxy`: the kiosk reaches central only through it. */
+  readonly proxy: FaultProxy | null;
   /** Puts a committed card image on the kiosk's reader; returns the card (remove it with `card.remove()`). */
   tap(image: string): Promise<VirtualCard>;
   /** Stops the runtime cleanly (it flushes its session) and starts it again on the same data dir and port (an update). */
@@ -112,6 +117,7 @@ export async function startKioskUnderTest(overrides: Partial<Record<string, unkn
   let runtime: KioskRuntime | null = null;
   let runtimeProcess: RuntimeProcess | null = null;
   let browser: KioskBrowser | null = null;
+  let proxy: FaultProxy | null = null;
   const logs = createMemoryLogger();
   const close = async () => {
     for (const c of cards) await c.remove().catch(() => undefined);
@@ -122,6 +128,7 @@ export async function startKioskUnderTest(overrides: Partial<Record<string, unkn
     }
     await runtime?.stop();
     await central?.close();
+    await proxy?.close();
     await rm(dir, { recursive: true, force: true });
   };
   try {
@@ -138,13 +145,14 @@ export async function startKioskUnderTest(overrides: Partial<Record<string, unkn
     });
     // The station tables shipped for the demo city and the simulated cards' cities, as an operator imports them.
     await seedDemoStations(central.storage, new Date());
+    if (options.faultProxy) proxy = await FaultProxy.start(central.url);
     const rawConfig: Record<string, unknown> = {
       stationId: 'GZ-L3-TYXL',
       stationName: { zh: '体育西路站', en: 'Tiyu Xilu Station' },
       kioskId: KIOSK_ID,
       kioskCode: 'GZ0102',
       cityCode: '5810',
-      central: { url: central.url, token: KIOSK_TOKEN },
+      central: { url: proxy?.url ?? central.url, token: KIOSK_TOKEN },
       ui: { port: 0 },
       readerName: E2E_SLOT.reader,
       dataDir: join(dir, 'kiosk'),
@@ -179,6 +187,7 @@ export async function startKioskUnderTest(overrides: Partial<Record<string, unkn
       page,
       logs,
       dir,
+      proxy,
       async tap(image) {
         const card = new VirtualCard(await loadCardImage(image));
         cards.push(card);

@@ -9,6 +9,7 @@ import type { AuditEntry } from '../../shared/sync.js';
 import { fallbackContext } from '../../kiosk/flows/call-slot.js';
 import { EffectMissingError } from '../../kiosk/flows/effects.js';
 import type { CallSessionCommand, CallSessionInput, CentralEvent } from '../../kiosk/flows/escalation.js';
+import type { RaiseAlarmInput } from '../../kiosk/flows/emergency.js';
 import { createKioskSessionMachine, type CallEffects } from '../../kiosk/flows/kiosk-flows.js';
 import type { MaintenancePorts } from '../../kiosk/flows/maintenance-ports.js';
 import type { FlowPorts } from '../../kiosk/flows/ports.js';
@@ -129,8 +130,17 @@ export class ScriptedCall {
         this.audits.push(entry);
         return Promise.resolve();
       },
+      raiseAlarm: (input) => {
+        this.alarms.push(input);
+        return this.alarmFails ? Promise.reject(new Error('disk gone')) : Promise.resolve();
+      },
     };
   }
+
+  /** Alarms the emergency flow raised. */
+  readonly alarms: RaiseAlarmInput[] = [];
+  /** Set to make `raiseAlarm` reject (the store could not keep it). */
+  alarmFails = false;
 
   /** Whether a call session to central is open now. */
   get connected(): boolean {

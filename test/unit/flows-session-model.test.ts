@@ -53,7 +53,7 @@ const stubFlow = setup({
   output: ({ context }) => context.output,
 });
 
-const CHILDREN = ['balanceCheck', 'faultReport', 'ticketStatus', 'faq', 'survey', 'videoEscalation', 'maintenance'] as const;
+const CHILDREN = ['balanceCheck', 'faultReport', 'ticketStatus', 'faq', 'survey', 'videoEscalation', 'emergency', 'maintenance'] as const;
 
 function sessionWithStubs(clock: { now(): number }, walk: boolean): SessionMachine {
   const base = createSessionMachine({ clock, diagnosis: DIAGNOSIS, idleTimeoutMs: IDLE_MS, idleWarningMs: WARNING_MS });
@@ -86,11 +86,13 @@ const SAMPLES: Record<string, readonly EventObject[]> = {
   'SERVICE.CHANGED': [{ type: 'SERVICE.CHANGED', inService: false } as EventObject, { type: 'SERVICE.CHANGED', inService: true } as EventObject],
   'REPORT.DRAFT': [{ type: 'REPORT.DRAFT', dirty: true } as EventObject, { type: 'REPORT.DRAFT', dirty: false } as EventObject],
   'CARD.DIAGNOSED': [{ type: 'CARD.DIAGNOSED', codes: ['low-balance'] } as EventObject],
+  'ALARM.STATUS': [{ type: 'ALARM.STATUS', alarmId: 'a1', status: 'acknowledged', by: 'staff' } as EventObject],
 };
 const EXITS = [{ next: 'menu' }, { next: 'attract' }, { next: 'survey', service: 'balance', ticketId: null }];
 const DONE_OUTPUTS: Record<string, readonly unknown[]> = {
   videoEscalation: [{ outcome: 'completed', ticketId: TICKET_ID }],
   survey: [{ next: 'attract' }],
+  emergency: [{ next: 'attract' }],
   maintenance: [undefined],
 };
 
@@ -204,6 +206,19 @@ function checkStep(r: Replay, step: string): void {
     expect(after.matches({ active: { flow: 'call' } }), `${step}: a call survives silence`).toBe(true);
     expect(after.matches({ active: { idle: 'paused' } }), step).toBe(true);
   }
+  if (s.matches({ active: { flow: 'emergency' } })) {
+    // Nothing but the emergency's own end leaves it: not silence, not another tap, card or scan.
+    const child = (s.children as Record<string, AnyActorRef | undefined>)['emergency'];
+    r.clock.increment(10 * IDLE_MS);
+    // (Card events are left out: they change the card the session holds, which the walk compares.)
+    for (const e of PASSENGER_EVENTS) if (!e.type.startsWith('CARD.')) r.actor.send(e);
+    r.actor.send({ type: 'EXIT' });
+    const after = r.actor.getSnapshot();
+    expect(after.matches({ active: { flow: 'emergency' } }), `${step}: an emergency survives silence and every other tap`).toBe(true);
+    expect((after.children as Record<string, AnyActorRef | undefined>)['emergency'], `${step}: the same emergency (no second alarm)`).toBe(child);
+    expect(after.matches({ active: { idle: 'paused' } }), step).toBe(true);
+    expect(toScreenModel(after, r.clock.now()), step).toMatchObject({ screen: 'call', emergency: { alarm: 'sending' }, chrome: { canGoHome: false, canGoBack: false } });
+  }
   if (s.matches('outOfService')) {
     const before = JSON.stringify(s.value);
     for (const e of PASSENGER_EVENTS) r.actor.send(e);
@@ -303,6 +318,7 @@ describe('model: the session machine', () => {
     r.clock.increment(IDLE_MS);
     expect(r.actor.getSnapshot().matches({ active: { idle: 'warning' } })).toBe(true);
     r.actor.send({ type: 'CALL.EMERGENCY' });
+    expect(r.actor.getSnapshot().matches({ active: { flow: 'emergency' } })).toBe(true);
     checkStep(r, 'emergency call from the idle warning');
     // Out of service in the middle of a session, and back.
     r.actor.send({ type: 'SERVICE.CHANGED', inService: false });

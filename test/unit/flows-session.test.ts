@@ -343,21 +343,61 @@ describe('the call slot inside the session', () => {
     expect(x.call.connected).toBe(false);
   });
 
-  it('no agent on the emergency lane: the passenger leaves with a callback ticket filed through the same createTicket, then the menu', async () => {
+  it('emergency with nobody on duty: guidance at once, the alarm raised with the card, never a callback form; finish goes back to the start', async () => {
+    const staff = { office: { zh: 'B出口旁客服中心', en: 'Service centre by exit B' }, phone: '020-8888 1234' };
+    const x = (h = sessionHarness({ checkBlocklist: () => Promise.resolve(null) }, { stationStaff: () => staff }));
+    x.send({ type: 'CARD.READ', snapshot });
+    x.send({ type: 'CALL.EMERGENCY' });
+    // At once, before any call is set up or the alarm stored.
+    expect(x.call.connected).toBe(false);
+    expect(x.screen()).toMatchObject({ screen: 'call', emergency: { staffOffice: staff.office, staffPhone: staff.phone, alarm: 'sending', video: 'calling' } });
+    await settle();
+    expect(x.call.alarms).toHaveLength(1);
+    const alarm = x.call.alarms[0]!;
+    expect(alarm.card?.masked).toBe('3105 **** **** 7984');
+    expect(alarm.raisedAt).toBe(new Date(x.clock.now()).toISOString());
+    expect(x.call.connected).toBe(true);
+    x.call.central({ type: 'CENTRAL.FALLBACK', reason: 'no-agent' });
+    await settle();
+    expect(x.screen()).toMatchObject({ screen: 'call', emergency: { video: 'no-agent', alarm: 'sending' } });
+    for (const e of [{ type: 'SKIP' }, { type: 'SUBMIT' }, { type: 'KEY.PRESS', key: '1' }] as const) x.send(e);
+    expect(x.ports.calls.filter((c) => c.port === 'createTicket')).toEqual([]);
+    expect(JSON.stringify(x.screen())).not.toContain('callback');
+    // Another kiosk's alarm changes nothing here; ours does.
+    x.send({ type: 'ALARM.STATUS', alarmId: 'someone-else', status: 'acknowledged', by: 'agent' });
+    expect(x.screen()).toMatchObject({ emergency: { alarm: 'sending' } });
+    x.send({ type: 'ALARM.STATUS', alarmId: alarm.alarmId, status: 'received' });
+    expect(x.screen()).toMatchObject({ emergency: { alarm: 'received' } });
+    x.send({ type: 'ALARM.STATUS', alarmId: alarm.alarmId, status: 'acknowledged', by: 'staff' });
+    expect(x.screen()).toMatchObject({ emergency: { alarm: 'staff-coming' } });
+    x.send({ type: 'NEXT' });
+    await settle();
+    expect(x.screen().screen).toBe('attract');
+  });
+
+  it('emergency while the alarm cannot even be stored: the guidance stays and says plainly the control centre could not be reached', async () => {
+    const x = (h = sessionHarness());
+    x.call.alarmFails = true;
+    x.send({ type: 'CALL.EMERGENCY' });
+    await settle();
+    expect(x.screen()).toMatchObject({ screen: 'call', emergency: { alarm: 'unreachable', staffOffice: null, staffPhone: null } });
+    x.call.central({ type: 'CENTRAL.OFFLINE' });
+    await settle();
+    expect(x.screen()).toMatchObject({ emergency: { alarm: 'unreachable', video: 'no-agent' } });
+  });
+
+  it('emergency answered by an agent: the call shows inside the emergency screen and finish waits for the call to end', async () => {
     const x = (h = sessionHarness());
     x.send({ type: 'CALL.EMERGENCY' });
     await settle();
-    x.call.central({ type: 'CENTRAL.FALLBACK', reason: 'no-agent' });
-    expect(x.screen()).toMatchObject({ screen: 'call', view: { phase: 'callback-offer', reason: 'no-agent' } });
-    x.send({ type: 'SKIP' });
-    const input = x.ports.calls.find((c) => c.port === 'createTicket')?.input as CreateTicketInput;
-    expect(input).toMatchObject({ category: 'callback', phone: null });
-    expect(input.description).toContain('EMERGENCY');
-    x.ports.resolve('createTicket', ticket);
-    await settle();
-    expect(x.screen()).toMatchObject({ screen: 'call', view: { phase: 'callback-done', ticketId: TICKET_ID } });
+    x.call.central({ type: 'CENTRAL.RINGING', callId: 'c1' });
+    x.call.central({ type: 'CENTRAL.CONNECTED', callId: 'c1', agentName: 'Li', media: { signallingUrl: 'ws://127.0.0.1:1/calls/media?token=t', iceServers: [] } });
+    expect(x.screen()).toMatchObject({ screen: 'call', view: { phase: 'in-call', lane: 'emergency' }, emergency: { video: 'in-call' } });
     x.send({ type: 'NEXT' });
+    expect(x.screen()).toMatchObject({ emergency: { video: 'in-call' } });
+    x.send({ type: 'CALL.HANGUP' });
     await settle();
-    expect(x.screen()).toMatchObject({ screen: 'menu' });
+    expect(x.call.commands).toContainEqual({ type: 'LEAVE', reason: 'hung-up' });
+    expect(x.screen()).toMatchObject({ screen: 'call', emergency: { video: 'ended' } });
   });
 });

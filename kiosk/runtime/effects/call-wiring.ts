@@ -17,6 +17,8 @@ export interface CallWiringDeps {
   readonly health: () => Readonly<Record<string, DeviceHealth>>;
   readonly logger: Logger;
   readonly settings?: { readonly connectTimeoutMs?: number };
+  /** Stores an emergency alarm at the head of the outbox (`AlarmWatch.raise`, alarm-wiring.ts). */
+  readonly raiseAlarm: CallEffects['raiseAlarm'];
 }
 
 /**
@@ -50,6 +52,7 @@ export function callEffects(deps: CallWiringDeps): CallEffects {
         return fallbackContext(input, where);
       }
     },
+    raiseAlarm: deps.raiseAlarm,
     async recordAudit(entry) {
       const r = await tickets.recordAudit(entry);
       if (!r.ok) logger.warn('call audit not stored', { code: r.error.code });

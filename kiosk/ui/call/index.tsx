@@ -11,6 +11,7 @@ import type { ScreenProps } from '../screens/types.js';
 import { QrCode } from '../widgets/qr-code.js';
 import { NumericKeypad } from '../widgets/keypad.js';
 import { groupPhone, keyLabels, TextField } from '../screens/report.js';
+import { EmergencyScreen } from './emergency.js';
 import { KioskCallMedia, type MediaState } from './media.js';
 import { callText, endedText, fallbackText } from './texts.js';
 
@@ -216,7 +217,8 @@ export function CallView({ view, send, lang, nowMs = () => Date.now() }: Props) 
   );
 }
 
-/** The `call` screen for the session's call slot. */
+/** The `call` screen for the session's call slot; in the emergency lane, the emergency screen around the call. */
 export function CallScreen({ model, send, lang }: ScreenProps<'call'>) {
-  return <CallView view={model.view} send={send} lang={lang} />;
+  const call = <CallView view={model.view} send={send} lang={lang} />;
+  return model.emergency ? <EmergencyScreen emergency={model.emergency} view={model.view} lang={lang} send={send} call={call} /> : call;
 }
