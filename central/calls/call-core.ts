@@ -155,7 +155,9 @@ export class CallCore {
       case 'instance-gone': {
         const gone = (conn: string): boolean => instanceOf(conn) === e.instance;
         // Kiosks first: their entries keep their place (detached) before agents' leaving is counted.
-        for (const [kioskId, conn] of [...this.kioskConns]) if (gone(conn)) this.apply({ k: 'kiosk-close', conn, kioskId });
+        const kiosks = [...this.kioskConns].filter(([, conn]) => gone(conn)).map(([kioskId]) => kioskId);
+        for (const kioskId of kiosks) this.kioskConns.delete(kioskId);
+        if (kiosks.length > 0) this.queue.kiosksDetached(kiosks);
         for (const [agentId, conn] of [...this.agentConns]) if (gone(conn)) this.apply({ k: 'agent-close', conn, agentId });
         for (const s of this.media.values()) if (s.conn !== null && gone(s.conn)) s.conn = null;
         return;

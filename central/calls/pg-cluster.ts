@@ -61,7 +61,7 @@ export class PgCallCluster implements CallBackend {
   private inboxChain: Promise<void> = Promise.resolve();
   private deliveryChain: Promise<void> = Promise.resolve();
   private ticker: ReturnType<typeof setInterval> | null = null;
-  private ticking = false;
+  private ticking: Promise<void> | null = null;
   private closed = false;
 
   private constructor(private readonly options: PgClusterOptions) {
@@ -111,6 +111,8 @@ export class PgCallCluster implements CallBackend {
     if (this.closed) return;
     this.closed = true;
     if (this.ticker) clearInterval(this.ticker);
+    // A heartbeat in flight would write this instance's row again after it is removed below.
+    await this.ticking;
     await this.cycling?.catch(() => undefined);
     this.core.close();
     this.options.store.divert(null);
@@ -173,11 +175,18 @@ export class PgCallCluster implements CallBackend {
 
   // ---- heartbeat and leadership ------------------------------------------------------
 
-  private async tick(): Promise<void> {
-    if (this.ticking || this.closed) return;
-    this.ticking = true;
+  private tick(): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    this.ticking ??= this.tickOnce().finally(() => {
+      this.ticking = null;
+    });
+    return this.ticking;
+  }
+
+  private async tickOnce(): Promise<void> {
     try {
       if (!this.listener) await this.connectListener();
+      if (this.closed) return;
       await this.options.store.pool.query('insert into call_instances (id, seen_at) values ($1, now()) on conflict (id) do update set seen_at = now()', [this.instanceId]);
       if (this.epoch === null) await this.tryLead();
       else {
@@ -186,8 +195,6 @@ export class PgCallCluster implements CallBackend {
       }
     } catch (e) {
       this.options.log(`calls: ${(e as Error).message}`);
-    } finally {
-      this.ticking = false;
     }
   }
 

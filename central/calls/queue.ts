@@ -333,8 +333,13 @@ export class CallQueue {
 
   /** The kiosk's control socket closed: its entries keep their place for the grace period. */
   kioskDetached(kioskId: string): void {
+    this.kiosksDetached([kioskId]);
+  }
+
+  /** Several kiosks' sockets closed at once (their central instance is gone): all detach before anyone is rung. */
+  kiosksDetached(kioskIds: readonly string[]): void {
     for (const entry of this.entries.values()) {
-      if (entry.kioskId !== kioskId || entry.detached) continue;
+      if (!kioskIds.includes(entry.kioskId) || entry.detached) continue;
       this.detach(entry);
     }
     this.afterChange();
@@ -539,6 +544,7 @@ export class CallQueue {
     agent.presence = 'ringing';
     this.deps.outputs.toAgent(agent.id, { type: 'presence', presence: 'ringing', reason: null });
     this.deps.outputs.toAgent(agent.id, { type: 'offer', callId: entry.callId, lane: entry.lane, context: entry.context });
+    this.deps.persistence.audit(entry.callId, `agent:${agent.id}`, 'ring', null);
     entry.ringing.set(agent.id, this.timer(() => this.ringTimedOut(entry, agent), this.deps.settings.ringTimeoutSeconds * 1000));
   }
 
