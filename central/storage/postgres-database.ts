@@ -33,7 +33,7 @@ function unavailable(e: unknown): StorageUnavailable | null {
   if (e instanceof StorageUnavailable) return e;
   const state = sqlState(e);
   const message = e instanceof Error ? e.message : String(e);
-  if ((state !== undefined && (AWAY_STATES.has(state) || state.startsWith('08'))) || /Connection terminated|timeout exceeded when trying to connect/i.test(message)) {
+  if ((state !== undefined && (AWAY_STATES.has(state) || state.startsWith('08'))) || /Connection terminated|timeout exceeded when trying to connect|encountered a connection error and is not queryable/i.test(message)) {
     return new StorageUnavailable(`the database is not answering: ${message}`, RETRY_AFTER_SECONDS);
   }
   return null;
