@@ -4,10 +4,34 @@
  * Every string from the network is shown with textContent, never parsed as markup.
  */
 import type { AgentChosenStatus, AgentToCentral, CallContext, CentralToAgent, IceServer, IceTransportPolicy, MediaSignal, QueueView } from '../../shared/call-protocol.js';
+import type { FaqArticle } from '../../shared/sync.js';
+import { TICKET_STATUSES, type TicketStatus } from '../../shared/ticket.js';
 import { REPORT_CATEGORIES } from '../../shared/ui-protocol.js';
-import { TICKET_CATEGORY_WORDS } from '../../shared/words.js';
+import { CARD_FAMILY_WORDS, TICKET_CATEGORY_WORDS, TICKET_STATUS_WORDS, fillWords, type Words } from '../../shared/words.js';
+import type { StoredTicket } from '../storage/types.js';
 import { byId, el, messageOf } from './dom.js';
-import { familyText, options } from './labels.js';
+import {
+  CONSOLE_WORDS,
+  DIAGNOSIS_TEXT,
+  END_REASON_WORDS,
+  LANE_WORDS,
+  PRESENCE_WORDS,
+  TRIP_WORDS,
+  beijingTime,
+  deviceStateOf,
+  deviceWordsOf,
+  missedReasonWords,
+  type ConsoleWord,
+} from './page-words.js';
+
+type Lang = 'zh' | 'en';
+const LANG_KEY = 'console.language';
+// English until the agent switches; the choice is kept in this browser.
+let lang: Lang = localStorage.getItem(LANG_KEY) === 'zh' ? 'zh' : 'en';
+/** Words in the agent's language. */
+const say = (w: Words): string => w[lang];
+const word = (key: ConsoleWord, ...values: (string | number)[]): string => fillWords(CONSOLE_WORDS[key][lang], ...values);
+const known = (table: Readonly<Record<string, Words>>, key: string): string => say(table[key] ?? CONSOLE_WORDS.unknown);
 
 type Offer = Extract<CentralToAgent, { type: 'offer' }>;
 
@@ -28,6 +52,9 @@ const state: {
   localStream: MediaStream | null;
   clockOffset: number;
   queue: readonly QueueView[];
+  /** The agent's token: also opens the ticket and missed-call operations for agents. */
+  token: string;
+  ticketId: string | null;
 } = {
   socket: null,
   agentId: null,
@@ -38,6 +65,8 @@ const state: {
   localStream: null,
   clockOffset: 0,
   queue: [],
+  token: '',
+  ticketId: null,
 };
 
 function send(message: AgentToCentral): void {
@@ -56,24 +85,28 @@ function renderContext(container: HTMLElement, context: CallContext): void {
   const row = (k: string, v: string): void => {
     dl.append(el('dt', k), el('dd', v));
   };
-  row('Station', `${context.stationName} (${context.stationId})`);
-  row('Kiosk', context.kioskId);
-  row('Language', context.language);
+  row(word('station'), context.stationName);
+  row(word('kiosk'), context.kioskId);
+  row(word('language'), context.language === 'zh' ? '中文' : 'English');
   if (context.card) {
-    row('Card', `${context.card.maskedNumber} · ${familyText(context.card.family)}`);
-    row('Balance', fen(context.card.balance));
-    row('Valid until', context.card.validUntil ?? '—');
-  } else row('Card', 'no card read');
-  row('Diagnosis', context.diagnosis.length ? context.diagnosis.join(', ') : 'nothing found');
-  row('Open tickets', context.openTicketIds.length ? context.openTicketIds.join(', ') : 'none');
-  row('Kiosk health', context.health.map((h) => `${h.device}: ${h.state}${h.code ? ` (${h.code})` : ''}`).join('; ') || 'unknown');
+    const c = context.card;
+    row(word('card'), `${say(CARD_FAMILY_WORDS[c.family])} · ${c.maskedNumber || '—'}`);
+    row(word('balance'), fen(c.balance));
+    const expired = context.diagnosis.includes('expired') || (c.validUntil !== null && c.validUntil < new Date().toISOString().slice(0, 10));
+    row(word('validity'), c.validUntil === null ? word('unknown') : `${expired ? word('expired') : word('valid')} · ${word('validUntil')} ${c.validUntil}`);
+  } else row(word('card'), word('noCard'));
+  row(word('diagnosis'), context.diagnosis.length ? context.diagnosis.map((d) => known(DIAGNOSIS_TEXT, d)).join(lang === 'zh' ? '、' : '; ') : say({ zh: '未发现问题', en: 'Nothing wrong found' }));
+  row(word('openTickets'), context.openTicketIds.length ? context.openTicketIds.join(', ') : word('none'));
+  row(word('kioskHealth'), context.health.map((h) => `${say(deviceWordsOf(h.device))}: ${say(deviceStateOf(h.state))}`).join(lang === 'zh' ? '；' : '; ') || word('unknown'));
   container.append(dl);
   if (context.recentTrips.length) {
     const table = el('table');
-    table.append(el('caption', 'Recent trips'));
+    table.append(el('caption', `${word('recentTrips')} (${word('beijing')})`));
     for (const t of context.recentTrips) {
       const tr = el('tr');
-      tr.append(el('td', t.time ?? '?'), el('td', `${t.mode} ${t.kind}`), el('td', t.station), el('td', fen(t.amount)));
+      // The trip's station comes as the card's raw bytes: shown as a name only when it is one.
+      const station = /^[0-9a-fA-F]+$/.test(t.station) ? word('unknownStation') : t.station;
+      tr.append(el('td', t.time ? beijingTime(t.time) : '—'), el('td', `${known(TRIP_WORDS, t.mode)} ${known(TRIP_WORDS, t.kind)}`), el('td', station), el('td', fen(t.amount)));
       table.append(tr);
     }
     container.append(table);
@@ -91,7 +124,8 @@ function renderQueue(): void {
   body.replaceChildren();
   for (const e of state.queue) {
     const tr = el('tr', null, { class: e.lane, 'data-call-id': e.callId });
-    tr.append(el('td', e.lane), el('td', e.stationName), el('td', e.kioskId), el('td', waited(e.queuedAt), { 'data-queued-at': e.queuedAt }), el('td', e.agentName ? `${e.state} · ${e.agentName}` : e.state));
+    const st = known(PRESENCE_WORDS, e.state);
+    tr.append(el('td', known(LANE_WORDS, e.lane)), el('td', e.stationName), el('td', e.kioskId), el('td', waited(e.queuedAt), { 'data-queued-at': e.queuedAt }), el('td', e.agentName ? `${st} · ${e.agentName}` : st));
     body.append(tr);
   }
 }
@@ -109,7 +143,7 @@ function renderOffer(): void {
   box.className = `offer ${offer.lane}`;
   box.dataset['callId'] = offer.callId;
   box.dataset['lane'] = offer.lane;
-  byId('offer-title').textContent = offer.lane === 'emergency' ? 'EMERGENCY call' : 'Incoming call';
+  byId('offer-title').textContent = offer.lane === 'emergency' ? word('emergencyCall') : word('incoming');
   renderContext(byId('offer-context'), offer.context);
 }
 
@@ -150,7 +184,7 @@ async function makeOffer(): Promise<void> {
     send({ type: 'signal', callId: call.callId, signal: { type: 'ice', candidate: c ? { candidate: c.candidate, sdpMid: c.sdpMid, sdpMLineIndex: c.sdpMLineIndex } : null } });
   };
   pc.onconnectionstatechange = () => {
-    byId('media-state').textContent = `media ${pc.connectionState}`;
+    byId('media-state').textContent = word('mediaState', pc.connectionState);
   };
   const offer = await pc.createOffer();
   await pc.setLocalDescription(offer);
@@ -170,7 +204,7 @@ async function onSignal(callId: string, signal: MediaSignal): Promise<void> {
       if (state.pc && signal.candidate) await state.pc.addIceCandidate(signal.candidate).catch(() => undefined);
       return;
     case 'media-state':
-      byId('media-state').textContent = `kiosk media ${signal.state}`;
+      byId('media-state').textContent = word('mediaState', signal.state);
       return;
   }
 }
@@ -181,7 +215,7 @@ function endCallView(reason: string): void {
   state.localStream = null;
   video('remote-video').srcObject = null;
   video('local-video').srcObject = null;
-  byId('last-call').textContent = state.call ? `Call ${state.call.callId} ended: ${reason}` : '';
+  byId('last-call').textContent = state.call ? word('callEnded', known(END_REASON_WORDS, reason)) : '';
   state.call = null;
   byId('call').hidden = true;
 }
@@ -194,6 +228,8 @@ function onMessage(m: CentralToAgent): void {
       byId('login-panel').hidden = true;
       byId('work').hidden = false;
       setPresence(m.presence);
+      void loadFaq();
+      void loadWorkList();
       return;
     case 'presence':
       setPresence(m.presence, m.reason);
@@ -202,7 +238,7 @@ function onMessage(m: CentralToAgent): void {
       state.clockOffset = Date.parse(m.serverTime) - Date.now();
       state.queue = m.entries;
       renderQueue();
-      byId('agents').replaceChildren(...m.agents.map((a) => el('li', `${a.name}: ${a.presence}`, { 'data-agent-id': a.id })));
+      byId('agents').replaceChildren(...m.agents.map((a) => el('li', `${a.name}: ${known(PRESENCE_WORDS, a.presence)}`, { 'data-agent-id': a.id })));
       return;
     case 'offer':
       // A lasting trace for supervisors and tests: offers can be withdrawn within seconds.
@@ -219,24 +255,24 @@ function onMessage(m: CentralToAgent): void {
       renderOffer();
       state.call = { callId: m.callId, context: m.context, iceServers: m.iceServers, iceTransportPolicy: m.iceTransportPolicy ?? 'all' };
       byId('call').hidden = false;
-      byId('call-id').textContent = m.callId;
       byId('action-log').replaceChildren();
-      byId('media-state').textContent = 'waiting for the kiosk page…';
+      byId('media-state').textContent = word('mediaWaiting');
       renderContext(byId('call-context'), m.context);
+      void loadCallTickets(m.context.openTicketIds);
       startMedia().catch((e: unknown) => logAction(`camera: ${messageOf(e)}`));
       return;
     case 'signal':
       onSignal(m.callId, m.signal).catch((e: unknown) => logAction(`media: ${messageOf(e)}`));
       return;
     case 'action-result':
-      logAction(`${m.actionId.slice(-6)}: ${m.status}${m.code ? ` (${m.code})` : ''}`);
+      logAction(`${beijingTime(Date.now())} ${m.status === 'performed' ? word('performed') : word('refused')}${m.code ? ` (${m.code.replaceAll('-', ' ')})` : ''}`);
       return;
     case 'ended':
       endCallView(m.reason);
       return;
     case 'error':
       if (byId('work').hidden) byId('login-error').textContent = m.message;
-      else logAction(`error: ${m.code}`);
+      else logAction(m.message);
       return;
   }
 }
@@ -244,7 +280,8 @@ function onMessage(m: CentralToAgent): void {
 function setPresence(presence: string, reason?: string | null): void {
   state.presence = presence;
   const shown = byId('presence');
-  shown.textContent = reason === 'no-answer' ? `${presence} (missed a call)` : presence;
+  const words = known(PRESENCE_WORDS, presence);
+  shown.textContent = reason === 'no-answer' ? `${words} (${word('missedOne')})` : words;
   shown.dataset['presence'] = presence;
 }
 
@@ -252,6 +289,7 @@ function connect(token: string): void {
   const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/calls/agent`;
   const socket = new WebSocket(url);
   state.socket = socket;
+  state.token = token;
   socket.onopen = () => send({ type: 'login', token });
   socket.onmessage = (ev: MessageEvent<unknown>) => {
     try {
@@ -266,13 +304,185 @@ function connect(token: string): void {
     setPresence('logged-out');
     byId('login-panel').hidden = false;
     byId('work').hidden = true;
-    if (ev.code === 4401) byId('login-error').textContent = 'Unknown agent token';
+    if (ev.code === 4401) byId('login-error').textContent = word('unknownAgentToken');
   };
 }
 
 const isChosenStatus = (s: string | undefined): s is AgentChosenStatus => s === 'available' || s === 'on-break' || s === 'logged-out';
 
-byId('report-category', HTMLSelectElement).append(...options(REPORT_CATEGORIES, TICKET_CATEGORY_WORDS));
+interface ErrorBody {
+  readonly error?: { readonly message?: string };
+}
+
+async function api<T>(path: string, body?: unknown): Promise<T> {
+  const res = await fetch(path, {
+    method: body === undefined ? 'GET' : 'POST',
+    headers: { authorization: `Bearer ${state.token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const parsed = (await res.json().catch(() => null)) as unknown;
+  if (!res.ok) throw new Error((parsed as ErrorBody | null)?.error?.message ?? `HTTP ${res.status}`);
+  return parsed as T;
+}
+
+let faq: readonly FaqArticle[] = [];
+async function loadFaq(): Promise<void> {
+  try {
+    faq = (await api<{ articles: readonly FaqArticle[] }>('/v1/staff/faq')).articles;
+    renderFaq();
+  } catch (e) {
+    logAction(messageOf(e));
+  }
+}
+function renderFaq(): void {
+  const select = byId('faq-id', HTMLSelectElement);
+  const chosen = select.value;
+  select.replaceChildren(...faq.map((a) => new Option(a.title[lang], a.id)));
+  if (chosen) select.value = chosen;
+}
+
+type MissedView = { callId: string; stationName: string; kioskId: string; lane: string; reason: string; missedAt: string; maskedCardNumber: string | null; doneBy: string | null; doneAt: string | null };
+
+async function loadWorkList(): Promise<void> {
+  byId('work-error').textContent = '';
+  try {
+    const { calls } = await api<{ calls: readonly MissedView[] }>('/v1/staff/missed-calls');
+    byId('missed').replaceChildren(
+      ...calls.map((c) => {
+        const li = el('li', null, { 'data-call-id': c.callId, class: c.doneBy ? 'done' : '' });
+        li.append(el('span', `${beijingTime(c.missedAt)} · ${known(LANE_WORDS, c.lane)} · ${c.stationName} · ${say(missedReasonWords(c.reason))}${c.maskedCardNumber ? ` · ${c.maskedCardNumber}` : ''}`));
+        if (c.doneBy && c.doneAt) li.append(el('span', ` — ${word('doneBy', c.doneBy, beijingTime(c.doneAt))}`, { class: 'done-by' }));
+        else {
+          const b = el('button', word('markDone'), { type: 'button', 'data-testid': 'missed-done' });
+          b.addEventListener('click', () => void api(`/v1/staff/missed-calls/${encodeURIComponent(c.callId)}/done`, { note: null }).then(loadWorkList, (e: unknown) => (byId('work-error').textContent = messageOf(e))));
+          li.append(' ', b);
+        }
+        return li;
+      }),
+    );
+    if (calls.length === 0) byId('missed').append(el('li', word('nothingToDo'), { class: 'muted' }));
+    const open = await api<{ tickets: readonly StoredTicket[] }>('/v1/staff/tickets?category=callback&status=open&limit=50');
+    const doneTickets = await api<{ tickets: readonly StoredTicket[] }>('/v1/staff/tickets?category=callback&status=resolved&limit=10');
+    byId('callbacks').replaceChildren(
+      ...open.tickets.map((t) => {
+        const li = el('li', null, { 'data-ticket-id': t.id });
+        li.append(el('span', `${beijingTime(t.createdAt)} · ${t.phone ?? '—'} · ${t.description}`));
+        const b = el('button', word('markDone'), { type: 'button', 'data-testid': 'callback-done' });
+        b.addEventListener('click', () => void markCallbackDone(t.id));
+        li.append(' ', b);
+        return li;
+      }),
+      ...doneTickets.tickets.map((t) => el('li', `${beijingTime(t.createdAt)} · ${t.phone ?? '—'} — ${word('doneBy', t.assignee ?? '—', beijingTime(t.updatedAt))}`, { class: 'done', 'data-ticket-id': t.id })),
+    );
+    if (open.tickets.length + doneTickets.tickets.length === 0) byId('callbacks').append(el('li', word('nothingToDo'), { class: 'muted' }));
+  } catch (e) {
+    byId('work-error').textContent = messageOf(e);
+  }
+}
+
+/** A callback made: the ticket is assigned to this agent and resolved (who and when stay in its history). */
+async function markCallbackDone(ticketId: string): Promise<void> {
+  try {
+    await api(`/v1/staff/tickets/${encodeURIComponent(ticketId)}/assign`, { assignee: byId('me').textContent });
+    await api(`/v1/staff/tickets/${encodeURIComponent(ticketId)}/status`, { status: 'resolved', note: null });
+    await loadWorkList();
+  } catch (e) {
+    byId('work-error').textContent = messageOf(e);
+  }
+}
+
+async function loadCallTickets(ids: readonly string[]): Promise<void> {
+  state.ticketId = null;
+  byId('ticket-form').hidden = true;
+  byId('ticket-result').textContent = '';
+  const list = byId('call-ticket-list');
+  list.replaceChildren();
+  for (const id of ids) {
+    try {
+      const { ticket } = await api<{ ticket: StoredTicket }>(`/v1/staff/tickets/${encodeURIComponent(id)}`);
+      const li = el('li', null, { 'data-ticket-id': id });
+      const b = el('button', `${say(TICKET_CATEGORY_WORDS[ticket.category])} · ${say(TICKET_STATUS_WORDS[ticket.status])} · ${beijingTime(ticket.createdAt)}`, { type: 'button', 'data-testid': 'call-ticket' });
+      b.addEventListener('click', () => selectTicket(ticket));
+      li.append(b, el('div', ticket.description, { class: 'muted' }));
+      list.append(li);
+      if (state.ticketId === null) selectTicket(ticket);
+    } catch (e) {
+      list.append(el('li', messageOf(e)));
+    }
+  }
+  if (ids.length === 0) list.append(el('li', word('none'), { class: 'muted' }));
+}
+
+function selectTicket(ticket: StoredTicket): void {
+  state.ticketId = ticket.id;
+  byId('ticket-form').hidden = false;
+  byId('ticket-summary').textContent = `${word('ticket')} ${ticket.id} · ${say(TICKET_CATEGORY_WORDS[ticket.category])} · ${say(TICKET_STATUS_WORDS[ticket.status])}`;
+  ticketField('status', HTMLSelectElement).value = '';
+}
+
+function ticketField<T extends Element>(name: string, kind: abstract new () => T): T {
+  const node = byId('ticket-form', HTMLFormElement).elements.namedItem(name);
+  if (!(node instanceof kind)) throw new Error(`#ticket-form has no ${name}`);
+  return node;
+}
+
+async function saveTicket(): Promise<void> {
+  const id = state.ticketId;
+  if (id === null) return;
+  const reply = ticketField('reply', HTMLTextAreaElement);
+  const note = ticketField('note', HTMLTextAreaElement);
+  const status = ticketField('status', HTMLSelectElement).value as TicketStatus | '';
+  const result = byId('ticket-result');
+  result.textContent = '';
+  try {
+    const path = `/v1/staff/tickets/${encodeURIComponent(id)}`;
+    let ticket: StoredTicket | null = null;
+    if (note.value.trim() !== '') ticket = (await api<{ ticket: StoredTicket }>(`${path}/notes`, { text: note.value.trim() })).ticket;
+    if (reply.value.trim() !== '') ticket = (await api<{ ticket: StoredTicket }>(`${path}/reply`, { text: reply.value.trim(), ...(status ? { status } : {}) })).ticket;
+    else if (status) ticket = (await api<{ ticket: StoredTicket }>(`${path}/status`, { status, note: null })).ticket;
+    reply.value = '';
+    note.value = '';
+    if (ticket) selectTicket(ticket);
+    result.textContent = `${word('saved')} · ${beijingTime(Date.now())}`;
+  } catch (e) {
+    result.textContent = messageOf(e);
+  }
+}
+
+/** Every fixed text of the page in the agent's language. */
+function applyLanguage(): void {
+  document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
+  document.title = `${word('title')} · Station Kiosk`;
+  for (const node of document.querySelectorAll<HTMLElement>('[data-w]')) {
+    const key = node.dataset['w'] as ConsoleWord;
+    if (key in CONSOLE_WORDS) node.textContent = word(key);
+  }
+  byId('lang').textContent = lang === 'zh' ? 'English' : '中文';
+  const category = byId('report-category', HTMLSelectElement);
+  const chosen = category.value;
+  category.replaceChildren(...REPORT_CATEGORIES.map((c) => new Option(say(TICKET_CATEGORY_WORDS[c]), c)));
+  if (chosen) category.value = chosen;
+  const status = ticketField('status', HTMLSelectElement);
+  status.replaceChildren(new Option(word('unchanged'), ''), ...TICKET_STATUSES.map((s) => new Option(say(TICKET_STATUS_WORDS[s]), s)));
+  renderFaq();
+  setPresence(state.presence);
+  renderQueue();
+  renderOffer();
+  if (state.call) renderContext(byId('call-context'), state.call.context);
+  if (!byId('work').hidden) void loadWorkList();
+}
+
+byId('lang').addEventListener('click', () => {
+  lang = lang === 'zh' ? 'en' : 'zh';
+  localStorage.setItem(LANG_KEY, lang);
+  applyLanguage();
+});
+byId('refresh-work').addEventListener('click', () => void loadWorkList());
+byId('ticket-form').addEventListener('submit', (ev) => {
+  ev.preventDefault();
+  void saveTicket();
+});
+applyLanguage();
 byId('login-form').addEventListener('submit', (ev) => {
   ev.preventDefault();
   byId('login-error').textContent = '';
@@ -292,7 +502,7 @@ byId('hang-up').addEventListener('click', () => {
   if (state.call) send({ type: 'hang-up', callId: state.call.callId });
 });
 byId('act-faq').addEventListener('click', () => {
-  if (state.call) send({ type: 'action', callId: state.call.callId, action: { type: 'show-faq', articleId: byId('faq-id', HTMLInputElement).value } });
+  if (state.call) send({ type: 'action', callId: state.call.callId, action: { type: 'show-faq', articleId: byId('faq-id', HTMLSelectElement).value } });
 });
 byId('act-report').addEventListener('click', () => {
   if (state.call)

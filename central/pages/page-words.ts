@@ -76,3 +76,120 @@ export function deviceFaultText(device: string, state: string): string {
   const s = STATES[state] ?? { zh: '异常', en: 'Not working' };
   return `${d.zh} ${d.en}: ${s.zh} ${s.en}`;
 }
+
+/** The agent console's own words; `{0}` placeholders as in shared/words.ts. */
+export const CONSOLE_WORDS = {
+  title: { zh: '客服坐席', en: 'Agent console' },
+  token: { zh: '坐席令牌', en: 'Agent token' },
+  login: { zh: '登录', en: 'Log in' },
+  available: { zh: '空闲', en: 'Available' },
+  onBreak: { zh: '休息', en: 'On break' },
+  logOut: { zh: '退出', en: 'Log out' },
+  queue: { zh: '排队', en: 'Queue' },
+  agents: { zh: '坐席', en: 'Agents' },
+  lane: { zh: '类型', en: 'Lane' },
+  station: { zh: '车站', en: 'Station' },
+  kiosk: { zh: '终端', en: 'Kiosk' },
+  waiting: { zh: '已等待', en: 'Waiting' },
+  state: { zh: '状态', en: 'State' },
+  incoming: { zh: '来电', en: 'Incoming call' },
+  emergencyCall: { zh: '紧急呼叫', en: 'EMERGENCY call' },
+  answer: { zh: '接听', en: 'Answer' },
+  inCall: { zh: '通话中', en: 'In call' },
+  language: { zh: '乘客语言', en: "Passenger's language" },
+  card: { zh: '交通卡', en: 'Card' },
+  noCard: { zh: '未读卡', en: 'No card read' },
+  balance: { zh: '余额', en: 'Balance' },
+  validUntil: { zh: '有效期至', en: 'Valid until' },
+  validity: { zh: '有效性', en: 'Validity' },
+  valid: { zh: '有效', en: 'Valid' },
+  expired: { zh: '已过期', en: 'Expired' },
+  unknown: { zh: '不详', en: 'Not known' },
+  diagnosis: { zh: '诊断', en: 'Diagnosis' },
+  openTickets: { zh: '未结工单', en: 'Open tickets' },
+  none: { zh: '无', en: 'None' },
+  kioskHealth: { zh: '终端设备', en: 'Kiosk devices' },
+  recentTrips: { zh: '最近行程', en: 'Recent trips' },
+  unknownStation: { zh: '车站不详', en: 'Station not known' },
+  actions: { zh: '在终端上的操作（留痕）', en: 'Actions on the kiosk (audited)' },
+  faq: { zh: '常见问题', en: 'Help article' },
+  showFaq: { zh: '在终端显示', en: 'Show at the kiosk' },
+  category: { zh: '类别', en: 'Category' },
+  description: { zh: '描述', en: 'Description' },
+  createAtKiosk: { zh: '在终端创建工单（乘客确认）', en: 'Create a ticket at the kiosk (the passenger confirms)' },
+  endCall: { zh: '结束通话（终端）', en: 'End call (kiosk action)' },
+  hangUp: { zh: '挂断', en: 'Hang up' },
+  ticket: { zh: '工单', en: 'Ticket' },
+  ticketsOfCall: { zh: '本次来电的工单', en: 'Tickets of this call' },
+  reply: { zh: '回复乘客（终端和工单页可见）', en: 'Reply to the passenger (shown at the kiosk and on the ticket page)' },
+  note: { zh: '内部备注（乘客看不到）', en: 'Internal note (the passenger never sees it)' },
+  setStatus: { zh: '同时改状态', en: 'And set status' },
+  unchanged: { zh: '不变', en: 'Unchanged' },
+  save: { zh: '保存', en: 'Save' },
+  saved: { zh: '已保存', en: 'Saved' },
+  workList: { zh: '待办：未接来电与回电', en: 'To do: missed calls and callbacks' },
+  missedCalls: { zh: '未接来电', en: 'Missed calls' },
+  callbacks: { zh: '回电请求', en: 'Callback requests' },
+  markDone: { zh: '已回电', en: 'Called back' },
+  doneBy: { zh: '{0} 于 {1} 处理', en: 'Done by {0} at {1}' },
+  nothingToDo: { zh: '没有待办', en: 'Nothing to do' },
+  refresh: { zh: '刷新', en: 'Refresh' },
+  mediaWaiting: { zh: '等待终端画面…', en: 'Waiting for the kiosk page…' },
+  mediaState: { zh: '画面：{0}', en: 'Media: {0}' },
+  callEnded: { zh: '通话结束：{0}', en: 'Call ended: {0}' },
+  missedOne: { zh: '漏接了一个来电', en: 'missed a call' },
+  performed: { zh: '已执行', en: 'performed' },
+  refused: { zh: '被拒绝', en: 'refused' },
+  unknownAgentToken: { zh: '坐席令牌不正确', en: 'Unknown agent token' },
+  beijing: { zh: '北京时间', en: 'Beijing time' },
+} as const satisfies Record<string, Words>;
+
+export type ConsoleWord = keyof typeof CONSOLE_WORDS;
+
+export const PRESENCE_WORDS: Readonly<Record<string, Words>> = {
+  available: { zh: '空闲', en: 'available' },
+  'on-break': { zh: '休息', en: 'on-break' },
+  'logged-out': { zh: '未登录', en: 'logged out' },
+  busy: { zh: '通话中', en: 'busy' },
+  ringing: { zh: '振铃', en: 'ringing' },
+  'wrap-up': { zh: '整理中', en: 'wrap-up' },
+};
+
+export const END_REASON_WORDS: Readonly<Record<string, Words>> = {
+  'hung-up': { zh: '已挂断', en: 'hung-up' },
+  cancelled: { zh: '乘客取消', en: 'cancelled by the passenger' },
+  'agent-lost': { zh: '坐席断线', en: 'agent connection lost' },
+  'kiosk-lost': { zh: '终端断线', en: 'kiosk connection lost' },
+  'media-failed': { zh: '画面连接失败', en: 'media failed' },
+  'end-call-action': { zh: '从终端结束', en: 'ended at the kiosk' },
+  'console disconnected': { zh: '坐席页面断开', en: 'console disconnected' },
+};
+
+export const TRIP_WORDS: Readonly<Record<string, Words>> = {
+  entry: { zh: '进站', en: 'Entry' },
+  exit: { zh: '出站', en: 'Exit' },
+  single: { zh: '单次', en: 'Single ride' },
+  other: { zh: '其他', en: 'Other' },
+  metro: { zh: '地铁', en: 'Metro' },
+  bus: { zh: '公交', en: 'Bus' },
+};
+
+export const LANE_WORDS: Readonly<Record<string, Words>> = {
+  information: { zh: '咨询', en: 'Information' },
+  emergency: { zh: '紧急', en: 'Emergency' },
+};
+
+/** Card diagnoses in words for agents (the codes never reach the page's text). */
+export const DIAGNOSIS_TEXT: Readonly<Record<string, Words>> = {
+  expired: { zh: '卡片已过期', en: 'Card expired' },
+  'not-yet-valid': { zh: '卡片尚未启用', en: 'Card not valid yet' },
+  blocked: { zh: '卡片已停用', en: 'Card blocked' },
+  'open-trip': { zh: '有进站无出站的行程', en: 'Trip with an entry and no exit' },
+  'low-balance': { zh: '余额不足', en: 'Low balance' },
+  'negative-balance': { zh: '余额为负', en: 'Negative balance' },
+  'not-accepted': { zh: '本站不收此卡', en: 'Not accepted at this station' },
+  'other-city': { zh: '外地卡', en: 'Card of another city' },
+};
+
+export const deviceWordsOf = (device: string): Words => DEVICES[device] ?? { zh: '其他设备', en: 'Other device' };
+export const deviceStateOf = (state: string): Words => STATES[state] ?? { zh: '异常', en: 'Not working' };

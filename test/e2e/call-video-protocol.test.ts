@@ -16,6 +16,13 @@ let agentPage: Page;
 
 beforeAll(async () => {
   central = await startCallCentral({ ringTimeoutSeconds: 60, wrapUpSeconds: 1 });
+  await central.central.storage.putFaq({
+    id: 'card-expired',
+    category: 'card',
+    title: { zh: '卡片过期了？', en: 'Card expired?' },
+    body: { zh: '请到客服中心办理。', en: 'Please go to the service centre.' },
+    updatedAt: new Date().toISOString(),
+  });
   kiosk = await startKioskHarness({ centralUrl: central.central.url, kiosk: KIOSKS[0] });
   browser = await openKioskBrowser({ media: true });
   kioskPage = browser.page;
@@ -54,14 +61,17 @@ describe('video call to an agent', () => {
     await kioskPage.waitForSelector('[data-testid=call-mute][aria-pressed=true]');
 
     // An allowed action arrives at the kiosk as a flow event and is shown; an unknown one is refused.
-    await agentPage.fill('#faq-id', 'card-expired');
+    // The agent picks the article by its title from central's FAQ, never by a typed id.
+    await agentPage.waitForSelector('#faq-id option[value=card-expired]', { state: 'attached' });
+    expect(await agentPage.textContent('#faq-id option[value=card-expired]')).toMatch(/^(卡片过期了？|Card expired\?)$/);
+    await agentPage.selectOption('#faq-id', 'card-expired');
     await agentPage.click('[data-testid=act-faq]');
     await kioskPage.waitForSelector('[data-testid=call-article]');
     await expect(kioskPage.textContent('[data-testid=call-article]')).resolves.toContain('card-expired');
     await agentPage.waitForFunction(() => document.querySelector('[data-testid=action-log]')?.textContent?.includes('performed'));
     const callId = kiosk.snapshot()!.context.callId!;
     await agentPage.evaluate((id) => (globalThis as unknown as { agentConsole: { send(m: unknown): void } }).agentConsole.send({ type: 'action', callId: id, action: { type: 'format-disk' } }), callId);
-    await agentPage.waitForFunction(() => document.querySelector('[data-testid=action-log]')?.textContent?.includes('refused (unknown-action)'));
+    await agentPage.waitForFunction(() => document.querySelector('[data-testid=action-log]')?.textContent?.includes('refused (unknown action)'));
 
     // The agent files a report for the passenger from the call: the kiosk makes the ticket.
     await agentPage.selectOption('#report-category', 'gate');
