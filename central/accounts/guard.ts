@@ -153,7 +153,8 @@ export function createGuard(storage: CentralStorage, settings: AuthSettings, now
 
   const tokenPerson = async (request: FastifyRequest): Promise<Person | null | undefined> => {
     const header = request.headers.authorization;
-    if (header === undefined) return undefined;
+    // No token, or the empty one a page sends when its person is logged in by the session cookie.
+    if (header === undefined || (typeof header === 'string' && /^Bearer\s*$/.test(header))) return undefined;
     const m = typeof header === 'string' ? /^Bearer ([\x21-\x7E]{16,512})$/.exec(header) : null;
     if (!m?.[1]) return null;
     const account = await accounts.byToken(sha256(m[1]));

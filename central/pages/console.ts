@@ -23,6 +23,7 @@ import {
   missedReasonWords,
   type ConsoleWord,
 } from './page-words.js';
+import { loggedInSession } from './session.js';
 
 type Lang = 'zh' | 'en';
 const LANG_KEY = 'console.language';
@@ -289,8 +290,8 @@ function connect(token: string): void {
   const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/calls/agent`;
   const socket = new WebSocket(url);
   state.socket = socket;
-  state.token = token;
-  socket.onopen = () => send({ type: 'login', token });
+  // Logged in at /login/: the session cookie logs the agent in when the socket opens.
+  socket.onopen = () => token !== '' && send({ type: 'login', token });
   socket.onmessage = (ev: MessageEvent<unknown>) => {
     try {
       if (typeof ev.data === 'string') onMessage(JSON.parse(ev.data) as CentralToAgent);
@@ -540,3 +541,6 @@ window.agentConsole = {
   },
   send,
 };
+
+// A person logged in at /login/ (an agent account) is connected with their session.
+void loggedInSession().then((s) => s && s.person.capabilities.includes('answer-calls') && connect(''));

@@ -91,6 +91,8 @@ export const currentSession = (): PageSession | null => current;
 export function showDemoBanner(lang: PageLanguage): void {
   if (document.getElementById('demo-banner')) return;
   const banner = el('div', LOGIN_WORDS.demo[lang], { id: 'demo-banner', role: 'note', 'data-testid': 'demo-banner' });
+  // Styled here (CSSOM, which the pages' CSP allows) so that it looks the same on every page, whatever its stylesheet.
+  Object.assign(banner.style, { background: '#b00020', color: '#fff', fontWeight: '600', padding: '0.5rem 1.5rem', margin: '0 -1.5rem 0.5rem', alignSelf: 'stretch' });
   document.body.prepend(banner);
 }
 
@@ -105,4 +107,24 @@ export function accountBar(session: PageSession, lang: PageLanguage): HTMLElemen
   bar.append(out);
   if (session.demo) showDemoBanner(lang);
   return bar;
+}
+
+/**
+ * For pages that still take a typed token (the staff page, the agent console): the headers of a
+ * call — the typed token when there is one, else the session's CSRF token on a change (the
+ * session cookie goes along by itself).
+ */
+export function authHeaders(token: string | null, method = 'GET'): Record<string, string> {
+  if (token) return { authorization: `Bearer ${token}` };
+  return method !== 'GET' && current?.csrfToken ? { 'x-csrf-token': current.csrfToken } : {};
+}
+
+/** The session of this page's person when logged in at /login/ (null otherwise); shows the account bar and demo banner in `into`. */
+export async function loggedInSession(into?: HTMLElement): Promise<PageSession | null> {
+  const res = await fetch('/v1/session', { credentials: 'same-origin' }).catch(() => null);
+  if (!res?.ok) return null;
+  current = (await res.json()) as PageSession;
+  if (into) into.replaceChildren(accountBar(current, pageLanguage()));
+  else if (current.demo) showDemoBanner(pageLanguage());
+  return current;
 }

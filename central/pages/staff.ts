@@ -12,6 +12,7 @@ import type { StoredTicket, TicketActivity, TicketHistoryEntry } from '../storag
 import { byId, el, messageOf } from './dom.js';
 import { categoryText, familyText, options, statusText } from './labels.js';
 import { ACTIVITY_WORDS, NOBODY_WORDS, agoWords, beijingTime, clockOffsetWords, deviceFaultText } from './page-words.js';
+import { authHeaders, loggedInSession } from './session.js';
 
 type StaffTicket = StoredTicket & { readonly dueAt: string; readonly overdue: boolean };
 interface Detail {
@@ -59,7 +60,7 @@ async function api<T>(path: string, init: RequestInit = {}): Promise<T> {
   const token = sessionStorage.getItem(TOKEN_KEY);
   const res = await fetch(path, {
     ...init,
-    headers: { authorization: `Bearer ${token ?? ''}`, ...(init.body ? { 'content-type': 'application/json' } : {}) },
+    headers: { ...authHeaders(token, init.method), ...(init.body ? { 'content-type': 'application/json' } : {}) },
   });
   const body = res.status === 204 ? null : ((await res.json().catch(() => null)) as unknown);
   if (res.status === 401) showLogin('令牌无效 Invalid token');
@@ -303,4 +304,7 @@ setInterval(() => {
 if (sessionStorage.getItem(TOKEN_KEY)) {
   showApp();
   void loadList();
+} else {
+  // A person logged in at /login/ works with their session (central/pages/session.ts).
+  void loggedInSession().then((s) => s && (showApp(), void loadList()));
 }

@@ -1,0 +1,137 @@
+/**
+ * Personal accounts in real Chromium: an administrator logs in at /login/, adds an agent account
+ * on /admin/, signs out; the agent logs in and lands in the agent console, logged in by the
+ * session cookie. A wrong password shows words, not codes. Every screen is saved under
+ * test-output/accounts/ (looked at as a station supervisor would).
+ */
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Page } from 'playwright-core';
+import { build } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_ACCOUNTS } from '../../central/accounts/seed.js';
+import { startCentral, type RunningCentral } from '../../central/server.js';
+import { openKioskBrowser, type KioskBrowser } from '../support/browser.js';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const SHOTS = join(ROOT, 'test-output', 'accounts');
+const ADMIN = { username: 'zhang.admin', displayName: '张伟', password: 'zhang-admin-password-1', role: 'administrator' as const };
+
+/** central/pages built into dist/pages when missing or older than the login and admin sources. */
+async function ensurePagesBuilt(): Promise<void> {
+  const built = join(ROOT, 'dist/pages/admin.html');
+  const sources = ['admin.ts', 'admin-accounts.ts', 'admin-words.ts', 'login.ts', 'session.ts', 'admin.css', 'console.ts', 'staff.ts'].map((f) => statSync(join(ROOT, 'central/pages', f)).mtimeMs);
+  if (existsSync(built) && statSync(built).mtimeMs >= Math.max(...sources)) return;
+  await build({ configFile: join(ROOT, 'central/pages/vite.config.ts'), logLevel: 'warn' });
+}
+
+async function shot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+}
+
+async function logIn(page: Page, url: string, username: string, password: string): Promise<void> {
+  await page.goto(`${url}/login/`);
+  await page.fill('[data-testid=username]', username);
+  await page.fill('[data-testid=password]', password);
+  await page.click('[data-testid=sign-in]');
+}
+
+describe('personal accounts in the browser', () => {
+  let dir: string;
+  let central: RunningCentral;
+  let browser: KioskBrowser;
+
+  beforeAll(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    await ensurePagesBuilt();
+    dir = mkdtempSync(join(tmpdir(), 'accounts-e2e-'));
+    central = await startCentral({ storage: { engine: 'sqlite', file: join(dir, 'central.sqlite') }, dataDir: dir, accounts: [ADMIN] });
+    browser = await openKioskBrowser({ width: 1280, height: 900 });
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await central?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('a wrong password is told in words; the account page is not reachable without logging in', async () => {
+    const { page } = browser;
+    await page.goto(`${central.url}/admin/`);
+    await page.waitForURL(/\/login\/\?next=%2Fadmin%2F/);
+    await logIn(page, central.url, ADMIN.username, 'not-the-password');
+    await expect.poll(() => page.textContent('[data-testid=login-error]')).toBe('用户名或密码不正确。');
+    await shot(page, '01-login-wrong-password-zh');
+    await page.click('[data-testid=language]');
+    await expect.poll(() => page.textContent('h1')).toBe('Staff sign-in');
+    await page.click('[data-testid=language]');
+  });
+
+  it('an administrator adds an agent account; the agent logs in and is in the console', async () => {
+    const { page } = browser;
+    await logIn(page, central.url, ADMIN.username, ADMIN.password);
+    await page.waitForURL(`${central.url}/admin/`);
+    await page.waitForSelector('[data-testid=accounts] tr[data-username="zhang.admin"]');
+    expect(await page.textContent('[data-testid=account-bar]')).toContain('张伟（系统管理员）');
+    await shot(page, '02-admin-accounts-zh');
+
+    await page.fill('[data-testid=new-username]', 'li.na');
+    await page.fill('[data-testid=new-display-name]', '李娜');
+    await page.selectOption('[data-testid=new-role]', 'agent');
+    await page.fill('[data-testid=new-password]', 'li-na-first-password');
+    await page.click('[data-testid=add-account-submit]');
+    const row = page.locator('[data-testid=accounts] tr[data-username="li.na"]');
+    await row.waitFor();
+    expect(await row.textContent()).toContain('视频客服');
+    expect(await page.textContent('[data-testid=page-error]')).toBe('已添加账户 li.na。');
+    await shot(page, '03-admin-agent-added-zh');
+
+    // A hostile name is refused with words; nothing is added, nothing is rendered as markup.
+    await page.fill('[data-testid=new-username]', '<img src=x onerror=alert(1)>');
+    await page.fill('[data-testid=new-password]', 'some-password-0123');
+    await page.click('[data-testid=add-account-submit]');
+    await expect.poll(() => page.textContent('[data-testid=page-error]')).toMatch(/^未能完成：/);
+    expect(await page.locator('[data-testid=accounts] img').count()).toBe(0);
+    expect((await central.storage.accounts.list()).map((a) => a.username).sort()).toEqual(['li.na', 'zhang.admin']);
+
+    await page.click('[data-testid=sign-out]');
+    await page.waitForURL(`${central.url}/login/`);
+
+    await logIn(page, central.url, 'li.na', 'li-na-first-password');
+    await page.waitForURL(`${central.url}/console/`);
+    await page.waitForSelector('[data-testid=set-available]:visible');
+    expect(await page.textContent('#me')).toBe('李娜');
+    await shot(page, '04-agent-console-after-login');
+
+    const audit = await central.storage.accounts.listAudit({ limit: 20, offset: 0 });
+    expect(audit.map((e) => [e.actor, e.action])).toEqual(expect.arrayContaining([['zhang.admin', 'account-add'], ['li.na', 'login'], ['li.na', 'agent-console-connect']]));
+  });
+
+  it('in demo mode the login page lists the demo logins and every page shows DEMO', async () => {
+    const demoDir = mkdtempSync(join(tmpdir(), 'accounts-e2e-demo-'));
+    const demo = await startCentral({ storage: { engine: 'sqlite', file: join(demoDir, 'central.sqlite') }, dataDir: demoDir, accounts: DEMO_ACCOUNTS, demoLogins: DEMO_ACCOUNTS, auth: { demo: true } });
+    try {
+      const { page } = browser;
+      await page.goto(`${demo.url}/login/`);
+      await page.waitForSelector('[data-testid=demo-banner]');
+      expect(await page.textContent('[data-testid=demo-logins]')).toContain('demo-admin-password');
+      await shot(page, '05-demo-login');
+      for (const [name, lands] of [
+        ['demo-admin', '/admin/'],
+        ['demo-supervisor', '/staff/'],
+        ['demo-agent', '/console/'],
+      ] as const) {
+        await logIn(page, demo.url, name, `${name}-password`);
+        await page.waitForURL(`${demo.url}${lands}`);
+        await page.waitForSelector('[data-testid=demo-banner]');
+        await shot(page, `06-demo-${name}`);
+        await page.context().clearCookies();
+      }
+    } finally {
+      await demo.close();
+      rmSync(demoDir, { recursive: true, force: true });
+    }
+  });
+});
