@@ -11,7 +11,8 @@
  * RSS, and within 5 MB of the warm-up level (the sample at 10 % of the taps) to the end.
  * The runtime runs with production's Node flags (`RUNTIME_NODE_FLAGS`, as the systemd unit
  * and `npm start`); SOAK_NODE_FLAGS replaces them (e.g. SOAK_NODE_FLAGS= for Node's defaults,
- * to see the growth the flags prevent). SOAK_PACE_MS waits that long after each injected tap
+ * to see the growth the flags prevent), with production's environment (`RUNTIME_ENV`:
+ * MALLOC_ARENA_MAX=1; SOAK_RUNTIME_ENV=0 leaves it out). SOAK_PACE_MS waits that long after each injected tap
  * (default 0: as fast as the runtime takes them, the worst case).
  */
 import { fork, type ChildProcess } from 'node:child_process';
@@ -21,7 +22,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CardSnapshot } from '../../shared/card.js';
 import { loadCardImage, VirtualCard, VPCD_SLOTS } from '../../hardware-sim/virtual-card/index.js';
-import { RUNTIME_NODE_FLAGS } from '../../kiosk/appliance/install-plan.js';
+import { RUNTIME_ENV, RUNTIME_NODE_FLAGS } from '../../kiosk/appliance/install-plan.js';
 import { buildApp } from '../../scripts/build.js';
 import { openKioskBrowser, type KioskBrowser } from '../support/browser.js';
 import { ensureUiBuilt } from '../support/e2e-ui-build.js';
@@ -34,6 +35,7 @@ const PCSCD = Number(process.env['SOAK_PCSCD'] ?? 1_000);
 const PCSCD_EVERY = Number(process.env['SOAK_PCSCD_EVERY'] ?? 50);
 const SLOT = VPCD_SLOTS[1];
 const NODE_FLAGS = process.env['SOAK_NODE_FLAGS'] !== undefined ? process.env['SOAK_NODE_FLAGS'].split(/\s+/).filter(Boolean) : [...RUNTIME_NODE_FLAGS];
+const RUN_ENV: Readonly<Record<string, string>> = process.env['SOAK_RUNTIME_ENV'] === '0' ? {} : RUNTIME_ENV;
 const mb = (n: number) => (n / 1024 / 1024).toFixed(1);
 
 interface Sample {
@@ -50,7 +52,7 @@ class Harness {
   readonly child: ChildProcess;
   readonly #waiters: { match: (m: Message) => boolean; resolve: (m: Message) => void }[] = [];
   constructor(mode: 'injected' | 'pcscd', dataDir: string) {
-    this.child = fork(HARNESS, [mode, dataDir, SLOT.reader], { execArgv: [...NODE_FLAGS, '--expose-gc'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    this.child = fork(HARNESS, [mode, dataDir, SLOT.reader], { execArgv: [...NODE_FLAGS, '--expose-gc'], env: { ...process.env, ...RUN_ENV }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     this.child.on('message', (m: Message) => {
       const i = this.#waiters.findIndex((w) => w.match(m));
       if (i >= 0) this.#waiters.splice(i, 1)[0]!.resolve(m);
@@ -154,13 +156,24 @@ async function pcscdSoak(): Promise<void> {
   const image = await loadCardImage('t-union-guangzhou-ok');
   try {
     const { launchUrl } = await h.next('ready');
+    // The screens the runtime showed lately: what a tap that never reached its balance saw instead.
+    const recent: string[] = [];
+    h.child.on('message', (m: Message) => {
+      if (m.type !== 'screen' || recent.at(-1) === m.screen) return;
+      recent.push(m.screen);
+      if (recent.length > 10) recent.shift();
+    });
     const samples = await withPage(launchUrl, async () => {
       const out = [await h.sample(0)];
       for (let i = 1; i <= PCSCD; i++) {
         const balance = h.next('screen', (m) => m.screen === 'balance');
         const card = new VirtualCard(image);
         await card.insert({ port: SLOT.port });
-        await balance;
+        try {
+          await balance;
+        } catch (e) {
+          throw new Error(`tap ${i} through pcscd: ${e instanceof Error ? e.message : String(e)}; the last screens: ${recent.join(' → ') || 'none'}`, { cause: e });
+        }
         await new Promise((r) => setTimeout(r, 300)); // the full read after the fast path
         await card.remove();
         const attract = h.next('screen', (m) => m.screen === 'attract');
@@ -178,7 +191,7 @@ async function pcscdSoak(): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  console.log(`runtime Node flags: ${NODE_FLAGS.join(' ') || '(none: Node defaults)'}${process.env['SOAK_PACE_MS'] ? `; ${process.env['SOAK_PACE_MS']} ms after each injected tap` : ''}`);
+  console.log(`runtime Node flags: ${NODE_FLAGS.join(' ') || '(none: Node defaults)'}; environment: ${Object.entries(RUN_ENV).map(([k, v]) => `${k}=${v}`).join(' ') || '(none)'}${process.env['SOAK_PACE_MS'] ? `; ${process.env['SOAK_PACE_MS']} ms after each injected tap` : ''}`);
   await ensureUiBuilt();
   await buildApp();
   // The taps through pcscd first: the card read below (the injected taps' snapshot) runs a PC/SC

@@ -8,7 +8,6 @@
 //   {type:'stop'}
 import { createKioskRuntime } from '../../dist/app/kiosk/runtime/create-runtime.js';
 import { parseKioskConfig } from '../../dist/app/kiosk/config/index.js';
-import { createMemoryLogger } from '../../dist/app/kiosk/runtime/logger.js';
 
 const [mode, dataDir, readerName] = process.argv.slice(2);
 const INJECTED = 'Injected Reader';
@@ -40,7 +39,14 @@ const config = parseKioskConfig(
   },
   'soak config',
 );
-const runtime = await createKioskRuntime(config, { logger: createMemoryLogger(), sync: false, faultMonitor: false, ...(injected ? { cardReader: injected } : {}) });
+// Like production's JSON log lines, formatted for every entry; warnings and errors reach the
+// bench's output (they name what went wrong), the rest is dropped rather than kept in memory.
+const line = (level) => (message, fields) => {
+  const text = JSON.stringify({ t: new Date().toISOString(), level, message, ...fields });
+  if (level !== 'info') process.stderr.write(`[runtime] ${text}\n`);
+};
+const logger = { info: line('info'), warn: line('warn'), error: line('error') };
+const runtime = await createKioskRuntime(config, { logger, sync: false, faultMonitor: false, ...(injected ? { cardReader: injected } : {}) });
 await runtime.start();
 let screens = 0;
 runtime.host.onScreen((m) => {

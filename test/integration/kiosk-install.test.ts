@@ -93,6 +93,7 @@ describe('kiosk install / uninstall (Debian 12 layout, into --root)', () => {
     expect(unit).toMatch(/^WatchdogSec=\d+$/m);
     expect(unit).toContain('NotifyAccess=all');
     expect(unit).toContain('User=kiosk');
+    expect(unit).toMatch(/^Environment=MALLOC_ARENA_MAX=1$/m);
     expect(unit).toMatch(/^ExecStart=\S+\/node --max-semi-space-size=1 --enable-source-maps \S+\/dist\/app\/kiosk\/cli\.js start --config \/etc\/station-kiosk\/kiosk\.json --no-sim --no-central --no-browser$/m);
     expect(unit).not.toContain('tsx');
     const browser = readFileSync(join(root, 'etc/systemd/system/station-kiosk-browser.service'), 'utf8');
