@@ -9,6 +9,7 @@
  * the kiosk's own over them); a key that is absent takes the value of the kiosk's own config
  * file.
  */
+import { CARD_FAMILIES, type CardFamily } from './card.js';
 import type { Language } from './ui-protocol.js';
 
 export interface StationStaffContact {
@@ -31,6 +32,42 @@ export interface RemoteSettings {
   readonly defaultLanguage?: Language;
   /** The station staff's office and phone. */
   readonly stationStaff?: StationStaffContact;
+  /**
+   * Where passengers' phones open the ticket page (receipt, QR code and screen show
+   * `<publicBaseUrl>/t/<ticket id>`): an http(s) address with no query, not loopback outside
+   * the demo.
+   */
+  readonly publicBaseUrl?: string;
+  /** What the station accepts besides its own city's cards; a part left out is T-Union: yes, none, none. */
+  readonly acceptedCards?: RemoteAcceptedCards;
+}
+
+/** The station's accepted cards as central sends them (the kiosk's `acceptedCards`). */
+export interface RemoteAcceptedCards {
+  /** T-Union cards of any city. */
+  readonly tUnion?: boolean;
+  /** Families accepted whatever city issued them. */
+  readonly families?: readonly CardFamily[];
+  /** Issuer cities (4-digit codes) whose own cards are accepted. */
+  readonly cities?: readonly string[];
+}
+
+const LOOPBACK_HOST = /^(localhost|127(\.\d{1,3}){3}|\[::1\]|0\.0\.0\.0|\[::\])$/i;
+
+/** Whether `url` names this machine (a passenger's phone reaching it would reach itself). */
+export function isLoopbackUrl(url: string): boolean {
+  try {
+    const host = new URL(url).hostname;
+    return LOOPBACK_HOST.test(host) || host.endsWith('.localhost');
+  } catch {
+    return false;
+  }
+}
+
+/** How strict the rules are where a configuration is checked. */
+export interface SettingsRules {
+  /** A loopback `publicBaseUrl` passes (only a kiosk started with `--demo`). Default: no. */
+  readonly allowLoopbackPublicUrl?: boolean;
 }
 
 export type RemoteSettingKey = keyof RemoteSettings;
@@ -63,8 +100,41 @@ function integer(key: keyof typeof SETTING_RANGES): (v: unknown) => string | nul
   return (v) => (typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max ? null : `${key} must be a whole number between ${min} and ${max}, got ${show(v)}`);
 }
 
+function publicBaseUrl(v: unknown, rules: SettingsRules): string | null {
+  const want = 'publicBaseUrl must be the http(s) address of the ticket page a passenger\'s phone can open, with no query (e.g. "https://service.metro.example")';
+  if (typeof v !== 'string' || v.length > 200 || [...v].some(hidden)) return `${want}, got ${show(v)}`;
+  let url: URL;
+  try {
+    url = new URL(v);
+  } catch {
+    return `${want}, got ${show(v)}`;
+  }
+  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.search !== '' || url.hash !== '' || url.username !== '' || url.password !== '') {
+    return `${want}, got ${show(v)}`;
+  }
+  if (!rules.allowLoopbackPublicUrl && isLoopbackUrl(v)) return `publicBaseUrl must be an address a passenger's phone can open, got the loopback address ${v} (only a demo kiosk may use one)`;
+  return null;
+}
+
+function acceptedCards(v: unknown): string | null {
+  const want = `acceptedCards must be {"tUnion": true|false, "families": [${CARD_FAMILIES.map((f) => `"${f}"`).join(', ')}], "cities": ["<4 digits>", …]} (each part optional)`;
+  if (!isObject(v) || Object.keys(v).some((k) => k !== 'tUnion' && k !== 'families' && k !== 'cities')) return `${want}, got ${show(v)}`;
+  const families = v['families'] ?? [];
+  const cities = v['cities'] ?? [];
+  const ok =
+    (v['tUnion'] === undefined || typeof v['tUnion'] === 'boolean') &&
+    Array.isArray(families) &&
+    families.every((f) => (CARD_FAMILIES as readonly unknown[]).includes(f)) &&
+    new Set(families).size === families.length &&
+    Array.isArray(cities) &&
+    cities.length <= 100 &&
+    cities.every((c) => typeof c === 'string' && /^\d{4}$/.test(c)) &&
+    new Set(cities).size === cities.length;
+  return ok ? null : `${want}, each listed once, got ${show(v)}`;
+}
+
 /** One rule per setting: null when the value is good, else the reason in words. */
-const FIELDS: { readonly [K in RemoteSettingKey]-?: (v: unknown) => string | null } = {
+const FIELDS: { readonly [K in RemoteSettingKey]-?: (v: unknown, rules: SettingsRules) => string | null } = {
   idleTimeoutSeconds: integer('idleTimeoutSeconds'),
   idleWarningSeconds: integer('idleWarningSeconds'),
   lowBalanceThreshold: integer('lowBalanceThreshold'),
@@ -85,6 +155,8 @@ const FIELDS: { readonly [K in RemoteSettingKey]-?: (v: unknown) => string | nul
       /^\+?[0-9][0-9 -]{2,23}$/.test(v['phone']);
     return ok ? null : `stationStaff must be {"office": {"zh": …, "en": …} (each 1–80 characters), "phone": digits, spaces or "-" (3–24)}, got ${show(v)}`;
   },
+  publicBaseUrl,
+  acceptedCards,
 };
 
 export const REMOTE_SETTING_KEYS = Object.keys(FIELDS) as RemoteSettingKey[];
@@ -94,16 +166,18 @@ export type SettingsCheck = { readonly ok: true; readonly settings: RemoteSettin
 /**
  * Checks a configuration as central holds or sends it. `base` gives the values of settings the
  * configuration leaves out (the kiosk's own file; central checks without one), for the rules
- * that compare two settings. Every problem is listed, in words.
+ * that compare two settings. Every problem is listed, in words. Central checks with the
+ * production rules (a loopback `publicBaseUrl` is refused, as `kiosk install` refuses it); a
+ * kiosk started with `--demo` allows one, as `kiosk start --demo` does.
  */
-export function checkRemoteSettings(value: unknown, base: RemoteSettings = {}): SettingsCheck {
+export function checkRemoteSettings(value: unknown, base: RemoteSettings = {}, rules: SettingsRules = {}): SettingsCheck {
   if (!isObject(value)) return { ok: false, problems: [`the configuration must be a JSON object, got ${show(value)}`] };
   const problems: string[] = [];
   for (const [key, v] of Object.entries(value)) {
-    const rule = (FIELDS as Record<string, ((v: unknown) => string | null) | undefined>)[key];
+    const rule = (FIELDS as Record<string, ((v: unknown, rules: SettingsRules) => string | null) | undefined>)[key];
     if (!rule) problems.push(`${key} is not a setting central can change (settings: ${REMOTE_SETTING_KEYS.join(', ')})`);
     else {
-      const problem = rule(v);
+      const problem = rule(v, rules);
       if (problem) problems.push(problem);
     }
   }

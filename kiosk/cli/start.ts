@@ -106,7 +106,7 @@ export async function run(args: string[]): Promise<number> {
     }
 
     if (!stopRequested()) {
-      runtime = await createKioskRuntime(config, { logger: createJsonLogger('kiosk') });
+      runtime = await createKioskRuntime(config, { logger: createJsonLogger('kiosk'), demo: values.demo });
       await runtime.start();
     }
   } catch (e) {

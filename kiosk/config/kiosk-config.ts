@@ -4,8 +4,11 @@
  * central may later push changes through the sync API (those are the flows' business, not
  * this file's).
  */
+import { isLoopbackUrl } from '../../shared/kiosk-config.js';
 import type { Language } from '../../shared/ui-protocol.js';
 import type { AcceptedCards } from '../diagnosis/acceptance.js';
+
+export { isLoopbackUrl } from '../../shared/kiosk-config.js';
 
 export { LANGUAGES, type Language } from '../../shared/ui-protocol.js';
 
@@ -84,17 +87,6 @@ export class ConfigError extends Error {
 /** Where the passenger ticket page is: `publicBaseUrl`, else central's URL. No trailing slash. */
 export function ticketPageBase(config: Pick<KioskConfig, 'publicBaseUrl' | 'central'>): string {
   return config.publicBaseUrl ?? config.central.url;
-}
-
-const LOOPBACK_HOST = /^(localhost|127(\.\d{1,3}){3}|\[::1\]|0\.0\.0\.0|\[::\])$/i;
-
-/** Whether `url` names this machine (a passenger's phone reaching it would reach itself). */
-export function isLoopbackUrl(url: string): boolean {
-  try {
-    return LOOPBACK_HOST.test(new URL(url).hostname) || new URL(url).hostname.endsWith('.localhost');
-  } catch {
-    return false;
-  }
 }
 
 /**

@@ -9,9 +9,10 @@
  * it: their countdown, language and card check keep the values they started with. A refused
  * configuration changes nothing here.
  */
-import type { RemoteSettings, StationStaffContact } from '../../shared/kiosk-config.js';
+import type { RemoteAcceptedCards, RemoteSettings, StationStaffContact } from '../../shared/kiosk-config.js';
 import type { Language } from '../../shared/ui-protocol.js';
-import type { KioskConfig } from './kiosk-config.js';
+import type { AcceptedCards } from '../diagnosis/acceptance.js';
+import { ticketPageBase, type KioskConfig } from './kiosk-config.js';
 
 export interface Settings {
   readonly idleTimeoutSeconds: number;
@@ -21,6 +22,15 @@ export interface Settings {
   readonly defaultLanguage: Language;
   /** null: central has not said. */
   readonly stationStaff: StationStaffContact | null;
+  /** Where the ticket page is for passengers' phones (no trailing slash): central's `publicBaseUrl`, else the file's, else central's URL. */
+  readonly ticketPageBase: string;
+  /** What the station accepts besides its own city's cards. */
+  readonly acceptedCards: AcceptedCards;
+}
+
+/** Central's accepted cards with the parts it left out as the config file reads them (T-Union yes, no families, no cities). */
+function acceptedCardsOf(remote: RemoteAcceptedCards): AcceptedCards {
+  return { tUnion: remote.tUnion ?? true, families: remote.families ?? [], cities: remote.cities ?? [] };
 }
 
 /** The config file's values of the settings central can change (the base its changes are checked against). */
@@ -42,6 +52,8 @@ export function effectiveSettings(config: KioskConfig, remote: RemoteSettings): 
     languages: remote.languages ?? config.languages,
     defaultLanguage: remote.defaultLanguage ?? config.defaultLanguage,
     stationStaff: remote.stationStaff ?? null,
+    ticketPageBase: remote.publicBaseUrl !== undefined ? remote.publicBaseUrl.replace(/\/+$/, '') : ticketPageBase(config),
+    acceptedCards: remote.acceptedCards ? acceptedCardsOf(remote.acceptedCards) : config.acceptedCards,
   };
 }
 

@@ -8,7 +8,7 @@ import { SupervisedCardReaderService } from '../../driver/pcsc/supervised-servic
 import { UI_DIR } from '../appliance/app-layout.js';
 import { StorageGuard } from '../appliance/storage-guard.js';
 import type { DeviceHealth } from '../../shared/devices.js';
-import { ticketPageBase, type KioskConfig } from '../config/index.js';
+import type { KioskConfig } from '../config/index.js';
 import { FaultMonitor } from '../fault-monitor/fault-monitor.js';
 import { faultPortsFromTicketService } from '../fault-monitor/ticket-service-port.js';
 import { RecentLog } from '../maintenance/log-buffer.js';
@@ -57,6 +57,8 @@ export interface CreateRuntimeOptions {
   /** Whether to start the sync worker (default: yes). */
   readonly sync?: boolean;
   readonly now?: () => number;
+  /** Started with `--demo`: a configuration from central may point the ticket page at a loopback address. */
+  readonly demo?: boolean;
 }
 
 /**
@@ -88,8 +90,9 @@ export async function createKioskRuntime(config: KioskConfig, options: CreateRun
 
     // Remote configuration: the last good one from central over the file's values; newer ones wait for the start screen.
     const base = fileSettings(config);
-    store.caches.useConfigBase(base);
-    const cached = checkRemoteSettings(await store.caches.config(), base);
+    const rules = { allowLoopbackPublicUrl: options.demo === true };
+    store.caches.useConfigBase(base, rules);
+    const cached = checkRemoteSettings(await store.caches.config(), base, rules);
     if (!cached.ok) logger.warn('stored configuration from central does not fit this config file; using the file', { problems: cached.problems });
     let engineRef: SessionEngine | null = null;
     const live = new LiveSettings(config, cached.ok ? cached.settings : {}, cached.ok ? (await store.caches.configState()).version : null, (version, settings) => {
@@ -115,7 +118,10 @@ export async function createKioskRuntime(config: KioskConfig, options: CreateRun
 
     const ports = createFlowPorts({
       tickets,
-      statusBaseUrl: ticketPageBase(config),
+      // Read when a ticket is made: a publicBaseUrl from central applies from the next session on.
+      get statusBaseUrl() {
+        return live.current.ticketPageBase;
+      },
       printReceipt: printer
         ? printerPort(printer, (input) =>
             ticketReceipt({
@@ -208,7 +214,9 @@ export async function createKioskRuntime(config: KioskConfig, options: CreateRun
             get lowBalanceThreshold() {
               return live.current.lowBalanceThreshold;
             },
-            acceptedCards: config.acceptedCards,
+            get acceptedCards() {
+              return live.current.acceptedCards;
+            },
           },
           ...(mediaTimeoutMs !== undefined ? { call: { mediaTimeoutMs } } : {}),
         },

@@ -1,4 +1,4 @@
-import { checkRemoteSettings, type KioskConfigState, type RemoteSettings } from '../../shared/kiosk-config.js';
+import { checkRemoteSettings, type KioskConfigState, type RemoteSettings, type SettingsRules } from '../../shared/kiosk-config.js';
 import type { StationDirectory, StationTable } from '../../shared/stations.js';
 import type { AnyChangesResponse, AnyDownChange, BlocklistEntry, FaqArticle, TechnicianCredential } from '../../shared/sync.js';
 import type { TicketStatus, TicketStatusUpdate, TicketId } from '../../shared/ticket.js';
@@ -33,6 +33,7 @@ export type ConfigOutcome =
  */
 export class DownSyncCache {
   private configBase: RemoteSettings = {};
+  private configRules: SettingsRules = {};
   private readonly configListeners = new Set<(outcome: ConfigOutcome) => void>();
 
   constructor(
@@ -58,9 +59,10 @@ export class DownSyncCache {
     return row ? Number(row.value) : 0;
   }
 
-  /** The kiosk's own settings (its config file), for the rules that compare two settings. */
-  useConfigBase(base: RemoteSettings): void {
+  /** The kiosk's own settings (its config file), for the rules that compare two settings, and how strict the rules are (demo or not). */
+  useConfigBase(base: RemoteSettings, rules: SettingsRules = {}): void {
     this.configBase = base;
+    this.configRules = rules;
   }
 
   /** Called with what became of each configuration central sent. Returns the unsubscribe function. */
@@ -90,7 +92,7 @@ export class DownSyncCache {
   }
 
   private async applyConfig(tx: SqliteTx, version: number, config: Readonly<Record<string, unknown>>, at: string): Promise<ConfigOutcome> {
-    const check = checkRemoteSettings(config, this.configBase);
+    const check = checkRemoteSettings(config, this.configBase, this.configRules);
     if (!check.ok) {
       const rejected: KioskConfigState['rejected'] = { version, problems: check.problems, at };
       await tx.run(`INSERT INTO kiosk_meta (key, value) VALUES ('config-rejected', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`, [JSON.stringify(rejected)]);

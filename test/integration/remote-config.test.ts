@@ -96,6 +96,23 @@ describe.each(ENGINES)('remote configuration through central (%s) to the kiosk r
 
   const screen = (r: KioskRuntime): ScreenModel => r.host.current().model;
 
+  /** The screen once it is `name` (a ticket is saved asynchronously). */
+  async function screenWhen(r: KioskRuntime, name: ScreenModel['screen']): Promise<ScreenModel> {
+    for (let i = 0; i < 250 && screen(r).screen !== name; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(screen(r).screen).toBe(name);
+    return screen(r);
+  }
+
+  /** A passenger writes a gate report up to its review screen. */
+  function writeReport(r: KioskRuntime): void {
+    r.host.passengerEvent({ type: 'START' });
+    r.host.passengerEvent({ type: 'MENU.REPORT' });
+    r.host.passengerEvent({ type: 'REPORT.CATEGORY', category: 'gate' });
+    r.host.passengerEvent({ type: 'TEXT.SET', text: 'Gate 3 is stuck' });
+    r.host.passengerEvent({ type: 'NEXT' });
+    r.host.passengerEvent({ type: 'SKIP' });
+  }
+
   async function staff(method: string, path: string, body?: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
     const res = await fetch(`${f.central.url}${path}`, {
       method,
@@ -222,5 +239,47 @@ describe.each(ENGINES)('remote configuration through central (%s) to the kiosk r
     const good = await nextSync(runtime);
     expect(good.kind).toBe('taken');
     expect((await collectHeartbeat(runtimeHeartbeatSources(runtime, 'test'))).config).toEqual({ version: good.version, rejected: null });
+  });
+
+  it("the ticket page's public address and the accepted cards: central refuses a loopback address, and a good one reaches the QR code after the session that was writing", async () => {
+    const r = runtime!;
+    const error = (res: { json: Record<string, unknown> }) => (res.json['error'] as { message: string }).message;
+    const loopback = await staff('PUT', `/v1/staff/kiosks/${KIOSK.id}/config`, { config: { idleTimeoutSeconds: 90, publicBaseUrl: 'http://127.0.0.1:8081' } });
+    expect(loopback.status).toBe(400);
+    expect(error(loopback)).toContain("publicBaseUrl must be an address a passenger's phone can open, got the loopback address http://127.0.0.1:8081");
+    const withQuery = await staff('PUT', '/v1/staff/config', { config: { publicBaseUrl: 'https://help.metro.example/?x=1' } });
+    expect(withQuery.status).toBe(400);
+    expect(error(withQuery)).toContain('publicBaseUrl must be the http(s) address of the ticket page');
+    const cards = await staff('PUT', `/v1/staff/kiosks/${KIOSK.id}/config`, { config: { acceptedCards: { families: ['octopus'], cities: ['10'] } } });
+    expect(cards.status).toBe(400);
+    expect(error(cards)).toContain('acceptedCards must be {"tUnion": true|false, "families": ["t-union", "city-union"');
+    expect((await staff('GET', `/v1/staff/kiosks/${KIOSK.id}/config`)).json['config']).toEqual({ idleTimeoutSeconds: 90 });
+
+    // A passenger is at the review of a report when staff give the kiosk a public address.
+    writeReport(r);
+    expect(screen(r)).toMatchObject({ screen: 'report-review', description: 'Gate 3 is stuck' });
+    const accepted = { tUnion: true, cities: ['1000'] };
+    const put = await staff('PUT', `/v1/staff/kiosks/${KIOSK.id}/config`, { config: { idleTimeoutSeconds: 90, publicBaseUrl: 'https://help.metro.example', acceptedCards: accepted }, actor: 'li.wei' });
+    expect(put.status).toBe(200);
+    expect(await nextSync(r)).toMatchObject({ kind: 'taken', settings: { publicBaseUrl: 'https://help.metro.example', acceptedCards: accepted } });
+
+    // Their report is still there, and its ticket takes the address their session started with.
+    expect(screen(r)).toMatchObject({ screen: 'report-review', description: 'Gate 3 is stuck' });
+    r.host.passengerEvent({ type: 'SUBMIT' });
+    const first = await screenWhen(r, 'report-done');
+    expect(first).toMatchObject({ statusUrl: `${f.central.url}/t/${(first as { ticketId: string }).ticketId}` });
+    r.host.passengerEvent({ type: 'EXIT' });
+    await screenWhen(r, 'attract');
+
+    // The next passenger's QR code points at the public address.
+    writeReport(r);
+    r.host.passengerEvent({ type: 'SUBMIT' });
+    const second = await screenWhen(r, 'report-done');
+    expect(second).toMatchObject({ statusUrl: `https://help.metro.example/t/${(second as { ticketId: string }).ticketId}` });
+    r.host.passengerEvent({ type: 'EXIT' });
+    await screenWhen(r, 'attract');
+
+    const audit = (await staff('GET', `/v1/staff/config/audit?kioskId=${KIOSK.id}`)).json['entries'] as { actor: string; old: unknown; new: unknown }[];
+    expect(audit[0]).toEqual(expect.objectContaining({ actor: 'li.wei', old: { idleTimeoutSeconds: 90 }, new: { idleTimeoutSeconds: 90, publicBaseUrl: 'https://help.metro.example', acceptedCards: accepted } }));
   });
 });
