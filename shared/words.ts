@@ -1,10 +1,10 @@
 /**
- * One zh/en table per concept a person reads: ticket categories, ticket statuses and card
- * families. The kiosk's screens, the receipt, central's public ticket
+ * One zh/en table per concept a person reads: ticket categories, ticket statuses, card
+ * families, card diagnoses, kiosk devices and their states. The kiosk's screens, the receipt, central's public ticket
  * page and the staff page all take their words from here, so a thing has one name everywhere.
  * Keys stay machine values (`card-problem`); people read the words.
  */
-import type { CardFamily } from './card.js';
+import type { CardFamily, DiagnosisCode } from './card.js';
 import type { TicketCategory, TicketStatus } from './ticket.js';
 import type { Language } from './ui-protocol.js';
 
@@ -145,3 +145,53 @@ export const ALARM_STATE_WORDS = {
   escalated: { zh: '已升级至值班主管', en: 'Escalated to supervisors' },
   acknowledged: { zh: '已确认', en: 'Acknowledged' },
 } as const satisfies Readonly<Record<string, Words>>;
+
+/**
+ * What the kiosk found on a card, in a few words (the kiosk's screen explains each at length,
+ * kiosk/i18n/card-words.ts); staff and agents read these instead of the codes.
+ */
+export const DIAGNOSIS_WORDS: Readonly<Record<DiagnosisCode, Words>> = {
+  expired: { zh: '卡片已过期', en: 'Card expired' },
+  'not-yet-valid': { zh: '卡片尚未启用', en: 'Card not valid yet' },
+  blocked: { zh: '卡片已停用', en: 'Card blocked' },
+  'open-trip': { zh: '有进站无出站的行程', en: 'Trip with an entry and no exit' },
+  'low-balance': { zh: '余额不足', en: 'Low balance' },
+  'negative-balance': { zh: '余额为负', en: 'Negative balance' },
+  'not-accepted': { zh: '本站不收此卡', en: 'Not accepted at this station' },
+  'other-city': { zh: '外地卡', en: 'Card of another city' },
+};
+
+/** An empty diagnosis: the kiosk looked and found nothing wrong. */
+export const NO_DIAGNOSIS_WORDS: Words = { zh: '未发现问题', en: 'Nothing wrong found' };
+
+/** The diagnoses as one line in `lang` (`both`: Chinese then English, for staff pages); never a code. */
+export function diagnosisSummary(lang: Language | 'both', codes: readonly DiagnosisCode[]): string {
+  const say = (w: Words) => (lang === 'both' ? bothLanguages(w) : wordsIn(lang, w));
+  if (codes.length === 0) return say(NO_DIAGNOSIS_WORDS);
+  return codes.map((c) => say(DIAGNOSIS_WORDS[c])).join(lang === 'zh' ? '、' : '; ');
+}
+
+/** The kiosk's devices as a technician or an agent reads them (keys as the fault monitor reports them). */
+export const DEVICE_WORDS: Readonly<Record<string, Words>> = {
+  'card-reader': { zh: '读卡器', en: 'Card reader' },
+  printer: { zh: '凭条打印机', en: 'Receipt printer' },
+  cabinet: { zh: '机柜', en: 'Cabinet' },
+  'qr-scanner': { zh: '扫码器', en: 'QR scanner' },
+  'help-buttons': { zh: '求助按钮', en: 'Help buttons' },
+  storage: { zh: '存储空间', en: 'Storage' },
+};
+
+/** A device's health state (`DeviceHealthState`) in words. */
+export const DEVICE_STATE_WORDS: Readonly<Record<string, Words>> = {
+  ok: { zh: '正常', en: 'Working' },
+  degraded: { zh: '需要注意', en: 'Needs attention' },
+  fault: { zh: '故障', en: 'Fault' },
+  absent: { zh: '未连接', en: 'Not connected' },
+};
+
+/** A device the kiosk reports that this table does not name, and a state it does not know. */
+export const OTHER_DEVICE_WORDS: Words = { zh: '其他设备', en: 'Other device' };
+export const UNKNOWN_STATE_WORDS: Words = { zh: '未知', en: 'Unknown' };
+
+export const deviceWords = (device: string): Words => DEVICE_WORDS[device] ?? OTHER_DEVICE_WORDS;
+export const deviceStateWords = (state: string): Words => DEVICE_STATE_WORDS[state] ?? UNKNOWN_STATE_WORDS;

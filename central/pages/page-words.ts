@@ -5,7 +5,7 @@
  */
 import type { FallbackReason } from '../../shared/call-protocol.js';
 import { SHANGHAI_OFFSET_MS } from '../../shared/shanghai-date.js';
-import type { Words } from '../../shared/words.js';
+import { bothLanguages, deviceStateWords, deviceWords, type Words } from '../../shared/words.js';
 import type { TicketActivityKind } from '../storage/types.js';
 
 /** `2026-12-01 12:30` in Beijing time (UTC+8 all year), whatever the browser's own zone. */
@@ -55,26 +55,9 @@ export function agoWords(iso: string | null, now: number): Words {
   return { zh: `${Math.round(minutes / 60)} 小时前`, en: `${Math.round(minutes / 60)} h ago` };
 }
 
-const DEVICES: Readonly<Record<string, Words>> = {
-  'card-reader': { zh: '读卡器', en: 'Card reader' },
-  printer: { zh: '凭条打印机', en: 'Receipt printer' },
-  cabinet: { zh: '机柜', en: 'Cabinet' },
-  'qr-scanner': { zh: '扫码器', en: 'QR scanner' },
-  'help-buttons': { zh: '求助按钮', en: 'Help buttons' },
-  storage: { zh: '存储空间', en: 'Storage' },
-};
-const STATES: Readonly<Record<string, Words>> = {
-  ok: { zh: '正常', en: 'Working' },
-  degraded: { zh: '需要注意', en: 'Needs attention' },
-  fault: { zh: '故障', en: 'Fault' },
-  absent: { zh: '未连接', en: 'Not connected' },
-};
-
 /** A device and its state in words: `凭条打印机 Receipt printer: 故障 Fault`. */
 export function deviceFaultText(device: string, state: string): string {
-  const d = DEVICES[device] ?? { zh: '其他设备', en: 'Other device' };
-  const s = STATES[state] ?? { zh: '异常', en: 'Not working' };
-  return `${d.zh} ${d.en}: ${s.zh} ${s.en}`;
+  return `${bothLanguages(deviceWords(device))}: ${bothLanguages(deviceStateWords(state))}`;
 }
 
 /** The agent console's own words; `{0}` placeholders as in shared/words.ts. */
@@ -191,5 +174,5 @@ export const DIAGNOSIS_TEXT: Readonly<Record<string, Words>> = {
   'other-city': { zh: '外地卡', en: 'Card of another city' },
 };
 
-export const deviceWordsOf = (device: string): Words => DEVICES[device] ?? { zh: '其他设备', en: 'Other device' };
-export const deviceStateOf = (state: string): Words => STATES[state] ?? { zh: '异常', en: 'Not working' };
+export const deviceWordsOf = (device: string): Words => deviceWords(device);
+export const deviceStateOf = (state: string): Words => deviceStateWords(state);

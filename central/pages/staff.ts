@@ -10,7 +10,7 @@ import { TICKET_CATEGORIES, TICKET_STATUSES } from '../../shared/ticket.js';
 import { TICKET_CATEGORY_WORDS, TICKET_PRIORITIES, TICKET_PRIORITY_WORDS, TICKET_STATUS_WORDS, bothLanguages, type TicketPriority, type Words } from '../../shared/words.js';
 import type { StoredTicket, TicketActivity, TicketHistoryEntry } from '../storage/types.js';
 import { byId, el, messageOf } from './dom.js';
-import { categoryText, familyText, options, statusText } from './labels.js';
+import { categoryText, diagnosisText, familyText, options, statusText } from './labels.js';
 import { ACTIVITY_WORDS, NOBODY_WORDS, agoWords, beijingTime, clockOffsetWords, deviceFaultText } from './page-words.js';
 import { authHeaders, loggedInSession } from './session.js';
 
@@ -156,7 +156,7 @@ function showDetail({ ticket, history, activity }: Detail): void {
     ['优先级 Priority', priorityText(ticket.priority)],
     ['负责人 Assignee', ticket.assignee ?? both(NOBODY_WORDS)],
     ['电话 Phone', ticket.phone ?? '—'],
-    ['卡 Card', card ? `${familyText(card.family)} ${card.cardNumber}` : '—'],
+    ['卡 Card', card ? `${familyText(card.family)} ${card.cardNumber} (${diagnosisText(card.diagnosis)})` : '—'],
     ['车站 / 终端 Station / kiosk', `${ticket.stationId} / ${ticket.kioskId}`],
     ['提交 Reported (北京时间)', beijingTime(ticket.createdAt)],
     ['期限 Due', `${beijingTime(ticket.dueAt)}${ticket.overdue ? ' · 已超时 Overdue' : ''}`],

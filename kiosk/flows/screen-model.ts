@@ -8,7 +8,7 @@ import { maskCardNumber } from '../../shared/card.js';
 import type { CallScreen, Choice, MaintenanceScreen, ReportCategory, ScreenChrome, ScreenModel, ScreenView, TicketStatusView } from '../../shared/ui-protocol.js';
 import { REPORT_CATEGORIES, type Language } from '../../shared/ui-protocol.js';
 import { cardErrorText, cityLabel, diagnosisLine, familyLabel, holderLabel, transactionLines } from '../i18n/card-words.js';
-import { formatDateTime, formatYuan } from '../i18n/format.js';
+import { formatDateTime, formatYuan } from '../../shared/format.js';
 import { tripLines } from '../i18n/journeys.js';
 import { categoryLabel, surveyReasonChoices, ticketStatusLabel } from '../i18n/labels.js';
 import { reportPhraseChoices } from '../i18n/phrases.js';

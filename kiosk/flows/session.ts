@@ -25,7 +25,7 @@
 import { and, assign, forwardTo, not, or, setup, stateIn, type SnapshotFrom } from 'xstate';
 import type { CardSnapshot, CardSummary, DiagnosisCode } from '../../shared/card.js';
 import type { TicketId } from '../../shared/ticket.js';
-import type { Language, RatedService } from '../../shared/ui-protocol.js';
+import { PASSENGER_EVENT_TYPES, type Language, type PassengerEventType, type RatedService } from '../../shared/ui-protocol.js';
 import type { CallLane } from '../../shared/call-protocol.js';
 import { createBalanceCheckMachine, type BalanceCheckInput, type DiagnosisSettings } from './balance-check.js';
 import type { StationStaffContact } from '../../shared/kiosk-config.js';
@@ -107,32 +107,37 @@ export const FORWARDED: Readonly<Record<'balance' | 'report' | 'status' | 'faq' 
   emergency: ['CALL.HANGUP', 'CALL.MUTE', 'CALL.MEDIA', 'NEXT', 'ALARM.STATUS'],
 };
 
-/** Events that count as the passenger being there: they restart the idle countdown. */
+/**
+ * Events the UI may send (`PASSENGER_EVENT_TYPES`) that do NOT show a passenger at the screen, each
+ * for its reason: the idle warning's own answers (`IDLE.CONTINUE`/`IDLE.DISCARD` are handled by
+ * the warning state itself), the call's events (a call pauses the countdown; the page sends
+ * `CALL.MEDIA` by itself), leaving (`EXIT`) and the technician's maintenance pages (maintenance
+ * has its own timeouts).
+ */
+const NOT_PRESENCE: ReadonlySet<PassengerEventType> = new Set<PassengerEventType>([
+  'EXIT',
+  'IDLE.CONTINUE',
+  'IDLE.DISCARD',
+  'CALL.HANGUP',
+  'CALL.CANCEL',
+  'CALL.EMERGENCY',
+  'CALL.MUTE',
+  'CALL.MEDIA',
+  'MAINT.REFRESH',
+  'MAINT.PAGE',
+  'MAINT.TEST',
+  'MAINT.OUTBOX',
+  'MAINT.SERVICE',
+]);
+
+/**
+ * Events that count as the passenger being there: they restart the idle countdown. Made from the
+ * UI protocol's list (a new passenger event counts unless `NOT_PRESENCE` names it) plus what the
+ * hardware says of a person at the kiosk: a touch, a card on the reader, a code at the scanner.
+ */
 export const ACTIVITY_EVENTS: readonly SessionEvent['type'][] = [
+  ...PASSENGER_EVENT_TYPES.filter((t) => !NOT_PRESENCE.has(t)),
   'TOUCH',
-  'START',
-  'HOME',
-  'BACK',
-  'NEXT',
-  'SKIP',
-  'SUBMIT',
-  'LANG.SET',
-  'TEXT.LARGE',
-  'MENU.BALANCE',
-  'MENU.REPORT',
-  'MENU.STATUS',
-  'MENU.FAQ',
-  'MENU.CALL',
-  'REPORT.CATEGORY',
-  ...TEXT_EDITS,
-  'PHRASE.ADD',
-  'STATUS.SELECT',
-  'FAQ.CATEGORY',
-  'FAQ.SEARCH',
-  'FAQ.OPEN',
-  'RATE',
-  'SURVEY.REASON',
-  'RECEIPT.RETRY',
   'SCAN.CODE',
   ...CARD_EVENTS,
 ];

@@ -1,7 +1,7 @@
 /** Plain words for card facts: transactions, diagnoses, read errors, family, city, holder type. */
 import type { CardHolderType, CardReadErrorCode, CardTransaction, Diagnosis } from '../../shared/card.js';
 import type { DiagnosisLine, Language, TransactionLine } from '../../shared/ui-protocol.js';
-import { formatClock, formatDate, formatDateTime, formatYuan } from './format.js';
+import { formatClock, formatDate, formatDateTime, formatYuan } from '../../shared/format.js';
 import { placeLabel } from './stations.js';
 
 import { familyLabel } from '../../shared/words.js';

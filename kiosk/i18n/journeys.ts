@@ -5,7 +5,7 @@
  */
 import type { CardTrip } from '../../shared/card.js';
 import type { Language, TripLine } from '../../shared/ui-protocol.js';
-import { formatClock, formatDate, formatDateTime, formatYuan } from './format.js';
+import { formatClock, formatDate, formatDateTime, formatYuan } from '../../shared/format.js';
 import { placeLabel } from './stations.js';
 
 export type Journey =

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { PassengerEvent, ScreenModel } from '../../shared/ui-protocol.js';
 import { RuntimeConnection, type ConnectionState } from './connection.js';
 import { label } from './labels.js';
@@ -130,6 +130,14 @@ export function App({ wsUrl, uiKey, info }: { wsUrl: string; uiKey: string | nul
     document.documentElement.classList.toggle('large-text', model.chrome.largeText);
   }, [model?.chrome.language, model?.chrome.largeText]);
 
+  // A new screen starts at its top: the scroll of a long screen (the keyboard under a report)
+  // must not carry over and hide the next screen's title under the header.
+  const main = useRef<HTMLElement>(null);
+  const page = model === null ? '' : model.screen === 'call' ? `call:${model.view.phase}` : model.screen === 'maintenance' ? `maintenance:${model.view?.phase ?? ''}` : model.screen;
+  useEffect(() => {
+    main.current?.scrollTo(0, 0);
+  }, [page]);
+
   const send: Send = (event: PassengerEvent) => {
     connection.send({ type: 'event', event });
   };
@@ -137,7 +145,7 @@ export function App({ wsUrl, uiKey, info }: { wsUrl: string; uiKey: string | nul
   return (
     <>
       {model && <Header model={model} send={send} info={info} />}
-      <main class="screen" data-screen={model?.screen ?? 'none'} data-seq={message?.seq ?? -1}>
+      <main class="screen" ref={main} data-screen={model?.screen ?? 'none'} data-seq={message?.seq ?? -1}>
         {model && <Screen model={model} send={send} />}
       </main>
       {model && model.chrome.idleSecondsLeft !== null && (

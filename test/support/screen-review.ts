@@ -1,7 +1,7 @@
 /**
  * What the screen review checks on a painted kiosk page, as a passenger would meet it: words,
  * not ids or codes; text inside its box; touch targets a finger can hit; dates beside times on
- * trip and transaction lists. Runs inside the page (Playwright `evaluate`) and returns one
+ * trip and transaction lists; a title that is not hidden under the header. Runs inside the page (Playwright `evaluate`) and returns one
  * line per problem, naming the element and its text.
  */
 import type { Page } from 'playwright-core';
@@ -91,6 +91,12 @@ export async function reviewScreen(page: Page, options: ReviewOptions = {}): Pro
           const text = row.textContent ?? '';
           if (/\b\d{1,2}:\d{2}\b/.test(text) && !date.test(text)) problems.push(`time without a date in ${list.getAttribute('data-testid')}: "${short(text.trim())}"`);
         }
+      }
+      // 5. The screen's title hidden under the header (the screen opened scrolled down).
+      const header = document.querySelector('header.bar');
+      const title = document.querySelector('main h1');
+      if (header && title && visible(title) && title.getBoundingClientRect().top < header.getBoundingClientRect().bottom - 1) {
+        problems.push(`the title "${short(title.textContent?.trim() ?? '')}" is hidden under the header: the screen is scrolled down`);
       }
       return [...new Set(problems)];
     },

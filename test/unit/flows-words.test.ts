@@ -2,7 +2,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { diagnosisLine, transactionLine } from '../../kiosk/i18n/card-words.js';
-import { formatYuan } from '../../kiosk/i18n/format.js';
+import { formatYuan } from '../../shared/format.js';
 import { pairJourneys, tripLines } from '../../kiosk/i18n/journeys.js';
 import { PASSENGER_EVENT_TYPES, parsePassengerEvent, parseUiUpMessage } from '../../shared/ui-protocol.js';
 import { trip } from './flows-fixtures.js';

@@ -8,26 +8,13 @@ import { MAINTENANCE_PAGES, SELF_TESTS } from '../../../shared/maintenance-proto
 import type { Language } from '../../../shared/ui-protocol.js';
 import type { ScreenProps, Send } from '../screens/types.js';
 import { NumericKeypad } from '../widgets/keypad.js';
-import { mt, type MaintenanceTextKey } from './texts.js';
+import { deviceStateWords, deviceWords, wordsIn } from '../../../shared/words.js';
+import { formatDateTime } from '../../../shared/format.js';
+import { mt, mtOf, type MaintenanceTextKey } from './texts.js';
 
-type Bi = { readonly zh: string; readonly en: string };
 /** Device names and states in words on the technician's screen (never their keys). */
-const DEVICE_WORDS: Readonly<Record<string, Bi>> = {
-  'card-reader': { zh: '读卡器', en: 'Card reader' },
-  printer: { zh: '凭条打印机', en: 'Receipt printer' },
-  cabinet: { zh: '机柜', en: 'Cabinet' },
-  'qr-scanner': { zh: '扫码器', en: 'QR scanner' },
-  'help-buttons': { zh: '求助按钮', en: 'Help buttons' },
-  storage: { zh: '存储空间', en: 'Storage' },
-};
-const STATE_WORDS: Readonly<Record<string, Bi>> = {
-  ok: { zh: '正常', en: 'Working' },
-  degraded: { zh: '需要注意', en: 'Needs attention' },
-  fault: { zh: '故障', en: 'Fault' },
-  absent: { zh: '未连接', en: 'Not connected' },
-};
-const deviceWord = (lang: Language, device: string) => DEVICE_WORDS[device]?.[lang] ?? (lang === 'zh' ? '其他设备' : 'Other device');
-const stateWord = (lang: Language, state: string) => STATE_WORDS[state]?.[lang] ?? (lang === 'zh' ? '未知' : 'Unknown');
+const deviceWord = (lang: Language, device: string) => wordsIn(lang, deviceWords(device));
+const stateWord = (lang: Language, state: string) => wordsIn(lang, deviceStateWords(state));
 
 type SessionView = Extract<View, { phase: 'session' }>;
 
@@ -144,7 +131,7 @@ function SessionScreen({ view, send, lang }: { view: SessionView; send: Send; la
       </nav>
       {view.notice && (
         <p class="notice" data-testid="maint-notice" data-code={view.notice.code}>
-          {view.notice.code}
+          {mtOf(lang, 'notice', view.notice.code, 'notice.other')}
         </p>
       )}
       {s && <Page view={view} status={s} send={send} lang={lang} />}
@@ -192,7 +179,7 @@ function Page({ view, status, send, lang }: { view: SessionView; status: Mainten
                   {result && (
                     <small class={result.ok ? 'maint-ok' : 'maint-bad'} data-testid={`maint-result-${t}`} data-ok={String(result.ok)}>
                       {' '}
-                      · {result.code}: {result.detail}
+                      · {mt(lang, result.ok ? 'test.ok' : 'test.failed')}: {result.detail}
                     </small>
                   )}
                 </button>
@@ -208,9 +195,9 @@ function Page({ view, status, send, lang }: { view: SessionView; status: Mainten
             <dt>{mt(lang, 'outbox.depth')}</dt>
             <dd data-testid="maint-outbox-depth">{status.outbox.depth}</dd>
             <dt>{mt(lang, 'outbox.oldest')}</dt>
-            <dd>{status.outbox.oldestPendingAt ?? '—'}</dd>
+            <dd data-testid="maint-outbox-oldest">{status.outbox.oldestPendingAt === null ? '—' : formatDateTime(lang, status.outbox.oldestPendingAt)}</dd>
             <dt>{mt(lang, 'outbox.last-sync')}</dt>
-            <dd>{status.outbox.lastSuccessfulSyncAt ?? '—'}</dd>
+            <dd data-testid="maint-outbox-last-sync">{status.outbox.lastSuccessfulSyncAt === null ? '—' : formatDateTime(lang, status.outbox.lastSuccessfulSyncAt)}</dd>
             <dt>{mt(lang, 'outbox.rejected')}</dt>
             <dd>{status.outbox.rejected}</dd>
           </dl>
@@ -219,7 +206,8 @@ function Page({ view, status, send, lang }: { view: SessionView; status: Mainten
               {status.outbox.rejectedItems.map((r) => (
                 <tr key={r.seq} data-seq={r.seq}>
                   <td>#{r.seq}</td>
-                  <td>{r.kind}</td>
+                  <td>{mtOf(lang, 'kind', r.kind, 'kind.other')}</td>
+                  <td>{formatDateTime(lang, r.createdAt)}</td>
                   <td>{[r.code, r.reason].filter(Boolean).join(': ')}</td>
                   <td>
                     <button type="button" class="key" disabled={busy} onClick={() => send({ type: 'MAINT.OUTBOX', action: 'retry', seq: r.seq })}>
@@ -240,7 +228,9 @@ function Page({ view, status, send, lang }: { view: SessionView; status: Mainten
       return (
         <dl class="maint-facts">
           <dt>{mt(lang, 'network.sync')}</dt>
-          <dd data-testid="maint-sync">{n.sync}</dd>
+          <dd data-testid="maint-sync" data-sync={n.sync}>
+            {mtOf(lang, 'sync', n.sync, 'unknown')}
+          </dd>
           <dt>{mt(lang, 'network.central')}</dt>
           <dd>{n.centralReachable === null ? mt(lang, 'unknown') : mt(lang, n.centralReachable ? 'yes' : 'no')}</dd>
           <dt>{mt(lang, 'network.clock')}</dt>
@@ -255,7 +245,7 @@ function Page({ view, status, send, lang }: { view: SessionView; status: Mainten
         <ol class="maint-log" data-testid="maint-log">
           {status.log.map((l, i) => (
             <li key={i} data-level={l.level}>
-              <time>{l.at.slice(11, 19)}</time> {l.text}
+              <time dateTime={l.at}>{formatDateTime(lang, l.at, { seconds: true })}</time> {l.text}
             </li>
           ))}
         </ol>

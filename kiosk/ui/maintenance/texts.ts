@@ -56,10 +56,36 @@ const TEXTS = {
   no: { zh: '否', en: 'no' },
   unknown: { zh: '未知', en: 'unknown' },
   busy: { zh: '进行中…', en: 'Working…' },
+  'notice.status-unavailable': { zh: '无法读取本机状态', en: 'The kiosk status could not be read' },
+  'notice.test-failed': { zh: '测试没有完成', en: 'The test did not finish' },
+  'notice.action-failed': { zh: '操作没有完成', en: 'That did not work' },
+  'notice.outbox-updated': { zh: '上传队列已更新', en: 'Outbox updated' },
+  'notice.service-changed': { zh: '服务状态已切换', en: 'Service mode changed' },
+  'notice.other': { zh: '操作没有完成，请看日志', en: 'That did not work; see the log' },
+  'test.ok': { zh: '通过', en: 'Passed' },
+  'test.failed': { zh: '未通过', en: 'Failed' },
+  'sync.starting': { zh: '正在启动', en: 'Starting' },
+  'sync.online': { zh: '在线', en: 'Online' },
+  'sync.offline': { zh: '离线', en: 'Offline' },
+  'sync.config-fault': { zh: '配置有误', en: 'Configuration fault' },
+  'sync.stopped': { zh: '已停止', en: 'Stopped' },
+  'kind.ticket': { zh: '工单', en: 'Ticket' },
+  'kind.rating': { zh: '评价', en: 'Rating' },
+  'kind.device-event': { zh: '设备事件', en: 'Device event' },
+  'kind.audit': { zh: '审计记录', en: 'Audit record' },
+  'kind.telemetry': { zh: '运行数据', en: 'Telemetry' },
+  'kind.call-record': { zh: '通话记录', en: 'Call record' },
+  'kind.other': { zh: '其他记录', en: 'Other record' },
 } as const satisfies Readonly<Record<string, Words>>;
 
 export type MaintenanceTextKey = keyof typeof TEXTS;
 
 export function mt(lang: Language, key: MaintenanceTextKey, n?: number): string {
   return fillWords(wordsIn(lang, TEXTS[key]), ...(n === undefined ? [] : [n]));
+}
+
+/** A key of the table made of a prefix and a value (`sync.online`), or the prefix's fallback when the table has no such word. */
+export function mtOf(lang: Language, prefix: 'notice' | 'sync' | 'kind', value: string, fallback: MaintenanceTextKey): string {
+  const key = `${prefix}.${value}`;
+  return key in TEXTS ? mt(lang, key as MaintenanceTextKey) : mt(lang, fallback);
 }

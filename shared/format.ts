@@ -1,4 +1,5 @@
-import type { Language } from '../../shared/ui-protocol.js';
+/** Money, dates and times as people read them, always in Beijing time (Asia/Shanghai): the kiosk's flows, its screens and its technician pages use these. */
+import type { Language } from './ui-protocol.js';
 
 export const KIOSK_TIME_ZONE = 'Asia/Shanghai';
 
@@ -20,15 +21,17 @@ function parts(iso: string): Record<string, string> | null {
     day: 'numeric',
     hour: '2-digit',
     minute: '2-digit',
+    second: '2-digit',
     hourCycle: 'h23',
   });
   return Object.fromEntries(fmt.formatToParts(d).map((p) => [p.type, p.value]));
 }
 
-/** `08:12` in Asia/Shanghai; `--:--` for a missing or invalid time. */
-export function formatClock(iso: string | null): string {
+/** `08:12` (with `seconds`, `08:12:05`) in Asia/Shanghai; `--:--` for a missing or invalid time. */
+export function formatClock(iso: string | null, options: { readonly seconds?: boolean } = {}): string {
   const p = iso === null ? null : parts(iso);
-  return p ? `${p['hour']}:${p['minute']}` : '--:--';
+  if (!p) return '--:--';
+  return options.seconds === true ? `${p['hour']}:${p['minute']}:${p['second']}` : `${p['hour']}:${p['minute']}`;
 }
 
 const MONTHS_EN = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
@@ -44,8 +47,8 @@ export function formatDate(lang: Language, isoOrDate: string | null): string {
   return lang === 'zh' ? `${p['year']}年${month}月${day}日` : `${day} ${MONTHS_EN[month - 1] ?? '?'} ${p['year']}`;
 }
 
-/** Date and time for status pages: `23 Nov 2026 14:05` / `2026年11月23日 14:05`. */
-export function formatDateTime(lang: Language, iso: string | null): string {
+/** Date and time for status pages: `23 Nov 2026 14:05` / `2026年11月23日 14:05` (with `seconds`, `14:05:09`). */
+export function formatDateTime(lang: Language, iso: string | null, options: { readonly seconds?: boolean } = {}): string {
   if (iso === null || Number.isNaN(new Date(iso).getTime())) return lang === 'zh' ? '时间不明' : 'time unknown';
-  return `${formatDate(lang, iso)} ${formatClock(iso)}`;
+  return `${formatDate(lang, iso)} ${formatClock(iso, options)}`;
 }
