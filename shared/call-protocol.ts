@@ -470,8 +470,8 @@ export type CallView =
       readonly agentName: string;
       readonly muted: boolean;
       readonly media: CallMedia;
-      /** FAQ article the agent put on screen, if any. */
-      readonly articleId: string | null;
+      /** The help article the agent put on screen, if any. */
+      readonly article: CallArticle | null;
       /** Ticket the agent filed for the passenger during the call, if any. */
       readonly reportTicketId: string | null;
     }
@@ -483,3 +483,12 @@ export type CallView =
   | { readonly phase: 'ended'; readonly reason: CallEndReason; readonly reportTicketId: string | null };
 
 export type CallPhase = CallView['phase'];
+
+/**
+ * A help article an agent put on the kiosk's screen (`show-faq`), in both languages so the page
+ * shows it in the passenger's language: `loading` while the kiosk looks it up in its copy of
+ * central's articles, `missing` when it does not have that article.
+ */
+export type CallArticle =
+  | { readonly id: string; readonly state: 'shown'; readonly title: { readonly zh: string; readonly en: string }; readonly body: { readonly zh: string; readonly en: string } }
+  | { readonly id: string; readonly state: 'loading' | 'missing' };

@@ -2,10 +2,10 @@ import { getShortestPaths } from '@xstate/graph';
 import { describe, expect, it } from 'vitest';
 import { createActor, fromCallback, fromPromise, SimulatedClock, waitFor } from 'xstate';
 import type { CallContext } from '../../shared/call-protocol.js';
-import type { AuditEntry } from '../../shared/sync.js';
+import type { AuditEntry, FaqArticle } from '../../shared/sync.js';
 import type { TicketId } from '../../shared/ticket.js';
 import { callViewOf, createEscalationMachine, type CallSessionCommand, type CallSessionInput, type EscalationEvent, type EscalationInput } from './escalation.js';
-import type { CreateTicketInput, CreateTicketOutput } from './ports.js';
+import type { CreateTicketInput, CreateTicketOutput, LoadFaqArticleInput, LoadFaqArticleOutput } from './ports.js';
 
 const MEDIA_TIMEOUT = 30_000;
 const context: CallContext = {
@@ -22,6 +22,15 @@ const context: CallContext = {
 const input: EscalationInput = { lane: 'information', callContext: context, card: null, language: 'zh' };
 const media = { signallingUrl: 'ws://127.0.0.1:1/calls/media?token=t', iceServers: [] };
 
+/** The kiosk's copy of central's help articles: one article. */
+const ARTICLE: FaqArticle = {
+  id: 'card-expired',
+  category: 'card',
+  title: { zh: '卡片过期了怎么办？', en: 'My card has expired' },
+  body: { zh: '第一段。\n\n第二段。', en: 'First paragraph.\n\nSecond paragraph.' },
+  updatedAt: '2026-11-30T00:00:00.000Z',
+};
+
 function newMachine(clock: SimulatedClock, audits: AuditEntry[] = []) {
   let n = 0;
   return createEscalationMachine({
@@ -29,6 +38,9 @@ function newMachine(clock: SimulatedClock, audits: AuditEntry[] = []) {
     newId: () => `id-${++n}`,
     settings: { mediaTimeoutMs: MEDIA_TIMEOUT },
   }).provide({
+    actors: {
+      loadFaqArticle: fromPromise<LoadFaqArticleOutput, LoadFaqArticleInput>(({ input: i }) => Promise.resolve(i.articleId === ARTICLE.id ? ARTICLE : null)),
+    },
     actions: {
       recordAudit: (_, entry) => {
         audits.push(entry);
@@ -205,6 +217,22 @@ describe('videoEscalation details', () => {
     expect(callViewOf(actor.getSnapshot())).toEqual({ phase: 'callback-offer', reason: 'offline', phone: '12345', phoneValid: false });
     actor.send({ type: 'TEXT.SET', text: '138 0013 8000' });
     expect(callViewOf(actor.getSnapshot())).toMatchObject({ phone: '13800138000', phoneValid: true });
+    actor.stop();
+  });
+
+  it('puts the article the agent chose on screen in both languages, and says so when the kiosk does not have it', async () => {
+    const clock = new SimulatedClock();
+    const actor = createActor(newMachine(clock).provide({ actors: { callSession: fromCallback(() => () => undefined) } }), { input, clock }).start();
+    actor.send({ type: 'CENTRAL.RINGING', callId: 'c1' });
+    actor.send({ type: 'CENTRAL.CONNECTED', callId: 'c1', agentName: 'Li', media });
+    actor.send({ type: 'CENTRAL.ACTION', actionId: 'a1', action: { type: 'show-faq', articleId: 'card-expired' } });
+    expect(callViewOf(actor.getSnapshot())).toMatchObject({ phase: 'in-call', article: { id: 'card-expired', state: 'loading' } });
+    await waitFor(actor, (s) => s.context.article !== null);
+    expect(callViewOf(actor.getSnapshot())).toMatchObject({ phase: 'in-call', article: { id: 'card-expired', state: 'shown', title: ARTICLE.title, body: ARTICLE.body } });
+
+    actor.send({ type: 'CENTRAL.ACTION', actionId: 'a2', action: { type: 'show-faq', articleId: 'no-such-article' } });
+    await waitFor(actor, (s) => s.context.articleMissing);
+    expect(callViewOf(actor.getSnapshot())).toMatchObject({ phase: 'in-call', article: { id: 'no-such-article', state: 'missing' } });
     actor.stop();
   });
 });

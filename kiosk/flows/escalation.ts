@@ -9,6 +9,8 @@
  * - actor `callSession` (callback actor, kiosk/calls/call-session.ts): the control connection to
  *   central. Sends `CENTRAL.*` events here; receives `LEAVE` and `ACTION_RESULT`.
  * - actor `createTicket`: the ticket service, also used for reports an agent files in a call.
+ * - actor `loadFaqArticle`: the help article an agent puts on screen (`show-faq`), from the
+ *   kiosk's own copy of central's articles; null when the kiosk does not have it.
  * - action `recordAudit`: every agent action, performed or refused, goes to the outbox as an
  *   audit entry. An action, not an invoked actor: an `end-call` action ends the flow in the same
  *   step, and a child actor spawned then would never run. It must not throw.
@@ -23,15 +25,16 @@ import {
   type CallEndReason,
   type CallLane,
   type CallMedia,
+  type CallArticle,
   type CallView,
   type FallbackReason,
 } from '../../shared/call-protocol.js';
-import type { AuditEntry } from '../../shared/sync.js';
+import type { AuditEntry, FaqArticle } from '../../shared/sync.js';
 import { PHONE_PATTERN, type TicketCardContext } from '../../shared/ticket.js';
 import type { Language } from '../../shared/ui-protocol.js';
 import type { FlowExit } from './events.js';
 import { EffectMissingError, missingEffect } from './effects.js';
-import type { CreateTicketInput, CreateTicketOutput, FlowClock } from './ports.js';
+import type { CreateTicketInput, CreateTicketOutput, FlowClock, LoadFaqArticleInput, LoadFaqArticleOutput } from './ports.js';
 
 export interface EscalationInput {
   readonly lane: CallLane;
@@ -96,7 +99,11 @@ export interface EscalationContext {
   readonly media: CallMedia | null;
   readonly mediaUp: boolean;
   readonly muted: boolean;
+  /** The article the agent put on screen: its id, and its text once the kiosk found it (null: looking, or not on this kiosk). */
   readonly articleId: string | null;
+  readonly article: FaqArticle | null;
+  /** The kiosk looked for `articleId` and does not have it. */
+  readonly articleMissing: boolean;
   readonly reportActionId: string | null;
   readonly reportTicketId: string | null;
   readonly fallbackReason: FallbackReason | null;
@@ -146,6 +153,7 @@ export function createEscalationMachine(deps: EscalationDeps) {
         throw new EffectMissingError('callSession');
       }),
       createTicket: missingEffect<CreateTicketOutput, CreateTicketInput>('createTicket'),
+      loadFaqArticle: missingEffect<LoadFaqArticleOutput, LoadFaqArticleInput>('loadFaqArticle'),
     },
     delays: { mediaTimeout: settings.mediaTimeoutMs },
     actions: {
@@ -170,12 +178,18 @@ export function createEscalationMachine(deps: EscalationDeps) {
           }),
         );
       }),
-      showFaq: assign({
-        articleId: ({ event, context }) => {
-          if (event.type !== 'CENTRAL.ACTION') return context.articleId;
-          const a = parseAgentAction(event.action);
-          return a.ok && a.value.type === 'show-faq' ? a.value.articleId : context.articleId;
-        },
+      /** Puts the agent's article on screen: looks it up in the kiosk's copy (the screen says so while it looks, and if it is not there). */
+      showFaq: enqueueActions(({ enqueue, event }) => {
+        if (event.type !== 'CENTRAL.ACTION') return;
+        const a = parseAgentAction(event.action);
+        if (!a.ok || a.value.type !== 'show-faq') return;
+        enqueue.assign({ articleId: a.value.articleId, article: null, articleMissing: false });
+        enqueue.stopChild('faqArticle');
+        enqueue.spawnChild('loadFaqArticle', { id: 'faqArticle', input: { articleId: a.value.articleId } });
+      }),
+      faqArticleLoaded: assign(({ context, event }) => {
+        const found = (event as unknown as { output?: LoadFaqArticleOutput }).output ?? null;
+        return found !== null && found.id === context.articleId ? { article: found, articleMissing: false } : { article: null, articleMissing: true };
       }),
       fileAgentReport: enqueueActions(({ enqueue, context, event }) => {
         if (event.type !== 'CENTRAL.ACTION') return;
@@ -231,6 +245,8 @@ export function createEscalationMachine(deps: EscalationDeps) {
       mediaUp: false,
       muted: false,
       articleId: null,
+      article: null,
+      articleMissing: false,
       reportActionId: null,
       reportTicketId: null,
       fallbackReason: null,
@@ -320,6 +336,8 @@ export function createEscalationMachine(deps: EscalationDeps) {
                 },
                 { actions: { type: 'settleAction', params: { status: 'refused', code: null, note: 'not allowed' } } },
               ],
+              'xstate.done.actor.faqArticle': { actions: 'faqArticleLoaded' },
+              'xstate.error.actor.faqArticle': { actions: 'faqArticleLoaded' },
               'xstate.done.actor.agentReport': { actions: 'agentReportDone' },
               'xstate.error.actor.agentReport': { actions: 'agentReportDone' },
             },
@@ -376,6 +394,12 @@ type FlowExitTicket = Extract<FlowExit, { next: 'survey' }>['ticketId'];
 export type EscalationMachine = ReturnType<typeof createEscalationMachine>;
 export type EscalationActor = ActorRefFrom<EscalationMachine>;
 
+function articleViewOf(c: EscalationContext): CallArticle | null {
+  if (c.articleId === null) return null;
+  if (c.article !== null) return { id: c.articleId, state: 'shown', title: c.article.title, body: c.article.body };
+  return { id: c.articleId, state: c.articleMissing ? 'missing' : 'loading' };
+}
+
 /** The call screen for the UI (`view` of the `call` screen model), from a snapshot of this flow. */
 export function callViewOf(snapshot: { value: unknown; context: EscalationContext }): CallView {
   const c = snapshot.context;
@@ -403,7 +427,7 @@ export function callViewOf(snapshot: { value: unknown; context: EscalationContex
       return { phase: 'ringing', lane: c.lane };
     case 'connected':
       return c.media
-        ? { phase: 'in-call', lane: c.lane, agentName: c.agentName, muted: c.muted, media: c.media, articleId: c.articleId, reportTicketId: c.reportTicketId }
+        ? { phase: 'in-call', lane: c.lane, agentName: c.agentName, muted: c.muted, media: c.media, article: articleViewOf(c), reportTicketId: c.reportTicketId }
         : { phase: 'ringing', lane: c.lane };
     default:
       return { phase: 'connecting', lane: c.lane };

@@ -56,7 +56,7 @@ export function createKioskSessionMachine(options: SessionOptions, effects: Kios
   const call = effects.call;
   const escalationDeps = { clock: options.clock, newId: newIdOf(options), ...(options.call ? { settings: options.call } : {}) };
   const escalation = createEscalationMachine(escalationDeps).provide({
-    actors: { callSession: call.callSession, createTicket: effect((i) => p.createTicket(i)) },
+    actors: { callSession: call.callSession, createTicket: effect((i) => p.createTicket(i)), loadFaqArticle: effect((i) => p.loadFaqArticle(i)) },
     actions: {
       recordAudit: (_, entry) => {
         call.recordAudit(entry).catch(() => undefined);

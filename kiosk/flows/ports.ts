@@ -85,6 +85,12 @@ export interface SearchFaqInput {
 }
 export type SearchFaqOutput = readonly FaqArticle[];
 
+export interface LoadFaqArticleInput {
+  readonly articleId: string;
+}
+/** null: the kiosk has no article with that id. */
+export type LoadFaqArticleOutput = FaqArticle | null;
+
 /**
  * Input of `saveRating`. `ratingId` is made by the flow (UUIDv7): saving twice with the same id
  * stores one rating.
@@ -111,6 +117,7 @@ export interface FlowPorts {
   lookupTicketsByCard(input: LookupTicketsByCardInput): Promise<LookupTicketsByCardOutput>;
   listFaqCategories(): Promise<ListFaqCategoriesOutput>;
   searchFaq(input: SearchFaqInput): Promise<SearchFaqOutput>;
+  loadFaqArticle(input: LoadFaqArticleInput): Promise<LoadFaqArticleOutput>;
   saveRating(input: SaveRatingInput): Promise<void>;
   checkBlocklist(input: CheckBlocklistInput): Promise<CheckBlocklistOutput>;
 }

@@ -1,4 +1,4 @@
-import { DEVICE_EVENT_SEVERITIES, type AuditEntry, type BlocklistEntry, type DeviceEvent, type EmergencyAlarm } from '../../shared/sync.js';
+import { DEVICE_EVENT_SEVERITIES, type AuditEntry, type BlocklistEntry, type DeviceEvent, type EmergencyAlarm, type FaqArticle } from '../../shared/sync.js';
 import { isDiskFull } from '../appliance/storage-guard.js';
 import { makeTicketId, parseTicketId, type Rating, type Ticket, type TicketCardContext, type TicketId, type TicketStatus } from '../../shared/ticket.js';
 import { err, ok, type Result } from '../../shared/result.js';
@@ -281,6 +281,11 @@ export class TicketService {
 
   async searchFaq(query: FaqQuery): Promise<FaqHit[]> {
     return searchFaq(await this.store.caches.faqArticles(), query);
+  }
+
+  /** One article of the kiosk's copy by its id; null when the kiosk does not have it. */
+  async faqArticle(id: string): Promise<FaqArticle | null> {
+    return (await this.store.caches.faqArticles()).find((a) => a.id === id) ?? null;
   }
 
   async faqCategories(): Promise<string[]> {

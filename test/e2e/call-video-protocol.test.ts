@@ -66,8 +66,13 @@ describe('video call to an agent', () => {
     expect(await agentPage.textContent('#faq-id option[value=card-expired]')).toMatch(/^(卡片过期了？|Card expired\?)$/);
     await agentPage.selectOption('#faq-id', 'card-expired');
     await agentPage.click('[data-testid=act-faq]');
-    await kioskPage.waitForSelector('[data-testid=call-article]');
-    await expect(kioskPage.textContent('[data-testid=call-article]')).resolves.toContain('card-expired');
+    // The passenger reads the article itself (title and paragraphs, in the page's English), not its id.
+    await kioskPage.waitForSelector('[data-testid=call-article][data-article=card-expired] [data-testid=call-article-text]');
+    const article = (await kioskPage.textContent('[data-testid=call-article]')) ?? '';
+    expect(article).toContain('My card has expired');
+    expect(article).toContain('Every transit card has an expiry date.');
+    expect(article).not.toContain('card-expired');
+    expect(await kioskPage.locator('[data-testid=call-article-text] p').count()).toBeGreaterThanOrEqual(3);
     await agentPage.waitForFunction(() => document.querySelector('[data-testid=action-log]')?.textContent?.includes('performed'));
     const callId = kiosk.snapshot()!.context.callId!;
     await agentPage.evaluate((id) => (globalThis as unknown as { agentConsole: { send(m: unknown): void } }).agentConsole.send({ type: 'action', callId: id, action: { type: 'format-disk' } }), callId);

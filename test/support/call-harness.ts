@@ -25,7 +25,8 @@ import { createCallSessionActor } from '../../kiosk/calls/call-session.js';
 import { buildCallContext } from '../../kiosk/calls/call-context.js';
 import { callViewOf, createEscalationMachine, type EscalationMachine } from '../../kiosk/flows/escalation.js';
 import type { FlowExit } from '../../kiosk/flows/events.js';
-import type { CreateTicketInput, CreateTicketOutput } from '../../kiosk/flows/ports.js';
+import type { CreateTicketInput, CreateTicketOutput, LoadFaqArticleInput, LoadFaqArticleOutput } from '../../kiosk/flows/ports.js';
+import { DEMO_FAQ } from '../../central/seed/demo-faq.js';
 import { KioskStore } from '../../kiosk/store/index.js';
 import { TicketService } from '../../kiosk/tickets/index.js';
 
@@ -99,6 +100,14 @@ export async function startKioskHarness(options: {
   const dir = mkdtempSync(join(tmpdir(), 'call-kiosk-'));
   const store = await KioskStore.open({ path: join(dir, 'kiosk.sqlite') });
   const tickets = new TicketService(store, { kioskId: options.kiosk.id, kioskCode: options.kiosk.id, stationId: options.kiosk.stationId });
+  // The help articles as a kiosk has them after its first sync: an agent's "show FAQ" opens one.
+  const updatedAt = new Date().toISOString();
+  await store.caches.apply({
+    changes: DEMO_FAQ.map((a, i) => ({ type: 'faq' as const, cursor: i + 1, article: { ...a, updatedAt }, deleted: false })),
+    cursor: DEMO_FAQ.length,
+    more: false,
+    serverTime: updatedAt,
+  });
   const sockets = new Set<WebSocket>();
   let last: Down = { type: 'idle' };
   const push = (d: Down) => {
@@ -122,6 +131,7 @@ export async function startKioskHarness(options: {
   });
   const withTickets = machine.provide({
     actors: {
+      loadFaqArticle: fromPromise<LoadFaqArticleOutput, LoadFaqArticleInput>(({ input }) => tickets.faqArticle(input.articleId)),
       createTicket: fromPromise<CreateTicketOutput, CreateTicketInput>(async ({ input }) => {
         const r = await tickets.createTicket({ category: input.category, description: input.description, phone: input.phone, card: input.card, language: input.language });
         if (!r.ok) throw new Error(r.error.code);

@@ -83,6 +83,7 @@ export class ScriptedPorts {
       lookupTicketsByCard: make('lookupTicketsByCard'),
       listFaqCategories: make('listFaqCategories'),
       searchFaq: make('searchFaq'),
+      loadFaqArticle: make('loadFaqArticle'),
       saveRating: make('saveRating'),
       checkBlocklist: make('checkBlocklist'),
     };
@@ -165,7 +166,7 @@ export const noTechnician: MaintenancePorts = {
   exit: () => Promise.resolve(),
 };
 
-const PORT_NAMES = ['createTicket', 'printReceipt', 'lookupTicketStatus', 'lookupTicketsByCard', 'listFaqCategories', 'searchFaq', 'saveRating', 'checkBlocklist'] as const;
+const PORT_NAMES = ['createTicket', 'printReceipt', 'lookupTicketStatus', 'lookupTicketsByCard', 'listFaqCategories', 'searchFaq', 'loadFaqArticle', 'saveRating', 'checkBlocklist'] as const;
 
 /** The passenger effects a test gives, the others rejecting as an effect nobody provided does. */
 export function someEffects(given: Partial<FlowPorts>): FlowPorts {

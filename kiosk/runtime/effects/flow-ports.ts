@@ -63,6 +63,9 @@ export function createFlowPorts(deps: FlowPortDeps): FlowPorts {
       const hits = await tickets.searchFaq({ text: query ?? '', language, ...(categoryId !== null ? { category: categoryId } : {}) });
       return hits.map((h) => h.article);
     },
+    async loadFaqArticle({ articleId }) {
+      return tickets.faqArticle(articleId);
+    },
     async saveRating(input) {
       const r = await tickets.recordRating({ ratingId: input.ratingId, score: input.score, service: input.service, reason: input.reason, ticketId: input.ticketId });
       if (!r.ok) throw new PortFailure(r.error.code, r.error.message);

@@ -5,11 +5,13 @@
  * just the view and takes the event sink, for pages that mount it on their own.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
-import type { CallMedia, CallView as CallViewModel } from '../../../shared/call-protocol.js';
+import type { CallArticle, CallMedia, CallView as CallViewModel } from '../../../shared/call-protocol.js';
+import { wordsIn } from '../../../shared/words.js';
 import type { Language, PassengerEvent } from '../../../shared/ui-protocol.js';
 import type { ScreenProps } from '../screens/types.js';
 import { QrCode } from '../widgets/qr-code.js';
 import { NumericKeypad } from '../widgets/keypad.js';
+import { ArticleText } from '../screens/faq.js';
 import { groupPhone, keyLabels, TextField } from '../screens/report.js';
 import { EmergencyScreen } from './emergency.js';
 import { KioskCallMedia, type MediaState } from './media.js';
@@ -100,6 +102,31 @@ function InCall({ media, muted, send, lang, agentName }: { media: CallMedia; mut
   );
 }
 
+/** The help article the agent put on screen, in the passenger's language (the view carries both). */
+function CallArticleView({ article, lang }: { article: CallArticle; lang: Language }) {
+  switch (article.state) {
+    case 'shown':
+      return (
+        <section class="call-article" data-testid="call-article" data-article={article.id}>
+          <p class="muted">{callText(lang, 'article')}</p>
+          <ArticleText title={wordsIn(lang, article.title)} body={wordsIn(lang, article.body)} heading="h2" testId="call-article-text" />
+        </section>
+      );
+    case 'loading':
+      return (
+        <p class="muted" data-testid="call-article" data-article={article.id}>
+          {callText(lang, 'articleLoading')}
+        </p>
+      );
+    case 'missing':
+      return (
+        <p class="notice" data-testid="call-article" data-article={article.id}>
+          {callText(lang, 'articleMissing')}
+        </p>
+      );
+  }
+}
+
 /** Renders one call view. */
 export function CallView({ view, send, lang, nowMs = () => Date.now() }: Props) {
   const cancel = (
@@ -136,7 +163,7 @@ export function CallView({ view, send, lang, nowMs = () => Date.now() }: Props) 
         return (
           <>
             <InCall media={view.media} muted={view.muted} send={send} lang={lang} agentName={view.agentName} />
-            {view.articleId !== null && <p data-testid="call-article">{callText(lang, 'article', view.articleId)}</p>}
+            {view.article !== null && <CallArticleView article={view.article} lang={lang} />}
             {view.reportTicketId !== null && <p data-testid="call-report">{callText(lang, 'report', view.reportTicketId)}</p>}
           </>
         );

@@ -47,7 +47,9 @@ export const CALL_WORDS = {
   ticketDone: { zh: '回访工单号', en: 'Callback ticket' },
   done: { zh: '完成', en: 'Done' },
   qr: { zh: '扫码查看处理进度', en: 'Scan to follow your ticket' },
-  article: { zh: '客服为您打开了帮助文章：{0}', en: 'Your agent opened a help article: {0}' },
+  article: { zh: '客服为您打开了这篇帮助文章：', en: 'Your agent opened this help article for you:' },
+  articleLoading: { zh: '正在打开客服发来的帮助文章…', en: 'Opening the help article your agent sent…' },
+  articleMissing: { zh: '客服想为您打开一篇帮助文章，但本机还没有这篇文章。请客服口头说明，或稍后在“常见问题”中查看。', en: 'Your agent wanted to show you a help article, but this kiosk does not have it yet. Ask the agent to explain, or look in Help later.' },
   report: { zh: '客服已为您登记工单：{0}', en: 'Your agent filed ticket {0} for you' },
 } as const satisfies Readonly<Record<string, Words>>;
 

@@ -73,13 +73,32 @@ export function FaqListScreen({ model, send, lang }: ScreenProps<'faq-list'>) {
   );
 }
 
-export function FaqArticleScreen({ model }: ScreenProps<'faq-article'>) {
+/** An article as a passenger reads it: its title, then each paragraph (the body's blank-line breaks) as its own block. */
+export function ArticleText({ title, body, heading = 'h1', testId }: { title: string; body: string; heading?: 'h1' | 'h2'; testId: string }) {
+  const Heading = heading;
   return (
-    <article data-testid="faq-article">
-      <h1>{model.title}</h1>
-      {model.body.split(/\n+/).map((para, i) => (
-        <p key={i}>{para}</p>
-      ))}
+    <article class="faq-article" data-testid={testId}>
+      <Heading>{title}</Heading>
+      {body
+        .split(/\n\s*\n|\n/)
+        .map((para) => para.trim())
+        .filter((para) => para !== '')
+        .map((para, i) => (
+          <p key={i}>{para}</p>
+        ))}
     </article>
+  );
+}
+
+export function FaqArticleScreen({ model, send, lang }: ScreenProps<'faq-article'>) {
+  return (
+    <>
+      <ArticleText title={model.title} body={model.body} testId="faq-article" />
+      <div class="nav">
+        <button type="button" class="primary" data-testid="faq-done" onClick={() => send({ type: 'NEXT' })}>
+          {label(lang, 'button.done')}
+        </button>
+      </div>
+    </>
   );
 }
