@@ -18,6 +18,8 @@ import { staffHandlers } from './api/staff-routes.js';
 import { technicianHandlers } from './technicians/routes.js';
 import { schemaCompiler } from './api/validation.js';
 import { registerCallRoutes } from './calls/index.js';
+import { AlarmEscalator } from './alarms/escalation.js';
+import { alarmHandlers, DEFAULT_ALARM_ESCALATE_AFTER_SECONDS } from './alarms/routes.js';
 import { registerStaffPage } from './staff/page.js';
 import { DEFAULT_SILENT_AFTER_SECONDS, ticketWorkHandlers, type WorkSources } from './staff/ticket-work.js';
 import { agentAccountsOf } from './console/index.js';
@@ -57,6 +59,10 @@ export interface CentralAppOptions {
   readonly errorLog?: ServerErrorLog;
   /** Central's PostgreSQL when it runs on one: the call queue and its records live there too (else `calls.sqlite` in `dataDir`). */
   readonly callsPostgres?: { readonly url: string; readonly schema?: string };
+  /** An emergency alarm nobody acknowledged for this long escalates to supervisors. Default 120. */
+  readonly alarmEscalateAfterSeconds?: number;
+  /** How often this instance looks for alarms to escalate (default: a quarter of that time, 1–10 s). */
+  readonly alarmSweepMs?: number;
   /** A kiosk without a heartbeat for longer is shown offline with an alert in the fleet view. Default 180. */
   readonly kioskSilentAfterSeconds?: number;
 }
@@ -88,6 +94,7 @@ export async function buildCentralApp(options: CentralAppOptions): Promise<Fasti
   });
 
   const ctx = { storage: options.storage, now: options.now ?? (() => new Date()) };
+  const escalateAfterSeconds = options.alarmEscalateAfterSeconds ?? DEFAULT_ALARM_ESCALATE_AFTER_SECONDS;
   await seedAccounts(options.storage, [...(options.accounts ?? []), ...tokenAliases(options), ...agentAliases(agentAccountsOf(options.dataDir))], ctx.now());
   const guard: Guard = createGuard(options.storage, { ...DEFAULT_AUTH_SETTINGS, ...options.auth }, ctx.now);
   auditEveryChange(app, options.storage, ctx.now);
@@ -102,7 +109,7 @@ export async function buildCentralApp(options: CentralAppOptions): Promise<Fasti
     missedCalls: () => Promise.resolve([]),
     silentAfterSeconds: options.kioskSilentAfterSeconds ?? DEFAULT_SILENT_AFTER_SECONDS,
   };
-  const handlers = { ...kioskHandlers(ctx), ...staffHandlers(ctx), ...ticketWorkHandlers(ctx, sources), ...technicianHandlers(ctx), ...heartbeatHandlers(ctx) };
+  const handlers = { ...kioskHandlers(ctx), ...staffHandlers(ctx), ...ticketWorkHandlers(ctx, sources), ...technicianHandlers(ctx), ...heartbeatHandlers(ctx), ...alarmHandlers(ctx, { escalateAfterSeconds }) };
 
   for (const op of OPERATIONS as readonly Operation[]) {
     const handler = handlers[op.operationId as keyof typeof handlers];
@@ -126,6 +133,17 @@ export async function buildCentralApp(options: CentralAppOptions): Promise<Fasti
       handler,
     });
   }
+
+  const escalator = new AlarmEscalator({
+    storage: options.storage,
+    escalateAfterSeconds,
+    now: ctx.now,
+    ...(options.alarmSweepMs !== undefined ? { sweepMs: options.alarmSweepMs } : {}),
+    onEscalated: (alarms) => app.log.warn({ alarms: alarms.map((a) => a.id) }, 'emergency alarms escalated to supervisors'),
+    onError: (e) => app.log.error({ err: e }, 'alarm escalation sweep failed'),
+  });
+  escalator.start();
+  app.addHook('onClose', () => escalator.stop());
 
   const openApi = buildOpenApiDocument();
   app.get('/v1/openapi.json', () => Promise.resolve(openApi));

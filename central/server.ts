@@ -43,6 +43,9 @@ export interface StartCentralOptions {
   readonly ticketPagePerMinute?: number;
   /** Seconds without a heartbeat after which the fleet view shows a kiosk offline with an alert (default 180). */
   readonly kioskSilentAfterSeconds?: number;
+  /** An emergency alarm nobody acknowledged for this long escalates to supervisors. Default 120. */
+  readonly alarmEscalateAfterSeconds?: number;
+  readonly alarmSweepMs?: number;
 }
 
 export interface RunningCentral {
@@ -90,6 +93,8 @@ export async function startCentral(options: StartCentralOptions): Promise<Runnin
       logger: options.logger ?? false,
       ...(options.ticketPagePerMinute !== undefined ? { ticketPagePerMinute: options.ticketPagePerMinute } : {}),
       ...(options.kioskSilentAfterSeconds !== undefined ? { kioskSilentAfterSeconds: options.kioskSilentAfterSeconds } : {}),
+      ...(options.alarmEscalateAfterSeconds !== undefined ? { alarmEscalateAfterSeconds: options.alarmEscalateAfterSeconds } : {}),
+      ...(options.alarmSweepMs !== undefined ? { alarmSweepMs: options.alarmSweepMs } : {}),
     });
     const host = options.host ?? '127.0.0.1';
     await app.listen({ host, port: options.port ?? 0 });

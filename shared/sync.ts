@@ -173,9 +173,20 @@ export interface TechnicianChange {
   readonly technician: TechnicianCredential;
 }
 
+/**
+ * A person at central acknowledged an emergency alarm this kiosk raised: the passenger sees
+ * "station staff are on the way" (`by: 'staff'`) or "an agent is answering" (`by: 'agent'`).
+ * Sent to the raising kiosk only, and only when it asks for the type (`?types=…,alarm`).
+ */
+export interface AlarmChange {
+  readonly type: 'alarm';
+  readonly cursor: number;
+  readonly alarm: { readonly id: string; readonly state: 'acknowledged'; readonly by: 'staff' | 'agent'; readonly at: string };
+}
+
 /** Every change central can send. */
-export type AnyDownChange = DownChange | TechnicianChange;
-export const DOWN_CHANGE_TYPES = ['ticket-status', 'faq', 'config', 'blocklist', 'stations', 'technician'] as const;
+export type AnyDownChange = DownChange | TechnicianChange | AlarmChange;
+export const DOWN_CHANGE_TYPES = ['ticket-status', 'faq', 'config', 'blocklist', 'stations', 'technician', 'alarm'] as const;
 /** What the feed sends when the kiosk names no `types`. */
 export const DEFAULT_DOWN_CHANGE_TYPES = ['ticket-status', 'faq', 'config', 'blocklist', 'stations'] as const;
 

@@ -104,6 +104,15 @@ export const AuditEntry = object({
   detail: nullable(text(2000)),
 });
 
+const alarmCard = nullable(
+  object({
+    family: { type: 'string', enum: [...CARD_FAMILIES] },
+    masked: maskedCardNumber,
+    balance: { type: 'number', minimum: -1e7, maximum: 1e7 },
+    diagnosis: { type: 'array', maxItems: DIAGNOSIS_CODES.length, items: { type: 'string', enum: [...DIAGNOSIS_CODES] } },
+  }),
+);
+
 /** An emergency alarm as the kiosk raises it (shared/sync.ts `EmergencyAlarm`); the card only masked. */
 export const EmergencyAlarm = object({
   id: uuid,
@@ -111,14 +120,7 @@ export const EmergencyAlarm = object({
   stationId,
   raisedAt: timestamp,
   language: { type: 'string', enum: [...LANGUAGES] },
-  card: nullable(
-    object({
-      family: { type: 'string', enum: [...CARD_FAMILIES] },
-      masked: maskedCardNumber,
-      balance: { type: 'number', minimum: -1e7, maximum: 1e7 },
-      diagnosis: { type: 'array', maxItems: DIAGNOSIS_CODES.length, items: { type: 'string', enum: [...DIAGNOSIS_CODES] } },
-    }),
-  ),
+  card: alarmCard,
 });
 
 const PAYLOADS: Record<(typeof OUTBOX_KINDS)[number], JsonSchema> = {
@@ -259,7 +261,7 @@ export const ChangesQuery = object(
     cursor: { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER, default: 0 },
     limit: { type: 'integer', minimum: 1, maximum: MAX_CHANGES_LIMIT, default: DEFAULT_CHANGES_LIMIT },
     /** Comma-separated change types; without it, every type but `technician`. */
-    types: { type: 'string', pattern: '^(ticket-status|faq|config|blocklist|stations|technician)(,(ticket-status|faq|config|blocklist|stations|technician)){0,5}$' },
+    types: { type: 'string', pattern: '^(ticket-status|faq|config|blocklist|stations|technician|alarm)(,(ticket-status|faq|config|blocklist|stations|technician|alarm)){0,6}$' },
   },
   ['cursor', 'limit', 'types'],
 );
@@ -551,6 +553,39 @@ export const Fleet = object({
   kiosks: { type: 'array', items: FleetKiosk },
 });
 
+export const AlarmParams = object({ alarmId: uuid });
+export const AlarmQuery = object(
+  {
+    state: { type: 'string', enum: ['open', 'all'], default: 'open' },
+    limit: { type: 'integer', minimum: 1, maximum: MAX_PAGE_LIMIT, default: 50 },
+  },
+  ['state', 'limit'],
+);
+/** An alarm as staff and agents get it: the kiosk's alarm (card masked) and what people did with it. */
+export const StoredAlarm = object({
+  id: uuid,
+  kioskId,
+  stationId,
+  raisedAt: timestamp,
+  language: { type: 'string', enum: [...LANGUAGES] },
+  card: alarmCard,
+  receivedAt: timestamp,
+  state: { type: 'string', enum: ['open', 'escalated', 'acknowledged'] },
+  escalatedAt: nullable(timestamp),
+  acknowledgedAt: nullable(timestamp),
+  acknowledgedBy: nullable({ type: 'string' }),
+  acknowledgedRole: nullable({ type: 'string' }),
+});
+export const AlarmList = object({ alarms: { type: 'array', items: StoredAlarm }, escalateAfterSeconds: { type: 'integer' }, serverTime: timestamp });
+export const AlarmStep = object({
+  step: { type: 'string', enum: ['raised', 'seen', 'acknowledged', 'escalated'] },
+  actor: { type: 'string' },
+  role: nullable({ type: 'string' }),
+  at: timestamp,
+});
+export const AlarmDetail = object({ alarm: StoredAlarm, steps: { type: 'array', items: AlarmStep } });
+export const AlarmSeen = object({ alarmId: uuid, first: { type: 'boolean' } });
+
 /** Every named schema, as published in the OpenAPI document. */
 export const COMPONENT_SCHEMAS = {
   Ticket,
@@ -617,4 +652,10 @@ export const COMPONENT_SCHEMAS = {
   MissedCallList,
   FleetKiosk,
   Fleet,
+  EmergencyAlarm,
+  StoredAlarm,
+  AlarmList,
+  AlarmStep,
+  AlarmDetail,
+  AlarmSeen,
 } as const satisfies Record<string, JsonSchema>;

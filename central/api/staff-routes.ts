@@ -7,11 +7,12 @@ import type { ApiContext, Handlers } from './context.js';
 import { ApiFailure } from './errors.js';
 import type { OperationId } from './operations.js';
 import type { TicketWorkOperation } from '../staff/ticket-work.js';
+import type { AlarmOperation } from '../alarms/routes.js';
 
 type Config = Record<string, unknown>;
 type StaffOperation = Exclude<
   OperationId,
-  'health' | 'ingestBatch' | 'getChanges' | 'listTechnicians' | 'putTechnician' | 'revokeTechnician' | 'postHeartbeat' | 'listHeartbeats' | TicketWorkOperation
+  'health' | 'ingestBatch' | 'getChanges' | 'listTechnicians' | 'putTechnician' | 'revokeTechnician' | 'postHeartbeat' | 'listHeartbeats' | TicketWorkOperation | AlarmOperation
 >;
 
 function notFound(what: string): ApiFailure {

@@ -258,6 +258,43 @@ CREATE INDEX audit_by_account ON audit (account_id, id);
 `;
 }
 
+/**
+ * Emergency alarms: one row per alarm (its id is the kiosk's), its state decided by conditional
+ * UPDATEs (open → escalated → acknowledged, or open → acknowledged), and every step a row of
+ * `alarm_steps` with the person (raised by the kiosk, seen and acknowledged by people, escalated
+ * by central). A person's first sight of an alarm is one row (partial unique index).
+ */
+function alarms(dialect: 'sqlite' | 'postgres'): string {
+  return `
+CREATE TABLE alarms (
+  id TEXT PRIMARY KEY,
+  item_id TEXT NOT NULL UNIQUE REFERENCES items(id),
+  kiosk_id TEXT NOT NULL,
+  station_id TEXT NOT NULL,
+  raised_at TEXT NOT NULL,
+  received_at TEXT NOT NULL,
+  received_ms ${bigint[dialect]} NOT NULL,
+  body TEXT NOT NULL,
+  state TEXT NOT NULL CHECK (state IN ('open', 'escalated', 'acknowledged')),
+  escalated_at TEXT,
+  acknowledged_at TEXT,
+  acknowledged_by TEXT,
+  acknowledged_role TEXT
+);
+CREATE INDEX alarms_by_state ON alarms (state, received_ms);
+CREATE TABLE alarm_steps (
+  id ${serial[dialect]},
+  alarm_id TEXT NOT NULL REFERENCES alarms(id),
+  step TEXT NOT NULL CHECK (step IN ('raised', 'seen', 'acknowledged', 'escalated')),
+  actor TEXT NOT NULL,
+  role TEXT,
+  at TEXT NOT NULL
+);
+CREATE INDEX alarm_steps_by_alarm ON alarm_steps (alarm_id, id);
+CREATE UNIQUE INDEX alarm_seen_once ON alarm_steps (alarm_id, actor) WHERE step = 'seen';
+`;
+}
+
 export function migrationsFor(dialect: 'sqlite' | 'postgres'): readonly Migration[] {
   return [
     { version: 1, name: 'initial', sql: initial(dialect) },
@@ -270,5 +307,6 @@ export function migrationsFor(dialect: 'sqlite' | 'postgres'): readonly Migratio
     { version: 8, name: 'card number reveals', sql: cardReveals(dialect) },
     { version: 9, name: 'ticket work', sql: ticketWork(dialect) },
     { version: 10, name: 'personal accounts', sql: accounts(dialect) },
+    { version: 11, name: 'emergency alarms', sql: alarms(dialect) },
   ];
 }

@@ -1,11 +1,13 @@
 import type { KioskHeartbeat, StoredHeartbeat } from '../../shared/heartbeat.js';
 import type { StationTable } from '../../shared/stations.js';
-import { DEFAULT_DOWN_CHANGE_TYPES, type AnyDownChange, type BlocklistEntry, type FaqArticle, type IngestAck, type IngestReject, type TechnicianCredential } from '../../shared/sync.js';
+import { DEFAULT_DOWN_CHANGE_TYPES, type AnyDownChange, type BlocklistEntry, type EmergencyAlarm, type FaqArticle, type IngestAck, type IngestReject, type TechnicianCredential } from '../../shared/sync.js';
 import type { Rating, Ticket, TicketCategory, TicketStatus } from '../../shared/ticket.js';
 import type { TicketPriority } from '../../shared/words.js';
 import { AccountStore } from '../accounts/store.js';
 import type { Row, SqlDatabase, SqlExecutor, SqlParam } from './sql-database.js';
 import type {
+  AlarmStep,
+  StoredAlarm,
   CallFollowUp,
   CardRevealRecord,
   CentralStorage,
@@ -53,6 +55,18 @@ function toTicket(r: Row): StoredTicket {
     serverSeq: num(r['server_seq']),
     assignee: strOrNull(r['assignee']),
     priority: (strOrNull(r['priority']) ?? 'normal') as TicketPriority,
+  };
+}
+
+function toAlarm(r: Row): StoredAlarm {
+  return {
+    ...parseJson<EmergencyAlarm>(r['body']),
+    receivedAt: str(r['received_at']),
+    state: str(r['state']) as StoredAlarm['state'],
+    escalatedAt: strOrNull(r['escalated_at']),
+    acknowledgedAt: strOrNull(r['acknowledged_at']),
+    acknowledgedBy: strOrNull(r['acknowledged_by']),
+    acknowledgedRole: strOrNull(r['acknowledged_role']),
   };
 }
 
@@ -161,6 +175,7 @@ export class SqlCentralStorage implements CentralStorage {
       for (const v of lost) {
         outcomes.set(v, { id: v.item.id, seq: v.item.seq, code: 'ticket-conflict', reason: `ticket ${ticketOf(v).id} was already stored from another item` });
       }
+      await this.storeAlarms(q, kioskId, mine.filter((v) => v.payload.kind === 'alarm'), receivedAt);
       const history = ticketItems.filter((v) => created.has(v.item.id));
       for (const chunk of chunks(history, ROWS_PER_STATEMENT)) {
         await q.run(
@@ -226,6 +241,7 @@ export class SqlCentralStorage implements CentralStorage {
         await q.run('INSERT INTO ticket_history (ticket_id, status, note, actor, at) VALUES ($1, $2, NULL, $3, $4)', [t.id, 'open', `kiosk:${kioskId}`, receivedAt]);
         await q.run('RELEASE SAVEPOINT ingest_item');
       }
+      if (payload.kind === 'alarm') await this.storeAlarms(q, kioskId, [{ item, payload }], receivedAt);
       return { id: item.id, seq: item.seq, status: 'stored', serverSeq, receivedAt };
     }
     if (isTicket) await q.run('RELEASE SAVEPOINT ingest_item');
@@ -240,6 +256,76 @@ export class SqlCentralStorage implements CentralStorage {
       return { id: item.id, seq: item.seq, code: 'id-conflict', reason: 'this item id was already stored with another seq or kiosk' };
     }
     return { id: item.id, seq: item.seq, code: 'seq-conflict', reason: `seq ${item.seq} was already stored with another item id` };
+  }
+
+  /** The alarms of items that went in: once per alarm id (a repeat under a new item id adds nothing), each with its `raised` step. */
+  private async storeAlarms(q: SqlExecutor, kioskId: string, items: readonly ValidItem[], receivedAt: string): Promise<void> {
+    const receivedMs = Date.parse(receivedAt);
+    for (const v of items) {
+      if (v.payload.kind !== 'alarm') continue;
+      const a = v.payload.alarm;
+      const rows = await q.all(
+        `INSERT INTO alarms (id, item_id, kiosk_id, station_id, raised_at, received_at, received_ms, body, state)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'open') ON CONFLICT DO NOTHING RETURNING id`,
+        [a.id, v.item.id, kioskId, a.stationId, a.raisedAt, receivedAt, receivedMs, JSON.stringify(a)],
+      );
+      if (rows.length > 0) await q.run(`INSERT INTO alarm_steps (alarm_id, step, actor, role, at) VALUES ($1, 'raised', $2, 'kiosk', $3)`, [a.id, `kiosk:${kioskId}`, receivedAt]);
+    }
+  }
+
+  async listAlarms(filter: { readonly open: boolean; readonly limit: number }): Promise<StoredAlarm[]> {
+    return this.db.read(async (q) =>
+      (await q.all(`SELECT * FROM alarms ${filter.open ? "WHERE state IN ('open', 'escalated')" : ''} ORDER BY received_ms DESC, id LIMIT $1`, [filter.limit])).map(toAlarm),
+    );
+  }
+
+  async getAlarm(id: string): Promise<{ alarm: StoredAlarm; steps: AlarmStep[] } | null> {
+    return this.db.read(async (q) => {
+      const row = (await q.all('SELECT * FROM alarms WHERE id = $1', [id]))[0];
+      if (!row) return null;
+      const steps = (await q.all('SELECT step, actor, role, at FROM alarm_steps WHERE alarm_id = $1 ORDER BY id', [id])).map((r) => ({
+        step: str(r['step']) as AlarmStep['step'],
+        actor: str(r['actor']),
+        role: strOrNull(r['role']),
+        at: str(r['at']),
+      }));
+      return { alarm: toAlarm(row), steps };
+    });
+  }
+
+  async acknowledgeAlarm(id: string, by: { readonly name: string; readonly role: string; readonly kind: 'staff' | 'agent' }, at: string): Promise<{ acknowledged: boolean; alarm: StoredAlarm } | null> {
+    return this.db.transaction(async (q) => {
+      const done = await q.all(
+        `UPDATE alarms SET state = 'acknowledged', acknowledged_at = $2, acknowledged_by = $3, acknowledged_role = $4
+         WHERE id = $1 AND state IN ('open', 'escalated') RETURNING *`,
+        [id, at, by.name, by.role],
+      );
+      const row = done[0];
+      if (!row) {
+        const existing = (await q.all('SELECT * FROM alarms WHERE id = $1', [id]))[0];
+        return existing ? { acknowledged: false, alarm: toAlarm(existing) } : null;
+      }
+      const alarm = toAlarm(row);
+      await q.run(`INSERT INTO alarm_steps (alarm_id, step, actor, role, at) VALUES ($1, 'acknowledged', $2, $3, $4)`, [id, by.name, by.role, at]);
+      await this.addChange(q, { type: 'alarm', alarm: { id, state: 'acknowledged', by: by.kind, at } }, at, { kioskId: alarm.kioskId, stationId: null });
+      return { acknowledged: true, alarm };
+    });
+  }
+
+  async markAlarmSeen(id: string, by: { readonly name: string; readonly role: string }, at: string): Promise<boolean | null> {
+    return this.db.transaction(async (q) => {
+      if ((await q.all('SELECT id FROM alarms WHERE id = $1', [id])).length === 0) return null;
+      const rows = await q.all(`INSERT INTO alarm_steps (alarm_id, step, actor, role, at) VALUES ($1, 'seen', $2, $3, $4) ON CONFLICT DO NOTHING RETURNING id`, [id, by.name, by.role, at]);
+      return rows.length > 0;
+    });
+  }
+
+  async escalateDueAlarms(cutoffMs: number, at: string): Promise<StoredAlarm[]> {
+    return this.db.transaction(async (q) => {
+      const rows = await q.all(`UPDATE alarms SET state = 'escalated', escalated_at = $2 WHERE state = 'open' AND received_ms <= $1 RETURNING *`, [cutoffMs, at]);
+      for (const r of rows) await q.run(`INSERT INTO alarm_steps (alarm_id, step, actor, role, at) VALUES ($1, 'escalated', 'central', NULL, $2)`, [str(r['id']), at]);
+      return rows.map(toAlarm);
+    });
   }
 
   private async addChange(q: SqlExecutor, body: ChangeBody, at: string, scope: { kioskId: string | null; stationId: string | null }): Promise<void> {

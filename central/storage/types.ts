@@ -12,7 +12,7 @@
 import type { AccountStore } from '../accounts/store.js';
 import type { KioskHeartbeat, StoredHeartbeat } from '../../shared/heartbeat.js';
 import type { StationTable } from '../../shared/stations.js';
-import type { AnyDownChange, BlocklistEntry, DeviceEvent, FaqArticle, IngestAck, IngestReject, OutboxPayload, SyncItem, TechnicianCredential } from '../../shared/sync.js';
+import type { AnyDownChange, BlocklistEntry, EmergencyAlarm, DeviceEvent, FaqArticle, IngestAck, IngestReject, OutboxPayload, SyncItem, TechnicianCredential } from '../../shared/sync.js';
 import type { Rating, Ticket, TicketCategory, TicketId, TicketStatus } from '../../shared/ticket.js';
 import type { TicketPriority } from '../../shared/words.js';
 
@@ -197,8 +197,45 @@ export interface ChangesPage {
   readonly more: boolean;
 }
 
+/** An emergency alarm as central keeps it (the kiosk's `EmergencyAlarm` plus what people did). */
+export interface StoredAlarm extends EmergencyAlarm {
+  readonly receivedAt: string;
+  readonly state: 'open' | 'escalated' | 'acknowledged';
+  readonly escalatedAt: string | null;
+  readonly acknowledgedAt: string | null;
+  /** The person who acknowledged it (their user name) and their role. */
+  readonly acknowledgedBy: string | null;
+  readonly acknowledgedRole: string | null;
+}
+
+/** One step of an alarm's life: raised (the kiosk), seen and acknowledged (a person), escalated (central). */
+export interface AlarmStep {
+  readonly step: 'raised' | 'seen' | 'acknowledged' | 'escalated';
+  readonly actor: string;
+  readonly role: string | null;
+  readonly at: string;
+}
+
 export interface CentralStorage {
   readonly engine: EngineName;
+
+  /** Alarms newest first; `open: true` only those nobody has acknowledged yet (escalated included). */
+  listAlarms(filter: { readonly open: boolean; readonly limit: number }): Promise<StoredAlarm[]>;
+  getAlarm(id: string): Promise<{ readonly alarm: StoredAlarm; readonly steps: readonly AlarmStep[] } | null>;
+  /**
+   * Acknowledges an open or escalated alarm, with the person, in one conditional UPDATE (two
+   * people at once: one wins, the other is told who did); writes the step and a change for the
+   * kiosk that raised it. null: no such alarm.
+   */
+  acknowledgeAlarm(id: string, by: { readonly name: string; readonly role: string; readonly kind: 'staff' | 'agent' }, at: string): Promise<{ readonly acknowledged: boolean; readonly alarm: StoredAlarm } | null>;
+  /** Records a person's first sight of an alarm (once per person). false: seen before; null: no such alarm. */
+  markAlarmSeen(id: string, by: { readonly name: string; readonly role: string }, at: string): Promise<boolean | null>;
+  /**
+   * Escalates every open alarm received at or before `cutoffMs`: one conditional UPDATE, so
+   * with several central instances each alarm is escalated by exactly one. Returns those this
+   * call escalated (with their step written).
+   */
+  escalateDueAlarms(cutoffMs: number, at: string): Promise<StoredAlarm[]>;
 
   /**
    * Stores a kiosk's validated items in one transaction. Items already stored with the same

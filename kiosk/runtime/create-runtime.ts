@@ -183,7 +183,15 @@ export async function createKioskRuntime(config: KioskConfig, options: CreateRun
     });
 
     let sendToSession: (event: AlarmStatusEvent) => void = () => undefined;
-    const alarms = new AlarmWatch({ tickets, store, sync, logger, send: (e) => sendToSession(e), ...(options.alarmPollMs !== undefined ? { pollMs: options.alarmPollMs } : {}) });
+    const alarms = new AlarmWatch({
+      tickets,
+      store,
+      sync,
+      logger,
+      send: (e) => sendToSession(e),
+      acknowledgements: (l) => store.caches.onAlarm(l),
+      ...(options.alarmPollMs !== undefined ? { pollMs: options.alarmPollMs } : {}),
+    });
     const call = callEffects({
       config,
       tickets,

@@ -1,6 +1,6 @@
 import { checkRemoteSettings, type KioskConfigState, type RemoteSettings, type SettingsRules } from '../../shared/kiosk-config.js';
 import type { StationDirectory, StationTable } from '../../shared/stations.js';
-import type { AnyChangesResponse, AnyDownChange, BlocklistEntry, FaqArticle, TechnicianCredential } from '../../shared/sync.js';
+import type { AlarmChange, AnyChangesResponse, AnyDownChange, BlocklistEntry, FaqArticle, TechnicianCredential } from '../../shared/sync.js';
 import type { TicketStatus, TicketStatusUpdate, TicketId } from '../../shared/ticket.js';
 import { assertNever } from '../../shared/result.js';
 import type { SqliteDriver, SqliteTx } from './sqlite-port.js';
@@ -35,6 +35,7 @@ export class DownSyncCache {
   private configBase: RemoteSettings = {};
   private configRules: SettingsRules = {};
   private readonly configListeners = new Set<(outcome: ConfigOutcome) => void>();
+  private readonly alarmListeners = new Set<(alarm: AlarmChange['alarm']) => void>();
 
   constructor(
     private readonly db: SqliteDriver,
@@ -65,6 +66,12 @@ export class DownSyncCache {
     this.configRules = rules;
   }
 
+  /** Called with each emergency alarm of this kiosk a person at central acknowledged. Returns the unsubscribe function. */
+  onAlarm(listener: (alarm: AlarmChange['alarm']) => void): () => void {
+    this.alarmListeners.add(listener);
+    return () => this.alarmListeners.delete(listener);
+  }
+
   /** Called with what became of each configuration central sent. Returns the unsubscribe function. */
   onConfig(listener: (outcome: ConfigOutcome) => void): () => void {
     this.configListeners.add(listener);
@@ -75,6 +82,7 @@ export class DownSyncCache {
   apply(page: AnyChangesResponse): Promise<number> {
     const at = new Date(this.now()).toISOString();
     const tables = page.changes.flatMap((c) => (c.type === 'stations' ? [c.table] : []));
+    const alarms = page.changes.flatMap((c) => (c.type === 'alarm' ? [c.alarm] : []));
     const outcomes: ConfigOutcome[] = [];
     return this.db.transaction(async (tx) => {
       for (const change of page.changes) {
@@ -87,6 +95,7 @@ export class DownSyncCache {
     }).then((n) => {
       for (const t of tables) this.stations?.put(t);
       for (const o of outcomes) for (const l of [...this.configListeners]) l(o);
+      for (const a of alarms) for (const l of [...this.alarmListeners]) l(a);
       return n;
     });
   }
@@ -207,6 +216,9 @@ async function applyChange(tx: SqliteTx, change: AnyDownChange): Promise<void> {
       );
       return;
     }
+    case 'alarm':
+      // Nothing to keep: the running emergency is told after the commit (`onAlarm`).
+      return;
     case 'stations':
       await tx.run('INSERT INTO station_cache (city_code, body) VALUES (?, ?) ON CONFLICT (city_code) DO UPDATE SET body = excluded.body', [
         change.table.cityCode,

@@ -54,6 +54,10 @@ function isChange(v: unknown): v is AnyDownChange {
       return typeof v.deleted === 'boolean' && isObj(v.entry) && isStr(v.entry.cardNumber) && isStr(v.entry.reason);
     case 'technician':
       return isTechnicianCredential(v.technician);
+    case 'alarm': {
+      const a = v.alarm;
+      return isObj(a) && isStr(a.id) && a.state === 'acknowledged' && (a.by === 'staff' || a.by === 'agent') && isTime(a.at);
+    }
     case 'stations': {
       const t = v.table;
       return isObj(t) && isStr(t.cityCode) && isStr(t.source) && isStr(t.updatedAt) && Array.isArray(t.rows) && t.rows.every(isStationRow);

@@ -24,6 +24,8 @@ export interface AlarmWatchDeps {
   /** How long an alarm is watched at most. Default 30 min. */
   readonly watchMs?: number;
   readonly now?: () => number;
+  /** Where central's acknowledgements arrive (the change feed, `DownSyncCache.onAlarm`). */
+  readonly acknowledgements?: (listener: (alarm: { readonly id: string; readonly by: 'staff' | 'agent' }) => void) => () => void;
 }
 
 interface Watched {
@@ -51,7 +53,12 @@ export class AlarmWatch {
     this.pollMs = deps.pollMs ?? 2_000;
     this.watchMs = deps.watchMs ?? 30 * 60_000;
     this.now = deps.now ?? Date.now;
-    this.unsubscribe = deps.sync?.onHealth(() => void this.check()) ?? null;
+    const offHealth = deps.sync?.onHealth(() => void this.check()) ?? null;
+    const offAcks = deps.acknowledgements?.((a) => this.acknowledged(a.id, a.by)) ?? null;
+    this.unsubscribe = () => {
+      offHealth?.();
+      offAcks?.();
+    };
   }
 
   /** The flow's `raiseAlarm`: resolves once the alarm is stored (fsync'd), rejects when it could not be. */
