@@ -14,7 +14,7 @@
 type Command = { readonly load: () => Promise<{ run(args: string[]): Promise<number> }>; readonly usage: string };
 
 const commands: Record<string, Command> = {
-  start: { load: () => import('./cli/start.js'), usage: 'start [--config FILE] [--no-browser] [--browser-user NAME] [--heartbeat-seconds N] [--no-sim] [--no-central] [--demo]   (--demo: the local central gets the published demo staff token)' },
+  start: { load: () => import('./cli/start.js'), usage: 'start [--config FILE] [--no-browser] [--browser-user NAME] [--heartbeat-seconds N] [--no-sim] [--no-central] [--demo]   (--demo: the local central gets the published demo accounts and help articles)' },
   install: { load: () => import('./cli/install.js'), usage: 'install [--root DIR] [--config FILE] [--app-dir DIR] [--node PATH]   (root) system user, udev rules, systemd units, Chromium policy, journald limits' },
   uninstall: { load: async () => ({ run: (await import('./cli/install.js')).runUninstall }), usage: 'uninstall [--root DIR]   (root) removes what install wrote' },
   update: { load: () => import('./cli/update.js'), usage: 'update FILE [--root DIR] [--apps DIR] [--health-file FILE] [--health-timeout S] [--restart-command CMD]   (root) switch to a release, roll back if unhealthy' },

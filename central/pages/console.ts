@@ -7,12 +7,11 @@ import type { AgentChosenStatus, AgentToCentral, CallContext, CentralToAgent, Ic
 import type { FaqArticle } from '../../shared/sync.js';
 import { TICKET_STATUSES, type TicketStatus } from '../../shared/ticket.js';
 import { REPORT_CATEGORIES } from '../../shared/ui-protocol.js';
-import { CARD_FAMILY_WORDS, TICKET_CATEGORY_WORDS, TICKET_STATUS_WORDS, fillWords, type Words } from '../../shared/words.js';
+import { CARD_FAMILY_WORDS, DIAGNOSIS_WORDS, NO_DIAGNOSIS_WORDS, TICKET_CATEGORY_WORDS, TICKET_STATUS_WORDS, fillWords, type Words } from '../../shared/words.js';
 import type { StoredTicket } from '../storage/types.js';
 import { byId, el, messageOf } from './dom.js';
 import {
   CONSOLE_WORDS,
-  DIAGNOSIS_TEXT,
   END_REASON_WORDS,
   LANE_WORDS,
   PRESENCE_WORDS,
@@ -96,7 +95,7 @@ function renderContext(container: HTMLElement, context: CallContext): void {
     const expired = context.diagnosis.includes('expired') || (c.validUntil !== null && c.validUntil < new Date().toISOString().slice(0, 10));
     row(word('validity'), c.validUntil === null ? word('unknown') : `${expired ? word('expired') : word('valid')} · ${word('validUntil')} ${c.validUntil}`);
   } else row(word('card'), word('noCard'));
-  row(word('diagnosis'), context.diagnosis.length ? context.diagnosis.map((d) => known(DIAGNOSIS_TEXT, d)).join(lang === 'zh' ? '、' : '; ') : say({ zh: '未发现问题', en: 'Nothing wrong found' }));
+  row(word('diagnosis'), context.diagnosis.length ? context.diagnosis.map((d) => known(DIAGNOSIS_WORDS, d)).join(lang === 'zh' ? '、' : '; ') : say(NO_DIAGNOSIS_WORDS));
   row(word('openTickets'), context.openTicketIds.length ? context.openTicketIds.join(', ') : word('none'));
   row(word('kioskHealth'), context.health.map((h) => `${say(deviceWordsOf(h.device))}: ${say(deviceStateOf(h.state))}`).join(lang === 'zh' ? '；' : '; ') || word('unknown'));
   container.append(dl);

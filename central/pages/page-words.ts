@@ -162,17 +162,5 @@ export const LANE_WORDS: Readonly<Record<string, Words>> = {
   emergency: { zh: '紧急', en: 'Emergency' },
 };
 
-/** Card diagnoses in words for agents (the codes never reach the page's text). */
-export const DIAGNOSIS_TEXT: Readonly<Record<string, Words>> = {
-  expired: { zh: '卡片已过期', en: 'Card expired' },
-  'not-yet-valid': { zh: '卡片尚未启用', en: 'Card not valid yet' },
-  blocked: { zh: '卡片已停用', en: 'Card blocked' },
-  'open-trip': { zh: '有进站无出站的行程', en: 'Trip with an entry and no exit' },
-  'low-balance': { zh: '余额不足', en: 'Low balance' },
-  'negative-balance': { zh: '余额为负', en: 'Negative balance' },
-  'not-accepted': { zh: '本站不收此卡', en: 'Not accepted at this station' },
-  'other-city': { zh: '外地卡', en: 'Card of another city' },
-};
-
 export const deviceWordsOf = (device: string): Words => deviceWords(device);
 export const deviceStateOf = (state: string): Words => deviceStateWords(state);

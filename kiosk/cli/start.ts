@@ -30,7 +30,7 @@ const SERVICE_START_TIMEOUT_MS = 60_000;
 
 const say = (line: string) => process.stdout.write(line + '\n');
 
-/** The local central knows this kiosk; `--demo` adds the published demo staff token and FAQ (development only). */
+/** The local central knows this kiosk; `--demo` adds the published demo accounts (agent, station staff, supervisor, administrator) and help articles (development only). */
 function centralArgs(config: KioskConfig, demo: boolean): string[] {
   const port = new URL(config.central.url).port || '80';
   return ['serve', '--data', 'var/central', '--port', port, '--kiosk-id', config.kioskId, '--kiosk-token', config.central.token, '--station', config.stationId, '--kiosk-code', config.kioskCode, ...(demo ? ['--demo'] : [])];
