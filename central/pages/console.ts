@@ -22,7 +22,7 @@ import {
   missedReasonWords,
   type ConsoleWord,
 } from './page-words.js';
-import { loggedInSession } from './session.js';
+import { authHeaders, loggedInSession } from './session.js';
 
 type Lang = 'zh' | 'en';
 const LANG_KEY = 'console.language';
@@ -289,6 +289,7 @@ function connect(token: string): void {
   const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/calls/agent`;
   const socket = new WebSocket(url);
   state.socket = socket;
+  state.token = token;
   // Logged in at /login/: the session cookie logs the agent in when the socket opens.
   socket.onopen = () => token !== '' && send({ type: 'login', token });
   socket.onmessage = (ev: MessageEvent<unknown>) => {
@@ -317,7 +318,7 @@ interface ErrorBody {
 async function api<T>(path: string, body?: unknown): Promise<T> {
   const res = await fetch(path, {
     method: body === undefined ? 'GET' : 'POST',
-    headers: { authorization: `Bearer ${state.token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    headers: { ...authHeaders(state.token, body === undefined ? 'GET' : 'POST'), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   const parsed = (await res.json().catch(() => null)) as unknown;
