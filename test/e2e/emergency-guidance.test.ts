@@ -75,7 +75,9 @@ describe('emergency at the kiosk', () => {
     expect(said).toContain('could not reach the control centre');
     await k.screenshot('emergency-central-down');
     const pending = (await k.runtime.parts.store.outbox.list({ limit: 1000 })).filter((e) => e.kind === 'alarm');
-    expect(pending).toMatchObject([{ state: 'pending' }]);
+    // Kept in the outbox and not at central; a retry may be on its way through the refusing proxy right now.
+    expect(pending).toHaveLength(1);
+    expect(['pending', 'in-flight']).toContain(pending[0]!.state);
     // Central is back: the alarm goes first, without waiting for the sync back-off.
     await k.proxy!.set({ kind: 'pass' });
     await page.waitForSelector('[data-testid=emergency-screen][data-alarm=received]', { timeout: 15_000 });
