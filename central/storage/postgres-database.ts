@@ -25,18 +25,42 @@ function sqlState(e: unknown): string | undefined {
   return typeof e === 'object' && e !== null && 'code' in e && typeof e.code === 'string' ? e.code : undefined;
 }
 
-/** SQLSTATEs and socket errors that mean "the server is away or shutting down", not "this request is wrong". */
-const AWAY_STATES = new Set(['57P01', '57P02', '57P03', 'ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT']);
+/**
+ * What means "the database cannot be reached just now", answered 503 "send again later": the
+ * connection failures among SQLSTATE class 08 (08000 connection_exception, 08001
+ * sqlclient_unable_to_establish_sqlconnection, 08003 connection_does_not_exist, 08004
+ * sqlserver_rejected_establishment_of_sqlconnection, 08006 connection_failure), the server
+ * shutting down or starting (57P01, 57P02, 57P03) and the socket errors Node reports. Not 08P01.
+ */
+const AWAY_STATES = new Set(['08000', '08001', '08003', '08004', '08006', '57P01', '57P02', '57P03', 'ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT']);
+/** What the pool and the driver say when a connection fails without a SQLSTATE. */
+const AWAY_MESSAGES = /Connection terminated|timeout exceeded when trying to connect|encountered a connection error and is not queryable/i;
+/**
+ * protocol_violation: the request itself is wrong (a statement given the wrong number of
+ * parameters), which sending it again cannot mend; a 500, logged. Its connection is not handed on.
+ */
+const PROTOCOL_VIOLATION = '08P01';
 const RETRY_AFTER_SECONDS = 2;
 
 function unavailable(e: unknown): StorageUnavailable | null {
   if (e instanceof StorageUnavailable) return e;
   const state = sqlState(e);
   const message = e instanceof Error ? e.message : String(e);
-  if ((state !== undefined && (AWAY_STATES.has(state) || state.startsWith('08'))) || /Connection terminated|timeout exceeded when trying to connect|encountered a connection error and is not queryable/i.test(message)) {
+  if ((state !== undefined && AWAY_STATES.has(state)) || AWAY_MESSAGES.test(message)) {
     return new StorageUnavailable(`the database is not answering: ${message}`, RETRY_AFTER_SECONDS);
   }
   return null;
+}
+
+/** The error a failed request throws on: 503 when the database is away, else the database's own error, a protocol violation named as a fault in central's query. */
+function failure(e: unknown): { readonly error: unknown; readonly dropConnection: boolean } {
+  const away = unavailable(e);
+  if (away) return { error: away, dropConnection: true };
+  if (sqlState(e) === PROTOCOL_VIOLATION) {
+    const message = e instanceof Error ? e.message : String(e);
+    return { error: Object.assign(new Error(`PostgreSQL refused central's query as a protocol violation (SQLSTATE 08P01): ${message}`, { cause: e }), { code: PROTOCOL_VIOLATION }), dropConnection: true };
+  }
+  return { error: e, dropConnection: false };
 }
 
 /**
@@ -82,12 +106,12 @@ export async function openPostgresDatabase(url: string, schema = 'public', poolO
         await client.query('COMMIT');
         return result;
       } catch (e) {
-        const away = unavailable(e);
+        const failed = failure(e);
         // A connection the server dropped is thrown away, not handed to the next request.
-        broken = away !== null;
+        broken = failed.dropConnection;
         if (!broken) await client.query('ROLLBACK').catch(() => undefined);
         const state = sqlState(e);
-        if (attempt >= MAX_ATTEMPTS || state === undefined || !RETRYABLE.has(state)) throw away ?? e;
+        if (attempt >= MAX_ATTEMPTS || state === undefined || !RETRYABLE.has(state)) throw failed.error;
       } finally {
         client.release(broken || undefined);
       }
@@ -122,9 +146,9 @@ export async function openPostgresDatabase(url: string, schema = 'public', poolO
       try {
         return await fn(executor(client));
       } catch (e) {
-        const away = unavailable(e);
-        broken = away !== null;
-        throw away ?? e;
+        const failed = failure(e);
+        broken = failed.dropConnection;
+        throw failed.error;
       } finally {
         client.release(broken || undefined);
       }
