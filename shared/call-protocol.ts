@@ -7,12 +7,14 @@
  *   Auth: `Authorization: Bearer <kiosk token>` and `?kioskId=`.
  * - `/calls/media?token=` — the kiosk **page** (media plane: SDP and ICE only), with the
  *   short-lived media token central hands out in {@link CentralToKiosk} `connected`.
- * - `/calls/agent` — the agent console; first message {@link AgentToCentral} `login`.
+ * - `/calls/agent` — the agent console. Auth: the session cookie of a person logged in at
+ *   `/login/` whose role may answer calls, and central's own `Origin`, both checked at the upgrade;
+ *   no token is taken.
  *
  * Every message from the network is untrusted: parse it with the `parse…` functions here, which
  * return a typed value or a {@link ProtocolError} with a machine-readable `code`.
  */
-import { CARD_FAMILIES, DIAGNOSIS_CODES, type CardFamily, type DiagnosisCode, type TripKind, type TripMode } from './card.js';
+import { CARD_FAMILIES, DIAGNOSIS_CODES, type CardFamily, type DiagnosisCode } from './card.js';
 import type { TicketCategory } from './ticket.js';
 import { TICKET_CATEGORIES, TICKET_ID_PATTERN } from './ticket.js';
 import { err, ok, type Result } from './result.js';
@@ -23,14 +25,20 @@ export const CALL_LANES = ['information', 'emergency'] as const;
 /** `emergency` is always served first and offered to every available agent at once. */
 export type CallLane = (typeof CALL_LANES)[number];
 
-/** One recent trip as the agent sees it (no terminal ids, no card number). */
+/**
+ * One recent journey as the agent sees it: the same line the passenger read on the kiosk's
+ * balance screen (entry and exit paired, station names from the kiosk's station tables, date and
+ * time in Beijing time, the fare), told in both languages so the agent reads their own. No
+ * terminal ids, no card number.
+ */
 export interface CallTrip {
-  readonly kind: TripKind;
-  readonly mode: TripMode;
+  readonly text: { readonly zh: string; readonly en: string };
+  /** ISO 8601 of the journey's first step; null when the card's time is invalid. */
   readonly time: string | null;
-  /** Fen. */
+  /** Fen charged for the journey. */
   readonly amount: number;
-  readonly station: string;
+  /** An entry with no exit: a trip left open. */
+  readonly open: boolean;
 }
 
 export interface CallDeviceHealth {
@@ -165,7 +173,6 @@ export type AgentChosenStatus = (typeof AGENT_STATUSES)[number];
 export type AgentPresence = AgentChosenStatus | 'ringing' | 'busy' | 'wrap-up';
 
 export type AgentToCentral =
-  | { readonly type: 'login'; readonly token: string }
   | { readonly type: 'set-status'; readonly status: AgentChosenStatus }
   | { readonly type: 'answer'; readonly callId: string }
   | { readonly type: 'hang-up'; readonly callId: string }
@@ -272,8 +279,8 @@ export function parseMediaFrame(frame: string): Result<MediaSignal, ProtocolErro
  * short number). A context whose `maskedNumber` is anything else, a full number included, is refused.
  */
 export const MASKED_NUMBER = /^(?:[0-9A-Fa-f]{4} \*{4} \*{4} [0-9A-Fa-f]{4}|\*{4} [0-9A-Fa-f]{1,4})$/;
-const TRIP_KINDS: readonly TripKind[] = ['entry', 'exit', 'single', 'other'];
-const TRIP_MODES: readonly TripMode[] = ['metro', 'bus', 'other'];
+/** A journey's words: short text with no run of digits as long as a card number. */
+const isTripText = (v: unknown): v is string => isText(v, 300) && !/\d{12,}/.test(v);
 const HEALTH_STATES: readonly CallDeviceHealth['state'][] = ['ok', 'degraded', 'fault', 'absent'];
 /** Most device entries a context may carry (a kiosk has a handful). */
 export const MAX_CONTEXT_DEVICES = 16;
@@ -327,13 +334,15 @@ function parseContext(v: unknown): Result<CallContext, ProtocolError> {
   if (!diagnosis.ok) return bad(diagnosis.why);
   const recentTrips = checkList(v['recentTrips'], 'recentTrips', MAX_CONTEXT_TRIPS, (x): CallTrip | null =>
     isObj(x) &&
-    onlyKeys(x, ['kind', 'mode', 'time', 'amount', 'station']) &&
-    isOneOf(x['kind'], TRIP_KINDS) &&
-    isOneOf(x['mode'], TRIP_MODES) &&
+    onlyKeys(x, ['text', 'time', 'amount', 'open']) &&
+    isObj(x['text']) &&
+    onlyKeys(x['text'], ['zh', 'en']) &&
+    isTripText(x['text']['zh']) &&
+    isTripText(x['text']['en']) &&
     (x['time'] === null || (isText(x['time'], 40) && !Number.isNaN(Date.parse(x['time'])))) &&
     isFen(x['amount']) &&
-    isText(x['station'], 100, 0)
-      ? { kind: x['kind'], mode: x['mode'], time: x['time'], amount: x['amount'], station: x['station'] }
+    typeof x['open'] === 'boolean'
+      ? { text: { zh: x['text']['zh'], en: x['text']['en'] }, time: x['time'], amount: x['amount'], open: x['open'] }
       : null,
   );
   if (!recentTrips.ok) return bad(recentTrips.why);
@@ -394,8 +403,6 @@ export function parseAgentMessage(frame: string): Result<AgentToCentral, Protoco
   if (!d.ok) return d;
   const m = d.value;
   switch (m['type']) {
-    case 'login':
-      return isStr(m['token'], 256) ? ok({ type: 'login', token: m['token'] }) : bad('login needs token');
     case 'set-status':
       return isOneOf(m['status'], AGENT_STATUSES) ? ok({ type: 'set-status', status: m['status'] }) : bad('unknown status');
     case 'answer':

@@ -21,7 +21,7 @@ export type CallEvent =
   | { readonly k: 'kiosk-msg'; readonly conn: string; readonly kioskId: string; readonly m: KioskToCentral }
   | { readonly k: 'kiosk-close'; readonly conn: string; readonly kioskId: string }
   | { readonly k: 'agent-login'; readonly conn: string; readonly agentId: string; readonly name: string }
-  | { readonly k: 'agent-msg'; readonly conn: string; readonly agentId: string; readonly m: Exclude<AgentToCentral, { type: 'login' }> }
+  | { readonly k: 'agent-msg'; readonly conn: string; readonly agentId: string; readonly m: AgentToCentral }
   | { readonly k: 'agent-close'; readonly conn: string; readonly agentId: string }
   | { readonly k: 'media-open'; readonly conn: string; readonly tokenHash: string }
   | { readonly k: 'media-msg'; readonly conn: string; readonly signal: MediaSignal }
@@ -232,7 +232,7 @@ export class CallCore {
     }
   }
 
-  private agentMessage(agentId: string, conn: string, m: Exclude<AgentToCentral, { type: 'login' }>): void {
+  private agentMessage(agentId: string, conn: string, m: AgentToCentral): void {
     const fail = (code: string, message: string): void => this.to(conn, { type: 'error', code, message });
     switch (m.type) {
       case 'set-status': {

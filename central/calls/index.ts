@@ -14,10 +14,10 @@ import { PgCallStore } from './pg-call-store.js';
 import { PgCallCluster } from './pg-cluster.js';
 import { CallStore, type CallRecordStore } from './queue-store.js';
 import { systemScheduler, type Scheduler } from './scheduler.js';
-import { CallSignalling, type AgentAccount, type AgentTokenCheck, type AgentUpgradeCheck, type KioskAuthenticator } from './signalling.js';
+import { CallSignalling, type AgentUpgradeCheck, type KioskAuthenticator } from './signalling.js';
 import { NO_ICE, checkIceConfig, type IceConfig } from './turn.js';
 
-export type { AgentAccount, AgentTokenCheck, AgentUpgradeCheck, KioskAuthenticator } from './signalling.js';
+export type { AgentAccount, AgentUpgradeCheck, KioskAuthenticator } from './signalling.js';
 export type { IceConfig } from './turn.js';
 export type { QueueSettings } from './queue.js';
 
@@ -29,14 +29,10 @@ export interface CallRoutesOptions {
    * `public`) instead of in `calls.sqlite`, shared by every instance on that schema.
    */
   readonly postgres?: { readonly url: string; readonly schema?: string };
-  /** Agent accounts; default: `agents` of `<dataDir>/calls.json`. */
-  readonly agents?: readonly AgentAccount[];
   /** Kiosk credential check; default: `kiosks` (`[{ id, token }]`) of `<dataDir>/calls.json`. */
   readonly authenticateKiosk?: KioskAuthenticator;
-  /** Origin and session check of an agent console's upgrade (personal accounts). */
-  readonly agentUpgrade?: AgentUpgradeCheck;
-  /** An agent's personal API token sent in the `login` frame. */
-  readonly agentToken?: AgentTokenCheck;
+  /** Origin and session check of an agent console's upgrade: agents are people with accounts, logged in at `/login/`. */
+  readonly agentUpgrade: AgentUpgradeCheck;
   /** Default: `ice` of `<dataDir>/calls.json`, else none (host candidates only). */
   readonly ice?: IceConfig;
   readonly queue?: Partial<QueueSettings>;
@@ -44,6 +40,18 @@ export interface CallRoutesOptions {
   /** How long a kiosk page may take to join the media channel after the agent answers. */
   readonly mediaTokenTtlSeconds?: number;
   readonly log?: (line: string) => void;
+  /** Told every event the queue audits (request, answer, fallback, left, end…), with its time: central's insight records each call's outcome from them. */
+  readonly onCallEvent?: (event: { readonly callId: string; readonly actor: string; readonly action: string; readonly detail: string | null; readonly atMs: number }) => void;
+}
+
+/** Passes every audited call event on to `tap` as well as storing it. */
+function tapAudit(store: CallRecordStore, scheduler: Scheduler, tap: CallRoutesOptions['onCallEvent']): void {
+  if (!tap) return;
+  const audit = store.audit.bind(store);
+  store.audit = (callId, actor, action, detail) => {
+    audit(callId, actor, action, detail);
+    tap({ callId, actor, action, detail, atMs: scheduler.now() });
+  };
 }
 
 export interface CallService {
@@ -52,7 +60,6 @@ export interface CallService {
 }
 
 interface CallsFile {
-  readonly agents?: AgentAccount[];
   readonly kiosks?: { id: string; token: string }[];
   readonly ice?: IceConfig;
   readonly queue?: Partial<QueueSettings>;
@@ -61,12 +68,15 @@ interface CallsFile {
 function readCallsFile(dataDir: string): CallsFile {
   const file = join(dataDir, 'calls.json');
   if (!existsSync(file)) return {};
-  return JSON.parse(readFileSync(file, 'utf8')) as CallsFile;
+  const parsed = JSON.parse(readFileSync(file, 'utf8')) as CallsFile & { agents?: unknown };
+  // Agents were once listed here with shared tokens; a token alone no longer answers calls.
+  if (parsed.agents !== undefined) throw new Error('calls.json: "agents" is no longer read: each agent is a personal account (central account add NAME --role agent) and logs in at /login/; remove "agents" from calls.json');
+  return parsed;
 }
 
 /** Registers `/calls/kiosk`, `/calls/agent`, `/calls/media` and `/console/`. Restores waiting entries from the store. */
 export async function registerCallRoutes(app: FastifyInstance, options: CallRoutesOptions): Promise<CallService> {
-  const file = options.agents && options.authenticateKiosk && options.ice ? {} : readCallsFile(options.dataDir);
+  const file = options.authenticateKiosk && options.ice ? {} : readCallsFile(options.dataDir);
   const log = options.log ?? ((line: string) => app.log.warn(line));
   const scheduler = options.scheduler ?? systemScheduler;
   const onStoreError = (e: Error): void => log(`calls store: ${e.message}`);
@@ -80,6 +90,7 @@ export async function registerCallRoutes(app: FastifyInstance, options: CallRout
     // On PostgreSQL, one instance decides for every instance on the schema (pg-cluster.ts).
     const schema = options.postgres.schema ?? 'public';
     const pgStore = await PgCallStore.open({ url: options.postgres.url, schema }, () => scheduler.now(), onStoreError);
+    tapAudit(pgStore, scheduler, options.onCallEvent);
     store = pgStore;
     cluster = await PgCallCluster.start({
       url: options.postgres.url,
@@ -89,16 +100,17 @@ export async function registerCallRoutes(app: FastifyInstance, options: CallRout
       log,
       deliver: (o: CallOutput) => signalling?.deliver(o),
     });
-  } else store = await CallStore.open(options.dataDir, () => scheduler.now(), onStoreError);
+  } else {
+    store = await CallStore.open(options.dataDir, () => scheduler.now(), onStoreError);
+    tapAudit(store, scheduler, options.onCallEvent);
+  }
   const kiosks = file.kiosks ?? [];
   const calls = new CallSignalling({
     scheduler,
     settings,
     store,
-    agents: options.agents ?? file.agents ?? [],
     authenticateKiosk: options.authenticateKiosk ?? ((id, token) => Promise.resolve(kiosks.some((k) => k.id === id && k.token === token))),
-    ...(options.agentUpgrade ? { agentUpgrade: options.agentUpgrade } : {}),
-    ...(options.agentToken ? { agentToken: options.agentToken } : {}),
+    agentUpgrade: options.agentUpgrade,
     ice,
     mediaTokenTtlSeconds,
     log,

@@ -7,8 +7,9 @@
  */
 import pg from 'pg';
 import type { FallbackReason } from '../../shared/call-protocol.js';
+import { auditOf, entriesOf, entryParams, missedOf, missedParams, type AuditDbRow, type AuditRow, type EntryRow, type MissedCall, type MissedRow } from './call-rows.js';
 import type { StoredQueueEntry } from './queue.js';
-import type { AuditRow, CallRecordStore, MissedCall } from './queue-store.js';
+import type { CallRecordStore } from './queue-store.js';
 
 /** Advisory lock taken while the call tables are created (fixed, arbitrary; beside central's 740_30x). */
 const CALL_SCHEMA_LOCK = 740_311;
@@ -40,20 +41,6 @@ export interface CallWrite {
 export interface PgCallStoreOptions {
   readonly url: string;
   readonly schema: string;
-}
-
-type EntryRow = { call_id: string; request_id: string; kiosk_id: string; lane: string; context_json: string; enqueued_at: string | number };
-
-function entryOf(r: EntryRow): StoredQueueEntry | null {
-  if (r.lane !== 'information' && r.lane !== 'emergency') return null;
-  return {
-    callId: r.call_id,
-    requestId: r.request_id,
-    kioskId: r.kiosk_id,
-    lane: r.lane,
-    context: JSON.parse(r.context_json) as StoredQueueEntry['context'],
-    enqueuedAt: Number(r.enqueued_at),
-  };
 }
 
 export class PgCallStore implements CallRecordStore {
@@ -95,7 +82,7 @@ export class PgCallStore implements CallRecordStore {
   saveWaiting(e: StoredQueueEntry): void {
     this.write(
       'insert into call_waiting values ($1,$2,$3,$4,$5,$6) on conflict (call_id) do update set request_id = excluded.request_id, kiosk_id = excluded.kiosk_id, lane = excluded.lane, context_json = excluded.context_json, enqueued_at = excluded.enqueued_at',
-      [e.callId, e.requestId, e.kioskId, e.lane, JSON.stringify(e.context), e.enqueuedAt],
+      entryParams(e),
     );
   }
 
@@ -104,16 +91,7 @@ export class PgCallStore implements CallRecordStore {
   }
 
   recordMissed(e: StoredQueueEntry, reason: FallbackReason): void {
-    this.write('insert into call_missed values ($1,$2,$3,$4,$5,$6,$7,$8) on conflict (call_id) do nothing', [
-      e.callId,
-      e.requestId,
-      e.kioskId,
-      e.lane,
-      JSON.stringify(e.context),
-      e.enqueuedAt,
-      reason,
-      this.now(),
-    ]);
+    this.write('insert into call_missed values ($1,$2,$3,$4,$5,$6,$7,$8) on conflict (call_id) do nothing', missedParams(e, reason, this.now()));
   }
 
   audit(callId: string, actor: string, action: string, detail: string | null): void {
@@ -122,30 +100,18 @@ export class PgCallStore implements CallRecordStore {
 
   async loadWaiting(): Promise<StoredQueueEntry[]> {
     await this.flush();
-    const rows = (await this.pool.query<EntryRow>('select * from call_waiting order by enqueued_at, call_id')).rows;
-    return rows.map(entryOf).filter((e): e is StoredQueueEntry => e !== null);
+    return entriesOf((await this.pool.query<EntryRow>('select * from call_waiting order by enqueued_at, call_id')).rows);
   }
 
   async listMissed(): Promise<MissedCall[]> {
     await this.flush();
-    const rows = (await this.pool.query<EntryRow & { reason: FallbackReason; missed_at: string }>('select * from call_missed order by missed_at, call_id')).rows;
-    const out: MissedCall[] = [];
-    for (const r of rows) {
-      const e = entryOf(r);
-      if (e) out.push({ ...e, reason: r.reason, missedAt: Number(r.missed_at) });
-    }
-    return out;
+    return missedOf((await this.pool.query<MissedRow>('select * from call_missed order by missed_at, call_id')).rows);
   }
 
   async auditTrail(callId?: string): Promise<AuditRow[]> {
     await this.flush();
-    const rows = (
-      await this.pool.query<{ call_id: string; actor: string; action: string; detail: string | null; at: string }>(
-        callId === undefined ? 'select * from call_audit order by id' : 'select * from call_audit where call_id = $1 order by id',
-        callId === undefined ? [] : [callId],
-      )
-    ).rows;
-    return rows.map((r) => ({ callId: r.call_id, actor: r.actor, action: r.action, detail: r.detail, at: Number(r.at) }));
+    const sql = callId === undefined ? 'select * from call_audit order by id' : 'select * from call_audit where call_id = $1 order by id';
+    return (await this.pool.query<AuditDbRow>(sql, callId === undefined ? [] : [callId])).rows.map(auditOf);
   }
 
   flush(): Promise<void> {

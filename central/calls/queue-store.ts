@@ -3,27 +3,19 @@
  * (so that a restart does not lose a waiting passenger), missed calls that agents must call
  * back, and the audit trail of everything agents and kiosks did on calls.
  *
- * Writes are queued one after another on a single connection (sqlite3 cannot interleave
- * transactions on one connection); `flush()` waits for them.
+ * The file is opened through the one SQLite connection of the product
+ * (`shared/sqlite-connection.ts`: owner-only file, WAL, `synchronous=FULL`, one queue). Writes
+ * do not hold up the call they record: each is queued on the connection and `flush()` waits for
+ * those queued so far; a write that fails is counted and logged.
  */
-import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import sqlite3 from 'sqlite3';
 import type { FallbackReason } from '../../shared/call-protocol.js';
+import { SqliteConnection, type SqlValue } from '../../shared/sqlite-connection.js';
+import { auditOf, entriesOf, entryParams, missedOf, missedParams, type AuditDbRow, type AuditRow, type EntryRow, type MissedCall, type MissedRow } from './call-rows.js';
 import type { QueuePersistence, StoredQueueEntry } from './queue.js';
 
-export interface MissedCall extends StoredQueueEntry {
-  readonly reason: FallbackReason;
-  readonly missedAt: number;
-}
-
-export interface AuditRow {
-  readonly callId: string;
-  readonly actor: string;
-  readonly action: string;
-  readonly detail: string | null;
-  readonly at: number;
-}
+export type { AuditRow, MissedCall } from './call-rows.js';
 
 const SCHEMA = `
 create table if not exists call_waiting (
@@ -50,11 +42,12 @@ export interface CallRecordStore extends QueuePersistence {
 }
 
 export class CallStore implements CallRecordStore {
-  private chain: Promise<void> = Promise.resolve();
+  /** The last write queued: the connection's queue runs in order, so it settles after every earlier one. */
+  private lastWrite: Promise<void> = Promise.resolve();
   private failures = 0;
 
   private constructor(
-    private readonly db: sqlite3.Database,
+    private readonly db: SqliteConnection,
     private readonly now: () => number,
     private readonly onError: (e: Error) => void,
   ) {}
@@ -62,19 +55,13 @@ export class CallStore implements CallRecordStore {
   static async open(dataDir: string, now: () => number, onError: (e: Error) => void): Promise<CallStore> {
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     // Owner-only, as every central data file (the call context names kiosks and passengers' cards).
-    closeSync(openSync(join(dataDir, 'calls.sqlite'), 'a', 0o600));
-    chmodSync(join(dataDir, 'calls.sqlite'), 0o600);
-    const db = await new Promise<sqlite3.Database>((resolve, reject) => {
-      const d = new sqlite3.Database(join(dataDir, 'calls.sqlite'), (e) => (e ? reject(e) : resolve(d)));
-    });
-    db.configure('busyTimeout', 5000);
-    const store = new CallStore(db, now, onError);
-    await store.exec('pragma journal_mode=WAL; pragma synchronous=FULL;' + SCHEMA);
-    return store;
+    const db = await SqliteConnection.open(join(dataDir, 'calls.sqlite'));
+    await db.exec(SCHEMA);
+    return new CallStore(db, now, onError);
   }
 
   saveWaiting(e: StoredQueueEntry): void {
-    this.write('insert or replace into call_waiting values (?,?,?,?,?,?)', [e.callId, e.requestId, e.kioskId, e.lane, JSON.stringify(e.context), e.enqueuedAt]);
+    this.write('insert or replace into call_waiting values (?,?,?,?,?,?)', entryParams(e));
   }
 
   removeWaiting(callId: string): void {
@@ -82,16 +69,7 @@ export class CallStore implements CallRecordStore {
   }
 
   recordMissed(e: StoredQueueEntry, reason: FallbackReason): void {
-    this.write('insert or ignore into call_missed values (?,?,?,?,?,?,?,?)', [
-      e.callId,
-      e.requestId,
-      e.kioskId,
-      e.lane,
-      JSON.stringify(e.context),
-      e.enqueuedAt,
-      reason,
-      this.now(),
-    ]);
+    this.write('insert or ignore into call_missed values (?,?,?,?,?,?,?,?)', missedParams(e, reason, this.now()));
   }
 
   audit(callId: string, actor: string, action: string, detail: string | null): void {
@@ -100,46 +78,26 @@ export class CallStore implements CallRecordStore {
 
   async loadWaiting(): Promise<StoredQueueEntry[]> {
     await this.flush();
-    const rows = await this.all<{ call_id: string; request_id: string; kiosk_id: string; lane: string; context_json: string; enqueued_at: number }>(
-      'select * from call_waiting order by enqueued_at',
-    );
-    const out: StoredQueueEntry[] = [];
-    for (const r of rows) {
-      if (r.lane !== 'information' && r.lane !== 'emergency') continue;
-      out.push({ callId: r.call_id, requestId: r.request_id, kioskId: r.kiosk_id, lane: r.lane, context: JSON.parse(r.context_json) as StoredQueueEntry['context'], enqueuedAt: r.enqueued_at });
-    }
-    return out;
+    return entriesOf(await this.db.all<EntryRow>('select * from call_waiting order by enqueued_at, call_id'));
   }
 
   async listMissed(): Promise<MissedCall[]> {
     await this.flush();
-    const rows = await this.all<{ call_id: string; request_id: string; kiosk_id: string; lane: 'information' | 'emergency'; context_json: string; enqueued_at: number; reason: FallbackReason; missed_at: number }>(
-      'select * from call_missed order by missed_at',
-    );
-    return rows.map((r) => ({
-      callId: r.call_id,
-      requestId: r.request_id,
-      kioskId: r.kiosk_id,
-      lane: r.lane,
-      context: JSON.parse(r.context_json) as StoredQueueEntry['context'],
-      enqueuedAt: r.enqueued_at,
-      reason: r.reason,
-      missedAt: r.missed_at,
-    }));
+    return missedOf(await this.db.all<MissedRow>('select * from call_missed order by missed_at, call_id'));
   }
 
   async auditTrail(callId?: string): Promise<AuditRow[]> {
     await this.flush();
-    const rows = await this.all<{ call_id: string; actor: string; action: string; detail: string | null; at: number }>(
+    const rows = await this.db.all<AuditDbRow>(
       callId === undefined ? 'select * from call_audit order by id' : 'select * from call_audit where call_id = ? order by id',
       callId === undefined ? [] : [callId],
     );
-    return rows.map((r) => ({ callId: r.call_id, actor: r.actor, action: r.action, detail: r.detail, at: r.at }));
+    return rows.map(auditOf);
   }
 
   /** Resolves when every write queued so far is on disk. */
   flush(): Promise<void> {
-    return this.chain;
+    return this.lastWrite;
   }
 
   /** Writes that failed since the start (they are logged through `onError`). */
@@ -149,29 +107,16 @@ export class CallStore implements CallRecordStore {
 
   async close(): Promise<void> {
     await this.flush();
-    await new Promise<void>((resolve, reject) => this.db.close((e) => (e ? reject(e) : resolve())));
+    await this.db.close();
   }
 
-  private write(sql: string, params: readonly unknown[]): void {
-    this.chain = this.chain.then(
-      () =>
-        new Promise<void>((resolve) => {
-          this.db.run(sql, params, (e: Error | null) => {
-            if (e) {
-              this.failures++;
-              this.onError(e);
-            }
-            resolve();
-          });
-        }),
+  private write(sql: string, params: readonly SqlValue[]): void {
+    this.lastWrite = this.db.run(sql, params).then(
+      () => undefined,
+      (e: unknown) => {
+        this.failures++;
+        this.onError(e instanceof Error ? e : new Error(String(e)));
+      },
     );
-  }
-
-  private exec(sql: string): Promise<void> {
-    return new Promise((resolve, reject) => this.db.exec(sql, (e) => (e ? reject(e) : resolve())));
-  }
-
-  private all<T>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
-    return new Promise((resolve, reject) => this.db.all(sql, params, (e: Error | null, rows: T[]) => (e ? reject(e) : resolve(rows))));
   }
 }

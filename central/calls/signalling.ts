@@ -9,7 +9,6 @@
  * this process's own {@link CallCore}; on PostgreSQL it is the cluster (`pg-cluster.ts`), where
  * one instance decides and the sockets may be held by any.
  */
-import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
 import { parseAgentMessage, parseKioskMessage, parseMediaFrame, MAX_FRAME_BYTES, type CentralToAgent, type CentralToKiosk } from '../../shared/call-protocol.js';
@@ -20,10 +19,10 @@ import type { IceConfig } from './turn.js';
 
 export { CLOSE } from './call-core.js';
 
+/** A person logged in to the agent console: their account's id and the name others see. */
 export interface AgentAccount {
   readonly id: string;
   readonly name: string;
-  readonly token: string;
 }
 
 /** Checks a kiosk's bearer token; true when `token` belongs to `kioskId`. */
@@ -40,34 +39,24 @@ export interface CallBackend {
   close(): Promise<void>;
 }
 
-/** The person an agent console's WebSocket upgrade comes from (session cookie), or why it is refused. */
-export type AgentUpgradeCheck = (request: FastifyRequest) => Promise<{ readonly ok: true; readonly agent: Omit<AgentAccount, 'token'> | null } | { readonly ok: false; readonly status: number; readonly message: string }>;
-/** The agent a personal API token belongs to (an account allowed to answer calls), or null. */
-export type AgentTokenCheck = (token: string) => Promise<Omit<AgentAccount, 'token'> | null>;
+/**
+ * The person an agent console's WebSocket upgrade comes from (session cookie and Origin), or why
+ * it is refused. There is no other way in: the socket takes no token.
+ */
+export type AgentUpgradeCheck = (request: FastifyRequest) => Promise<{ readonly ok: true; readonly agent: AgentAccount } | { readonly ok: false; readonly status: number; readonly message: string }>;
 
 export interface SignallingDeps {
   readonly scheduler: Scheduler;
   readonly settings: QueueSettings;
   readonly store: QueuePersistence;
-  /** Configured agents (deprecated: personal accounts log in with their session or API token). */
-  readonly agents: readonly AgentAccount[];
-  /** Checks Origin and the session cookie before the agent socket opens; without it every upgrade opens and waits for a token login. */
-  readonly agentUpgrade?: AgentUpgradeCheck;
-  readonly agentToken?: AgentTokenCheck;
+  /** Checks Origin and the session cookie before the agent socket opens; a refused upgrade never opens. */
+  readonly agentUpgrade: AgentUpgradeCheck;
   readonly authenticateKiosk: KioskAuthenticator;
   readonly ice: IceConfig;
   readonly mediaTokenTtlSeconds: number;
   readonly log: (line: string) => void;
   /** Default: a {@link CallCore} in this process ({@link localBackend}). */
   readonly backend?: (deliver: (o: CallOutput) => void) => CallBackend;
-}
-
-const LOGIN_TIMEOUT_MS = 10_000;
-
-function sameSecret(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
 }
 
 function bearer(request: FastifyRequest): string | null {
@@ -129,24 +118,25 @@ export class CallSignalling {
 
   register(app: FastifyInstance): void {
     app.get('/calls/kiosk', { websocket: true }, (socket, request) => this.onKiosk(socket, request));
-    const upgraded = new WeakMap<FastifyRequest, Omit<AgentAccount, 'token'>>();
+    const upgraded = new WeakMap<FastifyRequest, AgentAccount>();
     const check = this.deps.agentUpgrade;
     app.get(
       '/calls/agent',
       {
         websocket: true,
-        ...(check
-          ? {
-              preValidation: async (request: FastifyRequest, reply: FastifyReply) => {
-                const r = await check(request);
-                if (!r.ok) return reply.code(r.status).send({ error: { code: r.status === 403 ? 'forbidden' : 'unauthorized', message: r.message } });
-                if (r.agent) upgraded.set(request, r.agent);
-                return undefined;
-              },
-            }
-          : {}),
+        preValidation: async (request: FastifyRequest, reply: FastifyReply) => {
+          const r = await check(request);
+          if (!r.ok) return reply.code(r.status).send({ error: { code: r.status === 403 ? 'forbidden' : 'unauthorized', message: r.message } });
+          upgraded.set(request, r.agent);
+          return undefined;
+        },
       },
-      (socket, request) => this.onAgent(socket, upgraded.get(request) ?? null),
+      (socket, request) => {
+        const agent = upgraded.get(request);
+        // preValidation ran for every upgrade that reaches here; refuse anything else all the same.
+        if (agent) this.onAgent(socket, agent);
+        else socket.close(CLOSE.unauthorized, 'log in at /login/ first');
+      },
     );
     app.get('/calls/media', { websocket: true }, (socket, request) => this.onMedia(socket, request));
   }
@@ -227,60 +217,23 @@ export class CallSignalling {
 
   // ---- agent console -------------------------------------------------------------------
 
-  private onAgent(socket: WebSocket, fromSession: Omit<AgentAccount, 'token'> | null): void {
-    let agentId: string | null = null;
-    let conn: string | null = null;
-    const loginTimer = setTimeout(() => {
-      if (agentId === null) socket.close(CLOSE.loginTimeout, 'log in first');
-    }, LOGIN_TIMEOUT_MS);
-    const welcome = (account: Omit<AgentAccount, 'token'>): void => {
-      clearTimeout(loginTimer);
-      if (agentId !== null && conn !== null) {
-        // A second login on the same socket: the first one's agent leaves this socket.
-        if (agentId !== account.id) this.event({ k: 'agent-close', conn, agentId });
-      }
-      conn ??= this.attach(socket);
-      agentId = account.id;
-      this.event({ k: 'agent-login', conn, agentId: account.id, name: account.name });
-    };
-    const refuse = (): void => {
-      this.send(socket, { type: 'error', code: 'unauthorized', message: 'unknown agent token' } satisfies CentralToAgent);
-      socket.close(CLOSE.unauthorized, 'unauthorized');
-    };
+  private onAgent(socket: WebSocket, agent: AgentAccount): void {
+    const conn = this.attach(socket);
     socket.on('message', (data: Buffer, isBinary: boolean) => {
       const parsed = parseAgentMessage(isBinary ? '' : data.toString('utf8'));
       if (!parsed.ok) {
         this.send(socket, { type: 'error', code: parsed.error.code, message: parsed.error.message } satisfies CentralToAgent);
         return;
       }
-      const m = parsed.value;
-      if (m.type === 'login') {
-        // Logged in by the session cookie at the upgrade: the person stays who they are.
-        if (fromSession !== null) return;
-        const configured = this.deps.agents.find((a) => sameSecret(a.token, m.token));
-        if (configured) return welcome(configured);
-        const byToken = this.deps.agentToken;
-        if (!byToken) return refuse();
-        void byToken(m.token).then(
-          (account) => (account ? welcome(account) : refuse()),
-          () => refuse(),
-        );
-        return;
-      }
-      if (agentId === null || conn === null) {
-        this.send(socket, { type: 'error', code: 'unauthorized', message: 'log in first' } satisfies CentralToAgent);
-        return;
-      }
-      this.event({ k: 'agent-msg', conn, agentId, m });
+      this.event({ k: 'agent-msg', conn, agentId: agent.id, m: parsed.value });
     });
     socket.on('close', () => {
-      clearTimeout(loginTimer);
-      if (conn === null) return;
       this.sockets.delete(conn);
-      if (agentId !== null) this.event({ k: 'agent-close', conn, agentId });
+      this.event({ k: 'agent-close', conn, agentId: agent.id });
     });
     socket.on('error', (e) => this.deps.log(`agent socket: ${e.message}`));
-    if (fromSession) welcome(fromSession);
+    // Logged in by the session cookie at the upgrade: the person is who their session says.
+    this.event({ k: 'agent-login', conn, agentId: agent.id, name: agent.name });
   }
 
   // ---- kiosk page media ----------------------------------------------------------------

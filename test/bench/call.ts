@@ -17,7 +17,7 @@ import type { Page } from 'playwright-core';
 import { waitForDecodedFrames } from '../support/webrtc-stats.js';
 import { coturnUnavailable, startRelay } from '../support/coturn.js';
 import { createTwoNetworks, netnsUnavailable } from '../support/netns.js';
-import { loginAgent } from '../support/agent-console.js';
+import { agentSocketHeaders, loginAgent } from '../support/agent-console.js';
 
 const ROUNDS = Number(process.env['CALL_BENCH_ROUNDS'] ?? 8);
 const QUEUED = Number(process.env['CALL_BENCH_KIOSKS'] ?? 200);
@@ -98,7 +98,7 @@ async function throughRelay(): Promise<CallSetup | string> {
 async function callLatency(setup: CallSetup): Promise<number> {
   const { kiosk, kioskPage, agentPage: agent } = setup;
   try {
-    await loginAgent(agent, setup.centralUrl, AGENTS[0]!.token);
+    await loginAgent(agent, setup.centralUrl, AGENTS[0]!);
     await kioskPage.goto(setup.kioskUrl);
     const toRing: number[] = [];
     const toFrame: number[] = [];
@@ -126,12 +126,12 @@ async function callLatency(setup: CallSetup): Promise<number> {
 async function queueAtScale(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'call-bench-'));
   const kiosks = Array.from({ length: QUEUED }, (_, i) => ({ id: `BK${String(i).padStart(4, '0')}`, token: `bench-kiosk-token-${i}-xxxxxxxx`, stationId: 'S1' }));
-  writeFileSync(join(dir, 'calls.json'), JSON.stringify({ agents: AGENTS, queue: { wrapUpSeconds: 0, ringTimeoutSeconds: 600, maxWaitSeconds: 3600 } }));
-  const central = await startCentral({ storage: { engine: 'sqlite', file: join(dir, 'central.sqlite') }, kiosks, dataDir: dir });
+  writeFileSync(join(dir, 'calls.json'), JSON.stringify({ queue: { wrapUpSeconds: 0, ringTimeoutSeconds: 600, maxWaitSeconds: 3600 } }));
+  const central = await startCentral({ storage: { engine: 'sqlite', file: join(dir, 'central.sqlite') }, kiosks, accounts: AGENTS, dataDir: dir });
   const ws = central.url.replace('http', 'ws');
   const sockets: WebSocket[] = [];
   try {
-    const agent = new WebSocket(`${ws}/calls/agent`);
+    const agent = new WebSocket(`${ws}/calls/agent`, { headers: await agentSocketHeaders(central.url, AGENTS[0]!) });
     sockets.push(agent);
     const agentMessages: Record<string, unknown>[] = [];
     const agentWaiters: ((m: Record<string, unknown>) => void)[] = [];
@@ -157,7 +157,6 @@ async function queueAtScale(): Promise<void> {
         agentWaiters.push(wait);
       });
     await new Promise((r) => agent.once('open', r));
-    agent.send(JSON.stringify({ type: 'login', token: AGENTS[0]!.token }));
     await agentNext('welcome');
     agent.send(JSON.stringify({ type: 'set-status', status: 'available' }));
 

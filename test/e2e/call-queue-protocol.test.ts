@@ -41,7 +41,7 @@ async function kiosk(centralUrl: string, which = 0, extra: { mediaTimeoutMs?: nu
 async function agent(c: CallCentral, index: number, available = true): Promise<Page> {
   const page = await browser.context.newPage();
   cleanups.push(() => page.close());
-  await loginAgent(page, c.central.url, AGENTS[index]!.token, available);
+  await loginAgent(page, c.central.url, AGENTS[index]!, available);
   return page;
 }
 
@@ -74,6 +74,6 @@ describe('queue rules seen by passengers and agents', () => {
     await b.click('[data-testid=answer]');
     await a.waitForSelector('[data-testid=offer]', { state: 'hidden' });
     await sos.page.waitForSelector('[data-testid=call-screen][data-phase=in-call]');
-    await expect(sos.page.textContent('[data-testid=call-agent]')).resolves.toContain(AGENTS[1]!.name);
+    await expect(sos.page.textContent('[data-testid=call-agent]')).resolves.toContain(AGENTS[1]!.displayName);
   });
 });

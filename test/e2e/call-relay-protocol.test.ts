@@ -57,7 +57,7 @@ describe.skipIf(missing !== null)(`a call through a TURN relay between two netwo
   it('shows video both ways through the relay', async () => {
     const kioskPage = kioskBrowser.page;
     const agentPage = agentBrowser.page;
-    await loginAgent(agentPage, central.central.url, AGENTS[0]!.token);
+    await loginAgent(agentPage, central.central.url, AGENTS[0]!);
     await kioskPage.goto(kiosk.url);
     await kioskPage.waitForSelector('[data-testid=idle]');
 
@@ -75,7 +75,8 @@ describe.skipIf(missing !== null)(`a call through a TURN relay between two netwo
     await expect(selectedCandidateTypes(agentPage)).resolves.toEqual({ local: 'relay', remote: 'relay' });
     // The relay allocated for each end with the credentials central minted (expiry:user).
     expect(relay.log()).toMatch(new RegExp(`new, realm=<kiosk\\.test>, username=<\\d+:${KIOSKS[0].id}>`));
-    expect(relay.log()).toMatch(new RegExp(`new, realm=<kiosk\\.test>, username=<\\d+:agent-${AGENTS[0]!.id}>`));
+    const agentAccountId = (await central.central.storage.accounts.byUsername(AGENTS[0]!.username))?.id;
+    expect(relay.log()).toMatch(new RegExp(`new, realm=<kiosk\\.test>, username=<\\d+:agent-${agentAccountId}>`));
 
     await kioskPage.click('[data-testid=call-hangup]');
     await expect(kiosk.finished()).resolves.toMatchObject({ next: 'survey', service: 'call' });

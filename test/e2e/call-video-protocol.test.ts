@@ -37,7 +37,7 @@ afterAll(async () => {
 
 describe('video call to an agent', () => {
   it('connects kiosk and agent with video both ways, runs audited actions, hangs up and stores the rating', async () => {
-    await loginAgent(agentPage, central.central.url, AGENTS[0]!.token);
+    await loginAgent(agentPage, central.central.url, AGENTS[0]!);
     await kioskPage.goto(kiosk.url);
     await kioskPage.waitForSelector('[data-testid=idle]');
 

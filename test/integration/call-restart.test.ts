@@ -11,6 +11,7 @@ import WebSocket from 'ws';
 import { registerCallRoutes, type CallService } from '../../central/calls/index.js';
 import { dropPostgresSchema } from '../../central/storage/postgres-database.js';
 import type { CallContext, CentralToKiosk } from '../../shared/call-protocol.js';
+import { oneAgentSession } from '../support/agent-console.js';
 
 const PG_URL = process.env['KIOSK_TEST_PG_URL'] ?? 'postgres://kiosk:kiosk@127.0.0.1:5432/kiosk_test';
 const schema = `call_restart_${process.pid}_${Date.now().toString(36)}`;
@@ -28,6 +29,7 @@ afterAll(async () => {
 type Engine = 'sqlite' | 'postgres';
 let folders = 0;
 
+const AGENT_COOKIE = 'kiosk_session=li-session';
 const kiosks = new Map([
   ['K1', 'token-k1'],
   ['K2', 'token-k2'],
@@ -39,7 +41,7 @@ async function startCentral(engine: Engine = 'sqlite'): Promise<{ url: string; a
     // On PostgreSQL every start gets a new, empty folder: what comes back comes from the database.
     dataDir: engine === 'sqlite' ? dir : join(dir, `pg-${++folders}`),
     ...(engine === 'postgres' ? { postgres: { url: PG_URL, schema } } : {}),
-    agents: [{ id: 'a1', name: 'Li', token: 'agent-token' }],
+    agentUpgrade: oneAgentSession({ id: 'a1', name: 'Li' }, AGENT_COOKIE),
     authenticateKiosk: (id, token) => Promise.resolve(kiosks.get(id) === token),
     ice: { servers: [], turn: null },
     queue: { ringTimeoutSeconds: 600, kioskReconnectGraceSeconds: 1 },
@@ -50,8 +52,9 @@ async function startCentral(engine: Engine = 'sqlite'): Promise<{ url: string; a
   return { url: `ws://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`, app, service };
 }
 
-function client(url: string): { ws: WebSocket; next: (type: string) => Promise<Record<string, unknown>> } {
-  const ws = new WebSocket(url);
+/** An agent console's socket, with the agent's session cookie unless `cookie` is null. */
+function client(url: string, cookie: string | null = AGENT_COOKIE): { ws: WebSocket; next: (type: string) => Promise<Record<string, unknown>> } {
+  const ws = new WebSocket(url, cookie === null ? {} : { headers: { cookie } });
   open.push(ws);
   const inbox: Record<string, unknown>[] = [];
   const waiters: { type: string; resolve: (m: Record<string, unknown>) => void }[] = [];
@@ -96,7 +99,6 @@ describe('central restart with passengers waiting', () => {
     const first = await startCentral(engine);
     const agent = client(`${first.url}/calls/agent`);
     await new Promise((r) => agent.ws.once('open', r));
-    agent.ws.send(JSON.stringify({ type: 'login', token: 'agent-token' }));
     await agent.next('welcome');
     agent.ws.send(JSON.stringify({ type: 'set-status', status: 'available' }));
     const k1 = kiosk(first.url, 'K1');
@@ -119,7 +121,6 @@ describe('central restart with passengers waiting', () => {
     // The agent's console reconnects, then K1's runtime resumes its call: it rings again.
     const agentAgain = client(`${second.url}/calls/agent`);
     await new Promise((r) => agentAgain.ws.once('open', r));
-    agentAgain.ws.send(JSON.stringify({ type: 'login', token: 'agent-token' }));
     await agentAgain.next('welcome');
     agentAgain.ws.send(JSON.stringify({ type: 'set-status', status: 'available' }));
     await agentAgain.next('presence');
@@ -151,11 +152,18 @@ describe('central restart with passengers waiting', () => {
     open.push(bad);
     const code = await new Promise<number>((resolve) => bad.on('close', (n: number) => resolve(n)));
     expect(code).toBe(4401);
+    // No session: the upgrade itself is refused, nothing is opened.
+    const anonymous = client(`${c.url}/calls/agent`, null);
+    // Refused before it opened: ending it in afterAll aborts the handshake, which reports an error.
+    anonymous.ws.on('error', () => undefined);
+    const refused = await new Promise<number>((resolve) => anonymous.ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0)));
+    expect(refused).toBe(401);
     const agent = client(`${c.url}/calls/agent`);
     await new Promise((r) => agent.ws.once('open', r));
     agent.ws.send('{not json');
     await expect(agent.next('error')).resolves.toMatchObject({ code: 'bad-json' });
-    agent.ws.send(JSON.stringify({ type: 'answer', callId: 'x' }));
-    await expect(agent.next('error')).resolves.toMatchObject({ code: 'unauthorized' });
+    // The old token login is no message of the protocol any more.
+    agent.ws.send(JSON.stringify({ type: 'login', token: 'agent-token-0123456789' }));
+    await expect(agent.next('error')).resolves.toMatchObject({ code: 'bad-message' });
   });
 });

@@ -11,10 +11,12 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
+import { seedAccounts } from '../../central/accounts/seed.js';
 import { seedKiosks } from '../../central/server.js';
 import { openCentralStorage } from '../../central/storage/open.js';
 import { dropPostgresSchema } from '../../central/storage/postgres-database.js';
 import type { CallContext } from '../../shared/call-protocol.js';
+import { agentAccount, agentSocketHeaders } from '../support/agent-console.js';
 import { PG_URL } from '../support/central.js';
 import { ROOT } from '../support/run-cli.js';
 
@@ -47,10 +49,9 @@ afterAll(async () => {
 
 const KIOSKS = { K1: 'kiosk-token-K1-0123456789', K2: 'kiosk-token-K2-0123456789', K3: 'kiosk-token-K3-0123456789' } as const;
 type KioskId = keyof typeof KIOSKS;
-const AGENTS = [
-  { id: 'a1', name: 'Li Na', token: 'agent-token-a1-0123456789' },
-  { id: 'a2', name: 'Wang Wei', token: 'agent-token-a2-0123456789' },
-];
+const AGENTS = [agentAccount('li.na', 'Li Na'), agentAccount('wang.wei', 'Wang Wei')];
+/** The agents' account ids, as the audit names them (`agent:<id>`). */
+const agentIds: string[] = [];
 
 interface Instance {
   readonly url: string;
@@ -61,7 +62,7 @@ interface Instance {
 async function startInstance(name: string): Promise<Instance> {
   const data = join(dir, name);
   mkdirSync(data, { recursive: true, mode: 0o700 });
-  writeFileSync(join(data, 'calls.json'), JSON.stringify({ agents: AGENTS, queue: { ringTimeoutSeconds: 600, wrapUpSeconds: 1, kioskReconnectGraceSeconds: 30 } }));
+  writeFileSync(join(data, 'calls.json'), JSON.stringify({ queue: { ringTimeoutSeconds: 600, wrapUpSeconds: 1, kioskReconnectGraceSeconds: 30 } }));
   const child = spawn(
     process.execPath,
     ['--import', 'tsx', join(ROOT, 'central/cli.ts'), 'serve', '--engine', 'postgres', '--pg-url', PG_URL, '--pg-schema', schema, '--port', '0', '--data', data],
@@ -104,9 +105,9 @@ async function kiosk(instance: Instance, id: KioskId) {
 }
 
 async function agent(instance: Instance, index: 0 | 1) {
-  const c = connect(`${instance.url}/calls/agent`);
+  // Logged in at this instance as the login page does: the session (in PostgreSQL) opens the socket.
+  const c = connect(`${instance.url}/calls/agent`, await agentSocketHeaders(instance.url.replace(/^ws/, 'http'), AGENTS[index]!));
   await c.opened;
-  c.ws.send(JSON.stringify({ type: 'login', token: AGENTS[index]!.token }));
   await vi.waitFor(() => expect(c.received.some((m) => m.type === 'welcome')).toBe(true), { timeout: 10_000 });
   return c;
 }
@@ -140,6 +141,8 @@ describe('three central instances on one PostgreSQL schema', () => {
       (Object.keys(KIOSKS) as KioskId[]).map((id) => ({ id, token: KIOSKS[id], stationId: 'S1' })),
       new Date(),
     );
+    await seedAccounts(storage, AGENTS, new Date());
+    for (const a of AGENTS) agentIds.push((await storage.accounts.byUsername(a.username))!.id);
     await storage.close();
     await db.connect();
 
@@ -217,9 +220,9 @@ describe('three central instances on one PostgreSQL schema', () => {
     // The audit rows: each call requested, rung and answered once, by the agent it rang; ended once.
     const rows = (await db.query<{ call_id: string; actor: string; action: string }>('select call_id, actor, action from call_audit where call_id <> $1 order by id', ['-'])).rows;
     const trail = (callId: string): string[] => rows.filter((r) => r.call_id === callId).map((r) => `${r.actor} ${r.action}`);
-    expect(trail(call1)).toEqual(['kiosk:K1 request', 'agent:a1 ring', 'kiosk:K1 resume', 'agent:a1 answer', 'agent:a1 end:hung-up']);
-    expect(trail(call2)).toEqual(['kiosk:K2 request', 'agent:a2 ring', 'agent:a2 answer', 'agent:a2 end:hung-up']);
-    expect(trail(call3)).toEqual(['kiosk:K3 request', 'agent:a1 ring', 'agent:a1 answer', 'agent:a1 end:hung-up']);
+    expect(trail(call1)).toEqual(['kiosk:K1 request', `agent:${agentIds[0]} ring`, 'kiosk:K1 resume', `agent:${agentIds[0]} answer`, `agent:${agentIds[0]} end:hung-up`]);
+    expect(trail(call2)).toEqual(['kiosk:K2 request', `agent:${agentIds[1]} ring`, `agent:${agentIds[1]} answer`, `agent:${agentIds[1]} end:hung-up`]);
+    expect(trail(call3)).toEqual(['kiosk:K3 request', `agent:${agentIds[0]} ring`, `agent:${agentIds[0]} answer`, `agent:${agentIds[0]} end:hung-up`]);
     expect((await db.query('select call_id from call_waiting')).rows).toEqual([]);
     expect((await db.query('select call_id from call_missed')).rows).toEqual([]);
   }, 120_000);

@@ -10,12 +10,14 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
 import { registerCallRoutes } from '../../central/calls/index.js';
 import type { CentralToAgent, CentralToKiosk } from '../../shared/call-protocol.js';
+import { oneAgentSession } from '../support/agent-console.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'security-calls-'));
 const kiosks = new Map([
   ['K1', 'token-k1-0123456789'],
   ['K2', 'token-k2-0123456789'],
 ]);
+const AGENT_COOKIE = 'kiosk_session=li-session';
 const sockets: WebSocket[] = [];
 let app: FastifyInstance;
 let base = '';
@@ -40,7 +42,7 @@ const context = (kioskId: string, overrides: Record<string, unknown> = {}): Reco
   language: 'en',
   card: { family: 't-union', maskedNumber: '3104 **** **** 2345', balance: 1250, validUntil: '2030-12-31' },
   diagnosis: ['open-trip'],
-  recentTrips: [{ kind: 'entry', mode: 'metro', time: '2026-11-30T08:10:00+08:00', amount: 0, station: 'Tiyu Xilu' }],
+  recentTrips: [{ text: { zh: '2026年11月30日 08:10 体育西路 进站，没有出站记录', en: '30 Nov 2026 08:10 entered Tiyu Xilu, no exit recorded' }, time: '2026-11-30T08:10:00+08:00', amount: 0, open: true }],
   openTicketIds: [],
   health: [{ device: 'printer', state: 'ok', code: null }],
   ...overrides,
@@ -50,7 +52,7 @@ beforeAll(async () => {
   app = Fastify();
   await registerCallRoutes(app, {
     dataDir: dir,
-    agents: [{ id: 'a1', name: 'Li', token: 'agent-token-0123456789' }],
+    agentUpgrade: oneAgentSession({ id: 'a1', name: 'Li' }, AGENT_COOKIE),
     authenticateKiosk: (id, token) => Promise.resolve(kiosks.get(id) === token),
     ice: { servers: [], turn: null },
     queue: { ringTimeoutSeconds: 600 },
@@ -58,8 +60,7 @@ beforeAll(async () => {
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();
   base = `ws://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-  agent = await connect<CentralToAgent>('/calls/agent');
-  agent.ws.send(JSON.stringify({ type: 'login', token: 'agent-token-0123456789' }));
+  agent = await connect<CentralToAgent>('/calls/agent', { cookie: AGENT_COOKIE });
   await vi.waitFor(() => expect(agent.received.some((m) => m.type === 'welcome')).toBe(true));
   // Available but never answering (ring timeout 10 min): requests stay in the queue during the test.
   agent.ws.send(JSON.stringify({ type: 'set-status', status: 'available' }));
@@ -103,6 +104,7 @@ describe('the call context is checked by its schema', () => {
     ['a full card number in maskedNumber', { card: { family: 't-union', maskedNumber: '3104921000012345', balance: 1250, validUntil: null } }],
     ['a balance that is text', { card: { family: 't-union', maskedNumber: '3104 **** **** 2345', balance: '12.50', validUntil: null } }],
     ['a trip that is a string', { recentTrips: ['<img src=x onerror=alert(1)>'] }],
+    ['a trip that carries a whole card number', { recentTrips: [{ text: { zh: '卡号 3105123456789017984', en: 'card 3105123456789017984' }, time: null, amount: 0, open: false }] }],
     ['an unknown diagnosis', { diagnosis: ['pwned'] }],
     ['a device state out of the list', { health: [{ device: 'printer', state: 'on-fire', code: null }] }],
     ['a bidi override in the station name', { stationName: 'Tiyu \u202Eilux' }],

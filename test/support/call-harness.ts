@@ -1,6 +1,6 @@
 /**
- * End-to-end harness for video calls: a real central (startCentral, SQLite, the call routes
- * with agents and queue rules from `calls.json`), and per kiosk a small stand-in for the
+ * End-to-end harness for video calls: a real central (startCentral, SQLite, agent accounts, the
+ * call routes with queue rules from `calls.json`), and per kiosk a small stand-in for the
  * runtime's call slot: the real escalation flow with the real call session actor, the real
  * kiosk store and ticket service for callback tickets, audit entries and the rating, and
  * a test page (built with Vite) that mounts kiosk/ui/call's components in real Chromium.
@@ -16,7 +16,8 @@ import preact from '@preact/preset-vite';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { createActor, fromPromise, type SnapshotFrom } from 'xstate';
 import { startCentral, type RunningCentral } from '../../central/server.js';
-import type { AgentAccount, QueueSettings } from '../../central/calls/index.js';
+import type { QueueSettings } from '../../central/calls/index.js';
+import { agentAccount, type AgentLogin } from './agent-console.js';
 import type { IceConfig } from '../../central/calls/turn.js';
 import type { CallLane } from '../../shared/call-protocol.js';
 import { parsePassengerEvent } from '../../shared/ui-protocol.js';
@@ -30,10 +31,8 @@ import { DEMO_FAQ } from '../../central/seed/demo-faq.js';
 import { KioskStore } from '../../kiosk/store/index.js';
 import { TicketService } from '../../kiosk/tickets/index.js';
 
-export const AGENTS: readonly AgentAccount[] = [
-  { id: 'a1', name: 'Li Na', token: 'agent-token-a1-0123456789' },
-  { id: 'a2', name: 'Wang Wei', token: 'agent-token-a2-0123456789' },
-];
+/** The agents: personal accounts central creates at start; they log in at /login/ (agent-console.ts). */
+export const AGENTS: readonly AgentLogin[] = [agentAccount('li.na', 'Li Na'), agentAccount('wang.wei', 'Wang Wei')];
 export const KIOSKS = [
   { id: 'GZ0102', token: 'call-kiosk-token-GZ0102-xxxxxxxx', stationId: 'GZ-L1-TYXL' },
   { id: 'GZ0103', token: 'call-kiosk-token-GZ0103-yyyyyyyy', stationId: 'GZ-L1-TYXL' },
@@ -49,8 +48,8 @@ export interface CallCentral {
 
 export async function startCallCentral(queue: Partial<QueueSettings> = {}, network: { host?: string; ice?: IceConfig } = {}): Promise<CallCentral> {
   const dir = mkdtempSync(join(tmpdir(), 'call-central-'));
-  writeFileSync(join(dir, 'calls.json'), JSON.stringify({ agents: AGENTS, queue, ...(network.ice ? { ice: network.ice } : {}) }));
-  const central = await startCentral({ storage: { engine: 'sqlite', file: join(dir, 'central.sqlite') }, kiosks: KIOSKS, dataDir: dir, ...(network.host ? { host: network.host } : {}) });
+  writeFileSync(join(dir, 'calls.json'), JSON.stringify({ queue, ...(network.ice ? { ice: network.ice } : {}) }));
+  const central = await startCentral({ storage: { engine: 'sqlite', file: join(dir, 'central.sqlite') }, kiosks: KIOSKS, accounts: AGENTS, dataDir: dir, ...(network.host ? { host: network.host } : {}) });
   return {
     central,
     dir,
@@ -79,7 +78,8 @@ export interface KioskCallHarness {
   readonly store: KioskStore;
   readonly tickets: TicketService;
   /** "Talk to an agent" (or the emergency button). */
-  startCall(lane: CallLane): void;
+  /** Starts a call; `openTicketIds`: the passenger's open tickets the agent sees (as a card's tickets in the runtime). */
+  startCall(lane: CallLane, openTicketIds?: readonly string[]): void;
   /** Resolves with the flow's exit once it finishes. */
   finished(): Promise<FlowExit>;
   snapshot(): SnapshotFrom<EscalationMachine> | null;
@@ -185,7 +185,7 @@ export async function startKioskHarness(options: {
     url: `http://${host}:${port}/`,
     store,
     tickets,
-    startCall(lane) {
+    startCall(lane, openTicketIds = []) {
       const context = buildCallContext({
         stationId: options.kiosk.stationId,
         stationName: '体育西路 Tiyu Xilu',
@@ -193,7 +193,7 @@ export async function startKioskHarness(options: {
         language: 'en',
         card: null,
         diagnosis: [],
-        openTicketIds: [],
+        openTicketIds,
         health: { printer: { state: 'ok', code: null, detail: null, since: new Date().toISOString() } },
       });
       const a = createActor(withTickets, { input: { lane, callContext: context, card: null, language: 'en' } });
