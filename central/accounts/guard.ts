@@ -15,6 +15,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiFailure } from '../api/errors.js';
 import type { CentralStorage } from '../storage/types.js';
+import { maskCardNumbersIn } from './audit-actions.js';
 import { can, ROLE_WORDS, type Capability, type Role } from './roles.js';
 import type { AccountWithSecret } from './store.js';
 
@@ -238,7 +239,7 @@ export function auditEveryChange(app: FastifyInstance, storage: CentralStorage, 
         actor: p.username,
         role: p.role,
         action: `${request.method} ${request.routeOptions.url ?? request.url.split('?')[0] ?? ''}`,
-        target: params,
+        target: maskCardNumbersIn(params),
         detail: `status ${reply.statusCode}`,
       });
     } catch (e) {

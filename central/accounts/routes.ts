@@ -7,7 +7,8 @@ import { ApiFailure } from '../api/errors.js';
 import type { CentralStorage } from '../storage/types.js';
 import { ownOrigin, requestOrigin, type Guard, type Person } from './guard.js';
 import { decoyHash, verifyPassword, PASSWORD_MAX } from './password.js';
-import { can, CAPABILITIES, ROLES, ROLE_WORDS, type Role } from './roles.js';
+import { AUDIT_ACTION_WORDS, auditActionWords, maskCardNumbersIn } from './audit-actions.js';
+import { can, CAPABILITIES, isRole, ROLES, ROLE_WORDS, type Role } from './roles.js';
 import { AccountProblem, addAccount, changeRole, disableAccount, enableAccount, resetPassword, STATION_ID_PATTERN, USERNAME_PATTERN } from './service.js';
 import type { Account } from './store.js';
 
@@ -191,20 +192,38 @@ export function registerAccountRoutes(app: FastifyInstance, o: AccountRoutesOpti
         querystring: {
           type: 'object',
           additionalProperties: false,
-          properties: { limit: { type: 'integer', minimum: 1, maximum: 500, default: 100 }, offset: { type: 'integer', minimum: 0, default: 0 }, username: { type: 'string', pattern: USERNAME_PATTERN } },
+          properties: {
+            limit: { type: 'integer', minimum: 1, maximum: 500, default: 100 },
+            offset: { type: 'integer', minimum: 0, default: 0 },
+            username: { type: 'string', pattern: USERNAME_PATTERN },
+            action: { type: 'string', minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9 /:_.-]+$' },
+            from: { type: 'string', format: 'date-time', maxLength: 40 },
+            to: { type: 'string', format: 'date-time', maxLength: 40 },
+          },
         },
       },
     },
     async (request) => {
       await guard.requireStaff(request, 'read-audit');
-      const q = request.query as { limit: number; offset: number; username?: string };
-      let accountId: string | undefined;
-      if (q.username !== undefined) {
-        const a = await storage.accounts.byUsername(q.username);
-        if (!a) return { entries: [] };
-        accountId = a.id;
-      }
-      return { entries: await storage.accounts.listAudit({ limit: q.limit, offset: q.offset, ...(accountId !== undefined ? { accountId } : {}) }) };
+      const q = request.query as { limit: number; offset: number; username?: string; action?: string; from?: string; to?: string };
+      const iso = (t: string | undefined): string | undefined => (t === undefined ? undefined : new Date(t).toISOString());
+      const from = iso(q.from);
+      const to = iso(q.to);
+      const entries = await storage.accounts.listAudit({
+        limit: q.limit,
+        offset: q.offset,
+        ...(q.username !== undefined ? { actor: q.username } : {}),
+        ...(q.action !== undefined ? { actions: [q.action] } : {}),
+        ...(from !== undefined ? { from } : {}),
+        ...(to !== undefined ? { to } : {}),
+      });
+      const people = await storage.accounts.list();
+      const nameOf = new Map(people.map((a) => [a.username, a.displayName]));
+      return {
+        entries: entries.map((e) => ({ ...e, target: maskCardNumbersIn(e.target), actorName: nameOf.get(e.actor) ?? null, actionWords: auditActionWords(e.action), roleWords: isRole(e.role) ? ROLE_WORDS[e.role] : null })),
+        actions: Object.entries(AUDIT_ACTION_WORDS).map(([action, words]) => ({ action, words })),
+        people: people.map((a) => ({ username: a.username, displayName: a.displayName })),
+      };
     },
   );
 }

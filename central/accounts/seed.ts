@@ -21,12 +21,15 @@ export interface AccountSeed {
   readonly apiToken?: string;
 }
 
+/** The demo's station: Tiyu Xilu in Guangzhou, where config/demo.json's kiosk stands (named by central/seed/demo-stations.ts). */
+export const DEMO_STATION_ID = 'GZ-L3-TYXL';
+
 /** The demo's people; their passwords are published (README, the login page in demo mode). */
 export const DEMO_ACCOUNTS: readonly (AccountSeed & DemoLogin)[] = [
   { username: 'demo-admin', displayName: '演示管理员 Demo administrator', role: 'administrator', password: 'demo-admin-password' },
   { username: 'demo-supervisor', displayName: '演示主管 Demo supervisor', role: 'supervisor', password: 'demo-supervisor-password' },
   { username: 'demo-agent', displayName: '演示客服 Demo agent', role: 'agent', password: 'demo-agent-password' },
-  { username: 'demo-staff', displayName: '演示站务 Demo station staff', role: 'station-staff', stationId: 'DEMO-STATION', password: 'demo-staff-password' },
+  { username: 'demo-staff', displayName: '演示站务 Demo station staff', role: 'station-staff', stationId: DEMO_STATION_ID, password: 'demo-staff-password' },
 ];
 
 /** Creates the accounts that are missing and adds the API tokens not yet held; returns how many accounts were created. */

@@ -48,33 +48,49 @@ export interface AuditEntry {
   readonly detail: string | null;
 }
 
+export interface AuditQuery {
+  readonly limit: number;
+  readonly offset: number;
+  readonly accountId?: string;
+  readonly actor?: string;
+  readonly actions?: readonly string[];
+  readonly from?: string;
+  readonly to?: string;
+}
+
 export type NewAccount = Pick<Account, 'id' | 'username' | 'displayName' | 'role' | 'stationId'> & { readonly passwordHash: string | null };
 export type AccountChange = Partial<Pick<AccountWithSecret, 'displayName' | 'role' | 'stationId' | 'passwordHash' | 'disabledAt'>>;
 
 const str = (v: unknown): string => (typeof v === 'string' ? v : String(v));
-const strOrNull = (v: unknown): string | null => (v === null || v === undefined ? null : str(v));
+
+/** How a field is read from its column: text, text or null, a number. */
+type Kind = 'text' | 'text?' | 'number';
+type Columns = Readonly<Record<string, readonly [column: string, kind: Kind]>>;
+type Read<C extends Columns> = { -readonly [F in keyof C]: C[F][1] extends 'text' ? string : C[F][1] extends 'number' ? number : string | null };
+
+/** Each stored row's fields: the column each is kept in and how it is read. One table per row serves its SELECT list and its reading. */
+const ACCOUNT = { id: ['id', 'text'], username: ['username', 'text'], displayName: ['display_name', 'text'], role: ['role', 'text'], stationId: ['station_id', 'text?'], passwordHash: ['password_hash', 'text?'], disabledAt: ['disabled_at', 'text?'], failedLogins: ['failed_logins', 'number'], lockedUntil: ['locked_until', 'text?'], createdAt: ['created_at', 'text'], updatedAt: ['updated_at', 'text'] } as const satisfies Columns;
+const SESSION = { idHash: ['id_hash', 'text'], accountId: ['account_id', 'text'], csrfToken: ['csrf_token', 'text'], createdAt: ['created_at', 'text'], lastSeenAt: ['last_seen_at', 'text'], expiresAt: ['expires_at', 'text'], revokedAt: ['revoked_at', 'text?'] } as const satisfies Columns;
+const AUDIT = { id: ['id', 'number'], at: ['at', 'text'], accountId: ['account_id', 'text?'], actor: ['actor', 'text'], role: ['role', 'text'], action: ['action', 'text'], target: ['target', 'text?'], detail: ['detail', 'text?'] } as const satisfies Columns;
+
+/** The SELECT list of a row's columns, each prefixed by a table alias when given. */
+const selectList = (columns: Columns, alias = ''): string => Object.values(columns).map(([c]) => `${alias}${c}`).join(', ');
+
+function fromRow<C extends Columns>(r: Row, columns: C): Read<C> {
+  const read = (v: unknown, kind: Kind): string | number | null => (kind === 'number' ? Number(v) : kind === 'text?' && (v === null || v === undefined) ? null : str(v));
+  return Object.fromEntries(Object.entries(columns).map(([field, [column, kind]]) => [field, read(r[column], kind)])) as Read<C>;
+}
 
 function toAccount(r: Row): AccountWithSecret {
-  const role = str(r['role']);
-  if (!isRole(role)) throw new Error(`account ${str(r['username'])} has an unknown role ${role}`);
-  return {
-    id: str(r['id']),
-    username: str(r['username']),
-    displayName: str(r['display_name']),
-    role,
-    stationId: strOrNull(r['station_id']),
-    disabledAt: strOrNull(r['disabled_at']),
-    failedLogins: Number(r['failed_logins']),
-    lockedUntil: strOrNull(r['locked_until']),
-    createdAt: str(r['created_at']),
-    updatedAt: str(r['updated_at']),
-    passwordHash: strOrNull(r['password_hash']),
-  };
+  const account = fromRow(r, ACCOUNT);
+  if (!isRole(account.role)) throw new Error(`account ${account.username} has an unknown role ${account.role}`);
+  return { ...account, role: account.role };
 }
 
 export const withoutSecret = ({ passwordHash: _, ...account }: AccountWithSecret): Account => account;
 
-const ACCOUNT_COLUMNS = 'id, username, display_name, role, station_id, password_hash, disabled_at, failed_logins, locked_until, created_at, updated_at';
+/** The count a `SELECT COUNT(*) AS n …` answered. */
+const countOf = (rows: readonly Row[]): number => Number(rows[0]?.['n'] ?? 0);
 
 export class AccountStore {
   constructor(private readonly db: SqlDatabase) {}
@@ -91,17 +107,20 @@ export class AccountStore {
   }
 
   async byUsername(username: string): Promise<AccountWithSecret | null> {
-    const rows = await this.db.read((q) => q.all(`SELECT ${ACCOUNT_COLUMNS} FROM accounts WHERE username = $1`, [username]));
-    return rows[0] ? toAccount(rows[0]) : null;
+    return this.oneAccount('username', username);
   }
 
   async byId(id: string): Promise<AccountWithSecret | null> {
-    const rows = await this.db.read((q) => q.all(`SELECT ${ACCOUNT_COLUMNS} FROM accounts WHERE id = $1`, [id]));
+    return this.oneAccount('id', id);
+  }
+
+  private async oneAccount(column: 'id' | 'username', value: string): Promise<AccountWithSecret | null> {
+    const rows = await this.db.read((q) => q.all(`SELECT ${selectList(ACCOUNT)} FROM accounts WHERE ${column} = $1`, [value]));
     return rows[0] ? toAccount(rows[0]) : null;
   }
 
   async list(): Promise<Account[]> {
-    const rows = await this.db.read((q) => q.all(`SELECT ${ACCOUNT_COLUMNS} FROM accounts ORDER BY username`));
+    const rows = await this.db.read((q) => q.all(`SELECT ${selectList(ACCOUNT)} FROM accounts ORDER BY username`));
     return rows.map((r) => withoutSecret(toAccount(r)));
   }
 
@@ -165,18 +184,8 @@ export class AccountStore {
   }
 
   async session(idHash: string): Promise<SessionRow | null> {
-    const rows = await this.db.read((q) => q.all('SELECT id_hash, account_id, csrf_token, created_at, last_seen_at, expires_at, revoked_at FROM account_sessions WHERE id_hash = $1', [idHash]));
-    const r = rows[0];
-    if (!r) return null;
-    return {
-      idHash: str(r['id_hash']),
-      accountId: str(r['account_id']),
-      csrfToken: str(r['csrf_token']),
-      createdAt: str(r['created_at']),
-      lastSeenAt: str(r['last_seen_at']),
-      expiresAt: str(r['expires_at']),
-      revokedAt: strOrNull(r['revoked_at']),
-    };
+    const rows = await this.db.read((q) => q.all(`SELECT ${selectList(SESSION)} FROM account_sessions WHERE id_hash = $1`, [idHash]));
+    return rows[0] ? fromRow(rows[0], SESSION) : null;
   }
 
   async touchSession(idHash: string, at: string): Promise<void> {
@@ -187,9 +196,17 @@ export class AccountStore {
     await this.db.transaction((q) => q.run('UPDATE account_sessions SET revoked_at = $2 WHERE id_hash = $1 AND revoked_at IS NULL', [idHash, at]));
   }
 
-  /** Removes sessions that ended before `before` (expired or revoked). */
-  async pruneSessions(before: string): Promise<number> {
-    return this.db.transaction((q) => q.run('DELETE FROM account_sessions WHERE expires_at < $1 OR revoked_at < $1', [before]));
+  /**
+   * Removes sessions that can no longer be used: expired before `before`, revoked before it, or
+   * without a request since `idleBefore`. Returns how many.
+   */
+  async pruneSessions(before: string, idleBefore: string = before): Promise<number> {
+    return this.db.transaction((q) => q.run('DELETE FROM account_sessions WHERE expires_at < $1 OR revoked_at < $1 OR last_seen_at < $2', [before, idleBefore]));
+  }
+
+  async sessionCount(): Promise<number> {
+    const rows = await this.db.read((q) => q.all('SELECT COUNT(*) AS n FROM account_sessions'));
+    return countOf(rows);
   }
 
   // ---- personal API tokens ---------------------------------------------------------------
@@ -203,7 +220,7 @@ export class AccountStore {
   async byToken(tokenHash: string): Promise<AccountWithSecret | null> {
     const rows = await this.db.read((q) =>
       q.all(
-        `SELECT ${ACCOUNT_COLUMNS.split(', ').map((c) => `a.${c}`).join(', ')} FROM account_tokens t JOIN accounts a ON a.id = t.account_id WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND a.disabled_at IS NULL`,
+        `SELECT ${selectList(ACCOUNT, 'a.')} FROM account_tokens t JOIN accounts a ON a.id = t.account_id WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND a.disabled_at IS NULL`,
         [tokenHash],
       ),
     );
@@ -216,7 +233,7 @@ export class AccountStore {
 
   async tokenCount(accountId: string): Promise<number> {
     const rows = await this.db.read((q) => q.all('SELECT COUNT(*) AS n FROM account_tokens WHERE account_id = $1 AND revoked_at IS NULL', [accountId]));
-    return Number(rows[0]?.['n'] ?? 0);
+    return countOf(rows);
   }
 
   // ---- login attempts per address ----------------------------------------------------------
@@ -227,7 +244,7 @@ export class AccountStore {
       await q.run('DELETE FROM login_attempts WHERE at < $1', [since]);
       await q.run('INSERT INTO login_attempts (address, at) VALUES ($1, $2)', [address, at]);
       const rows = await q.all('SELECT COUNT(*) AS n FROM login_attempts WHERE address = $1 AND at >= $2', [address, since]);
-      return Number(rows[0]?.['n'] ?? 0);
+      return countOf(rows);
     });
   }
 
@@ -239,19 +256,26 @@ export class AccountStore {
     );
   }
 
-  async listAudit(page: { limit: number; offset: number; accountId?: string }): Promise<AuditEntry[]> {
-    const where = page.accountId !== undefined ? 'WHERE account_id = $3' : '';
-    const params = page.accountId !== undefined ? [page.limit, page.offset, page.accountId] : [page.limit, page.offset];
-    const rows = await this.db.read((q) => q.all(`SELECT id, at, account_id, actor, role, action, target, detail FROM audit ${where} ORDER BY id DESC LIMIT $1 OFFSET $2`, params));
-    return rows.map((r) => ({
-      id: Number(r['id']),
-      at: str(r['at']),
-      accountId: strOrNull(r['account_id']),
-      actor: str(r['actor']),
-      role: str(r['role']),
-      action: str(r['action']),
-      target: strOrNull(r['target']),
-      detail: strOrNull(r['detail']),
-    }));
+  /** The audit, newest first, narrowed to a person (`actor`), actions and a time span (`from` inclusive, `to` exclusive, ISO). */
+  async listAudit(page: AuditQuery): Promise<AuditEntry[]> {
+    const where: string[] = [];
+    const params: (string | number)[] = [page.limit, page.offset];
+    const add = (sql: (n: string) => string, v: string): void => {
+      params.push(v);
+      where.push(sql(`$${params.length}`));
+    };
+    if (page.accountId !== undefined) add((n) => `account_id = ${n}`, page.accountId);
+    if (page.actor !== undefined) add((n) => `actor = ${n}`, page.actor);
+    if (page.actions !== undefined && page.actions.length > 0) {
+      const marks = page.actions.map((a) => {
+        params.push(a);
+        return `$${params.length}`;
+      });
+      where.push(`action IN (${marks.join(', ')})`);
+    }
+    if (page.from !== undefined) add((n) => `at >= ${n}`, page.from);
+    if (page.to !== undefined) add((n) => `at < ${n}`, page.to);
+    const rows = await this.db.read((q) => q.all(`SELECT ${selectList(AUDIT)} FROM audit ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT $1 OFFSET $2`, params));
+    return rows.map((r) => fromRow(r, AUDIT));
   }
 }

@@ -15,14 +15,14 @@ import {
   END_REASON_WORDS,
   LANE_WORDS,
   PRESENCE_WORDS,
-  TRIP_WORDS,
   beijingTime,
   deviceStateOf,
   deviceWordsOf,
   missedReasonWords,
   type ConsoleWord,
 } from './page-words.js';
-import { authHeaders, loggedInSession } from './session.js';
+import { mountAlarmBanner } from './alarms.js';
+import { accountBar, authHeaders, currentSession, loggedInSession, requireSession } from './session.js';
 
 type Lang = 'zh' | 'en';
 const LANG_KEY = 'console.language';
@@ -52,8 +52,6 @@ const state: {
   localStream: MediaStream | null;
   clockOffset: number;
   queue: readonly QueueView[];
-  /** The agent's token: also opens the ticket and missed-call operations for agents. */
-  token: string;
   ticketId: string | null;
 } = {
   socket: null,
@@ -65,7 +63,6 @@ const state: {
   localStream: null,
   clockOffset: 0,
   queue: [],
-  token: '',
   ticketId: null,
 };
 
@@ -99,18 +96,15 @@ function renderContext(container: HTMLElement, context: CallContext): void {
   row(word('openTickets'), context.openTicketIds.length ? context.openTicketIds.join(', ') : word('none'));
   row(word('kioskHealth'), context.health.map((h) => `${say(deviceWordsOf(h.device))}: ${say(deviceStateOf(h.state))}`).join(lang === 'zh' ? '；' : '; ') || word('unknown'));
   container.append(dl);
+  const trips = el('section', null, { 'data-testid': 'call-trips', class: 'trips' });
+  trips.append(el('h3', `${word('recentTrips')} (${word('beijing')})`));
   if (context.recentTrips.length) {
-    const table = el('table');
-    table.append(el('caption', `${word('recentTrips')} (${word('beijing')})`));
-    for (const t of context.recentTrips) {
-      const tr = el('tr');
-      // The trip's station comes as the card's raw bytes: shown as a name only when it is one.
-      const station = /^[0-9a-fA-F]+$/.test(t.station) ? word('unknownStation') : t.station;
-      tr.append(el('td', t.time ? beijingTime(t.time) : '—'), el('td', `${known(TRIP_WORDS, t.mode)} ${known(TRIP_WORDS, t.kind)}`), el('td', station), el('td', fen(t.amount)));
-      table.append(tr);
-    }
-    container.append(table);
-  }
+    // The journeys as the passenger read them on the kiosk, in the agent's language.
+    const list = el('ol');
+    for (const t of context.recentTrips) list.append(el('li', say(t.text), t.open ? { class: 'open-trip' } : {}));
+    trips.append(list);
+  } else trips.append(el('p', word(context.card ? 'noTrips' : 'noCard'), { class: 'muted' }));
+  container.append(trips);
 }
 
 function waited(queuedAt: string): string {
@@ -285,13 +279,21 @@ function setPresence(presence: string, reason?: string | null): void {
   shown.dataset['presence'] = presence;
 }
 
-function connect(token: string): void {
+/** Shows why the console is not connected, and the way back: connect again, or log in. */
+function showLoginPanel(note: ConsoleWord, canReconnect: boolean): void {
+  byId('login-panel').hidden = false;
+  byId('work').hidden = true;
+  byId('login-note').textContent = word(note);
+  byId('reconnect').hidden = !canReconnect;
+  byId('to-login').hidden = canReconnect;
+}
+
+/** Opens the agent socket: the session cookie (sent by the browser at the upgrade) says who the agent is; no token is sent. */
+function connect(): void {
   const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/calls/agent`;
   const socket = new WebSocket(url);
   state.socket = socket;
-  state.token = token;
-  // Logged in at /login/: the session cookie logs the agent in when the socket opens.
-  socket.onopen = () => token !== '' && send({ type: 'login', token });
+  byId('login-error').textContent = '';
   socket.onmessage = (ev: MessageEvent<unknown>) => {
     try {
       if (typeof ev.data === 'string') onMessage(JSON.parse(ev.data) as CentralToAgent);
@@ -299,13 +301,16 @@ function connect(token: string): void {
       console.error(e);
     }
   };
-  socket.onclose = (ev) => {
+  socket.onclose = () => {
     if (state.socket !== socket) return;
     endCallView('console disconnected');
     setPresence('logged-out');
-    byId('login-panel').hidden = false;
-    byId('work').hidden = true;
-    if (ev.code === 4401) byId('login-error').textContent = word('unknownAgentToken');
+    // A refused upgrade and an ended session look alike to the page: ask central who is logged in.
+    void loggedInSession().then((s) => {
+      if (s === null) showLoginPanel('sessionEnded', false);
+      else if (!s.person.capabilities.includes('answer-calls')) showLoginPanel('mayNotAnswer', false);
+      else showLoginPanel('disconnected', true);
+    });
   };
 }
 
@@ -318,7 +323,7 @@ interface ErrorBody {
 async function api<T>(path: string, body?: unknown): Promise<T> {
   const res = await fetch(path, {
     method: body === undefined ? 'GET' : 'POST',
-    headers: { ...authHeaders(state.token, body === undefined ? 'GET' : 'POST'), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    headers: { ...authHeaders(null, body === undefined ? 'GET' : 'POST'), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   const parsed = (await res.json().catch(() => null)) as unknown;
@@ -384,7 +389,8 @@ async function loadWorkList(): Promise<void> {
 /** A callback made: the ticket is assigned to this agent and resolved (who and when stay in its history). */
 async function markCallbackDone(ticketId: string): Promise<void> {
   try {
-    await api(`/v1/staff/tickets/${encodeURIComponent(ticketId)}/assign`, { assignee: byId('me').textContent });
+    // Tickets are assigned by account (user name), not by the name shown in the header.
+    await api(`/v1/staff/tickets/${encodeURIComponent(ticketId)}/assign`, { assignee: currentSession()?.person.username ?? '' });
     await api(`/v1/staff/tickets/${encodeURIComponent(ticketId)}/status`, { status: 'resolved', note: null });
     await loadWorkList();
   } catch (e) {
@@ -402,7 +408,7 @@ async function loadCallTickets(ids: readonly string[]): Promise<void> {
     try {
       const { ticket } = await api<{ ticket: StoredTicket }>(`/v1/staff/tickets/${encodeURIComponent(id)}`);
       const li = el('li', null, { 'data-ticket-id': id });
-      const b = el('button', `${say(TICKET_CATEGORY_WORDS[ticket.category])} · ${say(TICKET_STATUS_WORDS[ticket.status])} · ${beijingTime(ticket.createdAt)}`, { type: 'button', 'data-testid': 'call-ticket' });
+      const b = el('button', callTicketText(ticket), { type: 'button', 'data-testid': 'call-ticket' });
       b.addEventListener('click', () => selectTicket(ticket));
       li.append(b, el('div', ticket.description, { class: 'muted' }));
       list.append(li);
@@ -414,7 +420,15 @@ async function loadCallTickets(ids: readonly string[]): Promise<void> {
   if (ids.length === 0) list.append(el('li', word('none'), { class: 'muted' }));
 }
 
+/** A ticket of the call as the agent reads it: category, status, when it was filed. */
+function callTicketText(ticket: StoredTicket): string {
+  return `${say(TICKET_CATEGORY_WORDS[ticket.category])} · ${say(TICKET_STATUS_WORDS[ticket.status])} · ${beijingTime(ticket.createdAt)}`;
+}
+
 function selectTicket(ticket: StoredTicket): void {
+  // The list says the ticket's status as it is now (after a save too).
+  const listed = document.querySelector<HTMLElement>(`#call-ticket-list li[data-ticket-id="${CSS.escape(ticket.id)}"] [data-testid=call-ticket]`);
+  if (listed) listed.textContent = callTicketText(ticket);
   state.ticketId = ticket.id;
   byId('ticket-form').hidden = false;
   byId('ticket-summary').textContent = `${word('ticket')} ${ticket.id} · ${say(TICKET_CATEGORY_WORDS[ticket.category])} · ${say(TICKET_STATUS_WORDS[ticket.status])}`;
@@ -471,6 +485,8 @@ function applyLanguage(): void {
   renderOffer();
   if (state.call) renderContext(byId('call-context'), state.call.context);
   if (!byId('work').hidden) void loadWorkList();
+  const session = currentSession();
+  if (session) byId('account-bar').replaceChildren(accountBar(session, lang));
 }
 
 byId('lang').addEventListener('click', () => {
@@ -484,11 +500,8 @@ byId('ticket-form').addEventListener('submit', (ev) => {
   void saveTicket();
 });
 applyLanguage();
-byId('login-form').addEventListener('submit', (ev) => {
-  ev.preventDefault();
-  byId('login-error').textContent = '';
-  connect(byId('token', HTMLInputElement).value);
-});
+mountAlarmBanner({ language: () => lang });
+byId('reconnect').addEventListener('click', () => connect());
 for (const b of document.querySelectorAll<HTMLElement>('[data-status]')) {
   b.addEventListener('click', () => {
     const status = b.dataset['status'];
@@ -542,5 +555,11 @@ window.agentConsole = {
   send,
 };
 
-// A person logged in at /login/ (an agent account) is connected with their session.
-void loggedInSession().then((s) => s && s.person.capabilities.includes('answer-calls') && connect(''));
+// Only a person logged in at /login/ uses the console: without a session the page sends them there
+// and back; a role that may not answer calls is told so in words.
+byId('login-note').textContent = word('connecting');
+void requireSession().then((s) => {
+  byId('account-bar').replaceChildren(accountBar(s, lang));
+  if (s.person.capabilities.includes('answer-calls')) connect();
+  else showLoginPanel('mayNotAnswer', false);
+});

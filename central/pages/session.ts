@@ -4,7 +4,8 @@
  * CSRF token), the account bar with "sign out", and the demo banner every page shows in demo mode.
  * A page without a session sends the person to `/login/` and back.
  */
-import { SHANGHAI_OFFSET_MS } from '../../shared/shanghai-date.js';
+/** Beijing time for the login and administration pages: the one helper of shared/shanghai-date.ts. */
+export { beijingTime } from '../../shared/shanghai-date.js';
 import { fillWords, LOGIN_WORDS, type Words } from '../../shared/words.js';
 import { el } from './dom.js';
 
@@ -35,14 +36,6 @@ export function pageLanguage(): PageLanguage {
 }
 export function setPageLanguage(lang: PageLanguage): void {
   localStorage.setItem(LANGUAGE_KEY, lang);
-}
-
-/** `2026-12-01 09:30` in Beijing time. */
-export function beijingTime(iso: string | null): string {
-  if (iso === null) return '';
-  const ms = Date.parse(iso);
-  if (Number.isNaN(ms)) return '';
-  return new Date(ms + SHANGHAI_OFFSET_MS).toISOString().slice(0, 16).replace('T', ' ');
 }
 
 export class ApiError extends Error {

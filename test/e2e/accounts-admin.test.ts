@@ -4,57 +4,31 @@
  * session cookie. A wrong password shows words, not codes. Every screen is saved under
  * test-output/accounts/ (looked at as a station supervisor would).
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
-import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_ACCOUNTS } from '../../central/accounts/seed.js';
 import { startCentral, type RunningCentral } from '../../central/server.js';
-import { openKioskBrowser, type KioskBrowser } from '../support/browser.js';
+import { logIn, startAdminPages, type AdminPagesRig } from '../support/admin-pages.js';
+import type { KioskBrowser } from '../support/browser.js';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const SHOTS = join(ROOT, 'test-output', 'accounts');
 const ADMIN = { username: 'zhang.admin', displayName: '张伟', password: 'zhang-admin-password-1', role: 'administrator' as const };
 
-/** central/pages built into dist/pages when missing or older than the login and admin sources. */
-async function ensurePagesBuilt(): Promise<void> {
-  const built = join(ROOT, 'dist/pages/admin.html');
-  const sources = ['admin.ts', 'admin-accounts.ts', 'admin-words.ts', 'login.ts', 'session.ts', 'admin.css', 'console.ts', 'staff.ts'].map((f) => statSync(join(ROOT, 'central/pages', f)).mtimeMs);
-  if (existsSync(built) && statSync(built).mtimeMs >= Math.max(...sources)) return;
-  await build({ configFile: join(ROOT, 'central/pages/vite.config.ts'), logLevel: 'warn' });
-}
-
-async function shot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
-}
-
-async function logIn(page: Page, url: string, username: string, password: string): Promise<void> {
-  await page.goto(`${url}/login/`);
-  await page.fill('[data-testid=username]', username);
-  await page.fill('[data-testid=password]', password);
-  await page.click('[data-testid=sign-in]');
-}
-
 describe('personal accounts in the browser', () => {
-  let dir: string;
+  let rig: AdminPagesRig;
   let central: RunningCentral;
   let browser: KioskBrowser;
+  const shot = (page: Page, name: string): Promise<void> => rig.shot(page, name);
 
   beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true });
-    await ensurePagesBuilt();
-    dir = mkdtempSync(join(tmpdir(), 'accounts-e2e-'));
-    central = await startCentral({ storage: { engine: 'sqlite', file: join(dir, 'central.sqlite') }, dataDir: dir, accounts: [ADMIN] });
-    browser = await openKioskBrowser({ width: 1280, height: 900 });
+    rig = await startAdminPages({ shots: 'accounts', accounts: [ADMIN] });
+    ({ central, browser } = rig);
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await central?.close();
-    rmSync(dir, { recursive: true, force: true });
+    await rig?.close();
   });
 
   it('a wrong password is told in words; the account page is not reachable without logging in', async () => {

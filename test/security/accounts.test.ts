@@ -225,7 +225,7 @@ describe.each(ENGINES)('personal accounts on %s', (engine) => {
     const put = await fetch(`${url()}/v1/staff/blocklist/3104999988887777`, { method: 'PUT', headers: bearer, body: JSON.stringify({ reason: 'reported stolen' }) });
     expect(put.status).toBe(200);
     const audit = await central.storage.accounts.listAudit({ limit: 5, offset: 0 });
-    expect(audit[0]).toMatchObject({ actor: ADMIN.username, role: 'administrator', action: 'PUT /v1/staff/blocklist/:cardNumber', target: '{"cardNumber":"3104999988887777"}', detail: 'status 200' });
+    expect(audit[0]).toMatchObject({ actor: ADMIN.username, role: 'administrator', action: 'PUT /v1/staff/blocklist/:cardNumber', target: '{"cardNumber":"3104 **** **** 7777"}', detail: 'status 200' });
     // A second administrator disables the first: the token stops.
     await central.storage.accounts.add({ id: 'second-admin', username: 'wu.admin', displayName: 'wu', role: 'administrator', stationId: null, passwordHash: null }, now().toISOString());
     await central.storage.accounts.change((await central.storage.accounts.byUsername(ADMIN.username))!.id, { disabledAt: now().toISOString() }, now().toISOString());

@@ -5,14 +5,18 @@
  * counts an IPv6 /64 as one client and keeps serving new addresses after 10,000 have been seen.
  */
 import { createServer, type Server } from 'node:http';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCentralApp } from '../../central/app.js';
 import { clientBucket } from '../../central/ticket-page/rate-limit.js';
 import { KIOSKS, STAFF_TOKEN, call, startTestCentral, ticket, ticketItem, type CentralFixture } from '../support/central.js';
+import { launchChromium } from '../support/browser.js';
+import { agentAccount, loginAgent } from '../support/agent-console.js';
 
 const A = KIOSKS.a;
 const FULL = '3104921000012345';
+/** The console opens its socket only for a person logged in whose role answers calls. */
+const AGENT = agentAccount('li.na', 'Li Na');
 let fx: CentralFixture;
 let browser: Browser;
 let attacker: Server;
@@ -20,10 +24,9 @@ let attackerUrl = '';
 
 beforeAll(async () => {
   fx = await startTestCentral('sqlite', [A]);
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  const added = await call(fx.central.url, 'POST', '/v1/admin/accounts', { token: STAFF_TOKEN, body: { username: AGENT.username, displayName: AGENT.displayName, role: AGENT.role, password: AGENT.password } });
+  if (added.status !== 200 && added.status !== 201) throw new Error(`agent account not added: ${added.status} ${JSON.stringify(added.body)}`);
+  browser = await launchChromium();
   // Another origin (another port) that frames the console.
   attacker = createServer((_req, res) => {
     res.writeHead(200, { 'content-type': 'text/html' });
@@ -59,7 +62,7 @@ describe('the agent console', () => {
   it('may open a socket to its own origin only', async () => {
     const page = await browser.newPage();
     try {
-      await page.goto(`${fx.central.url}/console/`);
+      await loginAgent(page, fx.central.url, AGENT, false);
       const port = new URL(fx.central.url).port;
       const outcome = await page.evaluate(
         async ([own, foreign]) => {

@@ -1,13 +1,72 @@
 import type { Page } from 'playwright-core';
+import type { AccountSeed } from '../../central/accounts/seed.js';
+import type { AgentAccount, AgentUpgradeCheck } from '../../central/calls/index.js';
 
-/** An agent logs in to central's console with their token; then says they are available, unless `available` is false (on break). */
-export async function loginAgent(page: Page, centralUrl: string, token: string, available = true): Promise<void> {
-  await page.goto(`${centralUrl}/console/`);
-  await page.fill('#token', token);
-  await page.click('[data-testid=login]');
+/** A person who answers calls: an account central creates at start (`accounts` of startCentral), with a password to log in. */
+export type AgentLogin = AccountSeed & { readonly displayName: string; readonly password: string; readonly role: 'agent' | 'supervisor' | 'administrator' };
+
+/** A fresh agent account of a test (names as a person reads them). */
+export function agentAccount(username: string, displayName: string, role: AgentLogin['role'] = 'agent'): AgentLogin {
+  return { username, displayName, password: `${username}-password-0123`, role };
+}
+
+/**
+ * An agent logs in at central's /login/ page as themselves and lands on the console, which connects
+ * with their session; then says they are available, unless `available` is false (on break).
+ */
+export async function loginAgent(page: Page, centralUrl: string, agent: Pick<AgentLogin, 'username' | 'password'>, available = true): Promise<void> {
+  await page.goto(`${centralUrl}/login/?next=${encodeURIComponent('/console/')}`);
+  await page.fill('[data-testid=username]', agent.username);
+  await page.fill('[data-testid=password]', agent.password);
+  await page.click('[data-testid=sign-in]');
+  await page.waitForURL(`${centralUrl}/console/`);
   await page.waitForSelector('[data-testid=set-available]:visible');
   if (available) {
     await page.click('[data-testid=set-available]');
     await page.waitForSelector('[data-testid=presence][data-presence=available]');
   }
+}
+
+/** A person's session as the login page gets it (`POST /v1/session`): the cookie, the CSRF token changes carry, central's own Origin. */
+export interface TestSession {
+  readonly cookie: string;
+  readonly csrfToken: string;
+  readonly origin: string;
+}
+
+export async function logInAs(centralUrl: string, who: { readonly username: string; readonly password?: string }): Promise<TestSession> {
+  const res = await fetch(`${centralUrl}/v1/session`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin: centralUrl },
+    body: JSON.stringify({ username: who.username, password: who.password }),
+  });
+  if (!res.ok) throw new Error(`login of ${who.username} failed: HTTP ${res.status} ${await res.text()}`);
+  const cookie = (res.headers.getSetCookie()[0] ?? '').split(';')[0] ?? '';
+  if (cookie === '') throw new Error(`login of ${who.username} set no session cookie`);
+  const { csrfToken } = (await res.json()) as { csrfToken: string };
+  return { cookie, csrfToken, origin: centralUrl };
+}
+
+/** The headers of a request a logged-in page makes: the session cookie, and on a change its CSRF token and Origin. */
+export function sessionHeaders(session: TestSession, method = 'GET'): Record<string, string> {
+  return method === 'GET' ? { cookie: session.cookie } : { cookie: session.cookie, 'x-csrf-token': session.csrfToken, origin: session.origin };
+}
+
+/**
+ * What a browser logged in as `agent` sends when its console opens the agent socket: the session
+ * cookie and central's own Origin. For tests that speak the agent protocol over a bare WebSocket.
+ */
+export async function agentSocketHeaders(centralUrl: string, agent: Pick<AgentLogin, 'username' | 'password'>): Promise<{ cookie: string; origin: string }> {
+  const { cookie, origin } = await logInAs(centralUrl, agent);
+  return { cookie, origin };
+}
+
+/**
+ * For tests of the call module alone (a bare Fastify, no accounts): the upgrade check central gives
+ * it, reduced to one known session. A request carrying `cookie` is `agent`; any other is refused
+ * with 401, as central refuses an upgrade without a session.
+ */
+export function oneAgentSession(agent: AgentAccount, cookie: string): AgentUpgradeCheck {
+  return (request) =>
+    Promise.resolve(request.headers.cookie === cookie ? { ok: true as const, agent } : { ok: false as const, status: 401, message: 'log in at /login/ first' });
 }
