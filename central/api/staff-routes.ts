@@ -1,3 +1,4 @@
+import type { FastifyRequest } from 'fastify';
 import { maskCardNumber } from '../../shared/card.js';
 import { checkRemoteSettings } from '../../shared/kiosk-config.js';
 import type { BlocklistEntry, FaqArticle } from '../../shared/sync.js';
@@ -8,11 +9,13 @@ import { ApiFailure } from './errors.js';
 import type { OperationId } from './operations.js';
 import type { TicketWorkOperation } from '../staff/ticket-work.js';
 import type { AlarmOperation } from '../alarms/routes.js';
+import { inScope, stationScope } from '../staff/station-scope.js';
+import type { ProblemOperation } from '../problems/routes.js';
 
 type Config = Record<string, unknown>;
 type StaffOperation = Exclude<
   OperationId,
-  'health' | 'ingestBatch' | 'getChanges' | 'listTechnicians' | 'putTechnician' | 'revokeTechnician' | 'postHeartbeat' | 'listHeartbeats' | TicketWorkOperation | AlarmOperation
+  'health' | 'ingestBatch' | 'getChanges' | 'listTechnicians' | 'putTechnician' | 'revokeTechnician' | 'postHeartbeat' | 'listHeartbeats' | TicketWorkOperation | AlarmOperation | ProblemOperation
 >;
 
 function notFound(what: string): ApiFailure {
@@ -29,6 +32,13 @@ function checked(config: Config, what: string): void {
  * A ticket as staff get it: the card number masked (first 4, last 4) in `cardNumber` as in
  * `masked`. The full number leaves central only through `revealCardNumber`, audited.
  */
+/** A list page as asked, held to the station of station staff (their own kiosks' items only). */
+function scopedPage(request: FastifyRequest): Page {
+  const scope = stationScope(request);
+  const asked = request.query as Page;
+  return scope === null ? asked : { ...asked, stationId: scope };
+}
+
 export function maskTicket<T extends StoredTicket>(ticket: T): T {
   return ticket.card ? { ...ticket, card: { ...ticket.card, cardNumber: maskCardNumber(ticket.card.cardNumber), masked: maskCardNumber(ticket.card.cardNumber) } } : ticket;
 }
@@ -54,8 +64,9 @@ export function staffHandlers(ctx: ApiContext): Handlers<StaffOperation> {
 
     listCardReveals: async (request) => ({ reveals: await storage.listCardReveals(request.query as { limit: number; offset: number }) }),
 
-    listRatings: async (request) => ({ ratings: await storage.listRatings(request.query as Page) }),
-    listDeviceEvents: async (request) => ({ events: await storage.listDeviceEvents(request.query as Page) }),
+    // Station staff see what their own station's kiosks sent, whatever the query asks.
+    listRatings: async (request) => ({ ratings: await storage.listRatings(scopedPage(request)) }),
+    listDeviceEvents: async (request) => ({ events: await storage.listDeviceEvents(scopedPage(request)) }),
 
     listFaq: async () => ({ articles: await storage.listFaq() }),
     putFaq: async (request) => {
@@ -81,7 +92,7 @@ export function staffHandlers(ctx: ApiContext): Handlers<StaffOperation> {
       return reply.code(204).send();
     },
 
-    listKiosks: async () => ({ kiosks: (await storage.listKiosks()).map(({ id, stationId, createdAt }) => ({ id, stationId, createdAt })) }),
+    listKiosks: async (request) => ({ kiosks: (await storage.listKiosks()).filter((k) => inScope(request, k.stationId)).map(({ id, stationId, createdAt }) => ({ id, stationId, createdAt })) }),
     putKiosk: async (request) => {
       const body = request.body as { id: string; token: string; stationId?: string | null; ticketCode?: string };
       const existing = await storage.getKiosk(body.id);

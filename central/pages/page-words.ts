@@ -4,17 +4,12 @@
  * in words. The words themselves are zh/en pairs as in shared/words.ts.
  */
 import type { FallbackReason } from '../../shared/call-protocol.js';
-import { SHANGHAI_OFFSET_MS } from '../../shared/shanghai-date.js';
 import { bothLanguages, deviceStateWords, deviceWords, type Words } from '../../shared/words.js';
 import type { TicketActivityKind } from '../storage/types.js';
 
-/** `2026-12-01 12:30` in Beijing time (UTC+8 all year), whatever the browser's own zone. */
-export function beijingTime(iso: string | number | null | undefined): string {
-  if (iso === null || iso === undefined) return '—';
-  const ms = typeof iso === 'number' ? iso : Date.parse(iso);
-  if (Number.isNaN(ms)) return '—';
-  return new Date(ms + SHANGHAI_OFFSET_MS).toISOString().slice(0, 16).replace('T', ' ');
-}
+/** Beijing time to the minute (`—` for none): the one helper of shared/shanghai-date.ts. */
+import { beijingTime } from '../../shared/shanghai-date.js';
+export { beijingTime };
 
 export const ACTIVITY_WORDS: Readonly<Record<TicketActivityKind, Words>> = {
   note: { zh: '内部备注', en: 'Internal note' },
@@ -55,6 +50,27 @@ export function agoWords(iso: string | null, now: number): Words {
   return { zh: `${Math.round(minutes / 60)} 小时前`, en: `${Math.round(minutes / 60)} h ago` };
 }
 
+/** The silent-kiosk alert's heading. */
+export const SILENT_ALERT_WORDS: Words = { zh: '终端失联', en: 'Kiosk silent' };
+
+/**
+ * One silent kiosk as station staff read it: its station's name, where it stands, and since when
+ * central has not heard from it (Beijing time). Only when nobody recorded where it stands does the
+ * terminal's number (the label on the machine) name it, so staff can still find it.
+ */
+export function silentKioskWords(kiosk: { readonly kioskId: string; readonly stationName: Words | null; readonly kioskLocation: string | null; readonly lastContactAt: string | null }, now: number): Words {
+  const station: Words = kiosk.stationName ?? { zh: '未命名的车站', en: 'A station not yet named' };
+  const place: Words = kiosk.kioskLocation
+    ? { zh: kiosk.kioskLocation, en: kiosk.kioskLocation }
+    : { zh: `位置未登记（终端编号 ${kiosk.kioskId}）`, en: `place not recorded (terminal number ${kiosk.kioskId})` };
+  const ago = agoWords(kiosk.lastContactAt, now);
+  const since: Words =
+    kiosk.lastContactAt === null
+      ? { zh: '从未与中心联系', en: 'never heard from' }
+      : { zh: `自北京时间 ${beijingTime(kiosk.lastContactAt)} 起无联系（${ago.zh}）`, en: `silent since ${beijingTime(kiosk.lastContactAt)} Beijing time (${ago.en})` };
+  return { zh: `${station.zh} · ${place.zh} · ${since.zh}`, en: `${station.en} · ${place.en} · ${since.en}` };
+}
+
 /** A device and its state in words: `凭条打印机 Receipt printer: 故障 Fault`. */
 export function deviceFaultText(device: string, state: string): string {
   return `${bothLanguages(deviceWords(device))}: ${bothLanguages(deviceStateWords(state))}`;
@@ -63,7 +79,12 @@ export function deviceFaultText(device: string, state: string): string {
 /** The agent console's own words; `{0}` placeholders as in shared/words.ts. */
 export const CONSOLE_WORDS = {
   title: { zh: '客服坐席', en: 'Agent console' },
-  token: { zh: '坐席令牌', en: 'Agent token' },
+  connecting: { zh: '正在连接…', en: 'Connecting…' },
+  reconnect: { zh: '重新连接', en: 'Connect again' },
+  logInAsYourself: { zh: '用您的账户登录', en: 'Log in with your account' },
+  disconnected: { zh: '与中心的连接已断开。', en: 'The console lost its connection to central.' },
+  sessionEnded: { zh: '您的登录已结束，请重新登录。', en: 'Your session has ended; please log in again.' },
+  mayNotAnswer: { zh: '您的账户角色不能接听视频呼叫。', en: 'Your account’s role may not answer calls.' },
   login: { zh: '登录', en: 'Log in' },
   available: { zh: '空闲', en: 'Available' },
   onBreak: { zh: '休息', en: 'On break' },
@@ -93,7 +114,7 @@ export const CONSOLE_WORDS = {
   none: { zh: '无', en: 'None' },
   kioskHealth: { zh: '终端设备', en: 'Kiosk devices' },
   recentTrips: { zh: '最近行程', en: 'Recent trips' },
-  unknownStation: { zh: '车站不详', en: 'Station not known' },
+  noTrips: { zh: '卡上没有行程记录', en: 'No trips on the card' },
   actions: { zh: '在终端上的操作（留痕）', en: 'Actions on the kiosk (audited)' },
   faq: { zh: '常见问题', en: 'Help article' },
   showFaq: { zh: '在终端显示', en: 'Show at the kiosk' },
@@ -123,7 +144,6 @@ export const CONSOLE_WORDS = {
   missedOne: { zh: '漏接了一个来电', en: 'missed a call' },
   performed: { zh: '已执行', en: 'performed' },
   refused: { zh: '被拒绝', en: 'refused' },
-  unknownAgentToken: { zh: '坐席令牌不正确', en: 'Unknown agent token' },
   beijing: { zh: '北京时间', en: 'Beijing time' },
 } as const satisfies Record<string, Words>;
 
@@ -131,11 +151,11 @@ export type ConsoleWord = keyof typeof CONSOLE_WORDS;
 
 export const PRESENCE_WORDS: Readonly<Record<string, Words>> = {
   available: { zh: '空闲', en: 'available' },
-  'on-break': { zh: '休息', en: 'on-break' },
+  'on-break': { zh: '休息', en: 'on break' },
   'logged-out': { zh: '未登录', en: 'logged out' },
   busy: { zh: '通话中', en: 'busy' },
   ringing: { zh: '振铃', en: 'ringing' },
-  'wrap-up': { zh: '整理中', en: 'wrap-up' },
+  'wrap-up': { zh: '整理中', en: 'wrapping up' },
 };
 
 export const END_REASON_WORDS: Readonly<Record<string, Words>> = {
@@ -146,15 +166,6 @@ export const END_REASON_WORDS: Readonly<Record<string, Words>> = {
   'media-failed': { zh: '画面连接失败', en: 'media failed' },
   'end-call-action': { zh: '从终端结束', en: 'ended at the kiosk' },
   'console disconnected': { zh: '坐席页面断开', en: 'console disconnected' },
-};
-
-export const TRIP_WORDS: Readonly<Record<string, Words>> = {
-  entry: { zh: '进站', en: 'Entry' },
-  exit: { zh: '出站', en: 'Exit' },
-  single: { zh: '单次', en: 'Single ride' },
-  other: { zh: '其他', en: 'Other' },
-  metro: { zh: '地铁', en: 'Metro' },
-  bus: { zh: '公交', en: 'Bus' },
 };
 
 export const LANE_WORDS: Readonly<Record<string, Words>> = {

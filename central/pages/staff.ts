@@ -11,8 +11,11 @@ import { TICKET_CATEGORY_WORDS, TICKET_PRIORITIES, TICKET_PRIORITY_WORDS, TICKET
 import type { StoredTicket, TicketActivity, TicketHistoryEntry } from '../storage/types.js';
 import { byId, el, messageOf } from './dom.js';
 import { categoryText, diagnosisText, familyText, options, statusText } from './labels.js';
-import { ACTIVITY_WORDS, NOBODY_WORDS, agoWords, beijingTime, clockOffsetWords, deviceFaultText } from './page-words.js';
-import { authHeaders, loggedInSession } from './session.js';
+import { ACTIVITY_WORDS, NOBODY_WORDS, SILENT_ALERT_WORDS, agoWords, beijingTime, clockOffsetWords, deviceFaultText, silentKioskWords } from './page-words.js';
+import { mountAlarmBanner } from './alarms.js';
+import { authHeaders, currentSession, loggedInSession, pageLanguage } from './session.js';
+import { addInsightLink } from './insight-link.js';
+import { watchProblems } from './problems.js';
 
 type StaffTicket = StoredTicket & { readonly dueAt: string; readonly overdue: boolean };
 interface Detail {
@@ -23,6 +26,8 @@ interface Detail {
 interface FleetKiosk {
   readonly kioskId: string;
   readonly stationId: string | null;
+  readonly stationName: Words | null;
+  readonly kioskLocation: string | null;
   readonly online: boolean;
   readonly silent: boolean;
   readonly lastContactAt: string | null;
@@ -40,6 +45,28 @@ const FLEET_REFRESH_MS = 15_000;
 
 let offset = 0;
 let selected: string | null = null;
+/** Station names from central's station list (`GET /v1/staff/stations`), by station id. */
+let stationNames = new Map<string, Words>();
+
+/** A station as staff read it: its name in the page's language; the id only where central has no name for it. */
+const stationText = (id: string | null): string => {
+  if (id === null) return '—';
+  const name = stationNames.get(id);
+  return name ? name[pageLanguage()] : id;
+};
+
+async function loadStations(): Promise<void> {
+  try {
+    const { stations } = await api<{ stations: readonly { id: string; name: Words }[] }>('/v1/staff/stations');
+    stationNames = new Map(stations.map((s) => [s.id, s.name]));
+    // Station staff see their own station only (central checks it too): the filter offers no other.
+    const own = currentSession()?.person;
+    const offered = own?.role === 'station-staff' ? stations.filter((s) => s.id === own.stationId) : stations;
+    field(filters(), 'stationId', HTMLSelectElement).replaceChildren(new Option('全部 all', ''), ...offered.map((s) => new Option(s.name[pageLanguage()], s.id)));
+  } catch (e) {
+    byId('list-error').textContent = messageOf(e);
+  }
+}
 
 const priorityText = (p: TicketPriority): string => bothLanguages(TICKET_PRIORITY_WORDS[p]);
 const both = (w: Words): string => bothLanguages(w);
@@ -76,10 +103,12 @@ function showLogin(message?: string): void {
   byId('login-error').textContent = message ?? '';
 }
 
-function showApp(): void {
+/** Shows the work area; the station names come first so that no row shows a station id while they load. */
+async function showApp(): Promise<void> {
   byId('login').hidden = true;
   byId('app').hidden = false;
   byId('logout').hidden = false;
+  await loadStations();
   void loadPeople();
   void loadFleet();
 }
@@ -120,7 +149,7 @@ async function loadList(): Promise<void> {
           el('td', categoryText(t.category), { 'data-category': t.category }),
           el('td', priorityText(t.priority), { class: `priority-${t.priority}` }),
           el('td', t.assignee ?? '—', { class: 'assignee' }),
-          el('td', t.stationId),
+          el('td', stationText(t.stationId), { class: 'station', 'data-station-id': t.stationId }),
           el('td', beijingTime(t.createdAt)),
           el('td', t.overdue ? `已超时 Overdue · ${beijingTime(t.dueAt)}` : FINISHED.has(t.status) ? '—' : beijingTime(t.dueAt), { class: 'due' }),
           el('td', t.description, { class: 'description' }),
@@ -157,7 +186,7 @@ function showDetail({ ticket, history, activity }: Detail): void {
     ['负责人 Assignee', ticket.assignee ?? both(NOBODY_WORDS)],
     ['电话 Phone', ticket.phone ?? '—'],
     ['卡 Card', card ? `${familyText(card.family)} ${card.cardNumber} (${diagnosisText(card.diagnosis)})` : '—'],
-    ['车站 / 终端 Station / kiosk', `${ticket.stationId} / ${ticket.kioskId}`],
+    ['车站 / 终端 Station / kiosk', `${stationText(ticket.stationId)} / ${ticket.kioskId}`],
     ['提交 Reported (北京时间)', beijingTime(ticket.createdAt)],
     ['期限 Due', `${beijingTime(ticket.dueAt)}${ticket.overdue ? ' · 已超时 Overdue' : ''}`],
   ];
@@ -223,8 +252,8 @@ async function loadFleet(): Promise<void> {
       ...kiosks.map((k) => {
         const tr = el('tr', null, { 'data-kiosk-id': k.kioskId, class: k.silent ? 'silent' : '' });
         tr.append(
-          el('td', k.kioskId),
-          el('td', k.stationId ?? '—'),
+          el('td', k.kioskLocation ? `${k.kioskLocation} · ${k.kioskId}` : k.kioskId),
+          el('td', k.stationName ? k.stationName[pageLanguage()] : stationText(k.stationId), { class: 'station' }),
           el('td', k.online ? '在线 Online' : '离线 Offline', { class: k.online ? 'online' : 'offline' }),
           el('td', `${beijingTime(k.lastContactAt)} (${both(agoWords(k.lastContactAt, now))})`),
           el('td', k.kioskVersion ?? '—'),
@@ -241,9 +270,14 @@ async function loadFleet(): Promise<void> {
     const silent = kiosks.filter((k) => k.silent);
     const alert = byId('fleet-alert');
     alert.hidden = silent.length === 0;
-    alert.textContent = silent.length
-      ? `⚠ 终端失联 Kiosk silent: ${silent.map((k) => `${k.kioskId}${k.stationId ? ` · ${k.stationId}` : ''} · ${both(agoWords(k.lastContactAt, now))}`).join('；')}`
-      : '';
+    // In words, in the page's language: the station, where the kiosk stands, since when (Beijing time).
+    const lang = pageLanguage();
+    alert.replaceChildren(
+      ...(silent.length
+        ? [el('strong', `⚠ ${SILENT_ALERT_WORDS[lang]}`), el('ul', null, { class: 'silent-kiosks' })]
+        : []),
+    );
+    alert.querySelector('ul')?.append(...silent.map((k) => el('li', silentKioskWords(k, now)[lang], { 'data-testid': 'silent-kiosk' })));
   } catch (e) {
     // A role that may not see the fleet still works its tickets.
     byId('fleet-updated').textContent = messageOf(e);
@@ -260,9 +294,8 @@ field(byId('priority-form', HTMLFormElement), 'priority', HTMLSelectElement).app
 byId('login').addEventListener('submit', (event) => {
   event.preventDefault();
   sessionStorage.setItem(TOKEN_KEY, byId('token', HTMLInputElement).value);
-  showApp();
   offset = 0;
-  void loadList();
+  void showApp().then(loadList);
 });
 byId('logout').addEventListener('click', () => showLogin());
 filters().addEventListener('submit', (event) => {
@@ -297,14 +330,16 @@ for (const b of document.querySelectorAll<HTMLButtonElement>('[data-tab]')) {
     if (b.dataset['tab'] === 'fleet-tab') void loadFleet();
   });
 }
+mountAlarmBanner({ language: () => 'both', token: () => sessionStorage.getItem(TOKEN_KEY) });
 setInterval(() => {
   if (!byId('app').hidden) void loadFleet();
 }, FLEET_REFRESH_MS);
+watchProblems(api, byId('app'));
 
 if (sessionStorage.getItem(TOKEN_KEY)) {
-  showApp();
-  void loadList();
+  void showApp().then(loadList);
 } else {
   // A person logged in at /login/ works with their session (central/pages/session.ts).
-  void loggedInSession().then((s) => s && (showApp(), void loadList()));
+  void loggedInSession().then((s) => s && showApp().then(loadList));
 }
+void addInsightLink(document.querySelector('header'));

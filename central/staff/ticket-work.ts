@@ -5,6 +5,9 @@
  * What the passenger sees of a ticket is its status history (statuses and replies): it goes to
  * the kiosk through the `ticket-status` changes and is shown on `/t/{id}`. Internal notes,
  * assignments and priorities live in `ticket_activity` and never leave the staff API.
+ *
+ * Station staff see and work only the tickets, missed calls and kiosks of their own station
+ * (central/staff/station-scope.ts): a ticket of another station answers 404 as if it did not exist.
  */
 import type { FastifyRequest } from 'fastify';
 import type { FallbackReason, CallContext } from '../../shared/call-protocol.js';
@@ -15,6 +18,7 @@ import { maskTicket as masked } from '../api/staff-routes.js';
 import type { ApiContext, Handlers } from '../api/context.js';
 import { ApiFailure } from '../api/errors.js';
 import type { StoredTicket, TicketActivity, TicketFilter } from '../storage/types.js';
+import { inScope, scopedStationFilter } from './station-scope.js';
 
 /** Hours to resolve a ticket of each category when staff have not set their own. */
 export const DEFAULT_TICKET_TARGET_HOURS: Readonly<Record<TicketCategory, number>> = {
@@ -90,21 +94,30 @@ export function ticketWorkHandlers(ctx: ApiContext, sources: WorkSources): Handl
   const targets = async (): Promise<Targets> => ({ ...DEFAULT_TICKET_TARGET_HOURS, ...(await storage.getTicketTargets()) });
   const idOf = (request: FastifyRequest): string => (request.params as { ticketId: string }).ticketId;
 
-  const detail = async (ticketId: string) => {
+  /** The ticket with its history, when it exists and is within the person's station scope. */
+  const visible = async (request: FastifyRequest, ticketId: string) => {
     const found = await storage.getTicket(ticketId);
-    if (!found) throw notFound(ticketId);
+    if (!found || !inScope(request, found.ticket.stationId)) throw notFound(ticketId);
+    return found;
+  };
+
+  const detail = async (request: FastifyRequest, ticketId: string) => {
+    const found = await visible(request, ticketId);
     return { ticket: withDue(masked(found.ticket), await targets(), ctx.now()), history: found.history, activity: await storage.listTicketActivity(ticketId) };
   };
 
   const activity = async (request: FastifyRequest, kind: TicketActivity['kind'], text: string) => {
     const ticketId = idOf(request);
+    await visible(request, ticketId);
     if ((await storage.addTicketActivity(ticketId, { kind, text, actor: staffPrincipal(request).name, at: at() })) === null) throw notFound(ticketId);
-    return detail(ticketId);
+    return detail(request, ticketId);
   };
 
-  const missedList = async () => {
+  const missedCalls = async (request: FastifyRequest) => (await sources.missedCalls()).filter((c) => inScope(request, c.context.stationId));
+
+  const missedList = async (request: FastifyRequest) => {
     const done = new Map((await storage.listCallFollowUps()).map((f) => [f.callId, f]));
-    const calls = [...(await sources.missedCalls())].sort((a, b) => b.missedAt - a.missedAt);
+    const calls = [...(await missedCalls(request))].sort((a, b) => b.missedAt - a.missedAt);
     return {
       calls: calls.map((c) => {
         const f = done.get(c.callId);
@@ -126,7 +139,9 @@ export function ticketWorkHandlers(ctx: ApiContext, sources: WorkSources): Handl
 
   return {
     listTickets: async (request) => {
-      const filter = request.query as TicketFilter;
+      const asked = request.query as TicketFilter;
+      const stationId = scopedStationFilter(request, asked.stationId);
+      const filter: TicketFilter = stationId === undefined ? asked : { ...asked, stationId };
       if (filter.from !== undefined && filter.to !== undefined && Date.parse(filter.from) > Date.parse(filter.to)) {
         throw new ApiFailure(400, 'invalid-request', 'from must not be after to');
       }
@@ -135,14 +150,15 @@ export function ticketWorkHandlers(ctx: ApiContext, sources: WorkSources): Handl
       const now = ctx.now();
       return { tickets: tickets.map((ticket) => withDue(masked(ticket), t, now)), total, limit: filter.limit, offset: filter.offset };
     },
-    getTicket: (request) => detail(idOf(request)),
+    getTicket: (request) => detail(request, idOf(request)),
     changeTicketStatus: async (request) => {
       const ticketId = idOf(request);
       const body = request.body as { status: TicketStatus; note?: string | null };
+      await visible(request, ticketId);
       // The person is the one signed in, never a name typed into the request.
       const updated = await storage.changeTicketStatus({ ticketId: ticketId as TicketId, status: body.status, note: body.note ?? null, actor: staffPrincipal(request).name, at: at() });
       if (!updated) throw notFound(ticketId);
-      return detail(ticketId);
+      return detail(request, ticketId);
     },
     assignTicket: async (request) => {
       const { assignee } = request.body as { assignee: string | null };
@@ -155,21 +171,19 @@ export function ticketWorkHandlers(ctx: ApiContext, sources: WorkSources): Handl
     replyToTicket: async (request) => {
       const ticketId = idOf(request);
       const body = request.body as { text: string; status?: TicketStatus };
-      const found = await storage.getTicket(ticketId);
-      if (!found) throw notFound(ticketId);
+      const found = await visible(request, ticketId);
       await storage.changeTicketStatus({ ticketId: ticketId as TicketId, status: body.status ?? found.ticket.status, note: body.text, actor: staffPrincipal(request).name, at: at() });
-      return detail(ticketId);
+      return detail(request, ticketId);
     },
     reopenTicket: async (request) => {
       const ticketId = idOf(request);
-      const found = await storage.getTicket(ticketId);
-      if (!found) throw notFound(ticketId);
+      const found = await visible(request, ticketId);
       if (!FINISHED_STATUSES.includes(found.ticket.status)) throw new ApiFailure(409, 'not-finished', 'only a resolved, closed or rejected ticket can be reopened');
       const who = staffPrincipal(request).name;
       const now = at();
       await storage.addTicketActivity(ticketId, { kind: 'reopen', text: (request.body as { reason: string }).reason, actor: who, at: now });
       await storage.changeTicketStatus({ ticketId: ticketId as TicketId, status: 'in-progress', note: null, actor: who, at: now });
-      return detail(ticketId);
+      return detail(request, ticketId);
     },
     getTicketTargets: async () => ({ targets: await targets() }),
     putTicketTargets: async (request) => {
@@ -177,25 +191,31 @@ export function ticketWorkHandlers(ctx: ApiContext, sources: WorkSources): Handl
       return { targets: await targets() };
     },
     listPeople: () => Promise.resolve({ people: sources.people().map((p) => ({ name: p.name, role: p.role })) }),
-    listMissedCalls: missedList,
+    listMissedCalls: (request) => missedList(request),
     markMissedCallDone: async (request) => {
       const { callId } = request.params as { callId: string };
-      if (!(await sources.missedCalls()).some((c) => c.callId === callId)) throw new ApiFailure(404, 'not-found', 'no missed call with this id');
+      if (!(await missedCalls(request)).some((c) => c.callId === callId)) throw new ApiFailure(404, 'not-found', 'no missed call with this id');
       const note = (request.body as { note?: string | null } | undefined)?.note ?? null;
       if (!(await storage.putCallFollowUp({ callId, doneBy: staffPrincipal(request).name, doneAt: at(), note }))) {
         throw new ApiFailure(409, 'already-done', 'this call was already marked done');
       }
-      return missedList();
+      return missedList(request);
     },
-    getFleet: async () => {
+    getFleet: async (request) => {
       const now = ctx.now();
-      const beats = new Map((await storage.listHeartbeats()).map((h) => [h.kioskId, h]));
-      const kiosks = (await storage.listKiosks()).map((k) => {
+      const [heartbeats, details, stations] = await Promise.all([storage.listHeartbeats(), storage.admin.listKioskDetails(), storage.admin.listStations()]);
+      const beats = new Map(heartbeats.map((h) => [h.kioskId, h]));
+      // Where each kiosk stands and its station's name, so staff read words and not ids.
+      const locations = new Map(details.filter((d) => d.location.trim() !== '').map((d) => [d.kioskId, d.location]));
+      const stationNames = new Map(stations.map((st) => [st.id, st.name]));
+      const kiosks = (await storage.listKiosks()).filter((k) => inScope(request, k.stationId)).map((k) => {
         const beat = beats.get(k.id);
         const silent = !beat || now.getTime() - Date.parse(beat.receivedAt) > sources.silentAfterSeconds * 1000;
         return {
           kioskId: k.id,
           stationId: k.stationId,
+          stationName: k.stationId === null ? null : (stationNames.get(k.stationId) ?? null),
+          kioskLocation: locations.get(k.id) ?? null,
           online: !silent,
           silent,
           lastContactAt: beat?.receivedAt ?? null,

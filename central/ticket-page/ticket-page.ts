@@ -3,7 +3,7 @@ import { parseTicketId } from '../../shared/ticket.js';
 import { TICKET_CATEGORY_WORDS, TICKET_STATUS_WORDS, type Words } from '../../shared/words.js';
 import type { CentralStorage, StoredTicket, TicketHistoryEntry } from '../storage/types.js';
 import { FixedWindowLimiter, clientBucket } from './rate-limit.js';
-import { SHANGHAI_OFFSET_MS } from '../../shared/shanghai-date.js';
+import { beijingTime } from '../../shared/shanghai-date.js';
 
 /** The page has no script; its only style is inline. */
 const CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
@@ -22,11 +22,7 @@ export function escapeHtml(text: string): string {
 }
 
 /** Central keeps ISO times; passengers read Beijing time (UTC+8, no DST). */
-function beijingTime(iso: string): string {
-  const ms = Date.parse(iso);
-  if (Number.isNaN(ms)) return '';
-  return `${new Date(ms + SHANGHAI_OFFSET_MS).toISOString().slice(0, 16).replace('T', ' ')} (UTC+8)`;
-}
+const beijingTimeWithZone = (iso: string): string => `${beijingTime(iso)} (UTC+8)`;
 
 const both = (w: Words): string => `${escapeHtml(w.zh)} <span class="en">${escapeHtml(w.en)}</span>`;
 
@@ -42,7 +38,7 @@ function page(title: Words, body: string): string {
 
 function historyItem(h: TicketHistoryEntry): string {
   const note = h.note === null ? '' : `<div class="note">${escapeHtml(h.note)}</div>`;
-  return `<li><strong>${both(TICKET_STATUS_WORDS[h.status])}</strong><br><time datetime="${escapeHtml(h.at)}">${escapeHtml(beijingTime(h.at))}</time>${note}</li>`;
+  return `<li><strong>${both(TICKET_STATUS_WORDS[h.status])}</strong><br><time datetime="${escapeHtml(h.at)}">${escapeHtml(beijingTimeWithZone(h.at))}</time>${note}</li>`;
 }
 
 /**
@@ -57,8 +53,8 @@ export function ticketPageHtml(ticket: StoredTicket, history: readonly TicketHis
 <section class="card"><div class="id">${escapeHtml(ticket.id)}</div>
 <div class="status" data-status="${escapeHtml(ticket.status)}">${both(TICKET_STATUS_WORDS[ticket.status])}</div>${note}
 <dl><dt>${both({ zh: '类别', en: 'Category' })}</dt><dd>${both(TICKET_CATEGORY_WORDS[ticket.category])}</dd>
-<dt>${both({ zh: '提交时间', en: 'Reported' })}</dt><dd><time datetime="${escapeHtml(ticket.createdAt)}">${escapeHtml(beijingTime(ticket.createdAt))}</time></dd>
-<dt>${both({ zh: '最近更新', en: 'Last update' })}</dt><dd><time datetime="${escapeHtml(ticket.updatedAt)}">${escapeHtml(beijingTime(ticket.updatedAt))}</time></dd></dl></section>
+<dt>${both({ zh: '提交时间', en: 'Reported' })}</dt><dd><time datetime="${escapeHtml(ticket.createdAt)}">${escapeHtml(beijingTimeWithZone(ticket.createdAt))}</time></dd>
+<dt>${both({ zh: '最近更新', en: 'Last update' })}</dt><dd><time datetime="${escapeHtml(ticket.updatedAt)}">${escapeHtml(beijingTimeWithZone(ticket.updatedAt))}</time></dd></dl></section>
 <section class="card"><h2>${both({ zh: '处理记录', en: 'History' })}</h2><ol>${history.map(historyItem).join('')}</ol></section>`,
   );
 }

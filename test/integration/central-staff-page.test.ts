@@ -3,12 +3,12 @@
  * element injected, no script run), and a status change made on the page reaches the kiosk's
  * changes feed.
  */
-import { chromium } from 'playwright-core';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChangesResponse, IngestResponse } from '../../shared/sync.js';
 import { KIOSKS, STAFF_TOKEN, call, startTestCentral, ticket, ticketItem } from '../support/central.js';
 import type { CentralFixture } from '../support/central.js';
+import { launchChromium } from '../support/browser.js';
 
 const A = KIOSKS.a;
 const HOSTILE = `<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>'; DROP TABLE tickets;--`;
@@ -17,13 +17,9 @@ describe('staff page in Chromium', () => {
   let fx: CentralFixture;
   let browser: Browser;
 
-  // launch() gives Chromium a fresh temporary profile of its own.
   beforeAll(async () => {
     fx = await startTestCentral('sqlite', [A]);
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();

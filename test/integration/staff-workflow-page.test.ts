@@ -5,12 +5,12 @@
  * an alert. Screenshots go to test-output/.
  */
 import { mkdirSync } from 'node:fs';
-import { chromium } from 'playwright-core';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChangesResponse } from '../../shared/sync.js';
 import { KIOSKS, STAFF_TOKEN, call, startTestCentral, ticket, ticketItem } from '../support/central.js';
 import type { CentralFixture } from '../support/central.js';
+import { launchChromium } from '../support/browser.js';
 
 const A = KIOSKS.a;
 const B = KIOSKS.b;
@@ -23,10 +23,7 @@ describe('staff ticket work and fleet view in Chromium', () => {
   beforeAll(async () => {
     mkdirSync(OUT, { recursive: true });
     fx = await startTestCentral('sqlite', [A, B]);
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();

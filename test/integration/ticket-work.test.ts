@@ -5,7 +5,7 @@
  * kiosk alert, missed calls marked done, and hostile input refused with nothing stored.
  * Internal notes never reach the kiosk's changes feed or the public page.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,12 +13,13 @@ import { startCentral, type RunningCentral } from '../../central/server.js';
 import { dropPostgresSchema } from '../../central/storage/postgres-database.js';
 import type { StorageConfig, StoredTicket, TicketActivity, TicketHistoryEntry } from '../../central/storage/types.js';
 import type { ChangesResponse } from '../../shared/sync.js';
+import { agentAccount, logInAs, sessionHeaders } from '../support/agent-console.js';
 import { ENGINES, KIOSKS, OpenApiContract, STAFF_TOKEN, call, ticket, ticketItem, uniqueStorage } from '../support/central.js';
 
 const A = KIOSKS.a;
 const B = KIOSKS.b;
 const SUPERVISOR_TOKEN = 'supervisor-token-for-tests-0123456789';
-const AGENT = { id: 'a1', name: '李娜', token: 'agent-token-for-tests-0123456789' };
+const AGENT = { ...agentAccount('li.na', '李娜'), apiToken: 'agent-token-for-tests-0123456789' };
 const HOSTILE = `<img src=x onerror="window.__pwned=1">'; DROP TABLE tickets;--`;
 
 type Detail = { ticket: StoredTicket & { dueAt: string; overdue: boolean }; history: TicketHistoryEntry[]; activity: TicketActivity[] };
@@ -51,13 +52,12 @@ describe.each(ENGINES)('ticket work on %s', (engine) => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'ticket-work-'));
-    writeFileSync(join(dir, 'calls.json'), JSON.stringify({ agents: [AGENT] }));
     storage = uniqueStorage(engine, dir);
     central = await startCentral({
       storage,
       kiosks: [A, B],
       // Station staff (not an administrator): the person the ticket-target change is refused to.
-      accounts: [{ username: 'staff', role: 'station-staff', stationId: A.stationId, apiToken: STAFF_TOKEN }],
+      accounts: [{ username: 'staff', role: 'station-staff', stationId: A.stationId, apiToken: STAFF_TOKEN }, AGENT],
       staffCredentials: [{ name: '王主管', token: SUPERVISOR_TOKEN, role: 'supervisor' }],
       dataDir: dir,
       now: () => new Date(Date.now() + offsetMs),
@@ -78,7 +78,7 @@ describe.each(ENGINES)('ticket work on %s', (engine) => {
     const cursor = (await changes()).cursor;
 
     const people = (await staff('GET', '/v1/staff/people', '/v1/staff/people')).body as { people: { name: string; role: string }[] };
-    expect(people.people.map((p) => p.name)).toEqual(expect.arrayContaining(['staff', '王主管', '李娜']));
+    expect(people.people.map((p) => p.name)).toEqual(expect.arrayContaining(['staff', '王主管', AGENT.username]));
 
     let res = await staff('POST', `${base}/assign`, tpl('assign'), { assignee: '王主管' });
     expect(res.status).toBe(200);
@@ -190,16 +190,37 @@ describe.each(ENGINES)('ticket work on %s', (engine) => {
     expect((await changes(cursor)).changes).toEqual([]);
   });
 
-  it("lets an agent's token work tickets and missed calls but not the fleet or the configuration", async () => {
+  it('lets an agent logged in as themselves work tickets and missed calls but not the fleet or the configuration; their API token alone does nothing', async () => {
     const t = await file(ticket(A.id));
-    const res = await staff('POST', `/v1/staff/tickets/${t.id}/notes`, '/v1/staff/tickets/{ticketId}/notes', { text: '来电：乘客说明了情况' }, AGENT.token);
+    const session = await logInAs(central.url, AGENT);
+    const asAgent = async (method: 'GET' | 'POST', url: string, template: string | null, body?: unknown) => {
+      const res = await fetch(`${central.url}${url}`, {
+        method,
+        headers: { ...sessionHeaders(session, method), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+      });
+      const text = await res.text();
+      const r = { status: res.status, body: JSON.parse(text) as unknown, text };
+      if (template !== null) contract.check(method, template, r);
+      return r;
+    };
+    const res = await asAgent('POST', `/v1/staff/tickets/${t.id}/notes`, '/v1/staff/tickets/{ticketId}/notes', { text: '来电：乘客说明了情况' });
     expect(res.status).toBe(200);
-    expect((res.body as Detail).activity.at(-1)?.actor).toBe('李娜');
-    expect((await staff('GET', '/v1/staff/missed-calls', '/v1/staff/missed-calls', undefined, AGENT.token)).status).toBe(200);
-    expect((await staff('GET', '/v1/staff/fleet', '/v1/staff/fleet', undefined, AGENT.token)).status).toBe(403);
-    expect((await call(central.url, 'GET', '/v1/staff/config', { token: AGENT.token })).status).toBe(403);
-    const unknownCall = await staff('POST', '/v1/staff/missed-calls/no-such-call/done', '/v1/staff/missed-calls/{callId}/done', { note: null }, AGENT.token);
+    expect((res.body as Detail).activity.at(-1)?.actor).toBe(AGENT.username);
+    expect((await asAgent('GET', '/v1/staff/missed-calls', '/v1/staff/missed-calls')).status).toBe(200);
+    expect((await asAgent('GET', '/v1/staff/fleet', '/v1/staff/fleet')).status).toBe(403);
+    expect((await asAgent('GET', '/v1/staff/config', null)).status).toBe(403);
+    const unknownCall = await asAgent('POST', '/v1/staff/missed-calls/no-such-call/done', '/v1/staff/missed-calls/{callId}/done', { note: null });
     expect(unknownCall.status).toBe(404);
+
+    // The agent's API token alone: refused on every route the console uses, nothing written.
+    const before = ((await staff('GET', `/v1/staff/tickets/${t.id}`, '/v1/staff/tickets/{ticketId}')).body as Detail).activity.length;
+    const byToken = await call(central.url, 'POST', `/v1/staff/tickets/${t.id}/notes`, { token: AGENT.apiToken, body: { text: 'by token' } });
+    expect(byToken.status).toBe(403);
+    expect(byToken.body).toMatchObject({ error: { code: 'agent-session-only' } });
+    expect((await call(central.url, 'GET', '/v1/staff/missed-calls', { token: AGENT.apiToken })).status).toBe(403);
+    expect((await call(central.url, 'GET', '/v1/staff/faq', { token: AGENT.apiToken })).status).toBe(403);
+    expect(((await staff('GET', `/v1/staff/tickets/${t.id}`, '/v1/staff/tickets/{ticketId}')).body as Detail).activity).toHaveLength(before);
   });
 
   it('shows every kiosk in the fleet view and raises an alert for a silent one', async () => {
