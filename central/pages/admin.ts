@@ -1,11 +1,19 @@
 /**
- * The administrator's page (`/admin/`): accounts, and the other management screens as sections.
- * Supervisors see the sections their role may use. Every value from central is set as text.
+ * The administration page (`/admin/`): kiosks, technicians, blocked cards, help articles,
+ * stations, accounts and the audit, one tab each. A person sees the tabs their role may use
+ * (central/accounts/roles.ts): administrators all, supervisors blocked cards, help articles and the audit. Every value from central is set as text.
  */
 import { fillWords } from '../../shared/words.js';
 import { ADMIN_WORDS, type AdminWord } from './admin-words.js';
 import { accountsSection } from './admin-accounts.js';
+import { auditSection } from './admin-audit.js';
+import { blocklistSection } from './admin-blocklist.js';
+import { faqSection } from './admin-faq.js';
+import { kiosksSection } from './admin-kiosks.js';
+import { stationsSection } from './admin-stations.js';
+import { techniciansSection } from './admin-technicians.js';
 import { byId, el, messageOf } from './dom.js';
+import { addInsightLink } from './insight-link.js';
 import { accountBar, pageLanguage, requireSession, setPageLanguage, showDemoBanner, type PageLanguage, type PageSession } from './session.js';
 
 export interface AdminContext {
@@ -25,7 +33,7 @@ export interface AdminSection {
   render(ctx: AdminContext, into: HTMLElement): Promise<void>;
 }
 
-const SECTIONS: readonly AdminSection[] = [accountsSection];
+const SECTIONS: readonly AdminSection[] = [accountsSection, kiosksSection, techniciansSection, blocklistSection, faqSection, stationsSection, auditSection];
 
 let lang: PageLanguage = pageLanguage();
 let session: PageSession | null = null;
@@ -94,3 +102,4 @@ void requireSession().then((s) => {
   session = s;
   return render();
 });
+void addInsightLink(document.querySelector('header .account-bar'));

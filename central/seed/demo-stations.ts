@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { parseStationCsv, type StationTable } from '../../shared/stations.js';
 import type { CentralStorage } from '../storage/types.js';
+import { DEMO_STATION_ID } from '../accounts/seed.js';
 
 /** The station tables shipped with the project: the demo city and the cities of the simulated cards. */
 export const DEMO_STATIONS_DIR = fileURLToPath(new URL('./stations/', import.meta.url));
@@ -24,4 +25,21 @@ export async function seedDemoStations(storage: CentralStorage, now: Date): Prom
   const tables = demoStationTables(now.toISOString());
   for (const t of tables) await storage.putStationTable(t);
   return tables.length;
+}
+
+/** The demo kiosk's station as people name it (config/demo.json: Tiyu Xilu, where lines 1 and 3 meet). */
+export const DEMO_STATION = {
+  id: DEMO_STATION_ID,
+  name: { zh: '体育西路站', en: 'Tiyu Xilu Station' },
+  lines: [
+    { zh: '1号线', en: 'Line 1' },
+    { zh: '3号线', en: 'Line 3' },
+  ],
+} as const;
+
+/** Names the demo station in central's station list when it is not there yet; returns whether it did. */
+export async function seedDemoStationName(storage: CentralStorage, now: Date): Promise<boolean> {
+  if ((await storage.admin.listStations()).some((s) => s.id === DEMO_STATION.id)) return false;
+  await storage.admin.putStation({ ...DEMO_STATION, lines: [...DEMO_STATION.lines], updatedAt: now.toISOString() });
+  return true;
 }

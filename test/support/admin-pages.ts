@@ -1,0 +1,72 @@
+/**
+ * What the browser tests of central's login and administration pages set up alike: the pages
+ * built (when a source is newer than the build), a real central on a SQLite file with the given
+ * accounts, real Chromium, screenshots saved under test-output/<folder>/, and logging in at
+ * /login/ as a person types it.
+ */
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Page } from 'playwright-core';
+import { build } from 'vite';
+import { startCentral, type RunningCentral } from '../../central/server.js';
+import type { AccountSeed } from '../../central/accounts/seed.js';
+import { openKioskBrowser, type KioskBrowser } from './browser.js';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+/** central/pages built into dist/pages when missing or older than any page source or the shared words. */
+export async function ensurePagesBuilt(): Promise<void> {
+  const built = join(ROOT, 'dist/pages/admin.html');
+  const dir = join(ROOT, 'central/pages');
+  const newest = Math.max(...readdirSync(dir).map((f) => statSync(join(dir, f)).mtimeMs), statSync(join(ROOT, 'shared/words.ts')).mtimeMs);
+  if (existsSync(built) && statSync(built).mtimeMs >= newest) return;
+  await build({ configFile: join(ROOT, 'central/pages/vite.config.ts'), logLevel: 'warn' });
+}
+
+/** Types the username and password on /login/ and signs in. */
+export async function logIn(page: Page, url: string, username: string, password: string): Promise<void> {
+  await page.goto(`${url}/login/`);
+  await page.fill('[data-testid=username]', username);
+  await page.fill('[data-testid=password]', password);
+  await page.click('[data-testid=sign-in]');
+}
+
+export interface AdminPagesRig {
+  readonly central: RunningCentral;
+  readonly browser: KioskBrowser;
+  /** Saves the whole page as test-output/<folder>/<name>.png. */
+  shot(page: Page, name: string): Promise<void>;
+  /** Closes Chromium and central, removes the data folder. */
+  close(): Promise<void>;
+}
+
+/** Builds the pages, starts central (SQLite file in a fresh folder) with these accounts and opens Chromium at 1280×900. */
+export async function startAdminPages(o: { readonly shots: string; readonly accounts: readonly AccountSeed[] }): Promise<AdminPagesRig> {
+  const shots = join(ROOT, 'test-output', o.shots);
+  mkdirSync(shots, { recursive: true });
+  await ensurePagesBuilt();
+  const dir = mkdtempSync(join(tmpdir(), `${o.shots}-e2e-`));
+  const central = await startCentral({ storage: { engine: 'sqlite', file: join(dir, 'central.sqlite') }, dataDir: dir, accounts: o.accounts }).catch((e: unknown) => {
+    rmSync(dir, { recursive: true, force: true });
+    throw e;
+  });
+  const browser = await openKioskBrowser({ width: 1280, height: 900 }).catch(async (e: unknown) => {
+    await central.close();
+    rmSync(dir, { recursive: true, force: true });
+    throw e;
+  });
+  return {
+    central,
+    browser,
+    shot: async (page, name) => {
+      await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
+    },
+    close: async () => {
+      await browser.close();
+      await central.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
