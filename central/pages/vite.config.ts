@@ -1,5 +1,5 @@
 /**
- * Central's browser pages (agent console, staff page): TypeScript built by Vite into
+ * Central's browser pages (agent console, staff page, login, administration, supervisor's insight): TypeScript built by Vite into
  * `dist/pages/` (`console.html`, `staff.html`, `assets/`). Each page is served at its own
  * folder (`/console/`, `/staff/`) with its assets below it, so asset URLs are relative.
  */
@@ -28,6 +28,7 @@ export default defineConfig({
         staff: fileURLToPath(new URL('staff.html', import.meta.url)),
         login: fileURLToPath(new URL('login.html', import.meta.url)),
         admin: fileURLToPath(new URL('admin.html', import.meta.url)),
+        insight: fileURLToPath(new URL('insight.html', import.meta.url)),
       },
     },
   },
