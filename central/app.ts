@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import Fastify from 'fastify';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { auditEveryChange, createGuard, DEFAULT_AUTH_SETTINGS, ownOrigin, sha256, type AuthSettings, type Guard } from './accounts/guard.js';
+import { auditEveryChange, createGuard, DEFAULT_AUTH_SETTINGS, ownOrigin, type AuthSettings, type Guard } from './accounts/guard.js';
 import { registerAccountPages } from './accounts/pages.js';
 import { registerAccountRoutes, type DemoLogin } from './accounts/routes.js';
 import { can, ROLE_WORDS, type Role } from './accounts/roles.js';
 import { seedAccounts, type AccountSeed } from './accounts/seed.js';
+import { SessionPruner } from './accounts/session-pruner.js';
+import { registerAdminRoutes } from './admin/routes.js';
 import { authenticateKiosk, hashToken, sameHash } from './api/auth.js';
 import { ApiFailure, apiError, installErrorHandlers, type ServerErrorLog } from './api/errors.js';
 import { heartbeatHandlers } from './api/heartbeat-routes.js';
@@ -20,10 +22,15 @@ import { schemaCompiler } from './api/validation.js';
 import { registerCallRoutes } from './calls/index.js';
 import { AlarmEscalator } from './alarms/escalation.js';
 import { alarmHandlers, DEFAULT_ALARM_ESCALATE_AFTER_SECONDS } from './alarms/routes.js';
+import { CallSessionRecorder } from './insight/call-sessions.js';
+import { registerInsightRoutes } from './insight/routes.js';
+import { ProblemDetector } from './problems/detector.js';
+import { problemHandlers } from './problems/routes.js';
+import { checkProblemRules, type ProblemRules } from './problems/rules.js';
 import { registerStaffPage } from './staff/page.js';
 import { DEFAULT_SILENT_AFTER_SECONDS, ticketWorkHandlers, type WorkSources } from './staff/ticket-work.js';
-import { agentAccountsOf } from './console/index.js';
 import { registerTicketPage } from './ticket-page/ticket-page.js';
+import { registerInsightPage, registerWeeklyReportRoute } from './reports/routes.js';
 import type { CentralStorage } from './storage/types.js';
 
 /** A configured token with a name and a role: a deprecated alias of a named account's API token. */
@@ -63,8 +70,14 @@ export interface CentralAppOptions {
   readonly alarmEscalateAfterSeconds?: number;
   /** How often this instance looks for alarms to escalate (default: a quarter of that time, 1–10 s). */
   readonly alarmSweepMs?: number;
+  /** How often this instance removes sessions that ended (expired, revoked, idle). Default 10 min. */
+  readonly sessionPruneMs?: number;
   /** A kiosk without a heartbeat for longer is shown offline with an alert in the fleet view. Default 180. */
   readonly kioskSilentAfterSeconds?: number;
+  /** When central opens a problem by itself (central/problems/rules.ts; each one over its default). */
+  readonly problemRules?: Partial<ProblemRules>;
+  /** How often this instance sweeps for problems (default 60 s). */
+  readonly problemSweepMs?: number;
 }
 
 /** Builds central's Fastify app (routes, validation, errors, staff page, call routes) without listening. */
@@ -95,7 +108,7 @@ export async function buildCentralApp(options: CentralAppOptions): Promise<Fasti
 
   const ctx = { storage: options.storage, now: options.now ?? (() => new Date()) };
   const escalateAfterSeconds = options.alarmEscalateAfterSeconds ?? DEFAULT_ALARM_ESCALATE_AFTER_SECONDS;
-  await seedAccounts(options.storage, [...(options.accounts ?? []), ...tokenAliases(options), ...agentAliases(agentAccountsOf(options.dataDir))], ctx.now());
+  await seedAccounts(options.storage, [...(options.accounts ?? []), ...tokenAliases(options)], ctx.now());
   const guard: Guard = createGuard(options.storage, { ...DEFAULT_AUTH_SETTINGS, ...options.auth }, ctx.now);
   auditEveryChange(app, options.storage, ctx.now);
   // The people a ticket can be assigned to: every enabled account, read again before each assignment or list.
@@ -109,7 +122,17 @@ export async function buildCentralApp(options: CentralAppOptions): Promise<Fasti
     missedCalls: () => Promise.resolve([]),
     silentAfterSeconds: options.kioskSilentAfterSeconds ?? DEFAULT_SILENT_AFTER_SECONDS,
   };
-  const handlers = { ...kioskHandlers(ctx), ...staffHandlers(ctx), ...ticketWorkHandlers(ctx, sources), ...technicianHandlers(ctx), ...heartbeatHandlers(ctx), ...alarmHandlers(ctx, { escalateAfterSeconds }) };
+  const checkedRules = checkProblemRules(options.problemRules ?? {});
+  if (!checkedRules.ok) throw new Error(`problem rules: ${checkedRules.problems.join('; ')}`);
+  const problems = new ProblemDetector({
+    store: options.storage.problems,
+    rules: checkedRules.rules,
+    now: ctx.now,
+    ...(options.problemSweepMs !== undefined ? { sweepMs: options.problemSweepMs } : {}),
+    onOpened: (d) => app.log.warn({ problem: d.problem.id, title: d.problem.title.en, tickets: d.problem.ticketIds }, 'problem opened'),
+    onError: (e) => app.log.error({ err: e }, 'problem detection failed'),
+  });
+  const handlers = { ...kioskHandlers(ctx, (kioskId, stored) => problems.afterIngest(kioskId, stored)), ...problemHandlers(ctx), ...staffHandlers(ctx), ...ticketWorkHandlers(ctx, sources), ...technicianHandlers(ctx), ...heartbeatHandlers(ctx), ...alarmHandlers(ctx, { escalateAfterSeconds }) };
 
   for (const op of OPERATIONS as readonly Operation[]) {
     const handler = handlers[op.operationId as keyof typeof handlers];
@@ -126,6 +149,8 @@ export async function buildCentralApp(options: CentralAppOptions): Promise<Fasti
         else if (op.auth === 'staff') {
           const who = await guard.requireStaff(request, 'capability' in op ? op.capability : 'read-tickets');
           // Agents reach only the operations marked for them (tickets, missed calls, FAQ), whatever else their capabilities say.
+          // An agent is a person at the console, logged in as themselves: an API token alone never acts as an agent.
+          if (who.role === 'agent' && who.via === 'token') throw new ApiFailure(403, 'agent-session-only', 'agents log in as themselves at /login/; an API token does not act for an agent');
           if (who.role === 'agent' && op.agents !== true) throw new ApiFailure(403, 'forbidden-for-role', 'agents may not do this');
           if (op.operationId === 'assignTicket' || op.operationId === 'listPeople') await refreshPeople();
         }
@@ -144,15 +169,32 @@ export async function buildCentralApp(options: CentralAppOptions): Promise<Fasti
   });
   escalator.start();
   app.addHook('onClose', () => escalator.stop());
+  const pruner = new SessionPruner({
+    accounts: options.storage.accounts,
+    now: ctx.now,
+    idleMinutes: guard.settings.idleMinutes,
+    ...(options.sessionPruneMs !== undefined ? { everyMs: options.sessionPruneMs } : {}),
+    onPruned: (count) => app.log.info({ count }, 'ended sessions removed'),
+    onError: (e) => app.log.error({ err: e }, 'session pruning failed'),
+  });
+  pruner.start();
+  app.addHook('onClose', () => pruner.stop());
+  problems.start();
+  app.addHook('onClose', () => problems.stop());
 
   const openApi = buildOpenApiDocument();
   app.get('/v1/openapi.json', () => Promise.resolve(openApi));
   registerStaffPage(app);
   registerAccountRoutes(app, { storage: options.storage, guard, now: ctx.now, demoLogins: options.demoLogins ?? [] });
   registerAccountPages(app);
+  registerAdminRoutes(app, { storage: options.storage, guard, now: ctx.now });
+  registerInsightRoutes(app, { storage: options.storage, guard, now: ctx.now });
   registerTicketPage(app, { storage: options.storage, ...(options.ticketPagePerMinute !== undefined ? { perMinute: options.ticketPagePerMinute } : {}) });
+  const callSessions = new CallSessionRecorder(options.storage.database, (e) => app.log.error({ err: e }, 'call outcome not recorded'));
+  app.addHook('onClose', () => callSessions.flush());
   const calls = await registerCallRoutes(app, {
     dataDir: options.dataDir,
+    onCallEvent: (e) => callSessions.record(e),
     ...(options.callsPostgres ? { postgres: options.callsPostgres } : {}),
     authenticateKiosk: async (kioskId, token) => {
       const kiosk = await options.storage.getKiosk(kioskId);
@@ -162,20 +204,17 @@ export async function buildCentralApp(options: CentralAppOptions): Promise<Fasti
       const origin = request.headers.origin;
       if (origin !== undefined && origin !== ownOrigin(request)) return { ok: false, status: 403, message: 'the agent console connects only from central’s own page' };
       const person = await guard.sessionPerson(request);
-      if (!person) return { ok: true, agent: null };
+      // No token is taken here: an agent is a person with an account, logged in at /login/.
+      if (!person) return { ok: false, status: 401, message: 'log in at /login/ first (your session may have ended)' };
       if (origin === undefined) return { ok: false, status: 403, message: 'a session connects only from central’s own page' };
       if (!can(person.role, 'answer-calls')) return { ok: false, status: 403, message: `${ROLE_WORDS[person.role].en} may not answer calls` };
       await options.storage.accounts.audit({ at: ctx.now().toISOString(), accountId: person.accountId, actor: person.username, role: person.role, action: 'agent-console-connect', target: null, detail: null });
       return { ok: true, agent: { id: person.accountId, name: person.displayName } };
     },
-    agentToken: async (token) => {
-      const account = await options.storage.accounts.byToken(sha256(token));
-      if (!account || !can(account.role, 'answer-calls')) return null;
-      await options.storage.accounts.audit({ at: ctx.now().toISOString(), accountId: account.id, actor: account.username, role: account.role, action: 'agent-console-connect', target: null, detail: 'API token' });
-      return { id: account.id, name: account.displayName };
-    },
   });
   sources.missedCalls = () => calls.store.listMissed();
+  registerInsightPage(app);
+  registerWeeklyReportRoute(app, { storage: options.storage, guard, now: ctx.now });
   return app;
 }
 
@@ -185,9 +224,4 @@ function tokenAliases(options: CentralAppOptions): AccountSeed[] {
   if (options.staffToken) out.push({ username: 'staff', role: 'administrator', apiToken: options.staffToken });
   for (const c of options.staffCredentials ?? []) out.push({ username: c.name, role: c.role === 'staff' ? 'station-staff' : c.role, apiToken: c.token });
   return out;
-}
-
-/** The agents of `<data>/calls.json` (deprecated): each a named agent account whose API token is the configured one. */
-function agentAliases(agents: readonly { readonly name: string; readonly token: string }[]): AccountSeed[] {
-  return agents.map((a) => ({ username: a.name, role: 'agent' as const, apiToken: a.token }));
 }

@@ -14,27 +14,30 @@
  *   central technician revoke <id>
  *   central account add NAME --role administrator|supervisor|agent|station-staff [--station ID] [--display-name TEXT]
  *   central account disable NAME | enable NAME | reset-password NAME | token NAME [--label TEXT] | list
+ *   central report weekly [--week YYYY-MM-DD] [--line L] --out FILE.pdf
  */
 import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { userInfo } from 'node:os';
-import { DEMO_ACCOUNTS } from './accounts/seed.js';
+import { DEMO_ACCOUNTS, DEMO_STATION_ID } from './accounts/seed.js';
 import { AccountProblem, addAccount, checkUsername, disableAccount, enableAccount, issueToken, resetPassword, roleText } from './accounts/service.js';
 import { hashToken } from './api/auth.js';
 import { FaqArticleInput, FaqParams, BlocklistEntry as BlocklistEntrySchema, KIOSK_ID_PATTERN } from './api/schemas.js';
 import { createAjv } from './api/validation.js';
 import { seedDemoFaq } from './seed/demo-faq.js';
-import { seedDemoStations } from './seed/demo-stations.js';
+import { seedDemoStationName, seedDemoStations } from './seed/demo-stations.js';
 import { DEMO_TECHNICIAN, seedDemoTechnician } from './seed/demo-technician.js';
 import { parseStationCsv } from '../shared/stations.js';
+import { REPORT_USAGE, reportCommand } from './reports/report-command.js';
 import { seedKiosks, startCentral } from './server.js';
 import { openCentralStorage } from './storage/open.js';
 import type { CentralStorage, StorageConfig } from './storage/types.js';
 import type { FaqArticle } from '../shared/sync.js';
 import { TechnicianInput, TechnicianParams } from './api/schemas.js';
 import { technicianCredential, TechnicianKeyError } from './technicians/routes.js';
+import { describeProblemRules, PROBLEM_CATEGORIES_SETTING, PROBLEM_RULE_SETTINGS, problemRulesFromSettings } from './problems/rules.js';
 
 const STORAGE_OPTIONS = {
   data: { type: 'string' },
@@ -46,6 +49,12 @@ const STORAGE_OPTIONS = {
 const USAGE = `usage:
   central serve [--port 8081] [--host 127.0.0.1] [--data DIR] [--engine sqlite|postgres] [--pg-url URL] [--pg-schema NAME]
                 [--kiosk-id ID --kiosk-token T] [--station ID] [--kiosk-code CODE] [--staff-token T] [--supervisor-token T] [--demo]
+                [--kiosk-silent-after SECONDS] [--alarm-escalate-after SECONDS (default 120: an emergency alarm nobody acknowledges escalates to supervisors)]
+                [--problem-fault-repeats N (default 3) --problem-fault-window-hours H (default 24): the same device fault N times
+                 within H hours at one kiosk opens a problem]
+                [--problem-category-tickets N (default 5) --problem-category-window-minutes M (default 60): N tickets of one
+                 category within M minutes at one station open a problem] [--problem-categories LIST (the categories that
+                 rule watches, comma-separated; default every one but device-fault and suggestion)]
                 (no credential exists unless given; --demo adds the published demo ones: kiosk DEMO01 /
                  demo-kiosk-token-DEMO01, demo accounts demo-admin, demo-supervisor, demo-agent, demo-staff
                  (password: the name + "-password"), demo FAQ; for a development machine only.
@@ -67,8 +76,11 @@ const USAGE = `usage:
   central account reset-password NAME   (new password from stdin or the terminal; their sessions end, a lock is lifted)
   central account token NAME [--label TEXT]   (a personal API token for a central system or script, shown once; audited as NAME)
   central account list
+${REPORT_USAGE}
 (every command takes the storage flags; env: CENTRAL_DATA, CENTRAL_ENGINE, CENTRAL_PG_URL,
- CENTRAL_KIOSK_ID, CENTRAL_KIOSK_TOKEN, CENTRAL_STATION, CENTRAL_KIOSK_CODE, CENTRAL_STAFF_TOKEN, CENTRAL_SUPERVISOR_TOKEN, CENTRAL_PORT)`;
+ CENTRAL_KIOSK_ID, CENTRAL_KIOSK_TOKEN, CENTRAL_STATION, CENTRAL_KIOSK_CODE, CENTRAL_STAFF_TOKEN, CENTRAL_SUPERVISOR_TOKEN, CENTRAL_PORT,
+ CENTRAL_KIOSK_SILENT_AFTER, CENTRAL_ALARM_ESCALATE_AFTER, CENTRAL_PROBLEM_FAULT_REPEATS, CENTRAL_PROBLEM_FAULT_WINDOW_HOURS,
+ CENTRAL_PROBLEM_CATEGORY_TICKETS, CENTRAL_PROBLEM_CATEGORY_WINDOW_MINUTES, CENTRAL_PROBLEM_CATEGORIES)`;
 
 class UsageError extends Error {}
 
@@ -112,9 +124,14 @@ async function serve(args: string[]): Promise<number> {
       'staff-token': { type: 'string' },
       'supervisor-token': { type: 'string' },
       'kiosk-silent-after': { type: 'string' },
+      'alarm-escalate-after': { type: 'string' },
+      ...Object.fromEntries([...PROBLEM_RULE_SETTINGS, PROBLEM_CATEGORIES_SETTING].map((s) => [s.flag, { type: 'string' as const }])),
       demo: { type: 'boolean', default: false },
     },
   });
+  // Checked before anything is made on disk: a wrong value changes nothing.
+  const problemRules = problemRulesFromSettings((flag, env) => (values as Record<string, string | boolean | undefined>)[flag]?.toString() ?? process.env[env]);
+  if (!problemRules.ok) throw new UsageError(`problem rules not accepted, central did not start:\n  ${problemRules.problems.join('\n  ')}`);
   const { config, dataDir } = storageConfig(values);
   const port = Number(values.port ?? process.env['CENTRAL_PORT'] ?? 8081);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`invalid port ${values.port}`);
@@ -122,7 +139,7 @@ async function serve(args: string[]): Promise<number> {
   // No credential exists unless it was configured; the published demo ones only with --demo.
   const kioskId = values['kiosk-id'] ?? process.env['CENTRAL_KIOSK_ID'] ?? (demo ? 'DEMO01' : undefined);
   const kioskToken = values['kiosk-token'] ?? process.env['CENTRAL_KIOSK_TOKEN'] ?? (demo ? 'demo-kiosk-token-DEMO01' : undefined);
-  const stationId = values.station ?? process.env['CENTRAL_STATION'] ?? (demo ? 'DEMO-STATION' : undefined);
+  const stationId = values.station ?? process.env['CENTRAL_STATION'] ?? (demo ? DEMO_STATION_ID : undefined);
   const staffToken = values['staff-token'] ?? process.env['CENTRAL_STAFF_TOKEN'];
   if ((kioskId === undefined) !== (kioskToken === undefined)) throw new UsageError('--kiosk-id and --kiosk-token go together');
   if (kioskToken !== undefined && kioskToken.length < 16) throw new UsageError('a kiosk token must be at least 16 characters');
@@ -137,10 +154,17 @@ async function serve(args: string[]): Promise<number> {
   if (kioskSilentAfterSeconds !== undefined && (!Number.isInteger(kioskSilentAfterSeconds) || kioskSilentAfterSeconds < 30 || kioskSilentAfterSeconds > 86_400)) {
     throw new UsageError('--kiosk-silent-after is whole seconds from 30 to 86400 (a kiosk silent longer raises an alert in the fleet view)');
   }
+  const escalateRaw = values['alarm-escalate-after'] ?? process.env['CENTRAL_ALARM_ESCALATE_AFTER'];
+  const alarmEscalateAfterSeconds = escalateRaw === undefined ? undefined : Number(escalateRaw);
+  if (alarmEscalateAfterSeconds !== undefined && (!Number.isInteger(alarmEscalateAfterSeconds) || alarmEscalateAfterSeconds < 10 || alarmEscalateAfterSeconds > 3600)) {
+    throw new UsageError('--alarm-escalate-after is whole seconds from 10 to 3600 (an emergency alarm nobody acknowledges for that long escalates to supervisors)');
+  }
   const kiosks =
     kioskId !== undefined && kioskToken !== undefined
       ? [{ id: kioskId, token: kioskToken, ...(stationId !== undefined ? { stationId } : {}), ...(kioskCode !== undefined ? { ticketCode: kioskCode } : {}) }]
       : [];
+  // The demo station staff work at the station of the kiosk this central serves.
+  const demoAccounts = DEMO_ACCOUNTS.map((a) => (a.role === 'station-staff' && stationId !== undefined ? { ...a, stationId } : a));
   const central = await startCentral({
     host: values.host ?? '127.0.0.1',
     port,
@@ -150,11 +174,14 @@ async function serve(args: string[]): Promise<number> {
     ...(staffToken !== undefined ? { staffToken } : {}),
     ...(supervisorToken !== undefined ? { staffCredentials: [{ name: 'supervisor', token: supervisorToken, role: 'supervisor' as const }] } : {}),
     ...(kioskSilentAfterSeconds !== undefined ? { kioskSilentAfterSeconds } : {}),
-    ...(demo ? { accounts: DEMO_ACCOUNTS, demoLogins: DEMO_ACCOUNTS, auth: { demo: true } } : {}),
+    ...(alarmEscalateAfterSeconds !== undefined ? { alarmEscalateAfterSeconds } : {}),
+    problemRules: problemRules.rules,
+    ...(demo ? { accounts: demoAccounts, demoLogins: DEMO_ACCOUNTS, auth: { demo: true } } : {}),
   });
   const people = (await central.storage.accounts.list()).filter((a) => a.disabledAt === null).length;
   const seeded = demo ? await seedDemoFaq(central.storage, new Date()) : 0;
   const cities = demo ? await seedDemoStations(central.storage, new Date()) : 0;
+  if (demo) await seedDemoStationName(central.storage, new Date());
   const technicianSeeded = demo ? await seedDemoTechnician(central.storage, new Date()) : false;
   const known = (await central.storage.listKiosks()).length;
   // Listen for the stop signals before announcing: whoever reads the announcement may stop us at once.
@@ -166,10 +193,11 @@ async function serve(args: string[]): Promise<number> {
     `central listening on ${central.url} (${config.engine}${config.engine === 'sqlite' ? ` ${config.file}` : ''})\n` +
       (demo
         ? `  DEMO credentials (published; never on a real network): kiosk ${kioskId} / ${kioskToken} at ${stationId ?? 'no station'}\n` +
-          `  DEMO logins at ${central.url}/login/ — ${DEMO_ACCOUNTS.map((a) => `${a.role}: ${a.username} / ${a.password}`).join(', ')}\n`
+          `  DEMO logins at ${central.url}/login/ — ${DEMO_ACCOUNTS.map((a) => `${a.role}: ${a.username} / ${a.password}`).join(', ')} (station staff at ${stationId ?? 'no station'})\n`
         : known === 0 && people === 0
           ? `  no kiosks and no accounts exist: nothing is accepted (add kiosks with \`central kiosk add\`, a first administrator with \`central account add NAME --role administrator\`; --demo for a development machine)\n`
           : `  ${known} kiosk(s) known; ${people} account(s) may log in at ${central.url}/login/${staffToken !== undefined || supervisorToken !== undefined ? ' (--staff-token/--supervisor-token are deprecated aliases of the accounts staff/supervisor)' : ''}\n`) +
+      `  problems: ${describeProblemRules(problemRules.rules)}\n` +
       `  staff page ${central.url}/staff/, agent console ${central.url}/console/, administration ${central.url}/admin/${seeded > 0 ? `; seeded ${seeded} FAQ articles` : ''}${cities > 0 ? `; seeded station tables of ${cities} cities` : ''}${technicianSeeded ? `; enrolled demo technician ${DEMO_TECHNICIAN.technicianId} (card image \`technician\`, PIN 482913)` : ''}\n`,
   );
   await stopped;
@@ -421,7 +449,7 @@ function checkUsernameOrUsage(name: string): void {
   }
 }
 
-const COMMANDS: Readonly<Record<string, (args: string[]) => Promise<number>>> = { serve, kiosk, faq, stations, blocklist, technician, account };
+const COMMANDS: Readonly<Record<string, (args: string[]) => Promise<number>>> = { serve, kiosk, faq, stations, blocklist, technician, account, report: (args) => reportCommand(args, STORAGE_OPTIONS, withStorage) };
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;

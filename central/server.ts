@@ -7,6 +7,7 @@ import type { DemoLogin } from './accounts/routes.js';
 import type { AccountSeed } from './accounts/seed.js';
 import { hashToken } from './api/auth.js';
 import { buildCentralApp, type StaffCredential } from './app.js';
+import type { ProblemRules } from './problems/rules.js';
 import { openCentralStorage } from './storage/open.js';
 import type { CentralStorage, StorageConfig } from './storage/types.js';
 
@@ -46,6 +47,11 @@ export interface StartCentralOptions {
   /** An emergency alarm nobody acknowledged for this long escalates to supervisors. Default 120. */
   readonly alarmEscalateAfterSeconds?: number;
   readonly alarmSweepMs?: number;
+  /** How often ended sessions are removed (default 10 min). */
+  readonly sessionPruneMs?: number;
+  /** When central opens a problem by itself (central/problems/rules.ts). */
+  readonly problemRules?: Partial<ProblemRules>;
+  readonly problemSweepMs?: number;
 }
 
 export interface RunningCentral {
@@ -95,6 +101,9 @@ export async function startCentral(options: StartCentralOptions): Promise<Runnin
       ...(options.kioskSilentAfterSeconds !== undefined ? { kioskSilentAfterSeconds: options.kioskSilentAfterSeconds } : {}),
       ...(options.alarmEscalateAfterSeconds !== undefined ? { alarmEscalateAfterSeconds: options.alarmEscalateAfterSeconds } : {}),
       ...(options.alarmSweepMs !== undefined ? { alarmSweepMs: options.alarmSweepMs } : {}),
+      ...(options.sessionPruneMs !== undefined ? { sessionPruneMs: options.sessionPruneMs } : {}),
+      ...(options.problemRules !== undefined ? { problemRules: options.problemRules } : {}),
+      ...(options.problemSweepMs !== undefined ? { problemSweepMs: options.problemSweepMs } : {}),
     });
     const host = options.host ?? '127.0.0.1';
     await app.listen({ host, port: options.port ?? 0 });

@@ -4,8 +4,11 @@ import type { ApiContext, Handlers } from './context.js';
 import { authenticatedKiosk } from './auth.js';
 import { ItemValidator } from './validation.js';
 
+/** What else runs once a batch is stored (central/problems/: the problem detector), before the kiosk is answered. */
+export type AfterIngest = (kioskId: string, stored: readonly ValidItem[]) => Promise<unknown>;
+
 /** The kiosk side: ingest and changes. Authentication has already run (see `app.ts`). */
-export function kioskHandlers(ctx: ApiContext): Handlers<'health' | 'ingestBatch' | 'getChanges'> {
+export function kioskHandlers(ctx: ApiContext, afterIngest?: AfterIngest): Handlers<'health' | 'ingestBatch' | 'getChanges'> {
   const validator = new ItemValidator();
   return {
     health: () => Promise.resolve({ status: 'ok', serverTime: ctx.now().toISOString(), engine: ctx.storage.engine }),
@@ -23,6 +26,10 @@ export function kioskHandlers(ctx: ApiContext): Handlers<'health' | 'ingestBatch
         else rejects.push(checked.reject);
       }
       const outcome = await ctx.storage.ingestBatch(kioskId, valid, ctx.now().toISOString());
+      if (afterIngest && outcome.acks.some((a) => a.status === 'stored')) {
+        const stored = new Set(outcome.acks.filter((a) => a.status === 'stored').map((a) => a.id));
+        await afterIngest(kioskId, valid.filter((v) => stored.has(v.item.id)));
+      }
       return { acks: outcome.acks, rejects: [...rejects, ...outcome.rejects], serverTime: ctx.now().toISOString() };
     },
 

@@ -1,6 +1,7 @@
 import { COMPONENT_SCHEMAS } from './schemas.js';
 import type { JsonSchema } from './schemas.js';
 import { OPERATIONS } from './operations.js';
+import { INSIGHT_SCHEMAS, insightPaths } from './openapi-insight.js';
 import type { Operation } from './operations.js';
 
 const ref = (name: string): JsonSchema => ({ $ref: `#/components/schemas/${name}` });
@@ -43,6 +44,7 @@ export function buildOpenApiDocument(): JsonSchema {
     const path = op.url.replace(/:([A-Za-z]+)/g, '{$1}');
     (paths[path] ??= {})[op.method.toLowerCase()] = operation(op);
   }
+  Object.assign(paths, insightPaths());
   paths['/v1/openapi.json'] = {
     get: { operationId: 'openapi', summary: 'This document', tags: ['meta'], security: [], responses: { 200: { description: 'OpenAPI 3.1 document' } } },
   };
@@ -63,8 +65,14 @@ export function buildOpenApiDocument(): JsonSchema {
           description:
             'A configured staff token, separate from kiosk tokens, with a role: staff (card numbers masked: first 4, last 4), supervisor or administrator (may also reveal a full card number, audited).',
         },
+        staffSession: {
+          type: 'apiKey',
+          in: 'cookie',
+          name: 'kiosk_session',
+          description: "A person's session after logging in at /login/ (`__Host-kiosk_session` over https); a request that changes something also carries the session's CSRF token in `x-csrf-token`.",
+        },
       },
-      schemas: COMPONENT_SCHEMAS,
+      schemas: { ...COMPONENT_SCHEMAS, ...INSIGHT_SCHEMAS },
     },
   };
 }

@@ -114,14 +114,20 @@ const alarmCard = nullable(
 );
 
 /** An emergency alarm as the kiosk raises it (shared/sync.ts `EmergencyAlarm`); the card only masked. */
-export const EmergencyAlarm = object({
-  id: uuid,
-  kioskId,
-  stationId,
-  raisedAt: timestamp,
-  language: { type: 'string', enum: [...LANGUAGES] },
-  card: alarmCard,
-});
+const alarmWords = object({ zh: line(100), en: line(100) });
+export const EmergencyAlarm = object(
+  {
+    id: uuid,
+    kioskId,
+    stationId,
+    stationName: alarmWords,
+    location: nullable(alarmWords),
+    raisedAt: timestamp,
+    language: { type: 'string', enum: [...LANGUAGES] },
+    card: alarmCard,
+  },
+  ['stationName', 'location'],
+);
 
 const PAYLOADS: Record<(typeof OUTBOX_KINDS)[number], JsonSchema> = {
   ticket: object({ kind: { const: 'ticket' }, ticket: Ticket }),
@@ -538,6 +544,8 @@ export const MissedCallList = object({ calls: { type: 'array', items: MissedCall
 export const FleetKiosk = object({
   kioskId: { type: 'string' },
   stationId: nullable({ type: 'string' }),
+  stationName: nullable(object({ zh: { type: 'string' }, en: { type: 'string' } })),
+  kioskLocation: nullable({ type: 'string', description: 'Where the kiosk stands in its station, as the administrator wrote it' }),
   online: { type: 'boolean' },
   silent: { type: 'boolean', description: 'No heartbeat for longer than the configured silence; raises an alert' },
   lastContactAt: nullable(timestamp),
@@ -556,16 +564,19 @@ export const Fleet = object({
 export const AlarmParams = object({ alarmId: uuid });
 export const AlarmQuery = object(
   {
-    state: { type: 'string', enum: ['open', 'all'], default: 'open' },
+    state: { type: 'string', enum: ['open', 'escalated', 'all'], default: 'open' },
     limit: { type: 'integer', minimum: 1, maximum: MAX_PAGE_LIMIT, default: 50 },
   },
   ['state', 'limit'],
 );
 /** An alarm as staff and agents get it: the kiosk's alarm (card masked) and what people did with it. */
-export const StoredAlarm = object({
+export const StoredAlarm = object(
+  {
   id: uuid,
   kioskId,
   stationId,
+  stationName: alarmWords,
+  location: nullable(alarmWords),
   raisedAt: timestamp,
   language: { type: 'string', enum: [...LANGUAGES] },
   card: alarmCard,
@@ -575,7 +586,11 @@ export const StoredAlarm = object({
   acknowledgedAt: nullable(timestamp),
   acknowledgedBy: nullable({ type: 'string' }),
   acknowledgedRole: nullable({ type: 'string' }),
-});
+  /** The display name of the person who acknowledged it (their account's), for the pages. */
+  acknowledgedByName: nullable({ type: 'string' }),
+  },
+  ['stationName', 'location', 'acknowledgedByName'],
+);
 export const AlarmList = object({ alarms: { type: 'array', items: StoredAlarm }, escalateAfterSeconds: { type: 'integer' }, serverTime: timestamp });
 export const AlarmStep = object({
   step: { type: 'string', enum: ['raised', 'seen', 'acknowledged', 'escalated'] },
@@ -585,6 +600,43 @@ export const AlarmStep = object({
 });
 export const AlarmDetail = object({ alarm: StoredAlarm, steps: { type: 'array', items: AlarmStep } });
 export const AlarmSeen = object({ alarmId: uuid, first: { type: 'boolean' } });
+
+// Proactive problems (central/problems/): a fault repeating at one kiosk, a ticket category spiking at one station.
+const problemId: JsonSchema = { type: 'integer', minimum: 1 };
+export const ProblemParams = object({ problemId: { type: 'string', pattern: '^[1-9][0-9]{0,14}$' } });
+export const ProblemQuery = object(
+  {
+    state: { type: 'string', enum: ['open', 'all'], default: 'open' },
+    limit: { type: 'integer', minimum: 1, maximum: MAX_PAGE_LIMIT, default: 50 },
+  },
+  ['state', 'limit'],
+);
+export const Problem = object({
+  id: problemId,
+  kind: { type: 'string', enum: ['kiosk-fault', 'station-category'] },
+  state: { type: 'string', enum: ['open', 'resolved'] },
+  title: object({ zh: { type: 'string' }, en: { type: 'string' } }),
+  stationId: nullable({ type: 'string' }),
+  kioskId: nullable({ type: 'string' }),
+  kioskLocation: nullable({ type: 'string' }),
+  device: nullable({ type: 'string' }),
+  fault: nullable({ type: 'string' }),
+  category: nullable(ticketCategory),
+  threshold: { type: 'integer', minimum: 1 },
+  windowMinutes: { type: 'integer', minimum: 1 },
+  openedAt: timestamp,
+  firstAt: timestamp,
+  lastAt: timestamp,
+  occurrences: { type: 'integer', minimum: 0 },
+  ticketIds: { type: 'array', items: ticketId },
+  resolvedAt: nullable(timestamp),
+  resolvedBy: nullable({ type: 'string' }),
+  resolution: nullable({ type: 'string' }),
+});
+export const ProblemList = object({ problems: { type: 'array', items: Problem }, serverTime: timestamp });
+export const ProblemTicket = object({ id: ticketId, kioskId, category: ticketCategory, status: ticketStatus, createdAt: timestamp, description: { type: 'string' } });
+export const ProblemDetail = object({ problem: Problem, tickets: { type: 'array', items: ProblemTicket } });
+export const ProblemResolveRequest = object({ note: text(2000) }, ['note']);
 
 /** Every named schema, as published in the OpenAPI document. */
 export const COMPONENT_SCHEMAS = {
@@ -658,4 +710,9 @@ export const COMPONENT_SCHEMAS = {
   AlarmStep,
   AlarmDetail,
   AlarmSeen,
+  Problem,
+  ProblemList,
+  ProblemTicket,
+  ProblemDetail,
+  ProblemResolveRequest,
 } as const satisfies Record<string, JsonSchema>;

@@ -2,6 +2,8 @@
  * Schema migrations, in order, per engine. A migration is never edited once shipped: add the
  * next one. Both engines get the same tables; only the types of generated keys differ.
  */
+import { rollupMigration } from '../insight/rollups.js';
+
 export interface Migration {
   readonly version: number;
   readonly name: string;
@@ -295,6 +297,165 @@ CREATE UNIQUE INDEX alarm_seen_once ON alarm_steps (alarm_id, actor) WHERE step 
 `;
 }
 
+/**
+ * The network's stations as people name them (a station id → its names in zh and en and the lines
+ * that call there), and what an administrator records about a kiosk beside its token: where it
+ * stands in the station and whether its token was revoked (central/admin/).
+ */
+const stationsAndKioskDetails = `
+CREATE TABLE stations (
+  id TEXT PRIMARY KEY,
+  name_zh TEXT NOT NULL,
+  name_en TEXT NOT NULL,
+  lines TEXT NOT NULL DEFAULT '[]',
+  updated_at TEXT NOT NULL
+);
+CREATE TABLE kiosk_details (
+  kiosk_id TEXT PRIMARY KEY REFERENCES kiosks(id),
+  location TEXT NOT NULL DEFAULT '',
+  revoked_at TEXT,
+  updated_at TEXT NOT NULL
+);
+`;
+
+/** Epoch milliseconds of an ISO 8601 text column, in the engine's own date arithmetic (for back-filling). */
+function msOf(dialect: 'sqlite' | 'postgres', expr: string): string {
+  return dialect === 'sqlite' ? `CAST(ROUND((julianday(${expr}) - 2440587.5) * 86400000) AS INTEGER)` : `(EXTRACT(EPOCH FROM (${expr})::timestamptz) * 1000)::bigint`;
+}
+
+/** A field of an item's JSON payload as text. */
+function field(dialect: 'sqlite' | 'postgres', path: readonly string[]): string {
+  return dialect === 'sqlite' ? `json_extract(i.payload, '$.${path.join('.')}')` : `(i.payload::jsonb)#>>'{${path.join(',')}}'`;
+}
+
+/**
+ * What the supervisors' insight views (central/insight/) aggregate in the database, kept in
+ * columns rather than inside JSON: each ticket's making, first staff response and close as epoch
+ * ms (kept up to date by the status changes); ratings and device events as rows of their own
+ * (written at ingest beside the item); each video call's outcome and wait; each kiosk's outages
+ * (gaps between heartbeats). Everything that was stored before
+ * is back-filled from the items and the ticket history.
+ */
+function insight(dialect: 'sqlite' | 'postgres'): string {
+  const int = bigint[dialect];
+  const finished = "('resolved', 'closed', 'rejected')";
+  return `
+ALTER TABLE tickets ADD COLUMN created_ms ${int};
+ALTER TABLE tickets ADD COLUMN first_response_ms ${int};
+ALTER TABLE tickets ADD COLUMN closed_ms ${int};
+UPDATE tickets SET created_ms = ${msOf(dialect, 'created_utc')};
+UPDATE tickets SET first_response_ms = (SELECT ${msOf(dialect, 'MIN(h.at)')} FROM ticket_history h WHERE h.ticket_id = tickets.id AND h.actor NOT LIKE 'kiosk:%');
+UPDATE tickets SET closed_ms = (SELECT ${msOf(dialect, 'MAX(h.at)')} FROM ticket_history h WHERE h.ticket_id = tickets.id AND h.status IN ${finished}) WHERE status IN ${finished};
+CREATE INDEX tickets_insight_by_created ON tickets (created_ms, category, station_id);
+CREATE INDEX tickets_insight_by_station ON tickets (station_id, created_ms);
+CREATE INDEX tickets_insight_by_kiosk ON tickets (kiosk_id, created_ms);
+CREATE INDEX tickets_insight_by_category ON tickets (category, created_ms);
+CREATE INDEX alarms_by_received ON alarms (received_ms);
+CREATE TABLE ratings (
+  item_id TEXT PRIMARY KEY REFERENCES items(id),
+  kiosk_id TEXT NOT NULL,
+  station_id TEXT,
+  score INTEGER NOT NULL,
+  reason TEXT,
+  service TEXT NOT NULL,
+  ticket_id TEXT,
+  created_ms ${int} NOT NULL
+);
+INSERT INTO ratings (item_id, kiosk_id, station_id, score, reason, service, ticket_id, created_ms)
+  SELECT i.id, i.kiosk_id, k.station_id, CAST(${field(dialect, ['rating', 'score'])} AS INTEGER), NULLIF(TRIM(${field(dialect, ['rating', 'reason'])}), ''),
+         ${field(dialect, ['rating', 'service'])}, ${field(dialect, ['rating', 'ticketId'])}, ${msOf(dialect, field(dialect, ['rating', 'createdAt']))}
+  FROM items i LEFT JOIN kiosks k ON k.id = i.kiosk_id WHERE i.kind = 'rating';
+CREATE INDEX ratings_by_created ON ratings (created_ms, score);
+CREATE INDEX ratings_by_station ON ratings (station_id, created_ms);
+CREATE INDEX ratings_by_kiosk ON ratings (kiosk_id, created_ms);
+CREATE TABLE device_events (
+  item_id TEXT PRIMARY KEY REFERENCES items(id),
+  kiosk_id TEXT NOT NULL,
+  station_id TEXT,
+  device TEXT NOT NULL,
+  event TEXT NOT NULL,
+  severity TEXT NOT NULL,
+  created_ms ${int} NOT NULL
+);
+INSERT INTO device_events (item_id, kiosk_id, station_id, device, event, severity, created_ms)
+  SELECT i.id, i.kiosk_id, k.station_id, ${field(dialect, ['event', 'device'])}, ${field(dialect, ['event', 'event'])}, ${field(dialect, ['event', 'severity'])}, ${msOf(dialect, 'i.created_at')}
+  FROM items i LEFT JOIN kiosks k ON k.id = i.kiosk_id WHERE i.kind = 'device-event';
+CREATE INDEX device_events_by_created ON device_events (severity, created_ms);
+CREATE INDEX device_events_by_kiosk ON device_events (kiosk_id, device, created_ms);
+CREATE TABLE call_sessions (
+  call_id TEXT PRIMARY KEY,
+  kiosk_id TEXT NOT NULL,
+  station_id TEXT,
+  lane TEXT NOT NULL,
+  offered_ms ${int} NOT NULL,
+  answered_ms ${int},
+  ended_ms ${int},
+  outcome TEXT NOT NULL CHECK (outcome IN ('waiting', 'answered', 'abandoned', 'unanswered'))
+);
+CREATE INDEX call_sessions_by_offered ON call_sessions (offered_ms);
+CREATE INDEX call_sessions_by_kiosk ON call_sessions (kiosk_id, offered_ms);
+CREATE TABLE kiosk_outages (
+  id ${serial[dialect]},
+  kiosk_id TEXT NOT NULL,
+  from_ms ${int} NOT NULL,
+  to_ms ${int} NOT NULL
+);
+CREATE INDEX kiosk_outages_by_kiosk ON kiosk_outages (kiosk_id, to_ms);
+CREATE INDEX kiosk_outages_by_end ON kiosk_outages (to_ms);
+`;
+}
+
+/**
+ * Proactive problems (central/problems/): one problem per kiosk fault that keeps coming back or
+ * per ticket category that spikes at one station, opened once (the partial unique index: one open
+ * problem per scope, whichever central instance decides), the passenger tickets it links (a ticket
+ * in one problem at most), and the kiosks' fault reports (device events of severity `fault`) the
+ * repeat rule counts, each joined to the problem it fed.
+ */
+function problems(dialect: 'sqlite' | 'postgres'): string {
+  const int = bigint[dialect];
+  return `
+CREATE TABLE problems (
+  id ${serial[dialect]},
+  kind TEXT NOT NULL CHECK (kind IN ('kiosk-fault', 'station-category')),
+  scope TEXT NOT NULL,
+  station_id TEXT,
+  kiosk_id TEXT,
+  device TEXT,
+  fault TEXT,
+  category TEXT,
+  state TEXT NOT NULL CHECK (state IN ('open', 'resolved')),
+  threshold INTEGER NOT NULL,
+  window_minutes INTEGER NOT NULL,
+  opened_at TEXT NOT NULL,
+  first_at TEXT NOT NULL,
+  last_at TEXT NOT NULL,
+  occurrences INTEGER NOT NULL,
+  resolved_at TEXT,
+  resolved_by TEXT,
+  resolution TEXT
+);
+CREATE UNIQUE INDEX problems_one_open ON problems (scope) WHERE state = 'open';
+CREATE INDEX problems_by_state ON problems (state, id);
+CREATE TABLE problem_tickets (
+  problem_id ${int} NOT NULL REFERENCES problems(id),
+  ticket_id TEXT NOT NULL UNIQUE REFERENCES tickets(id),
+  linked_at TEXT NOT NULL,
+  PRIMARY KEY (problem_id, ticket_id)
+);
+CREATE TABLE fault_reports (
+  item_id TEXT PRIMARY KEY REFERENCES items(id),
+  kiosk_id TEXT NOT NULL,
+  device TEXT NOT NULL,
+  fault TEXT NOT NULL,
+  at_ms ${int} NOT NULL,
+  problem_id ${int} REFERENCES problems(id)
+);
+CREATE INDEX fault_reports_by_scope ON fault_reports (kiosk_id, device, fault, at_ms);
+CREATE INDEX tickets_by_station_category ON tickets (station_id, category, created_utc);
+`;
+}
+
 export function migrationsFor(dialect: 'sqlite' | 'postgres'): readonly Migration[] {
   return [
     { version: 1, name: 'initial', sql: initial(dialect) },
@@ -308,5 +469,9 @@ export function migrationsFor(dialect: 'sqlite' | 'postgres'): readonly Migratio
     { version: 9, name: 'ticket work', sql: ticketWork(dialect) },
     { version: 10, name: 'personal accounts', sql: accounts(dialect) },
     { version: 11, name: 'emergency alarms', sql: alarms(dialect) },
+    { version: 12, name: 'stations and kiosk details', sql: stationsAndKioskDetails },
+    { version: 13, name: 'insight facts', sql: insight(dialect) },
+    { version: 14, name: 'proactive problems', sql: problems(dialect) },
+    { version: 15, name: 'insight rollups', sql: rollupMigration(dialect) },
   ];
 }

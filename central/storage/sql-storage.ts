@@ -1,11 +1,15 @@
 import type { KioskHeartbeat, StoredHeartbeat } from '../../shared/heartbeat.js';
 import type { StationTable } from '../../shared/stations.js';
-import { DEFAULT_DOWN_CHANGE_TYPES, type AnyDownChange, type BlocklistEntry, type EmergencyAlarm, type FaqArticle, type IngestAck, type IngestReject, type TechnicianCredential } from '../../shared/sync.js';
+import { DEFAULT_DOWN_CHANGE_TYPES, type AnyDownChange, type BlocklistEntry, type DeviceEvent, type EmergencyAlarm, type FaqArticle, type IngestAck, type IngestReject, type TechnicianCredential } from '../../shared/sync.js';
 import type { Rating, Ticket, TicketCategory, TicketStatus } from '../../shared/ticket.js';
 import type { TicketPriority } from '../../shared/words.js';
 import { AccountStore } from '../accounts/store.js';
+import { AdminStore } from '../admin/store.js';
+import { countNewFacts, refreshRollups, sliceOf, type NewRating } from '../insight/rollups.js';
+import { ProblemStore } from '../problems/store.js';
 import type { Row, SqlDatabase, SqlExecutor, SqlParam } from './sql-database.js';
 import type {
+  AlarmFilter,
   AlarmStep,
   StoredAlarm,
   CallFollowUp,
@@ -71,6 +75,10 @@ function toAlarm(r: Row): StoredAlarm {
 }
 
 const TICKET_TARGETS_KEY = 'ticket-targets';
+/** Statuses that close a ticket (as central/staff/ticket-work.ts counts them). */
+const FINISHED: readonly TicketStatus[] = ['resolved', 'closed', 'rejected'];
+/** Heartbeats further apart than this (central's default silent time, 180 s) make an outage. */
+export const OUTAGE_AFTER_MS = 180_000;
 
 const escapeLike = (s: string): string => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
@@ -109,12 +117,20 @@ function classifyExisting(existing: readonly Row[], kioskId: string, { item }: V
 /** Central's storage logic, written once over the `SqlDatabase` port; the engines differ only in their driver. */
 export class SqlCentralStorage implements CentralStorage {
   readonly accounts: AccountStore;
+  readonly admin: AdminStore;
+  readonly problems: ProblemStore;
   constructor(private readonly db: SqlDatabase) {
     this.accounts = new AccountStore(db);
+    this.admin = new AdminStore(db);
+    this.problems = new ProblemStore(db);
   }
 
   get engine(): 'sqlite' | 'postgres' {
     return this.db.dialect;
+  }
+
+  get database(): SqlDatabase {
+    return this.db;
   }
 
   /**
@@ -158,12 +174,13 @@ export class SqlCentralStorage implements CentralStorage {
       const created = new Set<string>();
       for (const chunk of chunks(ticketItems, ROWS_PER_STATEMENT)) {
         const rows = await q.all(
-          `INSERT INTO tickets (id, item_id, server_seq, kiosk_id, station_id, category, description, phone, created_utc, received_at, status, status_note, updated_at, body)
-           VALUES ${placeholders(chunk.length, 11, (p) => [...p.slice(0, 10), "'open'", 'NULL', p[9]!, p[10]!])} ON CONFLICT DO NOTHING RETURNING item_id`,
+          `INSERT INTO tickets (id, item_id, server_seq, kiosk_id, station_id, category, description, phone, created_utc, received_at, status, status_note, updated_at, body, created_ms)
+           VALUES ${placeholders(chunk.length, 12, (p) => [...p.slice(0, 10), "'open'", 'NULL', p[9]!, p[10]!, p[11]!])} ON CONFLICT DO NOTHING RETURNING item_id`,
           chunk.flatMap((v) => {
             const t = ticketOf(v);
             const serverSeq = (outcomes.get(v) as IngestAck).serverSeq;
-            return [t.id, v.item.id, serverSeq, t.kioskId, t.stationId, t.category, t.description, t.phone, new Date(t.createdAt).toISOString(), receivedAt, JSON.stringify(t)];
+            const created = new Date(t.createdAt);
+            return [t.id, v.item.id, serverSeq, t.kioskId, t.stationId, t.category, t.description, t.phone, created.toISOString(), receivedAt, JSON.stringify(t), created.getTime()];
           }),
         );
         for (const r of rows) created.add(str(r['item_id']));
@@ -176,6 +193,8 @@ export class SqlCentralStorage implements CentralStorage {
         outcomes.set(v, { id: v.item.id, seq: v.item.seq, code: 'ticket-conflict', reason: `ticket ${ticketOf(v).id} was already stored from another item` });
       }
       await this.storeAlarms(q, kioskId, mine.filter((v) => v.payload.kind === 'alarm'), receivedAt);
+      await this.storeInsightFacts(q, kioskId, mine.filter((v) => v.payload.kind !== 'ticket' || created.has(v.item.id)));
+      await this.problems.recordFaultReports(q, kioskId, mine);
       const history = ticketItems.filter((v) => created.has(v.item.id));
       for (const chunk of chunks(history, ROWS_PER_STATEMENT)) {
         await q.run(
@@ -215,6 +234,42 @@ export class SqlCentralStorage implements CentralStorage {
     });
   }
 
+  /**
+   * Ratings and device events as rows of their own beside their items, for the insight views
+   * (central/insight/): the kiosk's station at the time, the kiosk's time as epoch ms.
+   */
+  private async storeInsightFacts(q: SqlExecutor, kioskId: string, stored: readonly ValidItem[]): Promise<void> {
+    const ratings = stored.filter((v) => v.payload.kind === 'rating');
+    const events = stored.filter((v) => v.payload.kind === 'device-event');
+    // The per-day rollups (central/insight/rollups.ts) count the tickets stored and the ratings that went in.
+    const tickets = stored.flatMap((v) => (v.payload.kind === 'ticket' ? [{ createdMs: Date.parse(v.payload.ticket.createdAt), stationId: v.payload.ticket.stationId, category: v.payload.ticket.category }] : []));
+    if (ratings.length === 0 && events.length === 0) return countNewFacts(q, this.db.dialect, tickets, []);
+    const station = strOrNull((await q.all('SELECT station_id FROM kiosks WHERE id = $1', [kioskId]))[0]?.['station_id']);
+    const newRatings: NewRating[] = [];
+    for (const chunk of chunks(ratings, ROWS_PER_STATEMENT)) {
+      const rows = await q.all(
+        `INSERT INTO ratings (item_id, kiosk_id, station_id, score, reason, service, ticket_id, created_ms) VALUES ${placeholders(chunk.length, 8)} ON CONFLICT DO NOTHING
+         RETURNING station_id, score, reason, service, created_ms`,
+        chunk.flatMap(({ item, payload }) => {
+          const r = (payload as { rating: Rating }).rating;
+          const reason = r.reason?.trim() ?? '';
+          return [item.id, kioskId, station, r.score, reason === '' ? null : reason, r.service, r.ticketId, Date.parse(r.createdAt)];
+        }),
+      );
+      for (const r of rows) newRatings.push({ createdMs: num(r['created_ms']), stationId: strOrNull(r['station_id']), score: num(r['score']), reason: strOrNull(r['reason']), service: str(r['service']) });
+    }
+    for (const chunk of chunks(events, ROWS_PER_STATEMENT)) {
+      await q.run(
+        `INSERT INTO device_events (item_id, kiosk_id, station_id, device, event, severity, created_ms) VALUES ${placeholders(chunk.length, 7)} ON CONFLICT DO NOTHING`,
+        chunk.flatMap(({ item, payload }) => {
+          const e = (payload as { event: DeviceEvent }).event;
+          return [item.id, kioskId, station, e.device, e.event, e.severity, Date.parse(item.createdAt)];
+        }),
+      );
+    }
+    await countNewFacts(q, this.db.dialect, tickets, newRatings);
+  }
+
   private async ingestItem(q: SqlExecutor, kioskId: string, { item, payload }: ValidItem, receivedAt: string): Promise<IngestAck | IngestReject> {
     const isTicket = payload.kind === 'ticket';
     if (isTicket) await q.run('SAVEPOINT ingest_item');
@@ -229,9 +284,9 @@ export class SqlCentralStorage implements CentralStorage {
       if (payload.kind === 'ticket') {
         const t = payload.ticket;
         const created = await q.all(
-          `INSERT INTO tickets (id, item_id, server_seq, kiosk_id, station_id, category, description, phone, created_utc, received_at, status, status_note, updated_at, body)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'open', NULL, $10, $11) ON CONFLICT DO NOTHING RETURNING id`,
-          [t.id, item.id, serverSeq, t.kioskId, t.stationId, t.category, t.description, t.phone, new Date(t.createdAt).toISOString(), receivedAt, JSON.stringify(t)],
+          `INSERT INTO tickets (id, item_id, server_seq, kiosk_id, station_id, category, description, phone, created_utc, received_at, status, status_note, updated_at, body, created_ms)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'open', NULL, $10, $11, $12) ON CONFLICT DO NOTHING RETURNING id`,
+          [t.id, item.id, serverSeq, t.kioskId, t.stationId, t.category, t.description, t.phone, new Date(t.createdAt).toISOString(), receivedAt, JSON.stringify(t), new Date(t.createdAt).getTime()],
         );
         if (created.length === 0) {
           await q.run('ROLLBACK TO SAVEPOINT ingest_item');
@@ -242,6 +297,8 @@ export class SqlCentralStorage implements CentralStorage {
         await q.run('RELEASE SAVEPOINT ingest_item');
       }
       if (payload.kind === 'alarm') await this.storeAlarms(q, kioskId, [{ item, payload }], receivedAt);
+      await this.storeInsightFacts(q, kioskId, [{ item, payload }]);
+      if (payload.kind === 'device-event') await this.problems.recordFaultReports(q, kioskId, [{ item, payload }]);
       return { id: item.id, seq: item.seq, status: 'stored', serverSeq, receivedAt };
     }
     if (isTicket) await q.run('RELEASE SAVEPOINT ingest_item');
@@ -273,9 +330,17 @@ export class SqlCentralStorage implements CentralStorage {
     }
   }
 
-  async listAlarms(filter: { readonly open: boolean; readonly limit: number }): Promise<StoredAlarm[]> {
+  async listAlarms(filter: AlarmFilter): Promise<StoredAlarm[]> {
+    const where: string[] = [];
+    const params: SqlParam[] = [filter.limit];
+    if (filter.state === 'open') where.push("state IN ('open', 'escalated')");
+    if (filter.state === 'escalated') where.push("state = 'escalated'");
+    if (filter.stationId !== null) {
+      params.push(filter.stationId);
+      where.push(`station_id = $${params.length}`);
+    }
     return this.db.read(async (q) =>
-      (await q.all(`SELECT * FROM alarms ${filter.open ? "WHERE state IN ('open', 'escalated')" : ''} ORDER BY received_ms DESC, id LIMIT $1`, [filter.limit])).map(toAlarm),
+      (await q.all(`SELECT * FROM alarms ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY received_ms DESC, id LIMIT $1`, params)).map(toAlarm),
     );
   }
 
@@ -410,14 +475,18 @@ export class SqlCentralStorage implements CentralStorage {
 
   changeTicketStatus(change: StatusChange): Promise<StoredTicket | null> {
     return this.db.transaction(async (q) => {
-      const updated = await q.all('UPDATE tickets SET status = $1, status_note = $2, updated_at = $3 WHERE id = $4 RETURNING *', [
-        change.status,
-        change.note,
-        change.at,
-        change.ticketId,
-      ]);
+      // For the insight views: the first staff response, and the close that holds (a reopening clears it).
+      const atMs = Date.parse(change.at);
+      const updated = await q.all(
+        `UPDATE tickets SET status = $1, status_note = $2, updated_at = $3,
+           first_response_ms = COALESCE(first_response_ms, $5),
+           closed_ms = CASE WHEN $7 = 1 THEN COALESCE(closed_ms, $6) ELSE NULL END
+         WHERE id = $4 RETURNING *`,
+        [change.status, change.note, change.at, change.ticketId, change.actor.startsWith('kiosk:') ? null : atMs, atMs, FINISHED.includes(change.status) ? 1 : 0],
+      );
       const row = updated[0];
       if (!row) return null;
+      await refreshRollups(q, this.db.dialect, [sliceOf('tickets', num(row['created_ms']), str(row['station_id']))]);
       await q.run('INSERT INTO ticket_history (ticket_id, status, note, actor, at) VALUES ($1, $2, $3, $4, $5)', [
         change.ticketId,
         change.status,
@@ -491,14 +560,17 @@ export class SqlCentralStorage implements CentralStorage {
   }
 
   private listItems(kind: 'rating' | 'device-event', page: Page): Promise<Row[]> {
-    const byKiosk = page.kioskId !== undefined;
-    return this.db.read((q) =>
-      q.all(
-        `SELECT id, kiosk_id, created_at, received_at, server_seq, payload FROM items WHERE kind = $1 ${byKiosk ? 'AND kiosk_id = $4' : ''}
-         ORDER BY server_seq DESC LIMIT $2 OFFSET $3`,
-        byKiosk ? [kind, page.limit, page.offset, page.kioskId ?? null] : [kind, page.limit, page.offset],
-      ),
-    );
+    const params: SqlParam[] = [kind, page.limit, page.offset];
+    let where = 'kind = $1';
+    if (page.kioskId !== undefined) {
+      params.push(page.kioskId);
+      where += ` AND kiosk_id = $${params.length}`;
+    }
+    if (page.stationId !== undefined) {
+      params.push(page.stationId);
+      where += ` AND kiosk_id IN (SELECT id FROM kiosks WHERE station_id = $${params.length})`;
+    }
+    return this.db.read((q) => q.all(`SELECT id, kiosk_id, created_at, received_at, server_seq, payload FROM items WHERE ${where} ORDER BY server_seq DESC LIMIT $2 OFFSET $3`, params));
   }
 
   async listRatings(page: Page): Promise<StoredRating[]> {
@@ -534,6 +606,11 @@ export class SqlCentralStorage implements CentralStorage {
 
   putHeartbeat(kioskId: string, heartbeat: KioskHeartbeat, receivedAt: string): Promise<void> {
     return this.db.transaction(async (q) => {
+      // A gap longer than the silent time between two heartbeats is an outage, kept for the insight views.
+      const previous = strOrNull((await q.all('SELECT received_at FROM kiosk_heartbeats WHERE kiosk_id = $1', [kioskId]))[0]?.['received_at']);
+      const fromMs = previous === null ? NaN : Date.parse(previous);
+      const toMs = Date.parse(receivedAt);
+      if (toMs - fromMs > OUTAGE_AFTER_MS) await q.run('INSERT INTO kiosk_outages (kiosk_id, from_ms, to_ms) VALUES ($1, $2, $3)', [kioskId, fromMs, toMs]);
       await q.run(
         'INSERT INTO kiosk_heartbeats (kiosk_id, received_at, body) VALUES ($1, $2, $3) ON CONFLICT (kiosk_id) DO UPDATE SET received_at = excluded.received_at, body = excluded.body',
         [kioskId, receivedAt, JSON.stringify(heartbeat)],

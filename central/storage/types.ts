@@ -10,6 +10,9 @@
  * the memory of one process.
  */
 import type { AccountStore } from '../accounts/store.js';
+import type { AdminStore } from '../admin/store.js';
+import type { SqlDatabase } from './sql-database.js';
+import type { ProblemStore } from '../problems/store.js';
 import type { KioskHeartbeat, StoredHeartbeat } from '../../shared/heartbeat.js';
 import type { StationTable } from '../../shared/stations.js';
 import type { AnyDownChange, BlocklistEntry, EmergencyAlarm, DeviceEvent, FaqArticle, IngestAck, IngestReject, OutboxPayload, SyncItem, TechnicianCredential } from '../../shared/sync.js';
@@ -143,6 +146,8 @@ export interface CardRevealRecord {
 
 export interface Page {
   readonly kioskId?: string;
+  /** Only what kiosks of this station sent (station staff's scope, decided by the route). */
+  readonly stationId?: string;
   readonly limit: number;
   readonly offset: number;
 }
@@ -216,11 +221,22 @@ export interface AlarmStep {
   readonly at: string;
 }
 
+/** Which alarms to list. */
+export interface AlarmFilter {
+  /** `open`: nobody has acknowledged them yet (escalated included); `escalated`: only those escalated to supervisors. */
+  readonly state: 'open' | 'escalated' | 'all';
+  /** One station's alarms only (station staff); null: every station. */
+  readonly stationId: string | null;
+  readonly limit: number;
+}
+
 export interface CentralStorage {
   readonly engine: EngineName;
+  /** The database itself, for the insight views' aggregates (central/insight/), which are SQL of their own. */
+  readonly database: SqlDatabase;
 
-  /** Alarms newest first; `open: true` only those nobody has acknowledged yet (escalated included). */
-  listAlarms(filter: { readonly open: boolean; readonly limit: number }): Promise<StoredAlarm[]>;
+  /** Alarms newest first, as the filter says. */
+  listAlarms(filter: AlarmFilter): Promise<StoredAlarm[]>;
   getAlarm(id: string): Promise<{ readonly alarm: StoredAlarm; readonly steps: readonly AlarmStep[] } | null>;
   /**
    * Acknowledges an open or escalated alarm, with the person, in one conditional UPDATE (two
@@ -327,6 +343,10 @@ export interface CentralStorage {
 
   /** Personal accounts, their sessions and API tokens, and the audit of what each person did (central/accounts/). */
   readonly accounts: AccountStore;
+  /** The network's stations by name and each kiosk's place and revocation (central/admin/). */
+  readonly admin: AdminStore;
+  /** Proactive problems: repeated kiosk faults and ticket spikes at a station, with the tickets they link (central/problems/). */
+  readonly problems: ProblemStore;
 
   getKiosk(id: string): Promise<KioskRecord | null>;
   findKioskByTokenHash(tokenHash: string): Promise<KioskRecord | null>;
