@@ -4,6 +4,8 @@
  * UI renders it (kiosk/ui/maintenance/). Nothing here carries a passenger's personal data: log
  * lines are redacted before they reach a view, outbox rows are shown by kind and seq only.
  */
+import type { CardFamily } from './card.js';
+import type { HelpButton } from './devices.js';
 
 export const MAINTENANCE_PAGES = ['devices', 'outbox', 'network', 'log', 'config'] as const;
 export type MaintenancePage = (typeof MAINTENANCE_PAGES)[number];
@@ -17,6 +19,8 @@ export type DeviceState = 'ok' | 'degraded' | 'fault' | 'absent' | 'unknown';
 export interface DeviceStatusLine {
   /** `card-reader`, `printer`, `cabinet`, `qr-scanner`, `help-buttons`. */
   readonly device: string;
+  /** Which one of several of a kind, from 1 (card reader 1, card reader 2); absent for a device the kiosk has once. Its raw name is then `detail`. */
+  readonly unit?: number;
   readonly state: DeviceState;
   readonly code: string | null;
   readonly detail: string | null;
@@ -24,13 +28,28 @@ export interface DeviceStatusLine {
   readonly since: string | null;
 }
 
+/** What a self-test found beside its outcome code, for the screen to say in the technician's language. */
+export interface SelfTestFacts {
+  /** The card family read (never its number). */
+  readonly family?: CardFamily;
+  /** The PC/SC name of the reader the card was on, as the devices page lists it. */
+  readonly reader?: string;
+  /** How many characters a test code held, and its symbology when the scanner tells it. */
+  readonly characters?: number;
+  readonly symbology?: string | null;
+  /** The help buttons pressed during the test, and those it waited for. */
+  readonly pressed?: readonly HelpButton[];
+  readonly expected?: readonly HelpButton[];
+}
+
 export interface SelfTestResult {
   readonly test: SelfTestName;
   readonly ok: boolean;
-  /** Machine-readable outcome, e.g. `printed`, `paper-out`, `no-card`, `timeout`. */
+  /** Machine-readable outcome, e.g. `printed`, `paper-out`, `no-card`, `timeout`: the screen says it in words. */
   readonly code: string;
-  /** One line for the technician, e.g. "receipt printed", "read T-Union card (family only)". */
+  /** One English line for the log and the audit, e.g. "read a t-union card on …"; the screen shows it only beside an outcome it has no words for. */
   readonly detail: string;
+  readonly facts?: SelfTestFacts;
   /** ISO 8601. */
   readonly at: string;
 }

@@ -6,3 +6,15 @@ export function shanghaiDate(instant: Date | number): string {
   const ms = typeof instant === 'number' ? instant : instant.getTime();
   return new Date(ms + SHANGHAI_OFFSET_MS).toISOString().slice(0, 10);
 }
+
+/**
+ * `2026-12-01 12:30`: an instant (ISO text or epoch ms) to the minute in Beijing time, whatever
+ * the zone of the machine or browser; `—` when there is none or it cannot be read. The one such
+ * helper of central's pages and the passenger's ticket page.
+ */
+export function beijingTime(instant: string | number | null | undefined): string {
+  if (instant === null || instant === undefined) return '—';
+  const ms = typeof instant === 'number' ? instant : Date.parse(instant);
+  if (Number.isNaN(ms)) return '—';
+  return new Date(ms + SHANGHAI_OFFSET_MS).toISOString().slice(0, 16).replace('T', ' ');
+}

@@ -53,6 +53,10 @@ export interface EmergencyAlarm {
   readonly id: string;
   readonly kioskId: string;
   readonly stationId: string;
+  /** The station's name as the kiosk's settings give it (central's banner says where, in words). Absent from older kiosks. */
+  readonly stationName?: { readonly zh: string; readonly en: string };
+  /** Where in the station the kiosk stands (its `location` setting), e.g. 「B出口旁」; null when not set. */
+  readonly location?: { readonly zh: string; readonly en: string } | null;
   /** Kiosk clock when the button was pressed, ISO 8601. */
   readonly raisedAt: string;
   /** The passenger's language at the time. */

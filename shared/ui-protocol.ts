@@ -46,6 +46,8 @@ export interface ScreenChrome {
   /** Whether BACK / HOME do something here (the UI hides the buttons otherwise). */
   readonly canGoBack: boolean;
   readonly canGoHome: boolean;
+  /** The languages this kiosk offers, in switch order (its `languages` setting, from central or the file); absent: Chinese and English. */
+  readonly languages?: readonly Language[];
 }
 
 /** A label with a stable id (the id is what the UI sends back). */
@@ -349,7 +351,14 @@ export type UiUpMessage =
   /** Asks for the current screen again (after a reload). */
   | { readonly type: 'hello' };
 
-export type UiProtocolErrorCode = 'not-json' | 'not-an-object' | 'unknown-type' | 'bad-field' | 'too-long' | 'forbidden';
+/** `not-offered`: a well-formed `LANG.SET` for a language this kiosk does not offer (its `languages` setting). */
+export type UiProtocolErrorCode = 'not-json' | 'not-an-object' | 'unknown-type' | 'bad-field' | 'too-long' | 'forbidden' | 'not-offered';
+
+/** What the runtime accepts now, beyond the event's shape. */
+export interface PassengerEventRules {
+  /** The languages this kiosk offers (`chrome.languages` of the screen shown); absent: every one of {@link LANGUAGES}. */
+  readonly languages?: readonly Language[];
+}
 
 export interface UiProtocolError {
   readonly code: UiProtocolErrorCode;
@@ -435,15 +444,21 @@ function map<A, B>(r: Result<A, UiProtocolError>, f: (a: A) => B): Result<B, UiP
  * Checks an untrusted value from the socket and returns a well-formed {@link PassengerEvent}
  * holding only the known fields, or a typed error. Never throws.
  */
-export function parsePassengerEvent(input: unknown): Result<PassengerEvent, UiProtocolError> {
+export function parsePassengerEvent(input: unknown, rules: PassengerEventRules = {}): Result<PassengerEvent, UiProtocolError> {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) return fail('not-an-object', 'an event must be an object');
   const o = input as Rec;
   const type = o['type'];
   if (typeof type !== 'string') return fail('bad-field', 'type must be a string');
   if ((NO_FIELDS as readonly string[]).includes(type)) return ok({ type } as PassengerEvent);
   switch (type) {
-    case 'LANG.SET':
-      return map(oneOf(o, 'language', LANGUAGES), (language) => ({ type, language }));
+    case 'LANG.SET': {
+      const language = oneOf(o, 'language', LANGUAGES);
+      if (!language.ok) return language;
+      const offered = rules.languages ?? LANGUAGES;
+      return offered.includes(language.value)
+        ? ok({ type, language: language.value })
+        : fail('not-offered', `language ${language.value} is not offered by this kiosk (it offers ${offered.join(', ')})`);
+    }
     case 'TEXT.LARGE':
       return typeof o['on'] === 'boolean' ? ok({ type, on: o['on'] }) : fail('bad-field', 'on must be a boolean');
     case 'REPORT.CATEGORY':
@@ -493,8 +508,8 @@ export function parsePassengerEvent(input: unknown): Result<PassengerEvent, UiPr
   }
 }
 
-/** Parses one WebSocket text frame from the UI. */
-export function parseUiUpMessage(frame: string): Result<UiUpMessage, UiProtocolError> {
+/** Parses one WebSocket text frame from the UI; `rules` as for {@link parsePassengerEvent}. */
+export function parseUiUpMessage(frame: string, rules: PassengerEventRules = {}): Result<UiUpMessage, UiProtocolError> {
   if (frame.length > MAX_EVENT_TEXT * 4) return fail('too-long', 'message too long');
   let data: unknown;
   try {
@@ -506,5 +521,5 @@ export function parseUiUpMessage(frame: string): Result<UiUpMessage, UiProtocolE
   const o = data as Rec;
   if (o['type'] === 'hello') return ok({ type: 'hello' });
   if (o['type'] !== 'event') return fail('unknown-type', 'message type must be "event" or "hello"');
-  return map(parsePassengerEvent(o['event']), (event) => ({ type: 'event', event }));
+  return map(parsePassengerEvent(o['event'], rules), (event) => ({ type: 'event', event }));
 }

@@ -195,3 +195,23 @@ export const UNKNOWN_STATE_WORDS: Words = { zh: '未知', en: 'Unknown' };
 
 export const deviceWords = (device: string): Words => DEVICE_WORDS[device] ?? OTHER_DEVICE_WORDS;
 export const deviceStateWords = (state: string): Words => DEVICE_STATE_WORDS[state] ?? UNKNOWN_STATE_WORDS;
+
+/**
+ * Words more than one of the kiosk's screen tables says (passenger screens kiosk/ui/labels.ts,
+ * call screens kiosk/ui/call/texts.ts, technician screens kiosk/ui/maintenance/texts.ts): each
+ * lives here once, and each table takes it by key, so a button reads the same on every screen.
+ */
+export const KIOSK_SHARED_WORDS = {
+  done: { zh: '完成', en: 'Done' },
+  cancel: { zh: '取消', en: 'Cancel' },
+  retry: { zh: '重试', en: 'Try again' },
+  /** The keys of the on-screen keyboard and of the keypads, passenger and technician alike. */
+  backspace: { zh: '删除', en: 'Delete' },
+  clear: { zh: '清空', en: 'Clear' },
+  /** Under the QR code of a ticket (a report or a callback). */
+  followTicket: { zh: '扫码查看处理进度', en: 'Scan to follow your ticket' },
+  outOfService: { zh: '本机暂停服务', en: 'Out of service' },
+  unknown: UNKNOWN_STATE_WORDS,
+  /** The language switch: labelled in the language it switches to. */
+  otherLanguage: LOGIN_WORDS.language,
+} as const satisfies Readonly<Record<string, Words>>;

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CARD_FAMILIES, CARD_READ_ERROR_CODES, type CardSummary } from '../../shared/card.js';
+import { CARD_FAMILIES, CARD_READ_ERROR_CODES, type CardFamily, type CardSummary } from '../../shared/card.js';
 import { toHex } from './bytes.js';
 import { hashUid, readCard } from './read-card.js';
 import { encodeBalance, encodeTransactionRecord, encodeTripRecord, encodeTUnionInfo } from './encode.js';
@@ -68,13 +68,14 @@ function tUnionScript(o: TUnionScriptOptions = {}): ScriptStep[] {
 
 const FAST_PATH_APDUS = 3; // SELECT (with 9F0C), balance slot 0, slot 1; then UID, 0x17 and the logs
 
-async function readScripted(steps: readonly ScriptStep[], removeAt?: number) {
-  const transport = new ScriptedTransport(steps, removeAt === undefined ? {} : { removeAt });
+async function readScripted(steps: readonly ScriptStep[], o: { readonly removeAt?: number; readonly familyHint?: CardFamily } = {}) {
+  const transport = new ScriptedTransport(steps, o.removeAt === undefined ? {} : { removeAt: o.removeAt });
   const summaries: { summary: CardSummary; sentBefore: number }[] = [];
   const result = await readCard(transport, {
     now: () => new Date('2024-05-18T02:00:00Z'),
     commandTimeoutMs: 200,
     onSummary: (summary) => summaries.push({ summary, sentBefore: transport.sent.length }),
+    ...(o.familyHint === undefined ? {} : { familyHint: o.familyHint }),
   });
   return { result, summaries, transport };
 }
@@ -169,7 +170,7 @@ describe('readCard, T-Union', () => {
   it('removal before any APDU position gives card-removed, never a snapshot', async () => {
     const steps = tUnionScript();
     for (let n = 0; n < steps.length; n++) {
-      const { result, summaries } = await readScripted(steps, n);
+      const { result, summaries } = await readScripted(steps, { removeAt: n });
       expect(result, `removed at APDU ${n}`).toMatchObject({ ok: false, error: { code: 'card-removed' } });
       // the summary was announced only when its APDUs had all been answered
       expect(summaries.length, `summary when removed at ${n}`).toBe(n >= FAST_PATH_APDUS ? 1 : 0);
@@ -269,18 +270,19 @@ describe('readCard, other families', () => {
 
   it('Beijing after a Beijing card on this reader: MF file 0x04 right after T-Union, balance after 4 APDUs', async () => {
     const f04 = '100075123456789A' + '00'.repeat(16) + '20200101' + '20301231';
-    const transport = new ScriptedTransport([
-      SELECT_T_UNION,
-      step('00B0840000', `${f04}9000`),
-      step('00A4000002100100', '6F08840450424F43A5009000'),
-      step('805C000204', '000000649000'),
-      step('FFCA000000', `${UID}9000`),
-      step('00B201C400', '6A82'),
-    ]);
-    let before = -1;
-    const result = await readCard(transport, { familyHint: 'beijing', onSummary: () => (before = transport.sent.length) });
+    const { result, transport, summaries } = await readScripted(
+      [
+        SELECT_T_UNION,
+        step('00B0840000', `${f04}9000`),
+        step('00A4000002100100', '6F08840450424F43A5009000'),
+        step('805C000204', '000000649000'),
+        step('FFCA000000', `${UID}9000`),
+        step('00B201C400', '6A82'),
+      ],
+      { familyHint: 'beijing' },
+    );
     expect(transport.remaining).toBe(0);
-    expect(before).toBe(4);
+    expect(summaries[0]?.sentBefore).toBe(4);
     expect(result).toMatchObject({ ok: true, value: { family: 'beijing', cardNumber: '100075123456789A' } });
   });
 
@@ -362,51 +364,55 @@ describe('readCard, other families', () => {
   });
 
   it('the family last read on this reader goes right after T-Union: a Lingnan Pass card in 3 APDUs', async () => {
-    const transport = new ScriptedTransport([
-      SELECT_T_UNION,
-      answers(SELECT_LINGNAN, '9000'),
-      step('805C000204', '000009C49000'),
-      step('00A40400085041592E4150505900', '9000'),
-      step('00B0950000', `${'00'.repeat(11)}5100012345${'00'.repeat(14)}9000`),
-      answers(SELECT_LINGNAN, '9000'),
-      step('FFCA000000', `${UID}9000`),
-      step('00B201C400', '6A83'),
-    ]);
-    let before = -1;
-    const result = await readCard(transport, { familyHint: 'lingnan-pass', onSummary: () => (before = transport.sent.length) });
+    const { result, transport, summaries } = await readScripted(
+      [
+        SELECT_T_UNION,
+        answers(SELECT_LINGNAN, '9000'),
+        step('805C000204', '000009C49000'),
+        step('00A40400085041592E4150505900', '9000'),
+        step('00B0950000', `${'00'.repeat(11)}5100012345${'00'.repeat(14)}9000`),
+        answers(SELECT_LINGNAN, '9000'),
+        step('FFCA000000', `${UID}9000`),
+        step('00B201C400', '6A83'),
+      ],
+      { familyHint: 'lingnan-pass' },
+    );
     expect(transport.remaining).toBe(0);
-    expect(before).toBe(3);
+    expect(summaries[0]?.sentBefore).toBe(3);
     expect(result).toMatchObject({ ok: true, value: { family: 'lingnan-pass', cardNumber: '5100012345' } });
   });
 
   it('a wrong hint costs one refused SELECT, never a wrong family: a City Union card after a Shenzhen Tong card', async () => {
-    const transport = new ScriptedTransport([
-      SELECT_T_UNION,
-      SELECT_SZT,
-      answers(SELECT_CITY_UNION, '6F0A8408A0000000038698079000'),
-      step('805C000204', '800007D09000'),
-      step('00B0950000', `${PBOC_15}9000`),
-      step('FFCA000000', `${UID}9000`),
-      step('00B201C400', '6A83'),
-    ]);
-    let before = -1;
-    const result = await readCard(transport, { familyHint: 'shenzhen-tong', onSummary: () => (before = transport.sent.length) });
+    const { result, transport, summaries } = await readScripted(
+      [
+        SELECT_T_UNION,
+        SELECT_SZT,
+        answers(SELECT_CITY_UNION, '6F0A8408A0000000038698079000'),
+        step('805C000204', '800007D09000'),
+        step('00B0950000', `${PBOC_15}9000`),
+        step('FFCA000000', `${UID}9000`),
+        step('00B201C400', '6A83'),
+      ],
+      { familyHint: 'shenzhen-tong' },
+    );
     expect(transport.remaining).toBe(0);
-    expect(before).toBe(4);
+    expect(summaries[0]?.sentBefore).toBe(4);
     expect(result).toMatchObject({ ok: true, value: { family: 'city-union', cardNumber: '1315027968' } });
   });
 
   it('a hint never moves Beijing\'s generic DF names (PBOC, OC) before another family: only its MF file 0x04 moves', async () => {
-    const transport = new ScriptedTransport([
-      SELECT_T_UNION,
-      step('00B0840000', '6A82'),
-      answers(SELECT_CITY_UNION, '6F0A8408A0000000038698079000'),
-      step('805C000204', '800007D09000'),
-      step('00B0950000', `${PBOC_15}9000`),
-      step('FFCA000000', `${UID}9000`),
-      step('00B201C400', '6A83'),
-    ]);
-    const result = await readCard(transport, { familyHint: 'beijing' });
+    const { result, transport } = await readScripted(
+      [
+        SELECT_T_UNION,
+        step('00B0840000', '6A82'),
+        answers(SELECT_CITY_UNION, '6F0A8408A0000000038698079000'),
+        step('805C000204', '800007D09000'),
+        step('00B0950000', `${PBOC_15}9000`),
+        step('FFCA000000', `${UID}9000`),
+        step('00B201C400', '6A83'),
+      ],
+      { familyHint: 'beijing' },
+    );
     expect(transport.remaining).toBe(0);
     expect(result).toMatchObject({ ok: true, value: { family: 'city-union' } });
   });

@@ -16,6 +16,8 @@ export interface KioskConfig {
   /** Station id as central knows it, e.g. `GZ-L1-TYXL`. */
   readonly stationId: string;
   readonly stationName: { readonly zh: string; readonly en: string };
+  /** Where in the station this kiosk stands, e.g. 「B出口旁」 / "By exit B": the emergency alarm tells staff. null: not set. */
+  readonly location: { readonly zh: string; readonly en: string } | null;
   /** Kiosk id as central knows it (also the sync API identity). */
   readonly kioskId: string;
   /** Short code that starts every ticket id this kiosk makes (2–8 of A–Z0–9), e.g. `GZ0102`. */

@@ -156,6 +156,7 @@ const KNOWN = [
   '$comment',
   'stationId',
   'stationName',
+  'location',
   'kioskId',
   'kioskCode',
   'cityCode',
@@ -185,12 +186,15 @@ export function parseKioskConfig(value: unknown, source: string): KioskConfig {
   }
   const r = new FieldReader(value as Raw);
   const name = r.object('stationName');
+  const hasLocation = (value as Raw)['location'] !== undefined && (value as Raw)['location'] !== null;
+  const place = hasLocation ? r.object('location') : null;
   const central = r.object('central');
   const ui = r.object('ui', true);
   const languages = r.languages('languages');
   const config: KioskConfig = {
     stationId: r.text('stationId'),
     stationName: { zh: name.text('zh'), en: name.text('en') },
+    location: place ? { zh: place.text('zh'), en: place.text('en') } : null,
     kioskId: r.text('kioskId', /^[A-Za-z0-9._-]{1,64}$/, 'letters, digits, ".", "_" or "-" (1 to 64)'),
     kioskCode: r.text('kioskCode', /^[A-Z0-9]{2,8}$/, '2 to 8 capital letters or digits'),
     cityCode: r.text('cityCode', /^\d{4}$/, 'four digits'),
@@ -211,9 +215,10 @@ export function parseKioskConfig(value: unknown, source: string): KioskConfig {
   };
   r.unknownKeys(KNOWN);
   name.unknownKeys(LANGUAGES);
+  place?.unknownKeys(LANGUAGES);
   central.unknownKeys(['url', 'token']);
   ui.unknownKeys(['port']);
-  const problems = [...r.problems, ...name.problems, ...central.problems, ...ui.problems];
+  const problems = [...r.problems, ...name.problems, ...(place?.problems ?? []), ...central.problems, ...ui.problems];
   if (!config.languages.includes(config.defaultLanguage)) {
     problems.push(`defaultLanguage must be one of languages (${config.languages.join(', ')}), got ${show(config.defaultLanguage)}`);
   }

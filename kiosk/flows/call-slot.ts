@@ -8,6 +8,7 @@
  */
 import { assign, forwardTo, sendParent, setup } from 'xstate';
 import type { CallContext, CallLane, CallView } from '../../shared/call-protocol.js';
+import type { CardTrip } from '../../shared/card.js';
 import type { TicketCardContext, TicketId } from '../../shared/ticket.js';
 import type { CallScreen, Language } from '../../shared/ui-protocol.js';
 import { missingEffect } from './effects.js';
@@ -21,6 +22,8 @@ export interface VideoEscalationInput {
   readonly lane: CallLane;
   /** The card read in this session, if any (the agent sees it). */
   readonly card: TicketCardContext | null;
+  /** That card's trip records, when the session read them (the agent sees them as the passenger did, in words). */
+  readonly trips?: readonly CardTrip[];
 }
 
 /** How the call ended, for the session's survey. */

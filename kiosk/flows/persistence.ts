@@ -43,7 +43,7 @@ type Json = Record<string, unknown>;
 const isObj = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Keys whose values are card data wherever they appear (the session's card, a child's read, a ticket input's card). */
-const CARD_KEYS = new Set(['card', 'cardNumber', 'trips', 'transactions']);
+const CARD_KEYS = new Set(['card', 'cardNumber', 'trips', 'transactions', 'recentTrips']);
 
 function scrubCards(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(scrubCards);

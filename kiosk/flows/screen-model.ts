@@ -184,7 +184,7 @@ function view(snapshot: SessionSnapshot, lang: Language): ScreenView {
 }
 
 /** The screen the passenger sees for this session snapshot at time `now` (epoch ms, the flows' clock). */
-export function toScreenModel(snapshot: SessionSnapshot, now: number, options: { readonly agentAvailable?: boolean } = {}): ScreenModel {
+export function toScreenModel(snapshot: SessionSnapshot, now: number, options: { readonly agentAvailable?: boolean; readonly languages?: readonly Language[] } = {}): ScreenModel {
   const ctx = snapshot.context;
   const lang = ctx.language;
   const warning = snapshot.matches({ active: { idle: 'warning' } });
@@ -200,6 +200,7 @@ export function toScreenModel(snapshot: SessionSnapshot, now: number, options: {
     agentAvailable: (options.agentAvailable ?? true) && inFlow && body.screen !== 'call',
     canGoBack: inFlow && body.screen !== 'call' && body.screen !== 'report-done',
     canGoHome: inFlow && body.screen !== 'menu' && body.screen !== 'call',
+    ...(options.languages === undefined ? {} : { languages: options.languages }),
   };
   return { ...body, chrome };
 }

@@ -57,6 +57,12 @@ export interface SessionOptions extends FlowDeps {
   readonly idleWarningMs?: number;
   /** The language each new session starts in (read at every reset); default zh. */
   readonly defaultLanguage?: Language;
+  /**
+   * The languages this kiosk offers (its `languages` setting; read at each `LANG.SET`); absent:
+   * every language. A `LANG.SET` for another one changes nothing: not the language, not the
+   * countdown, not the screen.
+   */
+  readonly languages?: readonly Language[];
   /** The station's staff office and phone for the emergency screen (read each time emergency is pressed); none: the screen says where to look. */
   readonly stationStaff?: () => StationStaffContact | null;
 }
@@ -158,14 +164,17 @@ function outputOf(event: { type: string }): FlowExit | null {
   return typeof out === 'object' && out !== null && 'next' in out ? (out as FlowExit) : null;
 }
 
-type Transition = { readonly target?: string; readonly actions: readonly unknown[] };
+type Transition = { readonly target?: string; readonly guard?: 'languageOffered'; readonly actions: readonly unknown[] };
+
+/** A `LANG.SET` is taken only for a language the kiosk offers (the guard `languageOffered`). */
+const offeredOnly = (type: string, transition: Transition): Transition => (type === 'LANG.SET' ? { ...transition, guard: 'languageOffered' } : transition);
 
 function forwarding(childId: string, types: readonly string[]): Record<string, Transition> {
-  return Object.fromEntries(types.map((t) => [t, { actions: ['rememberCard', forwardTo(childId)] }]));
+  return Object.fromEntries(types.map((t) => [t, offeredOnly(t, { actions: ['rememberCard', forwardTo(childId)] })]));
 }
 
 function onEach(types: readonly string[], transition: Transition): Record<string, Transition> {
-  return Object.fromEntries(types.map((t) => [t, transition]));
+  return Object.fromEntries(types.map((t) => [t, offeredOnly(t, transition)]));
 }
 
 export function createSessionMachine(options: SessionOptions) {
@@ -173,6 +182,7 @@ export function createSessionMachine(options: SessionOptions) {
   const idleMs = (): number => options.idleTimeoutMs ?? IDLE_TIMEOUT_MS;
   const warningMs = (): number => options.idleWarningMs ?? IDLE_WARNING_MS;
   const startLanguage = (): Language => options.defaultLanguage ?? DEFAULT_LANGUAGE;
+  const offered = (language: Language): boolean => options.languages?.includes(language) ?? true;
   const exitTargets = [
     { guard: 'exitToSurvey', target: 'survey', actions: 'rememberSurvey' },
     { guard: 'exitToAttract', target: '#session.attract' },
@@ -195,6 +205,7 @@ export function createSessionMachine(options: SessionOptions) {
       maintenance: createMaintenanceMachine({ clock, ...options.maintenance }),
     },
     guards: {
+      languageOffered: ({ event }) => event.type !== 'LANG.SET' || offered(event.language),
       idleDeadlinePassed: ({ context }) => context.idleDeadline !== null && clock.now() >= context.idleDeadline,
       warningDeadlinePassed: ({ context }) => context.warningDeadline !== null && clock.now() >= context.warningDeadline,
       reportDirty: ({ context }) => context.reportDirty,
@@ -265,7 +276,7 @@ export function createSessionMachine(options: SessionOptions) {
           'MENU.FAQ': '#session.active.flow.faq',
           'MENU.CALL': { target: '#session.active.flow.call', actions: assign({ callLane: 'information' }) },
           'CALL.EMERGENCY': { target: '#session.active.flow.emergency', actions: assign({ callLane: 'emergency' }) },
-          'LANG.SET': { actions: assign({ language: ({ event }) => event.language }) },
+          'LANG.SET': { guard: 'languageOffered', actions: assign({ language: ({ event }) => event.language }) },
           'TEXT.LARGE': { actions: assign({ largeText: ({ event }) => event.on }) },
           'MAINTENANCE.ENTER': 'maintenance',
           'CARD.TECHNICIAN': 'maintenance',
@@ -365,6 +376,7 @@ export function createSessionMachine(options: SessionOptions) {
                     language: context.language,
                     lane: context.callLane,
                     card: context.card === null ? null : ticketCardContext(context.card, context.diagnosisCodes),
+                    ...(context.card !== null && 'trips' in context.card ? { trips: context.card.trips } : {}),
                   }),
                   onDone: { target: 'survey', actions: 'rememberCallSurvey' },
                 },
@@ -452,7 +464,10 @@ export function createSessionMachine(options: SessionOptions) {
         on: {
           'MAINTENANCE.EXIT': 'attract',
           'SERVICE.CHANGED': { actions: 'takeServiceMode' },
-          '*': { actions: forwardTo('maintenance') },
+          // The technician reads the maintenance screens in the language and text size they choose.
+          'LANG.SET': { guard: 'languageOffered', actions: assign({ language: ({ event }) => event.language }) },
+          'TEXT.LARGE': { actions: assign({ largeText: ({ event }) => event.on }) },
+          '*': { guard: 'languageOffered', actions: forwardTo('maintenance') },
         },
       },
     },

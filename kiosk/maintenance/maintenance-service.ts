@@ -5,6 +5,7 @@ import type {
   DeviceStatusLine,
   MaintenanceStatus,
   NetworkStatusView,
+  SelfTestFacts,
   SelfTestName,
   SelfTestResult,
 } from '../../shared/maintenance-protocol.js';
@@ -23,7 +24,9 @@ export interface TechnicianActor {
 export interface SelfTestOutcome {
   readonly ok: boolean;
   readonly code: string;
+  /** English, for the log and the audit. */
   readonly detail: string;
+  readonly facts?: SelfTestFacts;
 }
 
 export type SelfTest = () => Promise<SelfTestOutcome>;
@@ -62,14 +65,15 @@ const SECRET_KEY = /token|secret|key|password|pin/i;
 const REJECTED_SHOWN = 20;
 const LOG_SHOWN = 100;
 
-function readerLine(h: CardReaderHealth): DeviceStatusLine {
+/** One line per reader present (card reader 1, 2… with its PC/SC name as the detail), or one line for why there is none. */
+function readerLines(h: CardReaderHealth): DeviceStatusLine[] {
   switch (h.state) {
     case 'ok':
-      return { device: 'card-reader', state: 'ok', code: null, detail: h.readers.join(', '), since: null };
+      return h.readers.map((name, i) => ({ device: 'card-reader', unit: i + 1, state: 'ok', code: null, detail: name, since: null }));
     case 'no-reader':
-      return { device: 'card-reader', state: 'absent', code: 'no-reader', detail: null, since: h.since };
+      return [{ device: 'card-reader', state: 'absent', code: 'no-reader', detail: null, since: h.since }];
     case 'pcscd-down':
-      return { device: 'card-reader', state: 'fault', code: 'pcscd-down', detail: h.detail, since: h.since };
+      return [{ device: 'card-reader', state: 'fault', code: 'pcscd-down', detail: h.detail, since: h.since }];
   }
 }
 
@@ -112,7 +116,7 @@ export class MaintenanceService {
       collectedAt: d.now().toISOString(),
       inService: mode.inService,
       devices: [
-        ...(d.cardReader ? [readerLine(d.cardReader.health())] : []),
+        ...(d.cardReader ? readerLines(d.cardReader.health()) : []),
         ...d.devices.map((device) => {
           const h = device.health();
           return { device: device.name, state: h.state, code: h.code, detail: h.detail, since: h.since };

@@ -45,11 +45,11 @@ export function cardReaderSelfTest(subscribe: Subscribe<CardReaderEvent>, waitMs
       (e) => {
         switch (e.type) {
           case 'card-summary':
-            return { ok: true, code: 'read', detail: `read a ${e.summary.family} card on ${e.reader}` };
+            return { ok: true, code: 'read', detail: `read a ${e.summary.family} card on ${e.reader}`, facts: { family: e.summary.family, reader: e.reader } };
           case 'card-read':
-            return { ok: true, code: 'read', detail: `read a ${e.snapshot.family} card on ${e.reader}` };
+            return { ok: true, code: 'read', detail: `read a ${e.snapshot.family} card on ${e.reader}`, facts: { family: e.snapshot.family, reader: e.reader } };
           case 'card-error':
-            return { ok: false, code: e.error.code, detail: `card on ${e.reader} could not be read` };
+            return { ok: false, code: e.error.code, detail: `card on ${e.reader} could not be read`, facts: { reader: e.reader } };
           default:
             return null;
         }
@@ -64,7 +64,10 @@ export function scannerSelfTest(subscribe: Subscribe<DeviceUpdate>, waitMs = SEL
   return () =>
     waitFor(
       subscribe,
-      (u) => (u.type === 'qr-scan' ? { ok: true, code: 'scanned', detail: `${[...u.scan.text].length} characters (${u.scan.symbology ?? 'unknown symbology'})` } : null),
+      (u) =>
+        u.type === 'qr-scan'
+          ? { ok: true, code: 'scanned', detail: `${[...u.scan.text].length} characters (${u.scan.symbology ?? 'unknown symbology'})`, facts: { characters: [...u.scan.text].length, symbology: u.scan.symbology } }
+          : null,
       waitMs,
       () => ({ ok: false, code: 'no-scan', detail: 'no test code was scanned' }),
     );
@@ -79,10 +82,10 @@ export function helpButtonsSelfTest(subscribe: Subscribe<DeviceUpdate>, buttons:
       (u) => {
         if (u.type !== 'help-button') return null;
         pressed.add(u.press.button);
-        return buttons.every((b) => pressed.has(b)) ? { ok: true, code: 'all-pressed', detail: `pressed: ${[...pressed].join(', ')}` } : null;
+        return buttons.every((b) => pressed.has(b)) ? { ok: true, code: 'all-pressed', detail: `pressed: ${[...pressed].join(', ')}`, facts: { pressed: [...pressed], expected: buttons } } : null;
       },
       waitMs,
-      () => ({ ok: false, code: 'not-all-pressed', detail: `pressed: ${[...pressed].join(', ') || 'none'}; expected ${buttons.join(', ')}` }),
+      () => ({ ok: false, code: 'not-all-pressed', detail: `pressed: ${[...pressed].join(', ') || 'none'}; expected ${buttons.join(', ')}`, facts: { pressed: [...pressed], expected: buttons } }),
     );
   };
 }

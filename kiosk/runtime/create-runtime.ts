@@ -81,7 +81,7 @@ export async function createKioskRuntime(config: KioskConfig, options: CreateRun
     // Free space on the data folder: a full disk refuses new tickets and raises a `storage` device fault.
     let onStorage: (health: DeviceHealth) => void = () => undefined;
     const storage = new StorageGuard({ dir: dataDir, onChange: (h) => onStorage(h) });
-    const tickets = new TicketService(store, { kioskId: config.kioskId, kioskCode: config.kioskCode, stationId: config.stationId }, { storage });
+    const tickets = new TicketService(store, { kioskId: config.kioskId, kioskCode: config.kioskCode, stationId: config.stationId, stationName: config.stationName, location: config.location }, { storage });
     const sessionFile = new SessionFile(join(dataDir, 'session.json'));
     const saved = await sessionFile.load();
     if (!saved.ok) logger.warn('saved session unreadable; starting fresh', { reason: saved.reason });
@@ -216,6 +216,9 @@ export async function createKioskRuntime(config: KioskConfig, options: CreateRun
           get defaultLanguage() {
             return live.current.defaultLanguage;
           },
+          get languages() {
+            return live.current.languages;
+          },
           stationStaff: () => live.current.stationStaff,
           diagnosis: {
             stationCityCode: config.cityCode,
@@ -230,7 +233,7 @@ export async function createKioskRuntime(config: KioskConfig, options: CreateRun
         },
         { passenger: ports, call, maintenance: maintenance.ports },
       ),
-      toScreen: (snapshot) => toScreenModel(snapshot, now()),
+      toScreen: (snapshot) => toScreenModel(snapshot, now(), { languages: live.current.languages }),
       restored: restoredSnapshot(saved.ok ? saved.value : null, now(), live.current, logger),
       logger,
     });

@@ -59,7 +59,7 @@ describe('KioskStore on a real SQLite file', () => {
     const alarm = first[0]!.payload;
     expect(alarm).toEqual({
       kind: 'alarm',
-      alarm: { id: '019a6b1c-3f10-7abc-8def-0123456789ab', kioskId: kiosk.kioskId, stationId: kiosk.stationId, raisedAt: '2026-12-01T04:00:00.000Z', language: 'zh', card: { family: 't-union', masked: '3104 **** **** 2345', balance: 1250, diagnosis: [] } },
+      alarm: { id: '019a6b1c-3f10-7abc-8def-0123456789ab', kioskId: kiosk.kioskId, stationId: kiosk.stationId, location: null, raisedAt: '2026-12-01T04:00:00.000Z', language: 'zh', card: { family: 't-union', masked: '3104 **** **** 2345', balance: 1250, diagnosis: [] } },
     });
     // The whole card number never goes into the alarm.
     expect(JSON.stringify(alarm)).not.toContain('31049988776655442345');

@@ -17,6 +17,9 @@ export interface KioskIdentity {
   /** Short code in ticket ids: 2–8 of A–Z0–9, e.g. `GZ0102`. */
   readonly kioskCode: string;
   readonly stationId: string;
+  /** Said with an emergency alarm, so that central's people read where it is in words. */
+  readonly stationName?: { readonly zh: string; readonly en: string };
+  readonly location?: { readonly zh: string; readonly en: string } | null;
 }
 
 /** A write the store could not make (disk full, file gone): nothing was stored, the passenger is told to try again or ask staff. */
@@ -228,6 +231,8 @@ export class TicketService {
       id: input.alarmId,
       kioskId: this.kiosk.kioskId,
       stationId: this.kiosk.stationId,
+      ...(this.kiosk.stationName ? { stationName: this.kiosk.stationName } : {}),
+      location: this.kiosk.location ?? null,
       raisedAt: input.raisedAt,
       language: input.language,
       card: input.card ? { family: input.card.family, masked: input.card.masked, balance: input.card.balance, diagnosis: [...input.card.diagnosis] } : null,

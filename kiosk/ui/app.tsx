@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import type { PassengerEvent, ScreenModel } from '../../shared/ui-protocol.js';
+import { LANGUAGES, type Language, type PassengerEvent, type ScreenModel } from '../../shared/ui-protocol.js';
 import { RuntimeConnection, type ConnectionState } from './connection.js';
 import { label } from './labels.js';
 import { recordPaint } from './paint-probe.js';
@@ -12,6 +12,7 @@ import { ReportCategoryScreen, ReportDescribeScreen, ReportDoneScreen, ReportPho
 import { StatusEntryScreen, StatusListScreen, StatusResultScreen } from './screens/status.js';
 import { SurveyScreen } from './screens/survey.js';
 import type { Send } from './screens/types.js';
+import { PinnedRowSlot } from './widgets/pinned-row.js';
 
 export interface KioskInfo {
   readonly stationName: { readonly zh: string; readonly en: string };
@@ -65,9 +66,18 @@ function Screen({ model, send }: { model: ScreenModel; send: Send }) {
   }
 }
 
+/** The language the switch goes to: the next one the kiosk offers after `lang`; null when it offers one only (no switch shown). */
+export function nextLanguage(lang: Language, offered: readonly Language[]): Language | null {
+  const others = offered.filter((l) => l !== lang);
+  if (others.length === 0) return null;
+  const at = offered.indexOf(lang);
+  return at < 0 ? others[0]! : offered[(at + 1) % offered.length]!;
+}
+
 function Header({ model, send, info }: { model: ScreenModel; send: Send; info: KioskInfo | null }) {
   const { chrome } = model;
   const lang = chrome.language;
+  const next = nextLanguage(lang, chrome.languages ?? LANGUAGES);
   return (
     <header class="bar">
       <div class="station" data-testid="station">
@@ -90,15 +100,17 @@ function Header({ model, send, info }: { model: ScreenModel; send: Send; info: K
       )}
       {model.screen !== 'call' && model.screen !== 'maintenance' && (
         <button type="button" class="emergency" data-testid="emergency" onClick={() => send({ type: 'CALL.EMERGENCY' })}>
-          {lang === 'zh' ? '紧急求助' : 'Emergency'}
+          {label(lang, 'button.emergency')}
         </button>
       )}
       <button type="button" data-testid="large-text" aria-pressed={chrome.largeText} onClick={() => send({ type: 'TEXT.LARGE', on: !chrome.largeText })}>
         {label(lang, 'button.large-text')}
       </button>
-      <button type="button" data-testid="language" lang={lang === 'zh' ? 'en' : 'zh'} onClick={() => send({ type: 'LANG.SET', language: lang === 'zh' ? 'en' : 'zh' })}>
-        {label(lang, 'button.language')}
-      </button>
+      {next !== null && (
+        <button type="button" data-testid="language" lang={next} onClick={() => send({ type: 'LANG.SET', language: next })}>
+          {label(next === 'zh' ? 'en' : 'zh', 'otherLanguage')}
+        </button>
+      )}
     </header>
   );
 }
@@ -132,10 +144,11 @@ export function App({ wsUrl, uiKey, info }: { wsUrl: string; uiKey: string | nul
 
   // A new screen starts at its top: the scroll of a long screen (the keyboard under a report)
   // must not carry over and hide the next screen's title under the header.
-  const main = useRef<HTMLElement>(null);
+  const body = useRef<HTMLDivElement>(null);
+  const [pinnedRow, setPinnedRow] = useState<HTMLElement | null>(null);
   const page = model === null ? '' : model.screen === 'call' ? `call:${model.view.phase}` : model.screen === 'maintenance' ? `maintenance:${model.view?.phase ?? ''}` : model.screen;
   useEffect(() => {
-    main.current?.scrollTo(0, 0);
+    body.current?.scrollTo(0, 0);
   }, [page]);
 
   const send: Send = (event: PassengerEvent) => {
@@ -145,8 +158,12 @@ export function App({ wsUrl, uiKey, info }: { wsUrl: string; uiKey: string | nul
   return (
     <>
       {model && <Header model={model} send={send} info={info} />}
-      <main class="screen" ref={main} data-screen={model?.screen ?? 'none'} data-seq={message?.seq ?? -1}>
-        {model && <Screen model={model} send={send} />}
+      {/* The screen scrolls in its body; its way on (a pinned row) sits under the body, never over it. */}
+      <main class="screen" data-screen={model?.screen ?? 'none'} data-seq={message?.seq ?? -1}>
+        <div class="screen-body" ref={body} data-testid="screen-body">
+          <PinnedRowSlot.Provider value={pinnedRow}>{model && <Screen model={model} send={send} />}</PinnedRowSlot.Provider>
+        </div>
+        <div class="pinned-row" ref={setPinnedRow} data-testid="pinned-row" />
       </main>
       {model && model.chrome.idleSecondsLeft !== null && (
         <footer class={model.chrome.idleSecondsLeft <= 10 ? 'idle warning' : 'idle'} data-testid="idle-countdown">

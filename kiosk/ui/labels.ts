@@ -1,20 +1,18 @@
 import type { Language } from '../../shared/ui-protocol.js';
-import { fillWords, wordsIn, type Words } from '../../shared/words.js';
-import { CALL_END_WORDS, CALL_WORDS } from './call/texts.js';
-import { KEY_WORDS } from './keyboard-words.js';
-
-/** "Report a problem": the menu entry and the button on the card screen are one word. */
-const REPORT: Words = { zh: '问题反馈', en: 'Report a problem' };
+import { EMERGENCY_WORDS, KIOSK_SHARED_WORDS, fillWords, wordsIn, type Words } from '../../shared/words.js';
 
 /**
- * The UI's own words: buttons, titles and the frame's messages. Screen texts about the card,
- * tickets and categories come from the runtime in the screen model (shared/words.ts).
+ * The passenger screens' own words, one entry per key with both languages (a key without one
+ * of them does not compile): buttons, titles and the frame's messages. Words the call and
+ * technician screens say too come from shared/words.ts (`KIOSK_SHARED_WORDS`); screen texts
+ * about the card, tickets and categories come from the runtime in the screen model.
  */
-const LABELS = {
+export const LABELS = {
+  ...KIOSK_SHARED_WORDS,
   'attract.title': { zh: '乘客服务', en: 'Passenger service' },
   'attract.hint': { zh: '请放卡查询，或点击屏幕开始', en: 'Tap your card, or touch the screen to start' },
   'menu.balance': { zh: '查询卡片', en: 'Check my card' },
-  'menu.report': REPORT,
+  'menu.report': { zh: '问题反馈', en: 'Report a problem' },
   'menu.status': { zh: '工单查询', en: 'Follow a ticket' },
   'menu.faq': { zh: '常见问题', en: 'Help' },
   'menu.call': { zh: '联系人工客服', en: 'Talk to an agent' },
@@ -43,13 +41,11 @@ const LABELS = {
   'report.done': { zh: '已提交，您的工单号', en: 'Submitted. Your ticket number' },
   'report.printing': { zh: '正在打印凭条…', en: 'Printing your receipt…' },
   'report.print-failed': { zh: '凭条打印失败，请扫描二维码保存', en: 'The receipt could not be printed: scan the QR code instead' },
-  'report.qr': { zh: '扫码查看处理进度', en: 'Scan to follow your ticket' },
   'status.entry': { zh: '输入工单号，扫描凭条二维码，或放卡查询', en: 'Type the ticket number, scan the receipt, or tap your card' },
   'status.invalid-ticket-id': { zh: '工单号有误，请检查', en: 'That ticket number is not valid: please check it' },
   'status.not-found': { zh: '没有找到这个工单', en: 'No ticket with that number' },
   'status.lookup-failed': { zh: '暂时无法查询，请稍后再试', en: 'Cannot look it up right now, please try later' },
   'status.no-tickets-for-card': { zh: '这张卡没有工单', en: 'No tickets for this card' },
-  'faq.title': { zh: '常见问题', en: 'Help' },
   'faq.search': { zh: '搜索', en: 'Search' },
   'faq.unavailable': { zh: '帮助内容暂不可用', en: 'Help is not available right now' },
   'survey.question': { zh: '您对本次服务满意吗？', en: 'How was the service?' },
@@ -62,17 +58,16 @@ const LABELS = {
   'idle.warning': { zh: '您还在吗？', en: 'Are you still there?' },
   'idle.discarding-report': { zh: '您的反馈将在 {0} 秒后清除', en: 'Your report will be discarded in {0} s' },
   'idle.continue': { zh: '继续', en: 'Continue' },
-  'idle.discard': { zh: '清除', en: 'Discard' },
+  'idle.discard': { zh: '清除反馈', en: 'Discard the report' },
   'idle.countdown': { zh: '{0} 秒后返回首页', en: 'Back to start in {0} s' },
   'button.back': { zh: '返回', en: 'Back' },
   'button.home': { zh: '首页', en: 'Home' },
   'button.next': { zh: '下一步', en: 'Next' },
   'button.skip': { zh: '跳过', en: 'Skip' },
   'button.submit': { zh: '提交', en: 'Submit' },
-  'button.done': { zh: '完成', en: 'Done' },
   'button.retry-print': { zh: '重新打印', en: 'Print again' },
   'button.large-text': { zh: '大字', en: 'Large text' },
-  'button.language': { zh: 'English', en: '中文' },
+  'button.emergency': { zh: EMERGENCY_WORDS.title.zh, en: 'Emergency' },
   reconnecting: { zh: '正在重新连接…', en: 'Reconnecting…' },
   connecting: { zh: '正在启动…', en: 'Starting…' },
   menuTitle: { zh: '请选择服务', en: 'How can we help?' },
@@ -80,7 +75,6 @@ const LABELS = {
   checking: { zh: '正在检查卡片状态…', en: 'Checking the card…' },
   cardOk: { zh: '卡片状态正常', en: 'The card is in good order' },
   validUntil: { zh: '有效期至', en: 'Valid until' },
-  report: REPORT,
   category: { zh: '类型', en: 'Category' },
   description: { zh: '描述', en: 'Description' },
   phone: { zh: '电话', en: 'Phone' },
@@ -95,17 +89,9 @@ const LABELS = {
   noArticles: { zh: '没有找到相关内容', en: 'Nothing found' },
   exit: { zh: '结束', en: 'Finish' },
   space: { zh: '空格', en: 'Space' },
-  backspace: KEY_WORDS.backspace,
   shift: { zh: '大写', en: 'Shift' },
-  clear: KEY_WORDS.clear,
-  callTitle: CALL_WORDS.title,
-  callConnecting: CALL_WORDS.connecting,
-  callQueued: CALL_WORDS.queued,
-  callInCall: { zh: '通话中', en: 'In call' },
-  callEnded: CALL_END_WORDS['hung-up'],
-  callUnavailable: { zh: '暂时无人接听，请稍后再试或报告问题', en: 'No agent is free. Try again later or report the problem' },
-  hangUp: CALL_WORDS.hangUp,
-  cancel: CALL_WORDS.cancel,
+  'call.in-call': { zh: '通话中', en: 'In call' },
+  'call.unavailable': { zh: '暂时无人接听，请稍后再试或报告问题', en: 'No agent is free. Try again later or report the problem' },
   maintenance: { zh: '设备维护中', en: 'Under maintenance' },
   'keyboard.pinyin': { zh: '拼音', en: '拼音 Pinyin' },
   'keyboard.latin': { zh: '英文 ABC', en: 'ABC' },

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { maskCardNumber } from '../../shared/card.js';
 import { loadCardImage } from '../../hardware-sim/virtual-card/index.js';
-import { startKioskUnderTest, type KioskUnderTest } from '../support/e2e-kiosk.js';
+import { KIOSK_ID, STAFF_TOKEN, startKioskUnderTest, type KioskUnderTest } from '../support/e2e-kiosk.js';
 
 let kiosk: KioskUnderTest;
 
@@ -69,5 +69,52 @@ describe('tap a card, see the balance (real pcscd + vpcd, real runtime, real Chr
     await card.remove();
     await page.getByTestId('home').click();
     await page.locator('main[data-screen="menu"], main[data-screen="attract"]').waitFor();
+  });
+
+  it('a card of another city that the station did not take becomes usable once central adds its family to the accepted cards', async () => {
+    const { page, runtime, central } = kiosk;
+    const tapAndSee = async (name: string) => {
+      const card = await kiosk.tap('shenzhen-tong');
+      await page.getByTestId('balance').waitFor({ timeout: 20_000 });
+      const finding = page.locator('[data-testid="diagnosis"]').first();
+      await finding.waitFor({ timeout: 20_000 });
+      const seen = { code: await finding.getAttribute('data-code'), text: (await finding.innerText()).trim() };
+      await kiosk.screenshot(name);
+      await card.remove();
+      // The passenger finishes: settings from central apply between passengers, never during a session.
+      await page.getByRole('button', { name: /^(结束|Finish)$/ }).click();
+      // A passenger who used the kiosk's services is asked for a rating first; this one skips it.
+      await page.locator('main[data-screen="survey"], main[data-screen="attract"]').waitFor();
+      if ((await page.locator('main').getAttribute('data-screen')) === 'survey') await page.getByRole('button', { name: /^(跳过|Skip)$/ }).click();
+      await page.locator('main[data-screen="attract"]').waitFor();
+      return seen;
+    };
+
+    // A Shenzhen Tong card (not T-Union) at a Guangzhou station that takes only T-Union and Guangzhou's own cards.
+    const before = await tapAndSee('card-not-accepted');
+    expect(before.code).toBe('not-accepted');
+    expect(before.text).toMatch(/深圳|Shenzhen/);
+
+    // Staff at central add Shenzhen Tong to this kiosk's accepted cards; the kiosk takes it at its next sync.
+    const taken = new Promise<unknown>((resolve) => {
+      const off = runtime.parts.store.caches.onConfig((o) => {
+        off();
+        resolve(o);
+      });
+    });
+    const res = await fetch(`${central.url}/v1/staff/kiosks/${KIOSK_ID}/config`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${STAFF_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ config: { acceptedCards: { tUnion: true, families: ['shenzhen-tong'] } } }),
+    });
+    expect(res.status).toBe(200);
+    runtime.parts.sync!.syncNow();
+    expect(await taken).toMatchObject({ kind: 'taken', settings: { acceptedCards: { families: ['shenzhen-tong'] } } });
+
+    // The same card now pays here: told as a card of another city that this station takes, not as refused.
+    const after = await tapAndSee('card-accepted-by-central');
+    expect(after.code).toBe('other-city');
+    expect(after.text).not.toBe(before.text);
+    expect(await page.locator('[data-testid="diagnosis"][data-code="not-accepted"]').count()).toBe(0);
   });
 });

@@ -10,12 +10,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { TICKET_ID_PATTERN } from '../../shared/ticket.js';
 import { startKioskUnderTest, type KioskUnderTest } from '../support/e2e-kiosk.js';
 import { eventually } from '../support/e2e-wait.js';
-import { loginAgent } from '../support/agent-console.js';
+import { agentAccount, loginAgent } from '../support/agent-console.js';
 
-const AGENTS = [
-  { id: 'a1', name: 'Li Na', token: 'e2e-agent-token-a1-0123456789' },
-  { id: 'a2', name: 'Wang Wei', token: 'e2e-agent-token-a2-0123456789' },
-];
+const AGENTS = [agentAccount('li.na', 'Li Na'), agentAccount('wang.wei', 'Wang Wei')];
 
 let kiosk: KioskUnderTest | null = null;
 afterEach(async () => {
@@ -31,7 +28,7 @@ async function start(queue: Record<string, number>, overrides: Record<string, un
 /** An agent console logged in; set available unless `available` is false (then on break). */
 async function agent(k: KioskUnderTest, index: number, available = true): Promise<Page> {
   const page = await k.browser.context.newPage();
-  await loginAgent(page, k.central.url, AGENTS[index]!.token, available);
+  await loginAgent(page, k.central.url, AGENTS[index]!, available);
   return page;
 }
 

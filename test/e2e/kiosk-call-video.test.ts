@@ -11,9 +11,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KIOSK_ID, startKioskUnderTest, type KioskUnderTest } from '../support/e2e-kiosk.js';
 import { eventually } from '../support/e2e-wait.js';
 import { waitForDecodedFrames } from '../support/webrtc-stats.js';
-import { loginAgent } from '../support/agent-console.js';
+import { agentAccount, loginAgent } from '../support/agent-console.js';
 
-const AGENT = { id: 'a1', name: 'Li Na', token: 'e2e-agent-token-a1-0123456789' };
+const AGENT = agentAccount('li.na', 'Li Na');
 
 let kiosk: KioskUnderTest;
 let agentPage: Page;
@@ -30,7 +30,7 @@ async function setAgent(status: 'available' | 'on-break'): Promise<void> {
 beforeAll(async () => {
   kiosk = await startKioskUnderTest({}, { calls: { agents: [AGENT], queue: { ringTimeoutSeconds: 60, wrapUpSeconds: 1 } }, media: true });
   agentPage = await kiosk.browser.context.newPage();
-  await loginAgent(agentPage, kiosk.central.url, AGENT.token, false);
+  await loginAgent(agentPage, kiosk.central.url, AGENT, false);
 }, 120_000);
 
 afterAll(async () => {
@@ -51,7 +51,7 @@ describe('video call through the kiosk runtime', () => {
     await agentPage.click('[data-testid=answer]');
 
     await page.locator('[data-testid=call-screen][data-phase=in-call]').waitFor({ timeout: 30_000 });
-    await expect(page.textContent('[data-testid=call-agent]')).resolves.toContain(AGENT.name);
+    await expect(page.textContent('[data-testid=call-agent]')).resolves.toContain(AGENT.displayName);
     await page.waitForFunction(() => (document.querySelector<HTMLVideoElement>('[data-testid=call-remote-video]')?.videoWidth ?? 0) > 0, null, { timeout: 30_000 });
     await waitForDecodedFrames(page, 'kiosk');
     await page.locator('[data-testid=call-media-state]').waitFor({ state: 'detached', timeout: 30_000 });

@@ -8,6 +8,7 @@
  * serves the whole walk.
  */
 import { mkdir, rm } from 'node:fs/promises';
+import type { Page } from 'playwright-core';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,22 +17,36 @@ import { seedDemoFaq } from '../../central/seed/demo-faq.js';
 import type { Language } from '../../shared/ui-protocol.js';
 import { STAFF_TOKEN, startKioskUnderTest, type KioskUnderTest } from '../support/e2e-kiosk.js';
 import { eventually } from '../support/e2e-wait.js';
-import { reviewScreen } from '../support/screen-review.js';
+import { agentAccount, loginAgent } from '../support/agent-console.js';
+import { notAboveTheFold, reviewScreen } from '../support/screen-review.js';
 
 const SCREENS = fileURLToPath(new URL('../../test-output/screens/', import.meta.url));
 const TECHNICIAN_PIN = '482913';
 /** Machine-like text a passenger is meant to copy: ticket ids and the link under a QR code. */
 const EXEMPT = ['[data-testid="ticket-id"]', '[data-testid="call-ticket-id"]', '[data-testid="qr-url"]', '.ticket-id'];
 
+/** One agent at central: on break for the callback offer, available for a call, in wrap-up (busy) for the queue. */
+const AGENT = agentAccount('li.na', 'Li Na');
+const WRAP_UP_SECONDS = 20;
+/** The kiosk's own screen, upright (docs/appliance.md); the walk itself runs at the browser's 1280×1024. */
+const UPRIGHT = { width: 1080, height: 1920 };
+
 let kiosk: KioskUnderTest;
+let agentPage: Page;
 const problems: string[] = [];
 const seen: string[] = [];
 
 beforeAll(async () => {
   await rm(SCREENS, { recursive: true, force: true });
   await mkdir(SCREENS, { recursive: true });
-  kiosk = await startKioskUnderTest({ publicBaseUrl: 'https://kf.metro.example' });
+  kiosk = await startKioskUnderTest(
+    { publicBaseUrl: 'https://kf.metro.example' },
+    { calls: { agents: [AGENT], queue: { ringTimeoutSeconds: 60, wrapUpSeconds: WRAP_UP_SECONDS } }, media: true },
+  );
+  // The help articles are at central before the agent logs in: the console lists them at login.
   await seedDemoFaq(kiosk.central.storage, new Date());
+  agentPage = await kiosk.browser.context.newPage();
+  await loginAgent(agentPage, kiosk.central.url, AGENT, false);
   const res = await fetch(`${kiosk.central.url}/v1/staff/technicians/${DEMO_TECHNICIAN.technicianId}`, {
     method: 'PUT',
     headers: { authorization: `Bearer ${STAFF_TOKEN}`, 'content-type': 'application/json' },
@@ -45,6 +60,11 @@ beforeAll(async () => {
 afterAll(async () => {
   await kiosk?.close();
 });
+
+async function setAgent(status: 'available' | 'on-break'): Promise<void> {
+  await agentPage.click(`[data-testid=set-${status}]`);
+  await agentPage.waitForSelector(`[data-testid=presence][data-presence=${status}]`, { timeout: 60_000 });
+}
 
 const screen = (name: string) => kiosk.page.locator(`main[data-screen="${name}"]`).waitFor({ timeout: 30_000 });
 
@@ -74,13 +94,36 @@ async function home(): Promise<void> {
   await screen('menu');
 }
 
-async function tapAndReview(variant: string, image: string, shot: string, wait: string): Promise<void> {
+async function tapAndReview(variant: string, image: string, shot: string, wait: string, more?: () => Promise<void>): Promise<void> {
   const card = await kiosk.tap(image);
   try {
     await kiosk.page.locator(wait).first().waitFor({ timeout: 30_000 });
     await review(variant, shot);
+    await more?.();
   } finally {
     await card.remove();
+  }
+}
+
+/**
+ * A passenger who taps a card sees, without scrolling, the balance, what was found about the card
+ * and the newest trip (its date, time and station in words), in either text size, at the walk's
+ * screen size and on the upright kiosk screen (where the whole screen is reviewed again).
+ */
+async function balanceAboveTheFold(variant: string, lang: Language): Promise<void> {
+  const { page } = kiosk;
+  const newest = (await page.getByTestId('trip').first().textContent()) ?? '';
+  expect(newest).toMatch(lang === 'zh' ? /\d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2}/ : /\d{1,2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}/);
+  expect(newest).toContain(lang === 'zh' ? '体育西路' : 'Tiyu Xilu');
+  const first = ['[data-testid="balance"]', '[data-testid="diagnosis"]', '[data-testid="trip"]'];
+  for (const p of await notAboveTheFold(page, first)) problems.push(`${variant} balance-open-trips: ${p}`);
+  const size = page.viewportSize()!;
+  await page.setViewportSize(UPRIGHT);
+  try {
+    await review(variant, 'balance-open-trips-upright');
+    for (const p of await notAboveTheFold(page, first)) problems.push(`${variant} balance-open-trips-upright: ${p}`);
+  } finally {
+    await page.setViewportSize(size);
   }
 }
 
@@ -98,11 +141,13 @@ async function walk(lang: Language, large: boolean): Promise<void> {
   await page.getByTestId('menu-balance').click();
   await screen('card-wait');
   await review(v, 'card-wait');
-  await tapAndReview(v, 't-union-open-trip', 'balance-open-trips', '[data-testid="trips"] [data-testid="trip"]');
+  await tapAndReview(v, 't-union-open-trip', 'balance-open-trips', '[data-testid="trips"] [data-testid="trip"]', () => balanceAboveTheFold(v, lang));
   await home();
   await tapAndReview(v, 'beijing', 'balance-beijing-card', '[data-testid="diagnosis"][data-code="not-accepted"]');
   await home();
   await tapAndReview(v, 'garbage', 'card-unreadable', '[data-testid="card-error"]');
+  await home();
+  await tapAndReview(v, 'non-transit', 'card-unsupported', '[data-testid="card-error"]');
   await home();
 
   // Help articles.
@@ -123,6 +168,7 @@ async function walk(lang: Language, large: boolean): Promise<void> {
   await home();
 
   // A call with no agent on duty: the callback offer.
+  await setAgent('on-break');
   await page.getByTestId('menu-call').click();
   await page.locator('[data-testid="call-phase"][data-phase="callback-offer"], main[data-screen="call"] [data-testid="call-phone"]').first().waitFor({ timeout: 60_000 });
   await review(v, 'call-callback-offer');
@@ -131,6 +177,32 @@ async function walk(lang: Language, large: boolean): Promise<void> {
   await review(v, 'call-callback-done');
   await page.getByTestId('call-done').click();
   await screen('menu');
+
+  // A call the agent answers, with a help article the agent puts on screen.
+  await setAgent('available');
+  await page.getByTestId('menu-call').click();
+  await agentPage.waitForSelector('[data-testid=offer]:visible', { timeout: 30_000 });
+  await agentPage.click('[data-testid=answer]');
+  await page.locator('[data-testid=call-screen][data-phase=in-call]').waitFor({ timeout: 30_000 });
+  await agentPage.waitForSelector('#faq-id option[value=card-expired]', { state: 'attached' });
+  await agentPage.selectOption('#faq-id', 'card-expired');
+  await agentPage.click('[data-testid=act-faq]');
+  await page.locator('[data-testid=call-article][data-article=card-expired] [data-testid=call-article-text]').waitFor({ timeout: 30_000 });
+  await review(v, 'call-in-call-article');
+  await page.getByTestId('call-hangup').click();
+  await screen('survey');
+  await page.locator('main[data-screen="survey"] button', { hasText: lang === 'zh' ? '跳过' : 'Skip' }).click();
+  // The agent is in wrap-up: on duty but busy, so the next call waits in the queue.
+  await screen('attract');
+  await settle(lang, large);
+  await page.getByTestId('start').click();
+  await screen('menu');
+  await page.getByTestId('menu-call').click();
+  await page.locator('[data-testid=call-screen][data-phase=queued]').waitFor({ timeout: 30_000 });
+  await review(v, 'call-queued');
+  await page.getByTestId('call-cancel').click();
+  await screen('menu');
+  await agentPage.waitForSelector('[data-testid=presence][data-presence=available]', { timeout: (WRAP_UP_SECONDS + 30) * 1000 });
 
   // Report → ticket → status → rating.
   await page.getByTestId('menu-report').click();
@@ -141,6 +213,13 @@ async function walk(lang: Language, large: boolean): Promise<void> {
   await page.locator('.phrase').first().click();
   await page.waitForFunction(() => (document.querySelector('[data-testid="description"]')?.textContent ?? '').replace(/\u00a0$/, '').length > 0);
   await review(v, 'report-describe');
+  // A runtime restart brings a half-written report back behind the "are you still there?" warning.
+  await kiosk.restartRuntime();
+  await page.getByTestId('reconnecting').waitFor({ state: 'detached', timeout: 30_000 });
+  await screen('idle-warning');
+  await review(v, 'idle-warning');
+  await page.getByTestId('idle-continue').click();
+  await screen('report-describe');
   await page.getByTestId('next').click();
   await screen('report-phone');
   for (const d of '13800138000') await page.locator(`.keypad [data-key="${d}"]`).click();
@@ -190,7 +269,17 @@ async function walk(lang: Language, large: boolean): Promise<void> {
     await expect.poll(() => page.getByTestId('maint-pin-dots').textContent(), { timeout: 10_000 }).toBe('●'.repeat(TECHNICIAN_PIN.length));
     await page.getByTestId('maint-pin-submit').click();
     await page.getByTestId('maint-session').waitFor({ timeout: 30_000 });
+    // The technician reads the screens in the language they choose with the header's switch.
+    await settle(lang, large);
     await review(v, 'maintenance-session');
+    // The devices page names the reader in words, its PC/SC name small beside it.
+    expect(await page.locator('tr[data-device="card-reader"] [data-testid="maint-device-name"]').first().textContent()).toBe(lang === 'zh' ? '读卡器 1' : 'Card reader 1');
+    // A self-test's outcome in the technician's language: words, never the outcome's code.
+    await page.getByTestId('maint-test-printer').click();
+    const result = page.getByTestId('maint-result-printer');
+    await result.waitFor({ timeout: 30_000 });
+    expect(await result.textContent()).toMatch(lang === 'zh' ? /[\u4e00-\u9fff]/ : /^[^\u4e00-\u9fff]+$/);
+    await review(v, 'maintenance-self-test');
     await page.getByTestId('maint-exit').click();
     await screen('attract');
   } finally {

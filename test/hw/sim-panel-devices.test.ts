@@ -4,65 +4,37 @@
  * SerialCabinetController, HidDevices over the HID IPC socket), and the latest receipt shows.
  */
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SerialCabinetController } from '../../driver/cabinet/cabinet-controller.js';
-import { HidDevices } from '../../driver/hid/hid-devices.js';
-import { RemoteHidTransport } from '../../driver/hid/remote-transport.js';
-import { EscPosPrinter } from '../../driver/printer/escpos-printer.js';
-import { startSimDaemon, type SimServer } from '../../hardware-sim/daemon/index.js';
-import { startSimDevices, type SimDevices } from '../../hardware-sim/devices/index.js';
 import type { DeviceUpdate } from '../../shared/devices.js';
-import { nextMatching, requireSocat, tempDir, type TempDir } from '../support/pty.js';
-import { systemSerialBinding } from '../../driver/serial/binding.js';
+import { nextMatching } from '../support/pty.js';
+import { startSimRig, type SimRig } from '../support/sim-rig.js';
+import { launchChromium } from '../support/browser.js';
 
-let dir: TempDir;
-let devices: SimDevices;
-let server: SimServer;
-let printer: EscPosPrinter;
-let cabinet: SerialCabinetController;
-let transport: RemoteHidTransport;
-let hid: HidDevices;
+let rig: SimRig;
 let browser: Browser;
 let page: Page;
 
 beforeAll(async () => {
-  requireSocat();
-  dir = await tempDir('sim-panel');
-  devices = await startSimDevices({ ptyDir: path.join(dir.path, 'sim'), receiptsDir: path.join(dir.path, 'receipts') });
-  server = await startSimDaemon({ port: 0, extraDevices: devices.devices });
-  printer = new EscPosPrinter({ criteria: { path: path.join(dir.path, 'sim', 'printer') }, binding: systemSerialBinding(), backoff: { initialMs: 50, maxMs: 400 } });
-  cabinet = new SerialCabinetController({ criteria: { path: path.join(dir.path, 'sim', 'cabinet') }, binding: systemSerialBinding(), backoff: { initialMs: 50, maxMs: 400 } });
-  transport = new RemoteHidTransport({ url: devices.hid.ipcUrl ?? '' });
-  hid = new HidDevices({ transport, pollIntervalMs: 60_000 });
-  await Promise.all([printer.start(), cabinet.start(), hid.start()]);
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  rig = await startSimRig('sim-panel', { backoff: { initialMs: 50, maxMs: 400 } });
+  browser = await launchChromium();
   page = await browser.newPage();
   page.setDefaultTimeout(10_000);
 });
 
 afterAll(async () => {
   await browser?.close();
-  await hid?.stop();
-  await transport?.close();
-  await printer?.stop();
-  await cabinet?.stop();
-  await server?.close();
-  await devices?.stop();
-  await dir?.remove();
+  await rig?.stop();
 });
 
 const status = (text: string | RegExp) => page.getByRole('status').filter({ hasText: text }).waitFor();
 
 describe('sim control panel: devices', () => {
   it('shows the latest receipt the kiosk printed, as its PNG', async () => {
-    await page.goto(server.url);
-    await page.locator('#printer').getByText(path.join(dir.path, 'sim', 'printer')).waitFor();
+    await page.goto(rig.server.url);
+    await page.locator('#printer').getByText(path.join(rig.dir.path, 'sim', 'printer')).waitFor();
     await page.getByText('No receipt printed yet').waitFor();
-    expect((await printer.print({ blocks: [{ kind: 'text', text: '工单 GZ0102-261123-0042-7' }, { kind: 'qr', data: 'https://kf.metro.example/t/GZ0102-261123-0042-7' }] })).ok).toBe(true);
+    expect((await rig.printer.print({ blocks: [{ kind: 'text', text: '工单 GZ0102-261123-0042-7' }, { kind: 'qr', data: 'https://kf.metro.example/t/GZ0102-261123-0042-7' }] })).ok).toBe(true);
     const img = page.getByRole('img', { name: 'Receipt 1' });
     await img.waitFor();
     await page.waitForFunction(() => {
@@ -75,19 +47,19 @@ describe('sim control panel: devices', () => {
   it('paper out and cover open from the panel reach the printer driver', async () => {
     await page.getByRole('button', { name: 'Paper out' }).click();
     await status('Paper out');
-    expect(await printer.status()).toMatchObject({ ok: true, value: { paperOut: true } });
+    expect(await rig.printer.status()).toMatchObject({ ok: true, value: { paperOut: true } });
     await page.locator('#printerState').getByText('paper out').waitFor();
     await page.getByRole('button', { name: 'Paper OK' }).click();
     await status('Paper ok');
     await page.getByRole('button', { name: 'Open cover' }).click();
     await status('Cover open');
-    expect(await printer.status()).toMatchObject({ ok: true, value: { paperOut: false, coverOpen: true } });
+    expect(await rig.printer.status()).toMatchObject({ ok: true, value: { paperOut: false, coverOpen: true } });
     await page.getByRole('button', { name: 'Close cover' }).click();
     await status('Cover closed');
   });
 
   it('opening the door from the panel is reported by the cabinet driver; a bad temperature shows the daemon’s message', async () => {
-    const opened = nextMatching<DeviceUpdate>((l) => cabinet.subscribe(l), (u) => u.type === 'cabinet-status' && u.status.door === 'open', 'door open');
+    const opened = nextMatching<DeviceUpdate>((l) => rig.cabinet.subscribe(l), (u) => u.type === 'cabinet-status' && u.status.door === 'open', 'door open');
     await page.getByRole('button', { name: 'Open door' }).click();
     await opened;
     await page.locator('#cabinetState').getByText('door open').waitFor();
@@ -97,12 +69,12 @@ describe('sim control panel: devices', () => {
     await page.locator('#temperature').fill('1000');
     await page.getByRole('button', { name: 'Set temperature' }).click();
     await status('Temperature failed: `celsius` must be a number from -40 to 100');
-    expect(cabinet.lastStatus()?.temperatureC).toBe(31.5);
+    expect(rig.cabinet.lastStatus()?.temperatureC).toBe(31.5);
   });
 
   it('a scan typed in the panel reaches HidDevices over IPC; a hostile code is shown as text', async () => {
     const hostile = '<img src=x onerror="document.title=\'pwned\'">';
-    const scanned = nextMatching<DeviceUpdate>((l) => hid.subscribe(l), (u) => u.type === 'qr-scan', 'qr scan');
+    const scanned = nextMatching<DeviceUpdate>((l) => rig.hid.subscribe(l), (u) => u.type === 'qr-scan', 'qr scan');
     await page.locator('#scanText').fill(hostile);
     await page.getByRole('button', { name: 'Scan', exact: true }).click();
     expect(await scanned).toMatchObject({ scan: { text: hostile } });
@@ -112,18 +84,18 @@ describe('sim control panel: devices', () => {
   });
 
   it('the emergency button from the panel is pressed on the kiosk side', async () => {
-    const pressed = nextMatching<DeviceUpdate>((l) => hid.subscribe(l), (u) => u.type === 'help-button', 'press');
+    const pressed = nextMatching<DeviceUpdate>((l) => rig.hid.subscribe(l), (u) => u.type === 'help-button', 'press');
     await page.getByRole('button', { name: 'Press emergency button' }).click();
     expect(await pressed).toMatchObject({ press: { button: 'emergency' } });
     await page.locator('#hidMode').getByText('injected-reports over loopback IPC').waitFor();
   });
 
   it('unplugging the printer from the panel makes the driver see it absent, and plugging it back ok', async () => {
-    const gone = nextMatching<DeviceUpdate>((l) => printer.subscribe(l), (u) => u.type === 'health' && u.health.state === 'absent', 'printer absent');
+    const gone = nextMatching<DeviceUpdate>((l) => rig.printer.subscribe(l), (u) => u.type === 'health' && u.health.state === 'absent', 'printer absent');
     await page.getByRole('button', { name: 'Unplug printer' }).click();
     await gone;
     await page.locator('#printerState').getByText('UNPLUGGED').waitFor();
-    const back = nextMatching<DeviceUpdate>((l) => printer.subscribe(l), (u) => u.type === 'health' && u.health.state === 'ok', 'printer ok');
+    const back = nextMatching<DeviceUpdate>((l) => rig.printer.subscribe(l), (u) => u.type === 'health' && u.health.state === 'ok', 'printer ok');
     await page.getByRole('button', { name: 'Plug printer back' }).click();
     await back;
   });

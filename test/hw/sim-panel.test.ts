@@ -2,9 +2,10 @@
  * The sim control panel in real Chromium: a developer taps a card on reader 1 with a fault,
  * sees it on the page, reads its APDU log, and removes it.
  */
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimDaemon, type ReaderState, type SimServer } from '../../hardware-sim/daemon/index.js';
+import { launchChromium } from '../support/browser.js';
 
 let server: SimServer;
 let browser: Browser;
@@ -14,11 +15,7 @@ const readers = async (): Promise<ReaderState[]> => (await (await fetch(`${serve
 
 beforeAll(async () => {
   server = await startSimDaemon({ port: 0 });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    // launch() gives the browser a fresh temporary profile of its own
-  });
+  browser = await launchChromium();
   page = await browser.newPage();
   page.setDefaultTimeout(10_000);
 });

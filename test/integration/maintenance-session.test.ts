@@ -123,7 +123,7 @@ describe('maintenance session with real parts', () => {
     if (v?.phase !== 'session') throw new Error('not in session');
     expect(v.technicianName).toBe('李工');
     expect(v.status?.devices).toEqual([
-      { device: 'card-reader', state: 'ok', code: null, detail: 'Virtual PCD 00 00', since: null },
+      { device: 'card-reader', unit: 1, state: 'ok', code: null, detail: 'Virtual PCD 00 00', since: null },
       { device: 'printer', state: 'fault', code: 'paper-out', detail: 'roll paper end', since: '2026-11-23T05:00:00.000Z' },
     ]);
     expect(v.status?.network).toMatchObject({ sync: 'offline', centralReachable: false, lastFault: 'unreachable: connect ECONNREFUSED' });

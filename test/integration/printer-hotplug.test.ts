@@ -42,7 +42,9 @@ describe('printer unplugged and plugged back (real pty pair killed and recreated
   it('goes absent on disconnect, then reopens the same path and is ok again', async () => {
     const gone = nextMatching<DeviceUpdate>((l) => printer.subscribe(l), healthIs('absent'), 'printer absent');
     await sim.link.unplug();
-    expect(await gone).toMatchObject({ health: { code: 'disconnected', detail: 'disconnected' } });
+    // serialport says `disconnected` when the read fails; on a busy machine the pty's end may be seen
+    // first as a plain close (EOF). Either way the printer is disconnected, and the detail says which.
+    expect(await gone).toMatchObject({ health: { code: 'disconnected', detail: expect.stringMatching(/^(disconnected|closed: )/) as unknown } });
     expect(await printer.print({ blocks: [{ kind: 'text', text: 'x' }] })).toMatchObject({ ok: false, error: { code: 'not-connected' } });
 
     const back = nextMatching<DeviceUpdate>((l) => printer.subscribe(l), healthIs('ok'), 'printer ok again');

@@ -10,18 +10,25 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SerialCabinetController } from '../../driver/cabinet/cabinet-controller.js';
-import { HidDevices } from '../../driver/hid/hid-devices.js';
-import { RemoteHidTransport } from '../../driver/hid/remote-transport.js';
-import { EscPosPrinter } from '../../driver/printer/escpos-printer.js';
 import { main } from '../../hardware-sim/cli.js';
-import { startSimDaemon, type SimServer } from '../../hardware-sim/daemon/index.js';
-import { startSimDevices, type SimDevices } from '../../hardware-sim/devices/index.js';
 import type { DeviceUpdate } from '../../shared/devices.js';
 import { nextMatching, requireSocat, tempDir, type TempDir } from '../support/pty.js';
+import { startSimRig, type SimRig } from '../support/sim-rig.js';
 import { systemSerialBinding } from '../../driver/serial/binding.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const TSX_CLI = path.join(ROOT, 'node_modules/tsx/dist/cli.mjs');
+
+/** The kiosk's real cabinet driver opens the daemon's cabinet pty and reads a closed door. */
+async function expectCabinetAnswers(ptyDir: string): Promise<void> {
+  const cabinet = new SerialCabinetController({ criteria: { path: path.join(ptyDir, 'cabinet') }, binding: systemSerialBinding() });
+  await cabinet.start();
+  try {
+    expect(await cabinet.status()).toMatchObject({ ok: true, value: { door: 'closed' } });
+  } finally {
+    await cabinet.stop();
+  }
+}
 
 interface ServeProcess {
   readonly child: ChildProcess;
@@ -84,13 +91,7 @@ describe('sim serve (as `npm start` runs it)', () => {
       `sim: HID scanner and help buttons in injected-reports mode over IPC (not kernel uhid): ws://127.0.0.1:${port}/api/hid/ipc`,
       `sim: control API and panel on http://127.0.0.1:${port}`,
     ]);
-    const cabinet = new SerialCabinetController({ criteria: { path: path.join(ptyDir, 'cabinet') }, binding: systemSerialBinding() });
-    await cabinet.start();
-    try {
-      expect(await cabinet.status()).toMatchObject({ ok: true, value: { door: 'closed' } });
-    } finally {
-      await cabinet.stop();
-    }
+    await expectCabinetAnswers(ptyDir);
     serve.child.kill('SIGTERM');
     expect(await serve.exited).toBe(0);
     expect(existsSync(path.join(ptyDir, 'printer'))).toBe(false);
@@ -106,13 +107,7 @@ describe('sim serve (as `npm start` runs it)', () => {
     children.push(second.child);
     expect(await second.exited).toBe(1);
     expect(second.stderr.join('\n')).toContain(`port ${port} is in use`);
-    const cabinet = new SerialCabinetController({ criteria: { path: path.join(ptyDir, 'cabinet') }, binding: systemSerialBinding() });
-    await cabinet.start();
-    try {
-      expect(await cabinet.status()).toMatchObject({ ok: true, value: { door: 'closed' } });
-    } finally {
-      await cabinet.stop();
-    }
+    await expectCabinetAnswers(ptyDir);
     first.child.kill('SIGTERM');
     expect(await first.exited).toBe(0);
   });
@@ -137,75 +132,55 @@ describe('sim serve (as `npm start` runs it)', () => {
 });
 
 describe('sim device commands', () => {
-  let dir: TempDir;
-  let devices: SimDevices;
-  let server: SimServer;
-  let printer: EscPosPrinter;
-  let cabinet: SerialCabinetController;
-  let transport: RemoteHidTransport;
-  let hid: HidDevices;
+  let rig: SimRig;
 
   async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
     const out: string[] = [];
     const err: string[] = [];
-    const code = await main([...args, '--port', String(server.port)], { out: (l) => out.push(l), err: (l) => err.push(l) });
+    const code = await main([...args, '--port', String(rig.server.port)], { out: (l) => out.push(l), err: (l) => err.push(l) });
     return { code, out: out.join('\n'), err: err.join('\n') };
   }
 
   beforeAll(async () => {
-    requireSocat();
-    dir = await tempDir('sim-cli');
-    devices = await startSimDevices({ ptyDir: path.join(dir.path, 'sim'), receiptsDir: path.join(dir.path, 'receipts') });
-    server = await startSimDaemon({ port: 0, extraDevices: devices.devices });
-    printer = new EscPosPrinter({ criteria: { path: path.join(dir.path, 'sim', 'printer') }, binding: systemSerialBinding() });
-    cabinet = new SerialCabinetController({ criteria: { path: path.join(dir.path, 'sim', 'cabinet') }, binding: systemSerialBinding() });
-    transport = new RemoteHidTransport({ url: devices.hid.ipcUrl ?? '' });
-    hid = new HidDevices({ transport, pollIntervalMs: 60_000 });
-    await Promise.all([printer.start(), cabinet.start(), hid.start()]);
+    rig = await startSimRig('sim-cli');
   });
 
   afterAll(async () => {
-    await hid?.stop();
-    await transport?.close();
-    await printer?.stop();
-    await cabinet?.stop();
-    await server?.close();
-    await devices?.stop();
-    await dir?.remove();
+    await rig?.stop();
   });
 
   it('printer paper out / near-end / ok and cover open / closed', async () => {
     expect(await cli('printer', 'paper', 'out')).toMatchObject({ code: 0, out: expect.stringContaining('paper out') as unknown });
-    expect(await printer.status()).toMatchObject({ ok: true, value: { paperOut: true } });
+    expect(await rig.printer.status()).toMatchObject({ ok: true, value: { paperOut: true } });
     expect((await cli('printer', 'paper', 'near-end')).code).toBe(0);
-    expect(await printer.status()).toMatchObject({ ok: true, value: { paperOut: false, paperNearEnd: true } });
+    expect(await rig.printer.status()).toMatchObject({ ok: true, value: { paperOut: false, paperNearEnd: true } });
     expect((await cli('printer', 'paper', 'ok')).code).toBe(0);
     expect(await cli('printer', 'cover', 'open')).toMatchObject({ code: 0, out: expect.stringContaining('cover open') as unknown });
-    expect(await printer.status()).toMatchObject({ ok: true, value: { coverOpen: true } });
+    expect(await rig.printer.status()).toMatchObject({ ok: true, value: { coverOpen: true } });
     expect((await cli('printer', 'cover', 'closed')).code).toBe(0);
-    expect(await printer.status()).toEqual({ ok: true, value: { online: true, paperOut: false, paperNearEnd: false, coverOpen: false } });
+    expect(await rig.printer.status()).toEqual({ ok: true, value: { online: true, paperOut: false, paperNearEnd: false, coverOpen: false } });
   });
 
   it('cabinet door and power', async () => {
-    const opened = nextMatching<DeviceUpdate>((l) => cabinet.subscribe(l), (u) => u.type === 'cabinet-status' && u.status.door === 'open', 'door open');
+    const opened = nextMatching<DeviceUpdate>((l) => rig.cabinet.subscribe(l), (u) => u.type === 'cabinet-status' && u.status.door === 'open', 'door open');
     expect(await cli('cabinet', 'door', 'open')).toMatchObject({ code: 0, out: expect.stringContaining('door open') as unknown });
     await opened;
     expect((await cli('cabinet', 'door', 'closed')).code).toBe(0);
-    const battery = nextMatching<DeviceUpdate>((l) => cabinet.subscribe(l), (u) => u.type === 'cabinet-status' && u.status.power === 'battery', 'on battery');
+    const battery = nextMatching<DeviceUpdate>((l) => rig.cabinet.subscribe(l), (u) => u.type === 'cabinet-status' && u.status.power === 'battery', 'on battery');
     expect(await cli('cabinet', 'power', 'battery', '--battery', '72')).toMatchObject({ code: 0, out: expect.stringContaining('power battery, battery 72%') as unknown });
     expect(await battery).toMatchObject({ status: { power: 'battery', batteryPercent: 72 } });
     expect((await cli('cabinet', 'power', 'mains')).code).toBe(0);
-    expect(await cabinet.status()).toMatchObject({ ok: true, value: { power: 'mains', door: 'closed' } });
+    expect(await rig.cabinet.status()).toMatchObject({ ok: true, value: { power: 'mains', door: 'closed' } });
   });
 
   it('scan and press reach the kiosk’s HID driver', async () => {
-    const scanned = nextMatching<DeviceUpdate>((l) => hid.subscribe(l), (u) => u.type === 'qr-scan', 'scan');
+    const scanned = nextMatching<DeviceUpdate>((l) => rig.hid.subscribe(l), (u) => u.type === 'qr-scan', 'scan');
     expect(await cli('scan', 'GZ0102-261123-0042-7')).toMatchObject({ code: 0, out: 'scanned "GZ0102-261123-0042-7": 1 report(s) to 1 kiosk connection(s)' });
     expect(await scanned).toMatchObject({ scan: { text: 'GZ0102-261123-0042-7' } });
-    const wedge = nextMatching<DeviceUpdate>((l) => hid.subscribe(l), (u) => u.type === 'qr-scan', 'wedge scan');
+    const wedge = nextMatching<DeviceUpdate>((l) => rig.hid.subscribe(l), (u) => u.type === 'qr-scan', 'wedge scan');
     expect((await cli('scan', 'ABC-123', '--keyboard')).code).toBe(0);
     expect(await wedge).toMatchObject({ scan: { text: 'ABC-123', symbology: null } });
-    const pressed = nextMatching<DeviceUpdate>((l) => hid.subscribe(l), (u) => u.type === 'help-button', 'press');
+    const pressed = nextMatching<DeviceUpdate>((l) => rig.hid.subscribe(l), (u) => u.type === 'help-button', 'press');
     expect((await cli('press', 'information')).code).toBe(0);
     expect(await pressed).toMatchObject({ press: { button: 'information' } });
   });
@@ -213,9 +188,9 @@ describe('sim device commands', () => {
   it('lists every device', async () => {
     const { code, out } = await cli('devices');
     expect(code).toBe(0);
-    expect(out).toContain(`printer plugged at ${path.join(dir.path, 'sim', 'printer')}: paper ok, cover closed`);
-    expect(out).toContain(`cabinet plugged at ${path.join(dir.path, 'sim', 'cabinet')}: door closed`);
-    expect(out).toContain(`HID (injected-reports over IPC, not kernel uhid) at ws://127.0.0.1:${server.port}/api/hid/ipc, 1 client(s)`);
+    expect(out).toContain(`printer plugged at ${path.join(rig.dir.path, 'sim', 'printer')}: paper ok, cover closed`);
+    expect(out).toContain(`cabinet plugged at ${path.join(rig.dir.path, 'sim', 'cabinet')}: door closed`);
+    expect(out).toContain(`HID (injected-reports over IPC, not kernel uhid) at ws://127.0.0.1:${rig.server.port}/api/hid/ipc, 1 client(s)`);
   });
 
   it('explains usage errors (exit 2) and daemon refusals (exit 1)', async () => {

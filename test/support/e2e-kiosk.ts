@@ -6,12 +6,13 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { seedDemoStations } from '../../central/seed/demo-stations.js';
-import { startCentral, type RunningCentral } from '../../central/server.js';
+import { startCentral, type RunningCentral, type StartCentralOptions } from '../../central/server.js';
 import { loadCardImage, VirtualCard, VPCD_SLOTS } from '../../hardware-sim/virtual-card/index.js';
 import { parseKioskConfig, type KioskConfig } from '../../kiosk/config/index.js';
 import { createKioskRuntime, type CreateRuntimeOptions } from '../../kiosk/runtime/create-runtime.js';
 import type { KioskRuntime } from '../../kiosk/runtime/kiosk-runtime.js';
 import { createMemoryLogger } from '../../kiosk/runtime/logger.js';
+import type { AgentLogin } from './agent-console.js';
 import { openKioskBrowser, type KioskBrowser } from './browser.js';
 import { FaultProxy } from './fault-proxy.js';
 import { ensureUiBuilt, UI_DIST } from './e2e-ui-build.js';
@@ -26,8 +27,8 @@ export const STAFF_TOKEN = 'e2e-staff-token-0123456789';
 
 /** More than the passenger suites need: agents at central, a camera in Chromium, runtime settings. */
 export interface KioskUnderTestOptions {
-  /** Central's `calls.json` (agents, queue rules), written before it starts. */
-  readonly calls?: Readonly<Record<string, unknown>>;
+  /** Central's call settings: `agents` become personal accounts (they log in at /login/), the rest (queue rules) is written to `calls.json` before it starts. */
+  readonly calls?: { readonly agents?: readonly AgentLogin[]; readonly [key: string]: unknown };
   /** Chromium with a fake camera and microphone, granted without a prompt. */
   readonly media?: boolean;
   readonly runtime?: Pick<CreateRuntimeOptions, 'call' | 'faultMonitor'>;
@@ -39,6 +40,8 @@ export interface KioskUnderTestOptions {
   readonly runtimeProcess?: boolean;
   /** Put a fault proxy between the kiosk and central (`proxy` on the result): cut central off and back. */
   readonly faultProxy?: boolean;
+  /** More of central's settings: accounts that log in at /login/, a short alarm escalation time. */
+  readonly central?: Pick<StartCentralOptions, 'accounts' | 'alarmEscalateAfterSeconds' | 'alarmSweepMs'>;
 }
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -134,7 +137,8 @@ export async function startKioskUnderTest(overrides: Partial<Record<string, unkn
   try {
     if (options.calls) {
       await mkdir(join(dir, 'central'), { recursive: true });
-      await writeFile(join(dir, 'central', 'calls.json'), JSON.stringify(options.calls));
+      const { agents: _agents, ...callsFile } = options.calls;
+      await writeFile(join(dir, 'central', 'calls.json'), JSON.stringify(callsFile));
     }
     central = await startCentral({
       storage: { engine: 'sqlite', file: join(dir, 'central.sqlite') },
@@ -142,6 +146,8 @@ export async function startKioskUnderTest(overrides: Partial<Record<string, unkn
       staffToken: STAFF_TOKEN,
       dataDir: join(dir, 'central'),
       port: 0,
+      ...options.central,
+      accounts: [...(options.central?.accounts ?? []), ...(options.calls?.agents ?? [])],
     });
     // The station tables shipped for the demo city and the simulated cards' cities, as an operator imports them.
     await seedDemoStations(central.storage, new Date());

@@ -31,6 +31,7 @@ import {
   type InspectionEvent,
 } from 'xstate';
 import type { SessionEvent } from '../../kiosk/flows/events.js';
+import { LANGUAGES, type Language } from '../../shared/ui-protocol.js';
 import { toScreenModel } from '../../kiosk/flows/screen-model.js';
 import { createSessionMachine, type SessionContext, type SessionMachine } from '../../kiosk/flows/session.js';
 import { CARD_NUMBER, DIAGNOSIS, snapshot, summary, T0, TICKET_ID } from './flows-fixtures.js';
@@ -55,8 +56,19 @@ const stubFlow = setup({
 
 const CHILDREN = ['balanceCheck', 'faultReport', 'ticketStatus', 'faq', 'survey', 'videoEscalation', 'emergency', 'maintenance'] as const;
 
+/** The languages the replayed kiosk offers: every one, but for the moment `checkStep` offers fewer. */
+const offer: { languages: readonly Language[] } = { languages: LANGUAGES };
+
 function sessionWithStubs(clock: { now(): number }, walk: boolean): SessionMachine {
-  const base = createSessionMachine({ clock, diagnosis: DIAGNOSIS, idleTimeoutMs: IDLE_MS, idleWarningMs: WARNING_MS });
+  const base = createSessionMachine({
+    clock,
+    diagnosis: DIAGNOSIS,
+    idleTimeoutMs: IDLE_MS,
+    idleWarningMs: WARNING_MS,
+    get languages() {
+      return offer.languages;
+    },
+  });
   const actors = Object.fromEntries(CHILDREN.map((c) => [c, stubFlow]));
   // The walk has no time: an idle timer that fires is the deadline having come.
   const guards = walk ? { idleDeadlinePassed: () => true, warningDeadlinePassed: () => true } : {};
@@ -188,10 +200,24 @@ const PASSENGER_EVENTS: readonly SessionEvent[] = [
  * - no card data is held or shown on the attract screen or while out of service (nor after an
  *   idle reset, which lands there);
  * - while a call runs, no amount of silence resets the session;
- * - out of service, nothing a passenger does, taps or scans changes anything.
+ * - out of service, nothing a passenger does, taps or scans changes anything;
+ * - a language the kiosk does not offer changes nothing, in any state (not the state, not the
+ *   context: neither the language nor the countdown).
  */
 function checkStep(r: Replay, step: string): void {
   const s = r.actor.getSnapshot();
+  {
+    const other = LANGUAGES.find((l) => l !== s.context.language)!;
+    offer.languages = [s.context.language];
+    try {
+      r.actor.send({ type: 'LANG.SET', language: other });
+    } finally {
+      offer.languages = LANGUAGES;
+    }
+    const after = r.actor.getSnapshot();
+    expect(JSON.stringify(after.value), `${step}: ${other} not offered`).toBe(JSON.stringify(s.value));
+    expect(after.context, `${step}: ${other} not offered`).toEqual(s.context);
+  }
   if (s.matches('attract') || s.matches('outOfService')) {
     // (Screens of the child flows need the real flows: the stand-ins have no screen. These two have no child.)
     const shown = JSON.stringify(toScreenModel(s, r.clock.now()));

@@ -97,6 +97,41 @@ describe('idle countdown', () => {
   });
 });
 
+describe('languages the kiosk offers', () => {
+  it('a language the kiosk does not offer changes nothing, on any screen; one it offers is taken', async () => {
+    const x = (h = sessionHarness({}, { languages: ['zh'] }));
+    x.send({ type: 'LANG.SET', language: 'en' });
+    expect(x.screen()).toMatchObject({ screen: 'attract', chrome: { language: 'zh' } });
+    x.send({ type: 'START' });
+    x.clock.increment(30_000);
+    const menu = x.actor.getSnapshot();
+    x.send({ type: 'LANG.SET', language: 'en' });
+    // Not the language, not the countdown: the event is refused whole.
+    expect(x.actor.getSnapshot().context).toEqual(menu.context);
+    expect(x.screen()).toMatchObject({ screen: 'menu', chrome: { language: 'zh', idleSecondsLeft: 60 } });
+    // The child flows that keep a language of their own (report, help articles) keep it too.
+    x.send({ type: 'MENU.REPORT' });
+    x.send({ type: 'LANG.SET', language: 'en' });
+    x.send({ type: 'REPORT.CATEGORY', category: 'gate' });
+    expect(x.screen()).toMatchObject({ screen: 'report-describe', chrome: { language: 'zh' } });
+    expect(JSON.stringify(x.actor.getSnapshot().children['faultReport']?.getSnapshot().context)).toContain('"language":"zh"');
+    x.send({ type: 'MENU.FAQ' });
+    x.send({ type: 'LANG.SET', language: 'en' });
+    await settle();
+    expect(x.screen()).toMatchObject({ screen: 'faq-categories', chrome: { language: 'zh' } });
+    expect(JSON.stringify(x.actor.getSnapshot().children['faq']?.getSnapshot().context)).toContain('"language":"zh"');
+    expect(x.errors).toEqual([]);
+
+    const y = sessionHarness({}, { languages: ['en', 'zh'], defaultLanguage: 'en' });
+    try {
+      y.send({ type: 'LANG.SET', language: 'zh' });
+      expect(y.screen().chrome.language).toBe('zh');
+    } finally {
+      y.stop();
+    }
+  });
+});
+
 describe('card privacy', () => {
   it('shows the masked number only, and removal clears the card from context and screen', async () => {
     const x = (h = sessionHarness());

@@ -130,6 +130,20 @@ describe('parsePassengerEvent (the socket is a trust boundary)', () => {
     );
   });
 
+  it('refuses a language the kiosk does not offer, naming the ones it does, and takes one it offers', () => {
+    expect(parsePassengerEvent({ type: 'LANG.SET', language: 'en' }, { languages: ['zh'] })).toEqual({
+      ok: false,
+      error: { code: 'not-offered', message: 'language en is not offered by this kiosk (it offers zh)' },
+    });
+    expect(parsePassengerEvent({ type: 'LANG.SET', language: 'zh' }, { languages: ['en'] })).toMatchObject({ ok: false, error: { code: 'not-offered' } });
+    expect(parsePassengerEvent({ type: 'LANG.SET', language: 'en' }, { languages: ['zh', 'en'] })).toEqual({ ok: true, value: { type: 'LANG.SET', language: 'en' } });
+    // A language no kiosk speaks is still a bad field, whatever is offered.
+    expect(parsePassengerEvent({ type: 'LANG.SET', language: 'fr' }, { languages: ['zh'] })).toMatchObject({ ok: false, error: { code: 'bad-field' } });
+    // Other events do not depend on the languages offered.
+    expect(parsePassengerEvent({ type: 'TEXT.LARGE', on: true }, { languages: ['zh'] })).toEqual({ ok: true, value: { type: 'TEXT.LARGE', on: true } });
+    expect(parseUiUpMessage('{"type":"event","event":{"type":"LANG.SET","language":"en"}}', { languages: ['zh'] })).toMatchObject({ ok: false, error: { code: 'not-offered' } });
+  });
+
   it('frames: not JSON, wrong envelope, or a good event', () => {
     expect(parseUiUpMessage('{').ok).toBe(false);
     expect(parseUiUpMessage('{"type":"eval","event":{}}')).toMatchObject({ ok: false, error: { code: 'unknown-type' } });

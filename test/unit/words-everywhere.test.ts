@@ -10,13 +10,13 @@ import type { StoredTicket } from '../../central/storage/types.js';
 import { escapeHtml, ticketPageHtml } from '../../central/ticket-page/ticket-page.js';
 import { familyLabel as kioskFamilyLabel } from '../../kiosk/i18n/card-words.js';
 import { categoryLabel as kioskCategoryLabel, ticketStatusLabel as kioskStatusLabel } from '../../kiosk/i18n/labels.js';
-import { callText } from '../../kiosk/ui/call/texts.js';
-import { label } from '../../kiosk/ui/labels.js';
-import { mt } from '../../kiosk/ui/maintenance/texts.js';
+import { CALL_WORDS, callText } from '../../kiosk/ui/call/texts.js';
+import { LABELS, label } from '../../kiosk/ui/labels.js';
+import { MAINTENANCE_WORDS, mt } from '../../kiosk/ui/maintenance/texts.js';
 import { CARD_FAMILIES } from '../../shared/card.js';
 import { TICKET_CATEGORIES, TICKET_STATUSES, makeTicketId } from '../../shared/ticket.js';
 import { LANGUAGES } from '../../shared/ui-protocol.js';
-import { CARD_FAMILY_WORDS, TICKET_CATEGORY_WORDS, TICKET_STATUS_WORDS, bothLanguages, fillWords } from '../../shared/words.js';
+import { CARD_FAMILY_WORDS, KIOSK_SHARED_WORDS, TICKET_CATEGORY_WORDS, TICKET_STATUS_WORDS, bothLanguages, fillWords, type Words } from '../../shared/words.js';
 
 function storedTicket(over: Partial<StoredTicket>): StoredTicket {
   return {
@@ -87,14 +87,28 @@ describe('one word for one thing', () => {
 
   it('the kiosk screens say a call word once: the fallback screen, the call screen and the technician screens agree', () => {
     for (const lang of LANGUAGES) {
-      expect(label(lang, 'callTitle')).toBe(callText(lang, 'title'));
-      expect(label(lang, 'callQueued', 3)).toBe(callText(lang, 'queued', 3));
-      expect(label(lang, 'hangUp')).toBe(callText(lang, 'hangUp'));
-      expect(label(lang, 'cancel')).toBe(callText(lang, 'cancel'));
-      expect(mt(lang, 'cancel')).toBe(label(lang, 'cancel'));
+      for (const key of Object.keys(KIOSK_SHARED_WORDS) as (keyof typeof KIOSK_SHARED_WORDS)[]) {
+        const word = KIOSK_SHARED_WORDS[key][lang];
+        expect([label(lang, key), callText(lang, key), mt(lang, key)]).toEqual([word, word, word]);
+      }
     }
     expect(label('en', 'phone.count', 4)).toBe('4 of 11 digits');
     expect(mt('zh', 'pin.wrong', 2)).toBe('密码错误，还可尝试 2 次');
+  });
+
+  it("the kiosk's three screen tables hold each word once: a thing said on two of them lives in shared/words.ts", () => {
+    const tables = { labels: LABELS, call: CALL_WORDS, maintenance: MAINTENANCE_WORDS } as const;
+    const shared = new Set(Object.values(KIOSK_SHARED_WORDS).map((w) => `${w.zh}|${w.en}`));
+    const owners = new Map<string, string[]>();
+    for (const [table, words] of Object.entries(tables)) {
+      for (const [key, w] of Object.entries(words as Readonly<Record<string, Words>>)) {
+        if (key in KIOSK_SHARED_WORDS) continue;
+        const both = `${w.zh}|${w.en}`;
+        expect(shared.has(both), `${table} ${key} repeats a shared word`).toBe(false);
+        owners.set(both, [...(owners.get(both) ?? []), `${table}.${key}`]);
+      }
+    }
+    expect([...owners.entries()].filter(([, keys]) => keys.length > 1)).toEqual([]);
   });
 
   it('one placeholder style: {0}, {1}… filled in order, every time they stand', () => {

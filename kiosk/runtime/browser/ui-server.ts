@@ -6,7 +6,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import fastifyStatic from '@fastify/static';
 import fastifyWebsocket from '@fastify/websocket';
 import type { WebSocket } from 'ws';
-import { parseUiUpMessage, UI_CLOSE_REPLACED, UI_SUBPROTOCOL, type PassengerEvent, type ScreenModel, type UiProtocolErrorCode } from '../../../shared/ui-protocol.js';
+import { LANGUAGES, parseUiUpMessage, UI_CLOSE_REPLACED, UI_SUBPROTOCOL, type PassengerEvent, type ScreenModel, type UiProtocolErrorCode } from '../../../shared/ui-protocol.js';
 import type { KioskDownMessage, KioskScreenMessage } from '../../../shared/ui-wire.js';
 import type { Logger } from '../logger.js';
 
@@ -249,7 +249,8 @@ export class UiServer {
 
   private receive(socket: WebSocket, frame: string): void {
     if (socket !== this.active) return;
-    const up = parseUiUpMessage(frame);
+    // A language the kiosk does not offer is refused here: the session keeps its language.
+    const up = parseUiUpMessage(frame, { languages: this.session.current().model.chrome.languages ?? LANGUAGES });
     if (!up.ok) return this.refuse(socket, up.error.code, up.error.message);
     switch (up.value.type) {
       case 'event':

@@ -23,8 +23,8 @@ export interface CallWiringDeps {
 
 /**
  * The video call's effects: the call session actor on central's `/calls/kiosk` (this kiosk's
- * token, never the page's), what the agent sees (station, masked card, diagnosis, open tickets
- * of the card, device health), and the outbox for every agent action. Callback tickets and
+ * token, never the page's), what the agent sees (station, masked card, diagnosis, the card's
+ * recent journeys in words as the passenger saw them, open tickets of the card, device health), and the outbox for every agent action. Callback tickets and
  * reports an agent files go through the passenger flows' `createTicket`.
  */
 export function callEffects(deps: CallWiringDeps): CallEffects {
@@ -45,7 +45,7 @@ export function callEffects(deps: CallWiringDeps): CallEffects {
           const r = await tickets.ticketsForCard(input.card.cardNumber, 10);
           if (r.ok) openTicketIds = r.value.filter((t) => !CLOSED.has(t.status)).map((t) => t.ticketId);
         }
-        const base = buildCallContext({ ...where, language: input.language, card: null, diagnosis: input.card?.diagnosis ?? [], openTicketIds, health: deps.health() });
+        const base = buildCallContext({ ...where, language: input.language, card: null, trips: input.trips ?? [], diagnosis: input.card?.diagnosis ?? [], openTicketIds, health: deps.health() });
         return { ...base, card: fallbackContext(input).card };
       } catch (e) {
         logger.warn('call context incomplete', { error: e instanceof Error ? e.message : String(e) });

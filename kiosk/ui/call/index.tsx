@@ -16,6 +16,7 @@ import { groupPhone, keyLabels, TextField } from '../screens/report.js';
 import { EmergencyScreen } from './emergency.js';
 import { KioskCallMedia, type MediaState } from './media.js';
 import { callText, endedText, fallbackText } from './texts.js';
+import { PinnedRow } from '../widgets/pinned-row.js';
 
 export { KioskCallMedia } from './media.js';
 
@@ -130,11 +131,11 @@ function CallArticleView({ article, lang }: { article: CallArticle; lang: Langua
 /** Renders one call view. */
 export function CallView({ view, send, lang, nowMs = () => Date.now() }: Props) {
   const cancel = (
-    <div class="nav">
+    <PinnedRow>
       <button type="button" data-testid="call-cancel" onClick={() => send({ type: 'CALL.CANCEL' })}>
         {callText(lang, 'cancel')}
       </button>
-    </div>
+    </PinnedRow>
   );
   const body = (() => {
     switch (view.phase) {
@@ -161,11 +162,11 @@ export function CallView({ view, send, lang, nowMs = () => Date.now() }: Props) 
         );
       case 'in-call':
         return (
-          <>
+          <div class={view.article === null ? 'call-in' : 'call-in with-article'}>
             <InCall media={view.media} muted={view.muted} send={send} lang={lang} agentName={view.agentName} />
             {view.article !== null && <CallArticleView article={view.article} lang={lang} />}
             {view.reportTicketId !== null && <p data-testid="call-report">{callText(lang, 'report', view.reportTicketId)}</p>}
-          </>
+          </div>
         );
       case 'leaving':
         return <p>{callText(lang, 'leaving')}</p>;
@@ -182,24 +183,25 @@ export function CallView({ view, send, lang, nowMs = () => Date.now() }: Props) 
               {fallbackText(lang, view.reason)}
             </p>
             <p>{callText(lang, 'callbackOffer')}</p>
+            {/* The buttons sit under the number, beside the keypad: in large text they stay above the fold. */}
             <div class="phone-entry">
               <div class="phone-left">
                 <p class="muted">{callText(lang, 'phone')}</p>
                 <TextField text={groupPhone(view.phone)} short testId="call-phone" />
+                {!view.phoneValid && view.phone.length === 11 && <p class="notice error">{callText(lang, 'phoneInvalid')}</p>}
+                <div class="nav">
+                  <button type="button" data-testid="call-no-phone" onClick={() => send({ type: 'SKIP' })}>
+                    {callText(lang, 'noPhone')}
+                  </button>
+                  <button type="submit" class="primary" data-testid="call-callback-submit" disabled={!view.phoneValid}>
+                    {callText(lang, 'submit')}
+                  </button>
+                </div>
               </div>
               <NumericKeypad
                 actions={{ key: (k) => send({ type: 'KEY.PRESS', key: k }), backspace: () => send({ type: 'KEY.BACKSPACE' }), clear: () => send({ type: 'TEXT.SET', text: '' }) }}
                 labels={keyLabels(lang)}
               />
-            </div>
-            {!view.phoneValid && view.phone.length === 11 && <p class="error">{callText(lang, 'phoneInvalid')}</p>}
-            <div class="nav">
-              <button type="button" data-testid="call-no-phone" onClick={() => send({ type: 'SKIP' })}>
-                {callText(lang, 'noPhone')}
-              </button>
-              <button type="submit" class="primary" data-testid="call-callback-submit" disabled={!view.phoneValid}>
-                {callText(lang, 'submit')}
-              </button>
             </div>
           </form>
         );
@@ -209,11 +211,11 @@ export function CallView({ view, send, lang, nowMs = () => Date.now() }: Props) 
         return (
           <>
             <p class="error">{callText(lang, 'failed')}</p>
-            <div class="nav">
+            <PinnedRow>
               <button type="button" class="primary" onClick={() => send({ type: 'SUBMIT' })}>
                 {callText(lang, 'retry')}
               </button>
-            </div>
+            </PinnedRow>
           </>
         );
       case 'callback-done':
@@ -223,12 +225,12 @@ export function CallView({ view, send, lang, nowMs = () => Date.now() }: Props) 
             <p class="ticket-id big" data-testid="call-ticket-id">
               {view.ticketId}
             </p>
-            <QrCode data={view.statusUrl} label={callText(lang, 'qr')} />
-            <div class="nav">
+            <QrCode data={view.statusUrl} label={callText(lang, 'followTicket')} />
+            <PinnedRow>
               <button type="button" class="primary" data-testid="call-done" onClick={() => send({ type: 'NEXT' })}>
                 {callText(lang, 'done')}
               </button>
-            </div>
+            </PinnedRow>
           </>
         );
       case 'ended':

@@ -1,29 +1,37 @@
 import type { CallEndReason, FallbackReason } from '../../../shared/call-protocol.js';
 import type { Language } from '../../../shared/ui-protocol.js';
-import { fillWords, wordsIn, type Words } from '../../../shared/words.js';
+import { EMERGENCY_WORDS, KIOSK_SHARED_WORDS, fillWords, wordsIn, type Words } from '../../../shared/words.js';
+
+const INTERRUPTED: Words = { zh: '通话已中断。', en: 'The call was interrupted.' };
+const VIDEO_FAILED: Words = { zh: '视频连接失败。', en: 'The video connection failed.' };
 
 const fallback: Readonly<Record<FallbackReason, Words>> = {
   offline: { zh: '暂时无法连接客服中心。', en: 'The service centre cannot be reached right now.' },
   'no-agent': { zh: '现在没有客服人员值班。', en: 'No agent is on duty right now.' },
   'max-wait': { zh: '很抱歉，等待时间太长。', en: 'Sorry, the wait is too long.' },
   'ring-timeout': { zh: '客服人员暂时无法接听。', en: 'No agent could answer.' },
-  'connection-failed': { zh: '视频连接失败。', en: 'The video connection failed.' },
-  expired: { zh: '通话已中断。', en: 'The call was interrupted.' },
+  'connection-failed': VIDEO_FAILED,
+  expired: INTERRUPTED,
 };
 
-export const CALL_END_WORDS: Readonly<Record<CallEndReason, Words>> = {
+const CALL_END_WORDS: Readonly<Record<CallEndReason, Words>> = {
   'hung-up': { zh: '通话已结束。', en: 'The call has ended.' },
   cancelled: { zh: '已取消。', en: 'Cancelled.' },
-  'agent-lost': { zh: '通话已中断。', en: 'The call was interrupted.' },
-  'kiosk-lost': { zh: '通话已中断。', en: 'The call was interrupted.' },
-  'media-failed': { zh: '视频连接失败。', en: 'The video connection failed.' },
+  'agent-lost': INTERRUPTED,
+  'kiosk-lost': INTERRUPTED,
+  'media-failed': VIDEO_FAILED,
   'end-call-action': { zh: '客服人员已结束通话。', en: 'The agent ended the call.' },
 };
 
-/** The video call screen's words; the call fallback screen takes its words from here too. */
+/**
+ * The video call screen's words, one entry per key with both languages; the call fallback
+ * screen takes its words from here too. Words other kiosk screens say as well come from
+ * shared/words.ts (`KIOSK_SHARED_WORDS`, the emergency title).
+ */
 export const CALL_WORDS = {
+  ...KIOSK_SHARED_WORDS,
   title: { zh: '视频客服', en: 'Video help' },
-  emergencyTitle: { zh: '紧急求助', en: 'Emergency help' },
+  emergencyTitle: EMERGENCY_WORDS.title,
   connecting: { zh: '正在连接客服中心…', en: 'Connecting to the service centre…' },
   queued: { zh: '您前面还有 {0} 位', en: 'You are number {0} in the queue' },
   estimate: { zh: '预计等待约 {0} 分钟', en: 'Estimated wait about {0} min' },
@@ -34,7 +42,6 @@ export const CALL_WORDS = {
   mute: { zh: '静音', en: 'Mute' },
   unmute: { zh: '取消静音', en: 'Unmute' },
   hangUp: { zh: '挂断', en: 'Hang up' },
-  cancel: { zh: '取消', en: 'Cancel' },
   leaving: { zh: '正在挂断…', en: 'Hanging up…' },
   callbackOffer: { zh: '我们可以给您回电。留下手机号（可不填），我们会为您登记一张回访工单。', en: 'We can call you back. Leave a mobile number (optional) and we will file a callback ticket for you.' },
   phone: { zh: '手机号', en: 'Mobile number' },
@@ -43,10 +50,7 @@ export const CALL_WORDS = {
   noPhone: { zh: '不留号码', en: 'No number' },
   creating: { zh: '正在登记…', en: 'Filing…' },
   failed: { zh: '登记未成功，请重试。', en: 'Filing did not work. Please try again.' },
-  retry: { zh: '重试', en: 'Try again' },
   ticketDone: { zh: '回访工单号', en: 'Callback ticket' },
-  done: { zh: '完成', en: 'Done' },
-  qr: { zh: '扫码查看处理进度', en: 'Scan to follow your ticket' },
   article: { zh: '客服为您打开了这篇帮助文章：', en: 'Your agent opened this help article for you:' },
   articleLoading: { zh: '正在打开客服发来的帮助文章…', en: 'Opening the help article your agent sent…' },
   articleMissing: { zh: '客服想为您打开一篇帮助文章，但本机还没有这篇文章。请客服口头说明，或稍后在“常见问题”中查看。', en: 'Your agent wanted to show you a help article, but this kiosk does not have it yet. Ask the agent to explain, or look in Help later.' },

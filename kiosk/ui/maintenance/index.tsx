@@ -3,18 +3,59 @@
  * out-of-service screen passengers see. The kiosk UI's app renders `<MaintenanceView model send lang />`
  * for every `maintenance` model. Touch-first, zh/en, no personal data (the runtime sends none).
  */
-import type { MaintenanceStatus, MaintenanceView as View, SelfTestName } from '../../../shared/maintenance-protocol.js';
+import type { DeviceStatusLine, MaintenanceStatus, MaintenanceView as View, SelfTestName, SelfTestResult } from '../../../shared/maintenance-protocol.js';
 import { MAINTENANCE_PAGES, SELF_TESTS } from '../../../shared/maintenance-protocol.js';
 import type { Language } from '../../../shared/ui-protocol.js';
 import type { ScreenProps, Send } from '../screens/types.js';
 import { NumericKeypad } from '../widgets/keypad.js';
-import { deviceStateWords, deviceWords, wordsIn } from '../../../shared/words.js';
+import { deviceStateWords, deviceWords, familyLabel, wordsIn } from '../../../shared/words.js';
 import { formatDateTime } from '../../../shared/format.js';
-import { mt, mtOf, type MaintenanceTextKey } from './texts.js';
+import { MAINTENANCE_WORDS, mt, mtOf, type MaintenanceTextKey } from './texts.js';
+import { PinnedRow } from '../widgets/pinned-row.js';
 
-/** Device names and states in words on the technician's screen (never their keys). */
-const deviceWord = (lang: Language, device: string) => wordsIn(lang, deviceWords(device));
+/** Device names and states in words on the technician's screen (never their keys): card reader 1, 2… when there are several of a kind. */
+const deviceWord = (lang: Language, device: string, unit?: number) => `${wordsIn(lang, deviceWords(device))}${unit === undefined ? '' : ` ${unit}`}`;
 const stateWord = (lang: Language, state: string) => wordsIn(lang, deviceStateWords(state));
+
+/** The reader a card was on, as the devices page names it (card reader 1), from its PC/SC name. */
+function readerWord(lang: Language, devices: readonly DeviceStatusLine[], reader: string | undefined): string {
+  const line = devices.find((d) => d.device === 'card-reader' && d.detail === reader);
+  return deviceWord(lang, 'card-reader', line?.unit);
+}
+
+/** A device fault code in words; null when this screen has none for it (the raw detail then stands alone). */
+function faultWord(lang: Language, code: string | null): string | null {
+  if (code === null) return null;
+  const key = `fault.${code}`;
+  return key in MAINTENANCE_WORDS ? mt(lang, key as MaintenanceTextKey) : null;
+}
+
+/** What a self-test found, in the technician's language. */
+export function selfTestWords(lang: Language, result: SelfTestResult, devices: readonly DeviceStatusLine[]): string {
+  const f = result.facts ?? {};
+  const buttons = (list: readonly string[] | undefined) => (list ?? []).map((b) => mtOf(lang, 'button', b, 'unknown')).join(lang === 'zh' ? '、' : ', ');
+  switch (result.code) {
+    case 'printed':
+      return mt(lang, 'result.printed');
+    case 'read':
+      return mt(lang, 'result.read', readerWord(lang, devices, f.reader), f.family ? familyLabel(lang, f.family) : mt(lang, 'unknown'));
+    case 'no-card':
+    case 'no-scan':
+    case 'not-installed':
+    case 'test-error':
+      return mt(lang, `result.${result.code}`);
+    case 'scanned':
+      return f.symbology ? mt(lang, 'result.scanned-as', f.characters ?? 0, f.symbology) : mt(lang, 'result.scanned', f.characters ?? 0);
+    case 'all-pressed':
+      return mt(lang, 'result.all-pressed', buttons(f.pressed));
+    case 'not-all-pressed':
+      return mt(lang, 'result.not-all-pressed', buttons((f.expected ?? []).filter((b) => !(f.pressed ?? []).includes(b))));
+  }
+  if (result.test === 'card-reader' && `card.${result.code}` in MAINTENANCE_WORDS) {
+    return mt(lang, 'result.card-failed', readerWord(lang, devices, f.reader), mt(lang, `card.${result.code}` as MaintenanceTextKey));
+  }
+  return faultWord(lang, result.code) ?? mt(lang, 'result.other');
+}
 
 type SessionView = Extract<View, { phase: 'session' }>;
 
@@ -24,7 +65,7 @@ export function MaintenanceView({ model, send, lang }: ScreenProps<'maintenance'
     case 'out-of-service':
       return (
         <div class="maint-out" data-testid="out-of-service">
-          <h1>{mt(lang, 'out-of-service')}</h1>
+          <h1>{mt(lang, 'outOfService')}</h1>
           <p class="notice">{mt(lang, 'out-of-service.hint')}</p>
         </div>
       );
@@ -56,11 +97,11 @@ export function MaintenanceView({ model, send, lang }: ScreenProps<'maintenance'
           <p class="notice" data-testid="maint-refused" data-code={v.refusal.code}>
             {refusalText(lang, v.refusal.code)}
           </p>
-          <div class="nav">
+          <PinnedRow>
             <button type="button" class="primary" onClick={() => send({ type: 'BACK' })}>
               {mt(lang, 'ok')}
             </button>
-          </div>
+          </PinnedRow>
         </>
       );
     case 'session':
@@ -75,11 +116,11 @@ function refusalText(lang: Language, code: string): string {
 
 function Nav({ send, lang }: { send: Send; lang: Language }) {
   return (
-    <div class="nav">
+    <PinnedRow>
       <button type="button" onClick={() => send({ type: 'BACK' })}>
         {mt(lang, 'cancel')}
       </button>
-    </div>
+    </PinnedRow>
   );
 }
 
@@ -101,14 +142,14 @@ function PinScreen({ view, send, lang }: { view: Extract<View, { phase: 'pin' }>
         actions={{ key: (k) => send({ type: 'KEY.PRESS', key: k }), backspace: () => send({ type: 'KEY.BACKSPACE' }), clear: () => send({ type: 'KEY.CLEAR' }) }}
         labels={{ backspace: mt(lang, 'backspace'), clear: mt(lang, 'clear') }}
       />
-      <div class="nav">
+      <PinnedRow>
         <button type="button" onClick={() => send({ type: 'BACK' })}>
           {mt(lang, 'cancel')}
         </button>
         <button type="button" class="primary" data-testid="maint-pin-submit" disabled={view.digits < 4 || view.checking} onClick={() => send({ type: 'SUBMIT' })}>
           {mt(lang, 'submit')}
         </button>
-      </div>
+      </PinnedRow>
     </>
   );
 }
@@ -119,7 +160,7 @@ function SessionScreen({ view, send, lang }: { view: SessionView; send: Send; la
     <div class="maint" data-testid="maint-session" data-page={view.page}>
       <header class="maint-head">
         <strong>{view.technicianName}</strong>
-        {s && <span class={s.inService ? 'maint-ok' : 'maint-bad'}>{mt(lang, s.inService ? 'service.in' : 'service.out')}</span>}
+        {s && <span class={s.inService ? 'maint-ok' : 'maint-bad'}>{mt(lang, s.inService ? 'service.in' : 'outOfService')}</span>}
         {view.busy && <span class="muted">{mt(lang, 'busy')}</span>}
       </header>
       <nav class="maint-tabs">
@@ -161,10 +202,13 @@ function Page({ view, status, send, lang }: { view: SessionView; status: Mainten
           <table class="maint-table">
             <tbody>
               {status.devices.map((d) => (
-                <tr key={d.device} data-device={d.device} data-state={d.state}>
-                  <td>{deviceWord(lang, d.device)}</td>
+                <tr key={`${d.device}:${d.unit ?? ''}`} data-device={d.device} data-unit={d.unit} data-state={d.state}>
+                  <td data-testid="maint-device-name">{deviceWord(lang, d.device, d.unit)}</td>
                   <td class={d.state === 'ok' ? 'maint-ok' : 'maint-bad'}>{stateWord(lang, d.state)}</td>
-                  <td>{[d.code, d.detail].filter(Boolean).join(' · ')}</td>
+                  <td>
+                    {faultWord(lang, d.code)}
+                    {d.detail !== null && <small class="maint-raw" data-testid="maint-device-raw">{d.detail}</small>}
+                  </td>
                 </tr>
               ))}
             </tbody>
@@ -179,7 +223,7 @@ function Page({ view, status, send, lang }: { view: SessionView; status: Mainten
                   {result && (
                     <small class={result.ok ? 'maint-ok' : 'maint-bad'} data-testid={`maint-result-${t}`} data-ok={String(result.ok)}>
                       {' '}
-                      · {mt(lang, result.ok ? 'test.ok' : 'test.failed')}: {result.detail}
+                      · {mt(lang, result.ok ? 'test.ok' : 'test.failed')}: {selfTestWords(lang, result, status.devices)}
                     </small>
                   )}
                 </button>
@@ -211,7 +255,7 @@ function Page({ view, status, send, lang }: { view: SessionView; status: Mainten
                   <td>{[r.code, r.reason].filter(Boolean).join(': ')}</td>
                   <td>
                     <button type="button" class="key" disabled={busy} onClick={() => send({ type: 'MAINT.OUTBOX', action: 'retry', seq: r.seq })}>
-                      {mt(lang, 'outbox.retry')}
+                      {mt(lang, 'retry')}
                     </button>
                     <button type="button" class="key" disabled={busy} onClick={() => send({ type: 'MAINT.OUTBOX', action: 'discard', seq: r.seq })}>
                       {mt(lang, 'outbox.discard')}

@@ -1,12 +1,13 @@
 import type { Language } from '../../../shared/ui-protocol.js';
-import { fillWords, wordsIn, type Words } from '../../../shared/words.js';
-import { CALL_WORDS } from '../call/texts.js';
-import { KEY_WORDS } from '../keyboard-words.js';
+import { KIOSK_SHARED_WORDS, fillWords, wordsIn, type Words } from '../../../shared/words.js';
 
-/** The technician screens' words, keyed by word: `mt(lang, key, n)`. */
-
-const TEXTS = {
-  'out-of-service': { zh: '本机暂停服务', en: 'Out of service' },
+/**
+ * The technician screens' words, one entry per key with both languages (a key without one of
+ * them does not compile): `mt(lang, key, n)`. Words other kiosk screens say as well come from
+ * shared/words.ts (`KIOSK_SHARED_WORDS`).
+ */
+export const MAINTENANCE_WORDS = {
+  ...KIOSK_SHARED_WORDS,
   'out-of-service.hint': { zh: '请使用其他客服终端或联系车站工作人员', en: 'Please use another help point or ask station staff' },
   'tap-card': { zh: '请刷维护卡', en: 'Tap the technician card' },
   verifying: { zh: '正在验证维护卡…', en: 'Checking the technician card…' },
@@ -24,9 +25,6 @@ const TEXTS = {
   leaving: { zh: '正在退出维护模式…', en: 'Leaving maintenance mode…' },
   ok: { zh: '确定', en: 'OK' },
   submit: { zh: '确认', en: 'Enter' },
-  cancel: CALL_WORDS.cancel,
-  backspace: KEY_WORDS.backspace,
-  clear: KEY_WORDS.clear,
   exit: { zh: '退出维护', en: 'Leave maintenance' },
   refresh: { zh: '刷新', en: 'Refresh' },
   'page.devices': { zh: '设备', en: 'Devices' },
@@ -39,14 +37,12 @@ const TEXTS = {
   'test.scanner': { zh: '扫码测试', en: 'Scan a test code' },
   'test.help-buttons': { zh: '按钮测试', en: 'Press each help button' },
   'service.in': { zh: '在服务中', en: 'In service' },
-  'service.out': { zh: '暂停服务中', en: 'Out of service' },
   'service.take-out': { zh: '暂停服务', en: 'Take out of service' },
   'service.put-back': { zh: '恢复服务', en: 'Put back in service' },
   'outbox.depth': { zh: '待上传', en: 'To send' },
   'outbox.oldest': { zh: '最早待上传', en: 'Oldest waiting' },
   'outbox.last-sync': { zh: '上次同步', en: 'Last sync' },
   'outbox.rejected': { zh: '被拒绝', en: 'Rejected' },
-  'outbox.retry': { zh: '重试', en: 'Retry' },
   'outbox.discard': { zh: '丢弃', en: 'Discard' },
   'network.sync': { zh: '同步状态', en: 'Sync' },
   'network.central': { zh: '中心可达', en: 'Central reachable' },
@@ -54,7 +50,6 @@ const TEXTS = {
   'network.fault': { zh: '最近故障', en: 'Last fault' },
   yes: { zh: '是', en: 'yes' },
   no: { zh: '否', en: 'no' },
-  unknown: { zh: '未知', en: 'unknown' },
   busy: { zh: '进行中…', en: 'Working…' },
   'notice.status-unavailable': { zh: '无法读取本机状态', en: 'The kiosk status could not be read' },
   'notice.test-failed': { zh: '测试没有完成', en: 'The test did not finish' },
@@ -76,16 +71,50 @@ const TEXTS = {
   'kind.telemetry': { zh: '运行数据', en: 'Telemetry' },
   'kind.call-record': { zh: '通话记录', en: 'Call record' },
   'kind.other': { zh: '其他记录', en: 'Other record' },
+  // What a self-test found, said in words ({0}, {1} filled by the screen).
+  'result.printed': { zh: '测试凭条已打印', en: 'The test receipt printed' },
+  'result.read': { zh: '{0}读到一张{1}', en: '{0} read a {1}' },
+  'result.card-failed': { zh: '{0}上的卡读不出：{1}', en: 'The card on {0} could not be read: {1}' },
+  'result.no-card': { zh: '没有人刷测试卡', en: 'No test card was tapped' },
+  'result.scanned': { zh: '扫到一个 {0} 个字符的测试码', en: 'Scanned a test code of {0} characters' },
+  'result.scanned-as': { zh: '扫到一个 {0} 个字符的测试码（{1}）', en: 'Scanned a test code of {0} characters ({1})' },
+  'result.no-scan': { zh: '没有人扫测试码', en: 'No test code was scanned' },
+  'result.all-pressed': { zh: '每个按钮都按过了：{0}', en: 'Every button was pressed: {0}' },
+  'result.not-all-pressed': { zh: '还没有按：{0}', en: 'Not pressed yet: {0}' },
+  'result.not-installed': { zh: '本机没有这个设备', en: 'This kiosk has no such device' },
+  'result.test-error': { zh: '测试无法运行，请看日志', en: 'The test could not run; see the log' },
+  'result.other': { zh: '设备报告了一个本屏没有说明的结果', en: 'The device gave an answer this screen has no words for' },
+  'button.information': { zh: '咨询按钮', en: 'information button' },
+  'button.emergency': { zh: '紧急按钮', en: 'emergency button' },
+  // Why a card did not read in a self-test, for the technician.
+  'card.unsupported-card': { zh: '本机不认识这种卡', en: 'a card this kiosk does not know' },
+  'card.unreadable-card': { zh: '卡的应答无法识别', en: 'its answers made no sense' },
+  'card.card-removed': { zh: '读完之前卡被拿开了', en: 'it left the reader too soon' },
+  'card.reader-gone': { zh: '读卡时读卡器断开了', en: 'the reader went away during the read' },
+  'card.timeout': { zh: '卡没有及时应答', en: 'it did not answer in time' },
+  // Why a device is not working, on the devices page and in a self-test.
+  'fault.paper-out': { zh: '打印机没纸了', en: 'The printer is out of paper' },
+  'fault.paper-near-end': { zh: '打印纸快用完了', en: 'The paper roll is nearly used up' },
+  'fault.cover-open': { zh: '打印机盖开着', en: 'The printer cover is open' },
+  'fault.printer-offline': { zh: '打印机处于脱机状态', en: 'The printer says it is offline' },
+  'fault.not-connected': { zh: '设备没有连接', en: 'The device is not connected' },
+  'fault.no-reply': { zh: '设备没有应答', en: 'The device did not answer' },
+  'fault.bad-reply': { zh: '设备的应答有误', en: 'The device answered wrongly' },
+  'fault.write-failed': { zh: '无法向设备发送数据', en: 'Sending to the device failed' },
+  'fault.invalid-request': { zh: '设备做不了这件事', en: 'The device cannot do this' },
+  'fault.not-configured': { zh: '本机配置中没有这个设备', en: 'Not in this kiosk’s configuration' },
+  'fault.no-reader': { zh: '没有找到读卡器', en: 'No card reader found' },
+  'fault.pcscd-down': { zh: '读卡服务（pcscd）没有运行', en: 'The card reader service (pcscd) is not running' },
 } as const satisfies Readonly<Record<string, Words>>;
 
-export type MaintenanceTextKey = keyof typeof TEXTS;
+export type MaintenanceTextKey = keyof typeof MAINTENANCE_WORDS;
 
-export function mt(lang: Language, key: MaintenanceTextKey, n?: number): string {
-  return fillWords(wordsIn(lang, TEXTS[key]), ...(n === undefined ? [] : [n]));
+export function mt(lang: Language, key: MaintenanceTextKey, ...values: (string | number)[]): string {
+  return fillWords(wordsIn(lang, MAINTENANCE_WORDS[key]), ...values);
 }
 
 /** A key of the table made of a prefix and a value (`sync.online`), or the prefix's fallback when the table has no such word. */
-export function mtOf(lang: Language, prefix: 'notice' | 'sync' | 'kind', value: string, fallback: MaintenanceTextKey): string {
+export function mtOf(lang: Language, prefix: 'notice' | 'sync' | 'kind' | 'card' | 'fault' | 'button', value: string, fallback: MaintenanceTextKey): string {
   const key = `${prefix}.${value}`;
-  return key in TEXTS ? mt(lang, key as MaintenanceTextKey) : mt(lang, fallback);
+  return key in MAINTENANCE_WORDS ? mt(lang, key as MaintenanceTextKey) : mt(lang, fallback);
 }

@@ -1,29 +1,31 @@
+import { callText, endedText } from '../call/texts.js';
 import { label } from '../labels.js';
 import type { ScreenProps } from './types.js';
+import { PinnedRow } from '../widgets/pinned-row.js';
 
-/** Shown for the `call` screen until the video-call components (`kiosk/ui/call/`) take over. */
+/** Shown for the `call` screen until the video-call components (`kiosk/ui/call/`) take over; it says each call word with the call screen's table. */
 export function CallFallbackScreen({ model, send, lang }: ScreenProps<'call'>) {
   const text =
     model.phase === 'connecting'
-      ? label(lang, 'callConnecting')
+      ? callText(lang, 'connecting')
       : model.phase === 'queued'
-        ? label(lang, 'callQueued', model.queuePosition ?? 0)
+        ? callText(lang, 'queued', model.queuePosition ?? 0)
         : model.phase === 'in-call'
-          ? label(lang, 'callInCall')
+          ? label(lang, 'call.in-call')
           : model.phase === 'ended'
-            ? label(lang, 'callEnded')
-            : label(lang, 'callUnavailable');
+            ? endedText(lang, 'hung-up')
+            : label(lang, 'call.unavailable');
   return (
     <>
-      <h1>{label(lang, 'callTitle')}</h1>
+      <h1>{callText(lang, 'title')}</h1>
       <p data-testid="call-phase" data-phase={model.phase}>
         {text}
       </p>
-      <div class="nav">
+      <PinnedRow>
         <button type="button" class="primary" onClick={() => send({ type: model.phase === 'in-call' ? 'CALL.HANGUP' : 'CALL.CANCEL' })}>
-          {model.phase === 'in-call' ? label(lang, 'hangUp') : label(lang, 'cancel')}
+          {callText(lang, model.phase === 'in-call' ? 'hangUp' : 'cancel')}
         </button>
-      </div>
+      </PinnedRow>
     </>
   );
 }

@@ -2,6 +2,7 @@ import type { DiagnosisLine } from '../../../shared/ui-protocol.js';
 import { label } from '../labels.js';
 import type { ScreenProps, Send } from './types.js';
 import type { Language } from '../../../shared/ui-protocol.js';
+import { PinnedRow } from '../widgets/pinned-row.js';
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
@@ -63,28 +64,54 @@ export function CardReadingScreen({ lang }: ScreenProps<'card-reading'>) {
   );
 }
 
-function Diagnoses({ lines, send, lang }: { lines: readonly DiagnosisLine[]; send: Send; lang: Language }) {
+/** Findings of one kind with the same advice (two unfinished trips) read as one notice: each title, then the advice once. */
+function groupFindings(lines: readonly DiagnosisLine[]): DiagnosisLine[][] {
+  const groups: DiagnosisLine[][] = [];
+  for (const d of lines) {
+    const same = groups.find((g) => g[0]!.code === d.code && g[0]!.advice === d.advice);
+    if (same) same.push(d);
+    else groups.push([d]);
+  }
+  return groups;
+}
+
+function Diagnoses({ lines, lang }: { lines: readonly DiagnosisLine[]; lang: Language }) {
   if (lines.length === 0) return <p class="notice ok" data-testid="diagnosis-ok">{label(lang, 'cardOk')}</p>;
   return (
     <>
-      {lines.map((d, i) => (
-        <div class={d.severity === 'problem' ? 'notice error' : d.severity === 'warning' ? 'notice' : 'notice ok'} key={i} data-testid="diagnosis" data-code={d.code}>
-          <strong>{d.title}</strong>
-          <div>{d.advice}</div>
-          <div class="nav" style={{ marginTop: '0.5rem' }}>
-            {d.offerReport && (
-              <button type="button" onClick={() => send({ type: 'MENU.REPORT' })}>
-                {label(lang, 'report')}
-              </button>
-            )}
-            {d.offerAgent && (
-              <button type="button" onClick={() => send({ type: 'MENU.CALL' })}>
-                {label(lang, 'menu.call')}
-              </button>
-            )}
+      {groupFindings(lines).map((g, i) => {
+        const d = g[0]!;
+        return (
+          <div class={d.severity === 'problem' ? 'notice error' : d.severity === 'warning' ? 'notice' : 'notice ok'} key={i} data-testid="diagnosis" data-code={d.code}>
+            {g.map((x, j) => (
+              <strong key={j} class="finding-title">
+                {x.title}
+              </strong>
+            ))}
+            <div>{d.advice}</div>
           </div>
-        </div>
-      ))}
+        );
+      })}
+    </>
+  );
+}
+
+/** What the passenger can do about what was found: offered once, in the screen's button row, however many findings offer it. */
+function DiagnosisActions({ lines, send, lang }: { lines: readonly DiagnosisLine[]; send: Send; lang: Language }) {
+  const report = lines.some((d) => d.offerReport);
+  const agent = lines.some((d) => d.offerAgent);
+  return (
+    <>
+      {report && (
+        <button type="button" data-testid="diagnosis-report" onClick={() => send({ type: 'MENU.REPORT' })}>
+          {label(lang, 'menu.report')}
+        </button>
+      )}
+      {agent && (
+        <button type="button" data-testid="diagnosis-call" onClick={() => send({ type: 'MENU.CALL' })}>
+          {label(lang, 'menu.call')}
+        </button>
+      )}
     </>
   );
 }
@@ -93,35 +120,46 @@ export function BalanceScreen({ model, send, lang }: ScreenProps<'balance'>) {
   const { card } = model;
   return (
     <>
-      <section class="balance-card" data-testid="balance-card">
-        <div class="muted">
-          {card.familyLabel}
-          {card.cityLabel !== null && ` · ${card.cityLabel}`}
-          {card.holderLabel !== null && ` · ${card.holderLabel}`}
+      <div class="balance-top">
+        <div class="balance-side">
+          <section class="balance-card" data-testid="balance-card">
+            <div class="muted">
+              {card.familyLabel}
+              {card.cityLabel !== null && ` · ${card.cityLabel}`}
+              {card.holderLabel !== null && ` · ${card.holderLabel}`}
+            </div>
+            <div class="card-number" data-testid="card-number">
+              {card.maskedNumber}
+            </div>
+            <div class="muted">{label(lang, 'balance.title')}</div>
+            <div class={model.balance < 0 ? 'balance negative' : 'balance'} data-testid="balance">
+              {model.balanceText}
+            </div>
+            {card.validUntil !== null && (
+              <div class="muted">
+                {label(lang, 'validUntil')} {dateInWords(lang, card.validUntil)}
+              </div>
+            )}
+          </section>
         </div>
-        <div class="card-number" data-testid="card-number">
-          {card.maskedNumber}
+        {/* What was found stands beside the card; what to do about it is in the button row, so the first trips show above the fold in large text too. */}
+        <div class="diagnoses">
+          {!model.complete ? (
+            <p class="muted" data-testid="still-reading">{label(lang, 'balance.loading')}</p>
+          ) : model.diagnoses === null ? (
+            <p class="muted">{label(lang, 'checking')}</p>
+          ) : (
+            <Diagnoses lines={model.diagnoses} lang={lang} />
+          )}
         </div>
-        <div class="muted">{label(lang, 'balance.title')}</div>
-        <div class={model.balance < 0 ? 'balance negative' : 'balance'} data-testid="balance">
-          {model.balanceText}
-        </div>
-        {card.validUntil !== null && (
-          <div class="muted">
-            {label(lang, 'validUntil')} {dateInWords(lang, card.validUntil)}
-          </div>
-        )}
-      </section>
-      {!model.complete ? (
-        <p class="muted" data-testid="still-reading">{label(lang, 'balance.loading')}</p>
-      ) : (
+      </div>
+      {model.complete && (
         <>
-          {model.diagnoses === null ? <p class="muted">{label(lang, 'checking')}</p> : <Diagnoses lines={model.diagnoses} send={send} lang={lang} />}
           <h2>{label(lang, 'balance.trips')}</h2>
           {model.trips.length === 0 ? (
             <p class="muted">{label(lang, 'noTrips')}</p>
           ) : (
-            <ul class="trips" data-testid="trips">
+            <ul class="trips" data-testid="trips" data-scroll-list>
               {model.trips.map((t, i) => (
                 <li key={i} class={t.open ? 'notice' : ''} data-testid="trip">
                   {t.text}
@@ -141,11 +179,12 @@ export function BalanceScreen({ model, send, lang }: ScreenProps<'balance'>) {
           )}
         </>
       )}
-      <div class="nav">
+      <PinnedRow>
+        {model.complete && model.diagnoses !== null && <DiagnosisActions lines={model.diagnoses} send={send} lang={lang} />}
         <button type="button" class="primary" onClick={() => send({ type: 'EXIT' })}>
           {label(lang, 'exit')}
         </button>
-      </div>
+      </PinnedRow>
     </>
   );
 }
@@ -160,10 +199,10 @@ export function CardErrorScreen({ model, send, lang }: ScreenProps<'card-error'>
         <h1>{model.title}</h1>
         <p>{model.advice}</p>
       </div>
-      <div class="nav">
+      <PinnedRow>
         {DAMAGED_CARD_CODES.includes(model.code) && (
           <button type="button" data-testid="card-error-report" onClick={() => send({ type: 'MENU.REPORT' })}>
-            {label(lang, 'report')}
+            {label(lang, 'menu.report')}
           </button>
         )}
         {model.code !== 'no-card' && (
@@ -174,7 +213,7 @@ export function CardErrorScreen({ model, send, lang }: ScreenProps<'card-error'>
         <button type="button" class="primary" onClick={() => send({ type: 'EXIT' })}>
           {label(lang, 'exit')}
         </button>
-      </div>
+      </PinnedRow>
     </>
   );
 }

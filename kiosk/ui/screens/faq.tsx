@@ -4,10 +4,10 @@ import { label } from '../labels.js';
 import { OnScreenKeyboard } from '../widgets/keyboard.js';
 import { keyLabels, TextField } from './report.js';
 import type { ScreenProps, Send } from './types.js';
+import { PinnedRow } from '../widgets/pinned-row.js';
 
 /** Search by Chinese words, pinyin initials (`tk` finds 退卡) or English words; the query stays on the page until sent. */
-function FaqSearch({ send, lang }: { send: Send; lang: Language }) {
-  const [open, setOpen] = useState(false);
+function FaqSearch({ send, lang, open, setOpen }: { send: Send; lang: Language; open: boolean; setOpen: (open: boolean) => void }) {
   const [text, setText] = useState('');
   if (!open)
     return (
@@ -38,19 +38,23 @@ function FaqSearch({ send, lang }: { send: Send; lang: Language }) {
 }
 
 export function FaqCategoriesScreen({ model, send, lang }: ScreenProps<'faq-categories'>) {
+  // While the passenger types a search, the keyboard takes the screen: the categories wait under the Back button.
+  const [searching, setSearching] = useState(false);
   return (
     <>
-      <h1>{label(lang, 'faq.title')}</h1>
-      <FaqSearch send={send} lang={lang} />
+      <h1>{label(lang, 'menu.faq')}</h1>
+      <FaqSearch send={send} lang={lang} open={searching} setOpen={setSearching} />
       {model.error !== null && <p class="notice error">{label(lang, 'faq.unavailable')}</p>}
       {model.categories === null && model.error === null && <p class="muted">{label(lang, 'loading')}</p>}
-      <div class="actions">
-        {model.categories?.map((c) => (
-          <button type="button" class="action" key={c.id} data-faq-category={c.id} onClick={() => send({ type: 'FAQ.CATEGORY', categoryId: c.id })}>
-            {c.label}
-          </button>
-        ))}
-      </div>
+      {!searching && (
+        <div class="actions">
+          {model.categories?.map((c) => (
+            <button type="button" class="action" key={c.id} data-faq-category={c.id} onClick={() => send({ type: 'FAQ.CATEGORY', categoryId: c.id })}>
+              {c.label}
+            </button>
+          ))}
+        </div>
+      )}
     </>
   );
 }
@@ -58,11 +62,11 @@ export function FaqCategoriesScreen({ model, send, lang }: ScreenProps<'faq-cate
 export function FaqListScreen({ model, send, lang }: ScreenProps<'faq-list'>) {
   return (
     <>
-      <h1>{model.category?.label ?? model.query ?? label(lang, 'faq.title')}</h1>
+      <h1>{model.category?.label ?? model.query ?? label(lang, 'menu.faq')}</h1>
       {model.error !== null && <p class="notice error">{label(lang, 'faq.unavailable')}</p>}
       {model.articles === null && model.error === null && <p class="muted">{label(lang, 'loading')}</p>}
       {model.articles?.length === 0 && <p class="muted">{label(lang, 'noArticles')}</p>}
-      <div class="actions" style={{ gridTemplateColumns: '1fr' }}>
+      <div class="actions" style={{ gridTemplateColumns: '1fr' }} data-scroll-list>
         {model.articles?.map((a) => (
           <button type="button" class="action" style={{ textAlign: 'left' }} key={a.id} data-faq-article={a.id} onClick={() => send({ type: 'FAQ.OPEN', articleId: a.id })}>
             {a.label}
@@ -94,11 +98,11 @@ export function FaqArticleScreen({ model, send, lang }: ScreenProps<'faq-article
   return (
     <>
       <ArticleText title={model.title} body={model.body} testId="faq-article" />
-      <div class="nav">
+      <PinnedRow>
         <button type="button" class="primary" data-testid="faq-done" onClick={() => send({ type: 'NEXT' })}>
-          {label(lang, 'button.done')}
+          {label(lang, 'done')}
         </button>
-      </div>
+      </PinnedRow>
     </>
   );
 }

@@ -4,6 +4,7 @@ import { OnScreenKeyboard, type KeyboardActions, type KeyboardLabels } from '../
 import { NumericKeypad } from '../widgets/keypad.js';
 import { QrCode } from '../widgets/qr-code.js';
 import type { ScreenProps, Send } from './types.js';
+import { PinnedRow } from '../widgets/pinned-row.js';
 
 export function keyActions(send: Send): KeyboardActions {
   return {
@@ -70,19 +71,22 @@ export function ReportCategoryScreen({ model, send, lang }: ScreenProps<'report-
 export function ReportDescribeScreen({ model, send, lang }: ScreenProps<'report-describe'>) {
   return (
     <>
-      <h1>
-        {label(lang, 'report.describe')} · {model.category.label}
-      </h1>
+      {/* Next stands beside the title: the whole keyboard fits under it, in large text too. */}
+      <div class="title-row">
+        <h1>
+          {label(lang, 'report.describe')} · {model.category.label}
+        </h1>
+        <div class="nav">
+          <button type="button" class="primary" data-testid="next" disabled={!model.canContinue} onClick={() => send({ type: 'NEXT' })}>
+            {label(lang, 'button.next')}
+          </button>
+        </div>
+      </div>
       <TextField text={model.text} testId="description" />
       <div class="muted">
         {[...model.text].length} / {model.maxLength}
       </div>
       <OnScreenKeyboard lang={lang} actions={keyActions(send)} phrases={model.phrases} onPhrase={(phraseId) => send({ type: 'PHRASE.ADD', phraseId })} labels={keyLabels(lang)} />
-      <div class="nav">
-        <button type="button" class="primary" data-testid="next" disabled={!model.canContinue} onClick={() => send({ type: 'NEXT' })}>
-          {label(lang, 'button.next')}
-        </button>
-      </div>
     </>
   );
 }
@@ -112,14 +116,14 @@ export function ReportPhoneScreen({ model, send, lang }: ScreenProps<'report-pho
         </div>
         <NumericKeypad actions={keyActions(send)} labels={keyLabels(lang)} />
       </div>
-      <div class="nav">
+      <PinnedRow>
         <button type="button" data-testid="skip" onClick={() => send({ type: 'SKIP' })}>
           {label(lang, 'button.skip')}
         </button>
         <button type="button" class="primary" data-testid="next" onClick={() => send({ type: 'NEXT' })}>
           {label(lang, 'button.next')}
         </button>
-      </div>
+      </PinnedRow>
     </>
   );
 }
@@ -139,11 +143,11 @@ export function ReportReviewScreen({ model, send, lang }: ScreenProps<'report-re
         <dd>{model.card?.maskedNumber ?? label(lang, 'none')}</dd>
       </dl>
       {model.error !== null && <p class="notice error">{label(lang, model.error === 'storage-full' ? 'report.storage-full' : 'report.submit-failed')}</p>}
-      <div class="nav">
+      <PinnedRow>
         <button type="button" class="primary" data-testid="submit" disabled={model.submitting} onClick={() => send({ type: 'SUBMIT' })}>
           {model.submitting ? label(lang, 'submitting') : label(lang, 'button.submit')}
         </button>
-      </div>
+      </PinnedRow>
     </>
   );
 }
@@ -163,18 +167,18 @@ export function ReportDoneScreen({ model, send, lang }: ScreenProps<'report-done
       <div class="ticket-id" data-testid="ticket-id">
         {model.ticketId}
       </div>
-      <QrCode data={model.statusUrl} label={label(lang, 'report.qr')} />
+      <QrCode data={model.statusUrl} label={label(lang, 'followTicket')} />
       {receipt !== null && <p class={model.receipt === 'failed' ? 'notice error' : 'notice ok'}>{receipt}</p>}
-      <div class="nav">
+      <PinnedRow>
         {model.receipt === 'failed' && (
           <button type="button" onClick={() => send({ type: 'RECEIPT.RETRY' })}>
             {label(lang, 'button.retry-print')}
           </button>
         )}
         <button type="button" class="primary" data-testid="done" onClick={() => send({ type: 'NEXT' })}>
-          {label(lang, 'button.done')}
+          {label(lang, 'done')}
         </button>
-      </div>
+      </PinnedRow>
     </>
   );
 }

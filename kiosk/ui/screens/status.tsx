@@ -3,6 +3,7 @@ import { label } from '../labels.js';
 import { NumericKeypad } from '../widgets/keypad.js';
 import { keyActions, keyLabels, TextField } from './report.js';
 import type { ScreenProps } from './types.js';
+import { PinnedRow } from '../widgets/pinned-row.js';
 
 const TICKET_KEYS = ['-', ...'ABCDEFGHIJKLMNOPQRSTUVWXYZ'];
 
@@ -14,11 +15,11 @@ export function StatusEntryScreen({ model, send, lang }: ScreenProps<'status-ent
       {model.looking && <p class="muted">{label(lang, 'looking')}</p>}
       {model.error !== null && <p class="notice error">{label(lang, `status.${model.error}`)}</p>}
       <NumericKeypad actions={keyActions(send)} extraKeys={TICKET_KEYS} labels={keyLabels(lang)} />
-      <div class="nav">
+      <PinnedRow>
         <button type="button" class="primary" data-testid="next" disabled={model.looking} onClick={() => send({ type: 'NEXT' })}>
           {label(lang, 'faq.search')}
         </button>
-      </div>
+      </PinnedRow>
     </>
   );
 }
@@ -55,11 +56,11 @@ export function StatusResultScreen({ model, send, lang }: ScreenProps<'status-re
   return (
     <>
       <TicketCard t={model.ticket} />
-      <div class="nav">
+      <PinnedRow>
         <button type="button" class="primary" onClick={() => send({ type: 'EXIT' })}>
           {label(lang, 'exit')}
         </button>
-      </div>
+      </PinnedRow>
     </>
   );
 }

@@ -1,5 +1,6 @@
 import { label } from '../labels.js';
 import type { ScreenProps } from './types.js';
+import { PinnedRow } from '../widgets/pinned-row.js';
 
 const SCORES = [1, 2, 3, 4, 5] as const;
 
@@ -16,11 +17,11 @@ export function SurveyScreen({ model, send, lang }: ScreenProps<'survey'>) {
               </button>
             ))}
           </div>
-          <div class="nav">
+          <PinnedRow>
             <button type="button" onClick={() => send({ type: 'SKIP' })}>
               {label(lang, 'button.skip')}
             </button>
-          </div>
+          </PinnedRow>
         </>
       );
     case 'reason':
@@ -42,14 +43,14 @@ export function SurveyScreen({ model, send, lang }: ScreenProps<'survey'>) {
               </button>
             ))}
           </div>
-          <div class="nav">
+          <PinnedRow>
             <button type="button" data-testid="survey-skip" onClick={() => send({ type: 'SKIP' })}>
               {label(lang, 'button.skip')}
             </button>
             <button type="button" class="primary" data-testid="survey-send" onClick={() => send({ type: 'SUBMIT' })}>
               {label(lang, 'survey.send')}
             </button>
-          </div>
+          </PinnedRow>
         </>
       );
     case 'thanks':

@@ -12,7 +12,7 @@ const DIGITS = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '0'];
 /** Large digit keys for phone numbers and ticket ids. */
 export function NumericKeypad({ actions, extraKeys = [], labels }: NumericKeypadProps) {
   return (
-    <div class="keypad" data-testid="keypad">
+    <div class={extraKeys.length > 0 ? 'keypad wide' : 'keypad'} data-testid="keypad">
       {[...DIGITS, ...extraKeys].map((d) => (
         <button type="button" class="key digit" key={d} data-key={d} onClick={() => actions.key(d)}>
           {d}
