@@ -13,23 +13,36 @@ const allowed = {
   'hardware-sim': ['shared'],
 };
 
-const importRules = Object.entries(allowed).map(([folder, may]) => {
-  const forbidden = ours.filter((f) => f !== folder && !may.includes(f));
-  return {
-    files: [`${folder}/**/*.{ts,tsx}`],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: forbidden.map((f) => ({
-            group: [`**/${f}/**`, `**/${f}`],
-            message: `${folder}/ may not import ${f}/ (see ../shared/ARCHITECTURE.md)`,
-          })),
-        },
-      ],
-    },
-  };
-});
+const folderPatterns = (folder) =>
+  ours
+    .filter((f) => f !== folder && !allowed[folder].includes(f))
+    .map((f) => ({ group: [`**/${f}/**`, `**/${f}`], message: `${folder}/ may not import ${f}/ (see ../shared/ARCHITECTURE.md)` }));
+
+const importRules = Object.keys(allowed).map((folder) => ({
+  files: [`${folder}/**/*.{ts,tsx}`],
+  rules: { 'no-restricted-imports': ['error', { patterns: folderPatterns(folder) }] },
+}));
+
+/**
+ * Browser pages (central/pages, hardware-sim/panel, kiosk/ui) are built by Vite on their own and are
+ * not in the server's compiled tree: server code may not import them (what both read lives in shared/).
+ */
+const pageFolders = { central: 'central/pages', 'hardware-sim': 'hardware-sim/panel', kiosk: 'kiosk/ui' };
+const serverRules = Object.entries(pageFolders).map(([folder, pages]) => ({
+  files: [`${folder}/**/*.{ts,tsx}`],
+  ignores: [`${pages}/**`],
+  rules: {
+    'no-restricted-imports': [
+      'error',
+      {
+        patterns: [
+          ...folderPatterns(folder),
+          { group: [`**/${pages.split('/')[1]}/**`], message: `${pages}/ is a browser page built by Vite; server code may not import it (move what both read to shared/)` },
+        ],
+      },
+    ],
+  },
+}));
 
 export default tseslint.config(
   { ignores: ['node_modules/**', 'dist/**', 'var/**', 'test-output/**', 'eslint.config.js', '**/*.js', '**/*.cjs'] },
@@ -53,4 +66,5 @@ export default tseslint.config(
     },
   },
   ...importRules,
+  ...serverRules,
 );

@@ -28,7 +28,10 @@ start() {
     as_root systemctl start pcscd.socket pcscd.service || true
   fi
   if ! alive; then
-    as_root sh -c 'nohup pcscd --foreground >/tmp/pcscd.log 2>&1 &'
+    # Started with only stdin/stdout/stderr open: a caller's descriptors (the readers' lock that
+    # `flock /tmp/kiosk-readers.lock …` hands its command) must not outlive the caller in the daemon,
+    # or the lock stays taken for as long as pcscd runs.
+    as_root python3 -c 'import subprocess, sys; subprocess.Popen([sys.argv[1], "--foreground"], stdin=subprocess.DEVNULL, stdout=open("/tmp/pcscd.log", "w"), stderr=subprocess.STDOUT, close_fds=True, start_new_session=True)' "$(command -v pcscd)"
   fi
   for _ in $(seq 1 50); do alive && break; sleep 0.1; done
   alive || { echo "[pcscd] did not start; see /tmp/pcscd.log" >&2; exit 1; }

@@ -5,7 +5,8 @@
  *  1. taps injected as card-reader events (no pcscd): SOAK_INJECTED (10,000), a sample every
  *     SOAK_INJECTED_EVERY (500) (run second, after the pcscd phase);
  *  2. taps through pcscd (run first): a virtual card on vpcd slot 1 read by the real PC/SC stack:
- *     SOAK_PCSCD (1,000), a sample every SOAK_PCSCD_EVERY (50). Run it under the readers' lock:
+ *     SOAK_PCSCD (1,000), a sample every SOAK_PCSCD_EVERY (50), SOAK_PCSCD_GAP_MS (1,000) between a
+ *     card taken away and the next tap. Run it under the readers' lock:
  *     flock /tmp/kiosk-readers.lock npm run bench:memory
  * Each sample is taken after a full GC in the runtime. Budget (docs/appliance.md): ≤ 120 MB
  * RSS, and within 5 MB of the warm-up level (the sample at 10 % of the taps) to the end.
@@ -33,6 +34,12 @@ const INJECTED = Number(process.env['SOAK_INJECTED'] ?? 10_000);
 const INJECTED_EVERY = Number(process.env['SOAK_INJECTED_EVERY'] ?? 500);
 const PCSCD = Number(process.env['SOAK_PCSCD'] ?? 1_000);
 const PCSCD_EVERY = Number(process.env['SOAK_PCSCD_EVERY'] ?? 50);
+/**
+ * Between a card taken away and the next tap through pcscd, as between two passengers: pcscd
+ * polls its readers, and a card removed and put back within one poll is, to it, a card that
+ * never left (no new insertion reaches the runtime's reader host).
+ */
+const PCSCD_GAP_MS = Number(process.env['SOAK_PCSCD_GAP_MS'] ?? 1000);
 const SLOT = VPCD_SLOTS[1];
 const NODE_FLAGS = process.env['SOAK_NODE_FLAGS'] !== undefined ? process.env['SOAK_NODE_FLAGS'].split(/\s+/).filter(Boolean) : [...RUNTIME_NODE_FLAGS];
 const RUN_ENV: Readonly<Record<string, string>> = process.env['SOAK_RUNTIME_ENV'] === '0' ? {} : RUNTIME_ENV;
@@ -96,6 +103,13 @@ function report(title: string, samples: readonly Sample[], total: number): void 
     `RSS at warm-up (${warm.taps} taps) ${mb(warm.rss)} MB, at the end ${mb(last.rss)} MB, peak ${mb(peak)} MB (budget 120 MB: ${(peak / (120 * 1024 * 1024)).toFixed(2)} of it); ` +
       `growth after warm-up ${mb(last.rss - warm.rss)} MB (budget 5 MB: ${((last.rss - warm.rss) / (5 * 1024 * 1024)).toFixed(2)} of it), ` +
       `JS heap ${mb(warm.heapUsed)} → ${mb(last.heapUsed)} MB, external ${mb(warm.external)} → ${mb(last.external)} MB`,
+  );
+  const first = samples[0]!;
+  const ratio = (a: number, b: number) => (b / a).toFixed(3);
+  console.log(
+    `RATIOS ${title.split('.')[0]} (end ÷ start, ${first.taps} → ${last.taps} taps): RSS ${ratio(first.rss, last.rss)} (${mb(first.rss)} → ${mb(last.rss)} MB), ` +
+      `JS heap ${ratio(first.heapUsed, last.heapUsed)} (${mb(first.heapUsed)} → ${mb(last.heapUsed)} MB), V8 committed ${ratio(first.heapTotal, last.heapTotal)}; ` +
+      `end ÷ warm-up (${warm.taps} taps): RSS ${ratio(warm.rss, last.rss)}, JS heap ${ratio(warm.heapUsed, last.heapUsed)}`,
   );
   const flat = samples.filter((s) => s.taps >= warm.taps).every((s) => Math.abs(s.rss - warm.rss) <= 5 * 1024 * 1024);
   const holds = peak <= 120 * 1024 * 1024 && flat;
@@ -178,7 +192,12 @@ async function pcscdSoak(): Promise<void> {
         await card.remove();
         const attract = h.next('screen', (m) => m.screen === 'attract');
         h.child.send({ type: 'exit-screen' });
-        await attract;
+        try {
+          await attract;
+        } catch (e) {
+          throw new Error(`tap ${i} through pcscd, back to attract: ${e instanceof Error ? e.message : String(e)}; the last screens: ${recent.join(' → ') || 'none'}`, { cause: e });
+        }
+        await new Promise((r) => setTimeout(r, PCSCD_GAP_MS));
         if (i % PCSCD_EVERY === 0 || i === PCSCD) out.push(await h.sample(i));
       }
       return out;

@@ -202,6 +202,27 @@ describe('kiosk UI socket under attack', () => {
   });
 });
 
+describe('languages the kiosk offers', () => {
+  it('a language the kiosk does not offer is refused at the socket and logged; one it offers passes', async () => {
+    const zhOnly = { ...chrome, languages: ['zh'] } as const;
+    session.show({ screen: 'menu', chrome: zhOnly });
+    const page = await attempt(own(), ['kiosk-ui', `key.${key}`]);
+    expect(await page.next()).toMatchObject({ type: 'screen', model: { screen: 'menu' } });
+    const before = session.events.length;
+    page.ws.send(JSON.stringify({ type: 'event', event: { type: 'LANG.SET', language: 'en' } }));
+    expect(await page.next()).toEqual({ type: 'rejected', code: 'not-offered', message: 'language en is not offered by this kiosk (it offers zh)' });
+    expect(session.events.slice(before)).toEqual([]);
+    expect(logger.entries).toContainEqual({ level: 'warn', message: 'ui message refused', fields: { code: 'not-offered', message: 'language en is not offered by this kiosk (it offers zh)' } });
+
+    session.show({ screen: 'menu', chrome: { ...chrome, languages: ['zh', 'en'] } });
+    await page.next();
+    page.ws.send(JSON.stringify({ type: 'event', event: { type: 'LANG.SET', language: 'en' } }));
+    await expect.poll(() => session.events.slice(before)).toEqual([{ type: 'LANG.SET', language: 'en' }]);
+    page.ws.close();
+    await page.closed;
+  });
+});
+
 describe('the UI key at rest', () => {
   it('is kept owner-only for this boot, so a runtime restart keeps it and no other user reads it', async () => {
     const data = await mkdtemp(join(tmpdir(), 'kiosk-ui-key-'));

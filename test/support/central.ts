@@ -9,7 +9,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { dropPostgresSchema } from '../../central/storage/postgres-database.js';
 import { startCentral } from '../../central/server.js';
-import type { CentralKioskSeed, RunningCentral } from '../../central/server.js';
+import type { CentralKioskSeed, RunningCentral, StartCentralOptions } from '../../central/server.js';
 import type { StorageConfig } from '../../central/storage/types.js';
 import { uuidv7 } from '../../shared/ids.js';
 import type { OutboxPayload, SyncItem } from '../../shared/sync.js';
@@ -42,9 +42,17 @@ export interface CentralFixture {
 }
 
 export async function startTestCentral(engine: Engine, kiosks: readonly CentralKioskSeed[] = Object.values(KIOSKS)): Promise<CentralFixture> {
+  return startCentralOn(engine, { kiosks, staffToken: STAFF_TOKEN });
+}
+
+/** A central on a fresh SQLite file or PostgreSQL schema (and data folder) with these options; `dispose` removes both. */
+export async function startCentralOn(engine: Engine, options: Omit<StartCentralOptions, 'storage' | 'dataDir'>): Promise<CentralFixture> {
   const dir = mkdtempSync(join(tmpdir(), 'central-test-'));
   const storage = uniqueStorage(engine, dir);
-  const central = await startCentral({ storage, kiosks, staffToken: STAFF_TOKEN, dataDir: dir });
+  const central = await startCentral({ ...options, storage, dataDir: dir }).catch((e: unknown) => {
+    rmSync(dir, { recursive: true, force: true });
+    throw e;
+  });
   return {
     central,
     storage,

@@ -42,13 +42,14 @@ describe('README claims', () => {
     expect(named).toEqual(importers('sqlite3'));
   });
 
-  it('says where the call queue lives, and calls PostgreSQL instances stateless only when it is not in SQLite', () => {
+  it('says where the call queue lives on PostgreSQL as the call routes open it', () => {
     const central = paragraph('- **Central**');
-    const queueInSqlite = importers('sqlite3').some((f) => f.startsWith('central/calls/'));
-    if (queueInSqlite) {
-      expect(central).not.toMatch(/stateless/);
+    const queueInPostgres = readFileSync(join(ROOT, 'central/calls/index.ts'), 'utf8').includes('PgCallStore.open(');
+    if (queueInPostgres) expect(central).toMatch(/PostgreSQL[^.]*call queue/);
+    else {
+      expect(central).not.toMatch(/stateless|any instance/);
       expect(central).toMatch(/call queue[^.]*SQLite/);
-    } else expect(central).not.toMatch(/call queue[^.]*SQLite/);
+    }
   });
 });
 
