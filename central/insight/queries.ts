@@ -30,7 +30,7 @@ import { TICKET_CATEGORIES, type TicketCategory } from '../../shared/ticket.js';
 import type { Row, SqlDatabase, SqlExecutor, SqlParam } from '../storage/sql-database.js';
 import { OUTAGE_AFTER_MS } from '../storage/sql-storage.js';
 import { DAY_MS, type InsightQuery } from './filter.js';
-import { beijingDay } from './rollups.js';
+import { DURATION_KINDS, beijingDay, bucketMinutes, dayStartMs, durationBucket } from './rollups.js';
 
 const HOUR_MS = 3_600_000;
 const REPEAT_WITHIN_MS = 7 * DAY_MS;
@@ -345,7 +345,143 @@ async function responseFromRollups(src: InsightSources, q: Scoped): Promise<Resp
   });
 }
 
+type DurationKind = keyof typeof DURATION_KINDS;
+
+/**
+ * The response view from the rollups alone but for the open tickets of the day each target ends
+ * in: all stations (a station or line filter takes {@link responseFromRollups}), targets of whole
+ * minutes (staff set whole hours). Both durations' minute histograms are found in two steps
+ * (central/insight/rollups.ts): the buckets of `insight_duration_days` over the range, summed per
+ * kind and category, tell which bucket each nearest rank and each target falls in; then only
+ * those buckets' minutes are read from `insight_duration_minutes`. A closed ticket met its target
+ * when it took fewer whole minutes than the target's, or exactly the target's on the minute.
+ * Open tickets past their target are those made before now − target: every open ticket of the
+ * days that ended by then (tickets less closes, from `insight_ticket_days`), and the ones of the
+ * day it falls in counted from the facts (a day at most per category, through the index).
+ */
+async function responseFromDurationRollups(src: InsightSources, q: Scoped, targets: Readonly<Record<TicketCategory, number>>): Promise<ResponseInsight> {
+  const nowMs = src.now().getTime();
+  const targetMs = (c: TicketCategory): number => Math.round(targets[c] * HOUR_MS);
+  const cutoff = (c: TicketCategory): number => nowMs - targetMs(c);
+  return reading(src.db, async (x) => {
+    const pr = new Params();
+    const before = `(CASE category ${TICKET_CATEGORIES.map((c) => `WHEN ${quoted(c)} THEN ${beijingDay(cutoff(c))}`).join(' ')} END)`;
+    const sums = await x.all(
+      `SELECT category, SUM(tickets) AS tickets, SUM(first_count) AS first_count, SUM(first_sum_ms) AS first_sum, SUM(close_count) AS close_count, SUM(close_sum_ms) AS close_sum,
+         SUM(CASE WHEN day < ${before} THEN tickets - close_count ELSE 0 END) AS open_late
+       FROM insight_ticket_days ${where(ticketRollupScope(pr, q))} GROUP BY category`,
+      pr.values,
+    );
+    const po = new Params();
+    const openConds = ticketScope(po, q);
+    const edges = TICKET_CATEGORIES.map((c) => `(category = ${quoted(c)} AND created_ms >= ${po.bind(dayStartMs(beijingDay(cutoff(c))))} AND created_ms < ${po.bind(cutoff(c))})`);
+    const openEdge = await x.all(`SELECT category, COUNT(*) AS n FROM tickets ${where([...openConds, 'closed_ms IS NULL', `(${edges.join(' OR ')})`])} GROUP BY category`, po.values);
+
+    const pb = new Params();
+    const bucketRows = await x.all(`SELECT kind, category, bucket, SUM(tickets) AS n FROM insight_duration_days ${where(ticketRollupScope(pb, q))} GROUP BY kind, category, bucket`, pb.values);
+    const buckets = new Map<string, Map<number, number>>();
+    for (const r of bucketRows) {
+      const k = `${s(r['kind'])}|${s(r['category'])}`;
+      const m = buckets.get(k) ?? new Map<number, number>();
+      m.set(n(r['bucket']), n(r['n']));
+      buckets.set(k, m);
+    }
+    /** The bucket the value of cumulative rank `want(cum, total)` first holds in, and the count before it. */
+    const bucketOf = (m: ReadonlyMap<number, number>, total: number, holds: (cum: number) => boolean): { bucket: number; before: number } | null => {
+      let cum = 0;
+      for (const b of [...m.keys()].sort((a, c) => a - c)) {
+        if (holds(cum + m.get(b)!)) return { bucket: b, before: cum };
+        cum += m.get(b)!;
+      }
+      return null;
+    };
+    interface Lookup {
+      readonly kind: DurationKind;
+      readonly category: TicketCategory;
+      readonly bucket: number;
+    }
+    const lookups = new Map<string, Lookup>();
+    const need = (l: Lookup): void => void lookups.set(`${l.kind}|${l.category}|${l.bucket}`, l);
+    const plan = new Map<string, { total: number; p50: { bucket: number; before: number } | null; p90: { bucket: number; before: number } | null; met: { bucket: number; before: number } | null }>();
+    for (const category of TICKET_CATEGORIES) {
+      for (const kind of Object.keys(DURATION_KINDS) as DurationKind[]) {
+        const m = buckets.get(`${kind}|${category}`);
+        if (!m) continue;
+        const total = [...m.values()].reduce((a, b) => a + b, 0);
+        const p50 = bucketOf(m, total, (cum) => cum * 2 >= total);
+        const p90 = bucketOf(m, total, (cum) => cum * 10 >= total * 9);
+        const tb = durationBucket(targetMs(category) / 60_000);
+        const met = kind === 'close' ? { bucket: tb, before: [...m.entries()].filter(([b]) => b < tb).reduce((a, [, c]) => a + c, 0) } : null;
+        for (const l of [p50, p90, met]) if (l !== null) need({ kind, category, bucket: l.bucket });
+        plan.set(`${kind}|${category}`, { total, p50, p90, met });
+      }
+    }
+    const pm = new Params();
+    const dayConds = ticketRollupScope(pm, q);
+    const parts = [...lookups.values()].map((l) => {
+      const { from, to } = bucketMinutes(l.bucket);
+      return `SELECT kind, category, minute, SUM(tickets) AS n, SUM(on_minute) AS on_minute FROM insight_duration_minutes
+              ${where([`kind = '${l.kind}'`, `category = ${quoted(l.category)}`, `minute >= ${from}`, ...(to === null ? [] : [`minute < ${to}`]), ...dayConds])}
+              GROUP BY kind, category, minute`;
+    });
+    const minuteRows = parts.length === 0 ? [] : await x.all(parts.join(' UNION ALL '), pm.values);
+    const minutesOf = new Map<string, { minute: number; n: number; onMinute: number }[]>();
+    for (const r of minuteRows) {
+      const k = `${s(r['kind'])}|${s(r['category'])}|${durationBucket(n(r['minute']))}`;
+      const list = minutesOf.get(k) ?? [];
+      list.push({ minute: n(r['minute']), n: n(r['n']), onMinute: n(r['on_minute']) });
+      minutesOf.set(k, list);
+    }
+    for (const list of minutesOf.values()) list.sort((a, b) => a.minute - b.minute);
+    const rankIn = (kind: DurationKind, category: TicketCategory, at: { bucket: number; before: number } | null, holds: (cum: number) => boolean): number | null => {
+      if (at === null) return null;
+      let cum = at.before;
+      for (const m of minutesOf.get(`${kind}|${category}|${at.bucket}`) ?? []) {
+        cum += m.n;
+        if (holds(cum)) return m.minute * 60_000;
+      }
+      return null;
+    };
+    const percentiles = (kind: DurationKind, category: TicketCategory): { p50Ms: number | null; p90Ms: number | null } => {
+      const pl = plan.get(`${kind}|${category}`);
+      if (!pl) return { p50Ms: null, p90Ms: null };
+      return { p50Ms: rankIn(kind, category, pl.p50, (cum) => cum * 2 >= pl.total), p90Ms: rankIn(kind, category, pl.p90, (cum) => cum * 10 >= pl.total * 9) };
+    };
+    const closedMet = (category: TicketCategory): number => {
+      const met = plan.get(`close|${category}`)?.met;
+      if (!met) return 0;
+      const k = targetMs(category) / 60_000;
+      const within = (minutesOf.get(`close|${category}|${met.bucket}`) ?? []).reduce((a, m) => a + (m.minute < k ? m.n : m.minute === k ? m.onMinute : 0), 0);
+      return met.before + within;
+    };
+    const edge = new Map(openEdge.map((r) => [s(r['category']), n(r['n'])]));
+    const figures = (count: number, sumMs: number, p: { p50Ms: number | null; p90Ms: number | null }): Duration | undefined => (count === 0 ? undefined : { count, averageMs: sumMs / count, ...p, maxMs: null });
+    const rows = sums
+      .map((r) => {
+        const category = s(r['category']) as TicketCategory;
+        const met = closedMet(category);
+        const missed = n(r['close_count']) - met + n(r['open_late']) + (edge.get(category) ?? 0);
+        return {
+          category,
+          tickets: n(r['tickets']),
+          firstResponse: minutes(figures(n(r['first_count']), n(r['first_sum']), percentiles('first', category))),
+          close: minutes(figures(n(r['close_count']), n(r['close_sum']), percentiles('close', category))),
+          targetHours: targets[category],
+          met,
+          missed,
+          metShare: met + missed === 0 ? null : round(met / (met + missed), 4),
+        };
+      })
+      .sort((a, b) => TICKET_CATEGORIES.indexOf(a.category) - TICKET_CATEGORIES.indexOf(b.category));
+    return { ...base('response', q.filter, [], src.now()), rows };
+  });
+}
+
 async function response(src: InsightSources, q: Scoped): Promise<ResponseInsight> {
+  if (q.rollups && q.filter.stationId === null && q.filter.line === null) {
+    const targets = await src.targetHours();
+    if (TICKET_CATEGORIES.every((c) => Math.round(targets[c] * HOUR_MS) % 60_000 === 0)) return responseFromDurationRollups(src, q, targets);
+  }
   if (q.rollups) return responseFromRollups(src, q);
   const targets = await src.targetHours();
   const d = src.db.dialect;

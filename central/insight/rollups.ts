@@ -9,7 +9,14 @@
  * - `insight_rating_days`: ratings per Beijing day, station, service and score;
  * - `insight_reason_days`: ratings that gave a reason, per Beijing day, station, reason and score;
  * - `insight_call_days`: calls offered, answered, abandoned and unanswered per Beijing day, hour
- *   of day, station and lane.
+ *   of day, station and lane;
+ * - `insight_duration_minutes` and `insight_duration_days` (migration 16): the tickets' times to
+ *   first response and to close (`kind` `first`, `close`; clamped at 0 as the views clamp them)
+ *   per Beijing day of creation and category, over all stations: per whole minute, with how many
+ *   of them lie exactly on the minute (so that "closed within a target of whole minutes" can be
+ *   told from the minute), and per bucket of minutes ({@link DURATION_BUCKET_MINUTES}). A view
+ *   sums the buckets to find the one bucket each nearest rank (or a target) falls in, then reads
+ *   only that bucket's minutes: two reads that stay small however the durations spread.
  *
  * A row without a station (a rating or call from a kiosk central has no station for) is kept
  * under station `''`.
@@ -40,7 +47,46 @@ export const hourExpr = (col: string): string => `(((${col} + ${SHANGHAI_OFFSET_
 /** Epoch ms where a Beijing day starts. */
 export const dayStartMs = (day: number): number => day * DAY_MS - SHANGHAI_OFFSET_MS;
 
-export type RollupKind = 'tickets' | 'ratings' | 'calls';
+export type RollupKind = 'tickets' | 'ratings' | 'calls' | 'durations';
+
+/**
+ * Where the buckets of `insight_duration_days` start, in minutes (the last one is open-ended):
+ * each about an eighth of its start wide (widths of 1, 2, 3, 5, 10, 15 … minutes, hours, days),
+ * up to 400 days. Changing them needs a migration that counts the table again.
+ */
+export const DURATION_BUCKET_MINUTES: readonly number[] = (() => {
+  const widths = [1, 2, 3, 5, 10, 15, 20, 30, 45, 60, 90, 120, 180, 240, 360, 480, 720, 1440, 2880, 4320, 10080, 20160, 43200];
+  const out = [0];
+  for (let m = 0; m < 400 * 1440; ) {
+    m += widths.filter((w) => w <= Math.max(1, m / 8)).at(-1)!;
+    out.push(m);
+  }
+  return out;
+})();
+
+/** The bucket (index into {@link DURATION_BUCKET_MINUTES}) a whole minute falls in. */
+export function durationBucket(minute: number): number {
+  let lo = 0;
+  let hi = DURATION_BUCKET_MINUTES.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (DURATION_BUCKET_MINUTES[mid]! <= minute) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+/** The minutes `[from, to)` of a bucket (`to` null for the last, open-ended one). */
+export const bucketMinutes = (bucket: number): { from: number; to: number | null } => ({ from: DURATION_BUCKET_MINUTES[bucket]!, to: DURATION_BUCKET_MINUTES[bucket + 1] ?? null });
+
+/** {@link durationBucket} in SQL. */
+const bucketExpr = (minute: string): string =>
+  `CASE ${DURATION_BUCKET_MINUTES.slice(1)
+    .map((m, i) => `WHEN ${minute} < ${m} THEN ${i}`)
+    .join(' ')} ELSE ${DURATION_BUCKET_MINUTES.length - 1} END`;
+
+/** The duration kinds kept, and the column each measures to (from `created_ms`). */
+export const DURATION_KINDS = { first: 'first_response_ms', close: 'closed_ms' } as const;
 
 /** One station's Beijing day of one kind of fact. */
 export interface RollupSlice {
@@ -52,10 +98,23 @@ export interface RollupSlice {
 
 const clamp = (d: Dialect, v: string): string => (d === 'sqlite' ? `MAX(${v}, 0)` : `GREATEST(${v}, 0)`);
 
-/** Each rollup table: its rows as `INSERT … SELECT` from the facts under a condition. */
-function fill(d: Dialect, kind: RollupKind, cond: string): string[] {
+/** Each rollup table: its rows as `INSERT … SELECT` from the facts under a condition (for `durations` also the days' condition on the minutes table). */
+function fill(d: Dialect, kind: RollupKind, cond: string, dayCond = ''): string[] {
   const w = cond === '' ? '' : `WHERE ${cond}`;
   switch (kind) {
+    case 'durations':
+      return [
+        ...Object.entries(DURATION_KINDS).map(
+          ([k, col]) =>
+            `INSERT INTO insight_duration_minutes (kind, category, minute, day, tickets, on_minute)
+             SELECT '${k}', category, v / 60000, day, COUNT(*), SUM(CASE WHEN v % 60000 = 0 THEN 1 ELSE 0 END)
+             FROM (SELECT category, ${dayExpr('created_ms')} AS day, ${clamp(d, `${col} - created_ms`)} AS v FROM tickets ${cond === '' ? `WHERE ${col} IS NOT NULL` : `${w} AND ${col} IS NOT NULL`}) AS t
+             GROUP BY category, v / 60000, day`,
+        ),
+        `INSERT INTO insight_duration_days (day, kind, category, bucket, tickets)
+         SELECT day, kind, category, ${bucketExpr('minute')}, SUM(tickets) FROM insight_duration_minutes ${dayCond === '' ? '' : `WHERE ${dayCond}`}
+         GROUP BY day, kind, category, ${bucketExpr('minute')}`,
+      ];
     case 'tickets':
       return [
         `INSERT INTO insight_ticket_days (day, station_id, category, tickets, first_count, first_sum_ms, close_count, close_sum_ms)
@@ -88,8 +147,9 @@ const TABLES: Readonly<Record<RollupKind, readonly string[]>> = {
   tickets: ['insight_ticket_days'],
   ratings: ['insight_rating_days', 'insight_reason_days'],
   calls: ['insight_call_days'],
+  durations: ['insight_duration_minutes', 'insight_duration_days'],
 };
-const TIME: Readonly<Record<RollupKind, string>> = { tickets: 'created_ms', ratings: 'created_ms', calls: 'offered_ms' };
+const TIME: Readonly<Record<RollupKind, string>> = { tickets: 'created_ms', ratings: 'created_ms', calls: 'offered_ms', durations: 'created_ms' };
 
 /** The rollup tables and their back-fill from every fact stored (migration 15). */
 export function rollupMigration(dialect: Dialect): string {
@@ -137,13 +197,38 @@ CREATE TABLE insight_call_days (
   PRIMARY KEY (day, hour, station_id, lane)
 );
 CREATE INDEX insight_call_days_by_station ON insight_call_days (station_id, day);
-${rebuildRollupsSql(dialect).join(';\n')};
+${rebuildRollupsSql(dialect, ['tickets', 'ratings', 'calls']).join(';\n')};
 `;
 }
 
-/** Every rollup counted again from all the facts (the migration's back-fill; the benchmark after loading facts by SQL). */
-export function rebuildRollupsSql(dialect: Dialect): string[] {
-  const kinds: RollupKind[] = ['tickets', 'ratings', 'calls'];
+/** The duration rollup tables and their back-fill from every ticket stored (migration 16). */
+export function durationRollupMigration(dialect: Dialect): string {
+  const int = dialect === 'sqlite' ? 'INTEGER' : 'BIGINT';
+  return `
+CREATE TABLE insight_duration_minutes (
+  kind TEXT NOT NULL,
+  category TEXT NOT NULL,
+  minute ${int} NOT NULL,
+  day INTEGER NOT NULL,
+  tickets ${int} NOT NULL,
+  on_minute ${int} NOT NULL,
+  PRIMARY KEY (kind, category, minute, day)
+);
+CREATE INDEX insight_duration_minutes_by_day ON insight_duration_minutes (day);
+CREATE TABLE insight_duration_days (
+  day INTEGER NOT NULL,
+  kind TEXT NOT NULL,
+  category TEXT NOT NULL,
+  bucket INTEGER NOT NULL,
+  tickets ${int} NOT NULL,
+  PRIMARY KEY (day, kind, category, bucket)
+);
+${fill(dialect, 'durations', '').join(';\n')};
+`;
+}
+
+/** Every rollup counted again from all the facts (the migrations' back-fill; the benchmark after loading facts by SQL). */
+export function rebuildRollupsSql(dialect: Dialect, kinds: readonly RollupKind[] = ['tickets', 'ratings', 'calls', 'durations']): string[] {
   return [...kinds.flatMap((k) => TABLES[k].map((t) => `DELETE FROM ${t}`)), ...kinds.flatMap((k) => fill(dialect, k, ''))];
 }
 
@@ -163,6 +248,14 @@ async function lockSlices(q: SqlExecutor, dialect: Dialect, slices: readonly Rol
  */
 export async function refreshRollups(q: SqlExecutor, dialect: Dialect, slices: readonly RollupSlice[]): Promise<void> {
   for (const s of await lockSlices(q, dialect, slices)) {
+    if (s.kind === 'durations') {
+      // Over all stations: the day's tickets, a few thousand at most, through the index on created_ms.
+      for (const t of TABLES.durations) await q.run(`DELETE FROM ${t} WHERE day = $1`, [s.day]);
+      const [minutes, days] = [fill(dialect, 'durations', 'created_ms >= $1 AND created_ms < $2'), fill(dialect, 'durations', '', 'day = $1').at(-1)!];
+      for (const sql of minutes.slice(0, -1)) await q.run(sql, [dayStartMs(s.day), dayStartMs(s.day + 1)]);
+      await q.run(days, [s.day]);
+      continue;
+    }
     for (const t of TABLES[s.kind]) await q.run(`DELETE FROM ${t} WHERE day = $1 AND station_id = $2`, [s.day, s.stationId]);
     const time = TIME[s.kind];
     const params: SqlParam[] = [dayStartMs(s.day), dayStartMs(s.day + 1)];
@@ -172,8 +265,8 @@ export async function refreshRollups(q: SqlExecutor, dialect: Dialect, slices: r
   }
 }
 
-/** The slice a fact falls in. */
-export const sliceOf = (kind: RollupKind, ms: number, stationId: string | null): RollupSlice => ({ kind, day: beijingDay(ms), stationId: stationId ?? '' });
+/** The slice a fact falls in (`durations`: the whole day, every station). */
+export const sliceOf = (kind: RollupKind, ms: number, stationId: string | null): RollupSlice => ({ kind, day: beijingDay(ms), stationId: kind === 'durations' ? '' : (stationId ?? '') });
 
 /** A ticket just stored (new tickets have no response and no close yet). */
 export interface NewTicket {

@@ -486,7 +486,7 @@ export class SqlCentralStorage implements CentralStorage {
       );
       const row = updated[0];
       if (!row) return null;
-      await refreshRollups(q, this.db.dialect, [sliceOf('tickets', num(row['created_ms']), str(row['station_id']))]);
+      await refreshRollups(q, this.db.dialect, [sliceOf('tickets', num(row['created_ms']), str(row['station_id'])), sliceOf('durations', num(row['created_ms']), null)]);
       await q.run('INSERT INTO ticket_history (ticket_id, status, note, actor, at) VALUES ($1, $2, $3, $4, $5)', [
         change.ticketId,
         change.status,

@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CallSessionRecorder } from '../../central/insight/call-sessions.js';
 import { parseInsightQuery } from '../../central/insight/filter.js';
 import { insightAnswer } from '../../central/insight/queries.js';
+import { durationBucket } from '../../central/insight/rollups.js';
 import { DEFAULT_TICKET_TARGET_HOURS } from '../../central/staff/ticket-work.js';
 import { startCentral, type RunningCentral } from '../../central/server.js';
 import { migrationsFor } from '../../central/storage/migrations.js';
@@ -23,8 +24,8 @@ import type { Row, SqlDatabase } from '../../central/storage/sql-database.js';
 import { openSqliteDatabase } from '../../central/storage/sqlite-database.js';
 import type { StorageConfig } from '../../central/storage/types.js';
 import { uuidv7 } from '../../shared/ids.js';
-import { INSIGHT_VIEWS } from '../../shared/insight.js';
-import { TICKET_CATEGORIES, type Rating } from '../../shared/ticket.js';
+import { INSIGHT_VIEWS, type ResponseInsight } from '../../shared/insight.js';
+import { TICKET_CATEGORIES, type Rating, type TicketCategory } from '../../shared/ticket.js';
 import { ENGINES, KIOSKS, PG_URL, call, item, rating, ticket, ticketItem, uniqueStorage } from '../support/central.js';
 
 const ADMIN = 'rollup-admin-token-0123456789abcdef';
@@ -50,11 +51,28 @@ async function expectedFromFacts(db: SqlDatabase): Promise<Record<string, Map<st
   const tickets = await db.read((q) => q.all('SELECT station_id, category, created_ms, first_response_ms, closed_ms FROM tickets'));
   const ratings = await db.read((q) => q.all('SELECT station_id, service, score, reason, created_ms FROM ratings'));
   const calls = await db.read((q) => q.all('SELECT station_id, lane, offered_ms, outcome FROM call_sessions'));
-  const out = { tickets: new Map<string, number[]>(), ratings: new Map<string, number[]>(), reasons: new Map<string, number[]>(), calls: new Map<string, number[]>() };
+  const out = {
+    tickets: new Map<string, number[]>(),
+    ratings: new Map<string, number[]>(),
+    reasons: new Map<string, number[]>(),
+    calls: new Map<string, number[]>(),
+    durationMinutes: new Map<string, number[]>(),
+    durationBuckets: new Map<string, number[]>(),
+  };
   for (const t of tickets) {
     const created = num(t['created_ms']);
     const first = t['first_response_ms'] == null ? null : num(t['first_response_ms']);
     const closed = t['closed_ms'] == null ? null : num(t['closed_ms']);
+    for (const [kind, at] of [
+      ['first', first],
+      ['close', closed],
+    ] as const) {
+      if (at === null) continue;
+      const v = Math.max(0, at - created);
+      const minute = Math.floor(v / 60_000);
+      tally(out.durationMinutes, `${kind}|${txt(t['category'])}|${minute}|${dayOf(created)}`, [1, v % 60_000 === 0 ? 1 : 0]);
+      tally(out.durationBuckets, `${dayOf(created)}|${kind}|${txt(t['category'])}|${durationBucket(minute)}`, [1]);
+    }
     tally(out.tickets, `${dayOf(created)}|${txt(t['station_id'])}|${txt(t['category'])}`, [
       1,
       first === null ? 0 : 1,
@@ -85,6 +103,8 @@ async function stored(db: SqlDatabase): Promise<Record<string, Map<string, numbe
     ratings: await read('SELECT * FROM insight_rating_days', (r) => `${num(r['day'])}|${txt(r['station_id'])}|${txt(r['service'])}|${num(r['score'])}`, ['ratings']),
     reasons: await read('SELECT * FROM insight_reason_days', (r) => `${num(r['day'])}|${txt(r['station_id'])}|${txt(r['reason'])}|${num(r['score'])}`, ['ratings']),
     calls: await read('SELECT * FROM insight_call_days', (r) => `${num(r['day'])}|${num(r['hour'])}|${txt(r['station_id'])}|${txt(r['lane'])}`, ['offered', 'answered', 'abandoned', 'unanswered']),
+    durationMinutes: await read('SELECT * FROM insight_duration_minutes', (r) => `${txt(r['kind'])}|${txt(r['category'])}|${num(r['minute'])}|${num(r['day'])}`, ['tickets', 'on_minute']),
+    durationBuckets: await read('SELECT * FROM insight_duration_days', (r) => `${num(r['day'])}|${txt(r['kind'])}|${txt(r['category'])}|${num(r['bucket'])}`, ['tickets']),
   };
 }
 
@@ -107,10 +127,15 @@ const FILTERS: Record<string, string>[] = [
  * answers. Returns how many answers had figures (not all empty), so that a test can tell it
  * compared something.
  */
-async function rollupsAgreeWithFacts(db: SqlDatabase, nowMs: number): Promise<number> {
-  const src = { db, targetHours: () => Promise.resolve(DEFAULT_TICKET_TARGET_HOURS), now: () => new Date(nowMs) };
+async function rollupsAgreeWithFacts(
+  db: SqlDatabase,
+  nowMs: number,
+  targets: Readonly<Record<TicketCategory, number>> = DEFAULT_TICKET_TARGET_HOURS,
+  views: readonly (typeof INSIGHT_VIEWS)[number][] = INSIGHT_VIEWS,
+): Promise<number> {
+  const src = { db, targetHours: () => Promise.resolve(targets), now: () => new Date(nowMs) };
   let withFigures = 0;
-  for (const view of INSIGHT_VIEWS) {
+  for (const view of views) {
     for (const f of FILTERS) {
       const q = parseInsightQuery(view, { from: '2026-11-10', to: '2026-11-21', ...f }, new Date(nowMs));
       const fromRollups = await insightAnswer(src, q);
@@ -211,6 +236,52 @@ describe.each(ENGINES)('insight rollups kept with the facts (%s)', (engine) => {
     expect(totalOf(after['tickets']!, 1)).toBe(12);
     expect(totalOf(after['tickets']!, 3)).toBe(5);
     expect(totalOf(after['tickets']!)).toBe(ticketIds.length);
+    expect(await rollupsAgreeWithFacts(db(), clock)).toBeGreaterThanOrEqual(12);
+  });
+
+  it('answer the response view as the facts do: closed on the target minute or just after, reopened, still open, other targets, other moments', async () => {
+    const created = new Map((await db().read((q) => q.all('SELECT id, created_ms FROM tickets'))).map((r) => [txt(r['id']), num(r['created_ms'])]));
+    const status = async (id: string, s: string, atMs: number) => {
+      clock = atMs;
+      const res = await call(central.url, 'POST', `/v1/staff/tickets/${id}/status`, { token: ADMIN, body: { status: s, note: null } });
+      expect(res.status, res.text).toBe(200);
+    };
+    // Durations from seconds to weeks (many buckets), some exactly on a default target (4 h, 8 h, 24 h) and some 1 ms or 1 s past it.
+    const closeAfter = [4 * H, 4 * H + 1, 8 * H, 8 * H + 1000, 24 * H, 90_000, 17 * 60_000, 2 * DAY + 5 * 60_000 + 7, 9 * DAY, 59_999, 60_000, 3 * H + 59 * 60_000 + 59_999];
+    const rest = ticketIds.slice(12);
+    for (const [i, id] of rest.entries()) {
+      const c = created.get(id)!;
+      if (i % 4 === 3) continue; // never answered: open
+      await status(id, 'in-progress', c + ((i * 7919) % 50) * 60_000 + (i % 3) * 1000);
+      if (i % 4 === 2) continue; // answered, still open
+      await status(id, 'resolved', c + closeAfter[i % closeAfter.length]!);
+    }
+    // Reopened (open again, its close cleared), one of them closed again later; one closed before it was made (a kiosk clock ahead): clamped at 0.
+    await status(rest[0]!, 'open', created.get(rest[0]!)! + 5 * H);
+    await status(rest[1]!, 'open', created.get(rest[1]!)! + 10 * H);
+    await status(rest[1]!, 'closed', created.get(rest[1]!)! + 30 * H);
+    const early = ticketIds[1]!;
+    await status(early, 'resolved', created.get(early)! - 5000);
+    expect(await stored(db())).toEqual(await expectedFromFacts(db()));
+
+    const hours = (h: number) => Object.fromEntries(TICKET_CATEGORIES.map((c) => [c, h])) as Record<TicketCategory, number>;
+    const lastMade = Math.max(...created.values());
+    const moments = [clock, lastMade - 2 * H, lastMade + 3 * H + 30 * 60_000, START + 20 * DAY];
+    const targetSets = [DEFAULT_TICKET_TARGET_HOURS, hours(1), hours(24), { ...DEFAULT_TICKET_TARGET_HOURS, gate: 8, 'card-problem': 4, callback: 24 }];
+    let met = 0;
+    let missed = 0;
+    for (const nowMs of moments) {
+      for (const targets of targetSets) {
+        expect(await rollupsAgreeWithFacts(db(), nowMs, targets, ['response'])).toBeGreaterThanOrEqual(4);
+        const q = parseInsightQuery('response', { from: '2026-11-10', to: '2026-11-21' }, new Date(nowMs));
+        const a = (await insightAnswer({ db: db(), targetHours: () => Promise.resolve(targets), now: () => new Date(nowMs) }, q)) as ResponseInsight;
+        met += a.rows.reduce((x, r) => x + r.met, 0);
+        missed += a.rows.reduce((x, r) => x + r.missed, 0);
+      }
+    }
+    // Both outcomes occur, so the comparison above has something to compare.
+    expect(met).toBeGreaterThan(0);
+    expect(missed).toBeGreaterThan(0);
     expect(await rollupsAgreeWithFacts(db(), clock)).toBeGreaterThanOrEqual(12);
   });
 
