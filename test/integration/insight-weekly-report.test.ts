@@ -19,6 +19,7 @@ import { dropPostgresSchema } from '../../central/storage/postgres-database.js';
 import { ENGINES, uniqueStorage } from '../support/central.js';
 import { runNode } from '../support/run-cli.js';
 import { INSIGHT_ACCOUNTS, INSIGHT_STATIONS, sendTwoWeeks, startClockedCentral, type ClockedCentral, type SentWeeks } from '../support/insight-weeks.js';
+import { logInSession } from '../support/staff-session.js';
 
 const OUT = join(fileURLToPath(new URL('../..', import.meta.url)), 'test-output', 'insight');
 const TOKEN = INSIGHT_ACCOUNTS.admin.apiToken;
@@ -31,14 +32,6 @@ async function pdfText(bytes: Uint8Array): Promise<{ pages: number; text: string
   const pdf = await getDocumentProxy(bytes);
   const { totalPages, text } = await extractText(pdf, { mergePages: true });
   return { pages: totalPages, text };
-}
-
-async function logIn(base: string, username: string, password: string): Promise<string> {
-  const res = await fetch(`${base}/v1/session`, { method: 'POST', headers: { 'content-type': 'application/json', origin: base }, body: JSON.stringify({ username, password }) });
-  expect(res.status).toBe(200);
-  const cookie = res.headers.get('set-cookie');
-  if (!cookie) throw new Error('no session cookie');
-  return cookie.split(';')[0]!;
 }
 
 describe.each(ENGINES)('weekly report on %s', (engine) => {
@@ -149,11 +142,11 @@ describe.each(ENGINES)('weekly report on %s', (engine) => {
 
   it('is for supervisors and administrators only', async () => {
     expect((await get(c.central.url, '/v1/staff/insight/weekly-report.pdf', {})).status).toBe(401);
-    const staff = await logIn(c.central.url, INSIGHT_ACCOUNTS.staff.username, INSIGHT_ACCOUNTS.staff.password);
+    const { cookie: staff } = await logInSession(c.central.url, INSIGHT_ACCOUNTS.staff);
     const refused = await get(c.central.url, '/v1/staff/insight/weekly-report.pdf', { cookie: staff });
     expect(refused.status).toBe(403);
     expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('forbidden-for-role');
-    const supervisor = await logIn(c.central.url, INSIGHT_ACCOUNTS.supervisor.username, INSIGHT_ACCOUNTS.supervisor.password);
+    const { cookie: supervisor } = await logInSession(c.central.url, INSIGHT_ACCOUNTS.supervisor);
     const allowed = await get(c.central.url, '/v1/staff/insight/weekly-report.pdf', { cookie: supervisor });
     expect(allowed.status).toBe(200);
     expect(Buffer.from(await allowed.arrayBuffer()).subarray(0, 5).toString()).toBe('%PDF-');

@@ -13,8 +13,9 @@ import { startCentral, type RunningCentral } from '../../central/server.js';
 import { dropPostgresSchema } from '../../central/storage/postgres-database.js';
 import type { StorageConfig, StoredTicket, TicketActivity, TicketHistoryEntry } from '../../central/storage/types.js';
 import type { ChangesResponse } from '../../shared/sync.js';
-import { agentAccount, logInAs, sessionHeaders } from '../support/agent-console.js';
+import { agentAccount } from '../support/agent-console.js';
 import { ENGINES, KIOSKS, OpenApiContract, STAFF_TOKEN, call, ticket, ticketItem, uniqueStorage } from '../support/central.js';
+import { asSession, logInSession } from '../support/staff-session.js';
 
 const A = KIOSKS.a;
 const B = KIOSKS.b;
@@ -192,15 +193,9 @@ describe.each(ENGINES)('ticket work on %s', (engine) => {
 
   it('lets an agent logged in as themselves work tickets and missed calls but not the fleet or the configuration; their API token alone does nothing', async () => {
     const t = await file(ticket(A.id));
-    const session = await logInAs(central.url, AGENT);
+    const session = await logInSession(central.url, AGENT);
     const asAgent = async (method: 'GET' | 'POST', url: string, template: string | null, body?: unknown) => {
-      const res = await fetch(`${central.url}${url}`, {
-        method,
-        headers: { ...sessionHeaders(session, method), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-      });
-      const text = await res.text();
-      const r = { status: res.status, body: JSON.parse(text) as unknown, text };
+      const r = await asSession(central.url, session, method, url, body !== undefined ? { body } : {});
       if (template !== null) contract.check(method, template, r);
       return r;
     };

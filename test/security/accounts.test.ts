@@ -15,17 +15,13 @@ import { startCentral, type RunningCentral } from '../../central/server.js';
 import { dropPostgresSchema } from '../../central/storage/postgres-database.js';
 import type { StorageConfig } from '../../central/storage/types.js';
 import { ENGINES, uniqueStorage } from '../support/central.js';
+import { asSession, type PersonSession, type SessionAnswer, type SessionRequest } from '../support/staff-session.js';
 
 const ADMIN = { username: 'zhao.admin', password: 'admin-password-0123', role: 'administrator' as const };
 const SUPERVISOR = { username: 'qian.supervisor', password: 'supervisor-password-0123', role: 'supervisor' as const };
 const STAFF = { username: 'sun.staff', password: 'staff-password-0123', role: 'station-staff' as const, stationId: 'GZ-TIYUXILU' };
 const AGENT = { username: 'li.agent', password: 'agent-password-0123', role: 'agent' as const };
 const SCRIPT_TOKEN = 'script-token-of-zhao-admin-0123456789';
-
-interface Browser {
-  cookie: string | null;
-  csrf: string | null;
-}
 
 describe.each(ENGINES)('personal accounts on %s', (engine) => {
   let dir: string;
@@ -56,7 +52,7 @@ describe.each(ENGINES)('personal accounts on %s', (engine) => {
 
   const url = () => central.url;
 
-  async function login(who: { username: string; password: string }, base = url()): Promise<{ status: number; browser: Browser; setCookie: string | null; body: Record<string, unknown> }> {
+  async function login(who: { username: string; password: string }, base = url()): Promise<{ status: number; browser: PersonSession; setCookie: string | null; body: Record<string, unknown> }> {
     const res = await fetch(`${base}/v1/session`, { method: 'POST', headers: { 'content-type': 'application/json', origin: base }, body: JSON.stringify({ username: who.username, password: who.password }) });
     const setCookie = res.headers.get('set-cookie');
     const body = (await res.json()) as Record<string, unknown>;
@@ -64,18 +60,7 @@ describe.each(ENGINES)('personal accounts on %s', (engine) => {
   }
 
   /** A request as the browser: cookie, own Origin, the CSRF token on changes, unless told otherwise. */
-  async function as(b: Browser, method: string, path: string, o: { body?: unknown; origin?: string | null; csrf?: string | null; base?: string } = {}): Promise<{ status: number; text: string }> {
-    const base = o.base ?? url();
-    const headers: Record<string, string> = {};
-    if (b.cookie) headers['cookie'] = b.cookie;
-    const origin = o.origin === undefined ? base : o.origin;
-    if (origin !== null) headers['origin'] = origin;
-    const csrf = o.csrf === undefined ? b.csrf : o.csrf;
-    if (method !== 'GET' && csrf !== null) headers['x-csrf-token'] = csrf;
-    if (o.body !== undefined) headers['content-type'] = 'application/json';
-    const res = await fetch(`${base}${path}`, { method, headers, ...(o.body !== undefined ? { body: JSON.stringify(o.body) } : {}) });
-    return { status: res.status, text: await res.text() };
-  }
+  const as = (b: PersonSession, method: string, path: string, o: SessionRequest & { readonly base?: string } = {}): Promise<SessionAnswer> => asSession(o.base ?? url(), b, method, path, o);
 
   const accountNames = async (): Promise<string[]> => (await central.storage.accounts.list()).map((a) => a.username);
 

@@ -10,7 +10,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningCentral } from '../../central/server.js';
 import { ENGINES, startCentralOn, type CentralFixture } from '../support/central.js';
-import { asSession, logInSession, NOBODY, type SessionAnswer, type SessionRequest, type StaffSession } from '../support/staff-session.js';
+import { asSession, logInSession, NOBODY, type SessionAnswer, type PersonSession, type SessionRequest } from '../support/staff-session.js';
 
 const ADMIN = { username: 'zhou.admin', password: 'admin-password-0123', role: 'administrator' as const };
 const SUPERVISOR = { username: 'wu.supervisor', password: 'supervisor-password-0123', role: 'supervisor' as const };
@@ -25,13 +25,13 @@ describe.each(ENGINES)('administration routes on %s', (engine) => {
   let central: RunningCentral;
   let clock = Date.parse('2026-12-01T02:00:00Z');
   const now = () => new Date(clock);
-  let admin: StaffSession;
-  let supervisor: StaffSession;
-  let staff: StaffSession;
-  let agent: StaffSession;
+  let admin: PersonSession;
+  let supervisor: PersonSession;
+  let staff: PersonSession;
+  let agent: PersonSession;
 
-  const login = (who: { username: string; password: string }): Promise<StaffSession> => logInSession(central.url, who);
-  const as = (b: StaffSession, method: string, path: string, o: SessionRequest = {}): Promise<SessionAnswer> => asSession(central.url, b, method, path, o);
+  const login = (who: { username: string; password: string }): Promise<PersonSession> => logInSession(central.url, who);
+  const as = (b: PersonSession, method: string, path: string, o: SessionRequest = {}): Promise<SessionAnswer> => asSession(central.url, b, method, path, o);
 
   const station = { name: { zh: '体育西路', en: 'Tiyu Xilu' }, lines: [{ zh: '1号线', en: 'Line 1' }, { zh: '3号线', en: 'Line 3' }] };
 

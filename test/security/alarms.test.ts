@@ -10,7 +10,7 @@ import type { RunningCentral } from '../../central/server.js';
 import { uuidv7 } from '../../shared/ids.js';
 import type { EmergencyAlarm } from '../../shared/sync.js';
 import { ENGINES, KIOSKS, call, item, startCentralOn, type CentralFixture } from '../support/central.js';
-import { asSession, logInSession, type SessionRequest, type StaffSession } from '../support/staff-session.js';
+import { asSession, logInSession, type PersonSession, type SessionRequest } from '../support/staff-session.js';
 
 const HERE = KIOSKS.a;
 const STAFF = { username: 'qian.staff', password: 'staff-password-0123' };
@@ -23,7 +23,7 @@ describe.each(ENGINES)('alarm routes under hostile input (%s)', (engine) => {
   let central: RunningCentral;
   let seq = 0;
   let alarmId: string;
-  let session: StaffSession;
+  let session: PersonSession;
 
   const steps = async () => ((await call(central.url, 'GET', `/v1/staff/alarms/${alarmId}`, { token: SUPERVISOR.token })).body as { alarm: { state: string }; steps: { step: string }[] });
   const raise = async (extra: Record<string, unknown>) => {

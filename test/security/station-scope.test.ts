@@ -17,8 +17,8 @@ import type { StorageConfig, StoredTicket, TicketHistoryEntry } from '../../cent
 import { uuidv7 } from '../../shared/ids.js';
 import type { EmergencyAlarm } from '../../shared/sync.js';
 import type { Rating } from '../../shared/ticket.js';
-import { logInAs, sessionHeaders, type TestSession } from '../support/agent-console.js';
 import { ENGINES, KIOSKS, call, item, ticket, ticketItem, uniqueStorage } from '../support/central.js';
+import { asSession, logInSession, type PersonSession } from '../support/staff-session.js';
 
 const HERE = KIOSKS.a; // GZ-TIYUXILU
 const THERE = KIOSKS.c; // SZ-FUTIAN
@@ -35,16 +35,9 @@ describe.each(ENGINES)('station scope on %s', (engine) => {
   let seq = 0;
   const mine = ticket(HERE.id, { description: '体育西路 闸机 gate at Tiyu Xilu' });
   const theirs = ticket(THERE.id, { stationId: THERE.stationId, description: '福田 售票机 ticket machine at Futian' });
-  let session: { cookie: string; csrf: string };
+  let session: PersonSession;
 
-  const asSession = async (method: string, path: string, body?: unknown) => {
-    const headers: Record<string, string> = { cookie: session.cookie, origin: central.url };
-    if (method !== 'GET') headers['x-csrf-token'] = session.csrf;
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    const res = await fetch(`${central.url}${path}`, { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
-    const text = await res.text();
-    return { status: res.status, text, body: text ? (JSON.parse(text) as unknown) : null };
-  };
+  const asStaff = (method: string, path: string, body?: unknown) => asSession(central.url, session, method, path, body !== undefined ? { body } : {});
   const asToken = (token: string) => (method: string, path: string, body?: unknown) => call(central.url, method, path, { token, ...(body !== undefined ? { body } : {}) });
 
   beforeAll(async () => {
@@ -78,9 +71,7 @@ describe.each(ENGINES)('station scope on %s', (engine) => {
       const r = await call(central.url, 'POST', `/v1/kiosks/${k.id}/batches`, { token: k.token, body: { items } });
       expect((r.body as { acks: unknown[] }).acks, r.text).toHaveLength(2);
     }
-    const res = await fetch(`${central.url}/v1/session`, { method: 'POST', headers: { 'content-type': 'application/json', origin: central.url }, body: JSON.stringify({ username: STAFF.username, password: STAFF.password }) });
-    expect(res.status).toBe(200);
-    session = { cookie: res.headers.get('set-cookie')!.split(';')[0]!, csrf: ((await res.json()) as { csrfToken: string }).csrfToken };
+    session = await logInSession(central.url, STAFF);
   });
   afterAll(async () => {
     await central?.close();
@@ -94,7 +85,7 @@ describe.each(ENGINES)('station scope on %s', (engine) => {
     ['the session of a staff member logged in at /login/', 'session'],
     ['the personal API token of the same account', 'token'],
   ] as const)('with %s: lists, opens and works only their own station’s tickets', async (_what, via) => {
-    const as = via === 'session' ? asSession : asToken(STAFF.token);
+    const as = via === 'session' ? asStaff : asToken(STAFF.token);
     const before = await theirsNow();
 
     const list = await as('GET', '/v1/staff/tickets?limit=50&offset=0');
@@ -159,7 +150,7 @@ describe.each(ENGINES)('station scope on %s', (engine) => {
     ['the session of a staff member logged in at /login/', 'session'],
     ['the personal API token of the same account', 'token'],
   ] as const)('with %s: gets the ratings and device events of their own station’s kiosks only, whatever kiosk they ask for', async (_what, via) => {
-    const as = via === 'session' ? asSession : asToken(STAFF.token);
+    const as = via === 'session' ? asStaff : asToken(STAFF.token);
     const ratings = await as('GET', '/v1/staff/ratings?limit=50&offset=0');
     expect(ratings.status).toBe(200);
     expect((ratings.body as { ratings: { kioskId: string; score: number }[] }).ratings.map((r) => [r.kioskId, r.score])).toEqual([[HERE.id, 5]]);
@@ -180,11 +171,8 @@ describe.each(ENGINES)('station scope on %s', (engine) => {
   });
 
   it('lets a supervisor and an agent logged in as themselves see and work every station; an agent’s API token alone is refused', async () => {
-    const agent: TestSession = await logInAs(central.url, AGENT);
-    const asAgent = async (method: string, path: string, body?: unknown) => {
-      const res = await fetch(`${central.url}${path}`, { method, headers: { ...sessionHeaders(agent, method), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) }, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
-      return { status: res.status, body: (await res.json()) as unknown };
-    };
+    const agent = await logInSession(central.url, AGENT);
+    const asAgent = (method: string, path: string, body?: unknown) => asSession(central.url, agent, method, path, body !== undefined ? { body } : {});
     for (const as of [asToken(SUPERVISOR.token), asAgent]) {
       const list = (await as('GET', '/v1/staff/tickets?limit=50&offset=0')).body as { tickets: StoredTicket[] };
       expect(list.tickets.map((t) => t.id).sort()).toEqual([mine.id, theirs.id].sort());

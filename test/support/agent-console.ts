@@ -1,6 +1,7 @@
 import type { Page } from 'playwright-core';
 import type { AccountSeed } from '../../central/accounts/seed.js';
 import type { AgentAccount, AgentUpgradeCheck } from '../../central/calls/index.js';
+import { logInSession, type Credentials } from './staff-session.js';
 
 /** A person who answers calls: an account central creates at start (`accounts` of startCentral), with a password to log in. */
 export type AgentLogin = AccountSeed & { readonly displayName: string; readonly password: string; readonly role: 'agent' | 'supervisor' | 'administrator' };
@@ -27,38 +28,13 @@ export async function loginAgent(page: Page, centralUrl: string, agent: Pick<Age
   }
 }
 
-/** A person's session as the login page gets it (`POST /v1/session`): the cookie, the CSRF token changes carry, central's own Origin. */
-export interface TestSession {
-  readonly cookie: string;
-  readonly csrfToken: string;
-  readonly origin: string;
-}
-
-export async function logInAs(centralUrl: string, who: { readonly username: string; readonly password?: string }): Promise<TestSession> {
-  const res = await fetch(`${centralUrl}/v1/session`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', origin: centralUrl },
-    body: JSON.stringify({ username: who.username, password: who.password }),
-  });
-  if (!res.ok) throw new Error(`login of ${who.username} failed: HTTP ${res.status} ${await res.text()}`);
-  const cookie = (res.headers.getSetCookie()[0] ?? '').split(';')[0] ?? '';
-  if (cookie === '') throw new Error(`login of ${who.username} set no session cookie`);
-  const { csrfToken } = (await res.json()) as { csrfToken: string };
-  return { cookie, csrfToken, origin: centralUrl };
-}
-
-/** The headers of a request a logged-in page makes: the session cookie, and on a change its CSRF token and Origin. */
-export function sessionHeaders(session: TestSession, method = 'GET'): Record<string, string> {
-  return method === 'GET' ? { cookie: session.cookie } : { cookie: session.cookie, 'x-csrf-token': session.csrfToken, origin: session.origin };
-}
-
 /**
  * What a browser logged in as `agent` sends when its console opens the agent socket: the session
  * cookie and central's own Origin. For tests that speak the agent protocol over a bare WebSocket.
  */
-export async function agentSocketHeaders(centralUrl: string, agent: Pick<AgentLogin, 'username' | 'password'>): Promise<{ cookie: string; origin: string }> {
-  const { cookie, origin } = await logInAs(centralUrl, agent);
-  return { cookie, origin };
+export async function agentSocketHeaders(centralUrl: string, agent: Credentials): Promise<{ cookie: string; origin: string }> {
+  const { cookie } = await logInSession(centralUrl, agent);
+  return { cookie, origin: centralUrl };
 }
 
 /**

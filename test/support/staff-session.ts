@@ -1,25 +1,31 @@
 /**
- * A person's browser session against a real central, for the route tests: log in at
- * `POST /v1/session` as a browser would (central's own Origin), then send requests with the
- * session cookie, the CSRF token on a change and an Origin, each of which a test may leave out
- * or replace to see it refused.
+ * A person's session at a real central through the API, as central's own login page gets it:
+ * `POST /v1/session` with central's Origin, then requests with the session cookie, the CSRF token
+ * on a change and an Origin, each of which a test may leave out or replace to see it refused.
  */
-import { expect } from 'vitest';
+
+/** What a person logs in with. */
+export interface Credentials {
+  readonly username: string;
+  readonly password: string;
+}
 
 /** A logged-in browser: its session cookie and CSRF token (null for nobody logged in). */
-export interface StaffSession {
+export interface PersonSession {
   readonly cookie: string | null;
   readonly csrf: string | null;
 }
 
-export const NOBODY: StaffSession = { cookie: null, csrf: null };
+export const NOBODY: PersonSession = { cookie: null, csrf: null };
 
-/** Logs in with a password; the answer must be 200. */
-export async function logInSession(centralUrl: string, who: { readonly username: string; readonly password: string }): Promise<StaffSession> {
+/** Logs in with a password as central's login page does; anything but 200 with a session cookie throws. */
+export async function logInSession(centralUrl: string, who: Credentials): Promise<PersonSession & { readonly cookie: string; readonly csrf: string }> {
   const res = await fetch(`${centralUrl}/v1/session`, { method: 'POST', headers: { 'content-type': 'application/json', origin: centralUrl }, body: JSON.stringify({ username: who.username, password: who.password }) });
-  expect(res.status).toBe(200);
-  const body = (await res.json()) as { csrfToken: string };
-  return { cookie: res.headers.get('set-cookie')!.split(';')[0]!, csrf: body.csrfToken };
+  if (res.status !== 200) throw new Error(`login of ${who.username} failed: HTTP ${res.status} ${await res.text()}`);
+  const cookie = (res.headers.getSetCookie()[0] ?? '').split(';')[0] ?? '';
+  if (cookie === '') throw new Error(`login of ${who.username} set no session cookie`);
+  const { csrfToken } = (await res.json()) as { csrfToken: string };
+  return { cookie, csrf: csrfToken };
 }
 
 export interface SessionRequest {
@@ -33,12 +39,14 @@ export interface SessionRequest {
 export interface SessionAnswer {
   readonly status: number;
   readonly text: string;
+  /** The answer parsed as JSON; the text when it is not JSON. */
+  readonly body: unknown;
   /** The answer's JSON object; empty when it is not JSON. */
   readonly json: Record<string, unknown>;
 }
 
 /** One request as the logged-in browser sends it. */
-export async function asSession(centralUrl: string, session: StaffSession, method: string, path: string, o: SessionRequest = {}): Promise<SessionAnswer> {
+export async function asSession(centralUrl: string, session: PersonSession, method: string, path: string, o: SessionRequest = {}): Promise<SessionAnswer> {
   const headers: Record<string, string> = {};
   if (session.cookie) headers['cookie'] = session.cookie;
   const origin = o.origin === undefined ? centralUrl : o.origin;
@@ -48,11 +56,12 @@ export async function asSession(centralUrl: string, session: StaffSession, metho
   if (o.body !== undefined) headers['content-type'] = 'application/json';
   const res = await fetch(`${centralUrl}${path}`, { method, headers, ...(o.body !== undefined ? { body: JSON.stringify(o.body) } : {}) });
   const text = await res.text();
-  let json: Record<string, unknown> = {};
+  let body: unknown = text;
   try {
-    json = JSON.parse(text) as Record<string, unknown>;
+    body = JSON.parse(text);
   } catch {
-    /* not JSON */
+    /* not JSON: keep the text */
   }
-  return { status: res.status, text, json };
+  const json = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
+  return { status: res.status, text, body, json };
 }
