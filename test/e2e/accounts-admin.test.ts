@@ -11,8 +11,9 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_ACCOUNTS } from '../../central/accounts/seed.js';
 import { startCentral, type RunningCentral } from '../../central/server.js';
-import { logIn, startAdminPages, type AdminPagesRig } from '../support/admin-pages.js';
+import { startAdminPages, type AdminPagesRig } from '../support/admin-pages.js';
 import type { KioskBrowser } from '../support/browser.js';
+import { signIn, submitLogin } from '../support/staff-session.js';
 
 const ADMIN = { username: 'zhang.admin', displayName: '张伟', password: 'zhang-admin-password-1', role: 'administrator' as const };
 
@@ -35,7 +36,7 @@ describe('personal accounts in the browser', () => {
     const { page } = browser;
     await page.goto(`${central.url}/admin/`);
     await page.waitForURL(/\/login\/\?next=%2Fadmin%2F/);
-    await logIn(page, central.url, ADMIN.username, 'not-the-password');
+    await submitLogin(page, central.url, { username: ADMIN.username, password: 'not-the-password' });
     await expect.poll(() => page.textContent('[data-testid=login-error]')).toBe('用户名或密码不正确。');
     await shot(page, '01-login-wrong-password-zh');
     await page.click('[data-testid=language]');
@@ -45,7 +46,7 @@ describe('personal accounts in the browser', () => {
 
   it('an administrator adds an agent account; the agent logs in and is in the console', async () => {
     const { page } = browser;
-    await logIn(page, central.url, ADMIN.username, ADMIN.password);
+    await signIn(page, central.url, ADMIN);
     await page.waitForURL(`${central.url}/admin/`);
     await page.waitForSelector('[data-testid=accounts] tr[data-username="zhang.admin"]');
     expect(await page.textContent('[data-testid=account-bar]')).toContain('张伟（系统管理员）');
@@ -73,7 +74,7 @@ describe('personal accounts in the browser', () => {
     await page.click('[data-testid=sign-out]');
     await page.waitForURL(`${central.url}/login/`);
 
-    await logIn(page, central.url, 'li.na', 'li-na-first-password');
+    await signIn(page, central.url, { username: 'li.na', password: 'li-na-first-password' });
     await page.waitForURL(`${central.url}/console/`);
     await page.waitForSelector('[data-testid=set-available]:visible');
     expect(await page.textContent('#me')).toBe('李娜');
@@ -97,7 +98,7 @@ describe('personal accounts in the browser', () => {
         ['demo-supervisor', '/staff/'],
         ['demo-agent', '/console/'],
       ] as const) {
-        await logIn(page, demo.url, name, `${name}-password`);
+        await signIn(page, demo.url, { username: name, password: `${name}-password` });
         await page.waitForURL(`${demo.url}${lands}`);
         await page.waitForSelector('[data-testid=demo-banner]');
         await shot(page, `06-demo-${name}`);

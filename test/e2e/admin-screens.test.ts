@@ -12,8 +12,9 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningCentral } from '../../central/server.js';
 import type { DownChange } from '../../shared/sync.js';
-import { logIn, startAdminPages, type AdminPagesRig } from '../support/admin-pages.js';
+import { startAdminPages, type AdminPagesRig } from '../support/admin-pages.js';
 import type { KioskBrowser } from '../support/browser.js';
+import { signIn } from '../support/staff-session.js';
 
 const ADMIN = { username: 'chen.admin', displayName: '陈静', password: 'chen-admin-password-1', role: 'administrator' as const };
 const STAFF = { username: 'he.staff', displayName: '何强', password: 'he-staff-password-01', role: 'station-staff' as const, stationId: 'GZ-TIYUXILU' };
@@ -44,7 +45,7 @@ describe('the administration page in the browser', () => {
 
   it('an administrator names a station, registers a kiosk there (token shown once) and gives it a new token', async () => {
     const { page } = browser;
-    await logIn(page, central.url, ADMIN.username, ADMIN.password);
+    await signIn(page, central.url, ADMIN);
     await page.waitForURL(`${central.url}/admin/`);
 
     await page.click('[data-testid=tab-stations]');
@@ -198,7 +199,7 @@ describe('the administration page in the browser', () => {
 
   it('a station-staff account is refused the administration page, and its calls are refused too', async () => {
     const { page } = browser;
-    await logIn(page, central.url, STAFF.username, STAFF.password);
+    await signIn(page, central.url, STAFF);
     await page.waitForURL(`${central.url}/staff/`);
     await page.goto(`${central.url}/admin/`);
     await page.waitForSelector('[data-testid=not-allowed]');

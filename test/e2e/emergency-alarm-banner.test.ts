@@ -15,6 +15,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM } from '../support/browser.js';
 import { startKioskUnderTest, STAFF_TOKEN, type KioskUnderTest } from '../support/e2e-kiosk.js';
 import { eventually } from '../support/e2e-wait.js';
+import { signIn } from '../support/staff-session.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const SHOTS = join(ROOT, 'test-output', 'alarms');
@@ -44,10 +45,7 @@ async function logIn(central: string, who: { username: string; password: string 
   browser ??= await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--autoplay-policy=no-user-gesture-required'] });
   const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, locale: 'zh-CN' });
   const page = await context.newPage();
-  await page.goto(`${central}/login/`);
-  await page.fill('[data-testid=username]', who.username);
-  await page.fill('[data-testid=password]', who.password);
-  await page.click('[data-testid=sign-in]');
+  await signIn(page, central, who);
   await page.waitForURL(`${central}/staff/`);
   return page;
 }

@@ -16,6 +16,7 @@ import { shanghaiDate } from '../../shared/shanghai-date.js';
 import { dayWords, durationWords, weekOf } from '../../shared/insight-words.js';
 import { beijingTime } from '../../shared/shanghai-date.js';
 import { openKioskBrowser, type KioskBrowser } from '../support/browser.js';
+import { signIn } from '../support/staff-session.js';
 import { INSIGHT_ACCOUNTS, INSIGHT_KIOSKS, INSIGHT_STATIONS, sendCalls, sendHeartbeats, sendTwoWeeks, startClockedCentral, writeInsightCallDesk, type ClockedCentral, type SentCall, type SentHeartbeats, type SentWeeks } from '../support/insight-weeks.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -40,13 +41,6 @@ async function ensurePagesBuilt(): Promise<void> {
 
 async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
-}
-
-async function logIn(page: Page, url: string, username: string, password: string, next = '/insight/'): Promise<void> {
-  await page.goto(`${url}/login/?next=${encodeURIComponent(next)}`);
-  await page.fill('[data-testid=username]', username);
-  await page.fill('[data-testid=password]', password);
-  await page.click('[data-testid=sign-in]');
 }
 
 /** Visible text of the page that looks like a machine key or an ISO date rather than words. */
@@ -88,8 +82,7 @@ describe('the supervisor insight page', () => {
     const { page } = browser;
     const url = c.central.url;
     // From the staff page, where a supervisor lands, one link away.
-    await logIn(page, url, INSIGHT_ACCOUNTS.supervisor.username, INSIGHT_ACCOUNTS.supervisor.password, '/staff/');
-    await page.waitForURL(`${url}/staff/`);
+    await signIn(page, url, INSIGHT_ACCOUNTS.supervisor, '/staff/');
     await page.click('[data-testid=insight-link]');
     await page.waitForURL(`${url}/insight/`);
     await page.waitForSelector('[data-testid=chart-tickets-by-day] canvas');
@@ -246,8 +239,7 @@ describe('the supervisor insight page', () => {
     const { page } = browser;
     await page.context().clearCookies();
     await page.evaluate(() => localStorage.clear());
-    await logIn(page, c.central.url, INSIGHT_ACCOUNTS.staff.username, INSIGHT_ACCOUNTS.staff.password, '/staff/');
-    await page.waitForURL(`${c.central.url}/staff/`);
+    await signIn(page, c.central.url, INSIGHT_ACCOUNTS.staff, '/staff/');
     await page.waitForSelector('#app:not([hidden])');
     expect(await page.locator('[data-testid=insight-link]').count()).toBe(0);
     await page.goto(`${c.central.url}/insight/`);

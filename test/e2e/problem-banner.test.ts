@@ -20,6 +20,7 @@ import { beijingTime, shanghaiDate } from '../../shared/shanghai-date.js';
 import type { SyncItem } from '../../shared/sync.js';
 import { makeTicketId, type Ticket } from '../../shared/ticket.js';
 import { launchChromium } from '../support/browser.js';
+import { signIn } from '../support/staff-session.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const SHOTS = join(ROOT, 'test-output', 'problems');
@@ -80,11 +81,7 @@ describe('the problem banner on the staff page', () => {
   async function logIn(who: { username: string; password: string }): Promise<Page> {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' });
     const page = await context.newPage();
-    await page.goto(`${central.url}/login/?next=${encodeURIComponent('/staff/')}`);
-    await page.fill('[data-testid=username]', who.username);
-    await page.fill('[data-testid=password]', who.password);
-    await page.click('[data-testid=sign-in]');
-    await page.waitForURL(`${central.url}/staff/`);
+    await signIn(page, central.url, who, '/staff/');
     return page;
   }
 

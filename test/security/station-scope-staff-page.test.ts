@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCentral, type RunningCentral } from '../../central/server.js';
 import { beijingTime } from '../../shared/shanghai-date.js';
 import { launchChromium } from '../support/browser.js';
+import { signIn } from '../support/staff-session.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const SHOTS = join(ROOT, 'test-output', 'staff');
@@ -51,11 +52,7 @@ describe('the silent-kiosk alert on the staff page', () => {
     // The staff page's language switch keeps the choice here.
     await context.addInitScript((lang) => localStorage.setItem('central-language', lang), language);
     const page = await context.newPage();
-    await page.goto(`${central.url}/login/?next=${encodeURIComponent('/staff/')}`);
-    await page.fill('[data-testid=username]', TIYU_STAFF.username);
-    await page.fill('[data-testid=password]', TIYU_STAFF.password);
-    await page.click('[data-testid=sign-in]');
-    await page.waitForURL(`${central.url}/staff/`);
+    await signIn(page, central.url, TIYU_STAFF, '/staff/');
     return page;
   }
 

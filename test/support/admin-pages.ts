@@ -1,8 +1,7 @@
 /**
  * What the browser tests of central's login and administration pages set up alike: the pages
  * built (when a source is newer than the build), a real central on a SQLite file with the given
- * accounts, real Chromium, screenshots saved under test-output/<folder>/, and logging in at
- * /login/ as a person types it.
+ * accounts, real Chromium and screenshots saved under test-output/<folder>/.
  */
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,6 +12,7 @@ import { build } from 'vite';
 import { startCentral, type RunningCentral } from '../../central/server.js';
 import type { AccountSeed } from '../../central/accounts/seed.js';
 import { openKioskBrowser, type KioskBrowser } from './browser.js';
+import { submitLogin } from './staff-session.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -25,12 +25,9 @@ export async function ensurePagesBuilt(): Promise<void> {
   await build({ configFile: join(ROOT, 'central/pages/vite.config.ts'), logLevel: 'warn' });
 }
 
-/** Types the username and password on /login/ and signs in. */
+/** `submitLogin` with the username and password apart; new tests use `signIn` or `submitLogin` of staff-session.ts. */
 export async function logIn(page: Page, url: string, username: string, password: string): Promise<void> {
-  await page.goto(`${url}/login/`);
-  await page.fill('[data-testid=username]', username);
-  await page.fill('[data-testid=password]', password);
-  await page.click('[data-testid=sign-in]');
+  await submitLogin(page, url, { username, password });
 }
 
 export interface AdminPagesRig {

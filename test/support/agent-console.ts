@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import type { AccountSeed } from '../../central/accounts/seed.js';
 import type { AgentAccount, AgentUpgradeCheck } from '../../central/calls/index.js';
-import { logInSession, type Credentials } from './staff-session.js';
+import { logInSession, signIn, type Credentials } from './staff-session.js';
 
 /** A person who answers calls: an account central creates at start (`accounts` of startCentral), with a password to log in. */
 export type AgentLogin = AccountSeed & { readonly displayName: string; readonly password: string; readonly role: 'agent' | 'supervisor' | 'administrator' };
@@ -12,15 +12,11 @@ export function agentAccount(username: string, displayName: string, role: AgentL
 }
 
 /**
- * An agent logs in at central's /login/ page as themselves and lands on the console, which connects
+ * An agent signs in at central's /login/ page as themselves and lands on the console, which connects
  * with their session; then says they are available, unless `available` is false (on break).
  */
-export async function loginAgent(page: Page, centralUrl: string, agent: Pick<AgentLogin, 'username' | 'password'>, available = true): Promise<void> {
-  await page.goto(`${centralUrl}/login/?next=${encodeURIComponent('/console/')}`);
-  await page.fill('[data-testid=username]', agent.username);
-  await page.fill('[data-testid=password]', agent.password);
-  await page.click('[data-testid=sign-in]');
-  await page.waitForURL(`${centralUrl}/console/`);
+export async function loginAgent(page: Page, centralUrl: string, agent: Credentials, available = true): Promise<void> {
+  await signIn(page, centralUrl, agent, '/console/');
   await page.waitForSelector('[data-testid=set-available]:visible');
   if (available) {
     await page.click('[data-testid=set-available]');

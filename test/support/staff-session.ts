@@ -1,8 +1,11 @@
 /**
- * A person's session at a real central through the API, as central's own login page gets it:
- * `POST /v1/session` with central's Origin, then requests with the session cookie, the CSRF token
- * on a change and an Origin, each of which a test may leave out or replace to see it refused.
+ * A person's session at a real central, the two ways a test gets one:
+ * - through the API, as central's own login page does it: `POST /v1/session` with central's
+ *   Origin, then requests with the session cookie, the CSRF token on a change and an Origin, each
+ *   of which a test may leave out or replace to see it refused;
+ * - in a browser page, as a person does it: typing the username and password on /login/.
  */
+import type { Page } from 'playwright-core';
 
 /** What a person logs in with. */
 export interface Credentials {
@@ -64,4 +67,24 @@ export async function asSession(centralUrl: string, session: PersonSession, meth
   }
   const json = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
   return { status: res.status, text, body, json };
+}
+
+/**
+ * Opens central's /login/ (asking to go on to `next` when given), types the username and
+ * password and presses sign in; does not wait for central's answer.
+ */
+export async function submitLogin(page: Page, centralUrl: string, who: Credentials, next?: string): Promise<void> {
+  await page.goto(next === undefined ? `${centralUrl}/login/` : `${centralUrl}/login/?next=${encodeURIComponent(next)}`);
+  await page.fill('[data-testid=username]', who.username);
+  await page.fill('[data-testid=password]', who.password);
+  await page.click('[data-testid=sign-in]');
+}
+
+/**
+ * Signs in at central's /login/ as a person types it and waits for the page the browser lands
+ * on: `next`, or without it the person's own page (whatever page that is, once /login/ is left).
+ */
+export async function signIn(page: Page, centralUrl: string, who: Credentials, next?: string): Promise<void> {
+  await submitLogin(page, centralUrl, who, next);
+  await page.waitForURL(next === undefined ? (url) => url.pathname !== '/login/' : `${centralUrl}${next}`);
 }
