@@ -8,6 +8,7 @@
 import type { CallView as CallViewModel } from '../../../shared/call-protocol.js';
 import type { EmergencyView, Language, PassengerEvent } from '../../../shared/ui-protocol.js';
 import { EMERGENCY_NUMBERS, EMERGENCY_WORDS, wordsIn } from '../../../shared/words.js';
+import { PinnedRow } from '../widgets/pinned-row.js';
 import './emergency.css';
 
 type Send = (event: PassengerEvent) => void;
@@ -99,11 +100,11 @@ export function EmergencyScreen({ emergency, view, lang, send, call }: { emergen
       ) : (
         <>
           <Both k={VIDEO_LINE[e.video]} lang={lang} cls="video-line" testId="emergency-video" />
-          <div class="nav">
+          <PinnedRow>
             <button type="button" data-testid="emergency-finish" onClick={() => send({ type: 'NEXT' })}>
               {wordsIn(lang, EMERGENCY_WORDS.finish)}
             </button>
-          </div>
+          </PinnedRow>
         </>
       )}
     </section>

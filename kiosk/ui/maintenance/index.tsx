@@ -176,7 +176,7 @@ function SessionScreen({ view, send, lang }: { view: SessionView; send: Send; la
         </p>
       )}
       {s && <Page view={view} status={s} send={send} lang={lang} />}
-      <div class="nav">
+      <PinnedRow>
         <button type="button" onClick={() => send({ type: 'MAINT.REFRESH' })} disabled={view.busy !== null}>
           {mt(lang, 'refresh')}
         </button>
@@ -188,7 +188,7 @@ function SessionScreen({ view, send, lang }: { view: SessionView; send: Send; la
         <button type="button" class="primary" data-testid="maint-exit" onClick={() => send({ type: 'EXIT' })}>
           {mt(lang, 'exit')}
         </button>
-      </div>
+      </PinnedRow>
     </div>
   );
 }
