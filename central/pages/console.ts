@@ -3,7 +3,7 @@
  * passenger's context and the audited kiosk actions. Protocol: shared/call-protocol.ts.
  * Every string from the network is shown with textContent, never parsed as markup.
  */
-import type { AgentChosenStatus, AgentToCentral, CallContext, CentralToAgent, IceServer, IceTransportPolicy, MediaSignal, QueueView } from '../../shared/call-protocol.js';
+import type { AgentChosenStatus, AgentToCentral, AgentView, CallContext, CentralToAgent, IceServer, IceTransportPolicy, MediaSignal, QueueView } from '../../shared/call-protocol.js';
 import type { FaqArticle } from '../../shared/sync.js';
 import { TICKET_STATUSES, type TicketStatus } from '../../shared/ticket.js';
 import { REPORT_CATEGORIES } from '../../shared/ui-protocol.js';
@@ -52,6 +52,7 @@ const state: {
   localStream: MediaStream | null;
   clockOffset: number;
   queue: readonly QueueView[];
+  agents: readonly AgentView[];
   ticketId: string | null;
 } = {
   socket: null,
@@ -63,6 +64,7 @@ const state: {
   localStream: null,
   clockOffset: 0,
   queue: [],
+  agents: [],
   ticketId: null,
 };
 
@@ -122,6 +124,11 @@ function renderQueue(): void {
     tr.append(el('td', known(LANE_WORDS, e.lane)), el('td', e.stationName), el('td', e.kioskId), el('td', waited(e.queuedAt), { 'data-queued-at': e.queuedAt }), el('td', e.agentName ? `${st} · ${e.agentName}` : st));
     body.append(tr);
   }
+}
+
+/** The agents and what each is doing, in the console's language (drawn again when it changes). */
+function renderAgents(): void {
+  byId('agents').replaceChildren(...state.agents.map((a) => el('li', `${a.name}: ${known(PRESENCE_WORDS, a.presence)}`, { 'data-agent-id': a.id })));
 }
 
 function tickWaits(): void {
@@ -218,7 +225,8 @@ function onMessage(m: CentralToAgent): void {
   switch (m.type) {
     case 'welcome':
       state.agentId = m.agentId;
-      byId('me').textContent = m.name;
+      // Logged in at /login/, the account bar names the agent already.
+      byId('me').textContent = currentSession() ? '' : m.name;
       byId('login-panel').hidden = true;
       byId('work').hidden = false;
       setPresence(m.presence);
@@ -232,7 +240,8 @@ function onMessage(m: CentralToAgent): void {
       state.clockOffset = Date.parse(m.serverTime) - Date.now();
       state.queue = m.entries;
       renderQueue();
-      byId('agents').replaceChildren(...m.agents.map((a) => el('li', `${a.name}: ${known(PRESENCE_WORDS, a.presence)}`, { 'data-agent-id': a.id })));
+      state.agents = m.agents;
+      renderAgents();
       return;
     case 'offer':
       // A lasting trace for supervisors and tests: offers can be withdrawn within seconds.
@@ -482,6 +491,7 @@ function applyLanguage(): void {
   renderFaq();
   setPresence(state.presence);
   renderQueue();
+  renderAgents();
   renderOffer();
   if (state.call) renderContext(byId('call-context'), state.call.context);
   if (!byId('work').hidden) void loadWorkList();

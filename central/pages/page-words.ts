@@ -159,11 +159,11 @@ export const PRESENCE_WORDS: Readonly<Record<string, Words>> = {
 };
 
 export const END_REASON_WORDS: Readonly<Record<string, Words>> = {
-  'hung-up': { zh: '已挂断', en: 'hung-up' },
+  'hung-up': { zh: '已挂断', en: 'hung up' },
   cancelled: { zh: '乘客取消', en: 'cancelled by the passenger' },
   'agent-lost': { zh: '坐席断线', en: 'agent connection lost' },
   'kiosk-lost': { zh: '终端断线', en: 'kiosk connection lost' },
-  'media-failed': { zh: '画面连接失败', en: 'media failed' },
+  'media-failed': { zh: '画面连接失败', en: 'the video connection failed' },
   'end-call-action': { zh: '从终端结束', en: 'ended at the kiosk' },
   'console disconnected': { zh: '坐席页面断开', en: 'console disconnected' },
 };

@@ -90,7 +90,7 @@ describe('video call to an agent', () => {
     // Hang up on the kiosk: the agent's console shows the end, the flow hands over to the survey.
     await kioskPage.click('[data-testid=call-hangup]');
     await agentPage.waitForSelector('[data-testid=call]', { state: 'hidden' });
-    await expect(agentPage.textContent('[data-testid=last-call]')).resolves.toContain('hung-up');
+    await expect(agentPage.textContent('[data-testid=last-call]')).resolves.toContain('Call ended: hung up');
     await expect(kiosk.finished()).resolves.toEqual({ next: 'survey', service: 'call', ticketId: reportId });
     await kioskPage.click('[data-testid=rate-5]');
     await kioskPage.waitForSelector('[data-testid=rated]');
