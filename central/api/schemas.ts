@@ -115,19 +115,17 @@ const alarmCard = nullable(
 
 /** An emergency alarm as the kiosk raises it (shared/sync.ts `EmergencyAlarm`); the card only masked. */
 const alarmWords = object({ zh: line(100), en: line(100) });
-export const EmergencyAlarm = object(
-  {
-    id: uuid,
-    kioskId,
-    stationId,
-    stationName: alarmWords,
-    location: nullable(alarmWords),
-    raisedAt: timestamp,
-    language: { type: 'string', enum: [...LANGUAGES] },
-    card: alarmCard,
-  },
-  ['stationName', 'location'],
-);
+const alarmFields = {
+  id: uuid,
+  kioskId,
+  stationId,
+  stationName: alarmWords,
+  location: nullable(alarmWords),
+  raisedAt: timestamp,
+  language: { type: 'string', enum: [...LANGUAGES] },
+  card: alarmCard,
+};
+export const EmergencyAlarm = object(alarmFields, ['stationName', 'location']);
 
 const PAYLOADS: Record<(typeof OUTBOX_KINDS)[number], JsonSchema> = {
   ticket: object({ kind: { const: 'ticket' }, ticket: Ticket }),
@@ -572,14 +570,7 @@ export const AlarmQuery = object(
 /** An alarm as staff and agents get it: the kiosk's alarm (card masked) and what people did with it. */
 export const StoredAlarm = object(
   {
-  id: uuid,
-  kioskId,
-  stationId,
-  stationName: alarmWords,
-  location: nullable(alarmWords),
-  raisedAt: timestamp,
-  language: { type: 'string', enum: [...LANGUAGES] },
-  card: alarmCard,
+  ...alarmFields,
   receivedAt: timestamp,
   state: { type: 'string', enum: ['open', 'escalated', 'acknowledged'] },
   escalatedAt: nullable(timestamp),
