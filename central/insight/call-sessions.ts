@@ -39,7 +39,10 @@ export class CallSessionRecorder {
           await q.run(write.sql, write.params);
           // The call's day at its station, counted again (central/insight/rollups.ts).
           const row = (await q.all('SELECT offered_ms, station_id FROM call_sessions WHERE call_id = $1', [e.callId]))[0];
-          if (row) await refreshRollups(q, this.db.dialect, [sliceOf('calls', Number(row['offered_ms']), typeof row['station_id'] === 'string' ? row['station_id'] : null)]);
+          if (row) {
+            const station = typeof row['station_id'] === 'string' ? row['station_id'] : null;
+            await refreshRollups(q, this.db.dialect, [sliceOf('calls', Number(row['offered_ms']), station), sliceOf('waits', Number(row['offered_ms']), station)]);
+          }
         })
         .then(() => undefined)
         .catch((err: unknown) => this.onError(err instanceof Error ? err : new Error(String(err)))),

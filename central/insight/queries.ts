@@ -609,35 +609,41 @@ const CALL_COUNTS = ['offered', 'answered', 'abandoned', 'unanswered'] as const;
 type CallGroup = 'total' | 'hour' | 'day';
 
 /**
- * The answered calls' waits as a histogram of whole seconds per hour of day, summed here into
- * the hours and the total with the same nearest-rank percentiles as {@link durations} (the start
- * of the second the value falls in) and the exact maximum; the days' waits by
- * {@link durations} (a day's histogram is about as long as its calls); the callback tickets
- * once per (day, hour), summed into the total, the hours and the days.
+ * The answered calls' waits and the callback tickets from the rollups (central/insight/rollups.ts):
+ * the waits as a histogram of whole seconds per hour of day from `insight_call_waits`, summed here
+ * into the hours and the total with the same nearest-rank percentiles as {@link durations} (the
+ * start of the second the value falls in) and the exact maximum; the days' percentiles found by
+ * the database on the same table's histogram per day and second; the callback tickets per (day,
+ * hour) from `insight_callback_hours`, summed into the total, the hours and the days.
  */
-async function callWaitsAndCallbacksPerHour(
+async function callWaitsAndCallbacksFromRollups(
   x: SqlExecutor,
-  d: Dialect,
-  conds: readonly string[],
-  params: readonly SqlParam[],
-  callbacksFrom: { readonly conds: readonly string[]; readonly params: readonly SqlParam[] } | null,
+  q: Scoped,
 ): Promise<{ waits: Record<CallGroup, Map<string, Duration>>; callbacks: Record<CallGroup, Map<string, number>> }> {
-  const v = greatest(d, 'answered_ms - offered_ms', '0');
-  const answered = [...conds, `outcome = 'answered'`];
-  const rows = await x.all(
-    `SELECT hour, v / 1000 AS b, COUNT(*) AS c, SUM(v) AS total, MAX(v) AS mx
-     FROM (SELECT ${hourExpr('offered_ms')} AS hour, ${v} AS v FROM call_sessions ${where([...answered, '(answered_ms - offered_ms) IS NOT NULL'])}) AS w
-     GROUP BY hour, v / 1000`,
-    params,
+  const p = new Params();
+  const conds = rollupScope(p, q);
+  if (q.filter.channel === 'emergency') conds.push(`lane = 'emergency'`);
+  const rows = await x.all(`SELECT hour, second AS b, SUM(answered) AS c, SUM(wait_sum_ms) AS total, MAX(wait_max_ms) AS mx FROM insight_call_waits ${where(conds)} GROUP BY hour, second`, p.values);
+  const perDay = await x.all(
+    `WITH h AS (SELECT day AS g, second AS b, SUM(answered) AS c, SUM(wait_sum_ms) AS s, MAX(wait_max_ms) AS mx FROM insight_call_waits ${where(conds)} GROUP BY day, second),
+          r AS (SELECT g, b, c, s, mx, SUM(c) OVER (PARTITION BY g ORDER BY b) AS cum, SUM(c) OVER (PARTITION BY g) AS total FROM h)
+     SELECT g, MAX(total) AS count, SUM(s) * 1.0 / MAX(total) AS average,
+            MIN(CASE WHEN cum * 2 >= total THEN b END) AS p50, MIN(CASE WHEN cum * 10 >= total * 9 THEN b END) AS p90, MAX(mx) AS maximum
+     FROM r GROUP BY g`,
+    p.values,
   );
-  const keysOf = (r: Row): [CallGroup, string][] => [
-    ['total', 'all'],
-    ['hour', s(r['hour'])],
-    ['day', s(r['day'])],
-  ];
-  const hist: Record<CallGroup, Map<string, { buckets: Map<number, number>; count: number; sum: number; max: number }>> = { total: new Map(), hour: new Map(), day: new Map() };
+  const at = (b: unknown): number | null => (b === null || b === undefined ? null : Number(b) * 1000);
+  const waits: Record<CallGroup, Map<string, Duration>> = {
+    total: new Map(),
+    hour: new Map(),
+    day: new Map(perDay.map((r) => [s(r['g']), { count: n(r['count']), averageMs: nOrNull(r['average']), p50Ms: at(r['p50']), p90Ms: at(r['p90']), maxMs: nOrNull(r['maximum']) }])),
+  };
+  const hist: Record<'total' | 'hour', Map<string, { buckets: Map<number, number>; count: number; sum: number; max: number }>> = { total: new Map(), hour: new Map() };
   for (const r of rows) {
-    for (const [group, k] of keysOf(r).slice(0, 2)) {
+    for (const [group, k] of [
+      ['total', 'all'],
+      ['hour', s(r['hour'])],
+    ] as const) {
       const h = hist[group].get(k) ?? { buckets: new Map<number, number>(), count: 0, sum: 0, max: 0 };
       const b = n(r['b']);
       h.buckets.set(b, (h.buckets.get(b) ?? 0) + n(r['c']));
@@ -647,27 +653,21 @@ async function callWaitsAndCallbacksPerHour(
       hist[group].set(k, h);
     }
   }
-  const waits: Record<CallGroup, Map<string, Duration>> = { total: new Map(), hour: new Map(), day: await durations(x, 'call_sessions', dayExpr('offered_ms'), '(answered_ms - offered_ms)', answered, params, d, 1000) };
   for (const group of ['total', 'hour'] as const) {
-    for (const [k, h] of hist[group]) {
-      let cum = 0;
-      let p50: number | null = null;
-      let p90: number | null = null;
-      for (const b of [...h.buckets.keys()].sort((a, c) => a - c)) {
-        cum += h.buckets.get(b)!;
-        if (p50 === null && cum * 2 >= h.count) p50 = b * 1000;
-        if (p90 === null && cum * 10 >= h.count * 9) p90 = b * 1000;
-      }
-      waits[group].set(k, { count: h.count, averageMs: h.sum / h.count, p50Ms: p50, p90Ms: p90, maxMs: h.max });
-    }
+    for (const [k, h] of hist[group]) waits[group].set(k, { count: h.count, averageMs: h.sum / h.count, ...nearestRanks(h.buckets, h.count, 1000), maxMs: h.max });
   }
   const callbacks: Record<CallGroup, Map<string, number>> = { total: new Map(), hour: new Map(), day: new Map() };
-  if (callbacksFrom !== null) {
-    const cb = await x.all(
-      `SELECT day, hour, COUNT(*) AS n FROM (SELECT ${dayExpr('created_ms')} AS day, ${hourExpr('created_ms')} AS hour FROM tickets ${where(callbacksFrom.conds)}) AS t GROUP BY day, hour`,
-      callbacksFrom.params,
-    );
-    for (const r of cb) for (const [group, k] of keysOf(r)) callbacks[group].set(k, (callbacks[group].get(k) ?? 0) + n(r['n']));
+  if (q.filter.channel !== 'emergency') {
+    const pc = new Params();
+    const cb = await x.all(`SELECT day, hour, SUM(tickets) AS n FROM insight_callback_hours ${where(rollupScope(pc, q))} GROUP BY day, hour`, pc.values);
+    for (const r of cb) {
+      for (const [group, k] of [
+        ['total', 'all'],
+        ['hour', s(r['hour'])],
+        ['day', s(r['day'])],
+      ] as const)
+        callbacks[group].set(k, (callbacks[group].get(k) ?? 0) + n(r['n']));
+    }
   }
   return { waits, callbacks };
 }
@@ -708,8 +708,8 @@ async function calls(src: InsightSources, q: Scoped): Promise<CallsInsight> {
     const out: Record<keyof typeof groups, Map<string, CallFigures>> = { total: new Map(), hour: new Map(), day: new Map() };
     // From the rollup: one statement per (day, hour), summed here into the total, the hours and the days.
     const rolled: Record<keyof typeof groups, Row[]> | null = q.rollups ? await callCountsFromRollups(x, q) : null;
-    // With the rollups, the waits and the callbacks too are read once per (day, hour) and summed here.
-    const perHour = q.rollups ? await callWaitsAndCallbacksPerHour(x, d, conds, p.values, q.filter.channel === 'emergency' ? null : { conds: cbConds, params: pc.values }) : null;
+    // With the rollups, the waits and the callbacks too come from theirs, summed here.
+    const perHour = q.rollups ? await callWaitsAndCallbacksFromRollups(x, q) : null;
     for (const [key, g] of Object.entries(groups) as [keyof typeof groups, string][]) {
       const counted = rolled ? rolled[key] : await x.all(`SELECT g, ${counting} FROM (SELECT ${g} AS g, outcome FROM call_sessions ${where(conds)}) AS c GROUP BY g`, p.values);
       const waits = perHour ? perHour.waits[key] : await durations(x, 'call_sessions', g, '(answered_ms - offered_ms)', [...conds, `outcome = 'answered'`], p.values, d, 1000);

@@ -16,7 +16,11 @@
  *   of them lie exactly on the minute (so that "closed within a target of whole minutes" can be
  *   told from the minute), and per bucket of minutes ({@link DURATION_BUCKET_MINUTES}). A view
  *   sums the buckets to find the one bucket each nearest rank (or a target) falls in, then reads
- *   only that bucket's minutes: two reads that stay small however the durations spread.
+ *   only that bucket's minutes: two reads that stay small however the durations spread;
+ * - `insight_call_waits` (migration 17): answered calls per Beijing day, hour of day, station,
+ *   lane and whole second of wait (clamped at 0), with the waits' sum and maximum in ms;
+ * - `insight_callback_hours` (migration 17): callback tickets per Beijing day, hour of day and
+ *   station (a ticket's time and category never change, so only ingest adds to it).
  *
  * A row without a station (a rating or call from a kiosk central has no station for) is kept
  * under station `''`.
@@ -44,10 +48,12 @@ const HOUR_MS = 3_600_000;
 export const beijingDay = (ms: number): number => Math.floor((ms + SHANGHAI_OFFSET_MS) / DAY_MS);
 export const dayExpr = (col: string): string => `((${col} + ${SHANGHAI_OFFSET_MS}) / ${DAY_MS})`;
 export const hourExpr = (col: string): string => `(((${col} + ${SHANGHAI_OFFSET_MS}) / ${HOUR_MS}) % 24)`;
+/** The Beijing hour of day (0–23) of an epoch-ms value. */
+export const beijingHour = (ms: number): number => Math.floor((ms + SHANGHAI_OFFSET_MS) / HOUR_MS) % 24;
 /** Epoch ms where a Beijing day starts. */
 export const dayStartMs = (day: number): number => day * DAY_MS - SHANGHAI_OFFSET_MS;
 
-export type RollupKind = 'tickets' | 'ratings' | 'calls' | 'durations';
+export type RollupKind = 'tickets' | 'ratings' | 'calls' | 'durations' | 'waits' | 'callbacks';
 
 /**
  * Where the buckets of `insight_duration_days` start, in minutes (the last one is open-ended):
@@ -102,6 +108,20 @@ const clamp = (d: Dialect, v: string): string => (d === 'sqlite' ? `MAX(${v}, 0)
 function fill(d: Dialect, kind: RollupKind, cond: string, dayCond = ''): string[] {
   const w = cond === '' ? '' : `WHERE ${cond}`;
   switch (kind) {
+    case 'waits':
+      return [
+        `INSERT INTO insight_call_waits (day, hour, station_id, lane, second, answered, wait_sum_ms, wait_max_ms)
+         SELECT day, hour, station_id, lane, v / 1000, COUNT(*), SUM(v), MAX(v)
+         FROM (SELECT ${dayExpr('offered_ms')} AS day, ${hourExpr('offered_ms')} AS hour, COALESCE(station_id, '') AS station_id, lane, ${clamp(d, 'answered_ms - offered_ms')} AS v
+               FROM call_sessions ${cond === '' ? 'WHERE' : `${w} AND`} outcome = 'answered' AND answered_ms IS NOT NULL) AS c
+         GROUP BY day, hour, station_id, lane, v / 1000`,
+      ];
+    case 'callbacks':
+      return [
+        `INSERT INTO insight_callback_hours (day, hour, station_id, tickets)
+         SELECT ${dayExpr('created_ms')}, ${hourExpr('created_ms')}, station_id, COUNT(*)
+         FROM tickets ${cond === '' ? 'WHERE' : `${w} AND`} category = 'callback' GROUP BY ${dayExpr('created_ms')}, ${hourExpr('created_ms')}, station_id`,
+      ];
     case 'durations':
       return [
         ...Object.entries(DURATION_KINDS).map(
@@ -148,8 +168,10 @@ const TABLES: Readonly<Record<RollupKind, readonly string[]>> = {
   ratings: ['insight_rating_days', 'insight_reason_days'],
   calls: ['insight_call_days'],
   durations: ['insight_duration_minutes', 'insight_duration_days'],
+  waits: ['insight_call_waits'],
+  callbacks: ['insight_callback_hours'],
 };
-const TIME: Readonly<Record<RollupKind, string>> = { tickets: 'created_ms', ratings: 'created_ms', calls: 'offered_ms', durations: 'created_ms' };
+const TIME: Readonly<Record<RollupKind, string>> = { tickets: 'created_ms', ratings: 'created_ms', calls: 'offered_ms', durations: 'created_ms', waits: 'offered_ms', callbacks: 'created_ms' };
 
 /** The rollup tables and their back-fill from every fact stored (migration 15). */
 export function rollupMigration(dialect: Dialect): string {
@@ -211,9 +233,11 @@ CREATE TABLE insight_duration_minutes (
   minute ${int} NOT NULL,
   day INTEGER NOT NULL,
   tickets ${int} NOT NULL,
-  on_minute ${int} NOT NULL,
-  PRIMARY KEY (kind, category, minute, day)
+  on_minute ${int} NOT NULL
 );
+-- One row per (kind, category, minute, day), always written a whole day at a time (never upserted):
+-- the index holds every column, so that a view reads a bucket's minutes from the index alone.
+CREATE INDEX insight_duration_minutes_by_minute ON insight_duration_minutes (kind, category, minute, day, tickets, on_minute);
 CREATE INDEX insight_duration_minutes_by_day ON insight_duration_minutes (day);
 CREATE TABLE insight_duration_days (
   day INTEGER NOT NULL,
@@ -227,8 +251,36 @@ ${fill(dialect, 'durations', '').join(';\n')};
 `;
 }
 
+/** The calls' wait and callback rollup tables and their back-fill from every call and ticket stored (migration 17). */
+export function callRollupMigration(dialect: Dialect): string {
+  const int = dialect === 'sqlite' ? 'INTEGER' : 'BIGINT';
+  return `
+CREATE TABLE insight_call_waits (
+  day INTEGER NOT NULL,
+  hour INTEGER NOT NULL,
+  station_id TEXT NOT NULL,
+  lane TEXT NOT NULL,
+  second ${int} NOT NULL,
+  answered ${int} NOT NULL,
+  wait_sum_ms ${int} NOT NULL,
+  wait_max_ms ${int} NOT NULL,
+  PRIMARY KEY (day, hour, station_id, lane, second)
+);
+CREATE INDEX insight_call_waits_by_station ON insight_call_waits (station_id, day);
+CREATE TABLE insight_callback_hours (
+  day INTEGER NOT NULL,
+  hour INTEGER NOT NULL,
+  station_id TEXT NOT NULL,
+  tickets ${int} NOT NULL,
+  PRIMARY KEY (day, hour, station_id)
+);
+CREATE INDEX insight_callback_hours_by_station ON insight_callback_hours (station_id, day);
+${[...fill(dialect, 'waits', ''), ...fill(dialect, 'callbacks', '')].join(';\n')};
+`;
+}
+
 /** Every rollup counted again from all the facts (the migrations' back-fill; the benchmark after loading facts by SQL). */
-export function rebuildRollupsSql(dialect: Dialect, kinds: readonly RollupKind[] = ['tickets', 'ratings', 'calls', 'durations']): string[] {
+export function rebuildRollupsSql(dialect: Dialect, kinds: readonly RollupKind[] = ['tickets', 'ratings', 'calls', 'durations', 'waits', 'callbacks']): string[] {
   return [...kinds.flatMap((k) => TABLES[k].map((t) => `DELETE FROM ${t}`)), ...kinds.flatMap((k) => fill(dialect, k, ''))];
 }
 
@@ -309,8 +361,14 @@ async function addCounts(q: SqlExecutor, table: string, keys: readonly string[],
  */
 export async function countNewFacts(q: SqlExecutor, dialect: Dialect, tickets: readonly NewTicket[], ratings: readonly NewRating[]): Promise<void> {
   if (tickets.length === 0 && ratings.length === 0) return;
-  await lockSlices(q, dialect, [...tickets.map((t) => sliceOf('tickets', t.createdMs, t.stationId)), ...ratings.map((r) => sliceOf('ratings', r.createdMs, r.stationId))]);
+  const callbacks = tickets.filter((t) => t.category === 'callback');
+  await lockSlices(q, dialect, [
+    ...tickets.map((t) => sliceOf('tickets', t.createdMs, t.stationId)),
+    ...callbacks.map((t) => sliceOf('callbacks', t.createdMs, t.stationId)),
+    ...ratings.map((r) => sliceOf('ratings', r.createdMs, r.stationId)),
+  ]);
   await addCounts(q, 'insight_ticket_days', ['day', 'station_id', 'category'], 'tickets', tickets.map((t) => [beijingDay(t.createdMs), t.stationId, t.category]));
+  await addCounts(q, 'insight_callback_hours', ['day', 'hour', 'station_id'], 'tickets', callbacks.map((t) => [beijingDay(t.createdMs), beijingHour(t.createdMs), t.stationId]));
   await addCounts(q, 'insight_rating_days', ['day', 'station_id', 'service', 'score'], 'ratings', ratings.map((r) => [beijingDay(r.createdMs), r.stationId ?? '', r.service, r.score]));
   await addCounts(
     q,

@@ -2,7 +2,7 @@
  * Schema migrations, in order, per engine. A migration is never edited once shipped: add the
  * next one. Both engines get the same tables; only the types of generated keys differ.
  */
-import { durationRollupMigration, rollupMigration } from '../insight/rollups.js';
+import { callRollupMigration, durationRollupMigration, rollupMigration } from '../insight/rollups.js';
 
 export interface Migration {
   readonly version: number;
@@ -474,5 +474,6 @@ export function migrationsFor(dialect: 'sqlite' | 'postgres'): readonly Migratio
     { version: 14, name: 'proactive problems', sql: problems(dialect) },
     { version: 15, name: 'insight rollups', sql: rollupMigration(dialect) },
     { version: 16, name: 'insight duration rollups', sql: durationRollupMigration(dialect) },
+    { version: 17, name: 'insight call wait rollups', sql: callRollupMigration(dialect) },
   ];
 }

@@ -50,7 +50,7 @@ function tally(into: Map<string, number[]>, key: string, add: readonly number[])
 async function expectedFromFacts(db: SqlDatabase): Promise<Record<string, Map<string, number[]>>> {
   const tickets = await db.read((q) => q.all('SELECT station_id, category, created_ms, first_response_ms, closed_ms FROM tickets'));
   const ratings = await db.read((q) => q.all('SELECT station_id, service, score, reason, created_ms FROM ratings'));
-  const calls = await db.read((q) => q.all('SELECT station_id, lane, offered_ms, outcome FROM call_sessions'));
+  const calls = await db.read((q) => q.all('SELECT station_id, lane, offered_ms, answered_ms, outcome FROM call_sessions'));
   const out = {
     tickets: new Map<string, number[]>(),
     ratings: new Map<string, number[]>(),
@@ -58,11 +58,14 @@ async function expectedFromFacts(db: SqlDatabase): Promise<Record<string, Map<st
     calls: new Map<string, number[]>(),
     durationMinutes: new Map<string, number[]>(),
     durationBuckets: new Map<string, number[]>(),
+    waits: new Map<string, number[]>(),
+    callbacks: new Map<string, number[]>(),
   };
   for (const t of tickets) {
     const created = num(t['created_ms']);
     const first = t['first_response_ms'] == null ? null : num(t['first_response_ms']);
     const closed = t['closed_ms'] == null ? null : num(t['closed_ms']);
+    if (t['category'] === 'callback') tally(out.callbacks, `${dayOf(created)}|${Math.floor((created + BEIJING) / H) % 24}|${txt(t['station_id'])}`, [1]);
     for (const [kind, at] of [
       ['first', first],
       ['close', closed],
@@ -90,6 +93,12 @@ async function expectedFromFacts(db: SqlDatabase): Promise<Record<string, Map<st
     const ms = num(c['offered_ms']);
     const o = txt(c['outcome']);
     tally(out.calls, `${dayOf(ms)}|${Math.floor((ms + BEIJING) / H) % 24}|${txt(c['station_id'])}|${txt(c['lane'])}`, [1, o === 'answered' ? 1 : 0, o === 'abandoned' ? 1 : 0, o === 'unanswered' ? 1 : 0]);
+    if (o === 'answered' && c['answered_ms'] != null) {
+      const v = Math.max(0, num(c['answered_ms']) - ms);
+      const key = `${dayOf(ms)}|${Math.floor((ms + BEIJING) / H) % 24}|${txt(c['station_id'])}|${txt(c['lane'])}|${Math.floor(v / 1000)}`;
+      const w = out.waits.get(key) ?? [0, 0, 0];
+      out.waits.set(key, [w[0]! + 1, w[1]! + v, Math.max(w[2]!, v)]);
+    }
   }
   return out;
 }
@@ -105,6 +114,12 @@ async function stored(db: SqlDatabase): Promise<Record<string, Map<string, numbe
     calls: await read('SELECT * FROM insight_call_days', (r) => `${num(r['day'])}|${num(r['hour'])}|${txt(r['station_id'])}|${txt(r['lane'])}`, ['offered', 'answered', 'abandoned', 'unanswered']),
     durationMinutes: await read('SELECT * FROM insight_duration_minutes', (r) => `${txt(r['kind'])}|${txt(r['category'])}|${num(r['minute'])}|${num(r['day'])}`, ['tickets', 'on_minute']),
     durationBuckets: await read('SELECT * FROM insight_duration_days', (r) => `${num(r['day'])}|${txt(r['kind'])}|${txt(r['category'])}|${num(r['bucket'])}`, ['tickets']),
+    waits: await read(
+      'SELECT * FROM insight_call_waits',
+      (r) => `${num(r['day'])}|${num(r['hour'])}|${txt(r['station_id'])}|${txt(r['lane'])}|${num(r['second'])}`,
+      ['answered', 'wait_sum_ms', 'wait_max_ms'],
+    ),
+    callbacks: await read('SELECT * FROM insight_callback_hours', (r) => `${num(r['day'])}|${num(r['hour'])}|${txt(r['station_id'])}`, ['tickets']),
   };
 }
 
@@ -296,12 +311,18 @@ describe.each(ENGINES)('insight rollups kept with the facts (%s)', (engine) => {
       { callId: 'call-2', actor: `kiosk:${KIOSKS.c.id}`, action: 'request', detail: 'emergency', atMs: START + 5 * H },
       { callId: 'call-2', actor: `kiosk:${KIOSKS.c.id}`, action: 'left:cancelled', detail: null, atMs: START + 5 * H + 30_000 },
       { callId: 'call-3', actor: `kiosk:${KIOSKS.b.id}`, action: 'fallback:no-agent', detail: 'information', atMs: START - 9 * H },
+      // Waits in one second and the next, over several hours, days and stations; one answered before its offer was recorded (clamped at 0).
+      ...[500, 12_000, 12_999, 13_000, 95_400, -300, 4_000].flatMap((wait, i) => [
+        { callId: `wait-${i}`, actor: `kiosk:${[KIOSKS.a, KIOSKS.b, KIOSKS.c][i % 3]!.id}`, action: 'request', detail: i === 4 ? 'emergency' : 'information', atMs: START - (i % 3) * DAY + (i % 4) * H + i * 60_000 },
+        { callId: `wait-${i}`, actor: 'agent:chen', action: 'answer', detail: null, atMs: START - (i % 3) * DAY + (i % 4) * H + i * 60_000 + wait },
+      ]),
     ];
     for (const e of [...events, ...events]) recorder.record(e);
     await recorder.flush();
     const after = await stored(db());
     expect(after).toEqual(await expectedFromFacts(db()));
-    expect([0, 1, 2, 3].map((i) => totalOf(after['calls']!, i))).toEqual([3, 1, 1, 1]);
+    expect([0, 1, 2, 3].map((i) => totalOf(after['calls']!, i))).toEqual([10, 8, 1, 1]);
+    expect(totalOf(after['waits']!)).toBe(8);
     expect(await rollupsAgreeWithFacts(db(), clock)).toBeGreaterThanOrEqual(12);
   });
 });
