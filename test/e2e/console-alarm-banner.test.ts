@@ -6,19 +6,17 @@
  * when in Beijing time, in the console's language and after switching it. Screens in
  * test-output/console/.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser } from 'playwright-core';
-import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCentral, type RunningCentral } from '../../central/server.js';
+import type { RunningCentral } from '../../central/server.js';
 import { uuidv7 } from '../../shared/ids.js';
 import type { EmergencyAlarm } from '../../shared/sync.js';
-import { launchChromium } from '../support/browser.js';
 import { agentAccount, loginAgent } from '../support/agent-console.js';
 import { call, item } from '../support/central.js';
+import { startCentralPages, type CentralPages } from '../support/central-pages.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const SHOTS = join(ROOT, 'test-output', 'console');
@@ -28,29 +26,25 @@ const STATION = { id: 'GZ-TIYUXILU', name: { zh: '体育西路', en: 'Tiyu Xilu'
 const KIOSK = { id: 'GZ0102', location: 'B出口旁 By exit B' };
 
 describe('the emergency alarm in the agent console', () => {
-  let dir = '';
+  let pages: CentralPages | undefined;
   let central: RunningCentral;
   let browser: Browser;
   let kioskToken = '';
 
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
-    await build({ configFile: join(ROOT, 'central/pages/vite.config.ts'), logLevel: 'warn' });
-    dir = mkdtempSync(join(tmpdir(), 'console-alarm-'));
-    central = await startCentral({ storage: { engine: 'sqlite', file: join(dir, 'central.sqlite') }, dataDir: dir, kiosks: [], accounts: [AGENT, ADMIN] });
+    pages = await startCentralPages('console-alarm', { kiosks: [], accounts: [AGENT, ADMIN] });
+    ({ central, browser } = pages);
     // The administrators name the station and register the kiosk with where it stands.
     const named = await call(central.url, 'PUT', `/v1/admin/stations/${STATION.id}`, { token: ADMIN.apiToken, body: { name: STATION.name, lines: STATION.lines } });
     expect(named.status, named.text).toBeLessThan(300);
     const added = await call(central.url, 'POST', '/v1/admin/kiosks', { token: ADMIN.apiToken, body: { id: KIOSK.id, stationId: STATION.id, location: KIOSK.location } });
     expect(added.status, added.text).toBeLessThan(300);
     kioskToken = (added.body as { token: string }).token;
-    browser = await launchChromium();
   }, 180_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await central?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    await pages?.close();
   });
 
   it('an emergency at a kiosk shows in the console as a red banner, where and when in words', async () => {

@@ -5,17 +5,15 @@
  * back — the stored ticket is then resolved and assigned to that agent's account, and the list
  * says who did it. Screens in test-output/console/.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser } from 'playwright-core';
-import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCentral, type RunningCentral } from '../../central/server.js';
-import { launchChromium } from '../support/browser.js';
+import type { RunningCentral } from '../../central/server.js';
 import { agentAccount, loginAgent } from '../support/agent-console.js';
 import { KIOSKS, call, ticket, ticketItem } from '../support/central.js';
+import { startCentralPages, type CentralPages } from '../support/central-pages.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const SHOTS = join(ROOT, 'test-output', 'console');
@@ -24,27 +22,18 @@ const ADMIN_TOKEN = 'console-callbacks-admin-token-0123456789';
 const A = KIOSKS.a;
 
 describe('the console’s callback list', () => {
-  let dir = '';
+  let pages: CentralPages | undefined;
   let central: RunningCentral;
   let browser: Browser;
 
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
-    await build({ configFile: join(ROOT, 'central/pages/vite.config.ts'), logLevel: 'warn' });
-    dir = mkdtempSync(join(tmpdir(), 'console-callbacks-'));
-    central = await startCentral({
-      storage: { engine: 'sqlite', file: join(dir, 'central.sqlite') },
-      dataDir: dir,
-      kiosks: [A],
-      accounts: [AGENT, { username: 'ops.admin', role: 'administrator', apiToken: ADMIN_TOKEN }],
-    });
-    browser = await launchChromium();
+    pages = await startCentralPages('console-callbacks', { kiosks: [A], accounts: [AGENT, { username: 'ops.admin', role: 'administrator', apiToken: ADMIN_TOKEN }] });
+    ({ central, browser } = pages);
   }, 180_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await central?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    await pages?.close();
   });
 
   it('an agent marks a callback done: the ticket is resolved and assigned to their account', async () => {

@@ -7,19 +7,18 @@
  * and not the other station's; the other station's staff see only theirs. Screenshots in
  * test-output/problems/ (looked at as station staff would).
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
-import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCentral, type RunningCentral } from '../../central/server.js';
+import type { RunningCentral } from '../../central/server.js';
 import { uuidv7 } from '../../shared/ids.js';
 import { beijingTime, shanghaiDate } from '../../shared/shanghai-date.js';
 import type { SyncItem } from '../../shared/sync.js';
 import { makeTicketId, type Ticket } from '../../shared/ticket.js';
-import { launchChromium } from '../support/browser.js';
+import { callOk } from '../support/central.js';
+import { startCentralPages, type CentralPages } from '../support/central-pages.js';
 import { signIn } from '../support/staff-session.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -36,15 +35,8 @@ const GYQ_KIOSK = { id: 'GZ0201', stationId: 'GZ-GONGYUANQIAN', location: 'Aå‡ºå
 const H = 3_600_000;
 const MIN = 60_000;
 
-async function api(base: string, method: string, path: string, token: string, body?: unknown): Promise<unknown> {
-  const res = await fetch(`${base}${path}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${method} ${path} answered ${res.status}: ${text.slice(0, 300)}`);
-  return JSON.parse(text) as unknown;
-}
-
 describe('the problem banner on the staff page', () => {
-  let dir = '';
+  let pages: CentralPages | undefined;
   let central: RunningCentral;
   let browser: Browser;
   const tokens = new Map<string, string>();
@@ -59,7 +51,7 @@ describe('the problem banner on the staff page', () => {
       seqs.set(kioskId, n);
       return { ...it, seq: n };
     });
-    const answer = (await api(central.url, 'POST', `/v1/kiosks/${kioskId}/batches`, tokens.get(kioskId)!, { items: withSeq })) as { rejects: unknown[] };
+    const answer = (await callOk(central.url, 'POST', `/v1/kiosks/${kioskId}/batches`, tokens.get(kioskId)!, { items: withSeq })) as { rejects: unknown[] };
     expect(answer.rejects).toEqual([]);
   };
   const ticketItem = (kiosk: typeof TIYU_KIOSK, n: number, ms: number, over: Partial<Ticket>): Omit<SyncItem, 'seq'> => {
@@ -88,13 +80,12 @@ describe('the problem banner on the staff page', () => {
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
     // The staff page and its banner as central serves them (dist/pages), built from these sources.
-    await build({ configFile: join(ROOT, 'central/pages/vite.config.ts'), logLevel: 'warn' });
-    dir = mkdtempSync(join(tmpdir(), 'problem-banner-'));
-    central = await startCentral({ storage: { engine: 'sqlite', file: join(dir, 'central.sqlite') }, dataDir: dir, kiosks: [], accounts: [ADMIN, TIYU_STAFF, GYQ_STAFF] });
+    pages = await startCentralPages('problem-banner', { kiosks: [], accounts: [ADMIN, TIYU_STAFF, GYQ_STAFF] });
+    ({ central, browser } = pages);
     // The administrators name the stations and register the kiosks with where they stand, as on the administration page.
-    for (const [id, station] of Object.entries(STATIONS)) await api(central.url, 'PUT', `/v1/admin/stations/${id}`, ADMIN.apiToken, station);
+    for (const [id, station] of Object.entries(STATIONS)) await callOk(central.url, 'PUT', `/v1/admin/stations/${id}`, ADMIN.apiToken, station);
     for (const k of [TIYU_KIOSK, GYQ_KIOSK]) {
-      const { token } = (await api(central.url, 'POST', '/v1/admin/kiosks', ADMIN.apiToken, { id: k.id, stationId: k.stationId, location: k.location })) as { token: string };
+      const { token } = (await callOk(central.url, 'POST', '/v1/admin/kiosks', ADMIN.apiToken, { id: k.id, stationId: k.stationId, location: k.location })) as { token: string };
       tokens.set(k.id, token);
     }
     // Tiyu Xilu: the receipt printer runs out of paper three times in five hours; the first time the kiosk filed a device-fault ticket.
@@ -108,13 +99,10 @@ describe('the problem banner on the staff page', () => {
     }
     // Gongyuanqian: five passengers report a gate that did not open within 40 minutes.
     await send(GYQ_KIOSK.id, [0, 10, 20, 30, 40].map((m, i) => ticketItem(GYQ_KIOSK, i + 1, now - 2 * H + m * MIN, {})));
-    browser = await launchChromium();
   }, 180_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await central?.close();
-    rmSync(dir, { recursive: true, force: true });
+    await pages?.close();
   });
 
   it("shows the station's own problem in words to its staff, and not the other station's", async () => {

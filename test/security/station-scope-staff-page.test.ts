@@ -4,16 +4,15 @@
  * time), in Chinese and in English — never the kiosk's id, and never another station's kiosk.
  * Screens in test-output/staff/.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
-import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCentral, type RunningCentral } from '../../central/server.js';
+import type { RunningCentral } from '../../central/server.js';
 import { beijingTime } from '../../shared/shanghai-date.js';
-import { launchChromium } from '../support/browser.js';
+import { callOk } from '../support/central.js';
+import { startCentralPages, type CentralPages } from '../support/central-pages.js';
 import { signIn } from '../support/staff-session.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -32,15 +31,8 @@ const HEARD = { id: 'GZ0103', stationId: 'GZ-TIYUXILU', location: 'C出口 By ex
 const ELSEWHERE = { id: 'GZ0201', stationId: 'GZ-GONGYUANQIAN', location: 'A出口 By exit A' };
 const MIN = 60_000;
 
-async function api(base: string, method: string, path: string, token: string, body?: unknown): Promise<unknown> {
-  const res = await fetch(`${base}${path}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${method} ${path} answered ${res.status}: ${text.slice(0, 300)}`);
-  return JSON.parse(text) as unknown;
-}
-
 describe('the silent-kiosk alert on the staff page', () => {
-  let dir = '';
+  let pages: CentralPages | undefined;
   let central: RunningCentral;
   let browser: Browser;
   let clock = Date.now();
@@ -59,25 +51,17 @@ describe('the silent-kiosk alert on the staff page', () => {
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
     // The staff page as central serves it (dist/pages), built from these sources.
-    await build({ configFile: join(ROOT, 'central/pages/vite.config.ts'), logLevel: 'warn' });
-    dir = mkdtempSync(join(tmpdir(), 'silent-alert-'));
-    central = await startCentral({
-      storage: { engine: 'sqlite', file: join(dir, 'central.sqlite') },
-      dataDir: dir,
-      kiosks: [],
-      accounts: [ADMIN, TIYU_STAFF],
-      kioskSilentAfterSeconds: 15 * 60,
-      now: () => new Date(clock),
-    });
-    for (const [id, station] of Object.entries(STATIONS)) await api(central.url, 'PUT', `/v1/admin/stations/${id}`, ADMIN.apiToken, station);
+    pages = await startCentralPages('silent-alert', { kiosks: [], accounts: [ADMIN, TIYU_STAFF], kioskSilentAfterSeconds: 15 * 60, now: () => new Date(clock) });
+    ({ central, browser } = pages);
+    for (const [id, station] of Object.entries(STATIONS)) await callOk(central.url, 'PUT', `/v1/admin/stations/${id}`, ADMIN.apiToken, station);
     const tokens = new Map<string, string>();
     for (const k of [SILENT, HEARD, ELSEWHERE]) {
-      const { token } = (await api(central.url, 'POST', '/v1/admin/kiosks', ADMIN.apiToken, { id: k.id, stationId: k.stationId, location: k.location })) as { token: string };
+      const { token } = (await callOk(central.url, 'POST', '/v1/admin/kiosks', ADMIN.apiToken, { id: k.id, stationId: k.stationId, location: k.location })) as { token: string };
       tokens.set(k.id, token);
     }
     const beat = async (kioskId: string, at: number): Promise<void> => {
       clock = at;
-      await api(central.url, 'POST', `/v1/kiosks/${kioskId}/heartbeat`, tokens.get(kioskId)!, {
+      await callOk(central.url, 'POST', `/v1/kiosks/${kioskId}/heartbeat`, tokens.get(kioskId)!, {
         kioskVersion: '1.4.2',
         nodeVersion: 'v24.22.3',
         uptimeSeconds: 600,
@@ -91,13 +75,10 @@ describe('the silent-kiosk alert on the staff page', () => {
     await beat(SILENT.id, lastBeat);
     await beat(HEARD.id, Date.now() - MIN);
     clock = Date.now();
-    browser = await launchChromium();
   }, 180_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await central?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    await pages?.close();
   });
 
   it('names the station, where the kiosk stands and since when in Beijing time, in Chinese', async () => {

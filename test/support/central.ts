@@ -124,6 +124,14 @@ export async function call(
   return { status: res.status, body, text };
 }
 
+/** A request with a bearer token that must succeed (anything else throws with the answer); its JSON. */
+export async function callOk(base: string, method: string, path: string, token: string, body?: unknown): Promise<unknown> {
+  const res = await fetch(`${base}${path}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${method} ${path} answered ${res.status}: ${text.slice(0, 300)}`);
+  return JSON.parse(text) as unknown;
+}
+
 type OpenApiDoc = {
   paths: Record<string, Record<string, { responses: Record<string, { content?: { 'application/json': { schema: { $ref: string } } } }> }>>;
   components: { schemas: Record<string, object> };
