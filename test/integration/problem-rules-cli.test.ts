@@ -3,24 +3,20 @@
  * A central started with lower thresholds opens a problem where the defaults would not; a wrong
  * value stops central before it makes anything, with a message naming the flag.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { StoredProblem } from '../../central/problems/store.js';
 import { uuidv7 } from '../../shared/ids.js';
 import type { SyncItem } from '../../shared/sync.js';
 import type { TicketCategory } from '../../shared/ticket.js';
 import { ticket } from '../support/central.js';
+import { serveCentral, stopServedCentrals } from '../support/run-cli.js';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const TSX_CLI = path.join(ROOT, 'node_modules/tsx/dist/cli.mjs');
 const KIOSK = { id: 'GZ0102', token: 'kiosk-token-GZ0102-aaaaaaaaaaaa', stationId: 'GZ-TIYUXILU' };
 const STAFF_TOKEN = 'staff-token-for-tests-0123456789';
-const running: ChildProcess[] = [];
 const dirs: string[] = [];
 
 async function dataDir(): Promise<string> {
@@ -29,37 +25,8 @@ async function dataDir(): Promise<string> {
   return dir;
 }
 
-/** Runs `central serve` with these flags and variables (no other CENTRAL_*); resolves on its URL or its exit. */
-async function serve(dir: string, args: string[], vars: Record<string, string> = {}): Promise<{ url: string | null; code: number | null; output: () => string }> {
-  const env = { ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('CENTRAL_'))), ...vars };
-  const child = spawn(process.execPath, [TSX_CLI, 'central/cli.ts', 'serve', '--port', '0', '--data', dir, ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  running.push(child);
-  let out = '';
-  child.stdout.on('data', (d: Buffer) => (out += d.toString('utf8')));
-  child.stderr.on('data', (d: Buffer) => (out += d.toString('utf8')));
-  return new Promise((resolve) => {
-    const timer = setInterval(() => {
-      const m = /central listening on (http:\/\/\S+)/.exec(out);
-      // The whole announcement (its last line names the staff page) before answering.
-      if (m && /staff page/.test(out)) {
-        clearInterval(timer);
-        resolve({ url: m[1]!, code: null, output: () => out });
-      }
-    }, 50);
-    child.once('exit', (code) => {
-      clearInterval(timer);
-      resolve({ url: null, code, output: () => out });
-    });
-  });
-}
-
 afterEach(async () => {
-  for (const c of running.splice(0)) {
-    if (c.exitCode !== null || c.signalCode !== null) continue;
-    const exited = new Promise((r) => c.once('exit', r));
-    c.kill('SIGTERM');
-    await exited;
-  }
+  await stopServedCentrals();
   for (const d of dirs.splice(0)) await rm(d, { recursive: true, force: true });
 });
 
@@ -92,7 +59,7 @@ async function problems(url: string): Promise<StoredProblem[]> {
 
 describe('central serve: problem rules from flags and environment', () => {
   it('opens problems at the thresholds it was given, and says the rules at start', async () => {
-    const central = await serve(await dataDir(), [...kioskFlags, '--problem-fault-repeats', '2', '--problem-fault-window-hours', '1', '--problem-categories', 'gate,card-problem'], {
+    const central = await serveCentral(await dataDir(), [...kioskFlags, '--problem-fault-repeats', '2', '--problem-fault-window-hours', '1', '--problem-categories', 'gate,card-problem'], {
       CENTRAL_PROBLEM_CATEGORY_TICKETS: '2',
       CENTRAL_PROBLEM_CATEGORY_WINDOW_MINUTES: '10',
     });
@@ -123,7 +90,7 @@ describe('central serve: problem rules from flags and environment', () => {
 
   it('refuses wrong values with a message naming each flag, and starts nothing', async () => {
     const dir = await dataDir();
-    const central = await serve(dir, [...kioskFlags, '--problem-fault-repeats', '1', '--problem-categories', 'gate,lift'], { CENTRAL_PROBLEM_CATEGORY_WINDOW_MINUTES: 'an hour' });
+    const central = await serveCentral(dir, [...kioskFlags, '--problem-fault-repeats', '1', '--problem-categories', 'gate,lift'], { CENTRAL_PROBLEM_CATEGORY_WINDOW_MINUTES: 'an hour' });
     expect(central.url).toBeNull();
     expect(central.code).toBe(2);
     expect(central.output()).toContain('central: problem rules not accepted, central did not start:');

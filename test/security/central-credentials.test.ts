@@ -2,51 +2,25 @@
  * Default credentials: an attacker who read the README tries the published demo tokens against a
  * central started without flags. Nothing may answer; only `--demo` creates them, and says so.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { serveCentral, stopServedCentrals } from '../support/run-cli.js';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const TSX_CLI = path.join(ROOT, 'node_modules/tsx/dist/cli.mjs');
-const running: ChildProcess[] = [];
 const dirs: string[] = [];
 
 /** Starts `central serve` with these flags and an environment without any CENTRAL_* variable. */
 async function serve(args: string[]): Promise<{ url: string; output: () => string }> {
   const dir = await mkdtemp(path.join(tmpdir(), 'central-creds-'));
   dirs.push(dir);
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('CENTRAL_')));
-  const child = spawn(process.execPath, [TSX_CLI, 'central/cli.ts', 'serve', '--port', '0', '--data', dir, ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  running.push(child);
-  let out = '';
-  child.stdout.on('data', (d: Buffer) => (out += d.toString('utf8')));
-  child.stderr.on('data', (d: Buffer) => (out += d.toString('utf8')));
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setInterval(() => {
-      const m = /central listening on (http:\/\/\S+)/.exec(out);
-      if (m) {
-        clearInterval(timer);
-        resolve(m[1]!);
-      }
-    }, 50);
-    child.once('exit', (code) => {
-      clearInterval(timer);
-      reject(new Error(`central exited (${code}): ${out}`));
-    });
-  });
-  return { url, output: () => out };
+  const central = await serveCentral(dir, args);
+  if (central.url === null) throw new Error(`central exited (${central.code}): ${central.output()}`);
+  return { url: central.url, output: central.output };
 }
 
 afterEach(async () => {
-  for (const c of running.splice(0)) {
-    if (c.exitCode !== null || c.signalCode !== null) continue;
-    const exited = new Promise((r) => c.once('exit', r));
-    c.kill('SIGTERM');
-    await exited;
-  }
+  await stopServedCentrals();
   for (const d of dirs.splice(0)) await rm(d, { recursive: true, force: true });
 });
 

@@ -1,5 +1,6 @@
 // One way for tests to run a command-line entry as a child process and collect what it printed.
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -39,4 +40,50 @@ export function runNode(nodeArgs: readonly string[], options: CliOptions = {}): 
 /** The kiosk command line from source (through tsx), as a developer runs it. */
 export function runKioskCli(args: readonly string[], options: CliOptions = {}): Promise<CliRun> {
   return runNode(['--import', 'tsx', 'kiosk/cli.ts', ...args], options);
+}
+
+/** A `central serve` a test started: its URL once it listens (null when it exited first), its exit code then, and all it printed so far. */
+export interface ServedCentral {
+  readonly url: string | null;
+  readonly code: number | null;
+  readonly output: () => string;
+}
+
+const served: ChildProcess[] = [];
+
+/**
+ * Starts `central serve --port 0 --data <dir>` from source with these flags and variables (and no
+ * other CENTRAL_* variable of the test's environment); resolves once it has announced itself (the
+ * announcement's last line names the staff page) or has exited. Stop it with {@link stopServedCentrals}.
+ */
+export function serveCentral(dir: string, args: readonly string[], vars: Record<string, string> = {}): Promise<ServedCentral> {
+  const env = { ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('CENTRAL_'))), ...vars };
+  const child = spawn(process.execPath, [join(ROOT, 'node_modules/tsx/dist/cli.mjs'), 'central/cli.ts', 'serve', '--port', '0', '--data', dir, ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  served.push(child);
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString('utf8')));
+  child.stderr.on('data', (d: Buffer) => (out += d.toString('utf8')));
+  return new Promise((resolve) => {
+    const timer = setInterval(() => {
+      const m = /central listening on (http:\/\/\S+)/.exec(out);
+      if (m && /staff page/.test(out)) {
+        clearInterval(timer);
+        resolve({ url: m[1]!, code: null, output: () => out });
+      }
+    }, 50);
+    child.once('exit', (code) => {
+      clearInterval(timer);
+      resolve({ url: null, code, output: () => out });
+    });
+  });
+}
+
+/** Stops every central {@link serveCentral} started that still runs, and waits for each to exit. */
+export async function stopServedCentrals(): Promise<void> {
+  for (const c of served.splice(0)) {
+    if (c.exitCode !== null || c.signalCode !== null) continue;
+    const exited = new Promise((r) => c.once('exit', r));
+    c.kill('SIGTERM');
+    await exited;
+  }
 }
