@@ -270,8 +270,8 @@ function nearestRanks(buckets: ReadonlyMap<number, number>, count: number, bucke
 }
 
 /**
- * The response view with the rollups: tickets, and the count and average of both durations, from
- * `insight_ticket_days`; the percentiles and met/missed (they depend on the targets staff may
+ * The response view with a station or line filter (the duration rollups are over all stations):
+ * tickets, and the count and average of both durations, from `insight_ticket_days`; the percentiles and met/missed (they depend on the targets staff may
  * change and on now) from two statements over the facts that only group (per category and minute
  * of first response, with met and missed; per category and minute of close), the ranks found here.
  */
@@ -835,8 +835,9 @@ async function devices(src: InsightSources, q: Scoped): Promise<DevicesInsight> 
 const VIEWS: { readonly [V in InsightView]: (src: InsightSources, q: Scoped) => Promise<InsightAnswers[V]> } = { tickets, response, satisfaction, calls, devices };
 
 /**
- * Computes one view for a parsed query. Tickets, satisfaction and the call counts read the
- * per-day rollups unless the query names a kiosk (the rollups are per station) or `source` is
+ * Computes one view for a parsed query. Tickets, satisfaction, calls and response read the
+ * per-day rollups (response's percentiles and met/missed only without a station or line filter)
+ * unless the query names a kiosk (the rollups are per station) or `source` is
  * `'facts'` (the same figures counted from every fact of the range: the benchmark's comparison,
  * and the tests' check that both agree).
  */
