@@ -56,7 +56,7 @@ export interface Choice<Id extends string = string> {
   readonly label: string;
 }
 
-/** One journey or trip step in plain words, e.g. "08:12 体育西路 进站（1号线），08:40 出站，4.00 元". */
+/** One journey or trip step in plain words, e.g. "2026年11月23日 08:12 体育西路（1号线）进站，08:40 客村（3号线）出站，4.00 元". */
 export interface TripLine {
   readonly text: string;
   /** The day of the journey in plain words (`23 Nov 2026` / `2026年11月23日`), for grouping. */

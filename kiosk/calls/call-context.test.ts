@@ -57,8 +57,8 @@ describe('buildCallContext', () => {
 
   it('keeps the newest five trips, the diagnosis, open tickets and device health', () => {
     // The newest five journeys as the passenger read them: words, Beijing date and time, no bytes.
-    expect(context.recentTrips.map((t) => t.text.zh)).toEqual([7, 6, 5, 4, 3].map((i) => `2026年11月23日 08:0${i} 广州的车站 进站，没有出站记录`));
-    expect(context.recentTrips[0]).toEqual({ text: { zh: '2026年11月23日 08:07 广州的车站 进站，没有出站记录', en: '23 Nov 2026 08:07 entered a station in Guangzhou, no exit recorded' }, time: '2026-11-23T08:07:00+08:00', amount: 0, open: true });
+    expect(context.recentTrips.map((t) => t.text.zh)).toEqual([7, 6, 5, 4, 3].map((i) => `2026年11月23日 08:0${i} 广州的车站进站，没有出站记录`));
+    expect(context.recentTrips[0]).toEqual({ text: { zh: '2026年11月23日 08:07 广州的车站进站，没有出站记录', en: '23 Nov 2026 08:07 entered a station in Guangzhou, no exit recorded' }, time: '2026-11-23T08:07:00+08:00', amount: 0, open: true });
     expect(JSON.stringify(context.recentTrips)).not.toMatch(/01[0-9]"|AABBCC/);
     expect(context.diagnosis).toEqual(['low-balance']);
     expect(context.openTicketIds).toEqual(['GZ0102-261123-0001-4']);
@@ -83,7 +83,7 @@ describe('buildCallContext', () => {
     expect(paired.recentTrips).toHaveLength(1);
     expect(paired.recentTrips[0]).toMatchObject({ amount: 400, open: false, time: '2026-11-23T08:12:00+08:00' });
     expect(paired.recentTrips[0]!.text.en).toMatch(/^23 Nov 2026 08:12 entered .+, 08:40 exited .+, .*4\.00/);
-    expect(paired.recentTrips[0]!.text.zh).toMatch(/^2026年11月23日 08:12 .+ 进站，08:40 .+ 出站，.*4\.00/);
+    expect(paired.recentTrips[0]!.text.zh).toMatch(/^2026年11月23日 08:12 .+进站，08:40 .+出站，.*4\.00/);
   });
 
   it('is accepted by central as a call request', () => {

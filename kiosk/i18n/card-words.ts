@@ -110,7 +110,7 @@ export function diagnosisLine(lang: Language, d: Diagnosis): DiagnosisLine {
       return {
         code: d.code,
         severity: 'warning',
-        title: lang === 'zh' ? `有一次未完成的行程：${when} 在 ${s} 进站，没有出站记录` : `Unfinished trip: entered ${s} on ${when} with no exit`,
+        title: lang === 'zh' ? `有一次未完成的行程：${when}在${s}进站，没有出站记录` : `Unfinished trip: entered ${s} on ${when} with no exit`,
         advice:
           lang === 'zh'
             ? '下次过闸时可能按最高票价扣费，或闸机拒绝通行。如果您已经出站，可以提交工单或联系人工客服更正。'

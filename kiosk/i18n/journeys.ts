@@ -1,7 +1,7 @@
 /**
  * Trip records (entry/exit steps) paired into journeys and told in plain words:
  * "Entered Line 1 Tiyu Xilu 08:12, exited Line 3 Kecun 08:40, 4.00 yuan" /
- * "08:12 体育西路 进站（1号线），08:40 客村 出站（3号线），4.00 元".
+ * "2026年11月23日 08:12 体育西路（1号线）进站，08:40 客村（3号线）出站，4.00 元".
  */
 import type { CardTrip } from '../../shared/card.js';
 import type { Language, TripLine } from '../../shared/ui-protocol.js';
@@ -69,15 +69,15 @@ export function journeyText(lang: Language, j: Journey): string {
   switch (j.kind) {
     case 'journey':
       return lang === 'zh'
-        ? `${when(lang, j.entry.time)} ${where(lang, j.entry)} 进站，${exitWhen(lang, j.entry, j.exit)} ${where(lang, j.exit)} 出站，${formatYuan(lang, j.entry.amount + j.exit.amount)}`
+        ? `${when(lang, j.entry.time)} ${where(lang, j.entry)}进站，${exitWhen(lang, j.entry, j.exit)} ${where(lang, j.exit)}出站，${formatYuan(lang, j.entry.amount + j.exit.amount)}`
         : `${when(lang, j.entry.time)} entered ${where(lang, j.entry)}, ${exitWhen(lang, j.entry, j.exit)} exited ${where(lang, j.exit)}, ${formatYuan(lang, j.entry.amount + j.exit.amount)}`;
     case 'entry-only':
       return lang === 'zh'
-        ? `${when(lang, j.entry.time)} ${where(lang, j.entry)} 进站，没有出站记录`
+        ? `${when(lang, j.entry.time)} ${where(lang, j.entry)}进站，没有出站记录`
         : `${when(lang, j.entry.time)} entered ${where(lang, j.entry)}, no exit recorded`;
     case 'exit-only':
       return lang === 'zh'
-        ? `${when(lang, j.exit.time)} ${where(lang, j.exit)} 出站（没有进站记录），${formatYuan(lang, j.exit.amount)}`
+        ? `${when(lang, j.exit.time)} ${where(lang, j.exit)}出站（没有进站记录），${formatYuan(lang, j.exit.amount)}`
         : `${when(lang, j.exit.time)} exited ${where(lang, j.exit)} (no entry recorded), ${formatYuan(lang, j.exit.amount)}`;
     case 'single':
       return lang === 'zh'

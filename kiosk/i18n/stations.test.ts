@@ -38,9 +38,9 @@ describe('place names from station tables, never bytes', () => {
       step('entry', '2026-05-01T10:00:00Z', '00030009000000'),
     ]);
     expect(lines.map((l) => l.text)).toEqual([
-      '2026年5月3日 08:10 客村（3号线） 进站，没有出站记录',
-      '2026年5月2日 18:30 客村（3号线） 进站，19:00 客村（3号线） 出站，4.00 元',
-      '2026年5月1日 18:00 客村（3号线） 进站，没有出站记录',
+      '2026年5月3日 08:10 客村（3号线）进站，没有出站记录',
+      '2026年5月2日 18:30 客村（3号线）进站，19:00 客村（3号线）出站，4.00 元',
+      '2026年5月1日 18:00 客村（3号线）进站，没有出站记录',
     ]);
     expect(lines.map((l) => l.open)).toEqual([true, false, true]);
     for (const l of lines) expect(l.text).not.toMatch(/0x|[0-9A-F]{6}/);

@@ -42,7 +42,7 @@ const context = (kioskId: string, overrides: Record<string, unknown> = {}): Reco
   language: 'en',
   card: { family: 't-union', maskedNumber: '3104 **** **** 2345', balance: 1250, validUntil: '2030-12-31' },
   diagnosis: ['open-trip'],
-  recentTrips: [{ text: { zh: '2026年11月30日 08:10 体育西路 进站，没有出站记录', en: '30 Nov 2026 08:10 entered Tiyu Xilu, no exit recorded' }, time: '2026-11-30T08:10:00+08:00', amount: 0, open: true }],
+  recentTrips: [{ text: { zh: '2026年11月30日 08:10 体育西路进站，没有出站记录', en: '30 Nov 2026 08:10 entered Tiyu Xilu, no exit recorded' }, time: '2026-11-30T08:10:00+08:00', amount: 0, open: true }],
   openTicketIds: [],
   health: [{ device: 'printer', state: 'ok', code: null }],
   ...overrides,

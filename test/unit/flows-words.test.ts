@@ -21,8 +21,8 @@ describe('journeys in plain words', () => {
       '22 Nov 2026 18:30 entered a station in Guangzhou, 19:03 exited Gongyuanqian (Line 1), 3.00 yuan',
     ]);
     expect(tripLines('zh', trips).map((l) => l.text)).toEqual([
-      '2026年11月23日 08:12 体育西路（1号线） 进站，08:40 客村（3号线） 出站，4.00 元',
-      '2026年11月22日 18:30 广州的车站 进站，19:03 公园前（1号线） 出站，3.00 元',
+      '2026年11月23日 08:12 体育西路（1号线）进站，08:40 客村（3号线）出站，4.00 元',
+      '2026年11月22日 18:30 广州的车站进站，19:03 公园前（1号线）出站，3.00 元',
     ]);
     expect(tripLines('en', trips).map((l) => l.dateText)).toEqual(['23 Nov 2026', '22 Nov 2026']);
   });
@@ -33,8 +33,8 @@ describe('journeys in plain words', () => {
     expect(lines[0]).toMatchObject({ text: '23 Nov 2026 09:00 entered Tiyu Xilu (Line 1), no exit recorded', open: true });
     const old = tripLines('zh', [trip('entry', '0001000E000000', '2026-11-21T09:00:00+08:00'), trip('entry', '0001000F000000', '2026-11-21T10:00:00+08:00'), trip('exit', '00010010000000', '2026-11-21T10:20:00+08:00', 200)]);
     expect(old.map((l) => [l.text, l.open])).toEqual([
-      ['2026年11月21日 10:00 体育中心（1号线） 进站，10:20 广州东站（1号线） 出站，2.00 元', false],
-      ['2026年11月21日 09:00 体育西路（1号线） 进站，没有出站记录', true],
+      ['2026年11月21日 10:00 体育中心（1号线）进站，10:20 广州东站（1号线）出站，2.00 元', false],
+      ['2026年11月21日 09:00 体育西路（1号线）进站，没有出站记录', true],
     ]);
   });
 
@@ -42,7 +42,7 @@ describe('journeys in plain words', () => {
     const shenzhen = { ...trip('entry', '0001000E000000', '2026-11-23T09:00:00+08:00'), cityCode: '5840' };
     expect(tripLines('en', [shenzhen])[0]?.text).toBe('23 Nov 2026 09:00 entered OCT (Line 1 Luobao Line), no exit recorded');
     const shanghai = { ...trip('entry', '0001000E000000', '2026-11-23T09:00:00+08:00'), cityCode: '2900' };
-    expect(tripLines('zh', [shanghai])[0]?.text).toBe('2026年11月23日 09:00 上海的车站 进站，没有出站记录');
+    expect(tripLines('zh', [shanghai])[0]?.text).toBe('2026年11月23日 09:00 上海的车站进站，没有出站记录');
   });
 
   it('every trip step appears in exactly one journey', () => {
