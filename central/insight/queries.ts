@@ -605,6 +605,8 @@ async function satisfaction(src: InsightSources, q: Scoped): Promise<Satisfactio
 // ---- calls -------------------------------------------------------------------------------
 
 const CALL_COUNTS = ['offered', 'answered', 'abandoned', 'unanswered'] as const;
+/** Seconds of wait per bucket when the days' wait percentiles are found in two steps. */
+const WAIT_STEP_S = 10;
 
 type CallGroup = 'total' | 'hour' | 'day';
 
@@ -612,8 +614,9 @@ type CallGroup = 'total' | 'hour' | 'day';
  * The answered calls' waits and the callback tickets from the rollups (central/insight/rollups.ts):
  * the waits as a histogram of whole seconds per hour of day from `insight_call_waits`, summed here
  * into the hours and the total with the same nearest-rank percentiles as {@link durations} (the
- * start of the second the value falls in) and the exact maximum; the days' percentiles found by
- * the database on the same table's histogram per day and second; the callback tickets per (day,
+ * start of the second the value falls in) and the exact maximum; the days' percentiles from the
+ * same table in two steps (per day and ten seconds, then the seconds of the ten each rank falls
+ * in); the callback tickets per (day,
  * hour) from `insight_callback_hours`, summed into the total, the hours and the days.
  */
 async function callWaitsAndCallbacksFromRollups(
@@ -624,20 +627,72 @@ async function callWaitsAndCallbacksFromRollups(
   const conds = rollupScope(p, q);
   if (q.filter.channel === 'emergency') conds.push(`lane = 'emergency'`);
   const rows = await x.all(`SELECT hour, second AS b, SUM(answered) AS c, SUM(wait_sum_ms) AS total, MAX(wait_max_ms) AS mx FROM insight_call_waits ${where(conds)} GROUP BY hour, second`, p.values);
-  const perDay = await x.all(
-    `WITH h AS (SELECT day AS g, second AS b, SUM(answered) AS c, SUM(wait_sum_ms) AS s, MAX(wait_max_ms) AS mx FROM insight_call_waits ${where(conds)} GROUP BY day, second),
-          r AS (SELECT g, b, c, s, mx, SUM(c) OVER (PARTITION BY g ORDER BY b) AS cum, SUM(c) OVER (PARTITION BY g) AS total FROM h)
-     SELECT g, MAX(total) AS count, SUM(s) * 1.0 / MAX(total) AS average,
-            MIN(CASE WHEN cum * 2 >= total THEN b END) AS p50, MIN(CASE WHEN cum * 10 >= total * 9 THEN b END) AS p90, MAX(mx) AS maximum
-     FROM r GROUP BY g`,
+  // The days' percentiles in two steps, as the response view's: per day and ten seconds, then only the ten seconds each rank falls in.
+  const coarse = await x.all(
+    `SELECT day, second / ${WAIT_STEP_S} AS cb, SUM(answered) AS c, SUM(wait_sum_ms) AS s, MAX(wait_max_ms) AS mx FROM insight_call_waits ${where(conds)} GROUP BY day, second / ${WAIT_STEP_S}`,
     p.values,
   );
-  const at = (b: unknown): number | null => (b === null || b === undefined ? null : Number(b) * 1000);
-  const waits: Record<CallGroup, Map<string, Duration>> = {
-    total: new Map(),
-    hour: new Map(),
-    day: new Map(perDay.map((r) => [s(r['g']), { count: n(r['count']), averageMs: nOrNull(r['average']), p50Ms: at(r['p50']), p90Ms: at(r['p90']), maxMs: nOrNull(r['maximum']) }])),
+  const days = new Map<string, { buckets: Map<number, number>; count: number; sum: number; max: number }>();
+  for (const r of coarse) {
+    const k = s(r['day']);
+    const e = days.get(k) ?? { buckets: new Map<number, number>(), count: 0, sum: 0, max: 0 };
+    e.buckets.set(n(r['cb']), n(r['c']));
+    e.count += n(r['c']);
+    e.sum += n(r['s']);
+    e.max = Math.max(e.max, n(r['mx']));
+    days.set(k, e);
+  }
+  const ranks = new Map<string, { p50: { cb: number; before: number }; p90: { cb: number; before: number } }>();
+  for (const [k, e] of days) {
+    let cum = 0;
+    let p50: { cb: number; before: number } | null = null;
+    let p90: { cb: number; before: number } | null = null;
+    for (const cb of [...e.buckets.keys()].sort((a, b) => a - b)) {
+      const next = cum + e.buckets.get(cb)!;
+      if (p50 === null && next * 2 >= e.count) p50 = { cb, before: cum };
+      if (p90 === null && next * 10 >= e.count * 9) p90 = { cb, before: cum };
+      cum = next;
+    }
+    if (p50 !== null && p90 !== null) ranks.set(k, { p50, p90 });
+  }
+  const pairs = [...new Set([...ranks.entries()].flatMap(([k, r]) => [`(${Number(k)}, ${r.p50.cb * WAIT_STEP_S})`, `(${Number(k)}, ${r.p90.cb * WAIT_STEP_S})`]))];
+  const fine =
+    pairs.length === 0
+      ? []
+      : await x.all(
+          `WITH v (d, lo) AS (VALUES ${pairs.join(', ')})
+           SELECT day, second, SUM(answered) AS c FROM insight_call_waits JOIN v ON day = v.d AND second >= v.lo AND second < v.lo + ${WAIT_STEP_S} ${where(conds)}
+           GROUP BY day, second`,
+          p.values,
+        );
+  const seconds = new Map<string, { second: number; c: number }[]>();
+  for (const r of fine) {
+    const k = `${s(r['day'])}|${Math.floor(n(r['second']) / WAIT_STEP_S)}`;
+    const list = seconds.get(k) ?? [];
+    list.push({ second: n(r['second']), c: n(r['c']) });
+    seconds.set(k, list);
+  }
+  for (const list of seconds.values()) list.sort((a, b) => a.second - b.second);
+  const rankAt = (day: string, at: { cb: number; before: number }, holds: (cum: number) => boolean): number | null => {
+    let cum = at.before;
+    for (const w of seconds.get(`${day}|${at.cb}`) ?? []) {
+      cum += w.c;
+      if (holds(cum)) return w.second * 1000;
+    }
+    return null;
   };
+  const perDay = new Map<string, Duration>();
+  for (const [k, e] of days) {
+    const r = ranks.get(k);
+    perDay.set(k, {
+      count: e.count,
+      averageMs: e.count === 0 ? null : e.sum / e.count,
+      p50Ms: r ? rankAt(k, r.p50, (cum) => cum * 2 >= e.count) : null,
+      p90Ms: r ? rankAt(k, r.p90, (cum) => cum * 10 >= e.count * 9) : null,
+      maxMs: e.max,
+    });
+  }
+  const waits: Record<CallGroup, Map<string, Duration>> = { total: new Map(), hour: new Map(), day: perDay };
   const hist: Record<'total' | 'hour', Map<string, { buckets: Map<number, number>; count: number; sum: number; max: number }>> = { total: new Map(), hour: new Map() };
   for (const r of rows) {
     for (const [group, k] of [

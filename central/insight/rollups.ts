@@ -267,7 +267,7 @@ CREATE TABLE insight_call_waits (
   PRIMARY KEY (day, hour, station_id, lane, second)
 );
 CREATE INDEX insight_call_waits_by_station ON insight_call_waits (station_id, day);
--- Every column, in the order of the days' histograms (day, second): read from the index alone, already sorted.
+-- Every column, by day and second: the seconds a day's wait percentile falls in, read from the index alone.
 CREATE INDEX insight_call_waits_by_second ON insight_call_waits (day, second, station_id, lane, answered, wait_sum_ms, wait_max_ms);
 CREATE TABLE insight_callback_hours (
   day INTEGER NOT NULL,
