@@ -33,7 +33,7 @@ describe('the emergency alarm in the agent console', () => {
 
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
-    pages = await startCentralPages('console-alarm', { kiosks: [], accounts: [AGENT, ADMIN] });
+    pages = await startCentralPages({ kiosks: [], accounts: [AGENT, ADMIN] });
     ({ central, browser } = pages);
     // The administrators name the station and register the kiosk with where it stands.
     const named = await call(central.url, 'PUT', `/v1/admin/stations/${STATION.id}`, { token: ADMIN.apiToken, body: { name: STATION.name, lines: STATION.lines } });

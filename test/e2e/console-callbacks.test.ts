@@ -28,7 +28,7 @@ describe('the console’s callback list', () => {
 
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
-    pages = await startCentralPages('console-callbacks', { kiosks: [A], accounts: [AGENT, { username: 'ops.admin', role: 'administrator', apiToken: ADMIN_TOKEN }] });
+    pages = await startCentralPages({ kiosks: [A], accounts: [AGENT, { username: 'ops.admin', role: 'administrator', apiToken: ADMIN_TOKEN }] });
     ({ central, browser } = pages);
   }, 180_000);
 

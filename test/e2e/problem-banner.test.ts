@@ -80,7 +80,7 @@ describe('the problem banner on the staff page', () => {
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
     // The staff page and its banner as central serves them (dist/pages), built from these sources.
-    pages = await startCentralPages('problem-banner', { kiosks: [], accounts: [ADMIN, TIYU_STAFF, GYQ_STAFF] });
+    pages = await startCentralPages({ kiosks: [], accounts: [ADMIN, TIYU_STAFF, GYQ_STAFF] });
     ({ central, browser } = pages);
     // The administrators name the stations and register the kiosks with where they stand, as on the administration page.
     for (const [id, station] of Object.entries(STATIONS)) await callOk(central.url, 'PUT', `/v1/admin/stations/${id}`, ADMIN.apiToken, station);

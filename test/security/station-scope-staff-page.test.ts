@@ -51,7 +51,7 @@ describe('the silent-kiosk alert on the staff page', () => {
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
     // The staff page as central serves it (dist/pages), built from these sources.
-    pages = await startCentralPages('silent-alert', { kiosks: [], accounts: [ADMIN, TIYU_STAFF], kioskSilentAfterSeconds: 15 * 60, now: () => new Date(clock) });
+    pages = await startCentralPages({ kiosks: [], accounts: [ADMIN, TIYU_STAFF], kioskSilentAfterSeconds: 15 * 60, now: () => new Date(clock) });
     ({ central, browser } = pages);
     for (const [id, station] of Object.entries(STATIONS)) await callOk(central.url, 'PUT', `/v1/admin/stations/${id}`, ADMIN.apiToken, station);
     const tokens = new Map<string, string>();

@@ -3,15 +3,15 @@
  * built (when a source is newer than the build), a real central on a SQLite file with the given
  * accounts, real Chromium and screenshots saved under test-output/<folder>/.
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { build } from 'vite';
-import { startCentral, type RunningCentral } from '../../central/server.js';
+import type { RunningCentral } from '../../central/server.js';
 import type { AccountSeed } from '../../central/accounts/seed.js';
 import { openKioskBrowser, type KioskBrowser } from './browser.js';
+import { startCentralOn } from './central.js';
 import { submitLogin } from './staff-session.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -44,26 +44,20 @@ export async function startAdminPages(o: { readonly shots: string; readonly acco
   const shots = join(ROOT, 'test-output', o.shots);
   mkdirSync(shots, { recursive: true });
   await ensurePagesBuilt();
-  const dir = mkdtempSync(join(tmpdir(), `${o.shots}-e2e-`));
-  const central = await startCentral({ storage: { engine: 'sqlite', file: join(dir, 'central.sqlite') }, dataDir: dir, accounts: o.accounts }).catch((e: unknown) => {
-    rmSync(dir, { recursive: true, force: true });
-    throw e;
-  });
+  const fixture = await startCentralOn('sqlite', { accounts: o.accounts });
   const browser = await openKioskBrowser({ width: 1280, height: 900 }).catch(async (e: unknown) => {
-    await central.close();
-    rmSync(dir, { recursive: true, force: true });
+    await fixture.dispose();
     throw e;
   });
   return {
-    central,
+    central: fixture.central,
     browser,
     shot: async (page, name) => {
       await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
     },
     close: async () => {
       await browser.close();
-      await central.close();
-      rmSync(dir, { recursive: true, force: true });
+      await fixture.dispose();
     },
   };
 }

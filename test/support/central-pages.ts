@@ -3,14 +3,13 @@
  * from their sources into dist/pages, a real central on a SQLite file in a fresh folder, and
  * Chromium, each test opening its own context (viewport, language) in it.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { build } from 'vite';
-import { startCentral, type RunningCentral, type StartCentralOptions } from '../../central/server.js';
+import type { RunningCentral, StartCentralOptions } from '../../central/server.js';
 import { launchChromium } from './browser.js';
+import { startCentralOn } from './central.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -21,26 +20,20 @@ export interface CentralPages {
   close(): Promise<void>;
 }
 
-/** Builds central's pages, starts central with these options (its data in a fresh folder named after `name`) and launches Chromium. */
-export async function startCentralPages(name: string, options: Omit<StartCentralOptions, 'storage' | 'dataDir'>): Promise<CentralPages> {
+/** Builds central's pages, starts central with these options (on a SQLite file in a fresh folder) and launches Chromium. */
+export async function startCentralPages(options: Omit<StartCentralOptions, 'storage' | 'dataDir'>): Promise<CentralPages> {
   await build({ configFile: join(ROOT, 'central/pages/vite.config.ts'), logLevel: 'warn' });
-  const dir = mkdtempSync(join(tmpdir(), `${name}-`));
-  const central = await startCentral({ ...options, storage: { engine: 'sqlite', file: join(dir, 'central.sqlite') }, dataDir: dir }).catch((e: unknown) => {
-    rmSync(dir, { recursive: true, force: true });
-    throw e;
-  });
+  const fixture = await startCentralOn('sqlite', options);
   const browser = await launchChromium().catch(async (e: unknown) => {
-    await central.close();
-    rmSync(dir, { recursive: true, force: true });
+    await fixture.dispose();
     throw e;
   });
   return {
-    central,
+    central: fixture.central,
     browser,
     close: async () => {
       await browser.close();
-      await central.close();
-      rmSync(dir, { recursive: true, force: true });
+      await fixture.dispose();
     },
   };
 }
