@@ -17,7 +17,6 @@ import { startSimRig, type SimRig } from '../support/sim-rig.js';
 import { systemSerialBinding } from '../../driver/serial/binding.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const TSX_CLI = path.join(ROOT, 'node_modules/tsx/dist/cli.mjs');
 
 /** The kiosk's real cabinet driver opens the daemon's cabinet pty and reads a closed door. */
 async function expectCabinetAnswers(ptyDir: string): Promise<void> {
@@ -40,7 +39,9 @@ interface ServeProcess {
 }
 
 function spawnServe(args: string[], env: NodeJS.ProcessEnv = process.env): ServeProcess {
-  const child = spawn(process.execPath, [TSX_CLI, 'hardware-sim/cli.ts', 'serve', ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // One process (tsx as a loader, not its CLI wrapper): a SIGTERM reaches the daemon's own handler,
+  // with no wrapper in between that may decide, under load, that nobody listens and exit 143.
+  const child = spawn(process.execPath, ['--import', 'tsx', 'hardware-sim/cli.ts', 'serve', ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: string[] = [];
   const stderr: string[] = [];
   const waiters: { pattern: RegExp; resolve: (l: string) => void }[] = [];
