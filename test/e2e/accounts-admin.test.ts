@@ -77,7 +77,9 @@ describe('personal accounts in the browser', () => {
     await signIn(page, central.url, { username: 'li.na', password: 'li-na-first-password' });
     await page.waitForURL(`${central.url}/console/`);
     await page.waitForSelector('[data-testid=set-available]:visible');
-    expect(await page.textContent('#me')).toBe('李娜');
+    // The account bar names who is logged in, once.
+    expect(await page.textContent('[data-testid=account-bar]')).toContain('李娜');
+    expect(await page.textContent('#me')).toBe('');
     await shot(page, '04-agent-console-after-login');
 
     const audit = await central.storage.accounts.listAudit({ limit: 20, offset: 0 });

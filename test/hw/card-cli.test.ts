@@ -13,6 +13,15 @@ const noStackTrace = (r: Run): void => {
 };
 
 describe('kiosk card read', () => {
+  // First, before any tap of this file: pcscd notices a card taken away only at its next poll, so
+  // a read started right after another test's removal may still find that card present.
+  it('exits 4 with no-card when nothing is tapped before the timeout', async () => {
+    const r = await kiosk(['card', 'read', '--reader', CARD_SLOT.reader, '--timeout', '2', '--json']);
+    noStackTrace(r);
+    expect(r.code).toBe(4);
+    expect(JSON.parse(r.stdout)).toMatchObject({ error: { code: 'no-card' } });
+  });
+
   it('prints one JSON object for a T-Union card and exits 0', async () => {
     const image = await loadCardImage('t-union-open-trip');
     const card = await tapCard(image);
@@ -52,13 +61,6 @@ describe('kiosk card read', () => {
     } finally {
       await card.remove();
     }
-  });
-
-  it('exits 4 with no-card when nothing is tapped before the timeout', async () => {
-    const r = await kiosk(['card', 'read', '--reader', CARD_SLOT.reader, '--timeout', '2', '--json']);
-    noStackTrace(r);
-    expect(r.code).toBe(4);
-    expect(JSON.parse(r.stdout)).toMatchObject({ error: { code: 'no-card' } });
   });
 
   it('exits 4 with no-reader when the named reader does not exist', async () => {
