@@ -13,7 +13,7 @@ import { byId, el, messageOf } from './dom.js';
 import { categoryText, diagnosisText, familyText, options, statusText } from './labels.js';
 import { ACTIVITY_WORDS, NOBODY_WORDS, SILENT_ALERT_WORDS, agoWords, beijingTime, clockOffsetWords, deviceFaultText, silentKioskWords } from './page-words.js';
 import { mountAlarmBanner } from './alarms.js';
-import { authHeaders, currentSession, loggedInSession, pageLanguage } from './session.js';
+import { api as sessionApi, authHeaders, currentSession, loggedInSession, pageLanguage } from './session.js';
 import { addInsightLink } from './insight-link.js';
 import { watchProblems } from './problems.js';
 
@@ -297,7 +297,11 @@ byId('login').addEventListener('submit', (event) => {
   offset = 0;
   void showApp().then(loadList);
 });
-byId('logout').addEventListener('click', () => showLogin());
+byId('logout').addEventListener('click', () => {
+  // A person logged in at /login/ ends their session at central; a typed token is only forgotten.
+  if (sessionStorage.getItem(TOKEN_KEY) === null && currentSession() !== null) void sessionApi('/v1/session', { method: 'DELETE' }).finally(() => location.assign('/login/'));
+  else showLogin();
+});
 filters().addEventListener('submit', (event) => {
   event.preventDefault();
   offset = 0;
