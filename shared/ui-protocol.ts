@@ -262,7 +262,7 @@ export interface TicketStatusView {
   readonly statusLabel: string;
   readonly categoryLabel: string;
   readonly note: string | null;
-  /** Plain words, e.g. "updated 23 Nov 14:05". */
+  /** Plain words, e.g. "更新于 2026年11月23日 14:05" / "Updated 23 Nov 2026 14:05" (Beijing time). */
   readonly updatedText: string;
 }
 

@@ -41,7 +41,7 @@ function statusView(lang: Language, t: TicketStatusRecord): TicketStatusView {
     statusLabel: ticketStatusLabel(lang, t.status),
     categoryLabel: t.category ? categoryLabel(lang, t.category) : '',
     note: t.note,
-    updatedText: formatDateTime(lang, t.updatedAt),
+    updatedText: lang === 'zh' ? `更新于 ${formatDateTime(lang, t.updatedAt)}` : `Updated ${formatDateTime(lang, t.updatedAt)}`,
   };
 }
 

@@ -45,6 +45,7 @@ export const LABELS = {
   'status.invalid-ticket-id': { zh: '工单号有误，请检查', en: 'That ticket number is not valid: please check it' },
   'status.not-found': { zh: '没有找到这个工单', en: 'No ticket with that number' },
   'status.lookup-failed': { zh: '暂时无法查询，请稍后再试', en: 'Cannot look it up right now, please try later' },
+  'status.reply': { zh: '工作人员的回复', en: 'Reply from our staff' },
   'status.no-tickets-for-card': { zh: '这张卡没有工单', en: 'No tickets for this card' },
   'faq.search': { zh: '搜索', en: 'Search' },
   'faq.unavailable': { zh: '帮助内容暂不可用', en: 'Help is not available right now' },

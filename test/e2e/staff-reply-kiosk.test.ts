@@ -186,15 +186,17 @@ describe('a station staff member answers a passenger’s ticket', () => {
     const zh = (await card.innerText()).split('\n').filter((l) => l.trim() !== '');
     expect(zh[0]).toBe(ticketId);
     expect(zh[1]).toBe('已解决 · 闸机');
-    expect(zh[2]).toBe(REPLY);
-    expect(zh[3]).toMatch(/\d/);
+    expect(zh[2]).toBe('工作人员的回复');
+    expect(zh[3]).toBe(REPLY);
+    expect(zh[4]).toMatch(/^更新于 \d{4}年\d{1,2}月\d{1,2}日 \d\d:\d\d$/);
     await expectNoNote(page, 'kiosk, Chinese');
     await shot(page, '04-kiosk-status-zh');
 
     // The same answer in English, after the language button.
     await page.getByTestId('language').click();
     await expect.poll(() => card.innerText()).toContain('Resolved · Gate');
-    expect(await card.innerText()).toContain(REPLY);
+    expect(await card.innerText()).toContain(`Reply from our staff\n${REPLY}`);
+    expect(await card.innerText()).toMatch(/Updated \d{1,2} [A-Z][a-z]{2} \d{4} \d\d:\d\d/);
     expect(await card.innerText()).not.toContain('已解决');
     await expectNoNote(page, 'kiosk, English');
     await shot(page, '05-kiosk-status-en');

@@ -284,7 +284,7 @@ describe('ticket status', () => {
     await settle();
     expect(x.screen()).toMatchObject({
       screen: 'status-result',
-      ticket: { ticketId: TICKET_ID, statusLabel: '处理中', note: '已派人检修', updatedText: '2026年11月23日 14:05' },
+      ticket: { ticketId: TICKET_ID, statusLabel: '处理中', note: '已派人检修', updatedText: '更新于 2026年11月23日 14:05' },
     });
     x.send({ type: 'BACK' });
     x.send({ type: 'SCAN.CODE', code: `https://help.example/t/${TICKET_ID}` });

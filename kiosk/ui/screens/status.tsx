@@ -1,4 +1,4 @@
-import type { TicketStatusView } from '../../../shared/ui-protocol.js';
+import type { Language, TicketStatusView } from '../../../shared/ui-protocol.js';
 import { label } from '../labels.js';
 import { NumericKeypad } from '../widgets/keypad.js';
 import { keyActions, keyLabels, TextField } from './report.js';
@@ -24,7 +24,7 @@ export function StatusEntryScreen({ model, send, lang }: ScreenProps<'status-ent
   );
 }
 
-function TicketCard({ t }: { t: TicketStatusView }) {
+function TicketCard({ t, lang }: { t: TicketStatusView; lang: Language }) {
   return (
     <section class="balance-card" data-testid="ticket-status" data-status={t.status}>
       <div class="ticket-id" style={{ fontSize: '2rem' }}>
@@ -33,7 +33,12 @@ function TicketCard({ t }: { t: TicketStatusView }) {
       <p>
         <strong>{t.statusLabel}</strong> · {t.categoryLabel}
       </p>
-      {t.note !== null && <p>{t.note}</p>}
+      {t.note !== null && (
+        <>
+          <h2>{label(lang, 'status.reply')}</h2>
+          <p data-testid="ticket-reply">{t.note}</p>
+        </>
+      )}
       <p class="muted">{t.updatedText}</p>
     </section>
   );
@@ -55,7 +60,7 @@ export function StatusListScreen({ model, send, lang }: ScreenProps<'status-list
 export function StatusResultScreen({ model, send, lang }: ScreenProps<'status-result'>) {
   return (
     <>
-      <TicketCard t={model.ticket} />
+      <TicketCard t={model.ticket} lang={lang} />
       <PinnedRow>
         <button type="button" class="primary" onClick={() => send({ type: 'EXIT' })}>
           {label(lang, 'exit')}
