@@ -112,9 +112,9 @@ export async function buildCentralApp(options: CentralAppOptions): Promise<Fasti
   const guard: Guard = createGuard(options.storage, { ...DEFAULT_AUTH_SETTINGS, ...options.auth }, ctx.now);
   auditEveryChange(app, options.storage, ctx.now);
   // The people a ticket can be assigned to: every enabled account, read again before each assignment or list.
-  let people: readonly { readonly name: string; readonly role: string }[] = [];
+  let people: readonly { readonly name: string; readonly displayName: string; readonly role: string }[] = [];
   const refreshPeople = async (): Promise<void> => {
-    people = (await options.storage.accounts.list()).filter((a) => a.disabledAt === null).map((a) => ({ name: a.username, role: a.role }));
+    people = (await options.storage.accounts.list()).filter((a) => a.disabledAt === null).map((a) => ({ name: a.username, displayName: a.displayName, role: a.role }));
   };
   // Filled in once the call routes are up (their store keeps the missed calls).
   const sources: WorkSources = {

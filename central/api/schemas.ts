@@ -516,7 +516,7 @@ export const TicketTargets = object(
 export const TicketTargetsView = object({
   targets: object(Object.fromEntries(TICKET_CATEGORIES.map((c) => [c, targetHours]))),
 });
-export const PeopleList = object({ people: { type: 'array', items: object({ name: { type: 'string' }, role: { type: 'string' } }) } });
+export const PeopleList = object({ people: { type: 'array', items: object({ name: { type: 'string' }, displayName: { type: 'string' }, role: { type: 'string' } }) } });
 
 // Missed calls to call back (agents).
 

@@ -47,6 +47,9 @@ let offset = 0;
 let selected: string | null = null;
 /** Station names from central's station list (`GET /v1/staff/stations`), by station id. */
 let stationNames = new Map<string, Words>();
+/** Account username → the name people read (from the list of people); a name not in it is shown as stored. */
+let personNames = new Map<string, string>();
+const personText = (username: string): string => personNames.get(username) ?? username;
 
 /** A station as staff read it: its name in the page's language; the id only where central has no name for it. */
 const stationText = (id: string | null): string => {
@@ -103,13 +106,12 @@ function showLogin(message?: string): void {
   byId('login-error').textContent = message ?? '';
 }
 
-/** Shows the work area; the station names come first so that no row shows a station id while they load. */
+/** Shows the work area; station and people's names come first so that no row shows an id or a username while they load. */
 async function showApp(): Promise<void> {
   byId('login').hidden = true;
   byId('app').hidden = false;
   byId('logout').hidden = false;
-  await loadStations();
-  void loadPeople();
+  await Promise.all([loadStations(), loadPeople()]);
   void loadFleet();
 }
 
@@ -148,7 +150,7 @@ async function loadList(): Promise<void> {
           el('td', statusText(t.status), { class: 'status', 'data-status': t.status }),
           el('td', categoryText(t.category), { 'data-category': t.category }),
           el('td', priorityText(t.priority), { class: `priority-${t.priority}` }),
-          el('td', t.assignee ?? '—', { class: 'assignee' }),
+          el('td', t.assignee === null ? '—' : personText(t.assignee), { class: 'assignee' }),
           el('td', stationText(t.stationId), { class: 'station', 'data-station-id': t.stationId }),
           el('td', beijingTime(t.createdAt)),
           el('td', t.overdue ? `已超时 Overdue · ${beijingTime(t.dueAt)}` : FINISHED.has(t.status) ? '—' : beijingTime(t.dueAt), { class: 'due' }),
@@ -183,7 +185,7 @@ function showDetail({ ticket, history, activity }: Detail): void {
     ['描述 Description', ticket.description],
     ['类别 Category', categoryText(ticket.category)],
     ['优先级 Priority', priorityText(ticket.priority)],
-    ['负责人 Assignee', ticket.assignee ?? both(NOBODY_WORDS)],
+    ['负责人 Assignee', ticket.assignee === null ? both(NOBODY_WORDS) : personText(ticket.assignee)],
     ['电话 Phone', ticket.phone ?? '—'],
     ['卡 Card', card ? `${familyText(card.family)} ${card.cardNumber} (${diagnosisText(card.diagnosis)})` : '—'],
     ['车站 / 终端 Station / kiosk', `${stationText(ticket.stationId)} / ${ticket.kioskId}`],
@@ -194,7 +196,7 @@ function showDetail({ ticket, history, activity }: Detail): void {
   byId('history').replaceChildren(
     ...history.map((h) => {
       const li = el('li');
-      li.append(el('span', statusText(h.status), { class: 'status' }), el('span', ` · ${h.actor.startsWith('kiosk:') ? '终端提交 Filed at the kiosk' : h.actor} · ${beijingTime(h.at)}`));
+      li.append(el('span', statusText(h.status), { class: 'status' }), el('span', ` · ${h.actor.startsWith('kiosk:') ? '终端提交 Filed at the kiosk' : personText(h.actor)} · ${beijingTime(h.at)}`));
       if (h.note) li.append(el('div', h.note));
       return li;
     }),
@@ -202,8 +204,8 @@ function showDetail({ ticket, history, activity }: Detail): void {
   byId('activity').replaceChildren(
     ...activity.map((a) => {
       const li = el('li');
-      const text = a.kind === 'priority' ? priorityText(a.text as TicketPriority) : a.kind === 'assign' && a.text === '' ? both(NOBODY_WORDS) : a.text;
-      li.append(el('span', both(ACTIVITY_WORDS[a.kind]), { class: 'kind' }), el('span', ` · ${a.actor} · ${beijingTime(a.at)}`), el('div', text));
+      const text = a.kind === 'priority' ? priorityText(a.text as TicketPriority) : a.kind === 'assign' ? (a.text === '' ? both(NOBODY_WORDS) : personText(a.text)) : a.text;
+      li.append(el('span', both(ACTIVITY_WORDS[a.kind]), { class: 'kind' }), el('span', ` · ${personText(a.actor)} · ${beijingTime(a.at)}`), el('div', text));
       return li;
     }),
   );
@@ -235,10 +237,11 @@ const choiceOf = (form: HTMLFormElement, name: string): string => field(form, na
 
 async function loadPeople(): Promise<void> {
   try {
-    const { people } = await api<{ people: readonly { name: string; role: string }[] }>('/v1/staff/people');
+    const { people } = await api<{ people: readonly { name: string; displayName: string; role: string }[] }>('/v1/staff/people');
+    personNames = new Map(people.map((p) => [p.name, p.displayName]));
     const names = [...new Set(people.map((p) => p.name))];
-    field(byId('assign-form', HTMLFormElement), 'assignee', HTMLSelectElement).replaceChildren(new Option(both(NOBODY_WORDS), ''), ...names.map((n) => new Option(n, n)));
-    field(filters(), 'assignee', HTMLSelectElement).replaceChildren(new Option('全部 all', ''), ...names.map((n) => new Option(n, n)));
+    field(byId('assign-form', HTMLFormElement), 'assignee', HTMLSelectElement).replaceChildren(new Option(both(NOBODY_WORDS), ''), ...names.map((n) => new Option(personText(n), n)));
+    field(filters(), 'assignee', HTMLSelectElement).replaceChildren(new Option('全部 all', ''), ...names.map((n) => new Option(personText(n), n)));
   } catch (e) {
     byId('list-error').textContent = messageOf(e);
   }

@@ -65,7 +65,8 @@ export interface MissedCallSource {
 
 /** Who may be assigned a ticket, and where missed calls come from; filled in by central's composition root. */
 export interface WorkSources {
-  people: () => readonly { readonly name: string; readonly role: string }[];
+  /** Who a ticket can be assigned to: the account's username (`name`, what is stored) and the name people read. */
+  people: () => readonly { readonly name: string; readonly displayName: string; readonly role: string }[];
   missedCalls: () => Promise<readonly MissedCallSource[]>;
   silentAfterSeconds: number;
 }
@@ -190,7 +191,7 @@ export function ticketWorkHandlers(ctx: ApiContext, sources: WorkSources): Handl
       await storage.putTicketTargets((request.body as { targets: Partial<Record<TicketCategory, number>> }).targets);
       return { targets: await targets() };
     },
-    listPeople: () => Promise.resolve({ people: sources.people().map((p) => ({ name: p.name, role: p.role })) }),
+    listPeople: () => Promise.resolve({ people: sources.people().map((p) => ({ name: p.name, displayName: p.displayName, role: p.role })) }),
     listMissedCalls: (request) => missedList(request),
     markMissedCallDone: async (request) => {
       const { callId } = request.params as { callId: string };

@@ -129,7 +129,7 @@ describe('a station staff member answers a passenger’s ticket', () => {
     // Assign it to themselves.
     await staff.selectOption('#assign-form select[name=assignee]', STAFF.username);
     await staff.click('#assign-form button[type=submit]');
-    await expect.poll(() => assignee.textContent(), { timeout: 10_000 }).toBe(STAFF.username);
+    await expect.poll(() => assignee.textContent(), { timeout: 10_000 }).toBe(STAFF.displayName);
 
     // The internal note: on the staff page as the characters typed, never as markup.
     await staff.fill('#note-form textarea[name=text]', NOTE);
@@ -137,9 +137,9 @@ describe('a station staff member answers a passenger’s ticket', () => {
     const noteItem = staff.locator('#activity li', { hasText: '内部备注 Internal note' });
     await noteItem.waitFor({ timeout: 10_000 });
     expect(await noteItem.locator('div').textContent()).toBe(NOTE);
-    expect(await noteItem.textContent()).toContain(STAFF.username);
+    expect(await noteItem.textContent()).toContain(STAFF.displayName);
     expect(await staff.locator('#activity i, #activity script').count()).toBe(0);
-    expect(await staff.locator('#activity li', { hasText: '指派给 Assigned to' }).locator('div').textContent()).toBe(STAFF.username);
+    expect(await staff.locator('#activity li', { hasText: '指派给 Assigned to' }).locator('div').textContent()).toBe(STAFF.displayName);
     await shot(staff, '02-staff-assigned-and-noted', true);
 
     // The reply to the passenger, with the new status.
@@ -150,12 +150,12 @@ describe('a station staff member answers a passenger’s ticket', () => {
     const replyItem = staff.locator('#history li').last();
     expect(await replyItem.locator('.status').textContent()).toBe('已解决 Resolved');
     expect(await replyItem.locator('div').textContent()).toBe(REPLY);
-    expect(await replyItem.textContent()).toContain(STAFF.username);
+    expect(await replyItem.textContent()).toContain(STAFF.displayName);
     // What the passenger sees, as the staff page lists it: the reply, not the note.
     for (const marker of NOTE_MARKERS) expect(await staff.locator('#history').textContent()).not.toContain(marker);
     expect(await staff.locator('#status-error').textContent()).toBe('');
     await expect.poll(() => row.locator('.status').textContent()).toBe('已解决 Resolved');
-    expect(await row.locator('.assignee').textContent()).toBe(STAFF.username);
+    expect(await row.locator('.assignee').textContent()).toBe(STAFF.displayName);
     await shot(staff, '03-staff-replied', true);
 
     // Done: they sign out, and this browser no longer opens the staff page as them.
