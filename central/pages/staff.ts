@@ -93,7 +93,11 @@ async function api<T>(path: string, init: RequestInit = {}): Promise<T> {
     headers: { ...authHeaders(token, init.method), ...(init.body ? { 'content-type': 'application/json' } : {}) },
   });
   const body = res.status === 204 ? null : ((await res.json().catch(() => null)) as unknown);
-  if (res.status === 401) showLogin('令牌无效 Invalid token');
+  if (res.status === 401) {
+    // A person whose session ended logs in again at /login/ and comes back here; a typed token was wrong.
+    if (token === null) location.assign(`/login/?next=${encodeURIComponent('/staff/')}`);
+    else showLogin('令牌无效 Invalid token');
+  }
   if (!res.ok) throw new Error((body as ErrorBody | null)?.error?.message ?? `HTTP ${res.status}`);
   return body as T;
 }
