@@ -18,7 +18,7 @@ export function SurveyScreen({ model, send, lang }: ScreenProps<'survey'>) {
             ))}
           </div>
           <PinnedRow>
-            <button type="button" onClick={() => send({ type: 'SKIP' })}>
+            <button type="button" data-testid="survey-skip-rating" onClick={() => send({ type: 'SKIP' })}>
               {label(lang, 'button.skip')}
             </button>
           </PinnedRow>
