@@ -18,3 +18,17 @@ export function beijingTime(instant: string | number | null | undefined): string
   if (Number.isNaN(ms)) return '—';
   return new Date(ms + SHANGHAI_OFFSET_MS).toISOString().slice(0, 16).replace('T', ' ');
 }
+
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** Beijing midnight of a `YYYY-MM-DD` as epoch ms, or null when it is no real date (2000–2099). */
+export function beijingMidnight(date: string): number | null {
+  const m = DATE.exec(date);
+  if (!m) return null;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  if (y < 2000 || y > 2099) return null;
+  const utc = Date.UTC(y, mo - 1, d);
+  const back = new Date(utc);
+  if (back.getUTCFullYear() !== y || back.getUTCMonth() !== mo - 1 || back.getUTCDate() !== d) return null;
+  return utc - SHANGHAI_OFFSET_MS;
+}

@@ -5,7 +5,7 @@
  * {@link INSIGHT_MAX_DAYS} days. What is refused is refused with a 400 naming the key.
  */
 import { INSIGHT_CHANNELS, INSIGHT_CSV_PARTS, INSIGHT_DEFAULT_DAYS, INSIGHT_MAX_DAYS, INSIGHT_QUERY_KEYS, INSIGHT_VIEWS, type InsightChannel, type InsightFilter, type InsightView } from '../../shared/insight.js';
-import { SHANGHAI_OFFSET_MS, shanghaiDate } from '../../shared/shanghai-date.js';
+import { beijingMidnight, shanghaiDate } from '../../shared/shanghai-date.js';
 import { TICKET_CATEGORIES, type TicketCategory } from '../../shared/ticket.js';
 
 export const DAY_MS = 86_400_000;
@@ -33,7 +33,6 @@ export interface InsightQuery {
   readonly part: string | null;
 }
 
-const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 /** Kiosk ids as central registers them (central/api/schemas.ts). */
 const KIOSK_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 /** Station ids as kiosks are configured with them (`GZ-TIYUXILU`, `GZ-L1-TYXL`). */
@@ -43,17 +42,6 @@ const LINE = /^[\p{L}\p{N}][\p{L}\p{N} _.()-]{0,31}$/u;
 
 const bad = (code: string, message: string): InsightQueryError => new InsightQueryError(400, code, message);
 
-/** Beijing midnight of a `YYYY-MM-DD` as epoch ms, or null when it is no real date (2000–2099). */
-export function beijingMidnight(date: string): number | null {
-  const m = DATE.exec(date);
-  if (!m) return null;
-  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  if (y < 2000 || y > 2099) return null;
-  const utc = Date.UTC(y, mo - 1, d);
-  const back = new Date(utc);
-  if (back.getUTCFullYear() !== y || back.getUTCMonth() !== mo - 1 || back.getUTCDate() !== d) return null;
-  return utc - SHANGHAI_OFFSET_MS;
-}
 
 function one(query: Readonly<Record<string, unknown>>, key: string, maxLength = 64): string | null {
   const v = query[key];

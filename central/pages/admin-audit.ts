@@ -1,6 +1,7 @@
 /** The audit, read-only: who did what, on what, when (Beijing time), with the outcome; filtered by person, action and days. */
 import type { AdminContext, AdminSection } from './admin.js';
 import { field, table } from './admin-parts.js';
+import { beijingMidnight } from '../../shared/shanghai-date.js';
 import { el } from './dom.js';
 import { api, beijingTime } from './session.js';
 
@@ -42,10 +43,10 @@ function resultText(ctx: AdminContext, detail: string | null): string {
   return Number(m[1]) < 400 ? ctx.t('done') : ctx.t('refusedStatus');
 }
 
-/** The Beijing day `YYYY-MM-DD` as an instant (its midnight, +08:00), `days` later. */
-function beijingMidnight(day: string, days = 0): string {
-  const t = Date.parse(`${day}T00:00:00+08:00`) + days * 86_400_000;
-  return new Date(t).toISOString();
+/** The Beijing day `YYYY-MM-DD` as an instant (its midnight, +08:00), `days` later; null for no real date. */
+function dayStart(day: string, days = 0): string | null {
+  const midnight = beijingMidnight(day);
+  return midnight === null ? null : new Date(midnight + days * 86_400_000).toISOString();
 }
 
 export const auditSection: AdminSection = {
@@ -56,8 +57,10 @@ export const auditSection: AdminSection = {
     const q = new URLSearchParams({ limit: '200' });
     if (filters.username) q.set('username', filters.username);
     if (filters.action) q.set('action', filters.action);
-    if (/^\d{4}-\d{2}-\d{2}$/.test(filters.from)) q.set('from', beijingMidnight(filters.from));
-    if (/^\d{4}-\d{2}-\d{2}$/.test(filters.to)) q.set('to', beijingMidnight(filters.to, 1));
+    const fromAt = dayStart(filters.from);
+    const toAt = dayStart(filters.to, 1);
+    if (fromAt !== null) q.set('from', fromAt);
+    if (toAt !== null) q.set('to', toAt);
     const answer = await api<AuditAnswer>(`/v1/admin/audit?${q.toString()}`);
 
     const form = el('form', null, { class: 'panel', 'data-testid': 'audit-filter' });

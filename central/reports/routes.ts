@@ -7,12 +7,12 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { INSIGHT_VIEWS, type InsightAnswers, type InsightView } from '../../shared/insight.js';
-import { shanghaiDate } from '../../shared/shanghai-date.js';
+import { beijingMidnight, shanghaiDate } from '../../shared/shanghai-date.js';
 import type { Words } from '../../shared/words.js';
 import type { Guard } from '../accounts/guard.js';
 import { ROLE_WORDS } from '../accounts/roles.js';
 import { ApiFailure } from '../api/errors.js';
-import { beijingMidnight, InsightQueryError, parseInsightQuery } from '../insight/filter.js';
+import { InsightQueryError, parseInsightQuery } from '../insight/filter.js';
 import { insightAnswer, type InsightSources } from '../insight/queries.js';
 import { INSIGHT_ROLES } from '../insight/routes.js';
 import { weekOf } from '../../shared/insight-words.js';

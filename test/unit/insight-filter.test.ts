@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { csvCell, toCsv } from '../../central/insight/csv.js';
-import { InsightQueryError, beijingMidnight, parseInsightQuery } from '../../central/insight/filter.js';
+import { InsightQueryError, parseInsightQuery } from '../../central/insight/filter.js';
+import { beijingMidnight } from '../../shared/shanghai-date.js';
 import { INSIGHT_CSV_PARTS, INSIGHT_VIEWS, insightPath } from '../../shared/insight.js';
 
 // 2026-12-01 01:30 Beijing is still 2026-11-30 in UTC: "today" must be the Beijing date.
