@@ -94,8 +94,9 @@ async function api<T>(path: string, init: RequestInit = {}): Promise<T> {
   });
   const body = res.status === 204 ? null : ((await res.json().catch(() => null)) as unknown);
   if (res.status === 401) {
-    // A person whose session ended logs in again at /login/ and comes back here; a typed token was wrong.
-    if (token === null) location.assign(`/login/?next=${encodeURIComponent('/staff/')}`);
+    // A person whose session ended logs in again at /login/ and comes back here; a typed token was wrong
+    // (after its first refusal the token is forgotten, and the requests still on their way are refused too).
+    if (token === null && currentSession() !== null) location.assign(`/login/?next=${encodeURIComponent('/staff/')}`);
     else showLogin('令牌无效 Invalid token');
   }
   if (!res.ok) throw new Error((body as ErrorBody | null)?.error?.message ?? `HTTP ${res.status}`);
