@@ -20,6 +20,7 @@ import type {
   InsightView,
   RatingChannel,
   ResponseInsight,
+  ResponseRow,
   SatisfactionInsight,
   ScoreFigures,
   TicketsInsight,
@@ -256,6 +257,16 @@ async function tickets(src: InsightSources, q: Scoped): Promise<TicketsInsight> 
 
 // ---- response and close against the targets ---------------------------------------------
 
+/** One category's row of the response view, however its figures were counted; the share met follows from met and missed. */
+function responseRow(category: TicketCategory, tickets: number, first: Duration | undefined, close: Duration | undefined, targets: Readonly<Record<TicketCategory, number>>, met: number, missed: number): ResponseRow {
+  return { category, tickets, firstResponse: minutes(first), close: minutes(close), targetHours: targets[category], met, missed, metShare: met + missed === 0 ? null : round(met / (met + missed), 4) };
+}
+
+/** The response view's answer: its rows in the categories' order. */
+function responseAnswer(src: InsightSources, q: Scoped, rows: ResponseRow[]): ResponseInsight {
+  return { ...base('response', q.filter, [], src.now()), rows: rows.sort((a, b) => TICKET_CATEGORIES.indexOf(a.category) - TICKET_CATEGORIES.indexOf(b.category)) };
+}
+
 /** Nearest-rank p50 and p90 of a histogram (bucket → count) of `count` values: the start of the bucket, in ms. */
 function nearestRanks(buckets: ReadonlyMap<number, number>, count: number, bucketMs: number): { p50Ms: number | null; p90Ms: number | null } {
   let cum = 0;
@@ -329,19 +340,9 @@ async function responseFromRollups(src: InsightSources, q: Scoped): Promise<Resp
       .map((r) => {
         const category = s(r['category']) as TicketCategory;
         const { met, missed } = metMissed.get(category) ?? { met: 0, missed: 0 };
-        return {
-          category,
-          tickets: n(r['tickets']),
-          firstResponse: minutes(figures(n(r['first_count']), n(r['first_sum']), firstHist.get(category))),
-          close: minutes(figures(n(r['close_count']), n(r['close_sum']), closeHist.get(category))),
-          targetHours: targets[category],
-          met,
-          missed,
-          metShare: met + missed === 0 ? null : round(met / (met + missed), 4),
-        };
-      })
-      .sort((a, b) => TICKET_CATEGORIES.indexOf(a.category) - TICKET_CATEGORIES.indexOf(b.category));
-    return { ...base('response', q.filter, [], src.now()), rows };
+        return responseRow(category, n(r['tickets']), figures(n(r['first_count']), n(r['first_sum']), firstHist.get(category)), figures(n(r['close_count']), n(r['close_sum']), closeHist.get(category)), targets, met, missed);
+      });
+    return responseAnswer(src, q, rows);
   });
 }
 
@@ -461,19 +462,9 @@ async function responseFromDurationRollups(src: InsightSources, q: Scoped, targe
         const category = s(r['category']) as TicketCategory;
         const met = closedMet(category);
         const missed = n(r['close_count']) - met + n(r['open_late']) + (edge.get(category) ?? 0);
-        return {
-          category,
-          tickets: n(r['tickets']),
-          firstResponse: minutes(figures(n(r['first_count']), n(r['first_sum']), percentiles('first', category))),
-          close: minutes(figures(n(r['close_count']), n(r['close_sum']), percentiles('close', category))),
-          targetHours: targets[category],
-          met,
-          missed,
-          metShare: met + missed === 0 ? null : round(met / (met + missed), 4),
-        };
-      })
-      .sort((a, b) => TICKET_CATEGORIES.indexOf(a.category) - TICKET_CATEGORIES.indexOf(b.category));
-    return { ...base('response', q.filter, [], src.now()), rows };
+        return responseRow(category, n(r['tickets']), figures(n(r['first_count']), n(r['first_sum']), percentiles('first', category)), figures(n(r['close_count']), n(r['close_sum']), percentiles('close', category)), targets, met, missed);
+      });
+    return responseAnswer(src, q, rows);
   });
 }
 
@@ -508,19 +499,9 @@ async function response(src: InsightSources, q: Scoped): Promise<ResponseInsight
         const category = s(r['category']) as TicketCategory;
         const met = n(r['met']);
         const missed = n(r['missed']);
-        return {
-          category,
-          tickets: n(r['tickets']),
-          firstResponse: minutes(first.get(category)),
-          close: minutes(close.get(category)),
-          targetHours: targets[category],
-          met,
-          missed,
-          metShare: met + missed === 0 ? null : round(met / (met + missed), 4),
-        };
-      })
-      .sort((a, b) => TICKET_CATEGORIES.indexOf(a.category) - TICKET_CATEGORIES.indexOf(b.category));
-    return { ...base('response', q.filter, [], src.now()), rows };
+        return responseRow(category, n(r['tickets']), first.get(category), close.get(category), targets, met, missed);
+      });
+    return responseAnswer(src, q, rows);
   });
 }
 
