@@ -45,6 +45,20 @@ const NODE_FLAGS = process.env['SOAK_NODE_FLAGS'] !== undefined ? process.env['S
 const RUN_ENV: Readonly<Record<string, string>> = process.env['SOAK_RUNTIME_ENV'] === '0' ? {} : RUNTIME_ENV;
 const mb = (n: number) => (n / 1024 / 1024).toFixed(1);
 
+/** Every step of the soak has a time limit: a step that never ends fails the bench with its name instead of leaving it idle. */
+function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const limit = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`waited ${ms / 1000} s for ${what}`)), ms);
+  });
+  return Promise.race([p, limit]).finally(() => clearTimeout(timer));
+}
+
+/** One progress line on stderr per sample: a soak that stops shows how far it came. */
+function progress(title: string, s: Sample): void {
+  console.error(`${new Date().toISOString()} ${title}: ${s.taps} taps, RSS ${mb(s.rss)} MB, JS heap ${mb(s.heapUsed)} MB`);
+}
+
 interface Sample {
   readonly taps: number;
   readonly rss: number;
@@ -77,16 +91,26 @@ class Harness {
       });
     });
   }
-  async sample(taps: number): Promise<Sample> {
+  async sample(taps: number, title: string): Promise<Sample> {
     const s = this.next('sample');
     this.child.send({ type: 'sample' });
     const { rss, heapUsed, heapTotal, external } = await s;
-    return { taps, rss, heapUsed, heapTotal, external };
+    const sample = { taps, rss, heapUsed, heapTotal, external };
+    progress(title, sample);
+    return sample;
   }
+  /** Asks the runtime to stop; kills it if it has not exited within 15 s (the figures are printed by then). */
   async stop(): Promise<void> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
     const exited = new Promise((r) => this.child.once('exit', r));
-    this.child.send({ type: 'stop' });
-    await exited;
+    if (this.child.connected) this.child.send({ type: 'stop' });
+    try {
+      await within(exited, 15_000, 'the runtime to stop');
+    } catch (e) {
+      console.error(`bench:memory: ${e instanceof Error ? e.message : String(e)}; killing it`);
+      this.child.kill('SIGKILL');
+      await exited;
+    }
   }
 }
 
@@ -130,13 +154,13 @@ async function readOneSnapshot(): Promise<CardSnapshot> {
 }
 
 async function withPage<T>(launchUrl: string, fn: (b: KioskBrowser) => Promise<T>): Promise<T> {
-  const browser = await openKioskBrowser();
+  const browser = await within(openKioskBrowser(), 60_000, 'Chromium to start');
   try {
-    await browser.page.goto(launchUrl);
-    await browser.page.locator('main[data-screen="attract"]').waitFor();
+    await browser.page.goto(launchUrl, { timeout: 30_000 });
+    await browser.page.locator('main[data-screen="attract"]').waitFor({ timeout: 30_000 });
     return await fn(browser);
   } finally {
-    await browser.close();
+    await within(browser.close(), 30_000, 'Chromium to close').catch((e: unknown) => console.error(`bench:memory: ${e instanceof Error ? e.message : String(e)}`));
   }
 }
 
@@ -145,19 +169,20 @@ async function injectedSoak(snapshot: CardSnapshot): Promise<void> {
   const h = new Harness('injected', dir);
   try {
     const { launchUrl } = await h.next('ready');
-    const samples = await withPage(launchUrl, async () => {
-      const out = [await h.sample(0)];
+    const TITLE = 'injected taps';
+    // The report is printed with the page still open: closing Chromium or stopping the runtime cannot keep the figures back.
+    await withPage(launchUrl, async () => {
+      const out = [await h.sample(0, TITLE)];
       for (let done = 0; done < INJECTED; ) {
         const count = Math.min(INJECTED_EVERY, INJECTED - done);
         const finished = h.next('injected', () => true, 600_000);
         h.child.send({ type: 'inject', count, snapshot });
         await finished;
         done += count;
-        out.push(await h.sample(done));
+        out.push(await h.sample(done, TITLE));
       }
-      return out;
+      report(`1. ${INJECTED} taps injected as card-reader events (compiled runtime in its own process, page connected):`, out, INJECTED);
     });
-    report(`1. ${INJECTED} taps injected as card-reader events (compiled runtime in its own process, page connected):`, samples, INJECTED);
   } finally {
     await h.stop();
     await rm(dir, { recursive: true, force: true });
@@ -177,19 +202,20 @@ async function pcscdSoak(): Promise<void> {
       recent.push(m.screen);
       if (recent.length > 10) recent.shift();
     });
-    const samples = await withPage(launchUrl, async () => {
-      const out = [await h.sample(0)];
+    const TITLE = 'taps through pcscd';
+    await withPage(launchUrl, async () => {
+      const out = [await h.sample(0, TITLE)];
       for (let i = 1; i <= PCSCD; i++) {
         const balance = h.next('screen', (m) => m.screen === 'balance');
         const card = new VirtualCard(image);
-        await card.insert({ port: SLOT.port });
+        await within(card.insert({ port: SLOT.port }), 20_000, `tap ${i}: the card on vpcd`);
         try {
           await balance;
         } catch (e) {
           throw new Error(`tap ${i} through pcscd: ${e instanceof Error ? e.message : String(e)}; the last screens: ${recent.join(' → ') || 'none'}`, { cause: e });
         }
         await new Promise((r) => setTimeout(r, 300)); // the full read after the fast path
-        await card.remove();
+        await within(card.remove(), 20_000, `tap ${i}: the card off vpcd`);
         const attract = h.next('screen', (m) => m.screen === 'attract');
         h.child.send({ type: 'exit-screen' });
         try {
@@ -198,11 +224,10 @@ async function pcscdSoak(): Promise<void> {
           throw new Error(`tap ${i} through pcscd, back to attract: ${e instanceof Error ? e.message : String(e)}; the last screens: ${recent.join(' → ') || 'none'}`, { cause: e });
         }
         await new Promise((r) => setTimeout(r, PCSCD_GAP_MS));
-        if (i % PCSCD_EVERY === 0 || i === PCSCD) out.push(await h.sample(i));
+        if (i % PCSCD_EVERY === 0 || i === PCSCD) out.push(await h.sample(i, TITLE));
       }
-      return out;
+      report(`2. ${PCSCD} taps through pcscd (vpcd slot 1, real PC/SC stack in the runtime's supervised reader host; the host's own RSS is not in these figures):`, out, PCSCD);
     });
-    report(`2. ${PCSCD} taps through pcscd (vpcd slot 1, real PC/SC stack in the runtime's supervised reader host; the host's own RSS is not in these figures):`, samples, PCSCD);
   } finally {
     await h.stop();
     await rm(dir, { recursive: true, force: true });
