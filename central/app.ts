@@ -81,6 +81,13 @@ export interface CentralAppOptions {
 }
 
 /** Builds central's Fastify app (routes, validation, errors, staff page, call routes) without listening. */
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Resolves when the problem decisions of every batch answered so far are made (the kiosk is answered before them). */
+    problemsSettled(): Promise<void>;
+  }
+}
+
 export async function buildCentralApp(options: CentralAppOptions): Promise<FastifyInstance> {
   // forceCloseConnections: close() destroys every open socket (keep-alive, or a client that
   // stopped mid-request) instead of waiting for its timeout; return503OnClosing answers the rest.
@@ -132,6 +139,7 @@ export async function buildCentralApp(options: CentralAppOptions): Promise<Fasti
     onOpened: (d) => app.log.warn({ problem: d.problem.id, title: d.problem.title.en, tickets: d.problem.ticketIds }, 'problem opened'),
     onError: (e) => app.log.error({ err: e }, 'problem detection failed'),
   });
+  app.decorate('problemsSettled', () => problems.settled());
   const handlers = { ...kioskHandlers(ctx, (kioskId, stored) => problems.afterIngest(kioskId, stored)), ...problemHandlers(ctx), ...staffHandlers(ctx), ...ticketWorkHandlers(ctx, sources), ...technicianHandlers(ctx), ...heartbeatHandlers(ctx), ...alarmHandlers(ctx, { escalateAfterSeconds }) };
 
   for (const op of OPERATIONS as readonly Operation[]) {

@@ -59,6 +59,8 @@ export interface RunningCentral {
   readonly url: string;
   readonly app: FastifyInstance;
   readonly storage: CentralStorage;
+  /** Resolves when the problems of every batch answered so far are decided (a kiosk's batch is answered before that). */
+  problemsSettled(): Promise<void>;
   /** Stops listening, then closes the storage. */
   close(): Promise<void>;
 }
@@ -114,6 +116,7 @@ export async function startCentral(options: StartCentralOptions): Promise<Runnin
       url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
       app,
       storage,
+      problemsSettled: () => app.problemsSettled(),
       close: () =>
         (closing ??= (async () => {
           try {

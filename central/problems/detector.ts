@@ -46,7 +46,7 @@ export class ProblemDetector {
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
-    await this.rounds;
+    await this.settled();
   }
 
   /**
@@ -83,6 +83,14 @@ export class ProblemDetector {
     const scopes = this.scopesOf(kioskId, items);
     if (scopes.length === 0) return [];
     return this.inNextRound(scopes);
+  }
+
+  /**
+   * Resolves when no decision is waiting or running: every batch answered before the call has
+   * had its problems decided (the kiosk is answered before that; tests and shutdown wait here).
+   */
+  async settled(): Promise<void> {
+    while (this.rounds) await this.rounds;
   }
 
   /** One look at every scope with recent reports no problem holds (also what the timer does). */

@@ -99,6 +99,8 @@ describe('the problem banner on the staff page', () => {
     }
     // Gongyuanqian: five passengers report a gate that did not open within 40 minutes.
     await send(GYQ_KIOSK.id, [0, 10, 20, 30, 40].map((m, i) => ticketItem(GYQ_KIOSK, i + 1, now - 2 * H + m * MIN, {})));
+    // The kiosks were answered once their items were stored; central decides on problems right after.
+    await central.problemsSettled();
   }, 180_000);
 
   afterAll(async () => {

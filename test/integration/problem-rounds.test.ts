@@ -89,7 +89,7 @@ describe.each(ENGINES)('problem decisions in rounds on %s', (engine) => {
     expect([...problem!.ticketIds].sort()).toEqual(items.map((i) => (i.payload.kind === 'ticket' ? i.payload.ticket.id : '')).sort());
   });
 
-  it('forty more batches sent to the sync route at once are all answered and each ticket joins the open problem once', async () => {
+  it('forty more batches sent to the sync route at once are all answered and, once decided, each ticket joins the open problem once', async () => {
     const items = Array.from({ length: 40 }, (_, i) => gateTicket(i % 2 === 0 ? KIOSKS.a : KIOSKS.b, 60 + i));
     // Each kiosk's batches in its own order (a kiosk sends one batch after another), both kiosks at once.
     const byKiosk = [KIOSKS.a, KIOSKS.b].map((kiosk) => ({ kiosk, items: items.filter((i) => i.payload.kind === 'ticket' && i.payload.ticket.kioskId === kiosk.id) }));
@@ -97,6 +97,8 @@ describe.each(ENGINES)('problem decisions in rounds on %s', (engine) => {
       byKiosk.flatMap(({ kiosk, items: own }) => own.map((item) => call(central.url, 'POST', `/v1/kiosks/${kiosk.id}/batches`, { token: kiosk.token, body: { items: [item] } }).then((r) => r.status))),
     );
     expect(statuses.filter((s) => s !== 200)).toEqual([]);
+    // Every batch was answered once stored; its problem decision follows.
+    await central.problemsSettled();
 
     const [problem, ...more] = await stationProblems();
     expect(more).toEqual([]);

@@ -14,6 +14,7 @@ import type { SyncItem } from '../../shared/sync.js';
 import type { TicketCategory } from '../../shared/ticket.js';
 import { ticket } from '../support/central.js';
 import { serveCentral, stopServedCentrals } from '../support/run-cli.js';
+import { eventually } from '../support/e2e-wait.js';
 
 const KIOSK = { id: 'GZ0102', token: 'kiosk-token-GZ0102-aaaaaaaaaaaa', stationId: 'GZ-TIYUXILU' };
 const STAFF_TOKEN = 'staff-token-for-tests-0123456789';
@@ -79,7 +80,12 @@ describe('central serve: problem rules from flags and environment', () => {
     // Another fault twice within 5 minutes, card problems twice within 3: each opens one (the defaults want 3 within 24 h, 5 within 60 min).
     await send(url, [faultItem('paper-jam', now - 5 * 60_000), faultItem('paper-jam', now)]);
     await send(url, [ticketAt('card-problem', now - 3 * 60_000), ticketAt('card-problem', now)]);
-    const found = await problems(url);
+    // A kiosk is answered once its batch is stored; central decides on problems right after, so look until both are there.
+    const found = await eventually('the two problems at central', async () => {
+      const list = await problems(url);
+      return list.length >= 2 ? list : null;
+    }, 10_000);
+    // The batches before them (outside the windows, a category not watched) opened none: exactly these two.
     expect(found.map((p) => [p.kind, p.fault ?? p.category, p.occurrences, p.threshold, p.windowMinutes]).sort()).toEqual([
       ['kiosk-fault', 'paper-jam', 2, 2, 60],
       ['station-category', 'card-problem', 2, 2, 10],

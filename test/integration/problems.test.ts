@@ -45,9 +45,11 @@ const ticketAt = (kioskId: string, category: TicketCategory, ms: number, over: P
   return { id: uuidv7(), seq: nextSeq(kioskId), createdAt: t.createdAt, payload: { kind: 'ticket', ticket: t } };
 };
 
-async function send(base: string, kiosk: { id: string; token: string }, items: SyncItem[]): Promise<IngestResponse> {
-  const res = await call(base, 'POST', `/v1/kiosks/${kiosk.id}/batches`, { token: kiosk.token, body: { items } });
+/** Sends a batch through the sync route and waits until that instance has decided on its problems (the kiosk is answered first). */
+async function send(central: RunningCentral, kiosk: { id: string; token: string }, items: SyncItem[]): Promise<IngestResponse> {
+  const res = await call(central.url, 'POST', `/v1/kiosks/${kiosk.id}/batches`, { token: kiosk.token, body: { items } });
   expect(res.status).toBe(200);
+  await central.problemsSettled();
   return res.body as IngestResponse;
 }
 
@@ -81,13 +83,13 @@ describe.each(ENGINES)('proactive problems on %s', (engine) => {
   it('opens one problem when the same fault comes back a third time at one kiosk exactly 24 h after the first, links its device-fault ticket, and audits it', async () => {
     const A = KIOSKS.a;
     const faultTicket = ticketAt(A.id, 'device-fault', 0, { faultKey: 'printer:paper-out', description: 'printer: paper-out' });
-    await send(central.url, A, [faultItem(A.id, 'printer', 'paper-out', 0), faultTicket, faultItem(A.id, 'printer', 'paper-out', 12 * H)]);
+    await send(central, A, [faultItem(A.id, 'printer', 'paper-out', 0), faultTicket, faultItem(A.id, 'printer', 'paper-out', 12 * H)]);
     // Another fault of the same kiosk and the same fault at another kiosk do not count.
-    await send(central.url, A, [faultItem(A.id, 'cabinet', 'door-open', 13 * H)]);
-    await send(central.url, KIOSKS.b, [faultItem(KIOSKS.b.id, 'printer', 'paper-out', 14 * H)]);
+    await send(central, A, [faultItem(A.id, 'cabinet', 'door-open', 13 * H)]);
+    await send(central, KIOSKS.b, [faultItem(KIOSKS.b.id, 'printer', 'paper-out', 14 * H)]);
     expect(await problemsOf(central.url)).toEqual([]);
 
-    await send(central.url, A, [faultItem(A.id, 'printer', 'paper-out', 24 * H)]);
+    await send(central, A, [faultItem(A.id, 'printer', 'paper-out', 24 * H)]);
     const list = checked('GET', '/v1/staff/problems', await call(central.url, 'GET', '/v1/staff/problems', { token: STAFF_TOKEN }));
     const problems = (list.body as { problems: StoredProblem[] }).problems;
     expect(problems).toHaveLength(1);
@@ -106,7 +108,7 @@ describe.each(ENGINES)('proactive problems on %s', (engine) => {
     expect(opened[0]!.detail).toContain('凭条打印机');
 
     // A fourth report joins it: still one problem.
-    await send(central.url, A, [faultItem(A.id, 'printer', 'paper-out', 30 * H)]);
+    await send(central, A, [faultItem(A.id, 'printer', 'paper-out', 30 * H)]);
     const after = await problemsOf(central.url);
     expect(after).toHaveLength(1);
     expect(after[0]).toMatchObject({ id: p.id, occurrences: 4, lastAt: at(30 * H) });
@@ -114,21 +116,21 @@ describe.each(ENGINES)('proactive problems on %s', (engine) => {
 
   it('does not open a problem for three faults spread over 24 h and one millisecond', async () => {
     const C = KIOSKS.c;
-    await send(central.url, C, [faultItem(C.id, 'qr-scanner', 'disconnected', 0), faultItem(C.id, 'qr-scanner', 'disconnected', 10 * H)]);
-    await send(central.url, C, [faultItem(C.id, 'qr-scanner', 'disconnected', 24 * H + 1)]);
+    await send(central, C, [faultItem(C.id, 'qr-scanner', 'disconnected', 0), faultItem(C.id, 'qr-scanner', 'disconnected', 10 * H)]);
+    await send(central, C, [faultItem(C.id, 'qr-scanner', 'disconnected', 24 * H + 1)]);
     expect((await problemsOf(central.url)).filter((p) => p.kioskId === C.id)).toEqual([]);
   });
 
   it('opens one problem for five gate tickets at one station within an hour from two kiosks; a sixth joins it; the same category elsewhere and four other tickets do not', async () => {
     const [A, B, C] = [KIOSKS.a, KIOSKS.b, KIOSKS.c];
     const t0 = 3 * H;
-    await send(central.url, A, [ticketAt(A.id, 'gate', t0), ticketAt(A.id, 'gate', t0 + 10 * MIN), ticketAt(A.id, 'card-problem', t0 + 11 * MIN)]);
-    await send(central.url, B, [ticketAt(B.id, 'gate', t0 + 20 * MIN), ticketAt(B.id, 'gate', t0 + 30 * MIN)]);
-    await send(central.url, C, [ticketAt(C.id, 'gate', t0 + 31 * MIN), ticketAt(C.id, 'gate', t0 + 32 * MIN)]);
+    await send(central, A, [ticketAt(A.id, 'gate', t0), ticketAt(A.id, 'gate', t0 + 10 * MIN), ticketAt(A.id, 'card-problem', t0 + 11 * MIN)]);
+    await send(central, B, [ticketAt(B.id, 'gate', t0 + 20 * MIN), ticketAt(B.id, 'gate', t0 + 30 * MIN)]);
+    await send(central, C, [ticketAt(C.id, 'gate', t0 + 31 * MIN), ticketAt(C.id, 'gate', t0 + 32 * MIN)]);
     expect((await problemsOf(central.url)).filter((p) => p.kind === 'station-category')).toEqual([]);
 
     const fifth = ticketAt(B.id, 'gate', t0 + 60 * MIN);
-    await send(central.url, B, [fifth]);
+    await send(central, B, [fifth]);
     let station = (await problemsOf(central.url)).filter((p) => p.kind === 'station-category');
     expect(station).toHaveLength(1);
     expect(station[0]).toMatchObject({ stationId: 'GZ-TIYUXILU', category: 'gate', kioskId: null, occurrences: 5, firstAt: at(t0), lastAt: at(t0 + 60 * MIN) });
@@ -137,7 +139,7 @@ describe.each(ENGINES)('proactive problems on %s', (engine) => {
     expect(station[0]!.title.en).toBe('Many “Gate” reports at Tiyu Xilu station: 5 or more within 1 hour');
 
     // Hours later, a sixth: joins the open problem instead of opening another.
-    await send(central.url, A, [ticketAt(A.id, 'gate', t0 + 5 * H)]);
+    await send(central, A, [ticketAt(A.id, 'gate', t0 + 5 * H)]);
     station = (await problemsOf(central.url)).filter((p) => p.kind === 'station-category');
     expect(station).toHaveLength(1);
     expect(station[0]!.occurrences).toBe(6);
@@ -166,10 +168,10 @@ describe.each(ENGINES)('proactive problems on %s', (engine) => {
   it('hostile items make no problem for another station or kiosk: a kiosk’s tickets naming another station are refused and count nowhere', async () => {
     const C = KIOSKS.c; // at SZ-FUTIAN
     const forged = Array.from({ length: 6 }, (_, i) => ticketAt(C.id, 'ticket-machine', 8 * H + i * MIN, { stationId: 'GZ-TIYUXILU' }));
-    const res = await send(central.url, C, forged);
+    const res = await send(central, C, forged);
     expect(res.rejects.map((r) => r.code)).toEqual(Array(6).fill('kiosk-mismatch'));
     const forgedKiosk = Array.from({ length: 6 }, (_, i) => ticketAt(C.id, 'ticket-machine', 8 * H + i * MIN, { kioskId: KIOSKS.a.id }));
-    expect((await send(central.url, C, forgedKiosk)).rejects.map((r) => r.code)).toEqual(Array(6).fill('kiosk-mismatch'));
+    expect((await send(central, C, forgedKiosk)).rejects.map((r) => r.code)).toEqual(Array(6).fill('kiosk-mismatch'));
     // A kiosk's fault reports are its own: another kiosk's id in the path with this token is refused.
     const wrongPath = await call(central.url, 'POST', `/v1/kiosks/${KIOSKS.a.id}/batches`, { token: C.token, body: { items: [faultItem(C.id, 'printer', 'jam', 0)] } });
     expect(wrongPath.status).toBe(403);
@@ -190,9 +192,9 @@ describe.each(ENGINES)('proactive problems on %s', (engine) => {
     expect(again.status).toBe(409);
     expect(again.text).toContain(TIYU_STAFF.username);
 
-    await send(central.url, A, [faultItem(A.id, 'printer', 'paper-out', 31 * H), faultItem(A.id, 'printer', 'paper-out', 32 * H)]);
+    await send(central, A, [faultItem(A.id, 'printer', 'paper-out', 31 * H), faultItem(A.id, 'printer', 'paper-out', 32 * H)]);
     expect((await problemsOf(central.url, STAFF_TOKEN, 'open')).filter((x) => x.fault === 'paper-out')).toEqual([]);
-    await send(central.url, A, [faultItem(A.id, 'printer', 'paper-out', 33 * H)]);
+    await send(central, A, [faultItem(A.id, 'printer', 'paper-out', 33 * H)]);
     const reopened = (await problemsOf(central.url, STAFF_TOKEN, 'open')).filter((x) => x.fault === 'paper-out');
     expect(reopened).toHaveLength(1);
     expect(reopened[0]!.id).not.toBe(p!.id);
@@ -238,7 +240,7 @@ describe('two central instances on one PostgreSQL schema', () => {
       const b = [3, 4].map((i) => ticketAt(B.id, category, t0 + i * MIN));
       // And the same fault at kiosk A three times, its batch sent to both instances at once.
       const faults = [0, 1, 2].map((i) => faultItem(A.id, 'printer', `race-${round}`, t0 + i * H));
-      await Promise.all([send(one.url, A, a), send(two.url, B, b), send(one.url, A, faults), send(two.url, A, faults)]);
+      await Promise.all([send(one, A, a), send(two, B, b), send(one, A, faults), send(two, A, faults)]);
     }
     // Let both instances' sweeps pass over the same scopes a few times.
     await new Promise((r) => setTimeout(r, 500));
