@@ -14,6 +14,8 @@ export interface CardReadEventsOptions {
    * next tap (an ordering optimisation, docs/card-reading.md).
    */
   readonly lastFamily?: Map<string, CardFamily>;
+  /** The hint where a reader has no last family yet: the station's own city's family. */
+  readonly homeFamily?: CardFamily | null;
 }
 
 /** Reads the card behind `transport`: `card-summary` as soon as it is known, then `card-read` or `card-error`. */
@@ -22,7 +24,7 @@ export async function readCardToEvents(transport: ApduTransport, reader: string,
     const result = await readCard(transport, {
       now: o.now,
       commandTimeoutMs: o.commandTimeoutMs,
-      familyHint: o.lastFamily?.get(reader) ?? null,
+      familyHint: o.lastFamily?.get(reader) ?? o.homeFamily ?? null,
       onSummary: (summary) => {
         o.lastFamily?.set(reader, summary.family);
         o.emit({ type: 'card-summary', reader, summary });

@@ -1,4 +1,5 @@
 /** Messages between `SupervisedCardReaderService` and its `reader-host.ts` child (Node IPC, JSON). */
+import type { CardFamily } from '../../shared/card.js';
 import type { CardReaderEvent, CardReaderHealth } from '../../shared/card-reader.js';
 
 /** Serialisable options of the in-process service. */
@@ -7,6 +8,12 @@ export interface HostOptions {
   readonly socketPath?: string;
   readonly commandTimeoutMs?: number;
   readonly pcscdPollMs?: number;
+  /**
+   * The card family of the station's own city, tried right after T-Union on a reader that has not
+   * read a card yet (or whose host was restarted): most cards tapped at a station are its city's
+   * own. A hint only (docs/card-reading.md "APDUs before the balance").
+   */
+  readonly homeFamily?: CardFamily | null;
 }
 
 export type HostMessage =

@@ -26,6 +26,8 @@ export interface MemoryCardReaderOptions {
   readonly now?: () => Date;
   readonly commandTimeoutMs?: number;
   readonly log?: (level: 'info' | 'error', line: string) => void;
+  /** The station's own card family: the hint for a reader's first card (see `HostOptions.homeFamily`). */
+  readonly homeFamily?: CardFamily | null;
 }
 
 interface Placed {
@@ -140,6 +142,7 @@ export class MemoryCardReaderService implements CardReaderService {
         emit: (e) => this.#emit(e),
         log: (level, line) => this.#opts.log?.(level, line),
         lastFamily: this.#lastFamily,
+        homeFamily: this.#opts.homeFamily ?? null,
       });
     });
   }

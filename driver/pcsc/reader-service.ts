@@ -30,6 +30,8 @@ export interface PcscReaderServiceOptions {
   readonly log?: CardDriverLog;
   /** The binding; nfc-pcsc's `NFC` by default. */
   readonly createNfc?: () => NFC;
+  /** The station's own card family: the hint for a reader's first card (see `HostOptions.homeFamily`). */
+  readonly homeFamily?: CardFamily | null;
   /**
    * Called instead of closing and rebuilding the PC/SC context in place when pcscd is lost. The
    * supervised host (`reader-host.ts`) exits here: native close can deadlock, a process exit cannot.
@@ -298,6 +300,7 @@ export class PcscCardReaderService implements CardReaderService {
       emit: (e) => this.#emit(e),
       log: (level, line) => this.#log(level, line),
       lastFamily: this.#lastFamily,
+      homeFamily: this.#opts.homeFamily ?? null,
     });
   }
 }

@@ -11,7 +11,7 @@ import { SupervisedCardReaderService } from '../../driver/pcsc/supervised-servic
 import { cardReport, formatCardError, formatCardReport } from '../diagnosis/card-report.js';
 import { diagnose, type Blocklist } from '../diagnosis/diagnose.js';
 import { shanghaiDate } from '../../shared/shanghai-date.js';
-import type { AcceptedCards } from '../diagnosis/acceptance.js';
+import { homeFamilyOf, type AcceptedCards } from '../diagnosis/acceptance.js';
 import { loadKioskConfig } from '../config/index.js';
 
 const DEFAULT_TIMEOUT_S = 30;
@@ -138,6 +138,7 @@ export async function run(args: string[]): Promise<number> {
   }
   const service = new SupervisedCardReaderService({
     readerName: opts.reader,
+    homeFamily: opts.city === null ? null : homeFamilyOf(opts.city),
     ...(opts.verbose ? { log: (level: string, message: string) => process.stderr.write(`[${level}] ${message}\n`) } : {}),
   });
   let outcome: Outcome;

@@ -50,6 +50,16 @@ export type CardUse =
   /** A T-Union card of another city at a station that does not take T-Union cards. */
   | { readonly usable: false; readonly because: 't-union-not-accepted'; readonly cardCity: string | null };
 
+/**
+ * The card family issued by the station's own city, when one family is its city's own (its first
+ * home city): the card reader tries it right after T-Union on a reader's first card. null where
+ * the city has no family of its own here (its cards are T-Union or City Union, tried first anyway).
+ */
+export function homeFamilyOf(stationCity: string): CardFamily | null {
+  for (const [family, homes] of Object.entries(FAMILY_HOME) as [CardFamily, readonly string[]][]) if (homes[0] === stationCity) return family;
+  return null;
+}
+
 /** The issuer city of a card: its own city code, else its family's home city when there is one. */
 export function issuerCity(card: Pick<CardSummary, 'family' | 'cityCode'>): string | null {
   return card.cityCode ?? FAMILY_HOME[card.family]?.[0] ?? null;

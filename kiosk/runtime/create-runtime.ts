@@ -10,6 +10,7 @@ import { StorageGuard } from '../appliance/storage-guard.js';
 import type { DeviceHealth } from '../../shared/devices.js';
 import type { KioskConfig } from '../config/index.js';
 import { FaultMonitor } from '../fault-monitor/fault-monitor.js';
+import { homeFamilyOf } from '../diagnosis/acceptance.js';
 import { faultPortsFromTicketService } from '../fault-monitor/ticket-service-port.js';
 import { RecentLog } from '../maintenance/log-buffer.js';
 import { FileServiceModeStore } from '../maintenance/service-mode.js';
@@ -137,7 +138,7 @@ export async function createKioskRuntime(config: KioskConfig, options: CreateRun
 
     const supervised =
       options.cardReader === undefined
-        ? new SupervisedCardReaderService({ readerName: config.readerName, log: (level, message) => logger[level](message, { component: 'card-reader' }) })
+        ? new SupervisedCardReaderService({ readerName: config.readerName, homeFamily: homeFamilyOf(config.cityCode), log: (level, message) => logger[level](message, { component: 'card-reader' }) })
         : null;
     const cardReader: CardReaderService = options.cardReader ?? supervised!;
     const cardChannel: CardApduChannel | null = options.cardChannel !== undefined ? options.cardChannel : cardReader;

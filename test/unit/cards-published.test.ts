@@ -9,6 +9,9 @@ import { tUnionBalance } from '../../driver/card/decode/purse.js';
 import { CARD_FAMILIES, type CardFamily } from '../../shared/card.js';
 import { CardEngine, loadCardImage } from '../../hardware-sim/virtual-card/index.js';
 import { cardReport, formatCardReport } from '../../kiosk/diagnosis/card-report.js';
+import { homeFamilyOf } from '../../kiosk/diagnosis/acceptance.js';
+import { MemoryCardReaderService } from '../../driver/pcsc/memory-reader.js';
+import type { CardReaderEvent } from '../../shared/card-reader.js';
 import { expectedFromSource, loadPublishedCards, publishedCardImage, sourceOf } from '../support/published-cards.js';
 
 const cards = await loadPublishedCards();
@@ -112,6 +115,40 @@ describe('published real cards', () => {
     const text = formatCardReport(cardReport('reader', owing.value, []));
     expect(text).toMatch(/^Balance +-¥2\.50 /m);
     expect(text).toMatch(/^Overdraft +¥2\.50 owed/m);
+  });
+
+  it("a station's own city's card is read at the warm count on a reader's first tap: Guangzhou's Lingnan Pass, Shenzhen Tong, Wuhan Tong, Beijing", async () => {
+    const cases = [
+      { city: '5810', family: 'lingnan-pass', card: 'lingnan-pass-cardemulator' },
+      { city: '5840', family: 'shenzhen-tong', card: 'shenzhen-tong-nfsee' },
+      { city: '5210', family: 'wuhan-tong', card: 'wuhan-tong' },
+      { city: '1000', family: 'beijing', card: 'beijing-nfsee' },
+    ] as const;
+    const docs = readFileSync(new URL('../../docs/card-reading.md', import.meta.url), 'utf8');
+    for (const c of cases) {
+      expect(homeFamilyOf(c.city), c.city).toBe(c.family);
+      const published = replayable.find((x) => x.name === c.card);
+      const engine = new CardEngine(published ? publishedCardImage(published) : await loadCardImage(c.card));
+      let sent = 0;
+      let before = -1;
+      const service = new MemoryCardReaderService({ readers: ['reader'], homeFamily: homeFamilyOf(c.city) });
+      const read = new Promise<CardReaderEvent>((resolve) =>
+        service.subscribe((e) => {
+          if (e.type === 'card-summary') before = sent;
+          if (e.type === 'card-read' || e.type === 'card-error') resolve(e);
+        }),
+      );
+      await service.start();
+      service.place('reader', { atr: new Uint8Array([0x3b, 0x80, 0x80, 0x01, 0x01]), transmit: (apdu) => (sent++, engine.transmit(apdu)) });
+      const done = await read;
+      await service.stop();
+      expect(done.type, c.card).toBe('card-read');
+      // the warm column of docs/card-reading.md's table, on a reader that has read nothing yet
+      const warm = Number(new RegExp(`^\\| \`${c.card}\` \\| \\d+ \\| (\\d+) \\|`, 'm').exec(docs)?.[1]);
+      expect({ card: c.card, before }).toEqual({ card: c.card, before: warm });
+    }
+    // a city with no family of its own here (Shanghai's cards are T-Union): no hint, T-Union first
+    expect(homeFamilyOf('2900')).toBeNull();
   });
 
   it("APDUs before the balance and per read are docs/card-reading.md's table, family by family", async () => {
