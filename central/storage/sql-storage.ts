@@ -193,7 +193,6 @@ export class SqlCentralStorage implements CentralStorage {
         outcomes.set(v, { id: v.item.id, seq: v.item.seq, code: 'ticket-conflict', reason: `ticket ${ticketOf(v).id} was already stored from another item` });
       }
       await this.storeAlarms(q, kioskId, mine.filter((v) => v.payload.kind === 'alarm'), receivedAt);
-      await this.storeInsightFacts(q, kioskId, mine.filter((v) => v.payload.kind !== 'ticket' || created.has(v.item.id)));
       await this.problems.recordFaultReports(q, kioskId, mine);
       const history = ticketItems.filter((v) => created.has(v.item.id));
       for (const chunk of chunks(history, ROWS_PER_STATEMENT)) {
@@ -202,6 +201,9 @@ export class SqlCentralStorage implements CentralStorage {
           chunk.flatMap((v) => [ticketOf(v).id, `kiosk:${kioskId}`, receivedAt]),
         );
       }
+      // The station's day counts last: they lock the station's slice of the day until the commit,
+      // and every kiosk of a busy station waits for that lock, so it is held for as little as can be.
+      await this.storeInsightFacts(q, kioskId, mine.filter((v) => v.payload.kind !== 'ticket' || created.has(v.item.id)));
 
       // The rest: repeats and conflicts, answered from what is stored.
       const unresolved: ValidItem[] = [];
