@@ -4,12 +4,14 @@
 //     on SQLite and on PostgreSQL; the storage floor (the same tables and indexes, the same rows,
 //     multi-row INSERTs of 500 tickets per transaction, no HTTP) is measured in the same run and
 //     the ratio printed;
-//  2. fleet: 500 kiosks, each syncing every 5 s (±20 % jitter), against 1, 2 and 3 instances on
-//     one PostgreSQL: p50/p99 per batch (from the moment the kiosk meant to send), errors;
+//  2. fleet: 500 kiosks, 3 a station, each syncing every 5 s (±20 % jitter) 5 tickets, against 1,
+//     2 and 3 instances on one PostgreSQL, measured after one cadence period of warm-up: p50/p99
+//     per batch (from the moment the kiosk meant to send), errors;
 //  3. max sustained: the same fleet with more items per sync, step by step, until p99 > 1 s or an
 //     error; the highest rate with p99 ≤ 1 s for each number of instances.
 // The last line is `BENCH_SYNC {json}`.
-// Env: BENCH_TICKETS (100000), BENCH_KIOSKS (500), BENCH_FLEET_SECONDS (15), BENCH_STEP_SECONDS (10),
+// Env: BENCH_TICKETS (100000), BENCH_KIOSKS (500), BENCH_KIOSKS_PER_STATION (3; 0: all at one station),
+// BENCH_FLEET_SECONDS (15), BENCH_STEP_SECONDS (10),
 // BENCH_INSTANCES (1,2,3), BENCH_ENGINES (sqlite,postgres; empty: no drain), BENCH_STEPS (items per sync of the
 // max-sustained steps, 10,20,40,60,80,100,130,160; empty: none), KIOSK_TEST_PG_URL.
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -29,12 +31,15 @@ import type { SyncItem } from '../../shared/sync.js';
 import { SyncClient } from '../../kiosk/sync/sync-client.js';
 import { shanghaiDate } from '../../shared/shanghai-date.js';
 import { kioskIdentity, tempDir } from '../support/kiosk-writer-harness.js';
+import { fleetKiosk } from './fleet-kiosks.js';
 
 type Engine = 'sqlite' | 'postgres';
 type Identity = ReturnType<typeof kioskIdentity>;
 
 const TICKETS = Number(process.env['BENCH_TICKETS'] ?? 100_000);
 const KIOSKS = Number(process.env['BENCH_KIOSKS'] ?? 500);
+/** Kiosks at each station (0: the whole fleet at one station, the busiest case for per-station locks). */
+const PER_STATION = Number(process.env['BENCH_KIOSKS_PER_STATION'] ?? 3);
 const FLEET_SECONDS = Number(process.env['BENCH_FLEET_SECONDS'] ?? 15);
 const STEP_SECONDS = Number(process.env['BENCH_STEP_SECONDS'] ?? 10);
 const INSTANCES = (process.env['BENCH_INSTANCES'] ?? '1,2,3').split(',').map(Number);
@@ -87,13 +92,13 @@ function percentile(sorted: readonly number[], p: number): number {
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** Starts one central instance in its own process and waits for its URL. */
-async function startInstance(storage: StorageConfig, name: string, seed: { first: number; count: number } | null): Promise<{ url: string; stop(): Promise<void> }> {
+async function startInstance(storage: StorageConfig, name: string, seed: { first: number; count: number; perStation?: number } | null): Promise<{ url: string; stop(): Promise<void> }> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'test/bench/sync-central.ts'], {
     env: {
       ...process.env,
       BENCH_CENTRAL_STORAGE: JSON.stringify(storage),
       BENCH_CENTRAL_DATA: join(dir.path, `data-${name}`),
-      BENCH_CENTRAL_SEED_KIOSKS: seed ? `${seed.first},${seed.count}` : '',
+      BENCH_CENTRAL_SEED_KIOSKS: seed ? `${seed.first},${seed.count},${seed.perStation ?? 0}` : '',
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -285,8 +290,8 @@ async function runFleet(fleet: readonly FleetKiosk[], instances: number, itemsPe
 
 async function fleetSetup(instances: number): Promise<{ cadence: FleetResult; steps: FleetResult[]; maxSustained: number }> {
   const storage = storageFor('postgres', `fleet${instances}`);
-  const identities = Array.from({ length: KIOSKS }, (_, i) => kioskIdentity(1000 + i));
-  const started = [await startInstance(storage, `fleet${instances}-0`, { first: 1000, count: KIOSKS })];
+  const identities = Array.from({ length: KIOSKS }, (_, i) => fleetKiosk(1000 + i, PER_STATION));
+  const started = [await startInstance(storage, `fleet${instances}-0`, { first: 1000, count: KIOSKS, perStation: PER_STATION })];
   for (let i = 1; i < instances; i++) started.push(await startInstance(storage, `fleet${instances}-${i}`, null));
   try {
     const fleet: FleetKiosk[] = identities.map((identity, i) => ({
@@ -323,7 +328,10 @@ async function dropPgSchemas(): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  console.log(`sync benchmark: drain ${TICKETS} tickets (batches of ${BATCH}, ${IN_FLIGHT} in flight) on ${ENGINES.join(' and ')}; ${KIOSKS} kiosks every 5 s against ${INSTANCES.join(', ')} instance(s) on PostgreSQL`);
+  console.log(
+    `sync benchmark: drain ${TICKETS} tickets (batches of ${BATCH}, ${IN_FLIGHT} in flight) on ${ENGINES.join(' and ') || 'no engine'}; ${KIOSKS} kiosks every 5 s ` +
+      `(${PER_STATION > 0 ? `${PER_STATION} a station, ${Math.ceil(KIOSKS / PER_STATION)} stations` : 'all at one station'}) against ${INSTANCES.join(', ')} instance(s) on PostgreSQL`,
+  );
   console.log(`load average before: ${loadavg().map((l) => l.toFixed(1)).join(' ')} (the machine's other work shares its cores; ratios are measured in one run)`);
   const drainOut: Record<string, { perSecond: number; floorPerSecond: number }> = {};
   const drainRows = [];
