@@ -1,0 +1,55 @@
+// A kiosk's reader is given the card family of its station's city: the first card of the day on a
+// fresh reader host (nothing read yet, or just restarted), if it is the city's own, shows its
+// balance after as few APDUs as a reader warmed by an earlier card of that family. Counted on what
+// the virtual card saw through nfc-pcsc → pcscd → vpcd.
+import { describe, expect, it } from 'vitest';
+import type { CardFamily } from '../../shared/card.js';
+import { homeFamilyOf } from '../../kiosk/diagnosis/acceptance.js';
+import { loadCardImage } from '../../hardware-sim/virtual-card/index.js';
+import { startCardService, tapCard } from '../support/pcsc-card.js';
+import { loadPublishedCards, publishedCardImage } from '../support/published-cards.js';
+
+const published = await loadPublishedCards();
+
+/** APDUs the card saw up to the fast path's last GET BALANCE, on the first tap of a fresh reader service. */
+async function firstTap(cardName: string, homeFamily: CardFamily | null): Promise<{ before: number; family: string; commands: string }> {
+  const card = published.find((c) => c.name === cardName);
+  const image = card ? publishedCardImage(card) : await loadCardImage(cardName);
+  const { service, log } = await startCardService({ homeFamily });
+  try {
+    log.mark();
+    const virtual = await tapCard(image);
+    try {
+      const outcome = await log.outcome();
+      expect(outcome.type, JSON.stringify(outcome)).toBe('card-read');
+      const commands = virtual.apduLog.map((x) => x.command);
+      const first = commands.findIndex((c) => c.startsWith('805C'));
+      const last = commands[first + 1]?.startsWith('805C') ? first + 1 : first;
+      return { before: last + 1, family: outcome.type === 'card-read' ? outcome.snapshot.family : '', commands: commands.slice(0, last + 1).join(' ') };
+    } finally {
+      await virtual.remove();
+      await log.next('card-removed');
+    }
+  } finally {
+    await service.stop();
+  }
+}
+
+describe("the station's own card family on a fresh reader", () => {
+  it.each([
+    ['5810', 'Guangzhou', 'lingnan-pass-cardemulator', 'lingnan-pass', 3],
+    ['5840', 'Shenzhen', 'shenzhen-tong-nfsee', 'shenzhen-tong', 3],
+    ['5210', 'Wuhan', 'wuhan-tong', 'wuhan-tong', 3],
+    ['1000', 'Beijing', 'beijing-nfsee', 'beijing', 4],
+  ] as const)('a kiosk in city %s (%s): the first %s card (%s) shows its balance within %s APDUs', async (city, _name, cardName, family, most) => {
+    const read = await firstTap(cardName, homeFamilyOf(city));
+    expect(read.family).toBe(family);
+    expect(read.before, read.commands).toBeLessThanOrEqual(most);
+  });
+
+  it('without the hint the same first Lingnan Pass card costs the refused SELECTs of the other families first', async () => {
+    const read = await firstTap('lingnan-pass-cardemulator', null);
+    expect(read.family).toBe('lingnan-pass');
+    expect(read.before, read.commands).toBeGreaterThan(3);
+  });
+});
