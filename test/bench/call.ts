@@ -95,28 +95,98 @@ async function throughRelay(): Promise<CallSetup | string> {
   };
 }
 
+/**
+ * Records in the page, by the wall clock, when its call steps happen: camera granted, media socket
+ * open, offer and answer set, peer connection connected. Read after each call to say where the
+ * time between the answer and the first frame goes. A string, not a function: the bench runs
+ * through tsx, whose compiled functions call a helper the page does not have.
+ */
+const MARK_CALL_STEPS = `(() => {
+  globalThis.__callMarks = [];
+  const mark = (what) => globalThis.__callMarks.push([what, Date.now()]);
+  const devices = navigator.mediaDevices;
+  if (devices) {
+    const getUserMedia = devices.getUserMedia.bind(devices);
+    devices.getUserMedia = async (c) => { const stream = await getUserMedia(c); mark('camera'); return stream; };
+  }
+  const NativeSocket = globalThis.WebSocket;
+  globalThis.WebSocket = class extends NativeSocket {
+    constructor(url, protocols) {
+      super(url, protocols);
+      if (String(url).includes('/calls/media')) this.addEventListener('open', () => mark('media socket open'));
+    }
+  };
+  const proto = RTCPeerConnection.prototype;
+  const setRemote = proto.setRemoteDescription;
+  proto.setRemoteDescription = function (d) {
+    mark(d.type + ' received');
+    if (!this.__marked) {
+      this.__marked = true;
+      this.addEventListener('connectionstatechange', () => { if (this.connectionState === 'connected') mark('connected'); });
+    }
+    return setRemote.apply(this, arguments);
+  };
+  const setLocal = proto.setLocalDescription;
+  proto.setLocalDescription = function (d) {
+    mark((d && d.type ? d.type : 'description') + ' made');
+    return setLocal.apply(this, arguments);
+  };
+})();`;
+
+const STEPS = [
+  ['agent', 'camera'],
+  ['kiosk', 'camera'],
+  ['kiosk', 'media socket open'],
+  ['agent', 'offer made'],
+  ['kiosk', 'offer received'],
+  ['kiosk', 'answer made'],
+  ['agent', 'answer received'],
+  ['kiosk', 'connected'],
+] as const;
+
+async function takeMarks(page: Page): Promise<[string, number][]> {
+  return page.evaluate(() => {
+    const g = globalThis as unknown as { __callMarks?: [string, number][] };
+    const out = g.__callMarks ?? [];
+    g.__callMarks = [];
+    return out;
+  });
+}
+
 async function callLatency(setup: CallSetup): Promise<number> {
   const { kiosk, kioskPage, agentPage: agent } = setup;
   try {
+    await kioskPage.addInitScript(MARK_CALL_STEPS);
+    await agent.addInitScript(MARK_CALL_STEPS);
     await loginAgent(agent, setup.centralUrl, AGENTS[0]!);
     await kioskPage.goto(setup.kioskUrl);
     const toRing: number[] = [];
     const toFrame: number[] = [];
+    const steps = new Map<string, number[]>();
     for (let i = 0; i < ROUNDS; i++) {
       const t0 = performance.now();
       kiosk.startCall('information');
       await agent.waitForSelector('[data-testid=offer]:visible');
       toRing.push(performance.now() - t0);
+      await takeMarks(kioskPage);
+      await takeMarks(agent);
       const t1 = performance.now();
+      const clicked = Date.now();
       await agent.click('[data-testid=answer]');
       await waitForDecodedFrames(kioskPage, 'kiosk', { pollMs: 5 });
       toFrame.push(performance.now() - t1);
+      const marks = { kiosk: await takeMarks(kioskPage), agent: await takeMarks(agent) };
+      for (const [who, what] of STEPS) {
+        const at = marks[who].find(([m]) => m === what)?.[1];
+        if (at !== undefined) steps.set(`${who}: ${what}`, [...(steps.get(`${who}: ${what}`) ?? []), at - clicked]);
+      }
       await kioskPage.click('[data-testid=call-hangup]');
       await kiosk.finished();
       await agent.waitForSelector('[data-testid=presence][data-presence=available]');
     }
     console.log(`[${setup.label}] talk to an agent → agent rung:      ${stats(toRing)}`);
     console.log(`[${setup.label}] answer → first frame on the kiosk:  ${stats(toFrame)}`);
+    console.log(`[${setup.label}] after the answer (median ms, by the wall clock): ${[...steps].map(([k, v]) => `${k} ${median(v).toFixed(0)}`).join(', ')}, first frame ${median(toFrame).toFixed(0)}`);
     return median(toFrame);
   } finally {
     await setup.close();
