@@ -131,6 +131,16 @@ const MARK_CALL_STEPS = `(() => {
     mark((d && d.type ? d.type : 'description') + ' made');
     return setLocal.apply(this, arguments);
   };
+  // The first frame a video element shows, once its stream is set: what the person sees.
+  const srcObject = Object.getOwnPropertyDescriptor(HTMLMediaElement.prototype, 'srcObject');
+  Object.defineProperty(HTMLMediaElement.prototype, 'srcObject', {
+    get() { return srcObject.get.call(this); },
+    set(v) {
+      srcObject.set.call(this, v);
+      const el = this;
+      if (v && el.requestVideoFrameCallback) el.requestVideoFrameCallback(() => mark('shown in ' + (el.dataset.testid || 'a video')));
+    },
+  });
 })();`;
 
 const STEPS = [
@@ -142,6 +152,7 @@ const STEPS = [
   ['kiosk', 'answer made'],
   ['agent', 'answer received'],
   ['kiosk', 'connected'],
+  ['kiosk', 'shown in call-remote-video'],
 ] as const;
 
 async function takeMarks(page: Page): Promise<[string, number][]> {
