@@ -29,6 +29,9 @@ async function start(queue: Record<string, number>, overrides: Record<string, un
 async function agent(k: KioskUnderTest, index: number, available = true): Promise<Page> {
   const page = await k.browser.context.newPage();
   await loginAgent(page, k.central.url, AGENTS[index]!, available);
+  // The kiosk's page back in front: a page behind another gets its animation frames only now and
+  // then in headless Chromium, and each click on it waits for them.
+  await k.page.bringToFront();
   return page;
 }
 
@@ -109,7 +112,9 @@ describe('call fallbacks through the kiosk runtime end with a callback ticket', 
     const a = await agent(k, 0);
     await askForAgent(k);
     await a.waitForSelector('[data-testid=offer]:visible', { timeout: 30_000 });
+    await a.bringToFront();
     await a.click('[data-testid=answer]');
+    await k.page.bringToFront();
     await k.page.locator('[data-testid=call-screen][data-phase=in-call]').waitFor({ timeout: 30_000 });
     await a.close();
     await takeCallback(k, 'connection-failed', null);
