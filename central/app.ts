@@ -80,7 +80,6 @@ export interface CentralAppOptions {
   readonly problemSweepMs?: number;
 }
 
-/** Builds central's Fastify app (routes, validation, errors, staff page, call routes) without listening. */
 declare module 'fastify' {
   interface FastifyInstance {
     /** Resolves when the problem decisions of every batch answered so far are made (the kiosk is answered before them). */
@@ -88,6 +87,7 @@ declare module 'fastify' {
   }
 }
 
+/** Builds central's Fastify app (routes, validation, errors, staff page, call routes) without listening. */
 export async function buildCentralApp(options: CentralAppOptions): Promise<FastifyInstance> {
   // forceCloseConnections: close() destroys every open socket (keep-alive, or a client that
   // stopped mid-request) instead of waiting for its timeout; return503OnClosing answers the rest.
