@@ -16,9 +16,8 @@ import type { ApduTransport } from '../../driver/card/transport.js';
 import { NfcReaderTransport } from '../../driver/pcsc/nfc-transport.js';
 import { SupervisedCardReaderService } from '../../driver/pcsc/supervised-service.js';
 import type { CardImage } from '../../hardware-sim/virtual-card/index.js';
-import { loadCardImage } from '../../hardware-sim/virtual-card/index.js';
 import { CARD_SLOT, CardEventLog, tapCard } from '../support/pcsc-card.js';
-import { loadPublishedCards, publishedCardImage } from '../support/published-cards.js';
+import { cardImageNamed, loadPublishedCards } from '../support/published-cards.js';
 
 const TAPS = Number(process.env['BENCH_TAPS'] ?? 200);
 const FAMILY_TAPS = Number(process.env['BENCH_FAMILY_TAPS'] ?? 20);
@@ -71,12 +70,7 @@ async function measureReads(): Promise<{ tapToSnapshot: number[]; presentToSnaps
 
 async function familyImages(): Promise<CardImage[]> {
   const published = await loadPublishedCards();
-  return Promise.all(
-    FAMILY_CARDS.map(async (name) => {
-      const card = published.find((c) => c.name === name);
-      return card ? publishedCardImage(card) : loadCardImage(name);
-    }),
-  );
+  return Promise.all(FAMILY_CARDS.map((name) => cardImageNamed(name, published)));
 }
 
 interface FamilyFigures {

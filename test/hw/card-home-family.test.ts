@@ -5,16 +5,14 @@
 import { describe, expect, it } from 'vitest';
 import type { CardFamily } from '../../shared/card.js';
 import { homeFamilyOf } from '../../kiosk/diagnosis/acceptance.js';
-import { loadCardImage } from '../../hardware-sim/virtual-card/index.js';
-import { startCardService, tapCard } from '../support/pcsc-card.js';
-import { loadPublishedCards, publishedCardImage } from '../support/published-cards.js';
+import { apdusBeforeBalance, startCardService, tapCard } from '../support/pcsc-card.js';
+import { cardImageNamed, loadPublishedCards } from '../support/published-cards.js';
 
 const published = await loadPublishedCards();
 
 /** APDUs the card saw up to the fast path's last GET BALANCE, on the first tap of a fresh reader service. */
 async function firstTap(cardName: string, homeFamily: CardFamily | null): Promise<{ before: number; family: string; commands: string }> {
-  const card = published.find((c) => c.name === cardName);
-  const image = card ? publishedCardImage(card) : await loadCardImage(cardName);
+  const image = await cardImageNamed(cardName, published);
   const { service, log } = await startCardService({ homeFamily });
   try {
     log.mark();
@@ -23,9 +21,8 @@ async function firstTap(cardName: string, homeFamily: CardFamily | null): Promis
       const outcome = await log.outcome();
       expect(outcome.type, JSON.stringify(outcome)).toBe('card-read');
       const commands = virtual.apduLog.map((x) => x.command);
-      const first = commands.findIndex((c) => c.startsWith('805C'));
-      const last = commands[first + 1]?.startsWith('805C') ? first + 1 : first;
-      return { before: last + 1, family: outcome.type === 'card-read' ? outcome.snapshot.family : '', commands: commands.slice(0, last + 1).join(' ') };
+      const before = apdusBeforeBalance(commands);
+      return { before, family: outcome.type === 'card-read' ? outcome.snapshot.family : '', commands: commands.slice(0, before).join(' ') };
     } finally {
       await virtual.remove();
       await log.next('card-removed');

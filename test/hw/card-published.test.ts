@@ -3,7 +3,7 @@
 // disagreement the decoder wins, the decoder's value it names).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SupervisedCardReaderService } from '../../driver/pcsc/supervised-service.js';
-import { startCardService, tapCard, type CardEventLog } from '../support/pcsc-card.js';
+import { apdusBeforeBalance, startCardService, tapCard, type CardEventLog } from '../support/pcsc-card.js';
 import { expectedFromSource, loadPublishedCards, publishedCardImage, sourceOf } from '../support/published-cards.js';
 
 const cards = (await loadPublishedCards()).filter((c) => !c.balanceOnly);
@@ -54,9 +54,7 @@ describe('published real cards through the real PC/SC stack', () => {
         const summary = await log.next('card-summary');
         const commands = virtual.apduLog.map((x) => x.command);
         // the summary follows the fast path's last GET BALANCE (T-Union: slot 1 right after slot 0)
-        const firstBalance = commands.findIndex((c) => c.startsWith('805C'));
-        const lastBalance = commands[firstBalance + 1]?.startsWith('805C') ? firstBalance + 1 : firstBalance;
-        const beforeBalance = lastBalance + 1;
+        const beforeBalance = apdusBeforeBalance(commands);
         expect(beforeBalance, commands.slice(0, beforeBalance).join(' ')).toBeLessThanOrEqual(family === 'beijing' ? 4 : 3);
         expect(summary.summary).toMatchObject({ family, balance: outcome.snapshot.balance, balanceSlots: outcome.snapshot.balanceSlots });
         // what the summary carries agrees with the snapshot; what it left out the snapshot has

@@ -72,3 +72,12 @@ export async function tapCard(image: CardImage | string, faults?: CardFaults): P
   await card.insert({ port: CARD_SLOT.port });
   return card;
 }
+
+/**
+ * How many APDUs a card saw up to the read's fast path, that is up to its last GET BALANCE
+ * (`805C`; T-Union asks slot 1 right after slot 0): the commands before the balance could show.
+ */
+export function apdusBeforeBalance(commands: readonly string[]): number {
+  const first = commands.findIndex((c) => c.startsWith('805C'));
+  return (commands[first + 1]?.startsWith('805C') ? first + 1 : first) + 1;
+}

@@ -7,7 +7,7 @@
 import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseCardImage, type CardImage } from '../../hardware-sim/virtual-card/index.js';
+import { loadCardImage, parseCardImage, type CardImage } from '../../hardware-sim/virtual-card/index.js';
 import type { CardFileImage, CardApplicationImage } from '../../hardware-sim/virtual-card/image.js';
 import type { CardTransaction } from '../../shared/card.js';
 
@@ -84,6 +84,15 @@ export function publishedCardImage(card: PublishedCard): CardImage {
     },
     card.name,
   );
+}
+
+/**
+ * A card by name: the published real card of that name when `published` holds a whole one,
+ * else the simulator's own image (for a family no source published, such as Wuhan Tong).
+ */
+export async function cardImageNamed(name: string, published: readonly PublishedCard[]): Promise<CardImage> {
+  const card = published.find((c) => c.name === name && !c.balanceOnly);
+  return card ? publishedCardImage(card) : loadCardImage(name);
 }
 
 /**

@@ -12,10 +12,17 @@ import { cardReport, formatCardReport } from '../../kiosk/diagnosis/card-report.
 import { homeFamilyOf } from '../../kiosk/diagnosis/acceptance.js';
 import { MemoryCardReaderService } from '../../driver/pcsc/memory-reader.js';
 import type { CardReaderEvent } from '../../shared/card-reader.js';
-import { expectedFromSource, loadPublishedCards, publishedCardImage, sourceOf } from '../support/published-cards.js';
+import { cardImageNamed, expectedFromSource, loadPublishedCards, publishedCardImage, sourceOf } from '../support/published-cards.js';
 
 const cards = await loadPublishedCards();
 const replayable = cards.filter((c) => !c.balanceOnly);
+
+const cardReadingDoc = (): string => readFileSync(new URL('../../docs/card-reading.md', import.meta.url), 'utf8');
+
+/** The table "APDUs before the balance" of docs/card-reading.md: per card, cold, warm and a full read's APDUs. */
+function apduTable(docs: string): { name: string; cold: number; warm: number; full: number }[] {
+  return [...docs.matchAll(/^\| `([\w-]+)` \| (\d+) \| (\d+) \| (\d+) \|/gm)].map((m) => ({ name: m[1]!, cold: Number(m[2]), warm: Number(m[3]), full: Number(m[4]) }));
+}
 
 async function readPublished(name: string, familyHint: CardFamily | null = null) {
   const card = replayable.find((c) => c.name === name)!;
@@ -124,11 +131,10 @@ describe('published real cards', () => {
       { city: '5210', family: 'wuhan-tong', card: 'wuhan-tong' },
       { city: '1000', family: 'beijing', card: 'beijing-nfsee' },
     ] as const;
-    const docs = readFileSync(new URL('../../docs/card-reading.md', import.meta.url), 'utf8');
+    const table = apduTable(cardReadingDoc());
     for (const c of cases) {
       expect(homeFamilyOf(c.city), c.city).toBe(c.family);
-      const published = replayable.find((x) => x.name === c.card);
-      const engine = new CardEngine(published ? publishedCardImage(published) : await loadCardImage(c.card));
+      const engine = new CardEngine(await cardImageNamed(c.card, cards));
       let sent = 0;
       let before = -1;
       const service = new MemoryCardReaderService({ readers: ['reader'], homeFamily: homeFamilyOf(c.city) });
@@ -144,20 +150,18 @@ describe('published real cards', () => {
       await service.stop();
       expect(done.type, c.card).toBe('card-read');
       // the warm column of docs/card-reading.md's table, on a reader that has read nothing yet
-      const warm = Number(new RegExp(`^\\| \`${c.card}\` \\| \\d+ \\| (\\d+) \\|`, 'm').exec(docs)?.[1]);
-      expect({ card: c.card, before }).toEqual({ card: c.card, before: warm });
+      expect({ card: c.card, before }).toEqual({ card: c.card, before: table.find((r) => r.name === c.card)?.warm });
     }
     // a city with no family of its own here (Shanghai's cards are T-Union): no hint, T-Union first
     expect(homeFamilyOf('2900')).toBeNull();
   });
 
   it("APDUs before the balance and per read are docs/card-reading.md's table, family by family", async () => {
-    const docs = readFileSync(new URL('../../docs/card-reading.md', import.meta.url), 'utf8');
-    const rows = [...docs.matchAll(/^\| `([\w-]+)` \| (\d+) \| (\d+) \| (\d+) \|/gm)].map((m) => ({ name: m[1]!, cold: Number(m[2]), warm: Number(m[3]), full: Number(m[4]) }));
+    const docs = cardReadingDoc();
+    const rows = apduTable(docs);
     const families = new Set<string>();
     for (const row of rows) {
-      const published = replayable.find((c) => c.name === row.name);
-      const image = published ? publishedCardImage(published) : await loadCardImage(row.name);
+      const image = await cardImageNamed(row.name, cards);
       const read = async (hint: CardFamily | null) => {
         const engine = new CardEngine(image);
         let sent = 0;
