@@ -6,7 +6,8 @@
  * - `/calls/kiosk` — the kiosk **runtime** (control plane: queue, ringing, actions).
  *   Auth: `Authorization: Bearer <kiosk token>` and `?kioskId=`.
  * - `/calls/media?token=` — the kiosk **page** (media plane: SDP and ICE only), with the
- *   short-lived media token central hands out in {@link CentralToKiosk} `connected`.
+ *   short-lived media token central hands out in {@link CentralToKiosk} `ringing` (while one agent
+ *   is rung, so the page and that agent connect before the answer, sending nothing) or `connected`.
  * - `/calls/agent` — the agent console. Auth: the session cookie of a person logged in at
  *   `/login/` whose role may answer calls, and central's own `Origin`, both checked at the upgrade;
  *   no token is taken.
@@ -110,7 +111,11 @@ export type MediaSignal =
       readonly type: 'ice';
       readonly candidate: { readonly candidate: string; readonly sdpMid: string | null; readonly sdpMLineIndex: number | null } | null;
     }
-  /** The kiosk page joined (or rejoined after a reload): the agent makes a fresh offer. */
+  /**
+   * The kiosk page joined (or rejoined after a reload), or the agent it is to connect with
+   * changed: that agent makes a fresh offer. Sent to the agent a call rings (tracks held until the
+   * answer) or the agent of a connected call.
+   */
   | { readonly type: 'peer-ready' }
   | { readonly type: 'media-state'; readonly state: 'connected' | 'failed' };
 
@@ -149,12 +154,25 @@ export type CentralToKiosk =
       /** Central's clock when the passenger joined, ISO 8601. */
       readonly queuedAt: string;
     }
-  | { readonly type: 'ringing'; readonly callId: string; readonly agents: number }
+  | {
+      readonly type: 'ringing';
+      readonly callId: string;
+      readonly agents: number;
+      /**
+       * Present while one agent is rung: the page opens its media socket and connects with that
+       * agent now, each side holding its camera and microphone until the call is answered, so the
+       * answer only has to start the tracks. Absent when several agents are rung (emergencies).
+       */
+      readonly media?: MediaGrant;
+      readonly iceServers?: readonly IceServer[];
+      readonly iceTransportPolicy?: IceTransportPolicy;
+    }
   | {
       readonly type: 'connected';
       readonly callId: string;
       readonly agentName: string;
-      readonly media: MediaGrant;
+      /** Null: keep the grant this call's `ringing` carried (the page is connected with this agent already). */
+      readonly media: MediaGrant | null;
       readonly iceServers: readonly IceServer[];
       readonly iceTransportPolicy?: IceTransportPolicy;
     }
@@ -200,7 +218,15 @@ export type CentralToAgent =
   | { readonly type: 'welcome'; readonly agentId: string; readonly name: string; readonly presence: AgentPresence }
   | { readonly type: 'presence'; readonly presence: AgentPresence; readonly reason: string | null }
   | { readonly type: 'queue'; readonly serverTime: string; readonly entries: readonly QueueView[]; readonly agents: readonly AgentView[] }
-  | { readonly type: 'offer'; readonly callId: string; readonly lane: CallLane; readonly context: CallContext }
+  | {
+      readonly type: 'offer';
+      readonly callId: string;
+      readonly lane: CallLane;
+      readonly context: CallContext;
+      /** Present when the kiosk page connects with this agent while it rings (`peer-ready` follows). */
+      readonly iceServers?: readonly IceServer[];
+      readonly iceTransportPolicy?: IceTransportPolicy;
+    }
   | { readonly type: 'offer-withdrawn'; readonly callId: string; readonly reason: 'answered-elsewhere' | 'ring-timeout' | 'left' }
   | { readonly type: 'connected'; readonly callId: string; readonly context: CallContext; readonly iceServers: readonly IceServer[]; readonly iceTransportPolicy?: IceTransportPolicy }
   | { readonly type: 'signal'; readonly callId: string; readonly signal: MediaSignal }
@@ -470,7 +496,8 @@ export type CallView =
       readonly estimatedWaitSeconds: number;
       readonly queuedAtMs: number;
     }
-  | { readonly phase: 'ringing'; readonly lane: CallLane }
+  /** `media`: the page connects with the rung agent now, sending nothing until the answer. */
+  | { readonly phase: 'ringing'; readonly lane: CallLane; readonly media: CallMedia | null }
   | {
       readonly phase: 'in-call';
       readonly lane: CallLane;

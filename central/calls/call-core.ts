@@ -55,6 +55,8 @@ interface MediaSession {
   readonly tokenHash: string;
   readonly expiresAt: number;
   conn: string | null;
+  /** The agent last told `peer-ready` for this page's connection (it has made, or is making, the offer). */
+  peerAgent: string | null;
 }
 
 export interface CallCoreDeps {
@@ -102,7 +104,12 @@ export class CallCore {
           deps.sink.changed();
         },
         grantMedia: (callId, kioskId) => this.grantMedia(callId, kioskId),
+        hasMedia: (callId) => {
+          const session = this.media.get(callId);
+          return session !== undefined && session.expiresAt > deps.scheduler.now();
+        },
         revokeMedia: (callId) => this.revokeMedia(callId),
+        mediaPeerChanged: (callId) => this.mediaPeerChanged(callId),
         ice: (user) => iceGrantFor(deps.ice, user, deps.scheduler.now()),
       },
     });
@@ -145,7 +152,7 @@ export class CallCore {
         return this.mediaOpened(e.conn, e.tokenHash);
       case 'media-msg': {
         const session = [...this.media.values()].find((s) => s.conn === e.conn);
-        const agentId = session ? this.queue.agentOfCall(session.callId) : null;
+        const agentId = session ? this.queue.mediaPeerOf(session.callId) : null;
         if (session && agentId) this.to(this.agentConns.get(agentId), { type: 'signal', callId: session.callId, signal: e.signal });
         return;
       }
@@ -251,7 +258,7 @@ export class CallCore {
         return;
       }
       case 'signal': {
-        if (this.queue.agentOfCall(m.callId) !== agentId) return fail('not-your-call', 'no call of yours with that id');
+        if (this.queue.mediaPeerOf(m.callId) !== agentId) return fail('not-your-call', 'no call of yours with that id');
         this.to(this.media.get(m.callId)?.conn, m.signal);
         return;
       }
@@ -266,7 +273,8 @@ export class CallCore {
   private grantMedia(callId: string, kioskId: string): MediaGrant {
     const token = randomBytes(24).toString('base64url');
     const expiresAt = this.deps.scheduler.now() + this.deps.mediaTokenTtlSeconds * 1000;
-    this.media.set(callId, { callId, kioskId, tokenHash: hashMediaToken(token), expiresAt, conn: this.media.get(callId)?.conn ?? null });
+    const previous = this.media.get(callId);
+    this.media.set(callId, { callId, kioskId, tokenHash: hashMediaToken(token), expiresAt, conn: previous?.conn ?? null, peerAgent: previous?.peerAgent ?? null });
     return { path: '/calls/media', token, expiresAt: new Date(expiresAt).toISOString() };
   }
 
@@ -285,7 +293,17 @@ export class CallCore {
     const previous = session.conn;
     session.conn = conn;
     if (previous !== null && previous !== conn) this.closeConn(previous, CLOSE.replaced, 'page reloaded');
-    const agentId = this.queue.agentOfCall(session.callId);
-    if (agentId) this.to(this.agentConns.get(agentId), { type: 'signal', callId: session.callId, signal: { type: 'peer-ready' } });
+    // A page that joins (again) needs a fresh offer from its peer.
+    session.peerAgent = null;
+    this.mediaPeerChanged(session.callId);
+  }
+
+  /** Tells the agent the page is to connect with now to make an offer, once per page connection and agent. */
+  private mediaPeerChanged(callId: string): void {
+    const session = this.media.get(callId);
+    const agentId = this.queue.mediaPeerOf(callId);
+    if (!session || session.conn === null || agentId === null || session.peerAgent === agentId) return;
+    session.peerAgent = agentId;
+    this.to(this.agentConns.get(agentId), { type: 'signal', callId, signal: { type: 'peer-ready' } });
   }
 }

@@ -37,7 +37,7 @@ export interface CallRoutesOptions {
   readonly ice?: IceConfig;
   readonly queue?: Partial<QueueSettings>;
   readonly scheduler?: Scheduler;
-  /** How long a kiosk page may take to join the media channel after the agent answers. */
+  /** How long a kiosk page may take to join the media channel after it is rung or answered. */
   readonly mediaTokenTtlSeconds?: number;
   readonly log?: (line: string) => void;
   /** Told every event the queue audits (request, answer, fallback, left, end…), with its time: central's insight records each call's outcome from them. */

@@ -29,6 +29,8 @@ function harness(settings = DEFAULT_QUEUE_SETTINGS) {
     audit: (callId, actor, action) => audit.push(`${actor} ${action}`),
   };
   let n = 0;
+  const granted = new Set<string>();
+  const peerChanges: string[] = [];
   const queue = new CallQueue({
     scheduler: clock,
     settings,
@@ -38,8 +40,13 @@ function harness(settings = DEFAULT_QUEUE_SETTINGS) {
       toKiosk: (kioskId, m) => kiosk.push({ kioskId, m }),
       toAgent: (agentId, m) => agent.push({ agentId, m }),
       queueChanged: () => undefined,
-      grantMedia: (callId) => ({ path: '/calls/media', token: `t-${callId}`, expiresAt: '' }),
-      revokeMedia: () => undefined,
+      grantMedia: (callId) => {
+        granted.add(callId);
+        return { path: '/calls/media', token: `t-${callId}`, expiresAt: '' };
+      },
+      hasMedia: (callId) => granted.has(callId),
+      revokeMedia: (callId) => granted.delete(callId),
+      mediaPeerChanged: (callId) => peerChanges.push(`${callId} ${queue.mediaPeerOf(callId)}`),
       ice: () => ({ iceServers: [], iceTransportPolicy: 'all' }),
     },
   });
@@ -55,7 +62,7 @@ function harness(settings = DEFAULT_QUEUE_SETTINGS) {
     expect(queue.setAgentStatus(id, 'available').ok).toBe(true);
     clock.advance(1000);
   };
-  return { clock, queue, kiosk, agent, waiting, missed, audit, lastTo, offersTo, request, available };
+  return { clock, queue, kiosk, agent, waiting, missed, audit, lastTo, offersTo, request, available, granted, peerChanges };
 }
 
 describe('call queue', () => {
@@ -91,7 +98,8 @@ describe('call queue', () => {
     expect(h.agent.filter((x) => x.agentId === 'a').map((x) => x.m)).toContainEqual({ type: 'presence', presence: 'on-break', reason: 'no-answer' });
     expect(h.offersTo('b')).toEqual([c1]);
     expect(h.queue.answer('b', c1).ok).toBe(true);
-    expect(h.lastTo('K1')).toMatchObject({ type: 'connected', agentName: 'B', media: { token: `t-${c1}` } });
+    // The page keeps the media grant its ringing gave it.
+    expect(h.lastTo('K1')).toMatchObject({ type: 'connected', agentName: 'B', media: null });
     expect(h.waiting.size).toBe(0);
   });
 
@@ -203,5 +211,48 @@ describe('call queue', () => {
     h.queue.answer('a', c);
     h.queue.agentDisconnected('a');
     expect(h.lastTo('K1')).toEqual({ type: 'ended', callId: c, reason: 'agent-lost' });
+  });
+
+  it('lets the kiosk page connect with the one agent an information call rings, and keeps that grant at the answer', () => {
+    const h = harness();
+    h.available('a');
+    h.available('b');
+    const c = h.request('K1');
+    expect(h.lastTo('K1')).toMatchObject({ type: 'ringing', callId: c, agents: 1, media: { path: '/calls/media', token: `t-${c}` }, iceServers: [] });
+    expect(h.agent.find((x) => x.m.type === 'offer')?.m).toMatchObject({ type: 'offer', callId: c, iceServers: [] });
+    expect(h.queue.mediaPeerOf(c)).toBe('a');
+    expect(h.peerChanges).toEqual([`${c} a`]);
+    // Not answered: the next agent is rung alone and becomes the page's peer.
+    h.clock.advance(DEFAULT_QUEUE_SETTINGS.ringTimeoutSeconds * 1000);
+    expect(h.queue.mediaPeerOf(c)).toBe('b');
+    expect(h.peerChanges).toEqual([`${c} a`, `${c} b`]);
+    expect(h.queue.answer('b', c).ok).toBe(true);
+    expect(h.lastTo('K1')).toMatchObject({ type: 'connected', callId: c, agentName: 'B', media: null });
+    expect(h.queue.mediaPeerOf(c)).toBe('b');
+  });
+
+  it('rings an emergency on every agent with no early media, and grants it at the answer', () => {
+    const h = harness();
+    h.available('a');
+    h.available('b');
+    const c = h.request('K1', 'emergency');
+    const ringing = h.lastTo('K1');
+    expect(ringing).toMatchObject({ type: 'ringing', callId: c, agents: 2 });
+    expect(ringing).not.toHaveProperty('media');
+    expect(h.agent.filter((x) => x.m.type === 'offer').every((x) => !('iceServers' in x.m))).toBe(true);
+    expect(h.queue.mediaPeerOf(c)).toBeNull();
+    h.queue.answer('a', c);
+    expect(h.lastTo('K1')).toMatchObject({ type: 'connected', callId: c, media: { token: `t-${c}` } });
+    expect(h.queue.mediaPeerOf(c)).toBe('a');
+  });
+
+  it('revokes the early media grant when a ringing call leaves or falls back', () => {
+    const h = harness();
+    h.available('a');
+    const c = h.request('K1');
+    expect(h.granted.has(c)).toBe(true);
+    h.queue.leave('K1', c, 'cancelled');
+    expect(h.granted.has(c)).toBe(false);
+    expect(h.queue.mediaPeerOf(c)).toBeNull();
   });
 });

@@ -72,7 +72,11 @@ export interface QueueOutputs {
   /** Something agents see in the queue panel changed. */
   queueChanged(): void;
   grantMedia(callId: string, kioskId: string): MediaGrant;
+  /** Whether the kiosk page of this call holds a media grant still valid. */
+  hasMedia(callId: string): boolean;
   revokeMedia(callId: string): void;
+  /** The agent the kiosk page is to connect with changed (rung alone, or answered). */
+  mediaPeerChanged(callId: string): void;
   ice(user: string): IceGrant;
 }
 
@@ -233,7 +237,8 @@ export class CallQueue {
     this.setPresence(agent, 'busy', 'answered');
     this.deps.persistence.removeWaiting(callId);
     this.deps.persistence.audit(callId, `agent:${agentId}`, 'answer', null);
-    const media = this.deps.outputs.grantMedia(callId, entry.kioskId);
+    // The page connected with this agent while it rang: it keeps the grant `ringing` gave it.
+    const media = this.deps.outputs.hasMedia(callId) ? null : this.deps.outputs.grantMedia(callId, entry.kioskId);
     this.deps.outputs.toKiosk(entry.kioskId, {
       type: 'connected',
       callId,
@@ -242,6 +247,7 @@ export class CallQueue {
       ...this.deps.outputs.ice(entry.kioskId),
     });
     this.deps.outputs.toAgent(agentId, { type: 'connected', callId, context: entry.context, ...this.deps.outputs.ice(`agent-${agentId}`) });
+    this.deps.outputs.mediaPeerChanged(callId);
     this.afterChange();
     return ok(null);
   }
@@ -264,6 +270,18 @@ export class CallQueue {
   agentOfCall(callId: string): string | null {
     const entry = this.entries.get(callId);
     return entry?.state === 'connected' ? entry.agentId : null;
+  }
+
+  /**
+   * The agent the kiosk page exchanges SDP and ICE with: the agent of a connected call, or the one
+   * agent an information call rings (they connect before the answer, sending nothing). Null while
+   * the call waits or rings several agents.
+   */
+  mediaPeerOf(callId: string): string | null {
+    const entry = this.entries.get(callId);
+    if (!entry) return null;
+    if (entry.state === 'connected') return entry.agentId;
+    return this.connectsWhileRinging(entry) ? ([...entry.ringing.keys()][0] ?? null) : null;
   }
 
   kioskOfCall(callId: string): string | null {
@@ -543,9 +561,16 @@ export class CallQueue {
     entry.rung = true;
     agent.presence = 'ringing';
     this.deps.outputs.toAgent(agent.id, { type: 'presence', presence: 'ringing', reason: null });
-    this.deps.outputs.toAgent(agent.id, { type: 'offer', callId: entry.callId, lane: entry.lane, context: entry.context });
+    const early = entry.lane === 'information' ? this.deps.outputs.ice(`agent-${agent.id}`) : {};
+    this.deps.outputs.toAgent(agent.id, { type: 'offer', callId: entry.callId, lane: entry.lane, context: entry.context, ...early });
     this.deps.persistence.audit(entry.callId, `agent:${agent.id}`, 'ring', null);
     entry.ringing.set(agent.id, this.timer(() => this.ringTimedOut(entry, agent), this.deps.settings.ringTimeoutSeconds * 1000));
+    if (this.connectsWhileRinging(entry)) this.deps.outputs.mediaPeerChanged(entry.callId);
+  }
+
+  /** An information call rings one agent at a time: the kiosk page may connect with that agent before the answer. */
+  private connectsWhileRinging(entry: Entry): boolean {
+    return entry.state === 'ringing' && entry.lane === 'information' && entry.ringing.size === 1;
   }
 
   private ringTimedOut(entry: Entry, agent: Agent): void {
@@ -586,6 +611,7 @@ export class CallQueue {
     this.clearTimer(entry.maxWaitTimer);
     this.clearTimer(entry.graceTimer);
     this.entries.delete(entry.callId);
+    this.deps.outputs.revokeMedia(entry.callId);
     this.deps.persistence.removeWaiting(entry.callId);
     this.deps.persistence.audit(entry.callId, 'central', `fallback:${reason}`, null);
     if (entry.detached) this.deps.persistence.recordMissed(entry, reason);
@@ -597,6 +623,7 @@ export class CallQueue {
     this.clearTimer(entry.maxWaitTimer);
     this.clearTimer(entry.graceTimer);
     this.entries.delete(entry.callId);
+    this.deps.outputs.revokeMedia(entry.callId);
     this.deps.persistence.removeWaiting(entry.callId);
     this.deps.persistence.audit(entry.callId, `kiosk:${entry.kioskId}`, `left:${reason}`, null);
   }
@@ -672,7 +699,8 @@ export class CallQueue {
       if (entry.detached) return;
       if (entry.state === 'ringing' && entry.lastPosition !== -1) {
         entry.lastPosition = -1;
-        this.deps.outputs.toKiosk(entry.kioskId, { type: 'ringing', callId: entry.callId, agents: entry.ringing.size });
+        const early = this.connectsWhileRinging(entry) ? { media: this.deps.outputs.grantMedia(entry.callId, entry.kioskId), ...this.deps.outputs.ice(entry.kioskId) } : {};
+        this.deps.outputs.toKiosk(entry.kioskId, { type: 'ringing', callId: entry.callId, agents: entry.ringing.size, ...early });
         return;
       }
       if (entry.state === 'ringing') return;

@@ -1,7 +1,7 @@
 /**
  * The three call WebSocket endpoints on central: `/calls/kiosk` (kiosk runtimes), `/calls/agent`
  * (agent consoles), `/calls/media` (kiosk pages, SDP/ICE only, with a media token minted when an
- * agent answers). Protocol: shared/call-protocol.ts.
+ * information call rings one agent, or when an agent answers). Protocol: shared/call-protocol.ts.
  *
  * This layer holds the sockets: it checks who is calling, parses every frame, answers bad ones
  * itself, and hands the rest to a {@link CallBackend} as {@link CallEvent}s; what the backend

@@ -49,6 +49,8 @@ const state: {
   offers: Map<string, Offer>;
   call: CallState | null;
   pc: RTCPeerConnection | null;
+  /** The call `pc` belongs to: the call in progress, or the one ringing here (tracks held until the answer). */
+  pcCallId: string | null;
   localStream: MediaStream | null;
   clockOffset: number;
   queue: readonly QueueView[];
@@ -61,6 +63,7 @@ const state: {
   offers: new Map(),
   call: null,
   pc: null,
+  pcCallId: null,
   localStream: null,
   clockOffset: 0,
   queue: [],
@@ -152,12 +155,24 @@ function logAction(text: string): void {
   byId('action-log').append(el('li', text));
 }
 
+/** The camera being started, so that two callers share one stream rather than opening the camera twice. */
+let cameraStarting: Promise<MediaStream> | null = null;
+
 async function startMedia(): Promise<MediaStream> {
-  if (!state.localStream) {
-    state.localStream = await navigator.mediaDevices.getUserMedia({ video: true, audio: true });
-    video('local-video').srcObject = state.localStream;
+  if (state.localStream) return state.localStream;
+  cameraStarting ??= navigator.mediaDevices.getUserMedia({ video: true, audio: true }).finally(() => (cameraStarting = null));
+  const stream = await cameraStarting;
+  if (state.localStream === null) {
+    state.localStream = stream;
+    video('local-video').srcObject = stream;
   }
   return state.localStream;
+}
+
+function stopMedia(): void {
+  if (state.localStream) for (const t of state.localStream.getTracks()) t.stop();
+  state.localStream = null;
+  video('local-video').srcObject = null;
 }
 
 function closePeer(): void {
@@ -167,42 +182,64 @@ function closePeer(): void {
     state.pc.close();
   }
   state.pc = null;
+  state.pcCallId = null;
 }
 
-async function makeOffer(): Promise<void> {
-  const call = state.call;
-  if (!call) return;
+/** Each sender carries the agent's camera or microphone once the call is answered here, nothing before. */
+async function applySending(pc: RTCPeerConnection, callId: string): Promise<void> {
+  for (const transceiver of pc.getTransceivers()) {
+    // Read again for each sender: the answer may come while an earlier sender is being held.
+    const live = state.call?.callId === callId;
+    const track = live ? (state.localStream?.getTracks().find((t) => t.kind === transceiver.receiver.track.kind) ?? null) : null;
+    if (transceiver.sender.track !== track) await transceiver.sender.replaceTrack(track);
+  }
+}
+
+/**
+ * A fresh offer to the kiosk page of `callId`: the call in progress, or the call ringing here
+ * (the page connects before the answer, each side holding its tracks until then).
+ */
+async function makeOffer(callId: string, ice: { readonly iceServers: readonly IceServer[]; readonly iceTransportPolicy: IceTransportPolicy }): Promise<void> {
   closePeer();
   const stream = await startMedia();
-  const pc = new RTCPeerConnection({ iceServers: call.iceServers.map((s) => ({ ...s, urls: [...s.urls] })), iceTransportPolicy: call.iceTransportPolicy });
+  if (state.call?.callId !== callId && !state.offers.has(callId)) {
+    // The ring ended while the camera started.
+    if (state.call === null && state.pc === null) stopMedia();
+    return;
+  }
+  const pc = new RTCPeerConnection({ iceServers: ice.iceServers.map((s) => ({ ...s, urls: [...s.urls] })), iceTransportPolicy: ice.iceTransportPolicy });
   state.pc = pc;
+  state.pcCallId = callId;
   for (const track of stream.getTracks()) pc.addTrack(track, stream);
+  await applySending(pc, callId);
   pc.ontrack = (ev) => {
     video('remote-video').srcObject = ev.streams[0] ?? null;
   };
   pc.onicecandidate = (ev) => {
     const c = ev.candidate;
-    send({ type: 'signal', callId: call.callId, signal: { type: 'ice', candidate: c ? { candidate: c.candidate, sdpMid: c.sdpMid, sdpMLineIndex: c.sdpMLineIndex } : null } });
+    send({ type: 'signal', callId, signal: { type: 'ice', candidate: c ? { candidate: c.candidate, sdpMid: c.sdpMid, sdpMLineIndex: c.sdpMLineIndex } : null } });
   };
   pc.onconnectionstatechange = () => {
-    byId('media-state').textContent = word('mediaState', pc.connectionState);
+    if (state.call?.callId === callId) byId('media-state').textContent = word('mediaState', pc.connectionState);
   };
   const offer = await pc.createOffer();
   await pc.setLocalDescription(offer);
-  send({ type: 'signal', callId: call.callId, signal: { type: 'sdp', description: { type: 'offer', sdp: offer.sdp ?? '' } } });
+  send({ type: 'signal', callId, signal: { type: 'sdp', description: { type: 'offer', sdp: offer.sdp ?? '' } } });
 }
 
 async function onSignal(callId: string, signal: MediaSignal): Promise<void> {
-  if (!state.call || state.call.callId !== callId) return;
+  const offered = state.offers.get(callId);
+  const ice = state.call?.callId === callId ? state.call : offered?.iceServers ? { iceServers: offered.iceServers, iceTransportPolicy: offered.iceTransportPolicy ?? 'all' } : null;
+  if (!ice) return;
   switch (signal.type) {
     case 'peer-ready':
-      await makeOffer();
+      await makeOffer(callId, ice);
       return;
     case 'sdp':
-      if (signal.description.type === 'answer' && state.pc) await state.pc.setRemoteDescription(signal.description);
+      if (signal.description.type === 'answer' && state.pc && state.pcCallId === callId) await state.pc.setRemoteDescription(signal.description);
       return;
     case 'ice':
-      if (state.pc && signal.candidate) await state.pc.addIceCandidate(signal.candidate).catch(() => undefined);
+      if (state.pc && state.pcCallId === callId && signal.candidate) await state.pc.addIceCandidate(signal.candidate).catch(() => undefined);
       return;
     case 'media-state':
       byId('media-state').textContent = word('mediaState', signal.state);
@@ -212,10 +249,8 @@ async function onSignal(callId: string, signal: MediaSignal): Promise<void> {
 
 function endCallView(reason: string): void {
   closePeer();
-  if (state.localStream) for (const t of state.localStream.getTracks()) t.stop();
-  state.localStream = null;
+  stopMedia();
   video('remote-video').srcObject = null;
-  video('local-video').srcObject = null;
   byId('last-call').textContent = state.call ? word('callEnded', known(END_REASON_WORDS, reason)) : '';
   state.call = null;
   byId('call').hidden = true;
@@ -252,18 +287,27 @@ function onMessage(m: CentralToAgent): void {
     case 'offer-withdrawn':
       state.offers.delete(m.callId);
       renderOffer();
+      // The kiosk page this console was connecting with goes to another agent or back to the queue.
+      if (state.pcCallId === m.callId && state.call === null) {
+        closePeer();
+        stopMedia();
+      }
       return;
-    case 'connected':
+    case 'connected': {
       state.offers.clear();
       renderOffer();
       state.call = { callId: m.callId, context: m.context, iceServers: m.iceServers, iceTransportPolicy: m.iceTransportPolicy ?? 'all' };
       byId('call').hidden = false;
       byId('action-log').replaceChildren();
-      byId('media-state').textContent = word('mediaWaiting');
       renderContext(byId('call-context'), m.context);
       void loadCallTickets(m.context.openTicketIds);
-      startMedia().catch((e: unknown) => logAction(`camera: ${messageOf(e)}`));
+      const early = state.pcCallId === m.callId ? state.pc : null;
+      byId('media-state').textContent = early ? word('mediaState', early.connectionState) : word('mediaWaiting');
+      // Connected while ringing: the answer only starts the tracks. Otherwise the page's `peer-ready` brings the offer.
+      if (early) applySending(early, m.callId).catch((e: unknown) => logAction(`media: ${messageOf(e)}`));
+      else startMedia().catch((e: unknown) => logAction(`camera: ${messageOf(e)}`));
       return;
+    }
     case 'signal':
       onSignal(m.callId, m.signal).catch((e: unknown) => logAction(`media: ${messageOf(e)}`));
       return;

@@ -10,7 +10,16 @@
  */
 import WebSocket from 'ws';
 import { fromCallback } from 'xstate';
-import { parseCentralFrame, type CallEndReason, type CentralToKiosk, type KioskToCentral } from '../../shared/call-protocol.js';
+import {
+  parseCentralFrame,
+  type CallEndReason,
+  type CallMedia,
+  type CentralToKiosk,
+  type IceServer,
+  type IceTransportPolicy,
+  type KioskToCentral,
+  type MediaGrant,
+} from '../../shared/call-protocol.js';
 import type { CallSessionCommand, CallSessionInput, CentralEvent } from '../flows/escalation.js';
 import { backoffDelay } from '../../shared/backoff.js';
 
@@ -56,6 +65,12 @@ export function createCallSessionActor(options: CallSessionOptions) {
       if (event) sendBack(event);
     };
 
+    const callMediaOf = (grant: MediaGrant, iceServers: readonly IceServer[], policy: IceTransportPolicy | undefined): CallMedia => ({
+      signallingUrl: `${wsUrlOf(options.centralUrl, grant.path)}?token=${encodeURIComponent(grant.token)}`,
+      iceServers,
+      ...(policy ? { iceTransportPolicy: policy } : {}),
+    });
+
     const onMessage = (m: CentralToKiosk): void => {
       switch (m.type) {
         case 'queued':
@@ -66,7 +81,7 @@ export function createCallSessionActor(options: CallSessionOptions) {
         case 'ringing':
           if (m.callId !== callId && callId !== null) return;
           callId = m.callId;
-          sendBack({ type: 'CENTRAL.RINGING', callId: m.callId });
+          sendBack({ type: 'CENTRAL.RINGING', callId: m.callId, media: m.media ? callMediaOf(m.media, m.iceServers ?? [], m.iceTransportPolicy) : null });
           return;
         case 'connected':
           callId = m.callId;
@@ -74,11 +89,7 @@ export function createCallSessionActor(options: CallSessionOptions) {
             type: 'CENTRAL.CONNECTED',
             callId: m.callId,
             agentName: m.agentName,
-            media: {
-              signallingUrl: `${wsUrlOf(options.centralUrl, m.media.path)}?token=${encodeURIComponent(m.media.token)}`,
-              iceServers: m.iceServers,
-              ...(m.iceTransportPolicy ? { iceTransportPolicy: m.iceTransportPolicy } : {}),
-            },
+            media: m.media ? callMediaOf(m.media, m.iceServers, m.iceTransportPolicy) : null,
           });
           return;
         case 'ended':

@@ -115,7 +115,7 @@ describe('emergency flow, every path (shortest path to each state)', () => {
         else if (e.type === NOT_STORED) raise!.reject(new Error('disk gone'));
         else if (e.type === PREPARED) prepare!(fallbackContext({ ...input, lane: 'emergency' }));
         else if (e.type === ANSWERED) {
-          central!({ type: 'CENTRAL.RINGING', callId: 'c1' });
+          central!({ type: 'CENTRAL.RINGING', callId: 'c1', media: null });
           central!({ type: 'CENTRAL.CONNECTED', callId: 'c1', agentName: 'Li', media });
         } else if (e.type === CALL_DONE) {
           const out = (e as unknown as { output: { next: string } }).output;

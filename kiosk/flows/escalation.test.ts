@@ -58,7 +58,7 @@ const ticketOut: CreateTicketOutput = { ticketId: 'GZ0102-261123-0001-4' as Tick
 /** Every event the flow can receive, as the graph walker sends them. */
 const events = [
   { type: 'CENTRAL.QUEUED', callId: 'c1', position: 2, estimatedWaitSeconds: 120 },
-  { type: 'CENTRAL.RINGING', callId: 'c1' },
+  { type: 'CENTRAL.RINGING', callId: 'c1', media: null },
   { type: 'CENTRAL.CONNECTED', callId: 'c1', agentName: 'Li', media },
   { type: 'CENTRAL.ENDED', reason: 'hung-up' },
   { type: 'CENTRAL.ENDED', reason: 'agent-lost' },
@@ -223,7 +223,7 @@ describe('videoEscalation details', () => {
   it('puts the article the agent chose on screen in both languages, and says so when the kiosk does not have it', async () => {
     const clock = new SimulatedClock();
     const actor = createActor(newMachine(clock).provide({ actors: { callSession: fromCallback(() => () => undefined) } }), { input, clock }).start();
-    actor.send({ type: 'CENTRAL.RINGING', callId: 'c1' });
+    actor.send({ type: 'CENTRAL.RINGING', callId: 'c1', media: null });
     actor.send({ type: 'CENTRAL.CONNECTED', callId: 'c1', agentName: 'Li', media });
     actor.send({ type: 'CENTRAL.ACTION', actionId: 'a1', action: { type: 'show-faq', articleId: 'card-expired' } });
     expect(callViewOf(actor.getSnapshot())).toMatchObject({ phase: 'in-call', article: { id: 'card-expired', state: 'loading' } });

@@ -48,8 +48,10 @@ export interface EscalationInput {
 /** Events the call session actor sends to the flow. */
 export type CentralEvent =
   | { readonly type: 'CENTRAL.QUEUED'; readonly callId: string; readonly position: number; readonly estimatedWaitSeconds: number }
-  | { readonly type: 'CENTRAL.RINGING'; readonly callId: string }
-  | { readonly type: 'CENTRAL.CONNECTED'; readonly callId: string; readonly agentName: string; readonly media: CallMedia }
+  /** `media`: the page connects with the rung agent before the answer (null when several are rung). */
+  | { readonly type: 'CENTRAL.RINGING'; readonly callId: string; readonly media: CallMedia | null }
+  /** `media` null: keep the one the ringing gave. */
+  | { readonly type: 'CENTRAL.CONNECTED'; readonly callId: string; readonly agentName: string; readonly media: CallMedia | null }
   | { readonly type: 'CENTRAL.ENDED'; readonly reason: CallEndReason }
   | { readonly type: 'CENTRAL.FALLBACK'; readonly reason: FallbackReason }
   | { readonly type: 'CENTRAL.ACTION'; readonly actionId: string; readonly action: unknown }
@@ -209,12 +211,16 @@ export function createEscalationMachine(deps: EscalationDeps) {
         enqueue(recordAudit({ actor: 'kiosk', action: `call-action:${ticketId ? 'performed' : 'refused'}`, detail: JSON.stringify({ callId: context.callId, actionId, ticketId }) }));
         enqueue.assign({ reportTicketId: ticketId ?? context.reportTicketId, reportActionId: null });
       }),
+      // Back in the queue, the connection with the agent who was rung is over.
       takeQueued: assign(({ context, event }) =>
         event.type === 'CENTRAL.QUEUED'
-          ? { callId: event.callId, position: event.position, estimatedWaitSeconds: event.estimatedWaitSeconds, queuedAtMs: context.queuedAtMs ?? deps.clock.now() }
+          ? { callId: event.callId, position: event.position, estimatedWaitSeconds: event.estimatedWaitSeconds, queuedAtMs: context.queuedAtMs ?? deps.clock.now(), media: null }
           : {},
       ),
-      takeConnected: assign(({ event }) => (event.type === 'CENTRAL.CONNECTED' ? { callId: event.callId, agentName: event.agentName, media: event.media } : {})),
+      takeRinging: assign(({ event }) => (event.type === 'CENTRAL.RINGING' ? { callId: event.callId, media: event.media } : {})),
+      takeConnected: assign(({ context, event }) =>
+        event.type === 'CENTRAL.CONNECTED' ? { callId: event.callId, agentName: event.agentName, media: event.media ?? context.media } : {},
+      ),
     },
     guards: {
       phoneOk: ({ context }) => context.phone === '' || PHONE_PATTERN.test(context.phone),
@@ -291,14 +297,14 @@ export function createEscalationMachine(deps: EscalationDeps) {
           connecting: {
             on: {
               'CENTRAL.QUEUED': { target: 'queued', actions: 'takeQueued' },
-              'CENTRAL.RINGING': { target: 'ringing', actions: assign({ callId: ({ event }) => event.callId }) },
+              'CENTRAL.RINGING': { target: 'ringing', actions: 'takeRinging' },
               'CALL.CANCEL': { actions: { type: 'leave', params: { reason: 'cancelled' } } },
             },
           },
           queued: {
             on: {
               'CENTRAL.QUEUED': { actions: 'takeQueued' },
-              'CENTRAL.RINGING': { target: 'ringing' },
+              'CENTRAL.RINGING': { target: 'ringing', actions: 'takeRinging' },
               'CALL.CANCEL': { actions: { type: 'leave', params: { reason: 'cancelled' } } },
             },
           },
@@ -424,11 +430,11 @@ export function callViewOf(snapshot: { value: unknown; context: EscalationContex
     case 'queued':
       return { phase: 'queued', lane: c.lane, position: c.position, estimatedWaitSeconds: c.estimatedWaitSeconds, queuedAtMs: c.queuedAtMs ?? 0 };
     case 'ringing':
-      return { phase: 'ringing', lane: c.lane };
+      return { phase: 'ringing', lane: c.lane, media: c.media };
     case 'connected':
       return c.media
         ? { phase: 'in-call', lane: c.lane, agentName: c.agentName, muted: c.muted, media: c.media, article: articleViewOf(c), reportTicketId: c.reportTicketId }
-        : { phase: 'ringing', lane: c.lane };
+        : { phase: 'ringing', lane: c.lane, media: null };
     default:
       return { phase: 'connecting', lane: c.lane };
   }

@@ -8,12 +8,14 @@ import type { QueueSettings } from '../../central/calls/index.js';
 import { openKioskBrowser, type KioskBrowser } from '../support/browser.js';
 import { AGENTS, KIOSKS, startCallCentral, startKioskHarness, type CallCentral, type KioskCallHarness } from '../support/call-harness.js';
 import { loginAgent } from '../support/agent-console.js';
+import { newestConnectionState, recordPeerConnections, waitForDecodedFrames } from '../support/webrtc-stats.js';
 
 let browser: KioskBrowser;
 const cleanups: (() => Promise<unknown>)[] = [];
 
 beforeAll(async () => {
   browser = await openKioskBrowser({ media: true });
+  await recordPeerConnections(browser.context);
 });
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c().catch(() => undefined);
@@ -75,5 +77,32 @@ describe('queue rules seen by passengers and agents', () => {
     await a.waitForSelector('[data-testid=offer]', { state: 'hidden' });
     await sos.page.waitForSelector('[data-testid=call-screen][data-phase=in-call]');
     await expect(sos.page.textContent('[data-testid=call-agent]')).resolves.toContain(AGENTS[1]!.displayName);
+    // Rung on several consoles, the page connects only at the answer: video from the agent who took it.
+    await sos.page.bringToFront();
+    await waitForDecodedFrames(sos.page, 'kiosk');
+  });
+
+  it('the page connects with the agent rung; when that agent lets it ring out it connects with the next, who answers with video', async () => {
+    const c = await central({ ringTimeoutSeconds: 3 });
+    const a = await agent(c, 0);
+    const b = await agent(c, 1);
+    const info = await kiosk(c.central.url, 0);
+    info.harness.startCall('information');
+    const rung = await Promise.race([a.waitForSelector('[data-testid=offer]:visible').then(() => a), b.waitForSelector('[data-testid=offer]:visible').then(() => b)]);
+    const next = rung === a ? b : a;
+    await info.page.waitForSelector('[data-testid=call-screen][data-phase=ringing]');
+    await expect.poll(() => newestConnectionState(rung), { timeout: 10_000 }).toBe('connected');
+    await expect.poll(() => newestConnectionState(next)).toBeNull();
+    // Not answered: set on break, the other agent is rung and the page connects with them.
+    await rung.waitForSelector('[data-testid=presence][data-presence=on-break]');
+    await next.waitForSelector('[data-testid=offer]:visible');
+    await expect.poll(() => newestConnectionState(next), { timeout: 10_000 }).toBe('connected');
+    await expect.poll(() => newestConnectionState(rung)).toBe('closed');
+    await next.click('[data-testid=answer]');
+    await info.page.waitForSelector('[data-testid=call-screen][data-phase=in-call]');
+    await expect(info.page.textContent('[data-testid=call-agent]')).resolves.toContain(AGENTS[rung === a ? 1 : 0]!.displayName);
+    await info.page.bringToFront();
+    await waitForDecodedFrames(info.page, 'kiosk');
+    await waitForDecodedFrames(next, 'agent');
   });
 });

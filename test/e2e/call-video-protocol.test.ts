@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { openKioskBrowser, type KioskBrowser } from '../support/browser.js';
 import { AGENTS, KIOSKS, startCallCentral, startKioskHarness, type CallCentral, type KioskCallHarness } from '../support/call-harness.js';
-import { waitForDecodedFrames } from '../support/webrtc-stats.js';
+import { mediaBytesReceived, newestConnectionState, recordPeerConnections, waitForDecodedFrames } from '../support/webrtc-stats.js';
 import { loginAgent } from '../support/agent-console.js';
 
 let central: CallCentral;
@@ -25,6 +25,7 @@ beforeAll(async () => {
   });
   kiosk = await startKioskHarness({ centralUrl: central.central.url, kiosk: KIOSKS[0] });
   browser = await openKioskBrowser({ media: true });
+  await recordPeerConnections(browser.context);
   kioskPage = browser.page;
   agentPage = await browser.context.newPage();
 });
@@ -46,6 +47,14 @@ describe('video call to an agent', () => {
     await agentPage.waitForSelector('[data-testid=offer]:visible');
     await expect(agentPage.textContent('#offer-context')).resolves.toContain('GZ0102');
     await kioskPage.waitForSelector('[data-testid=call-screen][data-phase=ringing]');
+    // While it rings, the kiosk page and the agent connect, and neither sends a byte of camera or
+    // microphone: the passenger is not seen or heard before the call is answered and on screen.
+    await kioskPage.waitForFunction(() => (globalThis as { kioskCall?: { state: string } }).kioskCall?.state === 'connected');
+    await expect.poll(() => newestConnectionState(agentPage)).toBe('connected');
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(await mediaBytesReceived(agentPage)).toBe(0);
+    expect(await mediaBytesReceived(kioskPage)).toBe(0);
+    await expect(kioskPage.getAttribute('[data-testid=call-screen]', 'data-phase')).resolves.toBe('ringing');
     await agentPage.click('[data-testid=answer]');
 
     // Video frames decoded on both sides.

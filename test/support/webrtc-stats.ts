@@ -41,6 +41,29 @@ export async function selectedCandidateTypes(page: Page): Promise<CandidatePair 
   });
 }
 
+/** Bytes of audio and video the page's connections have received so far (after recordPeerConnections). */
+export async function mediaBytesReceived(page: Page): Promise<number> {
+  return page.evaluate(async () => {
+    const pcs = (globalThis as unknown as { __peerConnections?: RTCPeerConnection[] }).__peerConnections ?? [];
+    let bytes = 0;
+    for (const pc of pcs) {
+      if (pc.connectionState === 'closed') continue;
+      (await pc.getStats()).forEach((s: { type: string; bytesReceived?: number }) => {
+        if (s.type === 'inbound-rtp') bytes += s.bytesReceived ?? 0;
+      });
+    }
+    return bytes;
+  });
+}
+
+/** The connection state of the page's newest RTCPeerConnection, or null (after recordPeerConnections). */
+export async function newestConnectionState(page: Page): Promise<string | null> {
+  return page.evaluate(() => {
+    const pcs = (globalThis as unknown as { __peerConnections?: RTCPeerConnection[] }).__peerConnections ?? [];
+    return pcs.at(-1)?.connectionState ?? null;
+  });
+}
+
 type FramesSource = 'kiosk' | 'agent';
 
 async function framesDecoded(page: Page, source: FramesSource): Promise<number> {

@@ -40,7 +40,7 @@ describe('idle countdown', () => {
     x.send({ type: 'MENU.CALL' });
     expect(x.screen()).toMatchObject({ screen: 'call', chrome: { idleSecondsLeft: null } });
     await settle();
-    x.call.central({ type: 'CENTRAL.RINGING', callId: 'c1' });
+    x.call.central({ type: 'CENTRAL.RINGING', callId: 'c1', media: null });
     x.call.central({ type: 'CENTRAL.CONNECTED', callId: 'c1', agentName: 'Li', media: { signallingUrl: 'ws://127.0.0.1:1/calls/media?token=t', iceServers: [] } });
     x.send({ type: 'CALL.MEDIA', state: 'connected' });
     x.clock.increment(15 * 60_000);
@@ -425,7 +425,7 @@ describe('the call slot inside the session', () => {
     const x = (h = sessionHarness());
     x.send({ type: 'CALL.EMERGENCY' });
     await settle();
-    x.call.central({ type: 'CENTRAL.RINGING', callId: 'c1' });
+    x.call.central({ type: 'CENTRAL.RINGING', callId: 'c1', media: null });
     x.call.central({ type: 'CENTRAL.CONNECTED', callId: 'c1', agentName: 'Li', media: { signallingUrl: 'ws://127.0.0.1:1/calls/media?token=t', iceServers: [] } });
     expect(x.screen()).toMatchObject({ screen: 'call', view: { phase: 'in-call', lane: 'emergency' }, emergency: { video: 'in-call' } });
     x.send({ type: 'NEXT' });

@@ -52,36 +52,55 @@ function Queued({ view, lang, nowMs }: { view: Extract<CallViewModel, { phase: '
   );
 }
 
-function InCall({ media, muted, send, lang, agentName }: { media: CallMedia; muted: boolean; send: Send; lang: Language; agentName: string }) {
-  const remote = useRef<HTMLVideoElement>(null);
-  const local = useRef<HTMLVideoElement>(null);
-  const call = useRef<KioskCallMedia | null>(null);
-  const [state, setState] = useState<MediaState>('starting');
-
+/**
+ * The media session of the call on screen: made when central hands out the media channel (while
+ * the one agent is rung, or at the answer), kept from ringing into the call, closed when the
+ * view has no media any more. The page sends its camera and microphone only while it shows the call.
+ */
+function useCallMedia(media: CallMedia | null, sending: boolean): KioskCallMedia | null {
+  const [call, setCall] = useState<KioskCallMedia | null>(null);
+  const latest = useRef(sending);
+  latest.current = sending;
   useEffect(() => {
-    const m = new KioskCallMedia(media, {
-      onState: (s) => {
-        setState(s);
-        if (s === 'connected' || s === 'failed') send({ type: 'CALL.MEDIA', state: s });
-      },
-      onRemoteStream: (stream) => {
-        if (remote.current) remote.current.srcObject = stream;
-      },
-      onLocalStream: (stream) => {
-        if (local.current) local.current.srcObject = stream;
-      },
-    });
-    call.current = m;
+    if (!media) return;
+    const m = new KioskCallMedia(media);
+    m.setSending(latest.current);
+    setCall(m);
     (globalThis as { kioskCall?: KioskCallMedia }).kioskCall = m;
     void m.start();
     return () => {
       m.close();
-      call.current = null;
+      setCall(null);
     };
-    // One media session per signalling URL (a new token means a new call or a resumed one).
-  }, [media.signallingUrl]);
+    // One media session per signalling URL (a new token means a new call, a new ring or a resumed call).
+  }, [media?.signallingUrl]);
+  useEffect(() => call?.setSending(sending), [call, sending]);
+  return call;
+}
 
-  useEffect(() => call.current?.setMuted(muted), [muted]);
+function InCall({ call, muted, send, lang, agentName }: { call: KioskCallMedia | null; muted: boolean; send: Send; lang: Language; agentName: string }) {
+  const remote = useRef<HTMLVideoElement>(null);
+  const local = useRef<HTMLVideoElement>(null);
+  const [state, setState] = useState<MediaState>(call?.state ?? 'starting');
+
+  useEffect(() => {
+    if (!call) return;
+    const show = (): void => {
+      setState(call.state);
+      if (remote.current && call.remoteStream && remote.current.srcObject !== call.remoteStream) remote.current.srcObject = call.remoteStream;
+      if (local.current && call.localStream && local.current.srcObject !== call.localStream) local.current.srcObject = call.localStream;
+    };
+    show();
+    return call.subscribe(show);
+  }, [call]);
+
+  // The flow learns the media state once the passenger sees the call (a connection made while
+  // ringing is reported here, at once).
+  useEffect(() => {
+    if (state === 'connected' || state === 'failed') send({ type: 'CALL.MEDIA', state });
+  }, [state]);
+
+  useEffect(() => call?.setMuted(muted), [call, muted]);
 
   return (
     <div class="call-live">
@@ -130,6 +149,7 @@ function CallArticleView({ article, lang }: { article: CallArticle; lang: Langua
 
 /** Renders one call view. */
 export function CallView({ view, send, lang, nowMs = () => Date.now() }: Props) {
+  const call = useCallMedia(view.phase === 'ringing' || view.phase === 'in-call' ? view.media : null, view.phase === 'in-call');
   const cancel = (
     <PinnedRow>
       <button type="button" data-testid="call-cancel" onClick={() => send({ type: 'CALL.CANCEL' })}>
@@ -163,7 +183,7 @@ export function CallView({ view, send, lang, nowMs = () => Date.now() }: Props) 
       case 'in-call':
         return (
           <div class={view.article === null ? 'call-in' : 'call-in with-article'}>
-            <InCall media={view.media} muted={view.muted} send={send} lang={lang} agentName={view.agentName} />
+            <InCall call={call} muted={view.muted} send={send} lang={lang} agentName={view.agentName} />
             {view.article !== null && <CallArticleView article={view.article} lang={lang} />}
             {view.reportTicketId !== null && <p data-testid="call-report">{callText(lang, 'report', view.reportTicketId)}</p>}
           </div>

@@ -1,8 +1,14 @@
 /**
  * Browser side of the call on the kiosk page: camera and microphone, one RTCPeerConnection
  * with the ICE servers central handed out, and the media signalling socket to central
- * (`/calls/media?token=…`). The agent console makes the offer whenever this page joins
- * (`peer-ready`), so a page reload simply joins again and gets a fresh offer.
+ * (`/calls/media?token=…`). The agent console makes the offer whenever this page joins or the
+ * agent changes (`peer-ready`), so a page reload simply joins again and gets a fresh offer.
+ *
+ * The page joins while an information call rings its one agent: both sides connect then, each
+ * holding its tracks (the senders carry no track), and the page starts sending only when it
+ * shows the call ({@link KioskCallMedia.setSending}); the agent's console starts when central says
+ * the call is answered. So the answer only has to start the tracks, and nothing of the passenger
+ * is sent before the passenger sees the call.
  *
  * In kiosk mode Chromium grants camera and microphone without a prompt through the managed
  * policies `VideoCaptureAllowedUrls` / `AudioCaptureAllowedUrls` for the UI's origin
@@ -12,23 +18,39 @@ import type { CallMedia, MediaSignal } from '../../../shared/call-protocol.js';
 
 export type MediaState = 'starting' | 'waiting-agent' | 'connecting' | 'connected' | 'failed';
 
-export interface CallMediaEvents {
-  onState(state: MediaState): void;
-  onRemoteStream(stream: MediaStream): void;
-  onLocalStream(stream: MediaStream): void;
-}
-
 export class KioskCallMedia {
   private socket: WebSocket | null = null;
   private pc: RTCPeerConnection | null = null;
   private local: MediaStream | null = null;
+  private remote: MediaStream | null = null;
   private closed = false;
-  private state: MediaState = 'starting';
+  private sending = false;
+  private current: MediaState = 'starting';
+  private readonly listeners = new Set<() => void>();
+  /** Signals are handled one after another: a candidate must not overtake the offer it belongs to. */
+  private signals: Promise<void> = Promise.resolve();
 
-  constructor(
-    private readonly media: CallMedia,
-    private readonly events: CallMediaEvents,
-  ) {}
+  constructor(private readonly media: CallMedia) {}
+
+  get state(): MediaState {
+    return this.current;
+  }
+
+  /** The agent's camera and microphone, once the connection carries them. */
+  get remoteStream(): MediaStream | null {
+    return this.remote;
+  }
+
+  /** This kiosk's camera and microphone. */
+  get localStream(): MediaStream | null {
+    return this.local;
+  }
+
+  /** Called on every change of state or stream; returns the way to stop listening. */
+  subscribe(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
 
   async start(): Promise<void> {
     try {
@@ -41,7 +63,7 @@ export class KioskCallMedia {
       this.stopLocal();
       return;
     }
-    this.events.onLocalStream(this.local);
+    this.changed();
     const socket = new WebSocket(this.media.signallingUrl);
     this.socket = socket;
     socket.onopen = () => this.setState('waiting-agent');
@@ -52,11 +74,18 @@ export class KioskCallMedia {
       } catch {
         return;
       }
-      this.onSignal(signal).catch(() => this.setState('failed'));
+      this.signals = this.signals.then(() => this.onSignal(signal)).catch(() => this.setState('failed'));
     };
     socket.onclose = (ev) => {
       if (!this.closed && ev.code !== 1000) this.setState('failed');
     };
+  }
+
+  /** Sends this kiosk's camera and microphone (true once the passenger sees the call), or holds them. */
+  setSending(on: boolean): void {
+    if (this.sending === on) return;
+    this.sending = on;
+    if (this.pc) void this.applySending(this.pc);
   }
 
   setMuted(muted: boolean): void {
@@ -80,6 +109,7 @@ export class KioskCallMedia {
     this.socket?.close(1000);
     this.socket = null;
     this.stopLocal();
+    this.listeners.clear();
   }
 
   private stopLocal(): void {
@@ -87,17 +117,30 @@ export class KioskCallMedia {
     this.local = null;
   }
 
+  private changed(): void {
+    for (const listener of [...this.listeners]) listener();
+  }
+
   private setState(state: MediaState): void {
-    if (this.state === state || this.closed) return;
-    this.state = state;
-    this.events.onState(state);
+    if (this.current === state || this.closed) return;
+    this.current = state;
+    this.changed();
   }
 
   private send(signal: MediaSignal): void {
     if (this.socket?.readyState === WebSocket.OPEN) this.socket.send(JSON.stringify(signal));
   }
 
-  private newPeer(): RTCPeerConnection {
+  /** Each sender carries its local track while sending, none while held. */
+  private async applySending(pc: RTCPeerConnection): Promise<void> {
+    for (const sender of pc.getSenders()) {
+      const kind = sender.track?.kind ?? pc.getTransceivers().find((t) => t.sender === sender)?.receiver.track.kind;
+      const track = this.sending ? (this.local?.getTracks().find((t) => t.kind === kind) ?? null) : null;
+      if (sender.track !== track) await sender.replaceTrack(track);
+    }
+  }
+
+  private async newPeer(): Promise<RTCPeerConnection> {
     this.pc?.close();
     const pc = new RTCPeerConnection({
       iceServers: this.media.iceServers.map((s) => ({ ...s, urls: [...s.urls] })),
@@ -105,9 +148,13 @@ export class KioskCallMedia {
     });
     this.pc = pc;
     for (const track of this.local?.getTracks() ?? []) pc.addTrack(track, this.local!);
+    await this.applySending(pc);
     pc.ontrack = (ev) => {
       const stream = ev.streams[0];
-      if (stream) this.events.onRemoteStream(stream);
+      if (stream && this.pc === pc) {
+        this.remote = stream;
+        this.changed();
+      }
     };
     pc.onicecandidate = (ev) => this.send({ type: 'ice', candidate: ev.candidate ? { candidate: ev.candidate.candidate, sdpMid: ev.candidate.sdpMid, sdpMLineIndex: ev.candidate.sdpMLineIndex } : null });
     pc.onconnectionstatechange = () => {
@@ -128,7 +175,7 @@ export class KioskCallMedia {
       case 'sdp': {
         if (signal.description.type !== 'offer') return;
         this.setState('connecting');
-        const pc = this.newPeer();
+        const pc = await this.newPeer();
         await pc.setRemoteDescription({ type: 'offer', sdp: signal.description.sdp });
         const answer = await pc.createAnswer();
         await pc.setLocalDescription(answer);
