@@ -235,4 +235,22 @@ describe('videoEscalation details', () => {
     expect(callViewOf(actor.getSnapshot())).toMatchObject({ phase: 'in-call', article: { id: 'no-such-article', state: 'missing' } });
     actor.stop();
   });
+
+  it('keeps the media channel the ringing gave into the call, and drops it when the call goes back to the queue', () => {
+    const clock = new SimulatedClock();
+    const actor = createActor(newMachine(clock).provide({ actors: { callSession: fromCallback(() => () => undefined) } }), { input, clock }).start();
+    const early = { signallingUrl: 'ws://127.0.0.1:1/calls/media?token=early', iceServers: [] };
+    actor.send({ type: 'CENTRAL.RINGING', callId: 'c1', media: early });
+    expect(callViewOf(actor.getSnapshot())).toEqual({ phase: 'ringing', lane: 'information', media: early });
+    // The agent let it ring out: back in the queue, no channel; rung again with a new one.
+    actor.send({ type: 'CENTRAL.QUEUED', callId: 'c1', position: 1, estimatedWaitSeconds: 60 });
+    expect(actor.getSnapshot().context.media).toBeNull();
+    actor.send({ type: 'CENTRAL.RINGING', callId: 'c1', media: early });
+    // Central rang again after a reconnect, with a fresh grant.
+    actor.send({ type: 'CENTRAL.RINGING', callId: 'c1', media });
+    expect(callViewOf(actor.getSnapshot())).toMatchObject({ phase: 'ringing', media });
+    actor.send({ type: 'CENTRAL.CONNECTED', callId: 'c1', agentName: 'Li', media: null });
+    expect(callViewOf(actor.getSnapshot())).toMatchObject({ phase: 'in-call', agentName: 'Li', media });
+    actor.stop();
+  });
 });

@@ -310,6 +310,8 @@ export function createEscalationMachine(deps: EscalationDeps) {
           },
           ringing: {
             on: {
+              // After a reconnect central rings again with a fresh media grant.
+              'CENTRAL.RINGING': { actions: 'takeRinging' },
               'CENTRAL.CONNECTED': { target: 'connected', actions: 'takeConnected' },
               'CENTRAL.QUEUED': { target: 'queued', actions: 'takeQueued' },
               'CALL.CANCEL': { actions: { type: 'leave', params: { reason: 'cancelled' } } },
