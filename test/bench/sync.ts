@@ -17,6 +17,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import pg from 'pg';
 import { openPostgresDatabase } from '../../central/storage/postgres-database.js';
@@ -222,6 +223,42 @@ interface FleetKiosk {
   nextSeq: number;
 }
 
+/** CPU seconds used so far by central's instances, PostgreSQL's server processes and this load generator (Linux /proc). */
+interface CpuSample {
+  readonly central: number;
+  readonly postgres: number;
+  readonly client: number;
+}
+
+const TICKS_PER_SECOND = 100;
+
+function processCpuSeconds(pid: number | string): number {
+  try {
+    // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+  } catch {
+    return 0;
+  }
+}
+
+function cpuSample(): CpuSample {
+  let postgres = 0;
+  for (const pid of readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'postgres') postgres += processCpuSeconds(pid);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  let central = 0;
+  for (const child of children) if (child.pid !== undefined) central += processCpuSeconds(child.pid);
+  const own = process.cpuUsage();
+  return { central, postgres, client: (own.user + own.system) / 1e6 };
+}
+
 interface FleetResult {
   instances: number;
   itemsPerSync: number;
@@ -233,6 +270,12 @@ interface FleetResult {
   maxMs: number;
   errors: number;
   errorKinds: string;
+  /** Share of one core each used while measured (2.0 = both cores of this machine). */
+  cpuCentral: number;
+  cpuPostgres: number;
+  cpuClient: number;
+  /** CPU milliseconds of central and PostgreSQL together per stored item. */
+  cpuMsPerItem: number;
 }
 
 /**
@@ -249,6 +292,7 @@ async function runFleet(fleet: readonly FleetKiosk[], instances: number, itemsPe
   const warmStart = performance.now();
   const start = warmStart + warmUpSeconds * 1000;
   const end = start + seconds * 1000;
+  const cpuAtStart = sleep(start - performance.now()).then(cpuSample);
   await Promise.all(
     fleet.map(async (k) => {
       let due = warmStart + Math.random() * CADENCE_MS;
@@ -272,6 +316,10 @@ async function runFleet(fleet: readonly FleetKiosk[], instances: number, itemsPe
     }),
   );
   const elapsed = (performance.now() - start) / 1000;
+  const cpuEnd = cpuSample();
+  const cpuStart = await cpuAtStart;
+  const share = (k: keyof CpuSample) => Number(((cpuEnd[k] - cpuStart[k]) / elapsed).toFixed(2));
+  const serverCpu = cpuEnd.central - cpuStart.central + cpuEnd.postgres - cpuStart.postgres;
   latencies.sort((a, b) => a - b);
   const errorCount = Object.values(errors).reduce((a, b) => a + b, 0);
   return {
@@ -285,6 +333,10 @@ async function runFleet(fleet: readonly FleetKiosk[], instances: number, itemsPe
     maxMs: Math.round(latencies[latencies.length - 1] ?? NaN),
     errors: errorCount,
     errorKinds: errorCount === 0 ? '' : JSON.stringify(errors),
+    cpuCentral: share('central'),
+    cpuPostgres: share('postgres'),
+    cpuClient: share('client'),
+    cpuMsPerItem: storedItems > 0 ? Number(((serverCpu * 1000) / storedItems).toFixed(2)) : NaN,
   };
 }
 
@@ -300,13 +352,19 @@ async function fleetSetup(instances: number): Promise<{ cadence: FleetResult; st
       nextSeq: 1,
     }));
     const cadence = await runFleet(fleet, instances, CADENCE_ITEMS, FLEET_SECONDS, CADENCE_MS / 1000);
-    console.log(`  ${instances} instance(s), cadence: p50 ${cadence.p50Ms} ms, p99 ${cadence.p99Ms} ms, errors ${cadence.errors}`);
+    console.log(
+      `  ${instances} instance(s), cadence: p50 ${cadence.p50Ms} ms, p99 ${cadence.p99Ms} ms, errors ${cadence.errors}; ` +
+        `cores busy: central ${cadence.cpuCentral}, PostgreSQL ${cadence.cpuPostgres}, load generator ${cadence.cpuClient}; ${cadence.cpuMsPerItem} CPU ms per item in central + PostgreSQL`,
+    );
     const steps: FleetResult[] = [];
     let maxSustained = cadence.p99Ms <= P99_LIMIT_MS && cadence.errors === 0 ? cadence.storedPerSecond : 0;
     for (const itemsPerSync of STEPS) {
       const step = await runFleet(fleet, instances, itemsPerSync, STEP_SECONDS);
       steps.push(step);
-      console.log(`  ${instances} instance(s), ${step.offeredPerSecond} items/s offered: stored ${step.storedPerSecond}/s, p99 ${step.p99Ms} ms, errors ${step.errors}`);
+      console.log(
+        `  ${instances} instance(s), ${step.offeredPerSecond} items/s offered: stored ${step.storedPerSecond}/s, p99 ${step.p99Ms} ms, errors ${step.errors}; ` +
+          `cores busy: central ${step.cpuCentral}, PostgreSQL ${step.cpuPostgres}, load generator ${step.cpuClient}; ${step.cpuMsPerItem} CPU ms per item in central + PostgreSQL`,
+      );
       if (step.p99Ms > P99_LIMIT_MS || step.errors > 0) break;
       maxSustained = Math.max(maxSustained, step.storedPerSecond);
     }
