@@ -1,21 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type { CallContext, CentralToAgent, CentralToKiosk, MediaSignal } from '../../shared/call-protocol.js';
+import type { CentralToAgent, CentralToKiosk, MediaSignal } from '../../shared/call-protocol.js';
+import { plainCallContext } from '../../test/support/call-context.js';
 import { CallCore, hashMediaToken, type CallOutput } from './call-core.js';
 import { DEFAULT_QUEUE_SETTINGS } from './queue.js';
 import { ManualScheduler } from './scheduler.js';
 import { NO_ICE } from './turn.js';
 
-const context: CallContext = {
-  stationId: 'GZ-L1-TYXL',
-  stationName: '体育西路',
-  kioskId: 'K1',
-  language: 'zh',
-  card: null,
-  diagnosis: [],
-  recentTrips: [],
-  openTicketIds: [],
-  health: [],
-};
+const context = plainCallContext('K1');
 
 const offer: MediaSignal = { type: 'sdp', description: { type: 'offer', sdp: 'v=0' } };
 

@@ -1,19 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { CallContext, CentralToAgent, CentralToKiosk } from '../../shared/call-protocol.js';
+import type { CentralToAgent, CentralToKiosk } from '../../shared/call-protocol.js';
+import { plainCallContext } from '../../test/support/call-context.js';
 import { CallQueue, DEFAULT_QUEUE_SETTINGS, type QueuePersistence, type StoredQueueEntry } from './queue.js';
 import { ManualScheduler } from './scheduler.js';
 
-const context = (kioskId: string): CallContext => ({
-  stationId: 'GZ-L1-TYXL',
-  stationName: '体育西路',
-  kioskId,
-  language: 'zh',
-  card: null,
-  diagnosis: [],
-  recentTrips: [],
-  openTicketIds: [],
-  health: [],
-});
+const context = (kioskId: string) => plainCallContext(kioskId);
 
 function harness(settings = DEFAULT_QUEUE_SETTINGS) {
   const clock = new ManualScheduler();

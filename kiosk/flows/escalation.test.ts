@@ -1,24 +1,14 @@
 import { getShortestPaths } from '@xstate/graph';
 import { describe, expect, it } from 'vitest';
 import { createActor, fromCallback, fromPromise, SimulatedClock, waitFor } from 'xstate';
-import type { CallContext } from '../../shared/call-protocol.js';
+import { plainCallContext } from '../../test/support/call-context.js';
 import type { AuditEntry, FaqArticle } from '../../shared/sync.js';
 import type { TicketId } from '../../shared/ticket.js';
 import { callViewOf, createEscalationMachine, type CallSessionCommand, type CallSessionInput, type EscalationEvent, type EscalationInput } from './escalation.js';
 import type { CreateTicketInput, CreateTicketOutput, LoadFaqArticleInput, LoadFaqArticleOutput } from './ports.js';
 
 const MEDIA_TIMEOUT = 30_000;
-const context: CallContext = {
-  stationId: 'GZ-L1-TYXL',
-  stationName: '体育西路',
-  kioskId: 'GZ0102',
-  language: 'zh',
-  card: null,
-  diagnosis: [],
-  recentTrips: [],
-  openTicketIds: [],
-  health: [],
-};
+const context = plainCallContext('GZ0102');
 const input: EscalationInput = { lane: 'information', callContext: context, card: null, language: 'zh' };
 const media = { signallingUrl: 'ws://127.0.0.1:1/calls/media?token=t', iceServers: [] };
 

@@ -14,7 +14,7 @@ import WebSocket from 'ws';
 import { startCentral, type RunningCentral } from '../../central/server.js';
 import { dropPostgresSchema } from '../../central/storage/postgres-database.js';
 import type { StorageConfig } from '../../central/storage/types.js';
-import type { CallContext } from '../../shared/call-protocol.js';
+import { plainCallContext } from '../support/call-context.js';
 import type { CallsInsight } from '../../shared/insight.js';
 import { agentAccount, agentSocketHeaders } from '../support/agent-console.js';
 import { ENGINES, KIOSKS, call, uniqueStorage } from '../support/central.js';
@@ -22,17 +22,7 @@ import { ENGINES, KIOSKS, call, uniqueStorage } from '../support/central.js';
 const SUPERVISOR = 'insight-calls-supervisor-token-012345';
 const AGENT = agentAccount('li.na', 'Li Na');
 
-const context = (kioskId: string, stationId: string): CallContext => ({
-  stationId,
-  stationName: 'Station',
-  kioskId,
-  language: 'zh',
-  card: null,
-  diagnosis: [],
-  recentTrips: [],
-  openTicketIds: [],
-  health: [],
-});
+const context = (kioskId: string, stationId: string) => plainCallContext(kioskId, { stationId, stationName: 'Station' });
 
 interface Audit {
   readonly call_id: string;

@@ -15,7 +15,7 @@ import { seedAccounts } from '../../central/accounts/seed.js';
 import { seedKiosks } from '../../central/server.js';
 import { openCentralStorage } from '../../central/storage/open.js';
 import { dropPostgresSchema } from '../../central/storage/postgres-database.js';
-import type { CallContext } from '../../shared/call-protocol.js';
+import { plainCallContext } from '../support/call-context.js';
 import { agentAccount, agentSocketHeaders } from '../support/agent-console.js';
 import { PG_URL } from '../support/central.js';
 import { ROOT } from '../support/run-cli.js';
@@ -114,17 +114,7 @@ async function agent(instance: Instance, index: 0 | 1) {
 
 const of = (received: Message[], type: string, callId?: string): Message[] => received.filter((m) => m.type === type && (callId === undefined || m['callId'] === callId));
 
-const context = (kioskId: string): CallContext => ({
-  stationId: 'S1',
-  stationName: 'Tiyu Xilu',
-  kioskId,
-  language: 'zh',
-  card: null,
-  diagnosis: [],
-  recentTrips: [],
-  openTicketIds: [],
-  health: [],
-});
+const context = (kioskId: string) => plainCallContext(kioskId, { stationId: 'S1', stationName: 'Tiyu Xilu' });
 
 async function leader(): Promise<{ leader: string | null; epoch: number }> {
   const r = (await db.query<{ leader: string | null; epoch: string }>('select leader, epoch from call_state where id = 1')).rows[0];
