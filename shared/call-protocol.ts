@@ -53,6 +53,8 @@ export interface CallContext {
   readonly stationId: string;
   readonly stationName: string;
   readonly kioskId: string;
+  /** Where in the station the kiosk stands (its `location` setting), e.g. 「B出口旁」; absent or null when not set. */
+  readonly location?: { readonly zh: string; readonly en: string } | null;
   readonly language: 'zh' | 'en';
   readonly card: {
     readonly family: CardFamily;
@@ -203,6 +205,8 @@ export interface QueueView {
   readonly lane: CallLane;
   readonly kioskId: string;
   readonly stationName: string;
+  /** Where in the station the kiosk stands, when it says (the agent's words for the kiosk, rather than its id). */
+  readonly location: { readonly zh: string; readonly en: string } | null;
   readonly queuedAt: string;
   readonly state: 'waiting' | 'ringing' | 'connected' | 'detached';
   readonly agentName: string | null;
@@ -351,8 +355,11 @@ function checkList<T>(v: unknown, name: string, max: number, each: (x: unknown) 
 function parseContext(v: unknown): Result<CallContext, ProtocolError> {
   if (!isObj(v)) return bad('context must be an object');
   if (JSON.stringify(v).length > 16 * 1024) return err({ code: 'too-large', message: 'context too large' });
-  if (!onlyKeys(v, ['stationId', 'stationName', 'kioskId', 'language', 'card', 'diagnosis', 'recentTrips', 'openTicketIds', 'health'])) return bad('context has fields it may not have');
+  if (!onlyKeys(v, ['stationId', 'stationName', 'kioskId', 'location', 'language', 'card', 'diagnosis', 'recentTrips', 'openTicketIds', 'health'])) return bad('context has fields it may not have');
   if (!isText(v['stationId'], 64) || !isText(v['kioskId'], 64) || !isText(v['stationName'], 100, 0)) return bad('context needs stationId, stationName, kioskId as short text');
+  const place = v['location'];
+  const location = isObj(place) && onlyKeys(place, ['zh', 'en']) && isText(place['zh'], 100) && isText(place['en'], 100) ? { zh: place['zh'], en: place['en'] } : null;
+  if (place !== undefined && place !== null && location === null) return bad('context location must be { zh, en } as short text');
   if (!isOneOf(v['language'], LANGUAGES)) return bad('context language');
   const card = checkCard(v['card']);
   if (!card.ok) return bad(card.why);
@@ -384,6 +391,7 @@ function parseContext(v: unknown): Result<CallContext, ProtocolError> {
     stationId: v['stationId'],
     stationName: v['stationName'],
     kioskId: v['kioskId'],
+    ...(location ? { location } : {}),
     language: v['language'],
     card: card.value,
     diagnosis: diagnosis.value,

@@ -400,6 +400,7 @@ export class CallQueue {
         lane: e.lane,
         kioskId: e.kioskId,
         stationName: e.context.stationName,
+        location: e.context.location ?? null,
         queuedAt: new Date(e.enqueuedAt).toISOString(),
         state: e.detached ? 'detached' : e.state,
         agentName: e.agentId ? (this.agents.get(e.agentId)?.name ?? null) : null,

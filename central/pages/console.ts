@@ -15,6 +15,7 @@ import {
   END_REASON_WORDS,
   LANE_WORDS,
   PRESENCE_WORDS,
+  QUEUE_STATE_WORDS,
   beijingTime,
   deviceStateOf,
   deviceWordsOf,
@@ -81,6 +82,11 @@ function fen(amount: number): string {
   return `¥${(amount / 100).toFixed(2)}`;
 }
 
+/** The kiosk as the agent names it: where it stands in the station, else its number. */
+function kioskPlace(kioskId: string, location: { readonly zh: string; readonly en: string } | null | undefined): string {
+  return location ? say(location) : kioskId;
+}
+
 function renderContext(container: HTMLElement, context: CallContext): void {
   container.replaceChildren();
   const dl = el('dl');
@@ -88,7 +94,8 @@ function renderContext(container: HTMLElement, context: CallContext): void {
     dl.append(el('dt', k), el('dd', v));
   };
   row(word('station'), context.stationName);
-  row(word('kiosk'), context.kioskId);
+  // Its number too: the label station staff find on the machine.
+  row(word('kiosk'), context.location ? `${say(context.location)} (${context.kioskId})` : context.kioskId);
   row(word('language'), context.language === 'zh' ? '中文' : 'English');
   if (context.card) {
     const c = context.card;
@@ -123,8 +130,8 @@ function renderQueue(): void {
   body.replaceChildren();
   for (const e of state.queue) {
     const tr = el('tr', null, { class: e.lane, 'data-call-id': e.callId });
-    const st = known(PRESENCE_WORDS, e.state);
-    tr.append(el('td', known(LANE_WORDS, e.lane)), el('td', e.stationName), el('td', e.kioskId), el('td', waited(e.queuedAt), { 'data-queued-at': e.queuedAt }), el('td', e.agentName ? `${st} · ${e.agentName}` : st));
+    const st = known(QUEUE_STATE_WORDS, e.state);
+    tr.append(el('td', known(LANE_WORDS, e.lane)), el('td', e.stationName), el('td', kioskPlace(e.kioskId, e.location)), el('td', waited(e.queuedAt), { 'data-queued-at': e.queuedAt }), el('td', e.agentName ? `${st} · ${e.agentName}` : st));
     body.append(tr);
   }
 }

@@ -158,6 +158,14 @@ export const PRESENCE_WORDS: Readonly<Record<string, Words>> = {
   'wrap-up': { zh: '整理中', en: 'wrapping up' },
 };
 
+/** What a call in the queue is doing (`QueueView.state`). */
+export const QUEUE_STATE_WORDS: Readonly<Record<string, Words>> = {
+  waiting: { zh: '等待中', en: 'waiting' },
+  ringing: { zh: '振铃', en: 'ringing' },
+  connected: { zh: '通话中', en: 'in a call' },
+  detached: { zh: '终端暂时断线', en: 'kiosk briefly offline' },
+};
+
 export const END_REASON_WORDS: Readonly<Record<string, Words>> = {
   'hung-up': { zh: '已挂断', en: 'hung up' },
   cancelled: { zh: '乘客取消', en: 'cancelled by the passenger' },

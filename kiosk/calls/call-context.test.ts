@@ -90,4 +90,13 @@ describe('buildCallContext', () => {
     const r = parseKioskMessage(JSON.stringify({ type: 'request', requestId: 'r1', lane: 'emergency', context }));
     expect(r.ok).toBe(true);
   });
+
+  it('says where in the station the kiosk stands, and central passes it on as given', () => {
+    const placed = buildCallContext({ stationId: 'GZ-L1-TYXL', stationName: '体育西路', kioskId: 'GZ0102', location: { zh: 'B出口旁', en: 'Near Exit B' }, language: 'zh', card: null, diagnosis: [], openTicketIds: [], health: {} });
+    expect(placed.location).toEqual({ zh: 'B出口旁', en: 'Near Exit B' });
+    const r = parseKioskMessage(JSON.stringify({ type: 'request', requestId: 'r1', lane: 'information', context: placed }));
+    expect(r.ok && r.value.type === 'request' ? r.value.context.location : null).toEqual({ zh: 'B出口旁', en: 'Near Exit B' });
+    // A kiosk whose location is not set says nothing about it.
+    expect(context).not.toHaveProperty('location');
+  });
 });

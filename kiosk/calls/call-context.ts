@@ -12,6 +12,8 @@ export interface CallContextSource {
   readonly stationId: string;
   readonly stationName: string;
   readonly kioskId: string;
+  /** Where in the station the kiosk stands (its `location` setting), null when not set. */
+  readonly location?: { readonly zh: string; readonly en: string } | null;
   readonly language: 'zh' | 'en';
   /** The card read in this session (a summary is enough; a snapshot adds trips). */
   readonly card: CardSummary | CardSnapshot | null;
@@ -34,6 +36,7 @@ export function buildCallContext(source: CallContextSource): CallContext {
     stationId: source.stationId,
     stationName: source.stationName,
     kioskId: source.kioskId,
+    ...(source.location ? { location: source.location } : {}),
     language: source.language,
     card: card ? { family: card.family, maskedNumber: card.cardNumber === null ? '' : maskCardNumber(card.cardNumber), balance: card.balance, validUntil: card.validUntil } : null,
     diagnosis: [...source.diagnosis],

@@ -134,7 +134,7 @@ export function createCallSlotMachine(deps: EscalationDeps) {
 export type CallSlotMachine = ReturnType<typeof createCallSlotMachine>;
 
 /** Only what the session knows, for when gathering the rest failed. */
-export function fallbackContext(input: VideoEscalationInput, where: Pick<CallContext, 'stationId' | 'stationName' | 'kioskId'> = { stationId: '', stationName: '', kioskId: '' }): CallContext {
+export function fallbackContext(input: VideoEscalationInput, where: Pick<CallContext, 'stationId' | 'stationName' | 'kioskId' | 'location'> = { stationId: '', stationName: '', kioskId: '' }): CallContext {
   return {
     ...where,
     language: input.language,

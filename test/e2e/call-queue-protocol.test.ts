@@ -63,6 +63,10 @@ describe('queue rules seen by passengers and agents', () => {
     await sos.page.waitForSelector('[data-testid=call-screen][data-phase=in-call]');
     await info.page.waitForSelector('[data-testid=call-position][data-position="1"]');
     expect(sos.harness.snapshot()?.context.lane).toBe('emergency');
+    // The queue says in words what each call is doing.
+    await expect
+      .poll(() => a.$$eval('#queue tbody tr', (rows): string[] => rows.map((r: Element) => r.lastElementChild?.textContent ?? '')))
+      .toEqual([`in a call · ${AGENTS[0]!.displayName}`, 'waiting']);
   });
 
   it('an emergency call rings every available agent at once; the first to answer takes it', async () => {

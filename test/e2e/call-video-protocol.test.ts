@@ -45,7 +45,10 @@ describe('video call to an agent', () => {
     kiosk.startCall('information');
     // The agent sees the offer with the passenger's context, and answers.
     await agentPage.waitForSelector('[data-testid=offer]:visible');
-    await expect(agentPage.textContent('#offer-context')).resolves.toContain('GZ0102');
+    // The kiosk named by where it stands (its number beside it), in the queue by its place alone.
+    await expect(agentPage.textContent('#offer-context')).resolves.toContain('Near Exit B (GZ0102)');
+    await expect(agentPage.textContent('#queue tbody')).resolves.toContain('Near Exit B');
+    await expect(agentPage.textContent('#queue tbody')).resolves.not.toContain('GZ0102');
     await kioskPage.waitForSelector('[data-testid=call-screen][data-phase=ringing]');
     // While it rings, the kiosk page and the agent connect, and neither sends a byte of camera or
     // microphone: the passenger is not seen or heard before the call is answered and on screen.

@@ -111,6 +111,10 @@ describe('the call context is checked by its schema', () => {
     ['a field the context does not have', { cardNumber: '3104921000012345' }],
     ['an overlong station name', { stationName: 'x'.repeat(500) }],
     ['a ticket id that is not one', { openTicketIds: ['../../etc/passwd'] }],
+    ['a location that is one string', { location: 'Near Exit B' }],
+    ['a location with a field it does not have', { location: { zh: 'B出口旁', en: 'Near Exit B', html: '<b>' } }],
+    ['a bidi override in the location', { location: { zh: 'B出口旁', en: 'Near \u202EB tixE' } }],
+    ['an overlong location', { location: { zh: 'B出口旁', en: 'x'.repeat(500) } }],
   ];
   it.each(hostile)('refuses %s with bad-message, and no agent sees it', async (_name, overrides) => {
     const k2 = await kiosk('K2');

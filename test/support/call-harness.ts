@@ -190,6 +190,7 @@ export async function startKioskHarness(options: {
         stationId: options.kiosk.stationId,
         stationName: '体育西路 Tiyu Xilu',
         kioskId: options.kiosk.id,
+        location: { zh: 'B出口旁', en: 'Near Exit B' },
         language: 'en',
         card: null,
         diagnosis: [],

@@ -29,7 +29,7 @@ export interface CallWiringDeps {
  */
 export function callEffects(deps: CallWiringDeps): CallEffects {
   const { config, tickets, logger } = deps;
-  const where = { stationId: config.stationId, stationName: `${config.stationName.zh} ${config.stationName.en}`, kioskId: config.kioskId };
+  const where = { stationId: config.stationId, stationName: `${config.stationName.zh} ${config.stationName.en}`, kioskId: config.kioskId, location: config.location };
   return {
     callSession: createCallSessionActor({
       centralUrl: config.central.url,
