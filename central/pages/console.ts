@@ -23,12 +23,11 @@ import {
   type ConsoleWord,
 } from './page-words.js';
 import { mountAlarmBanner } from './alarms.js';
-import { accountBar, authHeaders, currentSession, loggedInSession, requireSession } from './session.js';
+import { accountBar, authHeaders, currentSession, loggedInSession, pageLanguage, requireSession, setPageLanguage } from './session.js';
 
 type Lang = 'zh' | 'en';
-const LANG_KEY = 'console.language';
-// English until the agent switches; the choice is kept in this browser.
-let lang: Lang = localStorage.getItem(LANG_KEY) === 'zh' ? 'zh' : 'en';
+// The language the person chose on any of central's pages (kept in this browser), Chinese unless told.
+let lang: Lang = pageLanguage();
 /** Words in the agent's language. */
 const say = (w: Words): string => w[lang];
 const word = (key: ConsoleWord, ...values: (string | number)[]): string => fillWords(CONSOLE_WORDS[key][lang], ...values);
@@ -552,7 +551,7 @@ function applyLanguage(): void {
 
 byId('lang').addEventListener('click', () => {
   lang = lang === 'zh' ? 'en' : 'zh';
-  localStorage.setItem(LANG_KEY, lang);
+  setPageLanguage(lang);
   applyLanguage();
 });
 byId('refresh-work').addEventListener('click', () => void loadWorkList());

@@ -80,6 +80,9 @@ describe('personal accounts in the browser', () => {
     // The account bar names who is logged in, once.
     expect(await page.textContent('[data-testid=account-bar]')).toContain('李娜');
     expect(await page.textContent('#me')).toBe('');
+    // An agent's console opens in Chinese, as central's other pages do, unless this browser chose English.
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe('zh-CN');
+    expect(await page.textContent('[data-testid=set-available]')).toBe('空闲');
     await shot(page, '04-agent-console-after-login');
 
     const audit = await central.storage.accounts.listAudit({ limit: 20, offset: 0 });

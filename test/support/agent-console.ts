@@ -13,11 +13,18 @@ export function agentAccount(username: string, displayName: string, role: AgentL
 
 /**
  * An agent signs in at central's /login/ page as themselves and lands on the console, which connects
- * with their session; then says they are available, unless `available` is false (on break).
+ * with their session; switches the console to `language` with its language button when it opened in
+ * the other (it opens in Chinese unless this browser chose English); then says they are available,
+ * unless `available` is false (on break).
  */
-export async function loginAgent(page: Page, centralUrl: string, agent: Credentials, available = true): Promise<void> {
+export async function loginAgent(page: Page, centralUrl: string, agent: Credentials, available = true, language: 'zh' | 'en' = 'en'): Promise<void> {
   await signIn(page, centralUrl, agent, '/console/');
   await page.waitForSelector('[data-testid=set-available]:visible');
+  const wanted = language === 'zh' ? 'zh-CN' : 'en';
+  if ((await page.evaluate(() => document.documentElement.lang)) !== wanted) {
+    await page.click('[data-testid=lang]');
+    await page.waitForFunction((lang) => document.documentElement.lang === lang, wanted);
+  }
   if (available) {
     await page.click('[data-testid=set-available]');
     await page.waitForSelector('[data-testid=presence][data-presence=available]');
