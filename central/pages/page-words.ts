@@ -88,7 +88,7 @@ export const CONSOLE_WORDS = {
   login: { zh: '登录', en: 'Log in' },
   available: { zh: '空闲', en: 'Available' },
   onBreak: { zh: '休息', en: 'On break' },
-  logOut: { zh: '退出', en: 'Log out' },
+  logOut: { zh: '下线（不接来电）', en: 'Go offline (no calls)' },
   queue: { zh: '排队', en: 'Queue' },
   agents: { zh: '坐席', en: 'Agents' },
   lane: { zh: '类型', en: 'Lane' },
@@ -152,7 +152,7 @@ export type ConsoleWord = keyof typeof CONSOLE_WORDS;
 export const PRESENCE_WORDS: Readonly<Record<string, Words>> = {
   available: { zh: '空闲', en: 'available' },
   'on-break': { zh: '休息', en: 'on break' },
-  'logged-out': { zh: '未登录', en: 'logged out' },
+  'logged-out': { zh: '离线', en: 'offline' },
   busy: { zh: '通话中', en: 'busy' },
   ringing: { zh: '振铃', en: 'ringing' },
   'wrap-up': { zh: '整理中', en: 'wrapping up' },
