@@ -231,6 +231,8 @@ async function work(event: SubmitEvent, path: string, body: (form: HTMLFormEleme
   try {
     showDetail(await api<Detail>(`/v1/staff/tickets/${encodeURIComponent(selected)}/${path}`, { method: 'POST', body: JSON.stringify(body(form)) }));
     for (const t of form.querySelectorAll('textarea')) t.value = '';
+    // A reply's status change was for that reply: the next one leaves the status as it is unless chosen again.
+    if (form.id === 'reply-form') field(form, 'status', HTMLSelectElement).value = '';
     await loadList();
   } catch (e) {
     byId('status-error').textContent = messageOf(e);

@@ -77,6 +77,8 @@ describe('staff ticket work and fleet view in Chromium', () => {
       await page.click('#reply-form button[type=submit]');
       await expect.poll(() => page.textContent('#history'), { timeout: 15_000 }).toContain('闸机已修复');
       expect(await page.textContent('#history')).not.toContain('INTERNAL');
+      // The next reply leaves the status as it is unless the person chooses again.
+      expect(await page.inputValue('#reply-form select[name=status]')).toBe('');
       await expect.poll(() => row.getAttribute('class'), { timeout: 15_000 }).not.toContain('overdue');
       expect(await page.isVisible('#reopen-form')).toBe(true);
       await page.screenshot({ path: `${OUT}/ticket-worked.png`, fullPage: true });
