@@ -822,15 +822,19 @@ export class SqlCentralStorage implements CentralStorage {
 
   upsertKiosk(kiosk: KioskRecord): Promise<void> {
     return this.db.transaction(async (q) => {
+      // Any unique conflict, not only the id's: two instances that seed the same kiosk at once on
+      // PostgreSQL meet on the token's index too (the later one waits for the first and then
+      // updates the row it committed).
       const inserted = await q.all(
-        'INSERT INTO kiosks (id, station_id, token_hash, config, created_at, ticket_code) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO NOTHING RETURNING id',
+        'INSERT INTO kiosks (id, station_id, token_hash, config, created_at, ticket_code) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING RETURNING id',
         [kiosk.id, kiosk.stationId, kiosk.tokenHash, '{}', kiosk.createdAt, kiosk.ticketCode ?? null],
       );
       if (inserted.length > 0) {
         await this.addChange(q, { type: 'config', config: await this.globalConfig(q) }, kiosk.createdAt, { kioskId: kiosk.id, stationId: null });
-      } else {
-        await q.run('UPDATE kiosks SET token_hash = $1, station_id = $2, ticket_code = $3 WHERE id = $4', [kiosk.tokenHash, kiosk.stationId, kiosk.ticketCode ?? null, kiosk.id]);
+        return;
       }
+      const updated = await q.all('UPDATE kiosks SET token_hash = $1, station_id = $2, ticket_code = $3 WHERE id = $4 RETURNING id', [kiosk.tokenHash, kiosk.stationId, kiosk.ticketCode ?? null, kiosk.id]);
+      if (updated.length === 0) throw new Error(`kiosk ${kiosk.id} not stored: its token is another kiosk's`);
     });
   }
 
