@@ -133,10 +133,10 @@ export class KioskCallMedia {
 
   /** Each sender carries its local track while sending, none while held. */
   private async applySending(pc: RTCPeerConnection): Promise<void> {
-    for (const sender of pc.getSenders()) {
-      const kind = sender.track?.kind ?? pc.getTransceivers().find((t) => t.sender === sender)?.receiver.track.kind;
-      const track = this.sending ? (this.local?.getTracks().find((t) => t.kind === kind) ?? null) : null;
-      if (sender.track !== track) await sender.replaceTrack(track);
+    for (const transceiver of pc.getTransceivers()) {
+      // Read again for each sender: the passenger may see the call while an earlier one is being held.
+      const track = this.sending ? (this.local?.getTracks().find((t) => t.kind === transceiver.receiver.track.kind) ?? null) : null;
+      if (transceiver.sender.track !== track) await transceiver.sender.replaceTrack(track);
     }
   }
 
