@@ -266,12 +266,6 @@ export class CallQueue {
     return this.agents.get(agentId)?.callId ?? null;
   }
 
-  /** The agent of a connected call, if any. */
-  agentOfCall(callId: string): string | null {
-    const entry = this.entries.get(callId);
-    return entry?.state === 'connected' ? entry.agentId : null;
-  }
-
   /**
    * The agent the kiosk page exchanges SDP and ICE with: the agent of a connected call, or the one
    * agent an information call rings (they connect before the answer, sending nothing). Null while
