@@ -74,7 +74,11 @@ export interface BalanceSlots {
  * and the validity the file holds; the snapshot carries them.
  */
 export interface CardSummary {
-  readonly family: CardFamily;
+  /**
+   * Null in a summary sent before the family is told: a PBOC purse DF with a generic name
+   * (Beijing's `PBOC`) gave its balance first (docs/card-reading.md, "APDUs before the balance").
+   */
+  readonly family: CardFamily | null;
   /** Digits (or hex) the way the card family prints them on the card; null in a summary sent before the file that holds it. */
   readonly cardNumber: string | null;
   /** City code of the issuer, 4 digits, e.g. `5810` (Guangzhou); null if the family does not carry it (or not read yet). */
@@ -101,6 +105,7 @@ export interface CardSummary {
 
 /** A complete read: the summary plus the logs. `complete` is false when the logs could not be read. */
 export interface CardSnapshot extends CardSummary {
+  readonly family: CardFamily;
   readonly cardNumber: string;
   readonly transactions: readonly CardTransaction[];
   readonly trips: readonly CardTrip[];

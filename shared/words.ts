@@ -60,7 +60,9 @@ export const categoryLabel = (lang: Language, category: TicketCategory): string 
 export const ticketStatusLabel = (lang: Language, status: TicketStatus): string => wordsIn(lang, TICKET_STATUS_WORDS[status]);
 
 /** The card family's name in `lang`. */
-export const familyLabel = (lang: Language, family: CardFamily): string => wordsIn(lang, CARD_FAMILY_WORDS[family]);
+/** A card whose balance is read before its family is told (a summary's `family` null). */
+export const UNTOLD_FAMILY_WORDS: Words = { zh: '交通卡', en: 'Transit card' };
+export const familyLabel = (lang: Language, family: CardFamily | null): string => wordsIn(lang, family === null ? UNTOLD_FAMILY_WORDS : CARD_FAMILY_WORDS[family]);
 
 /** Help (FAQ) article categories; a category central has that is not here reads "other questions". */
 export const FAQ_CATEGORY_WORDS: Readonly<Record<string, Words>> = {

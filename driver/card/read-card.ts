@@ -143,7 +143,8 @@ function validFci(fci: Uint8Array): Uint8Array {
 
 const startsWith = (bytes: Uint8Array, prefix: Uint8Array): boolean => bytes.length >= prefix.length && prefix.every((b, i) => bytes[i] === b);
 
-type SummaryWithoutUid = Omit<CardSummary, 'uidHash'>;
+/** The summary a family's read sends: its family known. */
+type SummaryWithoutUid = Omit<CardSummary, 'uidHash' | 'family'> & { readonly family: CardFamily };
 
 interface FastRead {
   /** What the card-summary event carries: the balance, and the number where it was at hand. */

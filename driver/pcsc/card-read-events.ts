@@ -26,11 +26,12 @@ export async function readCardToEvents(transport: ApduTransport, reader: string,
       commandTimeoutMs: o.commandTimeoutMs,
       familyHint: o.lastFamily?.get(reader) ?? o.homeFamily ?? null,
       onSummary: (summary) => {
-        o.lastFamily?.set(reader, summary.family);
+        if (summary.family !== null) o.lastFamily?.set(reader, summary.family);
         o.emit({ type: 'card-summary', reader, summary });
       },
     });
     if (result.ok) {
+      o.lastFamily?.set(reader, result.value.family);
       o.log('info', `reader ${reader}: read ${result.value.family} card in ${result.value.apduCount} APDUs`);
       o.emit({ type: 'card-read', reader, snapshot: result.value });
     } else {

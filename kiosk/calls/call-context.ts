@@ -38,7 +38,8 @@ export function buildCallContext(source: CallContextSource): CallContext {
     kioskId: source.kioskId,
     ...(source.location ? { location: source.location } : {}),
     language: source.language,
-    card: card ? { family: card.family, maskedNumber: card.cardNumber === null ? '' : maskCardNumber(card.cardNumber), balance: card.balance, validUntil: card.validUntil } : null,
+    // a summary whose family is still to be told is left out: it lasts until the next few APDUs
+    card: card && card.family !== null ? { family: card.family, maskedNumber: card.cardNumber === null ? '' : maskCardNumber(card.cardNumber), balance: card.balance, validUntil: card.validUntil } : null,
     diagnosis: [...source.diagnosis],
     recentTrips: zh.slice(0, MAX_CONTEXT_TRIPS).map((line, i) => ({ text: { zh: line.text, en: en[i]?.text ?? line.text }, time: line.time, amount: line.amount, open: line.open })),
     openTicketIds: source.openTicketIds.slice(0, 10),

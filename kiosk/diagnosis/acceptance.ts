@@ -62,11 +62,11 @@ export function homeFamilyOf(stationCity: string): CardFamily | null {
 
 /** The issuer city of a card: its own city code, else its family's home city when there is one. */
 export function issuerCity(card: Pick<CardSummary, 'family' | 'cityCode'>): string | null {
-  return card.cityCode ?? FAMILY_HOME[card.family]?.[0] ?? null;
+  return card.cityCode ?? (card.family === null ? null : FAMILY_HOME[card.family]?.[0]) ?? null;
 }
 
 /** Whether `card` pays for a ride at a station of `stationCity` that accepts `accepted`, and why. */
-export function cardUseAt(card: Pick<CardSummary, 'family' | 'cityCode'>, stationCity: string, accepted: AcceptedCards = DEFAULT_ACCEPTED_CARDS): CardUse {
+export function cardUseAt(card: { readonly family: CardFamily; readonly cityCode: string | null }, stationCity: string, accepted: AcceptedCards = DEFAULT_ACCEPTED_CARDS): CardUse {
   const cardCity = issuerCity(card);
   const homes = card.cityCode !== null ? [card.cityCode] : (FAMILY_HOME[card.family] ?? []);
   const home = homes.includes(stationCity);

@@ -59,8 +59,10 @@ export function diagnose(card: CardSummary | CardSnapshot, ctx: DiagnoseContext)
   if (card.validFrom !== null && card.validFrom > ctx.today) out.push({ code: 'not-yet-valid', validFrom: card.validFrom });
   if (card.balance < 0) out.push({ code: 'negative-balance', balance: card.balance });
   const station = ctx.stationCityCode;
-  const use = station === null ? null : cardUseAt(card, station, ctx.acceptedCards ?? DEFAULT_ACCEPTED_CARDS);
-  if (use && station !== null && !use.usable) out.push({ code: 'not-accepted', family: card.family, cardCity: use.cardCity, stationCity: station, reason: use.because });
+  // a summary whose family is still to be told says nothing about where the card pays
+  const family = card.family;
+  const use = station === null || family === null ? null : cardUseAt({ family, cityCode: card.cityCode }, station, ctx.acceptedCards ?? DEFAULT_ACCEPTED_CARDS);
+  if (use && station !== null && family !== null && !use.usable) out.push({ code: 'not-accepted', family, cardCity: use.cardCity, stationCity: station, reason: use.because });
   if (isSnapshot(card)) for (const entry of openEntries(card.trips)) out.push({ code: 'open-trip', entry });
   if (card.balance >= 0 && card.balance < ctx.lowBalanceThreshold) out.push({ code: 'low-balance', balance: card.balance, threshold: ctx.lowBalanceThreshold });
   if (use?.usable && station !== null && use.cardCity !== null && use.cardCity !== station && use.because !== 'home-city') {

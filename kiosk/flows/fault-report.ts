@@ -50,9 +50,9 @@ type ReportEvent =
   | TextEditEvent
   | CardEvent;
 
-/** Card facts for a ticket, from what the reader delivered; null for a summary sent before the card's number was read. */
+/** Card facts for a ticket, from what the reader delivered; null for a summary sent before the card's number (or family) was read. */
 export function ticketCardContext(card: CardSummary | CardSnapshot, diagnosis: TicketCardContext['diagnosis'] = []): TicketCardContext | null {
-  if (card.cardNumber === null) return null;
+  if (card.cardNumber === null || card.family === null) return null;
   return {
     family: card.family,
     cardNumber: card.cardNumber,

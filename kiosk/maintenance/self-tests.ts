@@ -45,6 +45,7 @@ export function cardReaderSelfTest(subscribe: Subscribe<CardReaderEvent>, waitMs
       (e) => {
         switch (e.type) {
           case 'card-summary':
+            if (e.summary.family === null) return null; // told by the card-read that follows
             return { ok: true, code: 'read', detail: `read a ${e.summary.family} card on ${e.reader}`, facts: { family: e.summary.family, reader: e.reader } };
           case 'card-read':
             return { ok: true, code: 'read', detail: `read a ${e.snapshot.family} card on ${e.reader}`, facts: { family: e.snapshot.family, reader: e.reader } };

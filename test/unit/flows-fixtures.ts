@@ -2,7 +2,7 @@
 import { createActor, fromCallback, SimulatedClock, type Actor } from 'xstate';
 import { demoStationTables } from '../../central/seed/demo-stations.js';
 import { KIOSK_STATIONS } from '../../kiosk/i18n/stations.js';
-import type { CardSnapshot, CardSummary, CardTrip } from '../../shared/card.js';
+import type { CardFamily, CardSnapshot, CardSummary, CardTrip } from '../../shared/card.js';
 import type { TicketId } from '../../shared/ticket.js';
 import { makeTicketId } from '../../shared/ticket.js';
 import type { AuditEntry } from '../../shared/sync.js';
@@ -22,7 +22,7 @@ export const T0 = Date.parse('2026-11-23T08:50:00+08:00');
 
 export const CARD_NUMBER = '3105810012345677984';
 
-export const summary: CardSummary & { readonly cardNumber: string } = {
+export const summary: CardSummary & { readonly family: CardFamily; readonly cardNumber: string } = {
   family: 't-union',
   cardNumber: CARD_NUMBER,
   cityCode: '5810',
