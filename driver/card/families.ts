@@ -10,8 +10,13 @@ export const T_UNION_AID = fromHex('A000000632010105');
 export const CITY_UNION_AID = fromHex('A00000000386980701');
 export const SHENZHEN_TONG_NAME = ascii('PAY.SZT');
 export const BEIJING_NAMES = [ascii('PBOC'), ascii('OC')] as const;
-/** Beijing's application DF, selected by file id as nfsee does after it has read MF file 0x04. */
-export const BEIJING_DF = fromHex('1001');
+/**
+ * The PBOC purse DF by its file id: Beijing's application (nfsee selects it after MF file 0x04),
+ * and Shenzhen Tong's, City Union's and Wuhan Tong's in nfsee's reader mock. Its FCI's DF name
+ * tells the family where the name is a family's own (`PAY.SZT`, …); a generic name (`PBOC`, `OC`)
+ * does not, and the family is told after the balance (docs/card-reading.md).
+ */
+export const PURSE_DF = fromHex('1001');
 export const WUHAN_TONG_NAME = ascii('AP1.WHCTC');
 /** Lingnan Pass: the application holding file 0x15 (number). */
 export const LINGNAN_INFO_NAME = ascii('PAY.APPY');
@@ -38,33 +43,57 @@ export const TRIPS_SFI_OF: Readonly<Record<CardFamily, number | null>> = {
 };
 
 /**
- * One command of the detection: a SELECT of a family's application by name, or READ BINARY of
+ * One command of the detection: a SELECT of a family's application by name, SELECT of the purse
+ * DF 1001 by file id (the family from its DF name, or told after the balance), or READ BINARY of
  * Beijing's MF file 0x04 (a card-wide file no other family was seen to answer with `1000…`).
  */
 export type Probe =
   | { readonly kind: 'select'; readonly family: CardFamily; readonly name: Uint8Array }
+  | { readonly kind: 'purse-file' }
   | { readonly kind: 'beijing-mf-file' };
+
+/** DF names that are one family's own: a purse DF answering with one of them is that family's. */
+const OWN_DF_NAMES: readonly (readonly [Uint8Array, CardFamily])[] = [
+  [T_UNION_AID, 't-union'],
+  [CITY_UNION_AID, 'city-union'],
+  [SHENZHEN_TONG_NAME, 'shenzhen-tong'],
+  [WUHAN_TONG_NAME, 'wuhan-tong'],
+  [LINGNAN_PURSE_NAME, 'lingnan-pass'],
+];
+
+/** The family whose own DF name `name` is; null for a generic name (`PBOC`, `OC`) or none. */
+export function familyOfDfName(name: Uint8Array | null): CardFamily | null {
+  if (name === null) return null;
+  const same = (a: Uint8Array): boolean => a.length === name.length && a.every((b, i) => name[i] === b);
+  return OWN_DF_NAMES.find(([n]) => same(n))?.[1] ?? null;
+}
 
 const select = (family: CardFamily, name: Uint8Array): Probe => ({ kind: 'select', family, name });
 
 /**
  * The detection order when this reader has no hint: T-Union first (it needs SELECT and two
- * balance slots, so any probe before it would put it above 3 APDUs), then by how widely a
- * family is issued. Beijing last: its DF names (`PBOC`, `OC`) are generic PBOC names that other
- * families' cards answer too (nfsee's reader mock answers `PBOC` for its City Union and Wuhan
- * cards), so it is told by MF file 0x04 instead.
+ * balance slots, so any probe before it would put it above 3 APDUs), City Union (issued in the
+ * most cities), then the purse DF 1001, which Shenzhen Tong and Beijing cards answer (and, in
+ * nfsee's reader mock, Wuhan Tong's), then Lingnan Pass and Wuhan Tong by name (no published
+ * exchange shows them answering DF 1001), then Shenzhen Tong's name. Beijing's names last:
+ * `PBOC` and `OC` are generic PBOC names that other families' cards answer too (nfsee's reader
+ * mock answers `PBOC` for its City Union and Wuhan cards), so a Beijing card is told by MF file
+ * 0x04 starting `1000`.
  */
 export const DETECTION_ORDER: readonly Probe[] = [
   select('t-union', T_UNION_AID),
   select('city-union', CITY_UNION_AID),
-  select('shenzhen-tong', SHENZHEN_TONG_NAME),
-  select('wuhan-tong', WUHAN_TONG_NAME),
+  { kind: 'purse-file' },
   select('lingnan-pass', LINGNAN_PURSE_NAME),
+  select('wuhan-tong', WUHAN_TONG_NAME),
+  // the published Shenzhen Tong card answers the purse DF with PAY.SZT: its name is the last resort
+  select('shenzhen-tong', SHENZHEN_TONG_NAME),
   { kind: 'beijing-mf-file' },
   // a Beijing card whose MF file 0x04 could not be read: its DF by name, as before
   ...BEIJING_NAMES.map((n) => select('beijing', n)),
 ];
 
+/** The family a probe is moved forward for by a hint: the purse DF and MF file 0x04 are how Beijing cards are read. */
 const familyOf = (p: Probe): CardFamily => (p.kind === 'select' ? p.family : 'beijing');
 
 /**

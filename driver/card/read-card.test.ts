@@ -210,6 +210,10 @@ const SELECT_OC = step('00A40400024F4300', '6A82');
 const SELECT_PBOC = step('00A404000450424F4300', '6A82');
 const SELECT_WUHAN = step('00A40400094150312E574843544300', '6A82');
 const SELECT_LINGNAN = step('00A40400085041592E5449434C00', '6A82');
+const SELECT_PURSE_DF = step('00A4000002100100', '6A82');
+/** nfsee's Beijing card's answer to SELECT DF 1001: DF name `PBOC`, which names no family. */
+const PBOC_FCI = '6F08840450424F43A500';
+const F04 = '100075123456789A' + '00'.repeat(16) + '20200101' + '20301231';
 const answers = (s: ScriptStep, response: string): ScriptStep => ({ command: s.command, response });
 
 const PBOC_15 = '01015840FFFFFFFF' + '0201' + '000000000000' + '4E61BC00' + '20190701' + '20290630' + '0000';
@@ -236,6 +240,9 @@ describe('readCard, other families', () => {
     const { result, transport } = await readScripted([
       SELECT_T_UNION,
       SELECT_CITY_UNION,
+      SELECT_PURSE_DF,
+      SELECT_LINGNAN,
+      SELECT_WUHAN,
       answers(SELECT_SZT, '9000'),
       step('805C000204', '000003E89000'),
       step('00B0950000', `${PBOC_15}9000`),
@@ -246,17 +253,15 @@ describe('readCard, other families', () => {
     expect(result).toMatchObject({ ok: true, value: { family: 'shenzhen-tong', cardNumber: '123456784', cityCode: '5840', balance: 1000, transactions: [] } });
   });
 
-  it('Beijing: told by MF file 0x04 (starts 1000) after the refused SELECTs; DF 1001 by file id; balance in 4 APDUs with the number', async () => {
-    const f04 = '100075123456789A' + '00'.repeat(16) + '20200101' + '20301231';
+  it('Beijing: DF 1001 answers with the generic name PBOC, so the balance goes out with the family still to be told (4 APDUs), then MF file 0x04 (starts 1000) tells Beijing', async () => {
     const { result, transport, summaries } = await readScripted([
       SELECT_T_UNION,
       SELECT_CITY_UNION,
-      SELECT_SZT,
-      SELECT_WUHAN,
-      SELECT_LINGNAN,
-      step('00B0840000', `${f04}9000`),
-      step('00A4000002100100', '6F08840450424F43A5009000'),
+      answers(SELECT_PURSE_DF, `${PBOC_FCI}9000`),
       step('805C000204', '000000649000'),
+      step('00A40000023F00', '9000'),
+      step('00B0840000', `${F04}9000`),
+      answers(SELECT_PURSE_DF, `${PBOC_FCI}9000`),
       step('FFCA000000', `${UID}9000`),
       step('00B201C400', '6A82'),
     ]);
@@ -265,41 +270,43 @@ describe('readCard, other families', () => {
       ok: true,
       value: { family: 'beijing', aid: '50424F43', cardNumber: '100075123456789A', cityCode: '1000', validUntil: '2030-12-31', balance: 100 },
     });
-    expect(summaries[0]).toMatchObject({ sentBefore: 8, summary: { cardNumber: '100075123456789A', balance: 100 } });
+    expect(summaries).toHaveLength(1);
+    expect(summaries[0]).toMatchObject({ sentBefore: 4, summary: { family: null, aid: '50424F43', cardNumber: null, cityCode: null, validUntil: null, balance: 100 } });
   });
 
-  it('Beijing after a Beijing card on this reader: MF file 0x04 right after T-Union, balance after 4 APDUs', async () => {
-    const f04 = '100075123456789A' + '00'.repeat(16) + '20200101' + '20301231';
+  it('Beijing after a Beijing card on this reader: DF 1001 right after T-Union, balance after 3 APDUs', async () => {
     const { result, transport, summaries } = await readScripted(
       [
         SELECT_T_UNION,
-        step('00B0840000', `${f04}9000`),
-        step('00A4000002100100', '6F08840450424F43A5009000'),
+        answers(SELECT_PURSE_DF, `${PBOC_FCI}9000`),
         step('805C000204', '000000649000'),
+        step('00A40000023F00', '9000'),
+        step('00B0840000', `${F04}9000`),
+        answers(SELECT_PURSE_DF, `${PBOC_FCI}9000`),
         step('FFCA000000', `${UID}9000`),
         step('00B201C400', '6A82'),
       ],
       { familyHint: 'beijing' },
     );
     expect(transport.remaining).toBe(0);
-    expect(summaries[0]?.sentBefore).toBe(4);
+    expect(summaries[0]).toMatchObject({ sentBefore: 3, summary: { family: null, balance: 100 } });
     expect(result).toMatchObject({ ok: true, value: { family: 'beijing', cardNumber: '100075123456789A' } });
   });
 
-  it('Beijing whose MF file 0x04 is not readable at detection: its DF by name, balance, then 0x04 at the MF and back', async () => {
-    const f04 = '100075123456789A' + '00'.repeat(16) + '20200101' + '20301231';
+  it('Beijing without DF 1001 whose MF file 0x04 is not readable at detection: its DF by name, balance, then 0x04 at the MF and back', async () => {
     const { result, transport, summaries } = await readScripted([
       SELECT_T_UNION,
       SELECT_CITY_UNION,
-      SELECT_SZT,
-      SELECT_WUHAN,
+      SELECT_PURSE_DF,
       SELECT_LINGNAN,
+      SELECT_WUHAN,
+      SELECT_SZT,
       step('00B0840000', '6A82'),
       SELECT_PBOC,
       answers(SELECT_OC, '9000'),
       step('805C000204', '000000649000'),
       step('00A40000023F00', '9000'),
-      step('00B0840000', `${f04}9000`),
+      step('00B0840000', `${F04}9000`),
       answers(SELECT_OC, '9000'),
       step('FFCA000000', `${UID}9000`),
       step('00B201C400', '6A82'),
@@ -307,16 +314,36 @@ describe('readCard, other families', () => {
     expect(transport.remaining).toBe(0);
     expect(result).toMatchObject({ ok: true, value: { family: 'beijing', aid: '4F43', cardNumber: '100075123456789A', balance: 100 } });
     // the balance came before the number: the summary says the number is not read yet
-    expect(summaries[0]).toMatchObject({ sentBefore: 9, summary: { cardNumber: null, cityCode: null, validUntil: null, balance: 100 } });
+    expect(summaries[0]).toMatchObject({ sentBefore: 10, summary: { family: 'beijing', cardNumber: null, cityCode: null, validUntil: null, balance: 100 } });
+  });
+
+  it('Beijing without DF 1001: MF file 0x04 read while the MF is current, then its DF by name', async () => {
+    const { result, transport, summaries } = await readScripted([
+      SELECT_T_UNION,
+      SELECT_CITY_UNION,
+      SELECT_PURSE_DF,
+      SELECT_LINGNAN,
+      SELECT_WUHAN,
+      SELECT_SZT,
+      step('00B0840000', `${F04}9000`),
+      answers(SELECT_PBOC, '9000'),
+      step('805C000204', '000000649000'),
+      step('FFCA000000', `${UID}9000`),
+      step('00B201C400', '6A82'),
+    ]);
+    expect(transport.remaining).toBe(0);
+    expect(result).toMatchObject({ ok: true, value: { family: 'beijing', aid: '50424F43', cardNumber: '100075123456789A' } });
+    expect(summaries[0]).toMatchObject({ sentBefore: 9, summary: { family: 'beijing', cardNumber: '100075123456789A' } });
   });
 
   it('an MF file 0x04 that is not Beijing\'s (not 1000…) does not make the card Beijing', async () => {
     const { result, transport } = await readScripted([
       SELECT_T_UNION,
       SELECT_CITY_UNION,
-      SELECT_SZT,
-      SELECT_WUHAN,
+      SELECT_PURSE_DF,
       SELECT_LINGNAN,
+      SELECT_WUHAN,
+      SELECT_SZT,
       step('00B0840000', `${'31'.repeat(32)}9000`),
       SELECT_PBOC,
       SELECT_OC,
@@ -326,11 +353,110 @@ describe('readCard, other families', () => {
     expect(result).toMatchObject({ ok: false, error: { code: 'unsupported-card' } });
   });
 
+  it('DF 1001 named PAY.SZT is a Shenzhen Tong card: its number from the FCI, balance after 4 APDUs, no second SELECT', async () => {
+    const fci = `6F32${'8407'}5041592E535A54A5279F080102${'9F0C20'}0000000000000000FD21000051800000A344C213201703142027031410100000`;
+    const { result, transport, summaries } = await readScripted([
+      SELECT_T_UNION,
+      SELECT_CITY_UNION,
+      answers(SELECT_PURSE_DF, `${fci}9000`),
+      step('805C000204', '8000164E9000'),
+      step('FFCA000000', `${UID}9000`),
+      step('00B201C400', '6A83'),
+    ]);
+    expect(transport.remaining).toBe(0);
+    expect(summaries[0]).toMatchObject({ sentBefore: 4, summary: { family: 'shenzhen-tong', aid: '5041592E535A54', cardNumber: '3314986592', balance: 5710 } });
+    expect(result).toMatchObject({ ok: true, value: { family: 'shenzhen-tong', cardNumber: '3314986592' } });
+  });
+
+  it('a purse DF 1001 named PBOC on a card whose MF file 0x04 is not Beijing\'s: the family is told by the names that follow, and the snapshot carries that application\'s own balance', async () => {
+    const { result, transport, summaries } = await readScripted([
+      SELECT_T_UNION,
+      SELECT_CITY_UNION,
+      answers(SELECT_PURSE_DF, `${PBOC_FCI}9000`),
+      step('805C000204', '000001F49000'),
+      step('00A40000023F00', '9000'),
+      step('00B0840000', '6A82'),
+      SELECT_LINGNAN,
+      answers(SELECT_WUHAN, '9000'),
+      step('805C000204', '000001F59000'),
+      step('00B08A0000', '12345678900000009000'),
+      step('00B0850000', `${'00'.repeat(16)}20280531201806019000`),
+      step('FFCA000000', `${UID}9000`),
+      step('00B201C400', '6A83'),
+    ]);
+    expect(transport.remaining).toBe(0);
+    expect(summaries).toHaveLength(1);
+    expect(summaries[0]).toMatchObject({ sentBefore: 4, summary: { family: null, balance: 500 } });
+    expect(result).toMatchObject({ ok: true, value: { family: 'wuhan-tong', aid: '4150312E5748435443', cardNumber: '1234567890', balance: 501 } });
+  });
+
+  it('a purse DF 1001 that refuses GET BALANCE sends no summary until its family is told', async () => {
+    const { result, transport, summaries } = await readScripted([
+      SELECT_T_UNION,
+      SELECT_CITY_UNION,
+      answers(SELECT_PURSE_DF, `${PBOC_FCI}9000`),
+      step('805C000204', '6985'),
+      step('00A40000023F00', '9000'),
+      step('00B0840000', '6A82'),
+      SELECT_LINGNAN,
+      answers(SELECT_WUHAN, '9000'),
+      step('805C000204', '000001F59000'),
+      step('00B08A0000', '12345678900000009000'),
+      step('00B0850000', `${'00'.repeat(16)}20280531201806019000`),
+      step('FFCA000000', `${UID}9000`),
+      step('00B201C400', '6A83'),
+    ]);
+    expect(transport.remaining).toBe(0);
+    expect(summaries).toHaveLength(1);
+    expect(summaries[0]).toMatchObject({ sentBefore: 9, summary: { family: 'wuhan-tong', balance: 501 } });
+    expect(result).toMatchObject({ ok: true, value: { family: 'wuhan-tong', balance: 501 } });
+  });
+
+  it('a purse DF 1001 of no family this kiosk reads: its balance was shown, the read ends as an unsupported card', async () => {
+    const { result, transport, summaries } = await readScripted([
+      SELECT_T_UNION,
+      SELECT_CITY_UNION,
+      answers(SELECT_PURSE_DF, '9000'),
+      step('805C000204', '000000649000'),
+      step('00A40000023F00', '6A82'),
+      SELECT_LINGNAN,
+      SELECT_WUHAN,
+      SELECT_SZT,
+      SELECT_PBOC,
+      SELECT_OC,
+      step('FFCA000000', `${UID}9000`),
+    ]);
+    expect(transport.remaining).toBe(0);
+    expect(summaries[0]).toMatchObject({ sentBefore: 4, summary: { family: null, aid: '1001', balance: 100 } });
+    expect(result).toMatchObject({ ok: false, error: { code: 'unsupported-card' } });
+  });
+
+  it('removal at any APDU of a Beijing read through DF 1001 gives card-removed, with the family once MF file 0x04 told it', async () => {
+    const steps = [
+      SELECT_T_UNION,
+      SELECT_CITY_UNION,
+      answers(SELECT_PURSE_DF, `${PBOC_FCI}9000`),
+      step('805C000204', '000000649000'),
+      step('00A40000023F00', '9000'),
+      step('00B0840000', `${F04}9000`),
+      answers(SELECT_PURSE_DF, `${PBOC_FCI}9000`),
+      step('FFCA000000', `${UID}9000`),
+      step('00B201C400', '6A82'),
+    ];
+    for (let n = 0; n < steps.length; n++) {
+      const { result, summaries } = await readScripted(steps, { removeAt: n });
+      expect(result, `removed at APDU ${n}`).toMatchObject({ ok: false, error: { code: 'card-removed' } });
+      expect(summaries.length, `summary when removed at ${n}`).toBe(n >= 4 ? 1 : 0);
+      if (!result.ok) expect(result.error.family, `removed at ${n}`).toBe(n >= 6 ? 'beijing' : undefined);
+    }
+  });
+
   it('Wuhan Tong: the balance first (summary without the number), then 0x0A number and 0x05 dates', async () => {
     const { result, transport, summaries } = await readScripted([
       SELECT_T_UNION,
       SELECT_CITY_UNION,
-      SELECT_SZT,
+      SELECT_PURSE_DF,
+      SELECT_LINGNAN,
       answers(SELECT_WUHAN, '9000'),
       step('805C000204', '000001F49000'),
       step('00B08A0000', '12345678900000009000'),
@@ -340,15 +466,14 @@ describe('readCard, other families', () => {
     ]);
     expect(transport.remaining).toBe(0);
     expect(result).toMatchObject({ ok: true, value: { family: 'wuhan-tong', cardNumber: '1234567890', validFrom: '2018-06-01', validUntil: '2028-05-31', balance: 500 } });
-    expect(summaries[0]).toMatchObject({ sentBefore: 5, summary: { family: 'wuhan-tong', cardNumber: null, validUntil: null, balance: 500 } });
+    expect(summaries[0]).toMatchObject({ sentBefore: 6, summary: { family: 'wuhan-tong', cardNumber: null, validUntil: null, balance: 500 } });
   });
 
   it('Lingnan Pass: detected by its purse PAY.TICL, balance, then 0x15 under PAY.APPY and back to PAY.TICL for the log', async () => {
     const { result, transport, summaries } = await readScripted([
       SELECT_T_UNION,
       SELECT_CITY_UNION,
-      SELECT_SZT,
-      SELECT_WUHAN,
+      SELECT_PURSE_DF,
       answers(SELECT_LINGNAN, '9000'),
       step('805C000204', '000009C49000'),
       step('00A40400085041592E4150505900', '9000'),
@@ -360,7 +485,7 @@ describe('readCard, other families', () => {
     ]);
     expect(transport.remaining).toBe(0);
     expect(result).toMatchObject({ ok: true, value: { family: 'lingnan-pass', aid: '5041592E5449434C', cardNumber: '5100012345', balance: 2500, transactions: [{ kind: 'top-up' }] } });
-    expect(summaries[0]).toMatchObject({ sentBefore: 6, summary: { cardNumber: null, balance: 2500 } });
+    expect(summaries[0]).toMatchObject({ sentBefore: 5, summary: { cardNumber: null, balance: 2500 } });
   });
 
   it('the family last read on this reader goes right after T-Union: a Lingnan Pass card in 3 APDUs', async () => {
@@ -400,10 +525,11 @@ describe('readCard, other families', () => {
     expect(result).toMatchObject({ ok: true, value: { family: 'city-union', cardNumber: '1315027968' } });
   });
 
-  it('a hint never moves Beijing\'s generic DF names (PBOC, OC) before another family: only its MF file 0x04 moves', async () => {
+  it('a hint never moves Beijing\'s generic DF names (PBOC, OC) before another family: only DF 1001 and MF file 0x04 move', async () => {
     const { result, transport } = await readScripted(
       [
         SELECT_T_UNION,
+        SELECT_PURSE_DF,
         step('00B0840000', '6A82'),
         answers(SELECT_CITY_UNION, '6F0A8408A0000000038698079000'),
         step('805C000204', '800007D09000'),
@@ -428,9 +554,10 @@ describe('readCard, other families', () => {
     const { result, transport } = await readScripted([
       SELECT_T_UNION,
       SELECT_CITY_UNION,
-      SELECT_SZT,
-      SELECT_WUHAN,
+      SELECT_PURSE_DF,
       SELECT_LINGNAN,
+      SELECT_WUHAN,
+      SELECT_SZT,
       step('00B0840000', '6A82'),
       SELECT_PBOC,
       SELECT_OC,

@@ -11,14 +11,15 @@ import { GET_UID, SELECT_MF, getBalance, readBinary, readRecord, selectByFileId,
 import { toHex } from './bytes.js';
 import { CardIoError, type DecodeError } from './errors.js';
 import {
-  BEIJING_DF,
   BEIJING_MF_PREFIX,
   BEIJING_MF_SFI,
   BEIJING_NAMES,
   detectionOrder,
+  familyOfDfName,
   LINGNAN_INFO_NAME,
   MAX_TRANSACTION_RECORDS,
   MAX_TRIP_RECORDS,
+  PURSE_DF,
   TRANSACTIONS_SFI,
   TRIPS_SFI_OF,
   type Probe,
@@ -60,15 +61,24 @@ export const hashUid = (uid: Uint8Array): string => createHash('sha256').update(
 export async function readCard(transport: ApduTransport, options: ReadCardOptions = {}): Promise<Result<CardSnapshot, CardReadError>> {
   const channel = new CardChannel(transport, options.commandTimeoutMs === undefined ? {} : { commandTimeoutMs: options.commandTimeoutMs });
   let family: CardFamily | undefined;
+  let summarySent = false;
+  const sendSummary = (summary: CardSummary): void => {
+    if (summarySent) return;
+    summarySent = true;
+    options.onSummary?.(summary);
+  };
   try {
-    const detected = await detect(channel, detectionOrder(options.familyHint ?? null));
-    if (detected === null) {
+    const found = await detect(channel, detectionOrder(options.familyHint ?? null));
+    if (found?.kind === 'detected') family = found.detected.family;
+    const told = (f: CardFamily): void => void (family = f);
+    const read = found === null ? null : found.kind === 'detected' ? { detected: found.detected, fast: await readSummary(channel, found.detected) } : await readAfterPurseBalance(channel, found, sendSummary, told);
+    if (read === null) {
       const uidHash = await readUidHash(channel);
       return err({ code: 'unsupported-card', message: 'not a supported transit card', ...(uidHash ? { detail: `uid sha256 ${uidHash}` } : {}) });
     }
-    family = detected.family;
-    const fast = await readSummary(channel, detected);
-    options.onSummary?.({ ...fast.summary, uidHash: null });
+    const { detected, fast } = read;
+    // once per read: a summary already sent with its family still to be told is not sent again
+    sendSummary({ ...fast.summary, uidHash: null });
     const info = fast.rest === null ? null : await fast.rest();
     const uidHash = await readUidHash(channel);
     const cardNumber = info?.cardNumber ?? fast.summary.cardNumber;
@@ -78,7 +88,7 @@ export async function readCard(transport: ApduTransport, options: ReadCardOption
     const tripsSfi = TRIPS_SFI_OF[detected.family];
     const trips = tripsSfi === null ? [] : await readTrips(channel, tripsSfi);
     const now = options.now?.() ?? new Date();
-    return ok({ ...fast.summary, ...info, cardNumber, uidHash, holderType, transactions, trips, readAt: now.toISOString(), apduCount: channel.apduCount });
+    return ok({ ...fast.summary, ...info, family: detected.family, cardNumber, uidHash, holderType, transactions, trips, readAt: now.toISOString(), apduCount: channel.apduCount });
   } catch (e) {
     if (!(e instanceof CardIoError)) throw e;
     return err({ code: e.code, message: e.message, ...(family ? { family } : {}), ...(e.detail === undefined ? {} : { detail: e.detail }) });
@@ -103,36 +113,119 @@ interface Detected {
   readonly beijingMfFile: Uint8Array | null;
 }
 
-async function detect(channel: CardChannel, order: readonly Probe[]): Promise<Detected | null> {
-  for (const probe of order) {
+/**
+ * The purse DF 1001 answered with a generic DF name (`PBOC`, `OC`, none): a PBOC purse whose
+ * family is told after its balance, by MF file 0x04 or the probes that follow in the order.
+ */
+interface PurseOfUnknownFamily {
+  readonly kind: 'purse';
+  readonly aid: string;
+  readonly fci: Uint8Array;
+  /** The probes after the purse DF's in this read's order. */
+  readonly rest: readonly Probe[];
+}
+
+type Found = { readonly kind: 'detected'; readonly detected: Detected } | PurseOfUnknownFamily;
+
+const detected = (d: Detected): Found => ({ kind: 'detected', detected: d });
+
+async function detect(channel: CardChannel, order: readonly Probe[]): Promise<Found | null> {
+  let purseFileRefused = false;
+  for (const [i, probe] of order.entries()) {
     if (probe.kind === 'select') {
-      const r = await channel.send(selectByName(probe.name));
-      if (r.sw === SW_OK) return { family: probe.family, aid: toHex(probe.name), reselect: selectByName(probe.name), fci: validFci(r.data), beijingMfFile: null };
+      const found = await selectFamily(channel, probe);
+      if (found !== null) return detected(found);
       continue;
+    }
+    if (probe.kind === 'purse-file') {
+      const r = await channel.send(selectByFileId(PURSE_DF));
+      if (r.sw !== SW_OK) {
+        purseFileRefused = true;
+        continue;
+      }
+      const fci = validFci(r.data);
+      const name = dfName(fci);
+      const aid = name === null ? toHex(PURSE_DF) : toHex(name);
+      const family = familyOfDfName(name);
+      if (family !== null) return detected({ family, aid, reselect: selectByFileId(PURSE_DF), fci, beijingMfFile: null });
+      return { kind: 'purse', aid, fci, rest: order.slice(i + 1) };
     }
     // No SELECT has answered 90 00 yet, so the MF is still the current DF (ISO 7816-4: a refused
     // SELECT leaves the current file as it was): READ BINARY by SFI reads Beijing's MF file 0x04.
     const file04 = await channel.send(readBinary(BEIJING_MF_SFI));
     if (file04.sw !== SW_OK || !startsWith(file04.data, BEIJING_MF_PREFIX)) continue;
-    return { ...(await selectBeijingDf(channel)), beijingMfFile: file04.data };
+    return detected({ ...(await selectBeijingDf(channel, !purseFileRefused)), beijingMfFile: file04.data });
   }
   return null;
 }
 
-/** Beijing's application: DF 1001 by file id (nfsee's way), else by its names. */
-async function selectBeijingDf(channel: CardChannel): Promise<Omit<Detected, 'beijingMfFile'>> {
-  const byId = selectByFileId(BEIJING_DF);
-  const r = await channel.send(byId);
-  if (r.sw === SW_OK) {
-    const fci = validFci(r.data);
-    const name = findTlv(fci, '84');
-    return { family: 'beijing', aid: name.ok && name.value !== null && name.value.length > 0 ? toHex(name.value) : toHex(BEIJING_DF), reselect: byId, fci };
+async function selectFamily(channel: CardChannel, probe: Extract<Probe, { kind: 'select' }>): Promise<Detected | null> {
+  const r = await channel.send(selectByName(probe.name));
+  return r.sw === SW_OK ? { family: probe.family, aid: toHex(probe.name), reselect: selectByName(probe.name), fci: validFci(r.data), beijingMfFile: null } : null;
+}
+
+/** The DF name (tag `84`) of an FCI, or null when it has none. */
+function dfName(fci: Uint8Array): Uint8Array | null {
+  const name = findTlv(fci, '84');
+  return name.ok && name.value !== null && name.value.length > 0 ? name.value : null;
+}
+
+/** Beijing's application: DF 1001 by file id (nfsee's way) unless this read saw it refused, else by its names. */
+async function selectBeijingDf(channel: CardChannel, tryFileId: boolean): Promise<Omit<Detected, 'beijingMfFile'>> {
+  const byId = selectByFileId(PURSE_DF);
+  let refused = '';
+  if (tryFileId) {
+    const r = await channel.send(byId);
+    if (r.sw === SW_OK) {
+      const fci = validFci(r.data);
+      const name = dfName(fci);
+      return { family: 'beijing', aid: toHex(name ?? PURSE_DF), reselect: byId, fci };
+    }
+    refused = swHex(r.sw);
   }
   for (const n of BEIJING_NAMES) {
     const byName = await channel.send(selectByName(n));
     if (byName.sw === SW_OK) return { family: 'beijing', aid: toHex(n), reselect: selectByName(n), fci: validFci(byName.data) };
+    refused ||= swHex(byName.sw);
   }
-  throw new CardIoError('unreadable-card', 'Beijing card without its application DF', swHex(r.sw));
+  throw new CardIoError('unreadable-card', 'Beijing card without its application DF', refused);
+}
+
+/**
+ * A purse DF of a family still to be told: its balance first (the summary, family null), then
+ * the family — Beijing by MF file 0x04 starting `1000` (SELECT MF, READ BINARY, back into DF
+ * 1001), else the probes left in the order, each by the card's own answer; null when none fits.
+ * A purse that refuses GET BALANCE sends no summary and is told the same way.
+ */
+async function readAfterPurseBalance(
+  channel: CardChannel,
+  purse: PurseOfUnknownFamily,
+  onSummary: (summary: CardSummary) => void,
+  told: (family: CardFamily) => void,
+): Promise<{ detected: Detected; fast: FastRead } | null> {
+  const r = await channel.send(getBalance(0));
+  const slot0 = r.sw === SW_OK ? must(decodeBalanceSlot(r.data)) : null;
+  if (slot0 !== null) {
+    onSummary({ family: null, aid: purse.aid, ...PENDING, balance: pbocBalance(slot0), currency: 'CNY', balanceSlots: { slot0, slot1: null }, holderType: 'unknown', uidHash: null });
+  }
+  const reselect = selectByFileId(PURSE_DF);
+  if ((await channel.send(SELECT_MF)).sw === SW_OK) {
+    const file04 = await channel.send(readBinary(BEIJING_MF_SFI));
+    if (file04.sw === SW_OK && startsWith(file04.data, BEIJING_MF_PREFIX)) {
+      told('beijing');
+      expectOk(await channel.send(reselect), 'SELECT DF 1001 (back into the application)');
+      const d: Detected = { family: 'beijing', aid: purse.aid, reselect, fci: purse.fci, beijingMfFile: file04.data };
+      return { detected: d, fast: slot0 === null ? await readSummary(channel, d) : whole(pbocSummary(d, must(decodeBeijingInfo(file04.data)), slot0)) };
+    }
+  }
+  for (const probe of purse.rest) {
+    if (probe.kind !== 'select') continue;
+    const d = await selectFamily(channel, probe);
+    if (d === null) continue;
+    told(d.family);
+    return { detected: d, fast: await readSummary(channel, d) };
+  }
+  return null;
 }
 
 /** A SELECT answer's data: empty, or a BER-TLV FCI. Anything else is a card answering garbage, stopped before its balance is shown. */

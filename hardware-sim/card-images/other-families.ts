@@ -92,10 +92,11 @@ export function shenzhenTongCard(): CardImage {
   const log = purseLog(SHOPPING);
   return {
     name: 'shenzhen-tong',
-    description: 'Shenzhen Tong (深圳通): number = bytes 16..19 of 0x15 little-endian, plus a check digit',
+    description:
+      'Shenzhen Tong (深圳通): number = bytes 16..19 of 0x15 little-endian, plus a check digit; its purse answers SELECT DF 1001 too, as the published Shenzhen card does (nfcim/nfsee tests/reader-mock.js)',
     uid: '04A7B8C9',
     historicalBytes: '',
-    applications: [{ aid: toHex(aid), fci: fciOf(aid), files: [{ sfi: 0x15, binary: toHex(file15) }, { sfi: 0x18, records: log.records }], balance: { slot0: 4260 } }],
+    applications: [{ aid: toHex(aid), fid: '1001', fci: fciOf(aid), files: [{ sfi: 0x15, binary: toHex(file15) }, { sfi: 0x18, records: log.records }], balance: { slot0: 4260 } }],
     expected: pbocExpected({
       family: 'shenzhen-tong',
       cardNumber: `${number}${shenzhenCheckDigit(String(number))}`,
