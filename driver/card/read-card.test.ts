@@ -214,9 +214,47 @@ const SELECT_PURSE_DF = step('00A4000002100100', '6A82');
 /** nfsee's Beijing card's answer to SELECT DF 1001: DF name `PBOC`, which names no family. */
 const PBOC_FCI = '6F08840450424F43A500';
 const F04 = '100075123456789A' + '00'.repeat(16) + '20200101' + '20301231';
+
 const answers = (s: ScriptStep, response: string): ScriptStep => ({ command: s.command, response });
 
 const PBOC_15 = '01015840FFFFFFFF' + '0201' + '000000000000' + '4E61BC00' + '20190701' + '20290630' + '0000';
+
+/** nfsee's Beijing card on a cold reader: DF 1001 (PBOC) gives the balance, MF file 0x04 tells Beijing, back into DF 1001 for the log. */
+const BEIJING_COLD: readonly ScriptStep[] = [
+  SELECT_T_UNION,
+  SELECT_CITY_UNION,
+  answers(SELECT_PURSE_DF, `${PBOC_FCI}9000`),
+  step('805C000204', '000000649000'),
+  step('00A40000023F00', '9000'),
+  step('00B0840000', `${F04}9000`),
+  answers(SELECT_PURSE_DF, `${PBOC_FCI}9000`),
+  step('FFCA000000', `${UID}9000`),
+  step('00B201C400', '6A82'),
+];
+
+/** A card that refuses every family's purse SELECT (by name and DF 1001), in the cold order: what comes before Beijing's MF file 0x04. */
+const EVERY_PURSE_REFUSED: readonly ScriptStep[] = [SELECT_T_UNION, SELECT_CITY_UNION, SELECT_PURSE_DF, SELECT_LINGNAN, SELECT_WUHAN, SELECT_SZT];
+
+/**
+ * A Wuhan Tong card whose DF 1001 answers with the generic name PBOC (as in nfsee's reader mock):
+ * that purse answers GET BALANCE with `purseBalance`; MF file 0x04 is not there, AP1.WHCTC is, and
+ * its own purse holds 5.01.
+ */
+const wuhanBehindGenericPurse = (purseBalance: string): ScriptStep[] => [
+  SELECT_T_UNION,
+  SELECT_CITY_UNION,
+  answers(SELECT_PURSE_DF, `${PBOC_FCI}9000`),
+  step('805C000204', purseBalance),
+  step('00A40000023F00', '9000'),
+  step('00B0840000', '6A82'),
+  SELECT_LINGNAN,
+  answers(SELECT_WUHAN, '9000'),
+  step('805C000204', '000001F59000'),
+  step('00B08A0000', '12345678900000009000'),
+  step('00B0850000', `${'00'.repeat(16)}20280531201806019000`),
+  step('FFCA000000', `${UID}9000`),
+  step('00B201C400', '6A83'),
+];
 
 describe('readCard, other families', () => {
   it('City Union: a non-BCD account outside Shanghai is bytes 16..19 big-endian; balance as 31-bit signed, no trips', async () => {
@@ -254,17 +292,7 @@ describe('readCard, other families', () => {
   });
 
   it('Beijing: DF 1001 answers with the generic name PBOC, so the balance goes out with the family still to be told (4 APDUs), then MF file 0x04 (starts 1000) tells Beijing', async () => {
-    const { result, transport, summaries } = await readScripted([
-      SELECT_T_UNION,
-      SELECT_CITY_UNION,
-      answers(SELECT_PURSE_DF, `${PBOC_FCI}9000`),
-      step('805C000204', '000000649000'),
-      step('00A40000023F00', '9000'),
-      step('00B0840000', `${F04}9000`),
-      answers(SELECT_PURSE_DF, `${PBOC_FCI}9000`),
-      step('FFCA000000', `${UID}9000`),
-      step('00B201C400', '6A82'),
-    ]);
+    const { result, transport, summaries } = await readScripted(BEIJING_COLD);
     expect(transport.remaining).toBe(0);
     expect(result).toMatchObject({
       ok: true,
@@ -275,19 +303,9 @@ describe('readCard, other families', () => {
   });
 
   it('Beijing after a Beijing card on this reader: DF 1001 right after T-Union, balance after 3 APDUs', async () => {
-    const { result, transport, summaries } = await readScripted(
-      [
-        SELECT_T_UNION,
-        answers(SELECT_PURSE_DF, `${PBOC_FCI}9000`),
-        step('805C000204', '000000649000'),
-        step('00A40000023F00', '9000'),
-        step('00B0840000', `${F04}9000`),
-        answers(SELECT_PURSE_DF, `${PBOC_FCI}9000`),
-        step('FFCA000000', `${UID}9000`),
-        step('00B201C400', '6A82'),
-      ],
-      { familyHint: 'beijing' },
-    );
+    // the cold read without City Union's refused SELECT: DF 1001 comes right after T-Union
+    const warm = BEIJING_COLD.filter((x) => x !== SELECT_CITY_UNION);
+    const { result, transport, summaries } = await readScripted(warm, { familyHint: 'beijing' });
     expect(transport.remaining).toBe(0);
     expect(summaries[0]).toMatchObject({ sentBefore: 3, summary: { family: null, balance: 100 } });
     expect(result).toMatchObject({ ok: true, value: { family: 'beijing', cardNumber: '100075123456789A' } });
@@ -295,12 +313,7 @@ describe('readCard, other families', () => {
 
   it('Beijing without DF 1001 whose MF file 0x04 is not readable at detection: its DF by name, balance, then 0x04 at the MF and back', async () => {
     const { result, transport, summaries } = await readScripted([
-      SELECT_T_UNION,
-      SELECT_CITY_UNION,
-      SELECT_PURSE_DF,
-      SELECT_LINGNAN,
-      SELECT_WUHAN,
-      SELECT_SZT,
+      ...EVERY_PURSE_REFUSED,
       step('00B0840000', '6A82'),
       SELECT_PBOC,
       answers(SELECT_OC, '9000'),
@@ -319,12 +332,7 @@ describe('readCard, other families', () => {
 
   it('Beijing without DF 1001: MF file 0x04 read while the MF is current, then its DF by name', async () => {
     const { result, transport, summaries } = await readScripted([
-      SELECT_T_UNION,
-      SELECT_CITY_UNION,
-      SELECT_PURSE_DF,
-      SELECT_LINGNAN,
-      SELECT_WUHAN,
-      SELECT_SZT,
+      ...EVERY_PURSE_REFUSED,
       step('00B0840000', `${F04}9000`),
       answers(SELECT_PBOC, '9000'),
       step('805C000204', '000000649000'),
@@ -338,12 +346,7 @@ describe('readCard, other families', () => {
 
   it('an MF file 0x04 that is not Beijing\'s (not 1000…) does not make the card Beijing', async () => {
     const { result, transport } = await readScripted([
-      SELECT_T_UNION,
-      SELECT_CITY_UNION,
-      SELECT_PURSE_DF,
-      SELECT_LINGNAN,
-      SELECT_WUHAN,
-      SELECT_SZT,
+      ...EVERY_PURSE_REFUSED,
       step('00B0840000', `${'31'.repeat(32)}9000`),
       SELECT_PBOC,
       SELECT_OC,
@@ -369,21 +372,7 @@ describe('readCard, other families', () => {
   });
 
   it('a purse DF 1001 named PBOC on a card whose MF file 0x04 is not Beijing\'s: the family is told by the names that follow, and the snapshot carries that application\'s own balance', async () => {
-    const { result, transport, summaries } = await readScripted([
-      SELECT_T_UNION,
-      SELECT_CITY_UNION,
-      answers(SELECT_PURSE_DF, `${PBOC_FCI}9000`),
-      step('805C000204', '000001F49000'),
-      step('00A40000023F00', '9000'),
-      step('00B0840000', '6A82'),
-      SELECT_LINGNAN,
-      answers(SELECT_WUHAN, '9000'),
-      step('805C000204', '000001F59000'),
-      step('00B08A0000', '12345678900000009000'),
-      step('00B0850000', `${'00'.repeat(16)}20280531201806019000`),
-      step('FFCA000000', `${UID}9000`),
-      step('00B201C400', '6A83'),
-    ]);
+    const { result, transport, summaries } = await readScripted(wuhanBehindGenericPurse('000001F49000'));
     expect(transport.remaining).toBe(0);
     expect(summaries).toHaveLength(1);
     expect(summaries[0]).toMatchObject({ sentBefore: 4, summary: { family: null, balance: 500 } });
@@ -391,21 +380,7 @@ describe('readCard, other families', () => {
   });
 
   it('a purse DF 1001 that refuses GET BALANCE sends no summary until its family is told', async () => {
-    const { result, transport, summaries } = await readScripted([
-      SELECT_T_UNION,
-      SELECT_CITY_UNION,
-      answers(SELECT_PURSE_DF, `${PBOC_FCI}9000`),
-      step('805C000204', '6985'),
-      step('00A40000023F00', '9000'),
-      step('00B0840000', '6A82'),
-      SELECT_LINGNAN,
-      answers(SELECT_WUHAN, '9000'),
-      step('805C000204', '000001F59000'),
-      step('00B08A0000', '12345678900000009000'),
-      step('00B0850000', `${'00'.repeat(16)}20280531201806019000`),
-      step('FFCA000000', `${UID}9000`),
-      step('00B201C400', '6A83'),
-    ]);
+    const { result, transport, summaries } = await readScripted(wuhanBehindGenericPurse('6985'));
     expect(transport.remaining).toBe(0);
     expect(summaries).toHaveLength(1);
     expect(summaries[0]).toMatchObject({ sentBefore: 9, summary: { family: 'wuhan-tong', balance: 501 } });
@@ -432,17 +407,7 @@ describe('readCard, other families', () => {
   });
 
   it('removal at any APDU of a Beijing read through DF 1001 gives card-removed, with the family once MF file 0x04 told it', async () => {
-    const steps = [
-      SELECT_T_UNION,
-      SELECT_CITY_UNION,
-      answers(SELECT_PURSE_DF, `${PBOC_FCI}9000`),
-      step('805C000204', '000000649000'),
-      step('00A40000023F00', '9000'),
-      step('00B0840000', `${F04}9000`),
-      answers(SELECT_PURSE_DF, `${PBOC_FCI}9000`),
-      step('FFCA000000', `${UID}9000`),
-      step('00B201C400', '6A82'),
-    ];
+    const steps = BEIJING_COLD;
     for (let n = 0; n < steps.length; n++) {
       const { result, summaries } = await readScripted(steps, { removeAt: n });
       expect(result, `removed at APDU ${n}`).toMatchObject({ ok: false, error: { code: 'card-removed' } });
@@ -552,12 +517,7 @@ describe('readCard, other families', () => {
 
   it('a card answering none of the names is unsupported, its UID kept only as a hash', async () => {
     const { result, transport } = await readScripted([
-      SELECT_T_UNION,
-      SELECT_CITY_UNION,
-      SELECT_PURSE_DF,
-      SELECT_LINGNAN,
-      SELECT_WUHAN,
-      SELECT_SZT,
+      ...EVERY_PURSE_REFUSED,
       step('00B0840000', '6A82'),
       SELECT_PBOC,
       SELECT_OC,
