@@ -43,9 +43,10 @@ describe(`SIGKILL while syncing (seed ${seed})`, () => {
     const where = tally(landed);
     console.log(`crash-sync (seed ${seed}): ${ROUNDS} kills after ready: ${where.write} inside a write transaction, ${where.sync} inside a sync round trip, ${where.between} between; ${acknowledged.length} tickets and ${ratings.length} ratings acknowledged`);
     expect(landed).toHaveLength(ROUNDS);
-    expect(where.write).toBeGreaterThan(where.sync);
-    expect(where.write).toBeGreaterThan(where.between);
-    expect(where.sync).toBeGreaterThan(0);
+    // every phase was hit, writes and round trips many times (aimed at about 42 and 28 of the 80:
+    // where a kill lands is random, so the two are not compared with each other)
+    expect(where.write).toBeGreaterThanOrEqual(ROUNDS / 4);
+    expect(where.sync).toBeGreaterThanOrEqual(ROUNDS / 8);
     expect(where.between).toBeGreaterThan(0);
     expect(new Set(acknowledged).size).toBe(acknowledged.length);
 
