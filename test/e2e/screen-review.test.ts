@@ -123,6 +123,30 @@ async function tapAndReview(variant: string, image: string, shot: string, wait: 
 }
 
 /**
+ * A Beijing card's balance shows before its family is told (its purse DF is named PBOC; MF file
+ * 0x04 tells Beijing after the balance): the card slowed after its balance keeps the screen there
+ * long enough to review it — the balance of a "transit card", nothing yet about where it pays — then
+ * the whole read names the family and says it does not pay at this Guangzhou station.
+ */
+async function beijingCardBeforeAndAfterItsFamily(variant: string, lang: Language): Promise<void> {
+  const { page } = kiosk;
+  // each answer after the balance 1.2 s late (under the reader's 2 s command timeout): SELECT 3F00, MF file 0x04, the log's records
+  const late = ['00A40000023F00', '00B084', '00B2'].map((command) => ({ command, ms: 1_200 }));
+  const card = await kiosk.tap('beijing', { delays: late });
+  try {
+    await page.getByTestId('balance').waitFor({ timeout: 30_000 });
+    await expect.poll(() => page.getByTestId('balance-card').textContent()).toContain(lang === 'zh' ? '交通卡' : 'Transit card');
+    expect(await page.locator('[data-testid="diagnosis"]').count()).toBe(0);
+    await review(variant, 'balance-before-family');
+    await page.locator('[data-testid="diagnosis"][data-code="not-accepted"]').first().waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId('balance-card').textContent()).toContain(lang === 'zh' ? '北京一卡通' : 'Beijing Yikatong');
+    await review(variant, 'balance-beijing-card');
+  } finally {
+    await card.remove();
+  }
+}
+
+/**
  * A passenger who taps a card sees, without scrolling, the balance, what was found about the card
  * and the newest trip (its date, time and station in words), in either text size, at the walk's
  * screen size and on the upright kiosk screen (where the whole screen is reviewed again).
@@ -160,7 +184,7 @@ async function walk(lang: Language, large: boolean): Promise<void> {
   await review(v, 'card-wait');
   await tapAndReview(v, 't-union-open-trip', 'balance-open-trips', '[data-testid="trips"] [data-testid="trip"]', () => balanceAboveTheFold(v, lang));
   await home();
-  await tapAndReview(v, 'beijing', 'balance-beijing-card', '[data-testid="diagnosis"][data-code="not-accepted"]');
+  await beijingCardBeforeAndAfterItsFamily(v, lang);
   await home();
   await tapAndReview(v, 'garbage', 'card-unreadable', '[data-testid="card-error"]');
   await home();

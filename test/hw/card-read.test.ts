@@ -75,7 +75,8 @@ describe('card images through the real PC/SC stack', () => {
       const types = log.since().map((e) => e.type);
       expect(types).toEqual(['card-present', 'card-summary', 'card-read']);
       const summary = await log.next('card-summary');
-      expect(summary.summary).toMatchObject({ family: s.family, balance: s.balance });
+      // a summary sent before the family was told (Beijing's purse DF 1001 is named PBOC) says so with null
+      expect(summary.summary).toMatchObject({ family: s.family === 'beijing' ? null : s.family, balance: s.balance });
       // a summary sent before the card's number was read says so with null; otherwise the same number
       expect([null, s.cardNumber]).toContain(summary.summary.cardNumber);
     } finally {

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { seedDemoStations } from '../../central/seed/demo-stations.js';
 import { startCentral, type RunningCentral, type StartCentralOptions } from '../../central/server.js';
-import { loadCardImage, VirtualCard, VPCD_SLOTS } from '../../hardware-sim/virtual-card/index.js';
+import { loadCardImage, VirtualCard, VPCD_SLOTS, type CardFaults } from '../../hardware-sim/virtual-card/index.js';
 import { parseKioskConfig, type KioskConfig } from '../../kiosk/config/index.js';
 import { createKioskRuntime, type CreateRuntimeOptions } from '../../kiosk/runtime/create-runtime.js';
 import type { KioskRuntime } from '../../kiosk/runtime/kiosk-runtime.js';
@@ -94,7 +94,8 @@ export interface KioskUnderTest {
   /** With `faultProxy`: the kiosk reaches central only through it. */
   readonly proxy: FaultProxy | null;
   /** Puts a committed card image on the kiosk's reader; returns the card (remove it with `card.remove()`). */
-  tap(image: string): Promise<VirtualCard>;
+  /** Taps a card image on the kiosk's reader, misbehaving as `faults` say (a slow answer, …). */
+  tap(image: string, faults?: CardFaults): Promise<VirtualCard>;
   /** Stops the runtime cleanly (it flushes its session) and starts it again on the same data dir and port (an update). */
   restartRuntime(): Promise<KioskRuntime>;
   /**
@@ -194,8 +195,8 @@ export async function startKioskUnderTest(overrides: Partial<Record<string, unkn
       logs,
       dir,
       proxy,
-      async tap(image) {
-        const card = new VirtualCard(await loadCardImage(image));
+      async tap(image, faults) {
+        const card = new VirtualCard(await loadCardImage(image), faults ? { faults } : {});
         cards.push(card);
         await card.insert({ port: E2E_SLOT.port });
         return card;
