@@ -130,7 +130,6 @@ type Found = { readonly kind: 'detected'; readonly detected: Detected } | PurseO
 const detected = (d: Detected): Found => ({ kind: 'detected', detected: d });
 
 async function detect(channel: CardChannel, order: readonly Probe[]): Promise<Found | null> {
-  let purseFileRefused = false;
   for (const [i, probe] of order.entries()) {
     if (probe.kind === 'select') {
       const found = await selectFamily(channel, probe);
@@ -139,10 +138,7 @@ async function detect(channel: CardChannel, order: readonly Probe[]): Promise<Fo
     }
     if (probe.kind === 'purse-file') {
       const r = await channel.send(selectByFileId(PURSE_DF));
-      if (r.sw !== SW_OK) {
-        purseFileRefused = true;
-        continue;
-      }
+      if (r.sw !== SW_OK) continue;
       const fci = validFci(r.data);
       const name = dfName(fci);
       const aid = name === null ? toHex(PURSE_DF) : toHex(name);
@@ -152,9 +148,10 @@ async function detect(channel: CardChannel, order: readonly Probe[]): Promise<Fo
     }
     // No SELECT has answered 90 00 yet, so the MF is still the current DF (ISO 7816-4: a refused
     // SELECT leaves the current file as it was): READ BINARY by SFI reads Beijing's MF file 0x04.
+    // The purse DF 1001 comes before this probe in every order, so this card refused it.
     const file04 = await channel.send(readBinary(BEIJING_MF_SFI));
     if (file04.sw !== SW_OK || !startsWith(file04.data, BEIJING_MF_PREFIX)) continue;
-    return detected({ ...(await selectBeijingDf(channel, !purseFileRefused)), beijingMfFile: file04.data });
+    return detected({ ...(await selectBeijingDfByName(channel)), beijingMfFile: file04.data });
   }
   return null;
 }
@@ -170,19 +167,9 @@ function dfName(fci: Uint8Array): Uint8Array | null {
   return name.ok && name.value !== null && name.value.length > 0 ? name.value : null;
 }
 
-/** Beijing's application: DF 1001 by file id (nfsee's way) unless this read saw it refused, else by its names. */
-async function selectBeijingDf(channel: CardChannel, tryFileId: boolean): Promise<Omit<Detected, 'beijingMfFile'>> {
-  const byId = selectByFileId(PURSE_DF);
+/** Beijing's application by its names, on a card that refused DF 1001. */
+async function selectBeijingDfByName(channel: CardChannel): Promise<Omit<Detected, 'beijingMfFile'>> {
   let refused = '';
-  if (tryFileId) {
-    const r = await channel.send(byId);
-    if (r.sw === SW_OK) {
-      const fci = validFci(r.data);
-      const name = dfName(fci);
-      return { family: 'beijing', aid: toHex(name ?? PURSE_DF), reselect: byId, fci };
-    }
-    refused = swHex(r.sw);
-  }
   for (const n of BEIJING_NAMES) {
     const byName = await channel.send(selectByName(n));
     if (byName.sw === SW_OK) return { family: 'beijing', aid: toHex(n), reselect: selectByName(n), fci: validFci(byName.data) };
