@@ -74,8 +74,9 @@ const select = (family: CardFamily, name: Uint8Array): Probe => ({ kind: 'select
  * The detection order when this reader has no hint: T-Union first (it needs SELECT and two
  * balance slots, so any probe before it would put it above 3 APDUs), City Union (issued in the
  * most cities), then the purse DF 1001, which Shenzhen Tong and Beijing cards answer (and, in
- * nfsee's reader mock, Wuhan Tong's), then Lingnan Pass and Wuhan Tong by name (no published
- * exchange shows them answering DF 1001), then Shenzhen Tong's name. Beijing's names last:
+ * nfsee's reader mock, Wuhan Tong's), then Lingnan Pass and Wuhan Tong by name (nfsee's reader
+ * selects both by name; no published exchange shows a Lingnan card answering DF 1001), then
+ * Shenzhen Tong's name. Beijing's names last:
  * `PBOC` and `OC` are generic PBOC names that other families' cards answer too (nfsee's reader
  * mock answers `PBOC` for its City Union and Wuhan cards), so a Beijing card is told by MF file
  * 0x04 starting `1000`.
