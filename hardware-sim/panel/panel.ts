@@ -76,20 +76,31 @@ async function remove(slot: number): Promise<void> {
   await refresh();
 }
 
+/**
+ * The readers whose APDU log is open, with the log's last text: the panel redraws the readers every
+ * second, and an open log stays open through it, shown again at once and then brought up to date.
+ */
+const openLogs = new Map<number, string>();
+
 async function showLog(slot: number, target: HTMLElement): Promise<void> {
+  let text: string;
   try {
     const log = await api<{ exchanges: readonly ApduExchange[] }>('GET', `/api/readers/${slot}/apdu-log`);
-    target.textContent =
-      log.exchanges.length === 0 ? '(no APDUs yet)' : log.exchanges.map((x) => `${x.index}. ${x.command} → ${x.response || '—'}${x.outcome === 'answer' ? '' : ` [${x.outcome}]`}`).join('\n');
+    text = log.exchanges.length === 0 ? '(no APDUs yet)' : log.exchanges.map((x) => `${x.index}. ${x.command} → ${x.response || '—'}${x.outcome === 'answer' ? '' : ` [${x.outcome}]`}`).join('\n');
   } catch (e) {
-    target.textContent = messageOf(e);
+    text = messageOf(e);
   }
+  if (!openLogs.has(slot)) return;
+  openLogs.set(slot, text);
+  target.textContent = text;
 }
 
 function renderReaders(): void {
   $('readers').replaceChildren(
     ...readers.map((r) => {
-      const logView = el('pre', { hidden: true });
+      const open = openLogs.get(r.slot);
+      const logView = el('pre', { hidden: open === undefined, textContent: open ?? '' });
+      if (open !== undefined) void showLog(r.slot, logView);
       const status = r.card
         ? el(
             'p',
@@ -109,7 +120,9 @@ function renderReaders(): void {
         el('button', {
           textContent: 'APDU log',
           onclick: () => {
-            logView.hidden = !logView.hidden;
+            if (openLogs.has(r.slot)) openLogs.delete(r.slot);
+            else openLogs.set(r.slot, '');
+            logView.hidden = !openLogs.has(r.slot);
             if (!logView.hidden) void showLog(r.slot, logView);
           },
         }),

@@ -1,6 +1,6 @@
 /**
  * The sim control panel in real Chromium: a developer taps a card on reader 1 with a fault,
- * sees it on the page, reads its APDU log, and removes it.
+ * sees it on the page, reads its APDU log (open through the panel's redraws), and removes it.
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -39,7 +39,12 @@ describe('sim control panel', () => {
     expect((await readers())[1]?.card).toMatchObject({ image: 'city-union', faults: { removeAfterApdus: 3 } });
 
     await reader1.getByRole('button', { name: 'APDU log' }).click();
-    await reader1.locator('pre').getByText(/no APDUs yet|FFCA000000/).waitFor();
+    const log = reader1.locator('pre');
+    await log.getByText(/no APDUs yet|FFCA000000/).waitFor();
+    // the panel redraws its readers every second: an open log stays open through a redraw
+    await log.evaluate((e) => e.setAttribute('data-before-redraw', ''));
+    await expect.poll(() => page.locator('pre[data-before-redraw]').count(), { timeout: 5_000 }).toBe(0);
+    await log.getByText(/no APDUs yet|FFCA000000/).waitFor();
 
     await reader1.getByRole('button', { name: 'Remove card' }).click();
     await page.getByRole('status').filter({ hasText: 'Reader 1 is empty' }).waitFor();
