@@ -12,7 +12,8 @@ export const SHENZHEN_TONG_NAME = ascii('PAY.SZT');
 export const BEIJING_NAMES = [ascii('PBOC'), ascii('OC')] as const;
 /**
  * The PBOC purse DF by its file id: Beijing's application (nfsee selects it after MF file 0x04),
- * and Shenzhen Tong's, City Union's and Wuhan Tong's in nfsee's reader mock. Its FCI's DF name
+ * Shenzhen Tong's (the published card names it `PAY.SZT`) and Wuhan Tong's (nfsee's reader told
+ * Wuhan cards by this DF named `AP1.WHCTC` from 2020 to 2026). Its FCI's DF name
  * tells the family where the name is a family's own (`PAY.SZT`, …); a generic name (`PBOC`, `OC`)
  * does not, and the family is told after the balance (docs/card-reading.md).
  */
@@ -29,6 +30,12 @@ export const MAX_TRANSACTION_RECORDS = 10;
 export const MAX_TRIP_RECORDS = 30;
 /** Beijing keeps its number and dates in this file at the MF (outside the application). */
 export const BEIJING_MF_SFI = 0x04;
+/**
+ * Wuhan Tong keeps its number (0x0A, bytes 0..4) and its dates (0x05) at the MF, outside its
+ * application: sinpolib/nfcard reads both before it selects `AP1.WHCTC`, and nfsee's reader
+ * selects `3F00` before it reads them (docs/card-reading.md, "Wuhan Tong").
+ */
+export const WUHAN_MF_SFIS = [0x0a, 0x05] as const;
 /** First two bytes of Beijing's MF file 0x04: the city code 1000 (nfsee tells Beijing cards by it). */
 export const BEIJING_MF_PREFIX = fromHex('1000');
 
@@ -73,10 +80,10 @@ const select = (family: CardFamily, name: Uint8Array): Probe => ({ kind: 'select
 /**
  * The detection order when this reader has no hint: T-Union first (it needs SELECT and two
  * balance slots, so any probe before it would put it above 3 APDUs), City Union (issued in the
- * most cities), then the purse DF 1001, which Shenzhen Tong and Beijing cards answer (and, in
- * nfsee's reader mock, Wuhan Tong's), then Lingnan Pass and Wuhan Tong by name (nfsee's reader
- * selects both by name; no published exchange shows a Lingnan card answering DF 1001), then
- * Shenzhen Tong's name. Beijing's names last:
+ * most cities), then the purse DF 1001, which Shenzhen Tong, Beijing and Wuhan Tong cards answer,
+ * then Lingnan Pass and Wuhan Tong by name (nfsee's reader selects both by name today; no
+ * published exchange shows a Lingnan card answering DF 1001), then Shenzhen Tong's name.
+ * Beijing's names last:
  * `PBOC` and `OC` are generic PBOC names that other families' cards answer too (nfsee's reader
  * mock answers `PBOC` for its City Union and Wuhan cards), so a Beijing card is told by MF file
  * 0x04 starting `1000`.

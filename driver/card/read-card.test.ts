@@ -235,6 +235,15 @@ const BEIJING_COLD: readonly ScriptStep[] = [
 /** A card that refuses every family's purse SELECT (by name and DF 1001), in the cold order: what comes before Beijing's MF file 0x04. */
 const EVERY_PURSE_REFUSED: readonly ScriptStep[] = [SELECT_T_UNION, SELECT_CITY_UNION, SELECT_PURSE_DF, SELECT_LINGNAN, SELECT_WUHAN, SELECT_SZT];
 
+/** Wuhan Tong's number (0x0A) and dates (0x05), read at the MF after the balance: 1234567890, 2018-06-01 to 2028-05-31. */
+const WUHAN_MF_FILES: readonly ScriptStep[] = [
+  step('00A40000023F00', '9000'),
+  step('00B08A0000', `1234567890${'00'.repeat(22)}9000`),
+  step('00B0850000', `${'00'.repeat(16)}2028053120180601${'01'}${'00'.repeat(7)}9000`),
+];
+/** Wuhan Tong's purse DF 1001 named `AP1.WHCTC`, as nfsee's reader found Wuhan cards (2020–2026). */
+const WUHAN_PURSE_FCI = '6F0D84094150312E5748435443A500';
+
 /**
  * A Wuhan Tong card whose DF 1001 answers with the generic name PBOC (as in nfsee's reader mock):
  * that purse answers GET BALANCE with `purseBalance`; MF file 0x04 is not there, AP1.WHCTC is, and
@@ -250,8 +259,8 @@ const wuhanBehindGenericPurse = (purseBalance: string): ScriptStep[] => [
   SELECT_LINGNAN,
   answers(SELECT_WUHAN, '9000'),
   step('805C000204', '000001F59000'),
-  step('00B08A0000', '12345678900000009000'),
-  step('00B0850000', `${'00'.repeat(16)}20280531201806019000`),
+  ...WUHAN_MF_FILES,
+  answers(SELECT_WUHAN, '9000'),
   step('FFCA000000', `${UID}9000`),
   step('00B201C400', '6A83'),
 ];
@@ -416,7 +425,24 @@ describe('readCard, other families', () => {
     }
   });
 
-  it('Wuhan Tong: the balance first (summary without the number), then 0x0A number and 0x05 dates', async () => {
+  it('Wuhan Tong by its purse DF 1001 named AP1.WHCTC: the balance after 4 APDUs cold, then 0x0A number and 0x05 dates at the MF, back into DF 1001 for the log', async () => {
+    const { result, transport, summaries } = await readScripted([
+      SELECT_T_UNION,
+      SELECT_CITY_UNION,
+      answers(SELECT_PURSE_DF, `${WUHAN_PURSE_FCI}9000`),
+      step('805C000204', '000001F49000'),
+      ...WUHAN_MF_FILES,
+      answers(SELECT_PURSE_DF, `${WUHAN_PURSE_FCI}9000`),
+      step('FFCA000000', `${UID}9000`),
+      step('00B201C400', '6A83'),
+    ]);
+    expect(transport.remaining).toBe(0);
+    expect(summaries).toHaveLength(1);
+    expect(summaries[0]).toMatchObject({ sentBefore: 4, summary: { family: 'wuhan-tong', aid: '4150312E5748435443', cardNumber: null, validUntil: null, balance: 500 } });
+    expect(result).toMatchObject({ ok: true, value: { family: 'wuhan-tong', cardNumber: '1234567890', validFrom: '2018-06-01', validUntil: '2028-05-31', balance: 500 } });
+  });
+
+  it('Wuhan Tong without DF 1001: by its name AP1.WHCTC, the MF files after the balance, back in by name', async () => {
     const { result, transport, summaries } = await readScripted([
       SELECT_T_UNION,
       SELECT_CITY_UNION,
@@ -424,14 +450,28 @@ describe('readCard, other families', () => {
       SELECT_LINGNAN,
       answers(SELECT_WUHAN, '9000'),
       step('805C000204', '000001F49000'),
-      step('00B08A0000', '12345678900000009000'),
-      step('00B0850000', `${'00'.repeat(16)}20280531201806019000`),
+      ...WUHAN_MF_FILES,
+      answers(SELECT_WUHAN, '9000'),
       step('FFCA000000', `${UID}9000`),
       step('00B201C400', '6A83'),
     ]);
     expect(transport.remaining).toBe(0);
     expect(result).toMatchObject({ ok: true, value: { family: 'wuhan-tong', cardNumber: '1234567890', validFrom: '2018-06-01', validUntil: '2028-05-31', balance: 500 } });
     expect(summaries[0]).toMatchObject({ sentBefore: 6, summary: { family: 'wuhan-tong', cardNumber: null, validUntil: null, balance: 500 } });
+  });
+
+  it('Wuhan Tong whose number file is not at the MF: the balance was shown, the read ends as an unreadable card of that family', async () => {
+    const { result, transport, summaries } = await readScripted([
+      SELECT_T_UNION,
+      SELECT_CITY_UNION,
+      answers(SELECT_PURSE_DF, `${WUHAN_PURSE_FCI}9000`),
+      step('805C000204', '000001F49000'),
+      step('00A40000023F00', '9000'),
+      step('00B08A0000', '6A82'),
+    ]);
+    expect(transport.remaining).toBe(0);
+    expect(summaries).toHaveLength(1);
+    expect(result).toMatchObject({ ok: false, error: { code: 'unreadable-card', family: 'wuhan-tong', detail: '6A82' } });
   });
 
   it('Lingnan Pass: detected by its purse PAY.TICL, balance, then 0x15 under PAY.APPY and back to PAY.TICL for the log', async () => {

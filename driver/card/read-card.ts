@@ -22,6 +22,7 @@ import {
   PURSE_DF,
   TRANSACTIONS_SFI,
   TRIPS_SFI_OF,
+  WUHAN_MF_SFIS,
   type Probe,
 } from './families.js';
 import {
@@ -193,7 +194,7 @@ async function readAfterPurseBalance(
   const r = await channel.send(getBalance(0));
   const slot0 = r.sw === SW_OK ? must(decodeBalanceSlot(r.data)) : null;
   if (slot0 !== null) {
-    onSummary({ family: null, aid: purse.aid, ...PENDING, balance: pbocBalance(slot0), currency: 'CNY', balanceSlots: { slot0, slot1: null }, holderType: 'unknown', uidHash: null });
+    onSummary({ ...pbocSummary({ family: null, aid: purse.aid }, PENDING, slot0), uidHash: null });
   }
   const reselect = selectByFileId(PURSE_DF);
   if ((await channel.send(SELECT_MF)).sw === SW_OK) {
@@ -223,8 +224,10 @@ function validFci(fci: Uint8Array): Uint8Array {
 
 const startsWith = (bytes: Uint8Array, prefix: Uint8Array): boolean => bytes.length >= prefix.length && prefix.every((b, i) => bytes[i] === b);
 
+/** A summary before its UID hash is added, of family `F` (null: still to be told). */
+type SummaryBeforeUid<F extends CardFamily | null> = Omit<CardSummary, 'uidHash' | 'family'> & { readonly family: F };
 /** The summary a family's read sends: its family known. */
-type SummaryWithoutUid = Omit<CardSummary, 'uidHash' | 'family'> & { readonly family: CardFamily };
+type SummaryWithoutUid = SummaryBeforeUid<CardFamily>;
 
 interface FastRead {
   /** What the card-summary event carries: the balance, and the number where it was at hand. */
@@ -256,7 +259,7 @@ async function readSummary(channel: CardChannel, d: Detected): Promise<FastRead>
       const slot0 = await pbocSlot0(channel);
       const cityUnion = async (file15: Uint8Array): Promise<CardInfo> => {
         if (cityUnionCity(file15) !== CHONGQING_CITY_CODE) return must(decodeCityUnionInfo(file15));
-        const mf05 = await readOutsideApplication(channel, 0x05, d);
+        const [mf05] = await readOutsideApplication(channel, [0x05], d);
         return must(decodeChongqingInfo(file15, mf05));
       };
       if (fromFci !== null && cityUnionCity(fromFci) !== CHONGQING_CITY_CODE) return whole(pbocSummary(d, must(decodeCityUnionInfo(fromFci)), slot0));
@@ -272,13 +275,15 @@ async function readSummary(channel: CardChannel, d: Detected): Promise<FastRead>
     case 'beijing': {
       const slot0 = await pbocSlot0(channel);
       if (d.beijingMfFile !== null) return whole(pbocSummary(d, must(decodeBeijingInfo(d.beijingMfFile)), slot0));
-      return later(pbocSummary(d, PENDING, slot0), async () => must(decodeBeijingInfo(await readOutsideApplication(channel, BEIJING_MF_SFI, d))));
+      return later(pbocSummary(d, PENDING, slot0), async () => {
+        const [file04] = await readOutsideApplication(channel, [BEIJING_MF_SFI], d);
+        return must(decodeBeijingInfo(file04));
+      });
     }
     case 'wuhan-tong': {
       const slot0 = await pbocSlot0(channel);
       return later(pbocSummary(d, PENDING, slot0), async () => {
-        const file0A = expectOk(await channel.send(readBinary(0x0a)), 'READ BINARY 0x0A');
-        const file05 = expectOk(await channel.send(readBinary(0x05)), 'READ BINARY 0x05');
+        const [file0A, file05] = await readOutsideApplication(channel, WUHAN_MF_SFIS, d);
         return must(decodeWuhanInfo(file0A, file05));
       });
     }
@@ -298,12 +303,13 @@ async function readSummary(channel: CardChannel, d: Detected): Promise<FastRead>
 const whole = (summary: SummaryWithoutUid): FastRead => ({ summary, rest: null });
 const later = (summary: SummaryWithoutUid, rest: () => Promise<CardInfo>): FastRead => ({ summary, rest });
 
-/** SELECT MF, READ BINARY of a file kept at the card's top level (outside every application), then back into the application. */
-async function readOutsideApplication(channel: CardChannel, sfi: number, d: Detected): Promise<Uint8Array> {
+/** SELECT MF, READ BINARY of files kept at the card's top level (outside every application), in order, then back into the application. */
+async function readOutsideApplication<const S extends readonly number[]>(channel: CardChannel, sfis: S, d: Detected): Promise<{ -readonly [K in keyof S]: Uint8Array }> {
   expectOk(await channel.send(SELECT_MF), 'SELECT MF');
-  const file = expectOk(await channel.send(readBinary(sfi)), `READ BINARY MF SFI ${sfi.toString(16).toUpperCase()}`);
+  const files: Uint8Array[] = [];
+  for (const sfi of sfis) files.push(expectOk(await channel.send(readBinary(sfi)), `READ BINARY MF SFI ${sfi.toString(16).toUpperCase()}`));
   expectOk(await channel.send(d.reselect), 'SELECT (back into the application)');
-  return file;
+  return files as { -readonly [K in keyof S]: Uint8Array };
 }
 
 async function pbocSlot0(channel: CardChannel): Promise<number> {
@@ -312,12 +318,18 @@ async function pbocSlot0(channel: CardChannel): Promise<number> {
   return slot0;
 }
 
-function pbocSummary(d: Detected, info: SummaryInfo, slot0: number): SummaryWithoutUid {
-  return summaryOf(d, info, { slot0, slot1: null }, pbocBalance(slot0));
+/** What a summary is of: the application that answered, and its family (null while still to be told). */
+interface SummaryOf<F extends CardFamily | null> {
+  readonly family: F;
+  readonly aid: string;
 }
 
-function summaryOf(d: Detected, info: SummaryInfo, balanceSlots: BalanceSlots, balance: number): SummaryWithoutUid {
-  return { family: d.family, aid: d.aid, ...info, balance, currency: 'CNY', balanceSlots, holderType: 'unknown' };
+function pbocSummary<F extends CardFamily | null>(of: SummaryOf<F>, info: SummaryInfo, slot0: number): SummaryBeforeUid<F> {
+  return summaryOf(of, info, { slot0, slot1: null }, pbocBalance(slot0));
+}
+
+function summaryOf<F extends CardFamily | null>(of: SummaryOf<F>, info: SummaryInfo, balanceSlots: BalanceSlots, balance: number): SummaryBeforeUid<F> {
+  return { family: of.family, aid: of.aid, ...info, balance, currency: 'CNY', balanceSlots, holderType: 'unknown' };
 }
 
 /** File 0x15 from the FCI's `9F0C` when the card put it there (saves one APDU), else null. */

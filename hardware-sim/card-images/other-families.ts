@@ -143,29 +143,25 @@ export function beijingCard(): CardImage {
 
 export function wuhanTongCard(): CardImage {
   const name = ascii('AP1.WHCTC');
-  const file0A = record(16, [[0, fromHex('2701 3389 15')]]);
+  // both files at the MF, at least 27 bytes (sinpolib/nfcard reads them there and wants 27)
+  const file0A = record(32, [[0, fromHex('2701 3389 15')]]);
   const file05 = record(32, [
     [16, bcdDate('2033-12-31')],
     [20, bcdDate('2023-01-01')],
+    [24, Uint8Array.of(0x01)],
   ]);
   const log = purseLog(SHOPPING);
   return {
     name: 'wuhan-tong',
-    description: 'Wuhan Tong (武汉通): number = hex of 0x0A bytes 0..4; 0x05 start at 20..23, expiry at 16..19',
+    description:
+      'Wuhan Tong (武汉通): number = hex of 0x0A bytes 0..4, 0x05 start at 20..23 and expiry at 16..19, both files at the MF (sinpolib/nfcard, nfcim/nfsee); its purse DF 1001 is named AP1.WHCTC, as nfsee\'s reader found it',
     uid: '04D1D2D3',
     historicalBytes: '',
-    applications: [
-      {
-        aid: toHex(name),
-        fci: fciOf(name),
-        files: [
-          { sfi: 0x0a, binary: toHex(file0A) },
-          { sfi: 0x05, binary: toHex(file05) },
-          { sfi: 0x18, records: log.records },
-        ],
-        balance: { slot0: 1870 },
-      },
+    mfFiles: [
+      { sfi: 0x0a, binary: toHex(file0A) },
+      { sfi: 0x05, binary: toHex(file05) },
     ],
+    applications: [{ aid: toHex(name), fid: '1001', fci: fciOf(name), files: [{ sfi: 0x18, records: log.records }], balance: { slot0: 1870 } }],
     expected: pbocExpected({
       family: 'wuhan-tong',
       cardNumber: '2701338915',
