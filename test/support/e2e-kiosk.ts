@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { seedDemoStations } from '../../central/seed/demo-stations.js';
 import { startCentral, type RunningCentral, type StartCentralOptions } from '../../central/server.js';
-import { loadCardImage, VirtualCard, VPCD_SLOTS, type CardFaults } from '../../hardware-sim/virtual-card/index.js';
+import { VPCD_SLOTS, type CardFaults, type VirtualCard } from '../../hardware-sim/virtual-card/index.js';
 import { parseKioskConfig, type KioskConfig } from '../../kiosk/config/index.js';
 import { createKioskRuntime, type CreateRuntimeOptions } from '../../kiosk/runtime/create-runtime.js';
 import type { KioskRuntime } from '../../kiosk/runtime/kiosk-runtime.js';
@@ -15,6 +15,7 @@ import { createMemoryLogger } from '../../kiosk/runtime/logger.js';
 import type { AgentLogin } from './agent-console.js';
 import { openKioskBrowser, type KioskBrowser } from './browser.js';
 import { FaultProxy } from './fault-proxy.js';
+import { tapCard } from './pcsc-card.js';
 import { ensureUiBuilt, UI_DIST } from './e2e-ui-build.js';
 
 /** The vpcd slot the kiosk end-to-end suites own (slot 0 is the demo daemon's). */
@@ -196,9 +197,8 @@ export async function startKioskUnderTest(overrides: Partial<Record<string, unkn
       dir,
       proxy,
       async tap(image, faults) {
-        const card = new VirtualCard(await loadCardImage(image), faults ? { faults } : {});
+        const card = await tapCard(image, faults, E2E_SLOT);
         cards.push(card);
-        await card.insert({ port: E2E_SLOT.port });
         return card;
       },
       async restartRuntime() {

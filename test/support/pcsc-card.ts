@@ -65,11 +65,11 @@ export async function startCardService(options: SupervisedReaderServiceOptions =
   return { service, log };
 }
 
-/** Puts a card image on slot 0 (resolves when pcscd saw it). */
-export async function tapCard(image: CardImage | string, faults?: CardFaults): Promise<VirtualCard> {
+/** Puts a card image on a vpcd slot, slot 0 unless told (resolves when pcscd saw it). */
+export async function tapCard(image: CardImage | string, faults?: CardFaults, slot: { readonly port: number } = CARD_SLOT): Promise<VirtualCard> {
   const loaded = typeof image === 'string' ? await loadCardImage(image) : image;
   const card = new VirtualCard(loaded, faults ? { faults } : {});
-  await card.insert({ port: CARD_SLOT.port });
+  await card.insert({ port: slot.port });
   return card;
 }
 
