@@ -4,20 +4,18 @@
 //    of the same count through the same stack. BENCH_TAPS overrides N (200).
 // 2. Per family (a published real card where there is one, the simulator's image for Wuhan
 //    Tong): APDUs before the balance (the summary event) and the time to it, M taps each, read by
-//    the driver's readCard over nfc-pcsc in this process with every APDU counted — cold (no
+//    the driver's readCard over nfc-pcsc in a child process with every APDU counted — cold (no
 //    family hint: the reader's last card was of another family) and warm (hint = the card's own
 //    family, as after a card of the same family), taps alternating — and the same card through
 //    the runtime's reader service (card-present → card-summary; its own hint makes every tap but
 //    the first warm). BENCH_FAMILY_TAPS overrides M (20).
-import nfcPcsc, { type Reader } from 'nfc-pcsc';
-import { readCard } from '../../driver/card/read-card.js';
-import type { CardFamily } from '../../shared/card.js';
-import type { ApduTransport } from '../../driver/card/transport.js';
-import { NfcReaderTransport } from '../../driver/pcsc/nfc-transport.js';
+import { fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { SupervisedCardReaderService } from '../../driver/pcsc/supervised-service.js';
 import type { CardImage } from '../../hardware-sim/virtual-card/index.js';
 import { CARD_SLOT, CardEventLog, tapCard } from '../support/pcsc-card.js';
 import { cardImageNamed, loadPublishedCards } from '../support/published-cards.js';
+import type { FamilyInProcess, InProcessFigures, InProcessJob } from './card-read-in-process.js';
 
 const TAPS = Number(process.env['BENCH_TAPS'] ?? 200);
 const FAMILY_TAPS = Number(process.env['BENCH_FAMILY_TAPS'] ?? 20);
@@ -32,6 +30,7 @@ const FAMILY_CARDS = [
   'lingnan-pass-cardemulator',
 ] as const;
 const IMAGE = 't-union-guangzhou-ok';
+const IN_PROCESS = fileURLToPath(new URL('./card-read-in-process.ts', import.meta.url));
 
 const pct = (xs: number[], p: number): number => {
   const s = [...xs].sort((a, b) => a - b);
@@ -68,71 +67,33 @@ async function measureReads(): Promise<{ tapToSnapshot: number[]; presentToSnaps
   return out;
 }
 
+/**
+ * Bare APDUs and the family cards read by readCard over nfc-pcsc, in a child process that is
+ * killed once it has sent its figures: nfc-pcsc's native reader threads can hold a process's
+ * exit forever (a disconnect queued at the last removal waits in the thread pool that exit joins).
+ */
+async function measureInChildProcess(job: InProcessJob): Promise<InProcessFigures> {
+  const child = fork(IN_PROCESS, [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  try {
+    const figures = new Promise<InProcessFigures>((resolve, reject) => {
+      child.once('message', (m: { figures?: InProcessFigures; error?: string }) => (m.figures ? resolve(m.figures) : reject(new Error(`in-process measurement: ${m.error}`))));
+      child.once('exit', (code, signal) => reject(new Error(`in-process measurement ended (${code ?? signal}) before sending its figures`)));
+    });
+    child.send(job);
+    return await figures;
+  } finally {
+    child.kill('SIGKILL');
+  }
+}
+
 async function familyImages(): Promise<CardImage[]> {
   const published = await loadPublishedCards();
   return Promise.all(FAMILY_CARDS.map((name) => cardImageNamed(name, published)));
 }
 
-interface FamilyFigures {
-  readonly card: string;
-  readonly family: string;
-  readonly apdusBeforeBalance: { readonly cold: number; readonly warm: number };
-  readonly apdusPerRead: number;
-  /** nfc-pcsc `card` event → `onSummary`, in this process, without and with the family hint. */
-  readonly toBalance: { readonly cold: number[]; readonly warm: number[] };
+interface FamilyFigures extends FamilyInProcess {
   /** The runtime's reader service: card-present → card-summary. */
   readonly serviceToBalance: number[];
-}
-
-function openReader(): Promise<{ nfc: InstanceType<typeof nfcPcsc.NFC>; reader: Reader }> {
-  const nfc = new nfcPcsc.NFC();
-  nfc.on('error', () => undefined);
-  return new Promise((resolve) =>
-    nfc.on('reader', (r) => {
-      r.on('error', () => undefined);
-      r.on('end', () => undefined);
-      if (r.name !== CARD_SLOT.reader) return;
-      r.autoProcessing = false;
-      resolve({ nfc, reader: r });
-    }),
-  );
-}
-
-/** Each family's card read FAMILY_TAPS times by readCard over nfc-pcsc, counting the APDUs sent before the summary. */
-async function measureFamiliesInProcess(images: readonly CardImage[], reader: Reader): Promise<Omit<FamilyFigures, 'serviceToBalance'>[]> {
-  const out: Omit<FamilyFigures, 'serviceToBalance'>[] = [];
-  for (const image of images) {
-    const toBalance = { cold: [] as number[], warm: [] as number[] };
-    const apdusBeforeBalance = { cold: -1, warm: -1 };
-    let apdusPerRead = -1;
-    let family: CardFamily | null = null;
-    for (let i = 0; i < 2 * FAMILY_TAPS; i++) {
-      const warm = i % 2 === 1;
-      const present = new Promise<number>((resolve) => reader.once('card', () => resolve(performance.now())));
-      const card = await tapCard(image);
-      const t0 = await present;
-      const nfc = new NfcReaderTransport(reader);
-      let sent = 0;
-      let atSummary = { apdus: -1, ms: -1 };
-      const counting: ApduTransport = {
-        transmit: (apdu) => {
-          sent++;
-          return nfc.transmit(apdu);
-        },
-      };
-      const result = await readCard(counting, { familyHint: warm ? family : null, onSummary: () => (atSummary = { apdus: sent, ms: performance.now() - t0 }) });
-      if (!result.ok) throw new Error(`${image.name}: ${result.error.code} ${result.error.message}`);
-      family = result.value.family;
-      apdusBeforeBalance[warm ? 'warm' : 'cold'] = atSummary.apdus;
-      if (!warm) apdusPerRead = result.value.apduCount;
-      toBalance[warm ? 'warm' : 'cold'].push(atSummary.ms);
-      const gone = new Promise<void>((resolve) => reader.once('card.off', () => resolve()));
-      await card.remove();
-      await gone;
-    }
-    out.push({ card: image.name, family: family ?? '?', apdusBeforeBalance, apdusPerRead, toBalance });
-  }
-  return out;
 }
 
 /** The same cards through the runtime's reader service: card-present → card-summary. */
@@ -165,22 +126,6 @@ async function measureFamiliesThroughService(images: readonly CardImage[]): Prom
   return out;
 }
 
-/** Mean time of `count` bare `FF CA 00 00 00` round trips on a card, straight through nfc-pcsc. */
-async function measureBareApdus(reader: Reader, count: number, rounds: number): Promise<number> {
-  const card = await tapCard(IMAGE);
-  await new Promise<void>((resolve) => reader.once('card', () => resolve()));
-  const times: number[] = [];
-  for (let r = 0; r < rounds; r++) {
-    const t0 = performance.now();
-    for (let i = 0; i < count; i++) await reader.transmit(Buffer.from([0xff, 0xca, 0x00, 0x00, 0x00]), 1024);
-    times.push(performance.now() - t0);
-  }
-  const gone = new Promise<void>((resolve) => reader.once('card.off', () => resolve()));
-  await card.remove();
-  await gone;
-  return times.reduce((a, b) => a + b, 0) / times.length;
-}
-
 const progress = (what: string): boolean => process.stderr.write(`card-read benchmark: ${what}\n`);
 progress(`${TAPS} taps of ${IMAGE} through the reader service`);
 const reads = await measureReads();
@@ -188,10 +133,10 @@ const images = await familyImages();
 progress(`${images.length} family cards × ${FAMILY_TAPS} taps through the reader service`);
 const serviceTimes = await measureFamiliesThroughService(images);
 progress('bare APDUs and family cards in process');
-const { reader } = await openReader();
 const apdus = reads.apdus[0]!;
-const bare = await measureBareApdus(reader, apdus, 5);
-const families: FamilyFigures[] = (await measureFamiliesInProcess(images, reader)).map((f, i) => ({ ...f, serviceToBalance: serviceTimes[i]! }));
+const inProcess = await measureInChildProcess({ cards: FAMILY_CARDS, familyTaps: FAMILY_TAPS, bareApdus: apdus, bareRounds: 5 });
+const bare = inProcess.bare;
+const families: FamilyFigures[] = inProcess.families.map((f, i) => ({ ...f, serviceToBalance: serviceTimes[i]! }));
 const medianRead = pct(reads.presentToSnapshot, 50);
 console.log(`card-read benchmark: ${TAPS} taps of ${IMAGE} on ${CARD_SLOT.reader}`);
 console.log(`  tap to snapshot (insert → card-read):   median ${fmt(pct(reads.tapToSnapshot, 50))}, p95 ${fmt(pct(reads.tapToSnapshot, 95))}  (includes vpcd's presence poll)`);
@@ -215,5 +160,5 @@ for (const f of families) {
   ];
   console.log(line.join('  '));
 }
-// nfc-pcsc's native reader threads keep the loop alive and closing them can deadlock: end here.
+// nfc-pcsc runs only in the child process (killed above); the reader service's host is stopped
 process.exit(0);
