@@ -90,7 +90,18 @@ function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, Math.max(0, ms)));
+
+/** Central's log lines of its 503 answers (database busy): counted and reported once, not printed one by one. */
+let busyAnswersLogged = 0;
+function isBusyAnswerLog(line: string): boolean {
+  try {
+    const entry = JSON.parse(line) as { status?: unknown };
+    return entry.status === 503;
+  } catch {
+    return false;
+  }
+}
 
 /** Starts one central instance in its own process and waits for its URL. */
 async function startInstance(storage: StorageConfig, name: string, seed: { first: number; count: number; perStation?: number } | null): Promise<{ url: string; stop(): Promise<void> }> {
@@ -101,9 +112,13 @@ async function startInstance(storage: StorageConfig, name: string, seed: { first
       BENCH_CENTRAL_DATA: join(dir.path, `data-${name}`),
       BENCH_CENTRAL_SEED_KIOSKS: seed ? `${seed.first},${seed.count},${seed.perStation ?? 0}` : '',
     },
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.add(child);
+  createInterface({ input: child.stderr }).on('line', (line) => {
+    if (isBusyAnswerLog(line)) busyAnswersLogged++;
+    else process.stderr.write(`${line}\n`);
+  });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   void exited.then(() => children.delete(child));
   const url = await new Promise<string>((resolve, reject) => {
@@ -408,6 +423,7 @@ async function main(): Promise<void> {
   console.table(setups.flatMap((s) => s.steps));
   const maxSustained = setups.map((s, i) => ({ instances: INSTANCES[i]!, itemsPerSecond: s.maxSustained }));
   for (const m of maxSustained) console.log(`max sustained with p99 ≤ ${P99_LIMIT_MS} ms, ${m.instances} instance(s): ${m.itemsPerSecond} items/s`);
+  console.log(`central answered 503 (database busy, nothing stored, sent again by the kiosk) ${busyAnswersLogged} times; those log lines are counted here, not printed`);
   console.log(`load average after: ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
   const largest = setups[setups.length - 1]!.cadence;
   const fleet = {
