@@ -9,11 +9,10 @@ import { NfcReaderTransport } from '../../driver/pcsc/nfc-transport.js';
 import type { CardImage } from '../../hardware-sim/virtual-card/index.js';
 import type { CardFamily } from '../../shared/card.js';
 import { CARD_SLOT, tapCard } from '../support/pcsc-card.js';
-import { cardImageNamed, loadPublishedCards } from '../support/published-cards.js';
 
 export interface InProcessJob {
-  /** Published card fixtures or simulator images, by name. */
-  readonly cards: readonly string[];
+  /** The family cards (published fixtures or simulator images), as the parent loaded them. */
+  readonly images: readonly CardImage[];
   /** Taps of each card, cold and warm each. */
   readonly familyTaps: number;
   /** APDUs in one round of bare `FF CA 00 00 00`, and how many rounds. */
@@ -90,7 +89,6 @@ async function measureFamilies(images: readonly CardImage[], reader: Reader, tap
   return out;
 }
 
-
 /** Mean time of `count` bare `FF CA 00 00 00` round trips on a card, straight through nfc-pcsc. */
 async function measureBareApdus(reader: Reader, count: number, rounds: number): Promise<number> {
   const card = await tapCard(BARE_IMAGE);
@@ -107,14 +105,11 @@ async function measureBareApdus(reader: Reader, count: number, rounds: number): 
   return times.reduce((a, b) => a + b, 0) / times.length;
 }
 
-
 process.once('message', (job: InProcessJob) => {
   void (async () => {
-    const published = await loadPublishedCards();
-    const images = await Promise.all(job.cards.map((name) => cardImageNamed(name, published)));
     const { reader } = await openReader();
     const bare = await measureBareApdus(reader, job.bareApdus, job.bareRounds);
-    const families = await measureFamilies(images, reader, job.familyTaps);
+    const families = await measureFamilies(job.images, reader, job.familyTaps);
     const figures: InProcessFigures = { bare, families };
     process.send!({ figures });
   })().catch((e: unknown) => process.send!({ error: e instanceof Error ? e.message : String(e) }));

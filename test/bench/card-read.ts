@@ -134,7 +134,7 @@ progress(`${images.length} family cards × ${FAMILY_TAPS} taps through the reade
 const serviceTimes = await measureFamiliesThroughService(images);
 progress('bare APDUs and family cards in process');
 const apdus = reads.apdus[0]!;
-const inProcess = await measureInChildProcess({ cards: FAMILY_CARDS, familyTaps: FAMILY_TAPS, bareApdus: apdus, bareRounds: 5 });
+const inProcess = await measureInChildProcess({ images, familyTaps: FAMILY_TAPS, bareApdus: apdus, bareRounds: 5 });
 const bare = inProcess.bare;
 const families: FamilyFigures[] = inProcess.families.map((f, i) => ({ ...f, serviceToBalance: serviceTimes[i]! }));
 const medianRead = pct(reads.presentToSnapshot, 50);
