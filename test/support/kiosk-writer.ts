@@ -101,14 +101,14 @@ if (mode !== 'sync') {
       // Every fourth record is a rating, with a reason no other rating has.
       const r = await tickets.recordRating({ score: 4, service: 'report', reason: `crash-test rating ${process.pid}/${n}` });
       if (!r.ok) {
-        process.stderr.write(`recordRating failed: ${r.error.code}: ${String(r.error.cause)}\n`);
+        process.stderr.write(`recordRating failed: ${r.error.code}: ${'cause' in r.error ? String(r.error.cause) : r.error.message}\n`);
         process.exit(1);
       }
       say(`R ${r.value.id}`);
     } else {
       const r = await tickets.createTicket({ category: 'gate', description: `crash-test ticket ${process.pid}/${n} 闸机`, language: 'zh' });
       if (!r.ok) {
-        process.stderr.write(`createTicket failed: ${r.error.code}: ${String(r.error.cause)}\n`);
+        process.stderr.write(`createTicket failed: ${r.error.code}: ${'cause' in r.error ? String(r.error.cause) : r.error.message}\n`);
         process.exit(1);
       }
       say(`T ${r.value.id} ${process.pid}/${n}`);
