@@ -41,7 +41,7 @@ describe('PostgreSQL failures: 503 only when the database cannot be reached', ()
     proxy = await FaultProxy.start(PG_URL);
     const viaProxy = new URL(PG_URL);
     viaProxy.port = new URL(proxy.url).port;
-    db = await openPostgresDatabase(viaProxy.toString(), schema, { max: 2, connectionTimeoutMs: 500 });
+    db = await openPostgresDatabase(viaProxy.toString(), schema, { max: 2, connectionTimeoutMs: 2000 });
     app = Fastify();
     installErrorHandlers(app, (line) => {
       const l = JSON.parse(line) as Logged;
@@ -115,7 +115,7 @@ describe('PostgreSQL failures: 503 only when the database cannot be reached', ()
 
   it('a server that does not answer within the connection wait is a 503', async () => {
     logged.length = 0;
-    // Every byte held 3 s: a new connection's handshake outlasts the 0.5 s wait.
+    // Every byte held 3 s: a new connection's handshake outlasts the 2 s wait (long enough that a loaded machine still connects in time otherwise).
     await proxy.set({ kind: 'delay', ms: 3000 });
     try {
       // A pooled connection whose socket the proxy just closed may be the first one asked: that is a 503 too.
