@@ -9,29 +9,60 @@ export interface CardReadEventsOptions {
   readonly commandTimeoutMs: number;
   readonly emit: (event: CardReaderEvent) => void;
   readonly log: (level: 'info' | 'error', line: string) => void;
-  /**
-   * The family last read on each reader, kept by the service: tried right after T-Union on the
-   * next tap (an ordering optimisation, docs/card-reading.md).
-   */
-  readonly lastFamily?: Map<string, CardFamily>;
-  /** The hint where a reader has no last family yet: the station's own city's family. */
+  /** What the service remembers of earlier taps, for the detection order's hint. */
+  readonly families?: FamilyMemory;
+  /** The card's ATR as the reader gave it, hex ('' when unknown). */
+  readonly atr?: string;
+  /** The hint where nothing was remembered: the station's own city's family. */
   readonly homeFamily?: CardFamily | null;
+}
+
+/** How many ATRs a service remembers the family of; the oldest is forgotten first. */
+export const REMEMBERED_ATRS = 64;
+
+/**
+ * The family each reader last read, and the family last read of a card with each ATR: tried right
+ * after T-Union on the next tap (an ordering optimisation, docs/card-reading.md "APDUs before the
+ * balance"). A card's ATR carries its chip's historical bytes, which cards of one issuer share, so
+ * a visitor's card of a third family reads warm once a card like it was read here, even after
+ * cards of other families. Learned only from cards read here; a wrong hint costs one refused
+ * SELECT and never a wrong family.
+ */
+export class FamilyMemory {
+  readonly #byReader = new Map<string, CardFamily>();
+  readonly #byAtr = new Map<string, CardFamily>();
+
+  constructor(private readonly atrLimit = REMEMBERED_ATRS) {}
+
+  /** The hint for a card with `atr` on `reader`: its ATR's family, else the reader's last family. */
+  hint(reader: string, atr: string): CardFamily | null {
+    return (atr !== '' ? this.#byAtr.get(atr) : undefined) ?? this.#byReader.get(reader) ?? null;
+  }
+
+  learn(reader: string, atr: string, family: CardFamily): void {
+    this.#byReader.set(reader, family);
+    if (atr === '') return;
+    this.#byAtr.delete(atr);
+    this.#byAtr.set(atr, family);
+    if (this.#byAtr.size > this.atrLimit) this.#byAtr.delete(this.#byAtr.keys().next().value!);
+  }
 }
 
 /** Reads the card behind `transport`: `card-summary` as soon as it is known, then `card-read` or `card-error`. */
 export async function readCardToEvents(transport: ApduTransport, reader: string, o: CardReadEventsOptions): Promise<void> {
+  const atr = o.atr ?? '';
   try {
     const result = await readCard(transport, {
       now: o.now,
       commandTimeoutMs: o.commandTimeoutMs,
-      familyHint: o.lastFamily?.get(reader) ?? o.homeFamily ?? null,
+      familyHint: o.families?.hint(reader, atr) ?? o.homeFamily ?? null,
       onSummary: (summary) => {
-        if (summary.family !== null) o.lastFamily?.set(reader, summary.family);
+        if (summary.family !== null) o.families?.learn(reader, atr, summary.family);
         o.emit({ type: 'card-summary', reader, summary });
       },
     });
     if (result.ok) {
-      o.lastFamily?.set(reader, result.value.family);
+      o.families?.learn(reader, atr, result.value.family);
       o.log('info', `reader ${reader}: read ${result.value.family} card in ${result.value.apduCount} APDUs`);
       o.emit({ type: 'card-read', reader, snapshot: result.value });
     } else {

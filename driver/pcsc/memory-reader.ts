@@ -12,7 +12,7 @@ import type { CardReaderEvent, CardReaderHealth, CardReaderService } from '../..
 import { CardIoError } from '../card/errors.js';
 import { CardChannel, DEFAULT_COMMAND_TIMEOUT_MS, type ApduTransport } from '../card/transport.js';
 import { toHex } from '../../shared/bytes.js';
-import { readCardToEvents } from './card-read-events.js';
+import { FamilyMemory, readCardToEvents } from './card-read-events.js';
 
 /** A card in memory: its ATR and how it answers one command APDU (data + SW1 SW2). */
 export interface MemoryCard {
@@ -45,7 +45,7 @@ export class MemoryCardReaderService implements CardReaderService {
   readonly #opts: MemoryCardReaderOptions;
   readonly #listeners = new Set<(event: CardReaderEvent) => void>();
   readonly #slots = new Map<string, Slot>();
-  readonly #lastFamily = new Map<string, CardFamily>();
+  readonly #families = new FamilyMemory();
   #running = false;
   #noReaderSince: string;
 
@@ -141,7 +141,8 @@ export class MemoryCardReaderService implements CardReaderService {
         commandTimeoutMs: this.#opts.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS,
         emit: (e) => this.#emit(e),
         log: (level, line) => this.#opts.log?.(level, line),
-        lastFamily: this.#lastFamily,
+        families: this.#families,
+        atr: toHex(card.atr),
         homeFamily: this.#opts.homeFamily ?? null,
       });
     });

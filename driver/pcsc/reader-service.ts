@@ -7,7 +7,7 @@ import nfcPcsc, { type NFC, type NfcCard, type Reader } from 'nfc-pcsc';
 import type { CardFamily } from '../../shared/card.js';
 import type { CardReaderEvent, CardReaderHealth, CardReaderService } from '../../shared/card-reader.js';
 import { toHex } from '../../shared/bytes.js';
-import { readCardToEvents } from './card-read-events.js';
+import { FamilyMemory, readCardToEvents } from './card-read-events.js';
 import { CardIoError } from '../card/errors.js';
 import { CardChannel, DEFAULT_COMMAND_TIMEOUT_MS } from '../card/transport.js';
 import { NfcReaderTransport, pcscCode } from './nfc-transport.js';
@@ -55,7 +55,7 @@ export class PcscCardReaderService implements CardReaderService {
   readonly #opts: PcscReaderServiceOptions;
   readonly #listeners = new Set<(event: CardReaderEvent) => void>();
   readonly #slots = new Map<string, ReaderSlot>();
-  readonly #lastFamily = new Map<string, CardFamily>();
+  readonly #families = new FamilyMemory();
   #nfc: NFC | null = null;
   /** Every reader of the current instance, served or not: each holds a native thread until closed. */
   #allReaders = new Set<Reader>();
@@ -289,17 +289,18 @@ export class PcscCardReaderService implements CardReaderService {
       slot.cardPresent = true;
       const atr = card.atr ? toHex(card.atr) : '';
       this.#emit({ type: 'card-present', reader: slot.name, atr });
-      await this.#read(slot);
+      await this.#read(slot, atr);
     });
   }
 
-  async #read(slot: ReaderSlot): Promise<void> {
+  async #read(slot: ReaderSlot, atr: string): Promise<void> {
     await readCardToEvents(new NfcReaderTransport(slot.reader), slot.name, {
       now: () => this.#now(),
       commandTimeoutMs: this.#opts.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS,
       emit: (e) => this.#emit(e),
       log: (level, line) => this.#log(level, line),
-      lastFamily: this.#lastFamily,
+      families: this.#families,
+      atr,
       homeFamily: this.#opts.homeFamily ?? null,
     });
   }

@@ -7,6 +7,7 @@ import type { CardFamily } from '../../shared/card.js';
 import { homeFamilyOf } from '../../kiosk/diagnosis/acceptance.js';
 import { apdusBeforeBalance, startCardService, tapCard } from '../support/pcsc-card.js';
 import { cardImageNamed, loadPublishedCards } from '../support/published-cards.js';
+import type { CardImage } from '../../hardware-sim/virtual-card/index.js';
 
 const published = await loadPublishedCards();
 
@@ -48,5 +49,45 @@ describe("the station's own card family on a fresh reader", () => {
     const read = await firstTap('lingnan-pass-cardemulator', null);
     expect(read.family).toBe('lingnan-pass');
     expect(read.before, read.commands).toBeGreaterThan(3);
+  });
+});
+
+describe('the family of a card with the same ATR, remembered by the reader service', () => {
+  it("a second visitor's Lingnan Pass card reads warm after cards of other families, when a first one with the same ATR was read before", async () => {
+    // Historical bytes made up (no source publishes its card's ATR): two Lingnan Pass cards that
+    // share theirs, other families' cards with others.
+    const withHistory = async (name: string, historicalBytes: string): Promise<CardImage> => ({ ...(await cardImageNamed(name, published)), historicalBytes });
+    const lingnan = await withHistory('lingnan-pass-cardemulator', '4C4E');
+    const tUnion = await withHistory('t-union-nfsee', '5455');
+    const shenzhen = await withHistory('shenzhen-tong-nfsee', '535A');
+    const { service, log } = await startCardService();
+    const taps: { family: string; before: number; atr: string }[] = [];
+    try {
+      for (const image of [lingnan, tUnion, shenzhen, lingnan]) {
+        log.mark();
+        const virtual = await tapCard(image);
+        try {
+          const present = await log.next('card-present');
+          const outcome = await log.outcome();
+          expect(outcome.type, JSON.stringify(outcome)).toBe('card-read');
+          taps.push({
+            family: outcome.type === 'card-read' ? outcome.snapshot.family : '',
+            before: apdusBeforeBalance(virtual.apduLog.map((x) => x.command)),
+            atr: present.atr,
+          });
+        } finally {
+          await virtual.remove();
+          await log.next('card-removed');
+        }
+      }
+    } finally {
+      await service.stop();
+    }
+    expect(taps.map((t) => t.family)).toEqual(['lingnan-pass', 't-union', 'shenzhen-tong', 'lingnan-pass']);
+    // pcscd gave both Lingnan Pass cards the same ATR, and the others other ATRs
+    expect(taps[3]!.atr).toBe(taps[0]!.atr);
+    expect(new Set(taps.map((t) => t.atr)).size).toBe(3);
+    // the first: three refused SELECTs (T-Union, City Union, DF 1001) before PAY.TICL; the second, after a Shenzhen Tong card: none but T-Union's
+    expect(taps.map((t) => t.before)).toEqual([5, 3, 4, 3]);
   });
 });

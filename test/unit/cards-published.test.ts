@@ -11,6 +11,7 @@ import { CardEngine, loadCardImage } from '../../hardware-sim/virtual-card/index
 import { cardReport, formatCardReport } from '../../kiosk/diagnosis/card-report.js';
 import { homeFamilyOf } from '../../kiosk/diagnosis/acceptance.js';
 import { MemoryCardReaderService } from '../../driver/pcsc/memory-reader.js';
+import { FamilyMemory } from '../../driver/pcsc/card-read-events.js';
 import type { CardReaderEvent } from '../../shared/card-reader.js';
 import { cardImageNamed, expectedFromSource, loadPublishedCards, publishedCardImage, sourceOf } from '../support/published-cards.js';
 
@@ -182,6 +183,70 @@ describe('published real cards', () => {
       { summaryFamily: null, before: 4, family: 'beijing' },
       { summaryFamily: null, before: 3, family: 'beijing' },
     ]);
+  });
+
+  it("a visitor's card of a third family reads warm after other families' cards when a card with its ATR was read on this reader before; a new ATR still reads cold", async () => {
+    // Made-up ATRs (no source publishes its card's): what matters is that two are equal or not.
+    const atrOf = (historical: number): Uint8Array => new Uint8Array([0x3b, 0x81, 0x80, 0x01, historical, 0x80 ^ 0x01 ^ historical ^ 0x81]);
+    const service = new MemoryCardReaderService({ readers: ['reader'] });
+    let sent = 0;
+    let before = -1;
+    let read: (e: CardReaderEvent) => void = () => undefined;
+    let removed: () => void = () => undefined;
+    service.subscribe((e) => {
+      if (e.type === 'card-summary') before = sent;
+      if (e.type === 'card-read' || e.type === 'card-error') read(e);
+      if (e.type === 'card-removed') removed();
+    });
+    await service.start();
+    const tap = async (card: string, atr: Uint8Array): Promise<{ card: string; family: string; before: number }> => {
+      const engine = new CardEngine(await cardImageNamed(card, cards));
+      sent = 0;
+      before = -1;
+      const done = new Promise<CardReaderEvent>((resolve) => (read = resolve));
+      service.place('reader', { atr, transmit: (apdu) => (sent++, engine.transmit(apdu)) });
+      const e = await done;
+      const gone = new Promise<void>((resolve) => (removed = resolve));
+      service.take('reader');
+      await gone;
+      return { card, family: e.type === 'card-read' ? e.snapshot.family : e.type, before };
+    };
+    const table = apduTable(cardReadingDoc());
+    const cold = (name: string): number | undefined => table.find((r) => r.name === name)?.cold;
+    const warm = (name: string): number | undefined => table.find((r) => r.name === name)?.warm;
+    const taps = [
+      await tap('lingnan-pass-cardemulator', atrOf(0x11)),
+      await tap('t-union-nfsee', atrOf(0x22)),
+      await tap('shenzhen-tong-nfsee', atrOf(0x33)),
+      // the reader's last card was Shenzhen Tong, yet this ATR was last a Lingnan Pass card's
+      await tap('lingnan-pass-cardemulator', atrOf(0x11)),
+      // an ATR never seen here: the reader's last family (Lingnan Pass) is the hint, wrong for this
+      // Wuhan card: it pays the cold refused SELECTs and the hinted one
+      await tap('wuhan-tong', atrOf(0x44)),
+    ];
+    await service.stop();
+    expect(taps).toEqual([
+      { card: 'lingnan-pass-cardemulator', family: 'lingnan-pass', before: cold('lingnan-pass-cardemulator') },
+      { card: 't-union-nfsee', family: 't-union', before: warm('t-union-nfsee') },
+      { card: 'shenzhen-tong-nfsee', family: 'shenzhen-tong', before: cold('shenzhen-tong-nfsee') },
+      { card: 'lingnan-pass-cardemulator', family: 'lingnan-pass', before: 3 },
+      { card: 'wuhan-tong', family: 'wuhan-tong', before: cold('wuhan-tong')! + 1 },
+    ]);
+    expect(cold('lingnan-pass-cardemulator')).toBeGreaterThan(3);
+  });
+
+  it('the ATR memory forgets the oldest ATR first, and a reader with no ATR memory falls back to its last family', () => {
+    const memory = new FamilyMemory(2);
+    memory.learn('a', 'AA', 'lingnan-pass');
+    memory.learn('a', 'BB', 'shenzhen-tong');
+    expect(memory.hint('a', 'AA')).toBe('lingnan-pass');
+    // AA was just asked for, but only learning refreshes it: CC pushes out AA, the oldest learned
+    memory.learn('b', 'CC', 'wuhan-tong');
+    expect(memory.hint('a', 'AA')).toBe('shenzhen-tong');
+    expect(memory.hint('b', 'BB')).toBe('shenzhen-tong');
+    expect(memory.hint('a', 'CC')).toBe('wuhan-tong');
+    expect(memory.hint('b', '')).toBe('wuhan-tong');
+    expect(memory.hint('c', 'DD')).toBeNull();
   });
 
   it("APDUs before the balance and per read are docs/card-reading.md's table, family by family", async () => {
