@@ -39,6 +39,14 @@ describe('staff page in Chromium', () => {
         void d.dismiss();
       });
       await page.goto(`${fx.central.url}/staff/`);
+      // A person signs in with their account; the token field is for connected systems.
+      const toLogin = page.locator('#to-login');
+      expect(await toLogin.isVisible()).toBe(true);
+      expect(await toLogin.textContent()).toContain('Log in with your account');
+      await toLogin.click();
+      await page.waitForURL(`${fx.central.url}/login/?next=%2Fstaff%2F`);
+      await page.locator('[data-testid=username]').waitFor({ timeout: 15_000 });
+      await page.goto(`${fx.central.url}/staff/`);
       await page.fill('#token', 'wrong-token');
       await page.click('#login button[type=submit]');
       await expect.poll(() => page.textContent('#login-error'), { timeout: 15_000 }).toContain('Invalid token');
