@@ -1,7 +1,8 @@
 /**
  * ticketStatus: find a ticket by typing its id on the keypad, scanning the receipt's QR code,
  * or tapping the card it was filed with. Ids are checked with `parseTicketId` (check digit)
- * before any lookup; the status comes from the local cache through `lookupTicketStatus`.
+ * before any lookup; the status comes from the local cache through `lookupTicketStatus`, which
+ * the runtime brings up to date with central first where the network allows (a short wait).
  */
 import { assign, setup, type SnapshotFrom } from 'xstate';
 import { parseTicketId, type TicketId } from '../../shared/ticket.js';

@@ -42,6 +42,12 @@ import type { SessionEngine } from './session/session-host.js';
 /** The built UI, `dist/ui` at the project root. */
 export const DEFAULT_UI_DIR = UI_DIR;
 
+/**
+ * How long a ticket lookup waits for a sync cycle with central (one round trip up, one down on a
+ * working network) before it reads the local cache as it is; offline it does not wait.
+ */
+const TICKET_LOOKUP_SYNC_WAIT_MS = 2_500;
+
 export interface CreateRuntimeOptions {
   readonly logger?: Logger;
   readonly staticDir?: string;
@@ -117,8 +123,13 @@ export async function createKioskRuntime(config: KioskConfig, options: CreateRun
     const hid = hidDevicesFor(hidTransport, logger);
     const station = config.stationName;
 
+    const syncClient = options.sync === false ? null : new SyncClient({ baseUrl: config.central.url, kioskId: config.kioskId, token: config.central.token });
+    const sync = syncClient ? new SyncWorker({ store, client: syncClient }) : null;
+
     const ports = createFlowPorts({
       tickets,
+      // A passenger asking for a ticket's status sees a staff reply made a moment ago.
+      ...(sync ? { freshen: () => sync.freshen(TICKET_LOOKUP_SYNC_WAIT_MS) } : {}),
       // Read when a ticket is made: a publicBaseUrl from central applies from the next session on.
       get statusBaseUrl() {
         return live.current.ticketPageBase;
@@ -143,8 +154,6 @@ export async function createKioskRuntime(config: KioskConfig, options: CreateRun
     const cardReader: CardReaderService = options.cardReader ?? supervised!;
     const cardChannel: CardApduChannel | null = options.cardChannel !== undefined ? options.cardChannel : cardReader;
 
-    const syncClient = options.sync === false ? null : new SyncClient({ baseUrl: config.central.url, kioskId: config.kioskId, token: config.central.token });
-    const sync = syncClient ? new SyncWorker({ store, client: syncClient }) : null;
 
     const monitor =
       options.faultMonitor === false

@@ -64,6 +64,8 @@ export class SyncWorker {
   private latestSample: ClockSample | null = null;
   private inCycle = false;
   private idleWaiters: (() => void)[] = [];
+  private cyclesEnded = 0;
+  private cycleWaiters: { readonly after: number; readonly done: () => void }[] = [];
 
   constructor(private readonly options: SyncWorkerOptions) {
     this.batchLimit = Math.min(500, Math.max(1, options.batchSize ?? 100));
@@ -89,6 +91,7 @@ export class SyncWorker {
   /** Stops after aborting any request in flight (its rows go back to pending). */
   async stop(): Promise<void> {
     this.stopper.abort();
+    for (const w of [...this.cycleWaiters]) w.done();
     this.unsubscribe?.();
     this.wakeUp?.();
     await this.running;
@@ -99,6 +102,28 @@ export class SyncWorker {
   syncNow(): void {
     this.dirty = true;
     this.wakeUp?.();
+  }
+
+  /**
+   * Asks for a cycle now and resolves once a cycle that began after this call has ended (up and
+   * down: a staff reply made a moment ago is in the cache), or after `timeoutMs`, whichever comes
+   * first. Resolves at once while the worker is not running or backs off from a fault: what the
+   * cache holds is all there is. For a passenger looking up a ticket; it never rejects.
+   */
+  freshen(timeoutMs: number): Promise<void> {
+    if (this.running === null || this.stopper.signal.aborted || this.backingOff) return Promise.resolve();
+    // A cycle already running may have pulled its changes before the reply: wait for the next.
+    const after = this.cyclesEnded + (this.inCycle ? 2 : 1);
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        this.cycleWaiters = this.cycleWaiters.filter((w) => w.done !== done);
+        resolve();
+      };
+      const timer = setTimeout(done, timeoutMs);
+      this.cycleWaiters.push({ after, done });
+      this.syncNow();
+    });
   }
 
   /** Resolves when no sync cycle is running (the worker is waiting, or stopped). */
@@ -132,7 +157,9 @@ export class SyncWorker {
         fault: { kind: 'retryable', code: 'bad-response', message: `sync cycle failed: ${error instanceof Error ? error.message : String(error)}` },
       }));
       this.inCycle = false;
+      this.cyclesEnded++;
       for (const w of this.idleWaiters.splice(0)) w();
+      for (const w of this.cycleWaiters.filter((x) => x.after <= this.cyclesEnded)) w.done();
       if (signal.aborted) break;
       if (outcome.ok) {
         this.setHealth({ state: 'online', lastFault: null, consecutiveFailures: 0, nextAttemptAt: null });

@@ -77,6 +77,33 @@ describe('sync worker against the real central (SQLite, loopback)', () => {
     expect(await kiosk.store.caches.cursor()).toBeGreaterThan(0);
   });
 
+  it("freshen: a status central changed a moment ago is in the cache once it resolves, without the 60 s poll; a worker backing off or stopped does not wait", async () => {
+    const kiosk = kiosks[0];
+    if (!kiosk) throw new Error('first test did not run');
+    const [, second] = await centralTicketIds(k1.kioskId);
+    // the worker is idle until its next poll in 60 s
+    await kiosk.worker.whenIdle();
+    await central.storage.changeTicketStatus({ ticketId: second as TicketId, status: 'in-progress', note: '已派人 someone is on the way', actor: 'agent-1', at: new Date().toISOString() });
+    expect((await kiosk.store.caches.ticketStatus(second ?? ''))?.status).not.toBe('in-progress');
+    // a timeout past the test's own: resolving early means the cycle ended
+    await kiosk.worker.freshen(120_000);
+    expect(await kiosk.tickets.ticketStatus(second ?? '')).toMatchObject({ ok: true, value: { status: 'in-progress', note: '已派人 someone is on the way' } });
+
+    // Central unreachable: the worker backs off, and freshen answers at once with what the cache holds.
+    const dir3 = tempDir('sync-freshen-');
+    const away = await openKiosk(join(dir3.path, 'away.db'), k3, 'http://127.0.0.1:9', { backoff: { baseMs: 60_000, capMs: 60_000 } });
+    try {
+      away.worker.start();
+      await waitFor(away.worker, () => Promise.resolve(away.worker.status().state === 'offline'), 'the worker offline');
+      await away.worker.freshen(120_000);
+      await away.worker.stop();
+      await away.worker.freshen(120_000);
+    } finally {
+      await away.store.close();
+      dir3.remove();
+    }
+  }, 20_000);
+
   it('treats a whole-batch refusal (403) as a configuration fault: rows stay pending, nothing is stored', async () => {
     // The ticket service files tickets as k2 but the client speaks as k1: central refuses them item by item.
     const liar = await openKiosk(join(dir.path, 'liar.db'), k2, central.url, { clientKioskId: k1.kioskId });

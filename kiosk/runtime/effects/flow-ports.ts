@@ -19,6 +19,11 @@ export interface FlowPortDeps {
   /** Base of the ticket status URL put in QR codes; the id is appended after `/t/`. */
   readonly statusBaseUrl: string;
   readonly printReceipt: FlowPorts['printReceipt'];
+  /**
+   * Brings the local cache up to date with central before a ticket lookup, as far as a short wait
+   * allows (the sync worker's `freshen`); absent, the lookup reads the cache as it is.
+   */
+  readonly freshen?: () => Promise<void>;
 }
 
 function record(v: TicketStatusView): TicketStatusRecord {
@@ -45,12 +50,14 @@ export function createFlowPorts(deps: FlowPortDeps): FlowPorts {
     },
     printReceipt: deps.printReceipt,
     async lookupTicketStatus({ ticketId }) {
+      await deps.freshen?.();
       const r = await tickets.ticketStatus(ticketId);
       if (r.ok) return record(r.value);
       if (r.error.code === 'ticket-not-found' || r.error.code === 'invalid-ticket-id') return null;
       throw new PortFailure(r.error.code, r.error.message);
     },
     async lookupTicketsByCard({ cardNumber }) {
+      await deps.freshen?.();
       const r = await tickets.ticketsForCard(cardNumber, 5);
       if (!r.ok) throw new PortFailure(r.error.code, r.error.message);
       return r.value.map(record);
