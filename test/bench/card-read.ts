@@ -8,12 +8,13 @@
 //    family hint: the reader's last card was of another family) and warm (hint = the card's own
 //    family, as after a card of the same family), taps alternating — and the same card through
 //    the runtime's reader service (card-present → card-summary; its own hint makes every tap but
-//    the first warm). BENCH_FAMILY_TAPS overrides M (20).
+//    the first warm), and once more right after a T-Union card, so that only the service's memory
+//    of the card's ATR makes it warm. BENCH_FAMILY_TAPS overrides M (20).
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { SupervisedCardReaderService } from '../../driver/pcsc/supervised-service.js';
 import type { CardImage } from '../../hardware-sim/virtual-card/index.js';
-import { CARD_SLOT, CardEventLog, tapCard } from '../support/pcsc-card.js';
+import { CARD_SLOT, CardEventLog, apdusBeforeBalance, tapCard } from '../support/pcsc-card.js';
 import { cardImageNamed, loadPublishedCards } from '../support/published-cards.js';
 import type { FamilyInProcess, InProcessFigures, InProcessJob } from './card-read-in-process.js';
 
@@ -94,10 +95,23 @@ async function familyImages(): Promise<CardImage[]> {
 interface FamilyFigures extends FamilyInProcess {
   /** The runtime's reader service: card-present → card-summary. */
   readonly serviceToBalance: number[];
+  /** The service again, the card tapped right after a T-Union card, its ATR seen before; null for T-Union. */
+  readonly visitor: { readonly apdus: number; readonly ms: number } | null;
 }
 
-/** The same cards through the runtime's reader service: card-present → card-summary. */
-async function measureFamiliesThroughService(images: readonly CardImage[]): Promise<number[][]> {
+interface ServiceFigures {
+  readonly warm: number[][];
+  readonly visitor: ({ readonly apdus: number; readonly ms: number } | null)[];
+}
+
+/**
+ * The same cards through the runtime's reader service: card-present → card-summary. Each family's
+ * card gets historical bytes of its own (so an ATR of its own); after the warm taps, each card but
+ * T-Union's is tapped once more right after a T-Union card: the reader's last family is then
+ * T-Union, and only the service's memory of the card's ATR can make it warm.
+ */
+async function measureFamiliesThroughService(images: readonly CardImage[]): Promise<ServiceFigures> {
+  const withAtr = images.map((image, i): CardImage => ({ ...image, historicalBytes: `4B${(0x10 + i).toString(16).toUpperCase()}` }));
   const log = new CardEventLog();
   const service = new SupervisedCardReaderService({ readerName: CARD_SLOT.reader });
   service.subscribe(log.push);
@@ -105,25 +119,34 @@ async function measureFamiliesThroughService(images: readonly CardImage[]): Prom
   if (!service.readers().includes(CARD_SLOT.reader)) await log.next('reader-added');
   const at = new Map<string, number>();
   service.subscribe((e) => at.set(e.type, performance.now()));
-  const out: number[][] = [];
+  const tap = async (image: CardImage): Promise<{ apdus: number; ms: number }> => {
+    log.mark();
+    at.clear();
+    const card = await tapCard(image);
+    await log.next('card-read');
+    const figures = { apdus: apdusBeforeBalance(card.apduLog.map((x) => x.command)), ms: at.get('card-summary')! - at.get('card-present')! };
+    await card.remove();
+    await log.next('card-removed');
+    return figures;
+  };
+  const warm: number[][] = [];
+  const visitor: ({ apdus: number; ms: number } | null)[] = [];
   try {
-    for (const image of images) {
+    for (const image of withAtr) {
       const times: number[] = [];
-      for (let i = 0; i < FAMILY_TAPS; i++) {
-        log.mark();
-        at.clear();
-        const card = await tapCard(image);
-        await log.next('card-read');
-        times.push(at.get('card-summary')! - at.get('card-present')!);
-        await card.remove();
-        await log.next('card-removed');
-      }
-      out.push(times);
+      for (let i = 0; i < FAMILY_TAPS; i++) times.push((await tap(image)).ms);
+      warm.push(times);
+    }
+    const [tUnion, ...others] = withAtr;
+    visitor.push(null);
+    for (const image of others) {
+      await tap(tUnion!);
+      visitor.push(await tap(image));
     }
   } finally {
     await service.stop();
   }
-  return out;
+  return { warm, visitor };
 }
 
 const progress = (what: string): boolean => process.stderr.write(`card-read benchmark: ${what}\n`);
@@ -136,7 +159,7 @@ progress('bare APDUs and family cards in process');
 const apdus = reads.apdus[0]!;
 const inProcess = await measureInChildProcess({ images, familyTaps: FAMILY_TAPS, bareApdus: apdus, bareRounds: 5 });
 const bare = inProcess.bare;
-const families: FamilyFigures[] = inProcess.families.map((f, i) => ({ ...f, serviceToBalance: serviceTimes[i]! }));
+const families: FamilyFigures[] = inProcess.families.map((f, i) => ({ ...f, serviceToBalance: serviceTimes.warm[i]!, visitor: serviceTimes.visitor[i] ?? null }));
 const medianRead = pct(reads.presentToSnapshot, 50);
 console.log(`card-read benchmark: ${TAPS} taps of ${IMAGE} on ${CARD_SLOT.reader}`);
 console.log(`  tap to snapshot (insert → card-read):   median ${fmt(pct(reads.tapToSnapshot, 50))}, p95 ${fmt(pct(reads.tapToSnapshot, 95))}  (includes vpcd's presence poll)`);
@@ -147,7 +170,7 @@ console.log(`  bare round trips of ${apdus} APDUs through nfc-pcsc + pcscd + vpc
 console.log(`  read time / bare APDU time: ${(medianRead / bare).toFixed(2)}`);
 const bareOne = bare / apdus;
 console.log(
-  `per family, ${FAMILY_TAPS} taps each cold and warm: APDUs before the balance (summary event) cold / warm (the reader's last card of the same family) of a full read; time to the balance in process (card → summary), medians, and as a ratio to one bare APDU round trip; through the reader service (card-present → card-summary, median of taps 2…${FAMILY_TAPS}: warm)`,
+  `per family, ${FAMILY_TAPS} taps each cold and warm: APDUs before the balance (summary event) cold / warm (the reader's last card of the same family) of a full read; time to the balance in process (card → summary), medians, and as a ratio to one bare APDU round trip; through the reader service (card-present → card-summary, median of taps 2…${FAMILY_TAPS}: warm); and a visitor's card through the service right after a T-Union card, its ATR seen before (APDUs before the balance, time)`,
 );
 for (const f of families) {
   const cold = pct(f.toBalance.cold, 50);
@@ -157,6 +180,7 @@ for (const f of families) {
     `APDUs before balance cold ${String(f.apdusBeforeBalance.cold).padStart(2)} warm ${String(f.apdusBeforeBalance.warm).padStart(2)} of ${String(f.apdusPerRead).padStart(2)}`,
     `to balance cold ${fmt(cold).padStart(9)} (${(cold / bareOne).toFixed(1)} bare) warm ${fmt(warm).padStart(9)} (${(warm / bareOne).toFixed(1)} bare)`,
     `service ${fmt(pct(f.serviceToBalance.slice(1), 50)).padStart(9)}`,
+    f.visitor ? `visitor, ATR seen ${f.visitor.apdus} APDUs ${fmt(f.visitor.ms).padStart(9)}` : '',
   ];
   console.log(line.join('  '));
 }
