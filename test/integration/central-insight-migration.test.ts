@@ -6,14 +6,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
-import sqlite3 from 'sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
-import { migrationsFor } from '../../central/storage/migrations.js';
 import { dropPostgresSchema, openPostgresDatabase } from '../../central/storage/postgres-database.js';
 import type { SqlDatabase } from '../../central/storage/sql-database.js';
 import { openSqliteDatabase } from '../../central/storage/sqlite-database.js';
 import { ENGINES, PG_URL } from '../support/central.js';
+import { earlierPostgresCentral, earlierSqliteCentral } from '../support/earlier-central.js';
 
 const BEFORE = 12;
 
@@ -32,34 +30,6 @@ INSERT INTO ticket_history (ticket_id, status, note, actor, at) VALUES
   ('GZ0102-261110-0001-5', 'resolved', 'fixed', 'wang', '2026-11-10T05:00:00.000Z');
 `;
 
-const migrationRows = (dialect: 'sqlite' | 'postgres') =>
-  migrationsFor(dialect)
-    .filter((m) => m.version <= BEFORE)
-    .map((m) => `INSERT INTO schema_migrations (version, name, applied_at) VALUES (${m.version}, '${m.name}', '2026-11-01T00:00:00.000Z');`)
-    .join('\n');
-
-async function earlierSqlite(file: string): Promise<void> {
-  const db = new sqlite3.Database(file);
-  const exec = (sql: string) => new Promise<void>((resolve, reject) => db.exec(sql, (e) => (e ? reject(e) : resolve())));
-  await exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL);');
-  for (const m of migrationsFor('sqlite').filter((x) => x.version <= BEFORE)) await exec(m.sql);
-  await exec(migrationRows('sqlite') + DATA);
-  await new Promise<void>((resolve) => db.close(() => resolve()));
-}
-
-async function earlierPostgres(schema: string): Promise<void> {
-  const client = new pg.Client({ connectionString: PG_URL });
-  await client.connect();
-  try {
-    await client.query(`CREATE SCHEMA "${schema}"; SET search_path TO "${schema}";`);
-    await client.query('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL);');
-    for (const m of migrationsFor('postgres').filter((x) => x.version <= BEFORE)) await client.query(m.sql);
-    await client.query(migrationRows('postgres') + DATA);
-  } finally {
-    await client.end();
-  }
-}
-
 const dir = mkdtempSync(join(tmpdir(), 'insight-migration-'));
 const schemas: string[] = [];
 afterAll(async () => {
@@ -72,12 +42,12 @@ describe.each(ENGINES)('insight migration over earlier data (%s)', (engine) => {
     let db: SqlDatabase;
     if (engine === 'sqlite') {
       const file = join(dir, 'central.sqlite');
-      await earlierSqlite(file);
+      await earlierSqliteCentral(file, BEFORE, DATA);
       db = await openSqliteDatabase(file);
     } else {
       const schema = `insight_migration_${process.pid}_${Date.now().toString(36)}`;
       schemas.push(schema);
-      await earlierPostgres(schema);
+      await earlierPostgresCentral(schema, BEFORE, DATA);
       db = await openPostgresDatabase(PG_URL, schema);
     }
     try {

@@ -9,8 +9,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
-import sqlite3 from 'sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CallSessionRecorder } from '../../central/insight/call-sessions.js';
 import { parseInsightQuery } from '../../central/insight/filter.js';
@@ -18,7 +16,6 @@ import { insightAnswer } from '../../central/insight/queries.js';
 import { durationBucket } from '../../central/insight/rollups.js';
 import { DEFAULT_TICKET_TARGET_HOURS } from '../../central/staff/ticket-work.js';
 import { startCentral, type RunningCentral } from '../../central/server.js';
-import { migrationsFor } from '../../central/storage/migrations.js';
 import { dropPostgresSchema, openPostgresDatabase } from '../../central/storage/postgres-database.js';
 import type { Row, SqlDatabase } from '../../central/storage/sql-database.js';
 import { openSqliteDatabase } from '../../central/storage/sqlite-database.js';
@@ -27,6 +24,7 @@ import { uuidv7 } from '../../shared/ids.js';
 import { INSIGHT_VIEWS, type ResponseInsight } from '../../shared/insight.js';
 import { TICKET_CATEGORIES, type Rating, type TicketCategory } from '../../shared/ticket.js';
 import { ENGINES, KIOSKS, PG_URL, call, item, rating, ticket, ticketItem, uniqueStorage } from '../support/central.js';
+import { earlierPostgresCentral, earlierSqliteCentral } from '../support/earlier-central.js';
 
 const ADMIN = 'rollup-admin-token-0123456789abcdef';
 const H = 3_600_000;
@@ -348,12 +346,6 @@ INSERT INTO call_sessions (call_id, kiosk_id, station_id, lane, offered_ms, answ
   ('c2', 'GZ0102', 'GZ-TIYUXILU', 'emergency', ${Date.parse('2026-11-10T02:30:00Z')}, NULL, ${Date.parse('2026-11-10T02:31:00Z')}, 'abandoned');
 `;
 
-const migrationRows = (dialect: 'sqlite' | 'postgres') =>
-  migrationsFor(dialect)
-    .filter((m) => m.version <= BEFORE)
-    .map((m) => `INSERT INTO schema_migrations (version, name, applied_at) VALUES (${m.version}, '${m.name}', '2026-11-01T00:00:00.000Z');`)
-    .join('\n');
-
 const migrationDir = mkdtempSync(join(tmpdir(), 'insight-rollup-migration-'));
 const schemas: string[] = [];
 afterAll(async () => {
@@ -366,26 +358,12 @@ describe.each(ENGINES)('insight rollups back-filled by the migration (%s)', (eng
     let db: SqlDatabase;
     if (engine === 'sqlite') {
       const file = join(migrationDir, `central-${uuidv7()}.sqlite`);
-      const raw = new sqlite3.Database(file);
-      const exec = (sql: string) => new Promise<void>((resolve, reject) => raw.exec(sql, (e) => (e ? reject(e) : resolve())));
-      await exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL);');
-      for (const m of migrationsFor('sqlite').filter((x) => x.version <= BEFORE)) await exec(m.sql);
-      await exec(migrationRows('sqlite') + DATA);
-      await new Promise<void>((resolve) => raw.close(() => resolve()));
+      await earlierSqliteCentral(file, BEFORE, DATA);
       db = await openSqliteDatabase(file);
     } else {
       const schema = `insight_rollups_${process.pid}_${Date.now().toString(36)}`;
       schemas.push(schema);
-      const client = new pg.Client({ connectionString: PG_URL });
-      await client.connect();
-      try {
-        await client.query(`CREATE SCHEMA "${schema}"; SET search_path TO "${schema}";`);
-        await client.query('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL);');
-        for (const m of migrationsFor('postgres').filter((x) => x.version <= BEFORE)) await client.query(m.sql);
-        await client.query(migrationRows('postgres') + DATA);
-      } finally {
-        await client.end();
-      }
+      await earlierPostgresCentral(schema, BEFORE, DATA);
       db = await openPostgresDatabase(PG_URL, schema);
     }
     try {
