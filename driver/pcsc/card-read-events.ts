@@ -17,6 +17,12 @@ export interface CardReadEventsOptions {
   readonly homeFamily?: CardFamily | null;
 }
 
+/** What a `FamilyMemory` holds: each reader's last family, and each ATR's (oldest first). */
+export interface FamilyMemorySnapshot {
+  readonly byReader: readonly (readonly [string, CardFamily])[];
+  readonly byAtr: readonly (readonly [string, CardFamily])[];
+}
+
 /** How many ATRs a service remembers the family of; the oldest is forgotten first. */
 export const REMEMBERED_ATRS = 64;
 
@@ -29,10 +35,22 @@ export const REMEMBERED_ATRS = 64;
  * SELECT and never a wrong family.
  */
 export class FamilyMemory {
-  readonly #byReader = new Map<string, CardFamily>();
-  readonly #byAtr = new Map<string, CardFamily>();
+  readonly #byReader: Map<string, CardFamily>;
+  readonly #byAtr: Map<string, CardFamily>;
 
-  constructor(private readonly atrLimit = REMEMBERED_ATRS) {}
+  /** `from`: what an earlier service remembered (a restarted reader host keeps what it learned). */
+  constructor(
+    private readonly atrLimit = REMEMBERED_ATRS,
+    from?: FamilyMemorySnapshot,
+  ) {
+    this.#byReader = new Map(from?.byReader ?? []);
+    this.#byAtr = new Map((from?.byAtr ?? []).slice(-atrLimit));
+  }
+
+  /** Everything remembered, ATRs oldest first; serialisable. */
+  snapshot(): FamilyMemorySnapshot {
+    return { byReader: [...this.#byReader], byAtr: [...this.#byAtr] };
+  }
 
   /** The hint for a card with `atr` on `reader`: its ATR's family, else the reader's last family. */
   hint(reader: string, atr: string): CardFamily | null {

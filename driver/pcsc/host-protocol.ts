@@ -1,6 +1,7 @@
 /** Messages between `SupervisedCardReaderService` and its `reader-host.ts` child (Node IPC, JSON). */
 import type { CardFamily } from '../../shared/card.js';
 import type { CardReaderEvent, CardReaderHealth } from '../../shared/card-reader.js';
+import type { FamilyMemorySnapshot } from './card-read-events.js';
 
 /** Serialisable options of the in-process service. */
 export interface HostOptions {
@@ -14,6 +15,8 @@ export interface HostOptions {
    * own. A hint only (docs/card-reading.md "APDUs before the balance").
    */
   readonly homeFamily?: CardFamily | null;
+  /** What the host before this one learned of card families (its ATRs and readers), kept across a restart. */
+  readonly remembered?: FamilyMemorySnapshot;
 }
 
 export type HostMessage =

@@ -7,7 +7,7 @@ import nfcPcsc, { type NFC, type NfcCard, type Reader } from 'nfc-pcsc';
 import type { CardFamily } from '../../shared/card.js';
 import type { CardReaderEvent, CardReaderHealth, CardReaderService } from '../../shared/card-reader.js';
 import { toHex } from '../../shared/bytes.js';
-import { FamilyMemory, readCardToEvents } from './card-read-events.js';
+import { FamilyMemory, readCardToEvents, REMEMBERED_ATRS, type FamilyMemorySnapshot } from './card-read-events.js';
 import { CardIoError } from '../card/errors.js';
 import { CardChannel, DEFAULT_COMMAND_TIMEOUT_MS } from '../card/transport.js';
 import { NfcReaderTransport, pcscCode } from './nfc-transport.js';
@@ -32,6 +32,8 @@ export interface PcscReaderServiceOptions {
   readonly createNfc?: () => NFC;
   /** The station's own card family: the hint for a reader's first card (see `HostOptions.homeFamily`). */
   readonly homeFamily?: CardFamily | null;
+  /** Families learned by an earlier service (see `HostOptions.remembered`). */
+  readonly remembered?: FamilyMemorySnapshot;
   /**
    * Called instead of closing and rebuilding the PC/SC context in place when pcscd is lost. The
    * supervised host (`reader-host.ts`) exits here: native close can deadlock, a process exit cannot.
@@ -55,7 +57,7 @@ export class PcscCardReaderService implements CardReaderService {
   readonly #opts: PcscReaderServiceOptions;
   readonly #listeners = new Set<(event: CardReaderEvent) => void>();
   readonly #slots = new Map<string, ReaderSlot>();
-  readonly #families = new FamilyMemory();
+  readonly #families: FamilyMemory;
   #nfc: NFC | null = null;
   /** Every reader of the current instance, served or not: each holds a native thread until closed. */
   #allReaders = new Set<Reader>();
@@ -68,6 +70,7 @@ export class PcscCardReaderService implements CardReaderService {
 
   constructor(options: PcscReaderServiceOptions = {}) {
     this.#opts = options;
+    this.#families = new FamilyMemory(REMEMBERED_ATRS, options.remembered);
     this.#noReaderSince = this.#now().toISOString();
   }
 

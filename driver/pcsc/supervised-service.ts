@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import type { CardReaderEvent, CardReaderHealth, CardReaderService } from '../../shared/card-reader.js';
 import { CardIoError, type CardIoErrorCode } from '../card/errors.js';
 import type { HostCommand, HostMessage, HostOptions } from './host-protocol.js';
+import { FamilyMemory, REMEMBERED_ATRS } from './card-read-events.js';
 import type { CardDriverLog } from './reader-service.js';
 import { backoffDelay } from '../../shared/backoff.js';
 import { fromHex, toHex } from '../../shared/bytes.js';
@@ -42,6 +43,10 @@ export class SupervisedCardReaderService implements CardReaderService {
   readonly #cards = new Set<string>();
   /** Readers whose tap has not ended with `card-read` or `card-error` yet. */
   readonly #reading = new Set<string>();
+  /** The ATR of the card on each reader, from its `card-present`. */
+  readonly #atrs = new Map<string, string>();
+  /** What the host learned of card families, mirrored from its events; handed to the next host. */
+  readonly #families: FamilyMemory;
   /** Restarts since the host last came up. */
   #restarts = 0;
   #restartTimer: NodeJS.Timeout | null = null;
@@ -50,6 +55,7 @@ export class SupervisedCardReaderService implements CardReaderService {
 
   constructor(options: SupervisedReaderServiceOptions = {}) {
     this.#opts = options;
+    this.#families = new FamilyMemory(REMEMBERED_ATRS, options.remembered);
     this.#health = { state: 'no-reader', since: this.#now() };
   }
 
@@ -116,7 +122,11 @@ export class SupervisedCardReaderService implements CardReaderService {
     if (event.type === 'card-present') {
       this.#cards.add(event.reader);
       this.#reading.add(event.reader);
+      this.#atrs.set(event.reader, event.atr);
     }
+    // The host's memory of families, mirrored here so that a restarted host starts with it.
+    if (event.type === 'card-summary' && event.summary.family !== null) this.#families.learn(event.reader, this.#atrs.get(event.reader) ?? '', event.summary.family);
+    if (event.type === 'card-read') this.#families.learn(event.reader, this.#atrs.get(event.reader) ?? '', event.snapshot.family);
     if (event.type === 'card-read' || event.type === 'card-error') this.#reading.delete(event.reader);
     if (event.type === 'card-removed') this.#cards.delete(event.reader);
     for (const listener of this.#listeners) {
@@ -133,7 +143,7 @@ export class SupervisedCardReaderService implements CardReaderService {
     const child = fork(HOST, [], {
       cwd: PROJECT_ROOT,
       execArgv: HOST_EXEC_ARGV,
-      env: { ...process.env, KIOSK_CARD_HOST_OPTIONS: JSON.stringify(hostOptions) },
+      env: { ...process.env, KIOSK_CARD_HOST_OPTIONS: JSON.stringify({ ...hostOptions, remembered: this.#families.snapshot() } satisfies HostOptions) },
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
       serialization: 'json',
     });

@@ -2,6 +2,8 @@
 // fresh reader host (nothing read yet, or just restarted), if it is the city's own, shows its
 // balance after as few APDUs as a reader warmed by an earlier card of that family. Counted on what
 // the virtual card saw through nfc-pcsc → pcscd → vpcd.
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import type { CardFamily } from '../../shared/card.js';
 import { homeFamilyOf } from '../../kiosk/diagnosis/acceptance.js';
@@ -10,6 +12,7 @@ import { cardImageNamed, loadPublishedCards } from '../support/published-cards.j
 import type { CardImage } from '../../hardware-sim/virtual-card/index.js';
 
 const published = await loadPublishedCards();
+const run = promisify(execFile);
 
 /** APDUs the card saw up to the fast path's last GET BALANCE, on the first tap of a fresh reader service. */
 async function firstTap(cardName: string, homeFamily: CardFamily | null): Promise<{ before: number; family: string; commands: string }> {
@@ -89,5 +92,45 @@ describe('the family of a card with the same ATR, remembered by the reader servi
     expect(new Set(taps.map((t) => t.atr)).size).toBe(3);
     // the first: three refused SELECTs (T-Union, City Union, DF 1001) before PAY.TICL; the second, after a Shenzhen Tong card: none but T-Union's
     expect(taps.map((t) => t.before)).toEqual([5, 3, 4, 3]);
+  });
+
+  it('the reader host killed and restarted by its supervisor still knows the ATR: the next Lingnan Pass card after a T-Union card reads warm', async () => {
+    const lingnan: CardImage = { ...(await cardImageNamed('lingnan-pass-cardemulator', published)), historicalBytes: '4C4E' };
+    const tUnion: CardImage = { ...(await cardImageNamed('t-union-nfsee', published)), historicalBytes: '5455' };
+    const { service, log } = await startCardService();
+    const tap = async (image: CardImage): Promise<{ family: string; before: number }> => {
+      log.mark();
+      const virtual = await tapCard(image);
+      try {
+        const outcome = await log.outcome();
+        expect(outcome.type, JSON.stringify(outcome)).toBe('card-read');
+        return { family: outcome.type === 'card-read' ? outcome.snapshot.family : '', before: apdusBeforeBalance(virtual.apduLog.map((x) => x.command)) };
+      } finally {
+        await virtual.remove();
+        await log.next('card-removed');
+      }
+    };
+    try {
+      const first = await tap(lingnan);
+      // the host process dies (as a native fault would kill it); its supervisor starts another
+      const { stdout } = await run('pgrep', ['-P', String(process.pid), '-f', 'reader-host']);
+      const pids = stdout.trim().split('\n').filter((p) => p !== '');
+      expect(pids).toHaveLength(1);
+      log.mark();
+      process.kill(Number(pids[0]), 'SIGKILL');
+      await log.next('reader-removed');
+      await log.next('reader-added');
+      const { stdout: after } = await run('pgrep', ['-P', String(process.pid), '-f', 'reader-host']);
+      expect(after.trim()).not.toBe(pids[0]);
+      const between = await tap(tUnion);
+      const again = await tap(lingnan);
+      expect([first, between, again]).toEqual([
+        { family: 'lingnan-pass', before: 5 },
+        { family: 't-union', before: 3 },
+        { family: 'lingnan-pass', before: 3 },
+      ]);
+    } finally {
+      await service.stop();
+    }
   });
 });

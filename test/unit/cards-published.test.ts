@@ -235,7 +235,7 @@ describe('published real cards', () => {
     expect(cold('lingnan-pass-cardemulator')).toBeGreaterThan(3);
   });
 
-  it('the ATR memory forgets the oldest ATR first, and a reader with no ATR memory falls back to its last family', () => {
+  it('the ATR memory forgets the oldest ATR first, falls back to the reader\'s last family, and carries over to a restarted host', () => {
     const memory = new FamilyMemory(2);
     memory.learn('a', 'AA', 'lingnan-pass');
     memory.learn('a', 'BB', 'shenzhen-tong');
@@ -247,6 +247,11 @@ describe('published real cards', () => {
     expect(memory.hint('a', 'CC')).toBe('wuhan-tong');
     expect(memory.hint('b', '')).toBe('wuhan-tong');
     expect(memory.hint('c', 'DD')).toBeNull();
+    // what a restarted reader host is given: the same hints; a smaller memory keeps the newest ATRs
+    const restarted = new FamilyMemory(2, JSON.parse(JSON.stringify(memory.snapshot())) as ReturnType<FamilyMemory['snapshot']>);
+    expect(['AA', 'BB', 'CC'].map((atr) => restarted.hint('a', atr))).toEqual(['shenzhen-tong', 'shenzhen-tong', 'wuhan-tong']);
+    expect(restarted.hint('b', '')).toBe('wuhan-tong');
+    expect(new FamilyMemory(1, memory.snapshot()).snapshot().byAtr).toEqual([['CC', 'wuhan-tong']]);
   });
 
   it("APDUs before the balance and per read are docs/card-reading.md's table, family by family", async () => {
