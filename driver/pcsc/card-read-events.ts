@@ -9,10 +9,11 @@ export interface CardReadEventsOptions {
   readonly commandTimeoutMs: number;
   readonly emit: (event: CardReaderEvent) => void;
   readonly log: (level: 'info' | 'error', line: string) => void;
-  /** What the service remembers of earlier taps, for the detection order's hint. */
+  /**
+   * What the service remembers of earlier taps, for the detection order's hint. The service shows
+   * it every event it emits (`observe`), this tap's `card-present` first.
+   */
   readonly families?: FamilyMemory;
-  /** The card's ATR as the reader gave it, hex ('' when unknown). */
-  readonly atr?: string;
   /** The hint where nothing was remembered: the station's own city's family. */
   readonly homeFamily?: CardFamily | null;
 }
@@ -37,6 +38,8 @@ export const REMEMBERED_ATRS = 64;
 export class FamilyMemory {
   readonly #byReader: Map<string, CardFamily>;
   readonly #byAtr: Map<string, CardFamily>;
+  /** The ATR of the card now on each reader, from its `card-present`. */
+  readonly #atrOnReader = new Map<string, string>();
 
   /** `from`: what an earlier service remembered (a restarted reader host keeps what it learned). */
   constructor(
@@ -57,6 +60,21 @@ export class FamilyMemory {
     return (atr !== '' ? this.#byAtr.get(atr) : undefined) ?? this.#byReader.get(reader) ?? null;
   }
 
+  /** The hint for the card now on `reader` (the ATR of its `card-present`). */
+  hintFor(reader: string): CardFamily | null {
+    return this.hint(reader, this.#atrOnReader.get(reader) ?? '');
+  }
+
+  /**
+   * Learns from a reader service's event: the ATR of a `card-present`, then the family of a
+   * `card-summary` that names it (Beijing's names none) and of the `card-read`.
+   */
+  observe(event: CardReaderEvent): void {
+    if (event.type === 'card-present') this.#atrOnReader.set(event.reader, event.atr);
+    else if (event.type === 'card-summary' && event.summary.family !== null) this.learn(event.reader, this.#atrOnReader.get(event.reader) ?? '', event.summary.family);
+    else if (event.type === 'card-read') this.learn(event.reader, this.#atrOnReader.get(event.reader) ?? '', event.snapshot.family);
+  }
+
   learn(reader: string, atr: string, family: CardFamily): void {
     this.#byReader.set(reader, family);
     if (atr === '') return;
@@ -68,19 +86,14 @@ export class FamilyMemory {
 
 /** Reads the card behind `transport`: `card-summary` as soon as it is known, then `card-read` or `card-error`. */
 export async function readCardToEvents(transport: ApduTransport, reader: string, o: CardReadEventsOptions): Promise<void> {
-  const atr = o.atr ?? '';
   try {
     const result = await readCard(transport, {
       now: o.now,
       commandTimeoutMs: o.commandTimeoutMs,
-      familyHint: o.families?.hint(reader, atr) ?? o.homeFamily ?? null,
-      onSummary: (summary) => {
-        if (summary.family !== null) o.families?.learn(reader, atr, summary.family);
-        o.emit({ type: 'card-summary', reader, summary });
-      },
+      familyHint: o.families?.hintFor(reader) ?? o.homeFamily ?? null,
+      onSummary: (summary) => o.emit({ type: 'card-summary', reader, summary }),
     });
     if (result.ok) {
-      o.families?.learn(reader, atr, result.value.family);
       o.log('info', `reader ${reader}: read ${result.value.family} card in ${result.value.apduCount} APDUs`);
       o.emit({ type: 'card-read', reader, snapshot: result.value });
     } else {

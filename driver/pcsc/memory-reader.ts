@@ -142,7 +142,6 @@ export class MemoryCardReaderService implements CardReaderService {
         emit: (e) => this.#emit(e),
         log: (level, line) => this.#opts.log?.(level, line),
         families: this.#families,
-        atr: toHex(card.atr),
         homeFamily: this.#opts.homeFamily ?? null,
       });
     });
@@ -181,6 +180,7 @@ export class MemoryCardReaderService implements CardReaderService {
   }
 
   #emit(event: CardReaderEvent): void {
+    this.#families.observe(event);
     for (const listener of this.#listeners) {
       try {
         listener(event);

@@ -143,6 +143,7 @@ export class PcscCardReaderService implements CardReaderService {
   }
 
   #emit(event: CardReaderEvent): void {
+    this.#families.observe(event);
     for (const listener of this.#listeners) {
       try {
         listener(event);
@@ -292,18 +293,17 @@ export class PcscCardReaderService implements CardReaderService {
       slot.cardPresent = true;
       const atr = card.atr ? toHex(card.atr) : '';
       this.#emit({ type: 'card-present', reader: slot.name, atr });
-      await this.#read(slot, atr);
+      await this.#read(slot);
     });
   }
 
-  async #read(slot: ReaderSlot, atr: string): Promise<void> {
+  async #read(slot: ReaderSlot): Promise<void> {
     await readCardToEvents(new NfcReaderTransport(slot.reader), slot.name, {
       now: () => this.#now(),
       commandTimeoutMs: this.#opts.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS,
       emit: (e) => this.#emit(e),
       log: (level, line) => this.#log(level, line),
       families: this.#families,
-      atr,
       homeFamily: this.#opts.homeFamily ?? null,
     });
   }

@@ -43,8 +43,6 @@ export class SupervisedCardReaderService implements CardReaderService {
   readonly #cards = new Set<string>();
   /** Readers whose tap has not ended with `card-read` or `card-error` yet. */
   readonly #reading = new Set<string>();
-  /** The ATR of the card on each reader, from its `card-present`. */
-  readonly #atrs = new Map<string, string>();
   /** What the host learned of card families, mirrored from its events; handed to the next host. */
   readonly #families: FamilyMemory;
   /** Restarts since the host last came up. */
@@ -122,11 +120,9 @@ export class SupervisedCardReaderService implements CardReaderService {
     if (event.type === 'card-present') {
       this.#cards.add(event.reader);
       this.#reading.add(event.reader);
-      this.#atrs.set(event.reader, event.atr);
     }
     // The host's memory of families, mirrored here so that a restarted host starts with it.
-    if (event.type === 'card-summary' && event.summary.family !== null) this.#families.learn(event.reader, this.#atrs.get(event.reader) ?? '', event.summary.family);
-    if (event.type === 'card-read') this.#families.learn(event.reader, this.#atrs.get(event.reader) ?? '', event.snapshot.family);
+    this.#families.observe(event);
     if (event.type === 'card-read' || event.type === 'card-error') this.#reading.delete(event.reader);
     if (event.type === 'card-removed') this.#cards.delete(event.reader);
     for (const listener of this.#listeners) {

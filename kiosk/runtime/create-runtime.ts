@@ -154,7 +154,6 @@ export async function createKioskRuntime(config: KioskConfig, options: CreateRun
     const cardReader: CardReaderService = options.cardReader ?? supervised!;
     const cardChannel: CardApduChannel | null = options.cardChannel !== undefined ? options.cardChannel : cardReader;
 
-
     const monitor =
       options.faultMonitor === false
         ? null
