@@ -14,7 +14,7 @@ import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { SupervisedCardReaderService } from '../../driver/pcsc/supervised-service.js';
 import type { CardImage } from '../../hardware-sim/virtual-card/index.js';
-import { CARD_SLOT, CardEventLog, apdusBeforeBalance, tapCard } from '../support/pcsc-card.js';
+import { CARD_SLOT, CardEventLog, tapAndRead, tapCard } from '../support/pcsc-card.js';
 import { cardImageNamed, loadPublishedCards } from '../support/published-cards.js';
 import type { FamilyInProcess, InProcessFigures, InProcessJob } from './card-read-in-process.js';
 
@@ -120,14 +120,10 @@ async function measureFamiliesThroughService(images: readonly CardImage[]): Prom
   const at = new Map<string, number>();
   service.subscribe((e) => at.set(e.type, performance.now()));
   const tap = async (image: CardImage): Promise<{ apdus: number; ms: number }> => {
-    log.mark();
     at.clear();
-    const card = await tapCard(image);
-    await log.next('card-read');
-    const figures = { apdus: apdusBeforeBalance(card.apduLog.map((x) => x.command)), ms: at.get('card-summary')! - at.get('card-present')! };
-    await card.remove();
-    await log.next('card-removed');
-    return figures;
+    const read = await tapAndRead(log, image);
+    if (read.outcome.type !== 'card-read') throw new Error(`${image.name}: ${JSON.stringify(read.outcome)}`);
+    return { apdus: read.before, ms: at.get('card-summary')! - at.get('card-present')! };
   };
   const warm: number[][] = [];
   const visitor: ({ apdus: number; ms: number } | null)[] = [];

@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import type { CardFamily } from '../../shared/card.js';
 import { homeFamilyOf } from '../../kiosk/diagnosis/acceptance.js';
-import { apdusBeforeBalance, startCardService, tapCard } from '../support/pcsc-card.js';
+import { startCardService, tapAndRead } from '../support/pcsc-card.js';
 import { cardImageNamed, loadPublishedCards } from '../support/published-cards.js';
 import type { CardImage } from '../../hardware-sim/virtual-card/index.js';
 
@@ -19,18 +19,9 @@ async function firstTap(cardName: string, homeFamily: CardFamily | null): Promis
   const image = await cardImageNamed(cardName, published);
   const { service, log } = await startCardService({ homeFamily });
   try {
-    log.mark();
-    const virtual = await tapCard(image);
-    try {
-      const outcome = await log.outcome();
-      expect(outcome.type, JSON.stringify(outcome)).toBe('card-read');
-      const commands = virtual.apduLog.map((x) => x.command);
-      const before = apdusBeforeBalance(commands);
-      return { before, family: outcome.type === 'card-read' ? outcome.snapshot.family : '', commands: commands.slice(0, before).join(' ') };
-    } finally {
-      await virtual.remove();
-      await log.next('card-removed');
-    }
+    const read = await tapAndRead(log, image);
+    expect(read.outcome.type, JSON.stringify(read.outcome)).toBe('card-read');
+    return { before: read.before, family: read.family, commands: read.commands.slice(0, read.before).join(' ') };
   } finally {
     await service.stop();
   }
@@ -67,21 +58,9 @@ describe('the family of a card with the same ATR, remembered by the reader servi
     const taps: { family: string; before: number; atr: string }[] = [];
     try {
       for (const image of [lingnan, tUnion, shenzhen, lingnan]) {
-        log.mark();
-        const virtual = await tapCard(image);
-        try {
-          const present = await log.next('card-present');
-          const outcome = await log.outcome();
-          expect(outcome.type, JSON.stringify(outcome)).toBe('card-read');
-          taps.push({
-            family: outcome.type === 'card-read' ? outcome.snapshot.family : '',
-            before: apdusBeforeBalance(virtual.apduLog.map((x) => x.command)),
-            atr: present.atr,
-          });
-        } finally {
-          await virtual.remove();
-          await log.next('card-removed');
-        }
+        const read = await tapAndRead(log, image);
+        expect(read.outcome.type, JSON.stringify(read.outcome)).toBe('card-read');
+        taps.push({ family: read.family, before: read.before, atr: read.atr });
       }
     } finally {
       await service.stop();
@@ -99,16 +78,9 @@ describe('the family of a card with the same ATR, remembered by the reader servi
     const tUnion: CardImage = { ...(await cardImageNamed('t-union-nfsee', published)), historicalBytes: '5455' };
     const { service, log } = await startCardService();
     const tap = async (image: CardImage): Promise<{ family: string; before: number }> => {
-      log.mark();
-      const virtual = await tapCard(image);
-      try {
-        const outcome = await log.outcome();
-        expect(outcome.type, JSON.stringify(outcome)).toBe('card-read');
-        return { family: outcome.type === 'card-read' ? outcome.snapshot.family : '', before: apdusBeforeBalance(virtual.apduLog.map((x) => x.command)) };
-      } finally {
-        await virtual.remove();
-        await log.next('card-removed');
-      }
+      const read = await tapAndRead(log, image);
+      expect(read.outcome.type, JSON.stringify(read.outcome)).toBe('card-read');
+      return { family: read.family, before: read.before };
     };
     try {
       const first = await tap(lingnan);

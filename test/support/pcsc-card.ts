@@ -81,3 +81,30 @@ export function apdusBeforeBalance(commands: readonly string[]): number {
   const first = commands.findIndex((c) => c.startsWith('805C'));
   return (commands[first + 1]?.startsWith('805C') ? first + 1 : first) + 1;
 }
+
+/** What one tap through a reader service came to: its outcome, the ATR pcscd gave, and what the card saw. */
+export interface TapRead {
+  readonly outcome: Extract<CardReaderEvent, { type: 'card-read' | 'card-error' }>;
+  /** The family read, '' when the tap ended in an error. */
+  readonly family: string;
+  readonly atr: string;
+  /** The commands the card saw, hex, in order. */
+  readonly commands: readonly string[];
+  /** APDUs before the balance could show (`apdusBeforeBalance`). */
+  readonly before: number;
+}
+
+/** Taps `image` on slot 0, waits for the tap's outcome, then takes the card off and waits for its removal. */
+export async function tapAndRead(log: CardEventLog, image: CardImage | string): Promise<TapRead> {
+  log.mark();
+  const virtual = await tapCard(image);
+  try {
+    const present = await log.next('card-present');
+    const outcome = await log.outcome();
+    const commands = virtual.apduLog.map((x) => x.command);
+    return { outcome, family: outcome.type === 'card-read' ? outcome.snapshot.family : '', atr: present.atr, commands, before: apdusBeforeBalance(commands) };
+  } finally {
+    await virtual.remove();
+    await log.next('card-removed');
+  }
+}
